@@ -1,0 +1,9 @@
+export { type ErrorCode, type ErrorSpec, errorRegistry } from './registry.js';
+export {
+  createError,
+  type ErrorLocation,
+  type ErrorOptions,
+  formatLocation,
+  isOutputstraatError,
+  OutputstraatError,
+} from './outputstraat-error.js';

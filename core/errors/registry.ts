@@ -1,0 +1,114 @@
+// The one registry of error codes. Every error a user can meet has a stable code, an HTTP status for
+// the API and a message template whose %s placeholders are filled in order. docs/errors.md is generated
+// from this table and a test enumerates it, so a code is never removed or reused silently.
+export interface ErrorSpec {
+  readonly status: number;
+  readonly message: string;
+  /** What the user should do about it; appended to the message. */
+  readonly hint?: string;
+}
+
+export const errorRegistry = {
+  // Resources and the compiler
+  OST_ERR_RESOURCE_SCHEMA: {
+    status: 422,
+    message: '%s: %s',
+    hint: 'fix the field so it matches the CRD schema (kubectl explain <kind>.spec shows it)',
+  },
+  OST_ERR_RESOURCE_PARSE: { status: 422, message: '%s: not valid YAML: %s', hint: 'fix the YAML syntax' },
+  OST_ERR_RESOURCE_KIND: {
+    status: 422,
+    message: '%s: unknown kind %s',
+    hint: 'use one of Corporation, Flow, Template, Channel, ClassificationRule (apiVersion outputstraat.io/v1alpha1)',
+  },
+  OST_ERR_RESOURCE_DUPLICATE: {
+    status: 422,
+    message: '%s: %s is declared twice (also in %s)',
+    hint: 'give one of them another name or remove it',
+  },
+  OST_ERR_RESOURCE_NAMESPACE: {
+    status: 422,
+    message: '%s: %s has no namespace',
+    hint: 'set metadata.namespace, or put a namespace.yaml (kind Namespace) in its folder',
+  },
+  OST_ERR_REFERENCE: { status: 422, message: '%s: %s refers to %s "%s", which does not exist', hint: '%s' },
+  OST_ERR_TEMPLATE_VARIABLE: {
+    status: 422,
+    message: '%s: template "%s" reads "%s", which is not declared',
+    hint: 'add it to spec.variables or use a declared name',
+  },
+  OST_ERR_TEMPLATE_SYNTAX: { status: 422, message: '%s', hint: 'fix the Handlebars syntax' },
+  OST_ERR_TEMPLATE_LOCALE: {
+    status: 422,
+    message: '%s: template "%s" has no "%s" text for part %s',
+    hint: 'add the locale or the part',
+  },
+  OST_ERR_TEMPLATE_RENDER: {
+    status: 500,
+    message: '%s',
+    hint: 'check the template against the data the receivable carries',
+  },
+  OST_ERR_CEL_COMPILE: { status: 422, message: '%s: %s', hint: 'fix the CEL expression' },
+  OST_ERR_CEL_EVAL: { status: 500, message: '%s', hint: 'check the expression against the receivable data' },
+  OST_ERR_FLOW_STRUCTURE: { status: 422, message: '%s: %s', hint: '%s' },
+  OST_ERR_FLOW_PATCH: {
+    status: 422,
+    message: '%s: patch %s refers to step "%s", which the base flow "%s" does not have',
+    hint: 'use a step id from the base flow (outputstraat validate lists them)',
+  },
+  OST_ERR_WINDOW: { status: 422, message: '%s: %s', hint: 'give the window at least one day and from < to' },
+  OST_ERR_SECRET_MISSING: {
+    status: 422,
+    message: '%s: secret %s key %s is not available',
+    hint: 'create the Secret in the namespace (or set %s for the local street)',
+  },
+
+  // ERP ingress
+  OST_ERR_UNAUTHORIZED: {
+    status: 401,
+    message: 'missing or unknown API key',
+    hint: 'send "Authorization: Bearer <key>" with the key of your Corporation',
+  },
+  OST_ERR_VALIDATION: { status: 400, message: '%s', hint: 'fix the field and send again' },
+  OST_ERR_BODY_TOO_LARGE: { status: 413, message: 'request body is larger than %s bytes', hint: '%s' },
+  OST_ERR_UNSUPPORTED_MEDIA: {
+    status: 415,
+    message: 'content type %s is not supported',
+    hint: 'send application/json or application/x-ndjson',
+  },
+  OST_ERR_NOT_FOUND: { status: 404, message: '%s not found', hint: 'check the id' },
+  OST_ERR_CONFLICT: { status: 409, message: '%s', hint: '%s' },
+  OST_ERR_NOT_READY: {
+    status: 503,
+    message: 'not ready: %s',
+    hint: 'wait for the street to finish starting; /readyz says what it waits for',
+  },
+  OST_ERR_NO_BUNDLE: {
+    status: 503,
+    message: 'no configuration is loaded for corporation %s',
+    hint: 'check that the operator published a bundle (kubectl get corporations)',
+  },
+  OST_ERR_NO_FLOW: {
+    status: 422,
+    message: 'no flow matches receivable kind "%s" (classification "%s")',
+    hint: 'add a Flow whose trigger matches, or a ClassificationRule default',
+  },
+  OST_ERR_RATE_LIMITED: { status: 429, message: 'rate limit exceeded', hint: 'retry after %s seconds' },
+
+  // Runtime and infrastructure
+  OST_ERR_DATABASE: {
+    status: 503,
+    message: 'database unavailable: %s',
+    hint: 'check DATABASE_URL and that PostgreSQL is running',
+  },
+  OST_ERR_BUS: {
+    status: 503,
+    message: 'NATS unavailable: %s',
+    hint: 'check NATS_URL and that nats-server runs with JetStream (-js)',
+  },
+  OST_ERR_CHANNEL_SEND: { status: 502, message: 'channel %s (%s) failed: %s', hint: '%s' },
+  OST_ERR_CONFIG: { status: 500, message: '%s', hint: '%s' },
+  OST_ERR_INTERNAL: { status: 500, message: 'internal error', hint: 'see the runtime log for the request id' },
+} as const satisfies Record<string, ErrorSpec>;
+
+export type ErrorCode = keyof typeof errorRegistry;
