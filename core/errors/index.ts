@@ -1,4 +1,3 @@
-export { type ErrorCode, type ErrorSpec, errorRegistry } from './registry.js';
 export {
   createError,
   type ErrorLocation,
@@ -7,3 +6,4 @@ export {
   isOutputstraatError,
   OutputstraatError,
 } from './outputstraat-error.js';
+export { type ErrorCode, type ErrorSpec, errorRegistry } from './registry.js';

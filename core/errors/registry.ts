@@ -31,7 +31,11 @@ export const errorRegistry = {
     message: '%s: %s has no namespace',
     hint: 'set metadata.namespace, or put a namespace.yaml (kind Namespace) in its folder',
   },
-  OST_ERR_REFERENCE: { status: 422, message: '%s: %s refers to %s "%s", which does not exist', hint: '%s' },
+  OST_ERR_REFERENCE: {
+    status: 422,
+    message: '%s: refers to %s "%s", which does not exist or is invalid',
+    hint: '%s',
+  },
   OST_ERR_TEMPLATE_VARIABLE: {
     status: 422,
     message: '%s: template "%s" reads "%s", which is not declared',
@@ -108,7 +112,11 @@ export const errorRegistry = {
   },
   OST_ERR_CHANNEL_SEND: { status: 502, message: 'channel %s (%s) failed: %s', hint: '%s' },
   OST_ERR_CONFIG: { status: 500, message: '%s', hint: '%s' },
-  OST_ERR_INTERNAL: { status: 500, message: 'internal error', hint: 'see the runtime log for the request id' },
+  OST_ERR_INTERNAL: {
+    status: 500,
+    message: 'internal error',
+    hint: 'see the runtime log for the request id',
+  },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof errorRegistry;

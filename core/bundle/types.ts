@@ -1,0 +1,91 @@
+// The compiled configuration of one corporation: everything the runtime needs, resolved (overlays
+// applied, references checked, expressions compiled once at load) and content-hashed. The operator
+// publishes it to the NATS KV bucket `outputstraat-bundles` under `corp.<namespace>`; runtime pods watch it.
+import type {
+  ChannelSpec,
+  ClassificationRuleEntry,
+  CorporationSpec,
+  FlowPrecondition,
+  FlowReaction,
+  FlowStep,
+  TemplateSpec,
+} from '../resources/types.generated.js';
+
+export const BUNDLE_SCHEMA_VERSION = 1;
+export const BUNDLE_BUCKET = 'outputstraat-bundles';
+export const bundleKey = (corporation: string) => `corp.${corporation}`;
+
+/** Where a compiled piece came from, so errors and status can point at the resource. */
+export interface SourceRef {
+  kind: 'Corporation' | 'Flow' | 'Template' | 'Channel' | 'ClassificationRule';
+  namespace: string;
+  name: string;
+  generation?: number;
+  file?: string;
+}
+
+export interface BundleCorporation {
+  /** The corporation's namespace: its identity throughout the street. */
+  id: string;
+  displayName: string;
+  base: string;
+  locale: 'nl' | 'en';
+  timezone: string;
+  branding: NonNullable<CorporationSpec['branding']>;
+  contact: NonNullable<CorporationSpec['contact']>;
+  sender: { name: string; email: string };
+  replyTo?: string;
+  paymentHost?: string;
+  alerts: NonNullable<NonNullable<CorporationSpec['alerts']>['recipients']>;
+  retentionDays: number;
+  paused: boolean;
+}
+
+export interface BundleChannel {
+  name: string;
+  source: SourceRef;
+  spec: ChannelSpec;
+}
+
+export interface BundleTemplate {
+  name: string;
+  source: SourceRef;
+  spec: TemplateSpec;
+}
+
+export interface BundleRule extends ClassificationRuleEntry {
+  ruleSet: string;
+  kinds: string[];
+}
+
+export interface BundleFlow {
+  name: string;
+  source: SourceRef;
+  /** Content hash of this flow and everything it uses; cases remember it. */
+  revision: string;
+  description?: string;
+  trigger: { kinds: string[]; classifications: string[] };
+  preconditions: FlowPrecondition[];
+  window?: { days: string[]; from: string; to: string; skipHolidays: boolean };
+  spreadPerHour?: number;
+  fallback: string[];
+  preferDebtorChoice: boolean;
+  steps: FlowStep[];
+  reactions: FlowReaction[];
+  revisionPolicy: 'keep' | 'latest';
+}
+
+export interface ConfigBundle {
+  schemaVersion: typeof BUNDLE_SCHEMA_VERSION;
+  /** Content hash of the whole bundle (without this field). */
+  revision: string;
+  corporation: BundleCorporation;
+  /** SHA-256 (hex) of each accepted ERP API key; the keys themselves never leave the Secret. */
+  apiKeyHashes: string[];
+  channels: Record<string, BundleChannel>;
+  templates: Record<string, BundleTemplate>;
+  rules: BundleRule[];
+  defaultRule?: { classification: string; flow: string };
+  flows: Record<string, BundleFlow>;
+  sources: SourceRef[];
+}

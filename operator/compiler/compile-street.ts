@@ -1,0 +1,159 @@
+// The pure compiler: resources in, one config bundle per corporation out, plus every finding attached
+// to the resource that caused it. Shared by the CLI, the directory source and the Kubernetes operator.
+
+import type { ConfigBundle } from '../../core/bundle/types.js';
+import { compileExpression } from '../../core/cel/index.js';
+import type { OutputstraatError } from '../../core/errors/index.js';
+import { type Resource, resourceId } from '../../core/resources/kinds.js';
+import type { FlowSpec } from '../../core/resources/types.generated.js';
+import { validateAgainstCrd } from '../../core/resources/validate-schema.js';
+import { buildBundle } from './build-bundle.js';
+import { checkFlow } from './check-flow.js';
+import { checkTemplate } from './check-template.js';
+import { Diagnostics } from './diagnostics.js';
+import { sha256Hex } from './hash.js';
+import { resolveFlowSpec } from './merge-flow.js';
+import { OverlayView, ResourceIndex } from './resource-index.js';
+
+export type SecretResolver = (namespace: string, name: string, key: string) => string | undefined;
+
+export interface ResourceOutcome {
+  resource: Resource;
+  errors: OutputstraatError[];
+  /** Revisions of the bundles this resource is part of (one per corporation using it). */
+  revisions: string[];
+}
+
+export interface CompileResult {
+  bundles: ConfigBundle[];
+  /** Corporations whose bundle could not be built, with the errors that stopped it. */
+  failedCorporations: Map<string, OutputstraatError[]>;
+  errors: OutputstraatError[];
+  outcomes: ResourceOutcome[];
+}
+
+export interface CompileOptions {
+  /** Resolves Secret values; without it secrets are not checked (offline validation of a git repo). */
+  secrets?: SecretResolver;
+}
+
+function withDefaults(r: Resource, diagnostics: Diagnostics): Resource | undefined {
+  const copy = structuredClone({
+    apiVersion: r.apiVersion,
+    kind: r.kind,
+    metadata: r.metadata,
+    spec: r.spec,
+  });
+  const violations = validateAgainstCrd(r.kind, copy as unknown as Record<string, unknown>);
+  for (const v of violations) diagnostics.add(r, v.fieldPath, 'OST_ERR_RESOURCE_SCHEMA', [v.message]);
+  return violations.length > 0 ? undefined : ({ ...r, spec: copy.spec } as Resource);
+}
+
+export function compileStreet(resources: Resource[], options: CompileOptions = {}): CompileResult {
+  const diagnostics = new Diagnostics();
+  const valid = resources.flatMap((r) => withDefaults(r, diagnostics) ?? []);
+  const index = new ResourceIndex(valid, diagnostics);
+  const corporations = index.list('Corporation');
+  const baseOf = new Map<string, string>();
+  for (const c of corporations) {
+    if (index.list('Corporation', c.metadata.namespace).length > 1) {
+      diagnostics.add(c, 'metadata.name', 'OST_ERR_FLOW_STRUCTURE', [
+        'a namespace holds more than one Corporation',
+        'keep one Corporation per namespace',
+      ]);
+    }
+    baseOf.set(c.metadata.namespace, c.spec.base ?? 'outputstraat-base');
+  }
+  const views = new Map<string, OverlayView>();
+  for (const ns of index.namespaces) views.set(ns, new OverlayView(index, ns, baseOf.get(ns)));
+
+  // Check each resource once, in the view of its own namespace.
+  const resolvedFlows = new Map<string, FlowSpec>();
+  for (const [ns, view] of views) {
+    for (const t of index.list('Template', ns)) checkTemplate(t, view, diagnostics);
+    for (const f of index.list('Flow', ns)) {
+      const spec = resolveFlowSpec(f, view, (n, name) => index.get('Flow', n, name), diagnostics);
+      if (!spec) continue;
+      resolvedFlows.set(resourceId(f), spec);
+      checkFlow(f, spec, view, diagnostics);
+    }
+    for (const set of index.list('ClassificationRule', ns)) {
+      set.spec.rules?.forEach((rule, i) => {
+        const compiled = compileExpression(rule.when, 'classification');
+        if (compiled instanceof Error) {
+          diagnostics.add(set, `spec.rules[${i}].when`, 'OST_ERR_CEL_COMPILE', [compiled.message]);
+        }
+        if (!view.get('Flow', rule.flow)) {
+          diagnostics.add(set, `spec.rules[${i}].flow`, 'OST_ERR_REFERENCE', [
+            'Flow',
+            rule.flow,
+            'create the Flow or name an existing one',
+          ]);
+        }
+      });
+      if (set.spec.default && !view.get('Flow', set.spec.default.flow)) {
+        diagnostics.add(set, 'spec.default.flow', 'OST_ERR_REFERENCE', [
+          'Flow',
+          set.spec.default.flow,
+          'create the Flow or name an existing one',
+        ]);
+      }
+    }
+  }
+
+  const bundles: ConfigBundle[] = [];
+  const failedCorporations = new Map<string, OutputstraatError[]>();
+  const revisionsOf = new Map<string, string[]>();
+  for (const corp of corporations) {
+    const ns = corp.metadata.namespace;
+    const view = views.get(ns)!;
+    const base = baseOf.get(ns)!;
+    if (!index.namespaces.has(base)) {
+      diagnostics.add(corp, 'spec.base', 'OST_ERR_REFERENCE', [
+        'base namespace',
+        base,
+        'apply the base street (flows/) to that namespace, or correct spec.base',
+      ]);
+    }
+    const ref = corp.spec.ingress.apiKeySecretRef;
+    const key = ref.key ?? 'api-key';
+    const apiKey = options.secrets?.(ns, ref.name, key);
+    if (options.secrets && !apiKey) {
+      diagnostics.add(corp, 'spec.ingress.apiKeySecretRef', 'OST_ERR_SECRET_MISSING', [
+        ref.name,
+        key,
+        `OST_SECRET_${ns}_${ref.name}_${key}`.toUpperCase().replace(/[^A-Z0-9]/g, '_'),
+      ]);
+    }
+    const members: Resource[] = [
+      corp,
+      ...view.list('Channel'),
+      ...view.list('Template'),
+      ...view.list('ClassificationRule'),
+      ...view.list('Flow'),
+    ];
+    const blocking = members.flatMap((m) => diagnostics.of(m));
+    if (blocking.length > 0) {
+      failedCorporations.set(ns, blocking);
+      continue;
+    }
+    const flows = new Map(
+      view
+        .list('Flow')
+        .map((f) => [f.metadata.name, { resource: f, spec: resolvedFlows.get(resourceId(f))! }]),
+    );
+    const bundle = buildBundle(corp, view, flows, apiKey ? [sha256Hex(apiKey)] : []);
+    bundles.push(bundle);
+    for (const m of members) {
+      const id = resourceId(m);
+      revisionsOf.set(id, [...(revisionsOf.get(id) ?? []), bundle.revision]);
+    }
+  }
+
+  const outcomes: ResourceOutcome[] = resources.map((r) => ({
+    resource: r,
+    errors: diagnostics.of(r),
+    revisions: revisionsOf.get(resourceId(r)) ?? [],
+  }));
+  return { bundles, failedCorporations, errors: diagnostics.errors, outcomes };
+}

@@ -1,0 +1,37 @@
+import {
+  createError,
+  type ErrorCode,
+  formatLocation,
+  type OutputstraatError,
+} from '../../core/errors/index.js';
+import { type Resource, resourceId } from '../../core/resources/kinds.js';
+
+/** Collects the compiler's findings, each attached to the resource that caused it. */
+export class Diagnostics {
+  readonly errors: OutputstraatError[] = [];
+  private readonly byResource = new Map<string, OutputstraatError[]>();
+
+  /** `where` becomes the first %s of the message: `file:line Kind ns/name field`. */
+  add(resource: Resource, field: string, code: ErrorCode, args: readonly unknown[]): OutputstraatError {
+    const line = resource.origin?.lineOf?.(field) ?? resource.origin?.line;
+    const location = { file: resource.origin?.file, line, resource: resourceId(resource), field };
+    const err = createError(code, [formatLocation(location), ...args], { location });
+    this.errors.push(err);
+    const key = resourceId(resource);
+    this.byResource.set(key, [...(this.byResource.get(key) ?? []), err]);
+    return err;
+  }
+
+  addError(resourceKey: string, err: OutputstraatError): void {
+    this.errors.push(err);
+    this.byResource.set(resourceKey, [...(this.byResource.get(resourceKey) ?? []), err]);
+  }
+
+  of(resource: Resource): OutputstraatError[] {
+    return this.byResource.get(resourceId(resource)) ?? [];
+  }
+
+  has(resource: Resource): boolean {
+    return this.of(resource).length > 0;
+  }
+}

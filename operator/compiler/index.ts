@@ -1,0 +1,8 @@
+export {
+  type CompileOptions,
+  type CompileResult,
+  compileStreet,
+  type ResourceOutcome,
+  type SecretResolver,
+} from './compile-street.js';
+export { canonicalJson, contentHash, sha256Hex } from './hash.js';
