@@ -1,7 +1,7 @@
 // Generates core/resources/types.generated.ts from the CRD schemas in crds/, so the TypeScript types
 // of the five kinds are never written twice. `npm run generate` writes it; `npm run generate -- --check`
 // fails when the committed file is out of date (CI runs the check).
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compile, type JSONSchema } from 'json-schema-to-typescript';
 import { parse } from 'yaml';

@@ -115,7 +115,9 @@ function checkCelRules(node: JsonSchemaNode, value: unknown, path: string, out: 
     }
   }
   if (node.items && Array.isArray(value)) {
-    value.forEach((item, i) => checkCelRules(node.items as JsonSchemaNode, item, `${path}[${i}]`, out));
+    value.forEach((item, i) => {
+      checkCelRules(node.items as JsonSchemaNode, item, `${path}[${i}]`, out);
+    });
   }
   if (
     node.additionalProperties &&

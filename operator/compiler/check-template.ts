@@ -36,7 +36,7 @@ export function checkTemplate(
   const declared = new Set((spec.variables ?? []).map((v) => v.name));
   if (spec.layout) {
     const layout = view.get('Template', spec.layout);
-    if (!layout || layout.spec.role !== 'layout') {
+    if (layout?.spec.role !== 'layout') {
       diagnostics.add(template, 'spec.layout', 'OST_ERR_REFERENCE', [
         'layout Template',
         spec.layout,
