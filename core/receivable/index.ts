@@ -1,0 +1,2 @@
+export { type ReceivableInput, receivableSchema } from './schema.js';
+export { describeFieldErrors, type FieldError, validateReceivable } from './validate-receivable.js';
