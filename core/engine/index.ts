@@ -1,0 +1,18 @@
+// The pure flow engine, shared by the simulator and the live runtime. See engine.ts for the semantics.
+export { caseVariables } from './conditions.js';
+export { advance, newCaseState, startCase } from './engine.js';
+export type {
+  CalendarPort,
+  CaseEvent,
+  CaseState,
+  CaseVariables,
+  CaseWatch,
+  Effect,
+  EngineContext,
+  EngineInput,
+  EngineResult,
+  EvaluationVars,
+  FlowWindow,
+  SentMessage,
+  TimelineEntry,
+} from './types.js';

@@ -1,0 +1,157 @@
+// The flow engine's wire types: the case state the runtime stores, the inputs that wake a case, the
+// effects the engine asks for and the ports through which it reads the calendar, CEL and the debtor.
+// Everything here is plain JSON (state, inputs, effects, timeline) or a pure function (ports).
+import type { BundleFlow } from '../bundle/types.js';
+
+/** One message the engine asked to send; events about it are matched by messageId. */
+export interface SentMessage {
+  /** Assigned by the engine (`<stepId>.<channel>.<n>`); the runtime maps provider ids to it. */
+  messageId: string;
+  stepId: string;
+  channel: string;
+  channelType: string;
+  template: string;
+  /** When the send was asked for (ISO 8601). */
+  at: string;
+  opened?: boolean;
+  clicked?: boolean;
+  bounced?: boolean;
+  delivered?: boolean;
+  failed?: boolean;
+}
+
+/**
+ * A timer on a message or a reaction: `notOpened` checks whether a message was opened in time;
+ * `deferred` is a reaction (fallback, send, alert) held back until the dispatch window opens.
+ */
+export interface CaseWatch {
+  kind: 'notOpened' | 'deferred';
+  /** The message it is about; for a deferred reaction to a case event, `event:<type>@<time>`. */
+  messageId: string;
+  /** Index into flow.reactions. */
+  reaction: number;
+  at: string;
+}
+
+/** JSON-serialisable; the runtime stores it in cases.state. */
+export interface CaseState {
+  status: 'active' | 'paused' | 'stopped' | 'completed';
+  /** Index of the next step to run. */
+  cursor: number;
+  classification: string;
+  messages: SentMessage[];
+  /** Channel names used in this case, in order of first use. */
+  channelsTried: string[];
+  /** The step waiting on a timer (a wait's next step, a deferred step, or the wait itself at the end). */
+  pendingStepId?: string;
+  /** When the pending step is due (ISO 8601); a resume never brings it forward. */
+  pendingAt?: string;
+  watches: CaseWatch[];
+  /** Ids of send and alert steps that ran: such a step never runs twice, not even through a branch. */
+  done: string[];
+  startedAt?: string;
+  endReason?: string;
+  linkClosed?: boolean;
+}
+
+export type MessageEventType = 'bounced' | 'delivered' | 'opened' | 'clicked' | 'failed';
+export type BalanceEventType = 'paid' | 'partiallyPaid' | 'balanceChanged';
+export type StatusEventType = 'arrangement' | 'paused' | 'resumed' | 'cancelled';
+
+export type CaseEvent =
+  | { type: MessageEventType; messageId: string }
+  /** balance: what is still open, in minor units (cents). */
+  | { type: BalanceEventType; balance?: number }
+  | { type: StatusEventType; note?: string };
+
+export type EngineInput =
+  | { type: 'start' }
+  /** A scheduled step's time has come. */
+  | { type: 'due'; stepId: string }
+  /** A watch (notOpened check or deferred reaction) is due. */
+  | { type: 'watch'; messageId: string; reaction: number }
+  | { type: 'event'; event: CaseEvent };
+
+export type Effect =
+  /** Run this step at `at` (dispatch window applied) by feeding back a `due` input. */
+  | { type: 'schedule'; stepId: string; at: string; deferredBecause?: string }
+  | {
+      type: 'send';
+      stepId: string;
+      messageId: string;
+      channel: string;
+      channelType?: string;
+      template: string;
+      alsoVia: string[];
+      registered: boolean;
+      /** 'step' | 'fallback after bounce' | 'not opened within 2d' | 'reaction to clicked' … */
+      reason: string;
+    }
+  | { type: 'alert'; stepId: string; action: string; template: string; note?: string }
+  | { type: 'skip'; stepId: string; reason: string }
+  /** Cancel every pending timer of the case (step timers and watches). */
+  | { type: 'cancelScheduled'; reason: string }
+  /** Feed back a `watch` input at `at`. */
+  | { type: 'watch'; messageId: string; reaction: number; at: string }
+  | { type: 'closeLink'; reason: string }
+  | { type: 'end'; status: 'stopped' | 'completed'; reason: string };
+
+/** A plain sentence a collections officer can read. */
+export interface TimelineEntry {
+  at: string;
+  stepId?: string;
+  text: string;
+}
+
+export type FlowWindow = NonNullable<BundleFlow['window']>;
+
+/** The calendar, in the corporation's time zone and holidays (core/calendar behind it). */
+export interface CalendarPort {
+  /** start + a duration text such as '5d', '3bd', '2h', '1d12h'. */
+  addDuration(start: Date, duration: string): Date;
+  /** The first instant >= t inside the window (t itself when it is inside). */
+  nextOpening(t: Date, window: FlowWindow): Date;
+  /** Why `from` was moved to `to` ('weekend', 'public holiday: …'); undefined when unknown. */
+  explainDeferral?(from: Date, to: Date, window: FlowWindow): string | undefined;
+  /** IANA zone used to write local times in the timeline; UTC when unset. */
+  timezone?: string;
+}
+
+/** The `case` map of the branch environment (see core/cel/variables.ts). */
+export interface CaseVariables {
+  /** Distinct steps that sent a message. */
+  stepsSent: number;
+  /** A message was opened (or clicked). */
+  opened: boolean;
+  clicked: boolean;
+  bounced: boolean;
+  /** Channel types tried so far, in order. */
+  channelsTried: string[];
+}
+
+export interface EvaluationVars {
+  classification: string;
+  case?: CaseVariables;
+}
+
+export interface EngineContext {
+  /** The current instant; the engine never reads the clock. */
+  now: Date;
+  calendar: CalendarPort;
+  /**
+   * Evaluates a CEL expression of the flow — a precondition, or a branch case (then `vars.case` is set)
+   * — over the current receivable, debtor and history plus `vars`. May throw; the engine then fails closed.
+   */
+  evaluate(expr: string, vars: EvaluationVars, env: 'precondition' | 'branch'): boolean;
+  debtor: { preferredChannel?: string };
+  /** Whether the debtor can be reached on the named channel (has an email, phone or address). */
+  reachable(channel: string): boolean;
+  /** The type (email, sms, letter, voice, webhook) of a channel in the bundle; undefined when unknown. */
+  channelType(channel: string): string | undefined;
+}
+
+export interface EngineResult {
+  state: CaseState;
+  effects: Effect[];
+  timeline: TimelineEntry[];
+}
