@@ -14,6 +14,7 @@ import { Diagnostics } from './diagnostics.js';
 import { sha256Hex } from './hash.js';
 import { resolveFlowSpec } from './merge-flow.js';
 import { OverlayView, ResourceIndex } from './resource-index.js';
+import { secretEnvName } from './secret-env-name.js';
 
 export type SecretResolver = (namespace: string, name: string, key: string) => string | undefined;
 
@@ -122,7 +123,7 @@ export function compileStreet(resources: Resource[], options: CompileOptions = {
       diagnostics.add(corp, 'spec.ingress.apiKeySecretRef', 'OST_ERR_SECRET_MISSING', [
         ref.name,
         key,
-        `OST_SECRET_${ns}_${ref.name}_${key}`.toUpperCase().replace(/[^A-Z0-9]/g, '_'),
+        secretEnvName(ns, ref.name, key),
       ]);
     }
     const members: Resource[] = [

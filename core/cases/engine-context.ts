@@ -1,0 +1,59 @@
+// Builds the engine's context for one case at one instant: the corporation's calendar, CEL over the
+// receivable's current state, and how the debtor can be reached. The runtime and the simulator both
+// call this, so they cannot disagree.
+import type { ConfigBundle } from '../bundle/types.js';
+import {
+  addDuration,
+  type CalendarSettings,
+  type DispatchWindow,
+  explainDeferral,
+  nextWindowOpening,
+  parseDuration,
+  type Weekday,
+} from '../calendar/index.js';
+import { compileExpression, evaluateBool } from '../cel/index.js';
+import type { EngineContext, FlowWindow } from '../engine/index.js';
+import { activationFor } from './classify.js';
+import type { ReceivableState } from './receivable-state.js';
+
+const toWindow = (w: FlowWindow): DispatchWindow => ({
+  days: w.days as Weekday[],
+  from: w.from,
+  to: w.to,
+  skipHolidays: w.skipHolidays,
+});
+
+export function calendarOf(bundle: ConfigBundle): CalendarSettings {
+  return { timezone: bundle.corporation.timezone, holidayCountry: 'NL' };
+}
+
+export function engineContext(bundle: ConfigBundle, state: ReceivableState, now: Date): EngineContext {
+  const cal = calendarOf(bundle);
+  const debtor = state.input.debtor;
+  const reachableBy: Record<string, boolean> = {
+    email: Boolean(debtor.email),
+    sms: Boolean(debtor.phone),
+    voice: Boolean(debtor.phone),
+    letter: Boolean(debtor.address),
+    webhook: true,
+  };
+  const channelType = (name: string) => bundle.channels[name]?.spec.type;
+  return {
+    now,
+    calendar: {
+      timezone: cal.timezone,
+      addDuration: (start, text) => addDuration(start, parseDuration(text), cal),
+      nextOpening: (t, w) => nextWindowOpening(t, toWindow(w), cal),
+      explainDeferral: (from, to, w) => explainDeferral(from, to, toWindow(w), cal),
+    },
+    evaluate: (source, vars, env) => {
+      const expr = compileExpression(source, env);
+      if (expr instanceof Error) throw expr;
+      const activation = activationFor(state, now, cal.timezone, vars.classification);
+      return evaluateBool(expr, vars.case ? { ...activation, case: vars.case } : activation);
+    },
+    debtor: debtor.preferredChannel ? { preferredChannel: debtor.preferredChannel } : {},
+    reachable: (channel) => reachableBy[channelType(channel) ?? ''] ?? false,
+    channelType,
+  };
+}

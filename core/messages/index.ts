@@ -1,0 +1,1 @@
+export { type ComposedMessage, type ComposeInput, composeMessage, renderContext } from './compose-message.js';

@@ -1,0 +1,113 @@
+// SQL for receivables, cases, steps and events. Every query names the corporation or reaches its rows
+// through a case id obtained under that corporation.
+import type { DatabaseTransactionConnection } from 'slonik';
+import type { CaseState, TimelineEntry } from '../../core/engine/index.js';
+import type { ReceivableInput } from '../../core/receivable/index.js';
+import { sql } from '../db/index.js';
+
+export type Tx = DatabaseTransactionConnection;
+
+export interface CaseRow {
+  id: string;
+  receivable_id: string;
+  corporation: string;
+  flow: string;
+  flow_revision: string;
+  bundle_revision: string;
+  classification: string | null;
+  status: string;
+  state: CaseState;
+}
+
+export interface ReceivableRow {
+  id: string;
+  corporation: string;
+  external_id: string;
+  balance_minor: number;
+  status: 'open' | 'paid' | 'cancelled' | 'paused';
+  payload: ReceivableInput;
+}
+
+export async function insertReceivable(
+  tx: Tx,
+  corporation: string,
+  r: ReceivableInput,
+): Promise<string | undefined> {
+  const balance = r.balance ?? r.amount;
+  const row = await tx.maybeOne(sql.unsafe`
+    INSERT INTO receivables (corporation, external_id, kind, amount_minor, balance_minor, currency, due_date,
+      payment_reference, invoice_number, description, debtor, payload, status, source)
+    VALUES (${corporation}, ${r.externalId}, ${r.kind}, ${r.amount}, ${balance}, ${r.currency ?? 'EUR'},
+      ${r.dueDate}, ${r.paymentReference}, ${r.invoiceNumber ?? null}, ${r.description ?? null},
+      ${sql.jsonb(r.debtor as never)}, ${sql.jsonb(r as never)}, ${balance <= 0 ? 'paid' : 'open'}, ${r.source})
+    ON CONFLICT (corporation, external_id) DO NOTHING
+    RETURNING id`);
+  return row ? (row.id as string) : undefined;
+}
+
+export async function lockReceivable(tx: Tx, id: string): Promise<ReceivableRow> {
+  const row = await tx.one(sql.unsafe`
+    SELECT id, corporation, external_id, balance_minor, status, payload FROM receivables WHERE id = ${id} FOR UPDATE`);
+  return { ...(row as unknown as ReceivableRow), balance_minor: Number(row.balance_minor) };
+}
+
+export async function insertCase(
+  tx: Tx,
+  c: Omit<CaseRow, 'id' | 'status'> & { rule: string },
+): Promise<string> {
+  const row = await tx.one(sql.unsafe`
+    INSERT INTO cases (receivable_id, corporation, flow, flow_revision, bundle_revision, classification, rule, state)
+    VALUES (${c.receivable_id}, ${c.corporation}, ${c.flow}, ${c.flow_revision}, ${c.bundle_revision},
+      ${c.classification}, ${c.rule}, ${sql.jsonb(c.state as never)})
+    RETURNING id`);
+  return row.id as string;
+}
+
+/** Locks the case row: every change to a case (timers, events, payments) is serialised on it. */
+export async function lockCase(tx: Tx, id: string): Promise<CaseRow> {
+  return (await tx.one(sql.unsafe`
+    SELECT id, receivable_id, corporation, flow, flow_revision, bundle_revision, classification, status, state
+    FROM cases WHERE id = ${id} FOR UPDATE`)) as unknown as CaseRow;
+}
+
+export async function saveCaseState(tx: Tx, id: string, state: CaseState): Promise<void> {
+  const ended = state.status === 'stopped' || state.status === 'completed';
+  await tx.query(sql.unsafe`
+    UPDATE cases SET state = ${sql.jsonb(state as never)}, status = ${state.status}, cursor = ${state.cursor},
+      ended_at = CASE WHEN ${ended} THEN coalesce(ended_at, now()) ELSE NULL END,
+      end_reason = ${state.endReason ?? null}
+    WHERE id = ${id}`);
+}
+
+export interface EventInput {
+  corporation: string;
+  receivableId?: string;
+  caseId?: string;
+  externalId?: string;
+  type: string;
+  data?: Record<string, unknown>;
+  at?: Date;
+}
+
+export async function insertEvents(tx: Tx, events: EventInput[]): Promise<void> {
+  for (const e of events) {
+    await tx.query(sql.unsafe`
+      INSERT INTO events (corporation, receivable_id, case_id, external_id, type, data, at)
+      VALUES (${e.corporation}, ${e.receivableId ?? null}, ${e.caseId ?? null}, ${e.externalId ?? null}, ${e.type},
+        ${sql.jsonb((e.data ?? {}) as never)}, ${(e.at ?? new Date()).toISOString()})`);
+  }
+}
+
+export function timelineEvents(
+  c: Pick<CaseRow, 'id' | 'corporation' | 'receivable_id'>,
+  entries: TimelineEntry[],
+) {
+  return entries.map<EventInput>((t) => ({
+    corporation: c.corporation,
+    receivableId: c.receivable_id,
+    caseId: c.id,
+    type: 'timeline',
+    data: { text: t.text, ...(t.stepId ? { stepId: t.stepId } : {}) },
+    at: new Date(t.at),
+  }));
+}

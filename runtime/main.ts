@@ -1,0 +1,24 @@
+import { createLogger } from '../core/log.js';
+import { readSettings } from './settings.js';
+import { startRuntime } from './start-runtime.js';
+
+const log = createLogger('runtime');
+try {
+  const runtime = await startRuntime(readSettings(), log);
+  log.info({ url: runtime.url }, 'runtime ready');
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      log.info({ signal }, 'shutting down: draining in-flight work');
+      runtime.close().then(
+        () => process.exit(0),
+        (err: unknown) => {
+          log.error({ err }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
+    });
+  }
+} catch (err) {
+  log.fatal({ err }, (err as Error).message);
+  process.exit(1);
+}

@@ -1,0 +1,68 @@
+// Prometheus metrics. Labels are corporation (a namespace name), flow, channel and outcome only —
+// never anything about a debtor.
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+
+export function createRuntimeMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'outputstraat_' });
+  return {
+    registry,
+    receivablesAccepted: new Counter({
+      name: 'outputstraat_receivables_accepted_total',
+      help: 'Receivables accepted by the ingress (durably on JetStream)',
+      labelNames: ['corporation'],
+      registers: [registry],
+    }),
+    receivablesRejected: new Counter({
+      name: 'outputstraat_receivables_rejected_total',
+      help: 'Receivables rejected by the ingress, by reason',
+      labelNames: ['corporation', 'reason'],
+      registers: [registry],
+    }),
+    casesStarted: new Counter({
+      name: 'outputstraat_cases_started_total',
+      help: 'Cases started, per flow',
+      labelNames: ['corporation', 'flow'],
+      registers: [registry],
+    }),
+    casesOpen: new Gauge({
+      name: 'outputstraat_cases_open',
+      help: 'Cases active or paused, per flow (sampled from the database)',
+      labelNames: ['corporation', 'flow'],
+      registers: [registry],
+    }),
+    steps: new Counter({
+      name: 'outputstraat_steps_total',
+      help: 'Steps by outcome (sent, skipped, failed, cancelled), channel and flow',
+      labelNames: ['corporation', 'flow', 'channel', 'outcome'],
+      registers: [registry],
+    }),
+    stepsDue: new Gauge({
+      name: 'outputstraat_steps_due',
+      help: 'Steps whose time has come and that are not finished yet (sampled)',
+      labelNames: ['corporation'],
+      registers: [registry],
+    }),
+    dueToSent: new Histogram({
+      name: 'outputstraat_step_due_to_sent_seconds',
+      help: 'Seconds from a step being due to its message being handed to the provider',
+      labelNames: ['channel'],
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300, 900, 3600],
+      registers: [registry],
+    }),
+    intakeLag: new Gauge({
+      name: 'outputstraat_jetstream_consumer_pending',
+      help: 'Messages waiting for a JetStream consumer',
+      labelNames: ['stream', 'consumer'],
+      registers: [registry],
+    }),
+    configRevision: new Gauge({
+      name: 'outputstraat_config_revision_info',
+      help: 'The config bundle revision a runtime has active, per corporation (value 1)',
+      labelNames: ['corporation', 'revision'],
+      registers: [registry],
+    }),
+  };
+}
+
+export type RuntimeMetrics = ReturnType<typeof createRuntimeMetrics>;
