@@ -1,0 +1,27 @@
+// Calendar arithmetic shared by the flow simulator and the live scheduler. Pure: no I/O and no clock —
+// every function takes the instants it needs. Local days and hours are read in CalendarSettings.timezone.
+
+export { addBusinessDays, isBusinessDate, isBusinessDay } from './business-days.js';
+export {
+  assertDispatchWindow,
+  describeWindow,
+  isInsideWindow,
+  nextWindowOpening,
+} from './dispatch-window.js';
+export { addDuration, formatDuration, parseDuration } from './duration.js';
+export { explainDeferral } from './explain.js';
+export type { ClosedReason } from './holidays.js';
+export {
+  assertCalendar,
+  closedReasonOn,
+  DEFAULT_HOLIDAY_COUNTRY,
+  isPublicHoliday,
+  publicHolidayOn,
+} from './holidays.js';
+export type { LocalDate } from './local-date.js';
+export { localDateKey, parseLocalDate, WEEKDAYS } from './local-date.js';
+export type { SpreadSlot } from './spread.js';
+export { allocateSpreadSlot } from './spread.js';
+export type { CalendarSettings, DispatchWindow, Duration, Weekday } from './types.js';
+export type { Disambiguation, LocalDateTime, ZonedParts } from './zoned-time.js';
+export { fromZonedParts, localDateOf, startOfLocalHour, toZonedParts } from './zoned-time.js';
