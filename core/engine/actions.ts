@@ -8,18 +8,11 @@ import {
   type TemplateChooser,
 } from './channels.js';
 import { failedPrecondition } from './conditions.js';
-import {
-  completeIfDone,
-  jumpTo,
-  reachesPeople,
-  runSteps,
-  scheduleStep,
-  skip,
-  windowDeferral,
-} from './steps.js';
+import { completeIfDone, jumpTo, reachesPeople, runSteps, scheduleStep, skip } from './steps.js';
 import { actionLabel, localTime } from './text.js';
 import { emit, endCase, note, type Turn } from './turn.js';
 import type { CaseWatch, SentMessage } from './types.js';
+import { windowDeferral } from './window.js';
 
 /** Why a reaction runs: the reaction's event, the message it is about, and how to re-arm it. */
 export interface Trigger {

@@ -3,6 +3,7 @@ import type { FlowStep } from '../resources/types.generated.js';
 import { localTime, messageLabel } from './text.js';
 import { emit, note, type Turn } from './turn.js';
 import type { SentMessage } from './types.js';
+import { windowDeferral } from './window.js';
 
 export interface SendPlan {
   channel: string;
@@ -131,12 +132,16 @@ export function sendMessage(turn: Turn, stepId: string, plan: SendPlan, opts: Se
   return message;
 }
 
+const REACHES_PEOPLE: ReadonlySet<string> = new Set(['send', 'fallback', 'alert']);
+
 /** notOpened reactions apply to emails, or to the channel type named by onlyChannel. */
 function armWatches(turn: Turn, message: SentMessage): void {
   turn.flow.reactions.forEach((r, reaction) => {
     if (r.on !== 'notOpened' || r.within === undefined) return;
     if ((r.onlyChannel ?? 'email') !== message.channelType) return;
-    const at = turn.ctx.calendar.addDuration(new Date(message.at), r.within);
+    const due = turn.ctx.calendar.addDuration(new Date(message.at), r.within);
+    // A check whose reaction reaches people is made when the window is open, so it needs no second timer.
+    const at = REACHES_PEOPLE.has(r.then) ? (windowDeferral(turn, due)?.at ?? due) : due;
     turn.state.watches.push({
       kind: 'notOpened',
       messageId: message.messageId,

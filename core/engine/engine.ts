@@ -55,9 +55,11 @@
 //     preferred/fallback channel; alert alerts (action defaults to review); stop ends the case and closes
 //     the link; pause/resume; goto cancels the timers, re-arms the watches and runs from that step now;
 //     record only records. fallback, send and alert are held until the window opens (a `deferred` watch).
-//   - notOpened within D: every email sent (or message of onlyChannel's type) arms a watch at sent + D.
-//     When it is due and the message is still unopened and the case active, the reaction runs; when the
-//     window is shut the check moves to the next opening and is made again then.
+//   - notOpened within D: every email sent (or message of onlyChannel's type) arms a watch at sent + D —
+//     for a reaction that sends or alerts, at the window's first opening from then on (one timer). When
+//     it is due and the message is still unopened (a click counts as an open; an open clears the watch)
+//     and the case active, the reaction runs; a watch that fires late, outside the window, is re-armed
+//     at the next opening and checks again.
 //   - While paused only stop, resume and record reactions run; an ended case only records.
 import type { BundleFlow } from '../bundle/types.js';
 import { failedPrecondition } from './conditions.js';

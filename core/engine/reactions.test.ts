@@ -220,13 +220,25 @@ describe('message reactions', () => {
     expect(d.state.messages[0]).toMatchObject({ opened: true, clicked: true });
   });
 
-  it('a not-opened check that falls in the weekend waits for Monday and looks again', () => {
+  it('a not-opened check that falls in the weekend is made on Monday at 09:00', () => {
     const d = new Driver(choiceFlow([nudge]));
-    d.start('2026-03-05T10:00:00.000Z'); // Thursday: the check is due Saturday
-    const saturday = d.runUntil('2026-03-07T10:00:00.000Z');
-    expect(saturday).toEqual([
-      { type: 'watch', messageId: 'reminder.email.1', reaction: 0, at: '2026-03-09T09:00:00.000Z' },
+    const started = d.start('2026-03-05T10:00:00.000Z'); // Thursday: two days later is Saturday
+    expect(started).toContainEqual({
+      type: 'watch',
+      messageId: 'reminder.email.1',
+      reaction: 0,
+      at: '2026-03-09T09:00:00.000Z',
+    });
+    expect(d.runUntil('2026-03-09T08:59:00.000Z')).toEqual([]);
+    const monday = d.runUntil('2026-03-09T09:00:00.000Z');
+    expect(monday).toEqual([
+      expect.objectContaining({ type: 'send', channel: 'sms', template: 'nudge-sms' }),
     ]);
+  });
+
+  it('an email opened over the weekend gets no SMS on Monday', () => {
+    const d = new Driver(choiceFlow([nudge]));
+    d.start('2026-03-05T10:00:00.000Z');
     d.event('2026-03-08T20:00:00.000Z', { type: 'opened', messageId: 'reminder.email.1' });
     d.runUntil('2026-03-09T09:00:00.000Z');
     expect(d.sends().map((s) => s.channel)).toEqual(['email']);

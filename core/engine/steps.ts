@@ -4,6 +4,7 @@ import { candidateChannels, chooseChannel, sendMessage, stepTemplates } from './
 import { decideBranch, failedPrecondition } from './conditions.js';
 import { actionLabel, localTime } from './text.js';
 import { emit, endCase, note, type Turn } from './turn.js';
+import { windowDeferral } from './window.js';
 
 export type StepKind = 'send' | 'alert' | 'wait' | 'branch' | 'stop';
 
@@ -20,15 +21,6 @@ export function stepKind(step: FlowStep): StepKind | undefined {
 export function reachesPeople(step: FlowStep | undefined): boolean {
   const kind = step === undefined ? undefined : stepKind(step);
   return kind === 'send' || kind === 'alert';
-}
-
-/** When `t` is outside the flow's dispatch window: the next opening and why. */
-export function windowDeferral(turn: Turn, t: Date): { at: Date; because: string } | undefined {
-  const w = turn.flow.window;
-  if (!w) return undefined;
-  const at = turn.ctx.calendar.nextOpening(t, w);
-  if (at.getTime() <= t.getTime()) return undefined;
-  return { at, because: turn.ctx.calendar.explainDeferral?.(t, at, w) ?? 'outside dispatch window' };
 }
 
 /** Sets the case's timer: `stepId` is due at `t`, moved to the window's next opening when it sends. */
