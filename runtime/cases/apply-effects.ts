@@ -37,13 +37,29 @@ export async function applyEngineResult(tx: Tx, c: CaseRow, result: EngineResult
         await insertStep(tx, c, 'due', e.stepId, e.at, `${c.id}:due:${e.stepId}:${e.at}`, e);
         break;
       case 'watch':
-        await insertStep(tx, c, 'watch', e.messageId, e.at, `${c.id}:watch:${e.messageId}:${e.reaction}`, e);
+        await insertStep(
+          tx,
+          c,
+          'watch',
+          e.messageId,
+          e.at,
+          `${c.id}:watch:${e.messageId}:${e.reaction}:${e.at}`,
+          e,
+        );
         break;
       case 'send':
         await insertStep(tx, c, 'send', e.stepId, nowIso, `${c.id}:send:${e.messageId}`, e);
         break;
       case 'alert':
-        await insertStep(tx, c, 'alert', e.stepId, nowIso, `${c.id}:alert:${e.stepId}`, e);
+        await insertStep(
+          tx,
+          c,
+          'alert',
+          e.stepId,
+          nowIso,
+          `${c.id}:alert:${e.stepId}:${e.action}:${nowIso}`,
+          e,
+        );
         break;
       case 'skip':
         events.push({ ...base, type: 'step.skipped', data: { stepId: e.stepId, reason: e.reason } });

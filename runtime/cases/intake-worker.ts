@@ -25,6 +25,8 @@ import { ensurePaymentLink } from './payment-link.js';
 
 export const INTAKE_CONSUMER = 'intake';
 const RETRY_DELAY_MS = 5_000;
+// Long enough that the nak is not redelivered into the subscription that is closing.
+const STOP_REDELIVERY_DELAY_MS = 1_000;
 
 export interface IntakeDeps {
   db: Database;
@@ -95,18 +97,21 @@ export async function processReceivable(deps: IntakeDeps, envelope: IntakeEnvelo
 
 export class IntakeWorker {
   private stopped = false;
-  private messages: { stop(): void; closed(): Promise<void> } | undefined;
+  private messages: { stop(): void } | undefined;
+  private loop: Promise<void> = Promise.resolve();
 
   constructor(private readonly deps: IntakeDeps) {}
 
   async start(js: JetStreamClient): Promise<void> {
     const consumer: Consumer = await js.consumers.get(INTAKE_STREAM, INTAKE_CONSUMER);
-    const messages = await consumer.consume({ max_messages: 256 });
-    this.messages = { stop: () => messages.stop(), closed: async () => void (await messages.closed()) };
-    void (async () => {
+    const messages = await consumer.consume({ max_messages: 64 });
+    this.messages = messages;
+    this.loop = (async () => {
       for await (const msg of messages) {
-        if (this.stopped) break;
-        await this.handle(msg);
+        // Messages buffered when we stop go straight back, so another replica takes them now rather
+        // than after the ack wait.
+        if (this.stopped) msg.nak(STOP_REDELIVERY_DELAY_MS);
+        else await this.handle(msg);
       }
     })();
   }
@@ -141,6 +146,6 @@ export class IntakeWorker {
   async stop(): Promise<void> {
     this.stopped = true;
     this.messages?.stop();
-    await this.messages?.closed();
+    await this.loop;
   }
 }

@@ -2,27 +2,10 @@
 // to .street/outbox and prints one line per mail, so a newcomer sees what the street sent.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { mailHeader } from '../../runtime/dev/mail-headers.js';
 import { startSmtpSink } from '../../runtime/dev/smtp-sink.js';
 
 const PORT = Number(process.env.STREET_SMTP_PORT ?? 2525);
-
-function header(raw: string, name: string): string {
-  const m = new RegExp(`^${name}: (.*(?:\\r?\\n[ \\t].*)*)`, 'mi').exec(raw);
-  return m ? m[1]!.replace(/\r?\n[ \t]/g, ' ') : '';
-}
-
-function decodeWords(value: string): string {
-  return value.replace(/=\?utf-8\?([QB])\?([^?]*)\?=\s?/gi, (_m, enc: string, text: string) =>
-    enc.toUpperCase() === 'B'
-      ? Buffer.from(text, 'base64').toString('utf8')
-      : Buffer.from(
-          text
-            .replace(/_/g, ' ')
-            .replace(/=([0-9A-F]{2})/gi, (_x, h: string) => String.fromCharCode(Number.parseInt(h, 16))),
-          'latin1',
-        ).toString('utf8'),
-  );
-}
 
 export async function startOutboxSink(stateDir: string, print: (line: string) => void) {
   const outbox = join(stateDir, 'outbox');
@@ -32,13 +15,13 @@ export async function startOutboxSink(stateDir: string, print: (line: string) =>
     host: '127.0.0.1',
     port: PORT,
     onMessage: (mail) => {
-      const corporation = header(mail.raw, 'X-Outputstraat-Corporation') || 'unknown';
+      const corporation = mailHeader(mail.raw, 'X-Outputstraat-Corporation') || 'unknown';
       const file = join(
         outbox,
         `${new Date().toISOString().replace(/[:.]/g, '-')}-${corporation}-${++n}.eml`,
       );
       writeFileSync(file, mail.raw);
-      print(`mail  ${corporation}  "${decodeWords(header(mail.raw, 'Subject'))}"  -> ${file}`);
+      print(`mail  ${corporation}  "${mailHeader(mail.raw, 'Subject')}"  -> ${file}`);
     },
   });
   return { port: sink.port, outbox, stop: () => sink.stop() };
