@@ -8,7 +8,12 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['core/**/*.test.ts', 'operator/**/*.test.ts', 'runtime/**/*.test.ts', 'tests/unit/**/*.test.ts'],
+          include: [
+            'core/**/*.test.ts',
+            'operator/**/*.test.ts',
+            'runtime/**/*.test.ts',
+            'tests/unit/**/*.test.ts',
+          ],
           environment: 'node',
         },
       },

@@ -3,7 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { validateReceivable } from './index.js';
 
 const example = () =>
-  JSON.parse(readFileSync(new URL('../../examples/01-woonstad-noord/receivables/storno.json', import.meta.url), 'utf8'));
+  JSON.parse(
+    readFileSync(
+      new URL('../../examples/01-woonstad-noord/receivables/storno.json', import.meta.url),
+      'utf8',
+    ),
+  );
 
 describe('receivable contract', () => {
   it('accepts the example receivable and fills the currency default', () => {
@@ -38,7 +43,8 @@ describe('receivable contract', () => {
     const r = { ...example(), dueDat: '2026-01-01' };
     const result = validateReceivable(r);
     expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.errors).toContainEqual({ field: 'dueDat', message: 'is not a known field' });
+    if (!result.ok)
+      expect(result.errors).toContainEqual({ field: 'dueDat', message: 'is not a known field' });
   });
 
   it('rejects a balance above the amount', () => {

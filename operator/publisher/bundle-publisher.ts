@@ -14,7 +14,7 @@ export class BundlePublisher {
 
   async current(corporation: string): Promise<ConfigBundle | undefined> {
     const entry = await this.kv.get(bundleKey(corporation));
-    if (!entry || entry.operation !== 'PUT' || entry.length === 0) return undefined;
+    if (entry?.operation !== 'PUT' || entry.length === 0) return undefined;
     return entry.json<ConfigBundle>();
   }
 
