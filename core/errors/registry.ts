@@ -67,6 +67,19 @@ export const errorRegistry = {
     hint: 'create the Secret in the namespace (or set %s for the local street)',
   },
 
+  // CLI and flow tests
+  OST_ERR_CLI_USAGE: { status: 400, message: '%s', hint: '%s' },
+  OST_ERR_FILE_READ: {
+    status: 400,
+    message: 'cannot read %s: %s',
+    hint: 'check the path and that the file is readable',
+  },
+  OST_ERR_FLOW_TEST: {
+    status: 422,
+    message: '%s: %s',
+    hint: 'fix the FlowTest; docs/flow-tests.md describes the format',
+  },
+
   // ERP ingress
   OST_ERR_UNAUTHORIZED: {
     status: 401,

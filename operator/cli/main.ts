@@ -1,23 +1,4 @@
-import { Command } from 'commander';
-import { printValidateReport, validatePaths } from './validate-command.js';
+// bin/outputstraat.js runs this (from dist/); during development: npx tsx operator/cli/main.ts <command>.
+import { runCli } from './program.js';
 
-const EXIT_INVALID = 1;
-
-const program = new Command()
-  .name('outputstraat')
-  .description('Check, render, simulate and test Outputstraat flows-as-code')
-  .showHelpAfterError();
-
-program
-  .command('validate')
-  .description('check resources: schema, references, CEL, template variables, unreachable steps')
-  .argument('<paths...>', 'files or folders with YAML resources')
-  .option('-o, --output <format>', 'text or json', 'text')
-  .action((paths: string[], opts: { output: string }) => {
-    const report = validatePaths(paths);
-    if (opts.output === 'json') console.log(JSON.stringify(report, null, 2));
-    else printValidateReport(report, (line) => console.log(line));
-    if (!report.ok) process.exitCode = EXIT_INVALID;
-  });
-
-await program.parseAsync(process.argv);
+process.exitCode = await runCli(process.argv.slice(2));

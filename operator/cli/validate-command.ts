@@ -1,6 +1,8 @@
+import type { Command } from 'commander';
 import type { OutputstraatError } from '../../core/errors/index.js';
 import { compileStreet } from '../compiler/index.js';
 import { readResourceFiles } from '../sources/read-resource-files.js';
+import { type CliIo, EXIT_FAILED, EXIT_OK, existingPaths, outputFormat, type Runner } from './cli-io.js';
 
 export interface ValidateReport {
   ok: boolean;
@@ -17,8 +19,8 @@ export interface ValidateReport {
   }[];
 }
 
-export function validatePaths(paths: string[]): ValidateReport {
-  const read = readResourceFiles(paths);
+export function validatePaths(paths: string[], cwd = process.cwd()): ValidateReport {
+  const read = readResourceFiles(paths, cwd);
   const result = compileStreet(read.resources);
   const errors: OutputstraatError[] = [...read.errors, ...result.errors];
   return {
@@ -43,4 +45,21 @@ export function printValidateReport(report: ValidateReport, out: (line: string) 
       ? `valid: ${report.resources} resources in ${report.files} files`
       : `invalid: ${report.errors.length} error(s) in ${report.resources} resources (${report.files} files)`,
   );
+}
+
+export function validateCommand(program: Command, io: CliIo, run: Runner): void {
+  program
+    .command('validate')
+    .description('check resources: schema, references, CEL, template variables, unreachable steps')
+    .argument('<paths...>', 'files or folders with YAML resources')
+    .option('-o, --output <format>', 'text or json', 'text')
+    .action((paths: string[], opts: { output: string }) =>
+      run(() => {
+        const format = outputFormat(opts.output);
+        const report = validatePaths(existingPaths(io, paths), io.cwd);
+        if (format === 'json') io.out(JSON.stringify(report, null, 2));
+        else printValidateReport(report, io.out);
+        return report.ok ? EXIT_OK : EXIT_FAILED;
+      }),
+    );
 }

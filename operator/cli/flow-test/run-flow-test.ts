@@ -1,0 +1,98 @@
+// Running FlowTests: the resources under the paths are compiled once (with a built-in test corporation
+// over every base namespace a test needs), then each test goes through the simulator and its
+// expectations are checked.
+import type { ConfigBundle } from '../../../core/bundle/types.js';
+import { calendarOf } from '../../../core/cases/index.js';
+import { isOutputstraatError } from '../../../core/errors/index.js';
+import { type SimEvent, type SimulationResult, simulate } from '../../../core/simulator/index.js';
+import { bundleOf, type Street, testNamespace } from '../load-street.js';
+import { checkExpectations, type Mismatch } from './check-expectations.js';
+import type { FlowTestEvent } from './flow-test-schema.js';
+import type { FlowTestCase } from './read-flow-tests.js';
+
+export interface FlowTestOutcome {
+  name: string;
+  file: string;
+  line: number;
+  passed: boolean;
+  mismatches: Mismatch[];
+  /** Absent when the test could not run (its corporation does not compile, no flow matches …). */
+  result?: SimulationResult;
+}
+
+/** Base namespaces whose flows need the built-in test corporation. */
+export function basesNeeded(tests: readonly FlowTestCase[], street: { corporations: Set<string> }): string[] {
+  const bases = new Set<string>();
+  for (const t of tests) {
+    if (t.spec.corporation === undefined) bases.add(t.base);
+    else if (!street.corporations.has(t.spec.corporation)) bases.add(t.spec.corporation);
+  }
+  return [...bases];
+}
+
+function toSimEvent(e: FlowTestEvent): SimEvent {
+  const at = e.at;
+  switch (e.type) {
+    case 'bounced':
+    case 'delivered':
+    case 'opened':
+    case 'clicked':
+    case 'failed':
+      return { at, type: e.type, step: e.step ?? '', ...(e.channel ? { channel: e.channel } : {}) };
+    case 'paid':
+      return { at, type: 'paid' };
+    case 'partiallyPaid':
+    case 'balanceChanged':
+      return { at, type: e.type, balance: e.balance ?? 0 };
+    default:
+      return {
+        at,
+        type: e.type as 'arrangement' | 'paused' | 'resumed' | 'cancelled',
+        ...(e.note ? { note: e.note } : {}),
+      };
+  }
+}
+
+function testBundle(street: Street, test: FlowTestCase, corporations: Set<string>): ConfigBundle {
+  const c = test.spec.corporation;
+  if (c === undefined) return bundleOf(street, testNamespace(test.base));
+  return bundleOf(street, corporations.has(c) ? c : testNamespace(c));
+}
+
+export function runFlowTest(street: Street, test: FlowTestCase, corporations: Set<string>): FlowTestOutcome {
+  const head = { name: test.name, file: test.file, line: test.line };
+  const fail = (what: string, lines: string[]): FlowTestOutcome => ({
+    ...head,
+    passed: false,
+    mismatches: [{ what, lines }],
+  });
+  let bundle: ConfigBundle;
+  try {
+    bundle = testBundle(street, test, corporations);
+  } catch (err) {
+    if (!isOutputstraatError(err)) throw err;
+    return fail('corporation', [err.message]);
+  }
+  const start = new Date(test.spec.start);
+  let result: SimulationResult;
+  try {
+    result = simulate({
+      bundle,
+      receivable: test.receivable,
+      events: (test.spec.events ?? []).map(toSimEvent),
+      start,
+      until: test.spec.until ?? '+30d',
+    });
+  } catch (err) {
+    if (isOutputstraatError(err) || err instanceof TypeError || err instanceof RangeError) {
+      return fail('simulation', [`the simulation could not run: ${err.message}`]);
+    }
+    throw err;
+  }
+  const mismatches = checkExpectations(test.spec.expect, result, {
+    start,
+    calendar: calendarOf(bundle),
+    locale: bundle.corporation.locale,
+  });
+  return { ...head, passed: mismatches.length === 0, mismatches, result };
+}

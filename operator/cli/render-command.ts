@@ -1,0 +1,138 @@
+// `outputstraat render <path...> --template NAME`: a template rendered exactly as the runtime would send
+// it — locale fallback, layout, the corporation's branding — for a sample or a given receivable.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { createError } from '../../core/errors/index.js';
+import { type ComposedMessage, composeMessage } from '../../core/messages/index.js';
+import { type CliIo, EXIT_OK, outputFormat, type Runner, usageError } from './cli-io.js';
+import { loadBundle } from './load-street.js';
+import { readReceivableFile } from './receivable-file.js';
+import { sampleReceivable } from './sample-receivable.js';
+
+const PARTS = ['subject', 'html', 'text', 'sms', 'voice', 'letter'] as const;
+type Part = (typeof PARTS)[number];
+
+const FILE_SUFFIX: Record<Part, string> = {
+  subject: 'subject.txt',
+  html: 'html',
+  text: 'txt',
+  sms: 'sms.txt',
+  voice: 'voice.txt',
+  letter: 'letter.txt',
+};
+
+interface RenderOptions {
+  template: string;
+  corporation?: string;
+  receivable?: string;
+  locale?: string;
+  part?: string;
+  out?: string;
+  output?: string;
+}
+
+function partText(message: ComposedMessage, part: Part): string | undefined {
+  if (part === 'letter') {
+    const l = message.letter;
+    return l ? [l.subject, '', ...l.blocks.flatMap((b) => [b, ''])].join('\n').trimEnd() : undefined;
+  }
+  return message[part];
+}
+
+export function runRender(io: CliIo, paths: string[], opts: RenderOptions): number {
+  const format = outputFormat(opts.output);
+  if (opts.locale !== undefined && opts.locale !== 'nl' && opts.locale !== 'en') {
+    throw usageError(`--locale must be nl or en, not "${opts.locale}"`);
+  }
+  if (opts.part !== undefined && !(PARTS as readonly string[]).includes(opts.part)) {
+    throw usageError(`--part must be one of ${PARTS.join(', ')}, not "${opts.part}"`);
+  }
+  const bundle = loadBundle(io, paths, opts.corporation);
+  const template = bundle.templates[opts.template];
+  if (!template) {
+    const names = Object.values(bundle.templates)
+      .filter((t) => (t.spec.role ?? 'message') === 'message')
+      .map((t) => t.name);
+    throw usageError(
+      `no template "${opts.template}" in the bundle of ${bundle.corporation.id}`,
+      `use one of: ${names.join(', ') || '(none)'}`,
+    );
+  }
+  const base = opts.receivable ? readReceivableFile(io, opts.receivable) : sampleReceivable(template);
+  const receivable = opts.locale
+    ? { ...base, debtor: { ...base.debtor, locale: opts.locale as 'nl' | 'en' } }
+    : base;
+  const host = bundle.corporation.paymentHost ?? 'outputstraat.example';
+  const message = composeMessage({
+    bundle,
+    template: opts.template,
+    receivable: {
+      ...receivable,
+      balance: receivable.balance ?? receivable.amount,
+      currency: receivable.currency ?? 'EUR',
+    },
+    links: { payment: `https://${host}/p/voorbeeld` },
+    now: new Date(),
+    case: { id: 'voorbeeld', classification: receivable.kind, flow: 'voorbeeld', stepsSent: 0 },
+  });
+  const parts = PARTS.filter((p) => partText(message, p) !== undefined && (!opts.part || p === opts.part));
+  if (opts.part && parts.length === 0) {
+    throw createError('OST_ERR_TEMPLATE_LOCALE', [
+      `template ${opts.template}`,
+      opts.template,
+      message.locale,
+      opts.part,
+    ]);
+  }
+  if (opts.out) {
+    const dir = resolve(io.cwd, opts.out);
+    mkdirSync(dir, { recursive: true });
+    for (const p of parts) {
+      const file = join(dir, `${message.template}.${message.locale}.${FILE_SUFFIX[p]}`);
+      writeFileSync(file, `${partText(message, p)}\n`);
+      io.out(`wrote ${relative(io.cwd, file)}`);
+    }
+    return EXIT_OK;
+  }
+  if (format === 'json') {
+    io.out(
+      JSON.stringify(opts.part ? { [opts.part]: partText(message, opts.part as Part) } : message, null, 2),
+    );
+    return EXIT_OK;
+  }
+  if (opts.part) {
+    io.out(partText(message, opts.part as Part) ?? '');
+    return EXIT_OK;
+  }
+  const source = opts.receivable
+    ? relative(io.cwd, resolve(io.cwd, opts.receivable))
+    : 'the sample receivable';
+  io.out(
+    `Template ${message.template} (${message.channelType}, ${message.locale}) for ${bundle.corporation.displayName}, with ${source}`,
+  );
+  for (const p of parts) {
+    io.out('');
+    io.out(`── ${p} ${'─'.repeat(Math.max(3, 60 - p.length))}`);
+    io.out(partText(message, p) ?? '');
+  }
+  return EXIT_OK;
+}
+
+export function renderCommand(program: Command, io: CliIo, run: Runner): void {
+  program
+    .command('render')
+    .description('render a message template with sample (or given) receivable data')
+    .argument('<paths...>', 'files or folders with YAML resources')
+    .requiredOption('-t, --template <name>', 'the message Template to render')
+    .option(
+      '-c, --corporation <namespace>',
+      'corporation whose branding and overlays apply (default: the only one)',
+    )
+    .option('-r, --receivable <file>', 'ERP receivable JSON; default: a built-in sample (€ 620,79)')
+    .option('-l, --locale <locale>', "the debtor's locale: nl or en")
+    .option('-p, --part <part>', `only this part: ${PARTS.join(', ')}`)
+    .option('--out <dir>', 'write each part to a file in this folder')
+    .option('-o, --output <format>', 'text or json', 'text')
+    .action((paths: string[], opts: RenderOptions) => run(() => runRender(io, paths, opts)));
+}
