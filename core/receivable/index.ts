@@ -1,2 +1,14 @@
+export {
+  type EventFeedQuery,
+  eventFeedQuerySchema,
+  type PaymentInput,
+  paymentSchema,
+  type ReceivablePatch,
+  receivablePatchSchema,
+  validateEventFeedQuery,
+  validatePayment,
+  validateReceivablePatch,
+} from './change-schemas.js';
 export { type ReceivableInput, receivableSchema } from './schema.js';
-export { describeFieldErrors, type FieldError, validateReceivable } from './validate-receivable.js';
+export { validateReceivable } from './validate-receivable.js';
+export { describeFieldErrors, type FieldError, type Validation } from './validate-schema.js';
