@@ -29,6 +29,7 @@ export function messageRow(m: SimMessage): TimelineRow {
       at: m.at,
       stepId: m.step,
       kind: 'error',
+      messageId: m.messageId,
       text: `${label} '${m.template}' could not be rendered: ${m.error.message}`,
     };
   }
@@ -38,6 +39,7 @@ export function messageRow(m: SimMessage): TimelineRow {
     at: m.at,
     stepId: m.step,
     kind: 'message',
+    messageId: m.messageId,
     text: `${label} '${m.template}' sent to the debtor via ${m.channel}${also}${why}`,
   };
 }

@@ -30,6 +30,7 @@ import {
 } from './scenario-events.js';
 import type {
   CaseEnd,
+  MessageEventType,
   SimAlert,
   SimEvent,
   SimMessage,
@@ -90,6 +91,7 @@ export function simulate(input: SimulateInput): SimulationResult {
     }
   }
 
+  run.finish(until);
   return {
     corporation: bundle.corporation.id,
     timezone: bundle.corporation.timezone,
@@ -140,6 +142,7 @@ class Run {
   readonly alerts: SimAlert[] = [];
   readonly skipped: SkippedStep[] = [];
   readonly warnings: string[] = [];
+  private held: (TimedEvent & { step: string; type: MessageEventType; channel?: string })[] = [];
   private endedAt: string | undefined;
   private readonly links: Record<string, string>;
 
@@ -153,11 +156,31 @@ class Run {
     this.links = input.links ?? { payment: `https://${host}/p/simulatie` };
   }
 
-  feed(engineInput: EngineInput, now: Date): EngineResult {
+  feed(engineInput: EngineInput, now: Date): void {
     const ctx = engineContext(this.input.bundle, this.receivable, now);
-    const result = advance(this.flow, this.state, engineInput, ctx);
-    this.apply(result, now);
-    return result;
+    this.apply(advance(this.flow, this.state, engineInput, ctx), now);
+  }
+
+  /** Message events that came before their message: applied as soon as the message is out. */
+  private releaseHeld(now: Date): void {
+    for (;;) {
+      const event = this.held.find((e) => messageOfStep(this.messages, e.step, e.channel));
+      if (!event) return;
+      const message = messageOfStep(this.messages, event.step, event.channel)!;
+      this.held = this.held.filter((e) => e !== event);
+      this.feed({ type: 'event', event: { type: event.type, messageId: message.messageId } }, now);
+    }
+  }
+
+  /** Scenario problems left at the end: events whose message never went out. */
+  finish(until: Date): void {
+    for (const event of this.held) {
+      const on = event.channel ? ` on ${event.channel}` : '';
+      const text = `Event '${event.type}' never applied: step '${event.step}' sent no message${on} before the end`;
+      this.warnings.push(`${text} (event at ${event.time.toISOString()}, end ${until.toISOString()})`);
+      this.timeline.push({ at: until.toISOString(), text, stepId: event.step, kind: 'warning' });
+    }
+    this.held = [];
   }
 
   feedEvent(event: TimedEvent): void {
@@ -166,10 +189,11 @@ class Run {
     if (isMessageEvent(event)) {
       const message = messageOfStep(this.messages, event.step, event.channel);
       if (!message) {
+        // An event cannot come before its message: it waits until the step's message goes out.
+        this.held.push(event);
         const on = event.channel ? ` on ${event.channel}` : '';
-        const text = `Event '${event.type}' ignored: step '${event.step}' sent no message${on} before then`;
-        this.warnings.push(`${text} (${at})`);
-        this.timeline.push({ at, text, stepId: event.step, kind: 'warning' });
+        const text = `Event '${event.type}' waits: step '${event.step}' has not sent a message${on} yet`;
+        this.timeline.push({ at, text, stepId: event.step, kind: 'event' });
         return;
       }
       this.feed({ type: 'event', event: { type: event.type, messageId: message.messageId } }, now);
@@ -248,6 +272,7 @@ class Run {
       }
     }
     this.timeline.push(...rows);
+    if (this.held.length > 0 && result.effects.some((e) => e.type === 'send')) this.releaseHeld(now);
   }
 
   end(): CaseEnd {

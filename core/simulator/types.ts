@@ -63,6 +63,8 @@ export interface TimelineRow {
   text: string;
   stepId?: string;
   kind: TimelineKind;
+  /** For 'message' and 'error' rows about a message: its engine id (see SimMessage). */
+  messageId?: string;
 }
 
 export interface SimMessage {

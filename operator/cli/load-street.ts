@@ -1,6 +1,7 @@
 // Reading and compiling the resources under the command line's paths, once, and picking the bundle a
 // command works on. Base flows without a corporation get the built-in test corporation, so a base
 // library can be rendered, simulated and tested on its own.
+import { dirname, resolve, sep } from 'node:path';
 import type { ConfigBundle } from '../../core/bundle/types.js';
 import { createError, type OutputstraatError } from '../../core/errors/index.js';
 import { API_VERSION, type Resource } from '../../core/resources/kinds.js';
@@ -80,10 +81,16 @@ export function bundleOf(street: Street, corporation: string): ConfigBundle {
 
 /**
  * The bundle for render and simulate: --corporation when given (a base namespace gets the built-in test
- * corporation); else the only corporation under the paths; with none, the base flows with the built-in
- * test corporation.
+ * corporation); else the only corporation under the paths, or the one whose folder holds `nearFile` (the
+ * receivable: examples/01-woonstad-noord/receivables/storno.json is Woonstad Noord's); with none, the
+ * base flows with the built-in test corporation.
  */
-export function loadBundle(io: CliIo, paths: readonly string[], corporation?: string): ConfigBundle {
+export function loadBundle(
+  io: CliIo,
+  paths: readonly string[],
+  corporation?: string,
+  nearFile?: string,
+): ConfigBundle {
   const read = readResourceFiles(existingPaths(io, paths), io.cwd);
   const corporations = read.resources.filter((r) => r.kind === 'Corporation');
   if (corporation !== undefined) {
@@ -95,6 +102,8 @@ export function loadBundle(io: CliIo, paths: readonly string[], corporation?: st
     return bundleOf(compileRead(read), corporation);
   }
   if (corporations.length === 1) return bundleOf(compileRead(read), corporations[0]!.metadata.namespace);
+  const near = nearestCorporation(corporations, io.cwd, nearFile);
+  if (near) return bundleOf(compileRead(read), near);
   if (corporations.length > 1) {
     const names = corporations.map((c) => c.metadata.namespace).join(', ');
     throw usageError('the paths hold more than one corporation', `choose one with --corporation (${names})`);
@@ -102,4 +111,24 @@ export function loadBundle(io: CliIo, paths: readonly string[], corporation?: st
   const namespaces = [...new Set(read.resources.map((r) => r.metadata.namespace))];
   const base = namespaces.includes(DEFAULT_BASE) || namespaces.length !== 1 ? DEFAULT_BASE : namespaces[0]!;
   return bundleOf(compileRead(read, [base]), testNamespace(base));
+}
+
+/** The corporation whose Corporation file sits in the nearest folder above `file`, if exactly one does. */
+function nearestCorporation(
+  corporations: Resource[],
+  cwd: string,
+  file: string | undefined,
+): string | undefined {
+  if (file === undefined) return undefined;
+  const target = resolve(cwd, file);
+  let best: { depth: number; namespaces: Set<string> } | undefined;
+  for (const c of corporations) {
+    if (!c.origin) continue;
+    const dir = dirname(resolve(cwd, c.origin.file));
+    if (!target.startsWith(`${dir}${sep}`)) continue;
+    const depth = dir.split(sep).length;
+    if (!best || depth > best.depth) best = { depth, namespaces: new Set([c.metadata.namespace]) };
+    else if (depth === best.depth) best.namespaces.add(c.metadata.namespace);
+  }
+  return best && best.namespaces.size === 1 ? [...best.namespaces][0] : undefined;
 }

@@ -48,7 +48,7 @@ export function runRender(io: CliIo, paths: string[], opts: RenderOptions): numb
   if (opts.part !== undefined && !(PARTS as readonly string[]).includes(opts.part)) {
     throw usageError(`--part must be one of ${PARTS.join(', ')}, not "${opts.part}"`);
   }
-  const bundle = loadBundle(io, paths, opts.corporation);
+  const bundle = loadBundle(io, paths, opts.corporation, opts.receivable);
   const template = bundle.templates[opts.template];
   if (!template) {
     const names = Object.values(bundle.templates)

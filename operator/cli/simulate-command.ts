@@ -30,7 +30,7 @@ export function runSimulate(io: CliIo, paths: string[], opts: SimulateOptions): 
   const format = outputFormat(opts.output);
   const events = opts.event.map(parseEventSpec);
   const receivable = readReceivableFile(io, opts.receivable);
-  const bundle = loadBundle(io, paths, opts.corporation);
+  const bundle = loadBundle(io, paths, opts.corporation, opts.receivable);
   const calendar = calendarOf(bundle);
   const start = parseArgument(() =>
     opts.start === undefined
@@ -61,7 +61,10 @@ export function simulateCommand(program: Command, io: CliIo, run: Runner): void 
     .description('run a receivable through the flows on a virtual clock and print the timeline')
     .argument('<paths...>', 'files or folders with YAML resources')
     .requiredOption('-r, --receivable <file>', 'ERP receivable JSON (the POST /v1/receivables body)')
-    .option('-c, --corporation <namespace>', 'corporation whose bundle is used (default: the only one)')
+    .option(
+      '-c, --corporation <namespace>',
+      'corporation whose bundle is used (default: the only one, or the one whose folder holds the receivable)',
+    )
     .option('--start <time>', 'when the receivable arrives: ISO time with zone, or +offset from now')
     .option('--until <time>', 'when the simulation stops: +offset from the start or ISO time', '+30d')
     .option(

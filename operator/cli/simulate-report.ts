@@ -21,7 +21,7 @@ function preview(m: SimMessage): string | undefined {
 
 function detailOf(row: TimelineRow, result: SimulationResult): string | undefined {
   if (row.kind === 'message') {
-    const m = result.messages.find((x) => x.at === row.at && x.step === row.stepId && !x.error);
+    const m = result.messages.find((x) => x.messageId === row.messageId && !x.error);
     if (!m) return undefined;
     const p = preview(m);
     return `to ${m.recipient}${p ? `: "${p}"` : ''}`;
