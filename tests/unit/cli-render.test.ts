@@ -1,0 +1,70 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cli, writeStreet } from '../../operator/cli/test-kit.js';
+
+const REPO = new URL('../..', import.meta.url).pathname;
+
+describe('outputstraat render', () => {
+  it("renders the base street's storno email with the sample receivable: € 620,79", async () => {
+    const r = await cli(REPO, 'render', 'flows', '--template', 'storno-email');
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain(
+      'Template storno-email (email, nl) for Testcorporatie, with the sample receivable',
+    );
+    expect(r.out).toContain('── subject');
+    expect(r.out).toContain('€ 620,79');
+  });
+
+  it("uses a corporation's branding and a given receivable, part by part", async () => {
+    const r = await cli(
+      REPO,
+      'render',
+      'flows',
+      'examples',
+      '-t',
+      'storno-email',
+      '-c',
+      'woonstad-noord',
+      '-r',
+      'examples/01-woonstad-noord/receivables/storno.json',
+      '--part',
+      'html',
+    );
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('Beste heer Balogun');
+    expect(r.out).toContain('https://betalen.woonstad-noord.example/p/');
+    expect(r.out).not.toContain('── html');
+  });
+
+  it("renders in the debtor's language with --locale en", async () => {
+    const r = await cli(REPO, 'render', 'flows', '-t', 'storno-email', '--locale', 'en', '--part', 'subject');
+    expect(r.code).toBe(0);
+    expect(r.out).toBe('Your direct debit did not go through: €620.79');
+  });
+
+  it('writes each part to a file with --out', async () => {
+    const dir = writeStreet();
+    const r = await cli(dir, 'render', '.', '-t', 'reminder-email', '--out', 'out');
+    expect(r.out.split('\n')).toEqual([
+      'wrote out/reminder-email.nl.subject.txt',
+      'wrote out/reminder-email.nl.txt',
+    ]);
+    expect(readdirSync(join(dir, 'out')).sort()).toEqual([
+      'reminder-email.nl.subject.txt',
+      'reminder-email.nl.txt',
+    ]);
+    expect(readFileSync(join(dir, 'out/reminder-email.nl.subject.txt'), 'utf8')).toBe(
+      'Herinnering: € 620,79\n',
+    );
+  });
+
+  it('an unknown template is a usage error that lists the ones there are', async () => {
+    const dir = writeStreet();
+    const r = await cli(dir, 'render', '.', '-t', 'nope');
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('no template "nope" in the bundle of acme');
+    expect(r.err).toContain('reminder-email');
+  });
+});
