@@ -24,9 +24,14 @@ export interface TestReport {
   tests: (FlowTestOutcome | { name: string; file: string; line: number; passed: false; errors: string[] })[];
 }
 
-export function runTests(io: CliIo, paths: string[]): TestReport {
+export function runTests(io: CliIo, paths: string[], grep?: string): TestReport {
   const abs = existingPaths(io, paths);
   const found = readFlowTests(abs, io.cwd);
+  if (grep !== undefined) {
+    const wanted = (name: string) => name.toLowerCase().includes(grep.toLowerCase());
+    found.tests = found.tests.filter((t) => wanted(t.name));
+    found.invalid = found.invalid.filter((t) => wanted(t.name));
+  }
   const read = readResourceFiles(abs, io.cwd);
   const corporations = new Set(
     read.resources.filter((r) => r.kind === 'Corporation').map((r) => r.metadata.namespace),
@@ -69,11 +74,12 @@ export function testCommand(program: Command, io: CliIo, run: Runner): void {
     .command('test')
     .description('run the FlowTests (*.test.yaml) under the paths against the resources under them')
     .argument('<paths...>', 'files or folders with FlowTests and YAML resources')
+    .option('-g, --grep <text>', 'run only the tests whose name contains this text')
     .option('-o, --output <format>', 'text or json', 'text')
-    .action((paths: string[], opts: { output?: string }) =>
+    .action((paths: string[], opts: { output?: string; grep?: string }) =>
       run(() => {
         const format = outputFormat(opts.output);
-        const report = runTests(io, paths);
+        const report = runTests(io, paths, opts.grep);
         if (format === 'json') io.out(JSON.stringify(report, null, 2));
         else printReport(report, io);
         return report.ok ? EXIT_OK : EXIT_FAILED;
