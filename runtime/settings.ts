@@ -16,6 +16,59 @@ export interface RuntimeSettings {
   schedulerIntervalMs: number;
   /** How long a claimed step may stay unfinished before another replica recovers it. */
   claimLeaseMs: number;
+  // The tuning below is optional so code that builds settings by hand keeps working; see SETTING_DEFAULTS.
+  /** Which workers this process runs (default all): intake, scheduler, dispatch. */
+  workers?: readonly Worker[];
+  /** Accepted receivables stored per transaction by the intake worker. */
+  intakeBatchSize?: number;
+  /** Intake batches in progress at once in this process. */
+  intakeConcurrency?: number;
+  /** Sends in progress at once per channel type in this process. */
+  dispatchConcurrency?: number;
+  /** The scheduler queues no more sends while this many wait for a dispatcher. */
+  dispatchMaxQueued?: number;
+  /** How often the sampled gauges (open cases, due steps, consumer lag) are refreshed. */
+  metricsSampleMs?: number;
+}
+
+export const WORKERS = ['intake', 'scheduler', 'dispatch'] as const;
+
+export const SETTING_DEFAULTS = {
+  workers: WORKERS as readonly Worker[],
+  intakeBatchSize: 500,
+  intakeConcurrency: 2,
+  dispatchConcurrency: 16,
+  dispatchMaxQueued: 2_000,
+  metricsSampleMs: 15_000,
+} satisfies Partial<RuntimeSettings>;
+export type Worker = (typeof WORKERS)[number];
+
+function workersOf(value: string | undefined): readonly Worker[] {
+  if (value === undefined || value.trim() === '') return WORKERS;
+  if (value.trim() === 'none') return [];
+  const names = value.split(',').map((w) => w.trim());
+  for (const name of names) {
+    if (!(WORKERS as readonly string[]).includes(name)) {
+      throw createError('OST_ERR_CONFIG', [
+        `OST_WORKERS names an unknown worker "${name}"`,
+        `use a comma-separated list of ${WORKERS.join(', ')}, or none`,
+      ]);
+    }
+  }
+  return names as Worker[];
+}
+
+function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw createError('OST_ERR_CONFIG', [
+      `${name}=${raw} is not a whole number >= 1`,
+      `unset ${name} or fix it`,
+    ]);
+  }
+  return value;
 }
 
 function required(env: NodeJS.ProcessEnv, name: string, hint: string): string {
@@ -48,5 +101,11 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): RuntimeSetti
     smtpRedirect: hostPort(env.OST_SMTP_REDIRECT, 'OST_SMTP_REDIRECT'),
     schedulerIntervalMs: Number(env.OST_SCHEDULER_INTERVAL_MS ?? 250),
     claimLeaseMs: Number(env.OST_CLAIM_LEASE_MS ?? 120_000),
+    workers: workersOf(env.OST_WORKERS),
+    intakeBatchSize: positive(env, 'OST_INTAKE_BATCH_SIZE', SETTING_DEFAULTS.intakeBatchSize),
+    intakeConcurrency: positive(env, 'OST_INTAKE_CONCURRENCY', SETTING_DEFAULTS.intakeConcurrency),
+    dispatchConcurrency: positive(env, 'OST_DISPATCH_CONCURRENCY', SETTING_DEFAULTS.dispatchConcurrency),
+    dispatchMaxQueued: positive(env, 'OST_DISPATCH_MAX_QUEUED', SETTING_DEFAULTS.dispatchMaxQueued),
+    metricsSampleMs: positive(env, 'OST_METRICS_SAMPLE_MS', SETTING_DEFAULTS.metricsSampleMs),
   };
 }

@@ -6,15 +6,17 @@ import type { FastifyInstance } from 'fastify';
 import { BUNDLE_BUCKET } from '../core/bundle/types.js';
 import { createLogger, type Logger } from '../core/log.js';
 import { BundleStore } from './bundles/bundle-store.js';
-import { connectBus, ensureStreams } from './bus/index.js';
-import { ensureIntakeConsumer, IntakeWorker } from './cases/intake-worker.js';
+import { connectBus, ensureRuntimeConsumers, ensureStreams, natsReady } from './bus/index.js';
+import { IntakeWorker } from './cases/intake-worker.js';
 import { Scheduler } from './cases/scheduler.js';
 import { ChannelRegistry } from './channels/channel-registry.js';
 import { SmtpChannel } from './channels/smtp-channel.js';
 import { createDatabase, runMigrations, sql } from './db/index.js';
+import { Dispatcher } from './dispatch/dispatcher.js';
 import { buildApp } from './ingress/build-app.js';
+import { MetricsSampler } from './metrics/metrics-sampler.js';
 import { createRuntimeMetrics } from './metrics/runtime-metrics.js';
-import type { RuntimeSettings } from './settings.js';
+import { type RuntimeSettings, SETTING_DEFAULTS } from './settings.js';
 
 export interface RunningRuntime {
   app: FastifyInstance;
@@ -25,16 +27,17 @@ export interface RunningRuntime {
 }
 
 export async function startRuntime(
-  settings: RuntimeSettings,
+  given: RuntimeSettings,
   log: Logger = createLogger('runtime'),
 ): Promise<RunningRuntime> {
+  const settings = { ...SETTING_DEFAULTS, ...given };
   const metrics = createRuntimeMetrics();
   const db = await createDatabase(settings.databaseUrl, { log });
   await runMigrations(db, { log });
   const nc = await connectBus(settings.natsUrl, { name: `outputstraat-runtime/${settings.instanceId}`, log });
   const jsm = await jetstreamManager(nc);
   await ensureStreams(jsm, { log });
-  await ensureIntakeConsumer(jsm);
+  await ensureRuntimeConsumers(jsm);
   const js = jetstream(nc);
   const kv = await new Kvm(js).open(BUNDLE_BUCKET);
   const bundles = new BundleStore(db, log, metrics);
@@ -43,17 +46,29 @@ export async function startRuntime(
   const channels = new ChannelRegistry({
     smtp: new SmtpChannel(settings.smtpRedirect ? { redirect: settings.smtpRedirect } : {}),
   });
-  const intake = new IntakeWorker({ db, bundles, log, metrics });
-  await intake.start(js);
+  const runs = (worker: (typeof settings.workers)[number]) => settings.workers.includes(worker);
+  const intake = new IntakeWorker(
+    { db, bundles, log, metrics },
+    { batchSize: settings.intakeBatchSize, concurrency: settings.intakeConcurrency },
+  );
+  if (runs('intake')) await intake.start(js);
+  const dispatcher = new Dispatcher(
+    { db, bundles, channels, log, metrics, publicUrl: settings.publicUrl, instanceId: settings.instanceId },
+    { concurrency: settings.dispatchConcurrency },
+  );
+  if (runs('dispatch')) await dispatcher.start(js);
   const scheduler = new Scheduler(
-    { db, bundles, channels, log, metrics, publicUrl: settings.publicUrl },
+    { db, bundles, log, metrics, js },
     {
       instanceId: settings.instanceId,
       intervalMs: settings.schedulerIntervalMs,
       claimLeaseMs: settings.claimLeaseMs,
+      maxQueued: settings.dispatchMaxQueued,
     },
   );
-  scheduler.start();
+  if (runs('scheduler')) scheduler.start();
+  const sampler = new MetricsSampler({ db, jsm, bundles, metrics, log }, settings.metricsSampleMs);
+  sampler.start();
 
   const app = await buildApp({
     bundles,
@@ -62,8 +77,15 @@ export async function startRuntime(
     log,
     metrics,
     readiness: [
-      { name: 'postgres', check: async () => (await db.oneFirst(sql.unsafe`SELECT 1`)) === 1 },
-      { name: 'nats', check: () => !nc.isClosed() && !nc.isDraining() },
+      {
+        name: 'postgres',
+        check: () =>
+          Promise.race([
+            db.oneFirst(sql.unsafe`SELECT 1`).then((one) => one === 1),
+            new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 2_000).unref()),
+          ]),
+      },
+      { name: 'nats', check: () => natsReady(nc) },
       { name: 'config', check: () => bundles.ready && bundles.corporations().length > 0 },
     ],
   });
@@ -81,9 +103,12 @@ export async function startRuntime(
       if (closed) return;
       closed = true;
       // Stop taking new work, finish what is in hand, then let go of connections.
+      // Intake and dispatch stop pulling and hand back what they buffered; batches and sends in progress
+      // finish and are acked before the connections close.
       await app.close();
-      await intake.stop();
       await scheduler.stop();
+      await Promise.all([intake.stop(), dispatcher.stop()]);
+      await sampler.stop();
       bundles.stop();
       await channels.close();
       await nc.drain().catch(() => undefined);

@@ -1,5 +1,19 @@
 export { BUNDLE_BUCKET, BUNDLE_HISTORY, ensureBundleBucket } from './bundle-bucket.js';
+export { natsReady } from './bus-health.js';
 export { type ConnectBusOptions, connectBus, describeNatsServer } from './connect-bus.js';
+export {
+  CHANNEL_TYPES,
+  type ChannelType,
+  type ConsumerSpec,
+  DISPATCH_ACK_WAIT_MS,
+  dispatchConsumerName,
+  dispatchConsumerSpec,
+  ensureConsumer,
+  ensureRuntimeConsumers,
+  INTAKE_ACK_WAIT_MS,
+  INTAKE_CONSUMER,
+  INTAKE_CONSUMER_SPEC,
+} from './consumers.js';
 export {
   DISPATCH_STREAM,
   DUPLICATE_WINDOW_MS,

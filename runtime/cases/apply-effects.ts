@@ -1,6 +1,7 @@
 // Turns the engine's effects into durable rows in the same transaction as the case state: timers and
 // sends become `steps` rows (unique dedupe keys make a repeated effect harmless), everything else
-// becomes case or link updates and events.
+// becomes case or link updates and events. `planEffects` is the pure half, shared by the one-case path
+// (a timer or an event fed to a case) and batch intake (many new cases in one transaction).
 import type { EngineResult } from '../../core/engine/index.js';
 import { sql } from '../db/index.js';
 import {
@@ -11,75 +12,118 @@ import {
   type Tx,
   timelineEvents,
 } from './case-repository.js';
+import type { StepKind } from './step-claims.js';
 
-async function insertStep(
-  tx: Tx,
-  c: CaseRow,
-  kind: 'due' | 'watch' | 'send' | 'alert',
-  stepId: string,
-  dueAt: string,
-  dedupe: string,
-  payload: unknown,
-): Promise<void> {
+export interface StepInsert {
+  case_id: string;
+  corporation: string;
+  step_id: string;
+  kind: StepKind;
+  due_at: string;
+  dedupe_key: string;
+  payload: unknown;
+  /** 'cancelled' when a later effect of the same turn cancelled it (as if inserted, then cancelled). */
+  status: 'scheduled' | 'cancelled';
+  reason: string | null;
+}
+
+export interface EffectPlan {
+  steps: StepInsert[];
+  events: EventInput[];
+  /** Cancel every step of the case still scheduled before this turn, with this reason. */
+  cancelScheduled?: string;
+  closeLink: boolean;
+}
+
+type CaseRef = Pick<CaseRow, 'id' | 'corporation' | 'receivable_id'>;
+
+/** The rows and updates one engine turn asks for, in the order the effects came. */
+export function planEffects(c: CaseRef, result: EngineResult, now: Date): EffectPlan {
+  const nowIso = now.toISOString();
+  const plan: EffectPlan = { steps: [], events: timelineEvents(c, result.timeline), closeLink: false };
+  const base = { corporation: c.corporation, receivableId: c.receivable_id, caseId: c.id };
+  const step = (kind: StepKind, stepId: string, dueAt: string, dedupe: string, payload: unknown) =>
+    plan.steps.push({
+      case_id: c.id,
+      corporation: c.corporation,
+      step_id: stepId,
+      kind,
+      due_at: dueAt,
+      dedupe_key: dedupe,
+      payload,
+      status: 'scheduled',
+      reason: null,
+    });
+  for (const e of result.effects) {
+    switch (e.type) {
+      case 'schedule':
+        step('due', e.stepId, e.at, `${c.id}:due:${e.stepId}:${e.at}`, e);
+        break;
+      case 'watch':
+        step('watch', e.messageId, e.at, `${c.id}:watch:${e.messageId}:${e.reaction}:${e.at}`, e);
+        break;
+      case 'send':
+        step('send', e.stepId, nowIso, `${c.id}:send:${e.messageId}`, e);
+        break;
+      case 'alert':
+        step('alert', e.stepId, nowIso, `${c.id}:alert:${e.stepId}:${e.action}:${nowIso}`, e);
+        break;
+      case 'skip':
+        plan.events.push({ ...base, type: 'step.skipped', data: { stepId: e.stepId, reason: e.reason } });
+        break;
+      case 'cancelScheduled':
+        for (const s of plan.steps) {
+          if (s.status === 'scheduled') Object.assign(s, { status: 'cancelled', reason: e.reason });
+        }
+        plan.cancelScheduled ??= e.reason;
+        break;
+      case 'closeLink':
+        plan.closeLink = true;
+        plan.events.push({ ...base, type: 'link.closed', data: { reason: e.reason } });
+        break;
+      case 'end':
+        plan.events.push({ ...base, type: `case.${e.status}`, data: { reason: e.reason } });
+        break;
+    }
+  }
+  return plan;
+}
+
+/** Inserts step rows in one statement; a dedupe key seen before is skipped. */
+export async function insertSteps(tx: Tx, steps: readonly StepInsert[]): Promise<void> {
+  if (steps.length === 0) return;
   await tx.query(sql.unsafe`
-    INSERT INTO steps (case_id, corporation, step_id, kind, due_at, dedupe_key, payload)
-    VALUES (${c.id}, ${c.corporation}, ${stepId}, ${kind}, ${dueAt}, ${dedupe}, ${sql.jsonb(payload as never)})
+    INSERT INTO steps (case_id, corporation, step_id, kind, due_at, dedupe_key, payload, status, reason)
+    SELECT * FROM ${sql.unnest(
+      steps.map((s) => [
+        s.case_id,
+        s.corporation,
+        s.step_id,
+        s.kind,
+        s.due_at,
+        s.dedupe_key,
+        JSON.stringify(s.payload),
+        s.status,
+        s.reason,
+      ]),
+      ['uuid', 'text', 'text', 'text', 'timestamptz', 'text', 'jsonb', 'text', 'text'],
+    )}
     ON CONFLICT (dedupe_key) DO NOTHING`);
 }
 
 export async function applyEngineResult(tx: Tx, c: CaseRow, result: EngineResult, now: Date): Promise<void> {
-  const nowIso = now.toISOString();
-  const events: EventInput[] = timelineEvents(c, result.timeline);
-  const base = { corporation: c.corporation, receivableId: c.receivable_id, caseId: c.id };
-  for (const e of result.effects) {
-    switch (e.type) {
-      case 'schedule':
-        await insertStep(tx, c, 'due', e.stepId, e.at, `${c.id}:due:${e.stepId}:${e.at}`, e);
-        break;
-      case 'watch':
-        await insertStep(
-          tx,
-          c,
-          'watch',
-          e.messageId,
-          e.at,
-          `${c.id}:watch:${e.messageId}:${e.reaction}:${e.at}`,
-          e,
-        );
-        break;
-      case 'send':
-        await insertStep(tx, c, 'send', e.stepId, nowIso, `${c.id}:send:${e.messageId}`, e);
-        break;
-      case 'alert':
-        await insertStep(
-          tx,
-          c,
-          'alert',
-          e.stepId,
-          nowIso,
-          `${c.id}:alert:${e.stepId}:${e.action}:${nowIso}`,
-          e,
-        );
-        break;
-      case 'skip':
-        events.push({ ...base, type: 'step.skipped', data: { stepId: e.stepId, reason: e.reason } });
-        break;
-      case 'cancelScheduled':
-        await tx.query(sql.unsafe`
-          UPDATE steps SET status = 'cancelled', reason = ${e.reason}
-          WHERE case_id = ${c.id} AND status = 'scheduled'`);
-        break;
-      case 'closeLink':
-        await tx.query(sql.unsafe`
-          UPDATE links SET closed_at = now()
-          WHERE receivable_id = ${c.receivable_id} AND purpose = 'payment' AND closed_at IS NULL`);
-        events.push({ ...base, type: 'link.closed', data: { reason: e.reason } });
-        break;
-      case 'end':
-        events.push({ ...base, type: `case.${e.status}`, data: { reason: e.reason } });
-        break;
-    }
+  const plan = planEffects(c, result, now);
+  if (plan.cancelScheduled !== undefined) {
+    await tx.query(sql.unsafe`
+      UPDATE steps SET status = 'cancelled', reason = ${plan.cancelScheduled}
+      WHERE case_id = ${c.id} AND status = 'scheduled'`);
+  }
+  await insertSteps(tx, plan.steps);
+  if (plan.closeLink) {
+    await tx.query(sql.unsafe`
+      UPDATE links SET closed_at = now()
+      WHERE receivable_id = ${c.receivable_id} AND purpose = 'payment' AND closed_at IS NULL`);
   }
   await saveCaseState(tx, c.id, result.state);
-  await insertEvents(tx, events);
+  await insertEvents(tx, plan.events);
 }

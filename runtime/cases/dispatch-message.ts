@@ -1,10 +1,12 @@
-// Executes a send or alert step. Order matters for the invariants:
-//   1. in a transaction holding the case lock: re-check that the case is active and the receivable open,
-//      then record the message (status 'sending') with its exact content;
+// Executes a send or alert step that a dispatcher took from JetStream. Order matters for the invariants:
+//   1. in a transaction holding the case lock: check that the step row is still queued with this
+//      attempt (else the message is stale: a duplicate or an earlier attempt), re-check that the case is
+//      active and the receivable open, then record the message (status 'sending') with its exact content;
 //   2. hand it to the provider (no lock held: a slow relay must not block payments);
 //   3. record the outcome.
-// A crash between 1 and 3 leaves a 'sending' message; the stale-claim sweep sends it again with the same
-// message id (at-least-once for the provider, never a second different message).
+// A crash between 1 and 3 leaves a 'sending' message on a queued step; JetStream redelivers the dispatch
+// message (or the stale-claim sweep queues the step again) and the same message, with the same id, is
+// handed to the provider again: at-least-once towards the provider, never a second different message.
 import { randomUUID } from 'node:crypto';
 import type { BundleChannel, ConfigBundle } from '../../core/bundle/types.js';
 import type { Effect } from '../../core/engine/index.js';
@@ -21,10 +23,12 @@ import {
   lockCase,
   lockReceivable,
   type ReceivableRow,
+  type Tx,
 } from './case-repository.js';
 import { bundleForCase, feedCase } from './case-runner.js';
 import { ensurePaymentLink, linkUrl } from './payment-link.js';
-import { finishStep, retryStepLater, type StepRow } from './step-claims.js';
+import { finishStep, lockStep, retryStepLater, type StepRow, touchClaim } from './step-claims.js';
+import { withRetries } from './with-retries.js';
 
 const MAX_ATTEMPTS = 5;
 const backoffMs = (attempt: number) => Math.min(30_000 * 2 ** (attempt - 1), 30 * 60_000);
@@ -36,7 +40,22 @@ export interface DispatchDeps {
   log: Logger;
   metrics: RuntimeMetrics;
   publicUrl: string;
+  /** Names this replica in the step row while it holds the step. */
+  instanceId: string;
 }
+
+/** What travels on OST_DISPATCH: a pointer to the step row and the attempt it was queued for. */
+export interface DispatchWork {
+  stepRowId: string;
+  attempt: number;
+  caseId: string;
+  corporation: string;
+  /** For metric labels only. */
+  flow: string;
+  channel: string;
+}
+
+export type DispatchOutcome = 'sent' | 'skipped' | 'failed' | 'retry' | 'stale';
 
 type SendEffect = Extract<Effect, { type: 'send' }>;
 type AlertEffect = Extract<Effect, { type: 'alert' }>;
@@ -48,8 +67,13 @@ interface Prepared {
   content: ComposedMessage;
   bundle: ConfigBundle;
   caseRow: CaseRow;
+  step: StepRow;
   engineMessageId?: string;
 }
+
+type Preparation =
+  | { kind: 'send'; prepared: Prepared }
+  | { kind: 'done'; outcome: 'stale' | 'sent' | 'skipped' | 'failed'; channel: string; flow: string };
 
 const ACTION_LABELS: Record<string, string> = {
   call: 'Bel de huurder',
@@ -67,39 +91,85 @@ function recipientOf(channelType: string, r: ReceivableRow): string | undefined 
   return 'webhook';
 }
 
-/** Step 1: check and record, under the case lock. Returns a skip reason instead when nothing may go out. */
-async function prepare(
-  deps: DispatchDeps,
-  step: StepRow,
-  now: Date,
-): Promise<Prepared | { skip: string } | { resend: Prepared }> {
+const alertChannel = (bundle: ConfigBundle) =>
+  Object.values(bundle.channels).find((ch) => ch.spec.type === 'email');
+
+/** The channel name a step is about, for labels, before anything is rendered. */
+function channelLabel(step: StepRow, bundle: ConfigBundle): string {
+  if (step.kind === 'alert') return alertChannel(bundle)?.name ?? 'email';
+  return String((step.payload as { channel?: unknown }).channel ?? 'unknown');
+}
+
+async function recordSkip(tx: Tx, c: CaseRow, step: StepRow, reason: string): Promise<void> {
+  await finishStep(tx, step.id, 'skipped', reason);
+  await insertEvents(tx, [
+    {
+      corporation: c.corporation,
+      receivableId: c.receivable_id,
+      caseId: c.id,
+      type: 'step.skipped',
+      data: { stepId: step.step_id, reason },
+    },
+  ]);
+}
+
+/** An earlier attempt of this step recorded a message: resend it (same id) or finish without sending. */
+async function existingMessage(tx: Tx, step: StepRow, c: CaseRow) {
+  return tx.maybeOne(sql.unsafe`
+    SELECT id, channel, recipient, content, engine_message_id, status FROM messages
+    WHERE step_row_id = ${step.id}
+       OR (step_row_id IS NULL AND case_id = ${c.id} AND step_id = ${step.step_id} AND status = 'sending'
+           AND engine_message_id IS NOT DISTINCT FROM ${(step.payload.messageId as string) ?? null})
+    ORDER BY created_at DESC LIMIT 1`);
+}
+
+/** Step 1: check and record, under the case lock. */
+async function prepare(deps: DispatchDeps, work: DispatchWork, now: Date): Promise<Preparation> {
   return deps.db.transaction(async (tx) => {
-    const c = await lockCase(tx, step.case_id);
+    const c = await lockCase(tx, work.caseId);
     const r = await lockReceivable(tx, c.receivable_id);
-    const existing = await tx.maybeOne(sql.unsafe`
-      SELECT id, channel, recipient, content, engine_message_id FROM messages
-      WHERE case_id = ${c.id} AND step_id = ${step.step_id} AND status = 'sending'
-        AND (engine_message_id IS NOT DISTINCT FROM ${(step.payload.messageId as string) ?? null})`);
+    const step = await lockStep(tx, work.stepRowId);
+    const labels = { channel: work.channel, flow: c.flow };
+    if (step?.status !== 'queued' || step.attempts !== work.attempt) {
+      return { kind: 'done', outcome: 'stale', ...labels };
+    }
+    await touchClaim(tx, step.id, deps.instanceId);
     const bundle = await bundleForCase(deps.bundles, c);
+    const channelName = channelLabel(step, bundle);
+    const done = (outcome: 'sent' | 'skipped' | 'failed') =>
+      ({ kind: 'done', outcome, channel: channelName, flow: c.flow }) as const;
+    const existing = await existingMessage(tx, step, c);
+    if (existing?.status === 'sent') {
+      await finishStep(tx, step.id, 'sent', undefined, { messageId: existing.id });
+      return { kind: 'done', outcome: 'stale', ...labels };
+    }
     if (existing) {
-      const channel = bundle.channels[existing.channel as string]!;
-      return {
-        resend: {
-          messageId: existing.id as string,
-          channel,
-          recipients: (existing.recipient as string).split(','),
-          content: existing.content as unknown as ComposedMessage,
-          bundle,
-          caseRow: c,
-          ...(existing.engine_message_id ? { engineMessageId: existing.engine_message_id as string } : {}),
-        },
-      };
+      const channel = bundle.channels[existing.channel as string];
+      if (channel) {
+        if (existing.status !== 'sending') {
+          await tx.query(sql.unsafe`UPDATE messages SET status = 'sending' WHERE id = ${existing.id}`);
+        }
+        return {
+          kind: 'send',
+          prepared: {
+            messageId: existing.id as string,
+            channel,
+            recipients: (existing.recipient as string).split(','),
+            content: existing.content as unknown as ComposedMessage,
+            bundle,
+            caseRow: c,
+            step,
+            ...(existing.engine_message_id ? { engineMessageId: existing.engine_message_id as string } : {}),
+          },
+        };
+      }
     }
     // A completed case still delivers the sends its last steps asked for; a stopped or paused one does not.
-    if (c.status === 'stopped' || c.status === 'paused') return { skip: `case is ${c.status}` };
-    if (r.status === 'paid' || r.balance_minor <= 0) return { skip: 'receivable is paid' };
-    if (r.status !== 'open') return { skip: `receivable is ${r.status}` };
-    if (bundle.corporation.paused) return { skip: 'corporation is paused' };
+    const skip = (reason: string) => recordSkip(tx, c, step, reason).then(() => done('skipped'));
+    if (c.status === 'stopped' || c.status === 'paused') return skip(`case is ${c.status}`);
+    if (r.status === 'paid' || r.balance_minor <= 0) return skip('receivable is paid');
+    if (r.status !== 'open') return skip(`receivable is ${r.status}`);
+    if (bundle.corporation.paused) return skip('corporation is paused');
     const token = await ensurePaymentLink(tx, c.corporation, r.id);
     const links = { payment: linkUrl(bundle, deps.publicUrl, `/p/${token}`) };
     const input = {
@@ -117,91 +187,137 @@ async function prepare(
     let channel: BundleChannel | undefined;
     let recipients: string[];
     let content: ComposedMessage;
-    if (step.kind === 'alert') {
-      const alert = step.payload as unknown as AlertEffect;
-      channel = Object.values(bundle.channels).find((ch) => ch.spec.type === 'email');
-      recipients = bundle.corporation.alerts
-        .filter((a) => !a.actions || a.actions.length === 0 || a.actions.includes(alert.action as never))
-        .map((a) => a.email);
-      if (recipients.length === 0) return { skip: 'the corporation has no alert recipients for this action' };
-      content = composeMessage({
-        ...input,
-        template: alert.template,
-        alert: {
-          action: alert.action,
-          actionLabel: ACTION_LABELS[alert.action] ?? alert.action,
-          ...(alert.note ? { note: alert.note } : {}),
-        },
-      });
-    } else {
-      const send = step.payload as unknown as SendEffect;
-      channel = bundle.channels[send.channel];
-      const to = channel ? recipientOf(channel.spec.type, r) : undefined;
-      if (!to) return { skip: `debtor has no address for channel ${send.channel}` };
-      recipients = [to];
-      content = composeMessage({ ...input, template: send.template });
+    try {
+      if (step.kind === 'alert') {
+        const alert = step.payload as unknown as AlertEffect;
+        channel = alertChannel(bundle);
+        recipients = bundle.corporation.alerts
+          .filter((a) => !a.actions || a.actions.length === 0 || a.actions.includes(alert.action as never))
+          .map((a) => a.email);
+        if (recipients.length === 0) return skip('the corporation has no alert recipients for this action');
+        content = composeMessage({
+          ...input,
+          template: alert.template,
+          alert: {
+            action: alert.action,
+            actionLabel: ACTION_LABELS[alert.action] ?? alert.action,
+            ...(alert.note ? { note: alert.note } : {}),
+          },
+        });
+      } else {
+        const send = step.payload as unknown as SendEffect;
+        channel = bundle.channels[send.channel];
+        const to = channel ? recipientOf(channel.spec.type, r) : undefined;
+        if (!to) return skip(`debtor has no address for channel ${send.channel}`);
+        recipients = [to];
+        content = composeMessage({ ...input, template: send.template });
+      }
+    } catch (err) {
+      // A message that cannot be rendered (bad data for the template) fails visibly instead of looping.
+      const code = (err as { code?: string }).code ?? '';
+      if (!code.startsWith('OST_ERR_TEMPLATE') && !isOutputstraatError(err, 'OST_ERR_CONFIG')) throw err;
+      await finishStep(tx, step.id, 'failed', (err as Error).message);
+      deps.log.error({ corporation: c.corporation, step: step.step_id, code }, 'step failed');
+      return done('failed');
     }
-    if (!channel) return { skip: 'no channel for this step in the current configuration' };
+    if (!channel) return skip('no channel for this step in the current configuration');
     const messageId = randomUUID();
     const engineMessageId = step.kind === 'send' ? (step.payload.messageId as string) : undefined;
     await tx.query(sql.unsafe`
       INSERT INTO messages (id, case_id, receivable_id, corporation, step_id, channel, channel_type, template, locale,
-        status, recipient, subject, content, engine_message_id)
+        status, recipient, subject, content, engine_message_id, step_row_id)
       VALUES (${messageId}, ${c.id}, ${r.id}, ${c.corporation}, ${step.step_id}, ${channel.name}, ${channel.spec.type},
         ${content.template}, ${content.locale}, 'sending', ${recipients.join(',')}, ${content.subject ?? null},
-        ${sql.jsonb(content as never)}, ${engineMessageId ?? null})`);
+        ${sql.jsonb(content as never)}, ${engineMessageId ?? null}, ${step.id})`);
     return {
-      messageId,
-      channel,
-      recipients,
-      content,
-      bundle,
-      caseRow: c,
-      ...(engineMessageId ? { engineMessageId } : {}),
+      kind: 'send',
+      prepared: {
+        messageId,
+        channel,
+        recipients,
+        content,
+        bundle,
+        caseRow: c,
+        step,
+        ...(engineMessageId ? { engineMessageId } : {}),
+      },
     };
   });
 }
 
-export async function dispatchStep(deps: DispatchDeps, step: StepRow, now: Date): Promise<void> {
-  let prepared: Awaited<ReturnType<typeof prepare>>;
-  try {
-    prepared = await prepare(deps, step, now);
-  } catch (err) {
-    // A message that cannot be rendered (bad data for the template) fails visibly instead of looping.
-    const code = (err as { code?: string }).code ?? '';
-    if (code.startsWith('OST_ERR_TEMPLATE') || isOutputstraatError(err, 'OST_ERR_CONFIG')) {
-      await finishStep(deps.db, step.id, 'failed', (err as Error).message);
-      deps.metrics.steps.inc({ corporation: step.corporation, flow: '', channel: '', outcome: 'failed' });
-      deps.log.error(
-        { corporation: step.corporation, step: step.step_id, code: (err as { code?: string }).code },
-        'step failed',
-      );
-      return;
-    }
-    throw err;
-  }
-  if ('skip' in prepared) {
-    await deps.db.transaction(async (tx) => {
-      await finishStep(tx, step.id, 'skipped', prepared.skip);
-      const c = await lockCase(tx, step.case_id);
-      await insertEvents(tx, [
-        {
-          corporation: c.corporation,
-          receivableId: c.receivable_id,
-          caseId: c.id,
-          type: 'step.skipped',
-          data: { stepId: step.step_id, reason: prepared.skip },
+/** Step 3 after a successful hand-over. The message went out, so the step is sent whoever holds it now. */
+async function recordSent(deps: DispatchDeps, p: Prepared, providerId: string): Promise<void> {
+  await deps.db.transaction(async (tx) => {
+    await lockCase(tx, p.caseRow.id);
+    const step = await lockStep(tx, p.step.id);
+    await tx.query(sql.unsafe`
+      UPDATE messages SET status = 'sent', provider_id = ${providerId}, sent_at = coalesce(sent_at, now())
+      WHERE id = ${p.messageId}`);
+    if (!step || !['queued', 'claimed', 'scheduled'].includes(step.status)) return;
+    await finishStep(tx, p.step.id, 'sent', undefined, { messageId: p.messageId });
+    await insertEvents(tx, [
+      {
+        corporation: p.caseRow.corporation,
+        receivableId: p.caseRow.receivable_id,
+        caseId: p.caseRow.id,
+        type: p.step.kind === 'alert' ? 'alert.sent' : 'message.sent',
+        data: {
+          stepId: p.step.step_id,
+          messageId: p.messageId,
+          channel: p.channel.name,
+          template: p.content.template,
         },
-      ]);
-    });
-    deps.metrics.steps.inc({ corporation: step.corporation, flow: '', channel: '', outcome: 'skipped' });
-    return;
+      },
+    ]);
+  });
+}
+
+async function recordFailure(deps: DispatchDeps, p: Prepared, work: DispatchWork, reason: string, now: Date) {
+  if (work.attempt < MAX_ATTEMPTS) {
+    await retryStepLater(deps.db, p.step.id, work.attempt, backoffMs(work.attempt), reason);
+    return 'retry' as const;
   }
-  const p = 'resend' in prepared ? prepared.resend : prepared;
+  await deps.db.transaction(async (tx) => {
+    await lockCase(tx, p.caseRow.id);
+    const step = await lockStep(tx, p.step.id);
+    if (step?.status !== 'queued' || step.attempts !== work.attempt) return;
+    await tx.query(sql.unsafe`UPDATE messages SET status = 'failed' WHERE id = ${p.messageId}`);
+    await finishStep(tx, p.step.id, 'failed', reason);
+    if (p.engineMessageId) {
+      await feedCase(
+        tx,
+        deps.bundles,
+        p.caseRow.id,
+        { type: 'event', event: { type: 'failed', messageId: p.engineMessageId } },
+        now,
+      );
+    }
+  });
+  return 'failed' as const;
+}
+
+export async function dispatchStep(
+  deps: DispatchDeps,
+  work: DispatchWork,
+  now: Date,
+): Promise<DispatchOutcome> {
+  const prepared = await prepare(deps, work, now);
+  if (prepared.kind === 'done') {
+    if (prepared.outcome !== 'stale') {
+      deps.metrics.steps.inc({
+        corporation: work.corporation,
+        flow: prepared.flow,
+        channel: prepared.channel,
+        outcome: prepared.outcome,
+      });
+    }
+    return prepared.outcome;
+  }
+  const p = prepared.prepared;
   const labels = { corporation: p.caseRow.corporation, flow: p.caseRow.flow, channel: p.channel.name };
+  let providerId = '';
   try {
     const adapter = deps.channels.adapter(p.channel.spec.provider);
-    let providerId = '';
     for (const recipient of p.recipients) {
       providerId = (
         await adapter.send({
@@ -213,53 +329,22 @@ export async function dispatchStep(deps: DispatchDeps, step: StepRow, now: Date)
         })
       ).providerId;
     }
-    await deps.db.transaction(async (tx) => {
-      await tx.query(sql.unsafe`
-        UPDATE messages SET status = 'sent', provider_id = ${providerId}, sent_at = now() WHERE id = ${p.messageId}`);
-      await finishStep(tx, step.id, 'sent', undefined, { messageId: p.messageId });
-      await insertEvents(tx, [
-        {
-          corporation: p.caseRow.corporation,
-          receivableId: p.caseRow.receivable_id,
-          caseId: p.caseRow.id,
-          type: step.kind === 'alert' ? 'alert.sent' : 'message.sent',
-          data: {
-            stepId: step.step_id,
-            messageId: p.messageId,
-            channel: p.channel.name,
-            template: p.content.template,
-          },
-        },
-      ]);
-    });
-    deps.metrics.steps.inc({ ...labels, outcome: 'sent' });
-    deps.metrics.dueToSent.observe(
-      { channel: p.channel.name },
-      (Date.now() - new Date(step.due_at).getTime()) / 1000,
-    );
   } catch (err) {
     const reason = (err as Error).message;
     deps.log.warn(
-      { ...labels, step: step.step_id, attempt: step.attempts, code: (err as { code?: string }).code },
+      { ...labels, step: p.step.step_id, attempt: work.attempt, code: (err as { code?: string }).code },
       'send failed',
     );
-    if (step.attempts < MAX_ATTEMPTS) {
-      await retryStepLater(deps.db, step.id, backoffMs(step.attempts), reason);
-      return;
-    }
-    await deps.db.transaction(async (tx) => {
-      await tx.query(sql.unsafe`UPDATE messages SET status = 'failed' WHERE id = ${p.messageId}`);
-      await finishStep(tx, step.id, 'failed', reason);
-      if (p.engineMessageId) {
-        await feedCase(
-          tx,
-          deps.bundles,
-          step.case_id,
-          { type: 'event', event: { type: 'failed', messageId: p.engineMessageId } },
-          now,
-        );
-      }
-    });
-    deps.metrics.steps.inc({ ...labels, outcome: 'failed' });
+    const outcome = await recordFailure(deps, p, work, reason, now);
+    if (outcome === 'failed') deps.metrics.steps.inc({ ...labels, outcome: 'failed' });
+    return outcome;
   }
+  // The provider has it: recording that must outlive a short database outage, or the step is sent again.
+  await withRetries(() => recordSent(deps, p, providerId), { log: deps.log, what: 'record sent message' });
+  deps.metrics.steps.inc({ ...labels, outcome: 'sent' });
+  deps.metrics.dueToSent.observe(
+    { channel: p.channel.name },
+    (Date.now() - new Date(p.step.due_at).getTime()) / 1000,
+  );
+  return 'sent';
 }

@@ -1,32 +1,31 @@
-// Consumes accepted receivables from JetStream and turns each into a receivable row and a case, in one
-// transaction, before acking. A redelivered message finds the receivable already there and does nothing,
-// so intake is exactly-once in effect even though delivery is at-least-once.
-
-import type { JetStreamManager } from '@nats-io/jetstream';
-import {
-  AckPolicy,
-  type Consumer,
-  DeliverPolicy,
-  type JetStreamClient,
-  type JsMsg,
-} from '@nats-io/jetstream';
+// Consumes accepted receivables from JetStream and turns them into receivable rows and cases. Messages
+// are taken in batches: one transaction stores a whole batch (multi-row inserts) and every message of
+// the batch is acked only after it committed. A redelivered message finds its receivable already there
+// and does nothing, so intake is exactly-once in effect even though delivery is at-least-once.
+import type { Consumer, JetStreamClient, JsMsg } from '@nats-io/jetstream';
 import { classify, engineContext, receivableState } from '../../core/cases/index.js';
 import { startCase } from '../../core/engine/index.js';
 import { isOutputstraatError } from '../../core/errors/index.js';
 import type { Logger } from '../../core/log.js';
 import type { BundleStore } from '../bundles/bundle-store.js';
-import { INTAKE_STREAM } from '../bus/index.js';
+import { INTAKE_CONSUMER, INTAKE_STREAM } from '../bus/index.js';
 import type { Database } from '../db/index.js';
 import type { IntakeEnvelope } from '../ingress/intake-envelope.js';
 import type { RuntimeMetrics } from '../metrics/runtime-metrics.js';
 import { applyEngineResult } from './apply-effects.js';
 import { insertCase, insertEvents, insertReceivable, lockCase } from './case-repository.js';
+import { type BatchItem, storeBatch } from './intake-batch.js';
 import { ensurePaymentLink } from './payment-link.js';
+import { WorkQueue } from './work-queue.js';
 
-export const INTAKE_CONSUMER = 'intake';
+export { INTAKE_CONSUMER };
+
 const RETRY_DELAY_MS = 5_000;
 // Long enough that the nak is not redelivered into the subscription that is closing.
 const STOP_REDELIVERY_DELAY_MS = 1_000;
+// After this many failures in a row while retrying a failed batch one by one, the database is away:
+// hand the rest back instead of trying each.
+const MAX_FAILURES_IN_A_ROW = 3;
 
 export interface IntakeDeps {
   db: Database;
@@ -36,17 +35,14 @@ export interface IntakeDeps {
   now?: () => Date;
 }
 
-export async function ensureIntakeConsumer(jsm: JetStreamManager): Promise<void> {
-  await jsm.consumers.add(INTAKE_STREAM, {
-    durable_name: INTAKE_CONSUMER,
-    ack_policy: AckPolicy.Explicit,
-    deliver_policy: DeliverPolicy.All,
-    ack_wait: 30_000_000_000,
-    max_deliver: -1,
-  });
+export interface IntakeOptions {
+  /** Messages stored per transaction (default 500). */
+  batchSize?: number;
+  /** Batches in progress at once in this process (default 2: one computing while one writes). */
+  concurrency?: number;
 }
 
-/** Processes one envelope; returns false when it must be retried later (config not loaded yet). */
+/** Processes one envelope on its own; returns false when it must be retried later (config not loaded yet). */
 export async function processReceivable(deps: IntakeDeps, envelope: IntakeEnvelope): Promise<boolean> {
   const { corporation, receivable } = envelope;
   const bundle = deps.bundles.get(corporation);
@@ -95,57 +91,95 @@ export async function processReceivable(deps: IntakeDeps, envelope: IntakeEnvelo
   return true;
 }
 
-export class IntakeWorker {
-  private stopped = false;
-  private messages: { stop(): void } | undefined;
-  private loop: Promise<void> = Promise.resolve();
+interface Parsed {
+  msg: JsMsg;
+  envelope: IntakeEnvelope;
+}
 
-  constructor(private readonly deps: IntakeDeps) {}
+export class IntakeWorker {
+  private queue: WorkQueue<JsMsg> | undefined;
+
+  constructor(
+    private readonly deps: IntakeDeps,
+    private readonly options: IntakeOptions = {},
+  ) {}
 
   async start(js: JetStreamClient): Promise<void> {
     const consumer: Consumer = await js.consumers.get(INTAKE_STREAM, INTAKE_CONSUMER);
-    const messages = await consumer.consume({ max_messages: 64 });
-    this.messages = messages;
-    this.loop = (async () => {
-      for await (const msg of messages) {
-        // Messages buffered when we stop go straight back, so another replica takes them now rather
-        // than after the ack wait.
-        if (this.stopped) msg.nak(STOP_REDELIVERY_DELAY_MS);
-        else await this.handle(msg);
-      }
-    })();
+    const batchSize = this.options.batchSize ?? 500;
+    this.queue = new WorkQueue<JsMsg>({
+      consumer,
+      batchSize,
+      concurrency: this.options.concurrency ?? 2,
+      log: this.deps.log,
+      what: 'intake',
+      handle: (msgs) => this.handle(msgs),
+      // Messages buffered when we stop go straight back, so another replica takes them now rather
+      // than after the ack wait.
+      giveBack: (msg) => msg.nak(STOP_REDELIVERY_DELAY_MS),
+    });
+    await this.queue.start();
   }
 
-  private async handle(msg: JsMsg): Promise<void> {
-    let envelope: IntakeEnvelope;
-    try {
-      envelope = msg.json<IntakeEnvelope>();
-    } catch {
-      this.deps.log.error({ seq: msg.seq }, 'intake message is not JSON; terminated');
-      msg.term();
-      return;
+  private async handle(msgs: JsMsg[]): Promise<void> {
+    const parsed: Parsed[] = [];
+    for (const msg of msgs) {
+      try {
+        parsed.push({ msg, envelope: msg.json<IntakeEnvelope>() });
+      } catch {
+        this.deps.log.error({ seq: msg.seq }, 'intake message is not JSON; terminated');
+        msg.term();
+      }
     }
-    try {
-      if (await processReceivable(this.deps, envelope)) msg.ack();
+    const ready: (Parsed & BatchItem)[] = [];
+    for (const p of parsed) {
+      const bundle = this.deps.bundles.get(p.envelope.corporation);
+      if (bundle) ready.push({ ...p, bundle });
       else {
         this.deps.log.warn(
-          { corporation: envelope.corporation },
+          { corporation: p.envelope.corporation },
           'no bundle loaded yet; intake retried later',
+        );
+        p.msg.nak(RETRY_DELAY_MS);
+      }
+    }
+    if (ready.length === 0) return;
+    try {
+      const now = this.deps.now?.() ?? new Date();
+      const report = await this.deps.db.transaction((tx) => storeBatch(tx, ready, now));
+      for (const p of ready) p.msg.ack();
+      for (const started of report.started) this.deps.metrics.casesStarted.inc(started);
+    } catch (err) {
+      this.deps.log.warn({ err, size: ready.length }, 'intake batch failed; storing its messages one by one');
+      await this.oneByOne(ready);
+    }
+  }
+
+  /** Isolates a message that makes its batch fail, so the others still get stored. */
+  private async oneByOne(items: Parsed[]): Promise<void> {
+    let failures = 0;
+    for (const { msg, envelope } of items) {
+      if (failures >= MAX_FAILURES_IN_A_ROW) {
+        msg.nak(RETRY_DELAY_MS);
+        continue;
+      }
+      try {
+        if (await processReceivable(this.deps, envelope)) msg.ack();
+        else msg.nak(RETRY_DELAY_MS);
+        failures = 0;
+      } catch (err) {
+        failures++;
+        this.deps.log.error(
+          { err, corporation: envelope.corporation, seq: msg.seq },
+          'intake failed; retried later',
         );
         msg.nak(RETRY_DELAY_MS);
       }
-    } catch (err) {
-      this.deps.log.error(
-        { err, corporation: envelope.corporation, seq: msg.seq },
-        'intake failed; retried later',
-      );
-      msg.nak(RETRY_DELAY_MS);
     }
   }
 
+  /** Stops pulling, hands back what is buffered, and waits for the batches in progress. */
   async stop(): Promise<void> {
-    this.stopped = true;
-    this.messages?.stop();
-    await this.loop;
+    await this.queue?.stop();
   }
 }

@@ -1,5 +1,5 @@
-// Prometheus metrics. Labels are corporation (a namespace name), flow, channel and outcome only —
-// never anything about a debtor.
+// Prometheus metrics. Labels are corporation (a namespace name), flow, channel, outcome, stream and
+// consumer only — never anything about a debtor.
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 export function createRuntimeMetrics() {
@@ -33,14 +33,26 @@ export function createRuntimeMetrics() {
     }),
     steps: new Counter({
       name: 'outputstraat_steps_total',
-      help: 'Steps by outcome (sent, skipped, failed, cancelled), channel and flow',
+      help: 'Send and alert steps finished by this replica, by outcome (sent, skipped, failed), channel and flow',
       labelNames: ['corporation', 'flow', 'channel', 'outcome'],
+      registers: [registry],
+    }),
+    stepsQueued: new Counter({
+      name: 'outputstraat_steps_queued_total',
+      help: 'Send and alert steps this replica queued for the dispatchers on JetStream',
+      labelNames: ['corporation', 'flow', 'channel'],
       registers: [registry],
     }),
     stepsDue: new Gauge({
       name: 'outputstraat_steps_due',
-      help: 'Steps whose time has come and that are not finished yet (sampled)',
-      labelNames: ['corporation'],
+      help: 'Send and alert steps whose time has come and that no dispatcher holds yet (sampled)',
+      labelNames: ['corporation', 'flow', 'channel'],
+      registers: [registry],
+    }),
+    stepsWaiting: new Gauge({
+      name: 'outputstraat_steps_queued',
+      help: 'Send and alert steps queued on JetStream and not finished yet (sampled)',
+      labelNames: ['corporation', 'flow', 'channel'],
       registers: [registry],
     }),
     dueToSent: new Histogram({
@@ -50,9 +62,15 @@ export function createRuntimeMetrics() {
       buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300, 900, 3600],
       registers: [registry],
     }),
-    intakeLag: new Gauge({
+    consumerPending: new Gauge({
       name: 'outputstraat_jetstream_consumer_pending',
-      help: 'Messages waiting for a JetStream consumer',
+      help: 'Messages in the stream not yet delivered to the consumer (num_pending, sampled)',
+      labelNames: ['stream', 'consumer'],
+      registers: [registry],
+    }),
+    consumerAckPending: new Gauge({
+      name: 'outputstraat_jetstream_consumer_ack_pending',
+      help: 'Messages delivered to the consumer and not acknowledged yet (num_ack_pending, sampled)',
       labelNames: ['stream', 'consumer'],
       registers: [registry],
     }),

@@ -1,0 +1,91 @@
+// The runtime's durable JetStream consumers: one for intake, one per channel type for dispatch. Every
+// replica ensures them at start and pulls from them, so the server shares the messages between replicas.
+import {
+  AckPolicy,
+  type ConsumerConfig,
+  DeliverPolicy,
+  JetStreamApiCodes,
+  type JetStreamManager,
+} from '@nats-io/jetstream';
+import { nanos } from '@nats-io/transport-node';
+import { isJetStreamApiError } from './find-stream.js';
+import { DISPATCH_STREAM, INTAKE_STREAM } from './streams.js';
+
+export const INTAKE_CONSUMER = 'intake';
+
+/** Channel types the street knows; each has its own dispatch consumer. */
+export const CHANNEL_TYPES = ['email', 'sms', 'voice', 'letter', 'webhook'] as const;
+export type ChannelType = (typeof CHANNEL_TYPES)[number];
+
+export const dispatchConsumerName = (channelType: string) => `dispatch-${channelType}`;
+
+export interface ConsumerSpec {
+  stream: string;
+  durable: string;
+  filterSubject?: string;
+  ackWaitMs: number;
+  /** Unacknowledged messages the server hands out at once, across all replicas. */
+  maxAckPending: number;
+}
+
+/** How long a puller may hold a message before the server hands it to another one (heartbeats extend it). */
+export const INTAKE_ACK_WAIT_MS = 60_000;
+export const DISPATCH_ACK_WAIT_MS = 60_000;
+
+export const INTAKE_CONSUMER_SPEC: ConsumerSpec = {
+  stream: INTAKE_STREAM,
+  durable: INTAKE_CONSUMER,
+  ackWaitMs: INTAKE_ACK_WAIT_MS,
+  maxAckPending: 20_000,
+};
+
+export function dispatchConsumerSpec(channelType: string): ConsumerSpec {
+  return {
+    stream: DISPATCH_STREAM,
+    durable: dispatchConsumerName(channelType),
+    filterSubject: `ost.dispatch.*.${channelType}`,
+    ackWaitMs: DISPATCH_ACK_WAIT_MS,
+    maxAckPending: 5_000,
+  };
+}
+
+/** Creates the durable consumer, or brings an existing one to the wanted limits. */
+export async function ensureConsumer(jsm: JetStreamManager, spec: ConsumerSpec): Promise<void> {
+  const want: Partial<ConsumerConfig> = {
+    durable_name: spec.durable,
+    ack_policy: AckPolicy.Explicit,
+    deliver_policy: DeliverPolicy.All,
+    ack_wait: nanos(spec.ackWaitMs),
+    max_ack_pending: spec.maxAckPending,
+    max_deliver: -1,
+    ...(spec.filterSubject ? { filter_subject: spec.filterSubject } : {}),
+  };
+  let have: ConsumerConfig | undefined;
+  try {
+    have = (await jsm.consumers.info(spec.stream, spec.durable)).config;
+  } catch (err) {
+    if (!isJetStreamApiError(err, JetStreamApiCodes.ConsumerNotFound)) throw err;
+  }
+  if (!have) {
+    try {
+      await jsm.consumers.add(spec.stream, want);
+      return;
+    } catch (err) {
+      // Another replica created it in between; fall through and reconcile its limits.
+      have = (await jsm.consumers.info(spec.stream, spec.durable)).config;
+      if (!have) throw err;
+    }
+  }
+  if (have.ack_wait !== want.ack_wait || have.max_ack_pending !== want.max_ack_pending) {
+    await jsm.consumers.update(spec.stream, spec.durable, {
+      ack_wait: want.ack_wait!,
+      max_ack_pending: want.max_ack_pending!,
+    });
+  }
+}
+
+/** Every consumer the runtime pulls from. */
+export async function ensureRuntimeConsumers(jsm: JetStreamManager): Promise<void> {
+  await ensureConsumer(jsm, INTAKE_CONSUMER_SPEC);
+  for (const type of CHANNEL_TYPES) await ensureConsumer(jsm, dispatchConsumerSpec(type));
+}
