@@ -1,12 +1,19 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
+// A private nats-server with JetStream on a free loopback port, for tests and the bench. It runs the
+// server built by scripts/tools/build-nats-server.sh (built on first use, cached in .cache/tools/bin),
+// from a config file that fsyncs every write (`sync_interval: always`): the durability the runtime
+// documents for production (docs/operations.md).
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { accessSync, constants, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export interface NatsServerOptions {
   /** Extra command-line arguments for nats-server. */
   args?: readonly string[];
+  /** JetStream fsync policy (default 'always'; nats-server's own default is '2m'). */
+  syncInterval?: string;
   /** Milliseconds to wait for the server to accept connections (default 10 s). */
   startTimeoutMs?: number;
 }
@@ -17,8 +24,13 @@ export interface NatsServer {
   port: number;
   /** Kills the server and removes its JetStream store. */
   stop(): Promise<void>;
-  /** Stops and starts the server on the same port and store, so JetStream data survives. */
-  restart(): Promise<void>;
+  /**
+   * Stops and starts the server on the same port and store, so JetStream data survives. `hard` kills it
+   * with SIGKILL (a crash) instead of asking it to shut down.
+   */
+  restart(options?: { hard?: boolean; downMs?: number }): Promise<void>;
+  /** The store directory (JetStream data). */
+  storeDir: string;
 }
 
 const HOST = '127.0.0.1';
@@ -36,7 +48,20 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
   const port = await freePort();
   const storeDir = mkdtempSync(join(tmpdir(), 'ost-nats-'));
   storeDirs.add(storeDir);
-  const args = ['-a', HOST, '-p', String(port), '-js', '-sd', storeDir, ...(options.args ?? [])];
+  const config = join(storeDir, 'nats-server.conf');
+  writeFileSync(
+    config,
+    [
+      `host: "${HOST}"`,
+      `port: ${port}`,
+      'jetstream {',
+      `  store_dir: "${join(storeDir, 'jetstream')}"`,
+      `  sync_interval: ${options.syncInterval ?? 'always'}`,
+      '}',
+      '',
+    ].join('\n'),
+  );
+  const args = ['-c', config, ...(options.args ?? [])];
   const timeoutMs = options.startTimeoutMs ?? 10_000;
 
   let child: ChildProcess;
@@ -50,15 +75,17 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
   return {
     url: `nats://${HOST}:${port}`,
     port,
+    storeDir,
     async stop() {
       if (stopped) return;
       stopped = true;
       await terminate(child);
       removeStore(storeDir);
     },
-    async restart() {
+    async restart(how = {}) {
       if (stopped) throw new Error('nats-server was stopped; start a new one');
-      await terminate(child);
+      await terminate(child, how.hard ? 'SIGKILL' : 'SIGTERM');
+      if (how.downMs) await new Promise((r) => setTimeout(r, how.downMs));
       child = await launch(binary, args, port, timeoutMs);
     },
   };
@@ -69,27 +96,34 @@ function removeStore(dir: string) {
   storeDirs.delete(dir);
 }
 
-function findNatsServer(): string {
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const buildScript = join(repoRoot, 'scripts', 'tools', 'build-nats-server.sh');
+let built: string | undefined;
+
+/**
+ * NATS_SERVER_BIN when set; otherwise the server built by scripts/tools/build-nats-server.sh, which is
+ * run (idempotent, cached) when its binary is not there yet. No fallback to an old server on PATH: the
+ * durability guarantees under test depend on a current one.
+ */
+export function findNatsServer(): string {
   const configured = process.env.NATS_SERVER_BIN;
   if (configured) {
     if (isExecutable(configured)) return configured;
     throw new Error(`NATS_SERVER_BIN=${configured} is not an executable file`);
   }
-  const dirs = [
-    ...(process.env.PATH ?? '').split(delimiter),
-    '/usr/sbin',
-    '/usr/local/sbin',
-    '/usr/local/bin',
-  ];
-  for (const dir of dirs) {
-    if (!dir) continue;
-    const candidate = join(dir, 'nats-server');
-    if (isExecutable(candidate)) return candidate;
+  if (built) return built;
+  const toolsDir = process.env.OUTPUTSTRAAT_TOOLS_DIR ?? join(repoRoot, '.cache', 'tools');
+  const binary = join(toolsDir, 'bin', 'nats-server');
+  const stampOk = existsSync(join(toolsDir, 'bin', '.nats-server.stamp'));
+  if (!isExecutable(binary) || !stampOk) {
+    const run = spawnSync('bash', [buildScript], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    if (run.status !== 0 || !isExecutable(binary)) {
+      const why = (run.stderr || run.error?.message || '').trim().split('\n').at(-1);
+      throw new Error(`cannot build nats-server with scripts/tools/build-nats-server.sh: ${why}`);
+    }
   }
-  throw new Error(
-    'nats-server not found on PATH or in /usr/sbin: install it (apt-get install nats-server, or a release ' +
-      'from https://github.com/nats-io/nats-server/releases) or set NATS_SERVER_BIN to its path',
-  );
+  built = binary;
+  return binary;
 }
 
 function isExecutable(path: string): boolean {
@@ -165,10 +199,10 @@ function greets(port: number): Promise<boolean> {
   });
 }
 
-async function terminate(child: ChildProcess): Promise<void> {
+async function terminate(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
+  child.kill(signal);
   const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
   await exited;
   clearTimeout(timer);

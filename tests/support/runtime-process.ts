@@ -1,0 +1,127 @@
+// A runtime in its own OS process (`node --import tsx runtime/main.ts`), configured through the
+// environment like a pod, so a test can kill it with SIGKILL in the middle of its work or stop it with
+// SIGTERM and watch it drain. Its JSON log goes to a file that a failing test can show.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createWriteStream, mkdtempSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const logDir = mkdtempSync(join(tmpdir(), 'ost-runtime-logs-'));
+const children = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of children) child.kill('SIGKILL');
+});
+
+export interface RuntimeProcessOptions {
+  name: string;
+  databaseUrl: string;
+  natsUrl: string;
+  smtp: { host?: string; port: number };
+  /** More environment (OST_WORKERS, OST_CLAIM_LEASE_MS, …). */
+  env?: Record<string, string>;
+  startTimeoutMs?: number;
+}
+
+export interface RuntimeProcess {
+  name: string;
+  url: string;
+  pid: number;
+  logFile: string;
+  /** SIGKILL: no shutdown code runs, like a node losing power. */
+  kill(): Promise<void>;
+  /** SIGTERM and wait for the exit code (graceful shutdown drains in-flight work). */
+  stop(timeoutMs?: number): Promise<number | null>;
+  exited: Promise<number | null>;
+  log(): string;
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((ok, fail) => {
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', ok);
+  });
+  const address = server.address();
+  await new Promise<void>((ok) => server.close(() => ok()));
+  if (!address || typeof address === 'string') throw new Error('could not reserve a loopback port');
+  return address.port;
+}
+
+export async function startRuntimeProcess(options: RuntimeProcessOptions): Promise<RuntimeProcess> {
+  const port = await freePort();
+  const logFile = join(logDir, `${options.name}-${Date.now()}.log`);
+  const out = createWriteStream(logFile);
+  const child = spawn(process.execPath, ['--import', 'tsx', 'runtime/main.ts'], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      DATABASE_URL: options.databaseUrl,
+      NATS_URL: options.natsUrl,
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      POD_NAME: options.name,
+      PUBLIC_URL: `http://127.0.0.1:${port}`,
+      OST_SMTP_REDIRECT: `${options.smtp.host ?? '127.0.0.1'}:${options.smtp.port}`,
+      OST_SCHEDULER_INTERVAL_MS: '50',
+      OST_CLAIM_LEASE_MS: '15000',
+      OST_METRICS_SAMPLE_MS: '1000',
+      LOG_LEVEL: process.env.TEST_RUNTIME_LOG_LEVEL ?? 'warn',
+      ...options.env,
+    },
+  });
+  children.add(child);
+  child.stdout?.pipe(out, { end: false });
+  child.stderr?.pipe(out, { end: false });
+  const exited = new Promise<number | null>((ok) =>
+    child.once('exit', (code) => {
+      children.delete(child);
+      ok(code);
+    }),
+  );
+  const url = `http://127.0.0.1:${port}`;
+  const log = () => readFileSync(logFile, 'utf8');
+  const deadline = Date.now() + (options.startTimeoutMs ?? 60_000);
+  let exitCode: number | null | undefined;
+  void exited.then((code) => {
+    exitCode = code;
+  });
+  for (;;) {
+    if (exitCode !== undefined)
+      throw new Error(`runtime ${options.name} exited (${exitCode}) while starting:\n${log()}`);
+    const ready = await fetch(`${url}/readyz`).then(
+      (res) => res.status === 200,
+      () => false,
+    );
+    if (ready) break;
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`runtime ${options.name} was not ready within the start timeout:\n${log()}`);
+    }
+    await new Promise((ok) => setTimeout(ok, 100));
+  }
+  return {
+    name: options.name,
+    url,
+    pid: child.pid!,
+    logFile,
+    exited,
+    log,
+    async kill() {
+      if (exitCode === undefined) child.kill('SIGKILL');
+      await exited;
+    },
+    async stop(timeoutMs = 30_000) {
+      if (exitCode !== undefined) return exitCode;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+      const code = await exited;
+      clearTimeout(timer);
+      return code;
+    },
+  };
+}
