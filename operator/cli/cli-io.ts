@@ -64,6 +64,12 @@ export function reportError(io: CliIo, err: unknown): number {
     io.err(errorLine(err));
     return err.code === 'OST_ERR_CLI_USAGE' || err.code === 'OST_ERR_FILE_READ' ? EXIT_USAGE : EXIT_FAILED;
   }
+  const code = (err as { code?: unknown } | undefined)?.code;
+  if (err instanceof Error && typeof code === 'string' && code.startsWith('OST_ERR_')) {
+    // Errors of the pure core with a registry code (a template that does not render, CEL …).
+    io.err(`error ${code} ${err.message}`);
+    return EXIT_FAILED;
+  }
   io.err(`error ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
   return EXIT_FAILED;
 }

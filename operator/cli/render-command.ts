@@ -3,8 +3,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
+import type { BundleTemplate } from '../../core/bundle/types.js';
 import { createError } from '../../core/errors/index.js';
 import { type ComposedMessage, composeMessage } from '../../core/messages/index.js';
+import { referencedVariables } from '../../core/render/index.js';
+import { ALERT_ACTION_LABELS } from '../../core/simulator/index.js';
 import { type CliIo, EXIT_OK, outputFormat, type Runner, usageError } from './cli-io.js';
 import { loadBundle } from './load-street.js';
 import { readReceivableFile } from './receivable-file.js';
@@ -30,6 +33,22 @@ interface RenderOptions {
   part?: string;
   out?: string;
   output?: string;
+  alert?: string;
+}
+
+/** Whether the template reads alert.* (a consultant alert), in any locale and part. */
+function readsAlert(t: BundleTemplate): boolean {
+  const sources = Object.values(t.spec.locales).flatMap((parts) => [
+    ...Object.values(parts).filter((v): v is string => typeof v === 'string'),
+    ...(parts.letter ? [parts.letter.subject ?? '', ...(parts.letter.blocks ?? [])] : []),
+  ]);
+  return sources.some((src) => {
+    try {
+      return referencedVariables(src).some((v) => v === 'alert' || v.startsWith('alert.'));
+    } catch {
+      return false; // a syntax error shows when the part is rendered
+    }
+  });
 }
 
 function partText(message: ComposedMessage, part: Part): string | undefined {
@@ -48,8 +67,17 @@ export function runRender(io: CliIo, paths: string[], opts: RenderOptions): numb
   if (opts.part !== undefined && !(PARTS as readonly string[]).includes(opts.part)) {
     throw usageError(`--part must be one of ${PARTS.join(', ')}, not "${opts.part}"`);
   }
+  if (opts.alert !== undefined && !(opts.alert in ALERT_ACTION_LABELS)) {
+    throw usageError(`--alert must be one of ${Object.keys(ALERT_ACTION_LABELS).join(', ')}`);
+  }
   const bundle = loadBundle(io, paths, opts.corporation, opts.receivable);
   const template = bundle.templates[opts.template];
+  if (template && (template.spec.role ?? 'message') !== 'message') {
+    throw usageError(
+      `template "${opts.template}" is a ${template.spec.role}, not a message`,
+      'render a message template; its layout and partials are applied',
+    );
+  }
   if (!template) {
     const names = Object.values(bundle.templates)
       .filter((t) => (t.spec.role ?? 'message') === 'message')
@@ -64,6 +92,8 @@ export function runRender(io: CliIo, paths: string[], opts: RenderOptions): numb
     ? { ...base, debtor: { ...base.debtor, locale: opts.locale as 'nl' | 'en' } }
     : base;
   const host = bundle.corporation.paymentHost ?? 'outputstraat.example';
+  // Consultant alerts read alert.*: render them as the alert for --alert (default: call).
+  const alertAction = opts.alert ?? (readsAlert(template) ? 'call' : undefined);
   const message = composeMessage({
     bundle,
     template: opts.template,
@@ -75,6 +105,9 @@ export function runRender(io: CliIo, paths: string[], opts: RenderOptions): numb
     links: { payment: `https://${host}/p/voorbeeld` },
     now: new Date(),
     case: { id: 'voorbeeld', classification: receivable.kind, flow: 'voorbeeld', stepsSent: 0 },
+    ...(alertAction
+      ? { alert: { action: alertAction, actionLabel: ALERT_ACTION_LABELS[alertAction] ?? alertAction } }
+      : {}),
   });
   const parts = PARTS.filter((p) => partText(message, p) !== undefined && (!opts.part || p === opts.part));
   if (opts.part && parts.length === 0) {
@@ -132,6 +165,10 @@ export function renderCommand(program: Command, io: CliIo, run: Runner): void {
     .option('-r, --receivable <file>', 'ERP receivable JSON; default: a built-in sample (€ 620,79)')
     .option('-l, --locale <locale>', "the debtor's locale: nl or en")
     .option('-p, --part <part>', `only this part: ${PARTS.join(', ')}`)
+    .option(
+      '--alert <action>',
+      'render as a consultant alert for this action (default call for alert templates)',
+    )
     .option('--out <dir>', 'write each part to a file in this folder')
     .option('-o, --output <format>', 'text or json', 'text')
     .action((paths: string[], opts: RenderOptions) => run(() => runRender(io, paths, opts)));

@@ -60,6 +60,22 @@ describe('outputstraat render', () => {
     );
   });
 
+  it('renders a consultant alert as the alert for an action', async () => {
+    const r = await cli(
+      REPO,
+      'render',
+      'flows',
+      '-t',
+      'consultant-alert',
+      '--alert',
+      'home-visit',
+      '-p',
+      'subject',
+    );
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('[Plan een huisbezoek]');
+  });
+
   it('an unknown template is a usage error that lists the ones there are', async () => {
     const dir = writeStreet();
     const r = await cli(dir, 'render', '.', '-t', 'nope');
