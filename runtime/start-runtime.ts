@@ -9,8 +9,7 @@ import { BundleStore } from './bundles/bundle-store.js';
 import { connectBus, ensureRuntimeConsumers, ensureStreams, natsReady } from './bus/index.js';
 import { IntakeWorker } from './cases/intake-worker.js';
 import { Scheduler } from './cases/scheduler.js';
-import { ChannelRegistry } from './channels/channel-registry.js';
-import { SmtpChannel } from './channels/smtp-channel.js';
+import { startChannels } from './channels/start-channels.js';
 import { createDatabase, runMigrations, sql } from './db/index.js';
 import { Dispatcher } from './dispatch/dispatcher.js';
 import { buildApp } from './ingress/build-app.js';
@@ -43,9 +42,16 @@ export async function startRuntime(
   const bundles = new BundleStore(db, log, metrics);
   await bundles.start(kv);
 
-  const channels = new ChannelRegistry({
-    smtp: new SmtpChannel(settings.smtpRedirect ? { redirect: settings.smtpRedirect } : {}),
+  // Adapters per provider, print batches, bounce intake, retention sweep; their routes are added below.
+  const delivery = await startChannels({
+    db,
+    bundles,
+    log,
+    publicUrl: settings.publicUrl,
+    instanceId: settings.instanceId,
+    smtpRedirect: settings.smtpRedirect,
   });
+  const channels = delivery.registry;
   const runs = (worker: (typeof settings.workers)[number]) => settings.workers.includes(worker);
   const intake = new IntakeWorker(
     { db, bundles, log, metrics },
@@ -89,6 +95,7 @@ export async function startRuntime(
       { name: 'config', check: () => bundles.ready && bundles.corporations().length > 0 },
     ],
   });
+  await app.register(delivery.routes);
   await app.listen({ host: settings.host, port: settings.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : settings.port;
@@ -110,7 +117,7 @@ export async function startRuntime(
       await Promise.all([intake.stop(), dispatcher.stop()]);
       await sampler.stop();
       bundles.stop();
-      await channels.close();
+      await delivery.close();
       await nc.drain().catch(() => undefined);
       await db.end();
     },

@@ -124,6 +124,16 @@ export const errorRegistry = {
     hint: 'check NATS_URL and that nats-server runs with JetStream (-js)',
   },
   OST_ERR_CHANNEL_SEND: { status: 502, message: 'channel %s (%s) failed: %s', hint: '%s' },
+  OST_ERR_CHANNEL_CREDENTIALS: {
+    status: 500,
+    message: '%s: secret %s key %s is not available to the runtime',
+    hint: 'create the Secret in the channel\'s namespace and give it to the runtime as %s (or a file under OST_SECRETS_DIR)',
+  },
+  OST_ERR_PROVIDER_SIGNATURE: {
+    status: 403,
+    message: 'the %s callback is not signed with the expected secret',
+    hint: 'check the secret or auth token configured at the provider',
+  },
   OST_ERR_CONFIG: { status: 500, message: '%s', hint: '%s' },
   OST_ERR_INTERNAL: {
     status: 500,

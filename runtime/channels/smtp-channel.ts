@@ -1,14 +1,34 @@
-// Email over SMTP with nodemailer: one pooled transport per channel spec, From/Reply-To from the
-// corporation, and a Message-ID derived from our message id so a resend after a crash is recognisable.
+// Email over SMTP with nodemailer: one pooled transport per relay, From/Reply-To from the corporation, a
+// Message-ID derived from our message id, DKIM when the channel asks for it, and open and click tracking.
+// The message is built once into its exact bytes (DKIM-signed), archived, and those bytes are what the
+// relay gets — also on a resend after a crash, so the archive always equals what was delivered.
 import nodemailer, { type Transporter } from 'nodemailer';
-import { createError } from '../../core/errors/index.js';
+import { createError, isOutputstraatError } from '../../core/errors/index.js';
+import { archiveParts, readPart } from '../archive/archive-store.js';
+import { linkUrl } from '../cases/payment-link.js';
+import type { Database } from '../db/index.js';
+import { trackHtml } from '../tracking/track-html.js';
 import type { ChannelAdapter, OutgoingMessage, SendResult } from './channel-adapter.js';
+import { requireChannelSecret, type SecretLookup } from './channel-secrets.js';
+import { type MessageFacts, messageFacts } from './message-facts.js';
 
 export interface SmtpChannelOptions {
   /** Development and tests: send to this relay instead of the channel's. */
-  redirect?: { host: string; port: number };
-  /** Username/password from the channel's credentials Secret, when it has one. */
-  credentials?: (namespace: string, secret: string) => { username?: string; password?: string } | undefined;
+  redirect?: { host: string; port: number } | undefined;
+  /** Channel Secrets (username, password, dkimPrivateKey). */
+  secrets?: SecretLookup;
+  /** Archive and message facts; without it mails are neither archived nor tracked. */
+  db?: Database;
+  publicUrl?: string;
+  /** Open and click tracking; off without a secret. */
+  tracking?: { secret: string; ttlDays: number } | undefined;
+}
+
+const DAY_MS = 86_400_000;
+
+export function emailMessageId(message: OutgoingMessage): string {
+  const domain = message.bundle.corporation.sender.email.split('@')[1] ?? 'outputstraat.invalid';
+  return `<${message.id}@${domain}>`;
 }
 
 export class SmtpChannel implements ChannelAdapter {
@@ -16,19 +36,24 @@ export class SmtpChannel implements ChannelAdapter {
 
   constructor(private readonly options: SmtpChannelOptions = {}) {}
 
-  private transportFor(message: OutgoingMessage): Transporter {
-    const spec = message.channel.spec;
-    const smtp = spec.smtp;
+  private smtpOf(message: OutgoingMessage) {
+    const smtp = message.channel.spec.smtp;
     if (!smtp)
       throw createError('OST_ERR_CONFIG', [
         `channel ${message.channel.name} has no smtp block`,
         'fix the Channel',
       ]);
+    return smtp;
+  }
+
+  private transportFor(message: OutgoingMessage): Transporter {
+    const smtp = this.smtpOf(message);
     const target = this.options.redirect ?? { host: smtp.host, port: smtp.port ?? 587 };
-    const creds = spec.credentialsSecretRef
-      ? this.options.credentials?.(message.channel.source.namespace, spec.credentialsSecretRef.name)
-      : undefined;
-    const key = JSON.stringify([target, smtp.secure, smtp.maxConnections, creds?.username]);
+    const ref = message.channel.spec.credentialsSecretRef?.name;
+    const ns = message.channel.source.namespace;
+    const username = ref ? this.options.secrets?.(ns, ref, 'username') : undefined;
+    const password = ref ? this.options.secrets?.(ns, ref, 'password') : undefined;
+    const key = JSON.stringify([target, smtp.secure, smtp.maxConnections, username]);
     let transport = this.transports.get(key);
     if (!transport) {
       transport = nodemailer.createTransport({
@@ -37,7 +62,7 @@ export class SmtpChannel implements ChannelAdapter {
         port: target.port,
         secure: this.options.redirect ? false : (smtp.secure ?? false),
         maxConnections: smtp.maxConnections ?? 5,
-        ...(creds?.username ? { auth: { user: creds.username, pass: creds.password ?? '' } } : {}),
+        ...(username ? { auth: { user: username, pass: password ?? '' } } : {}),
         ...(this.options.redirect ? { ignoreTLS: true } : {}),
       });
       this.transports.set(key, transport);
@@ -45,23 +70,91 @@ export class SmtpChannel implements ChannelAdapter {
     return transport;
   }
 
+  /** The HTML as sent: with tracking for messages to debtors when a tracking secret is configured. */
+  private htmlFor(message: OutgoingMessage, facts: MessageFacts | undefined): string | undefined {
+    const html = message.content.html;
+    const tracking = this.options.tracking;
+    if (html === undefined || !tracking || !facts || facts.stepKind === 'alert') return html;
+    return trackHtml(html, {
+      messageId: message.id,
+      secret: tracking.secret,
+      baseUrl: linkUrl(message.bundle, this.options.publicUrl ?? '', ''),
+      expiresAt: new Date(Date.now() + tracking.ttlDays * DAY_MS),
+    });
+  }
+
+  /** The exact RFC 5322 bytes (CRLF line ends, DKIM-signed when configured). */
+  private async build(message: OutgoingMessage, html: string | undefined, to: string): Promise<Buffer> {
+    const c = message.bundle.corporation;
+    const smtp = this.smtpOf(message);
+    const dkim = smtp.dkim
+      ? {
+          domainName: smtp.dkim.domainName,
+          keySelector: smtp.dkim.keySelector,
+          privateKey: requireChannelSecret(
+            this.options.secrets ?? (() => undefined),
+            message.channel,
+            'dkimPrivateKey',
+          ),
+        }
+      : undefined;
+    const builder = nodemailer.createTransport({
+      streamTransport: true,
+      buffer: true,
+      newline: 'windows',
+      ...(dkim ? { dkim } : {}),
+    });
+    const content = message.content;
+    const info = await builder.sendMail({
+      from: { name: c.sender.name, address: c.sender.email },
+      to,
+      ...(c.replyTo ? { replyTo: c.replyTo } : {}),
+      subject: content.subject ?? '',
+      ...(content.text !== undefined ? { text: content.text } : {}),
+      ...(html !== undefined ? { html } : {}),
+      messageId: emailMessageId(message),
+      headers: { 'X-Outputstraat-Message-Id': message.id, 'X-Outputstraat-Corporation': c.id },
+    });
+    return info.message as Buffer;
+  }
+
   async send(message: OutgoingMessage): Promise<SendResult> {
     const c = message.bundle.corporation;
-    const content = message.content;
-    const messageId = `<${message.id}@${c.sender.email.split('@')[1] ?? 'outputstraat.invalid'}>`;
+    const db = this.options.db;
     try {
-      const info = await this.transportFor(message).sendMail({
-        from: { name: c.sender.name, address: c.sender.email },
-        to: message.recipient,
-        ...(c.replyTo ? { replyTo: c.replyTo } : {}),
-        subject: content.subject ?? '',
-        ...(content.text !== undefined ? { text: content.text } : {}),
-        ...(content.html !== undefined ? { html: content.html } : {}),
-        messageId,
-        headers: { 'X-Outputstraat-Message-Id': message.id, 'X-Outputstraat-Corporation': c.id },
+      let raw = db ? (await readPart(db, message.id, 'eml'))?.body : undefined;
+      if (!raw) {
+        const facts = db ? await messageFacts(db, message.id) : undefined;
+        const html = this.htmlFor(message, facts);
+        // An alert goes to several consultants as one message: every copy names them all.
+        raw = await this.build(message, html, facts?.recipients ?? message.recipient);
+        if (db) {
+          await archiveParts(db, c.id, message.id, [
+            { part: 'eml', contentType: 'message/rfc822', body: raw },
+            ...(html !== undefined
+              ? [{ part: 'html' as const, contentType: 'text/html; charset=utf-8', body: Buffer.from(html) }]
+              : []),
+            ...(message.content.text !== undefined
+              ? [
+                  {
+                    part: 'text' as const,
+                    contentType: 'text/plain; charset=utf-8',
+                    body: Buffer.from(message.content.text),
+                  },
+                ]
+              : []),
+          ]);
+          // Another replica may have archived first: send what the archive holds.
+          raw = (await readPart(db, message.id, 'eml'))?.body ?? raw;
+        }
+      }
+      await this.transportFor(message).sendMail({
+        envelope: { from: c.sender.email, to: [message.recipient] },
+        raw,
       });
-      return { providerId: info.messageId ?? messageId };
+      return { providerId: emailMessageId(message) };
     } catch (cause) {
+      if (isOutputstraatError(cause)) throw cause;
       throw createError(
         'OST_ERR_CHANNEL_SEND',
         [message.channel.name, 'smtp', (cause as Error).message, 'check the relay; the step is retried'],

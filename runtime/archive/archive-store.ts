@@ -1,0 +1,76 @@
+// The archive of exact content: each part of a message (the SMTP bytes, the HTML, the SMS text, the TwiML,
+// the PDF) as bytea, written by the adapter before the provider gets it. A resend after a crash reads the
+// stored parts and hands over the same bytes, so the archive always holds what the debtor received.
+import { createHash } from 'node:crypto';
+import type { CommonQueryMethods } from 'slonik';
+import { sql } from '../db/index.js';
+
+export type PartName = 'eml' | 'html' | 'text' | 'sms' | 'voice' | 'twiml' | 'pdf' | 'json';
+
+export interface ArchivedPart {
+  part: PartName;
+  contentType: string;
+  body: Buffer;
+}
+
+export interface StoredPart extends ArchivedPart {
+  sha256: string;
+  createdAt: Date;
+}
+
+/** The part a message's content URL serves by default, per channel type. */
+export const PRIMARY_PART: Record<string, PartName> = {
+  email: 'eml',
+  sms: 'sms',
+  voice: 'twiml',
+  letter: 'pdf',
+  webhook: 'json',
+};
+
+export const sha256Hex = (body: Buffer) => createHash('sha256').update(body).digest('hex');
+
+/** Stores parts once: an existing part of the same message is kept as it was (the first send wins). */
+export async function archiveParts(
+  db: CommonQueryMethods,
+  corporation: string,
+  messageId: string,
+  parts: ArchivedPart[],
+): Promise<void> {
+  for (const p of parts) {
+    await db.query(sql.unsafe`
+      INSERT INTO message_parts (message_id, corporation, part, content_type, body, sha256)
+      VALUES (${messageId}, ${corporation}, ${p.part}, ${p.contentType}, ${sql.binary(p.body)}, ${sha256Hex(p.body)})
+      ON CONFLICT (message_id, part) DO NOTHING`);
+  }
+}
+
+export async function readParts(db: CommonQueryMethods, messageId: string): Promise<StoredPart[]> {
+  const rows = await db.any(sql.unsafe`
+    SELECT part, content_type, body, sha256, created_at FROM message_parts
+    WHERE message_id = ${messageId} ORDER BY created_at, part`);
+  return rows.map((r) => ({
+    part: r.part as PartName,
+    contentType: r.content_type as string,
+    body: r.body as Buffer,
+    sha256: r.sha256 as string,
+    createdAt: r.created_at as Date,
+  }));
+}
+
+export async function readPart(
+  db: CommonQueryMethods,
+  messageId: string,
+  part: PartName,
+): Promise<StoredPart | undefined> {
+  const r = await db.maybeOne(sql.unsafe`
+    SELECT part, content_type, body, sha256, created_at FROM message_parts
+    WHERE message_id = ${messageId} AND part = ${part}`);
+  if (!r) return undefined;
+  return {
+    part: r.part as PartName,
+    contentType: r.content_type as string,
+    body: r.body as Buffer,
+    sha256: r.sha256 as string,
+    createdAt: r.created_at as Date,
+  };
+}

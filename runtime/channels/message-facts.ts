@@ -1,0 +1,63 @@
+// What an adapter may need beyond the composed content, read by our message id: the receivable and debtor
+// (a letter needs the full postal address, a webhook the external ids), the step that asked for it
+// (registered letter? an alert to staff?) and the payment link. Read-only; no lock is taken.
+import type { ConfigBundle } from '../../core/bundle/types.js';
+import type { ReceivableInput } from '../../core/receivable/index.js';
+import { linkUrl } from '../cases/payment-link.js';
+import { type Database, sql } from '../db/index.js';
+
+export interface MessageFacts {
+  messageId: string;
+  corporation: string;
+  caseId: string | undefined;
+  stepKind: string | undefined;
+  engineMessageId: string | undefined;
+  registered: boolean;
+  providerId: string | undefined;
+  /** The recipients recorded with the message, comma-separated (several for an alert). */
+  recipients: string | undefined;
+  externalId: string | undefined;
+  receivable: (ReceivableInput & { balance: number }) | undefined;
+  paymentToken: string | undefined;
+}
+
+export async function messageFacts(db: Database, messageId: string): Promise<MessageFacts | undefined> {
+  const row = await db.maybeOne(sql.unsafe`
+    SELECT m.id, m.corporation, m.case_id, m.engine_message_id, m.provider_id, m.recipient,
+           r.external_id, r.payload, r.balance_minor,
+           (SELECT s.kind FROM steps s WHERE s.case_id = m.case_id AND s.step_id = m.step_id
+              AND s.kind IN ('send', 'alert')
+              AND (m.engine_message_id IS NULL OR s.payload ->> 'messageId' = m.engine_message_id)
+            ORDER BY s.created_at DESC LIMIT 1) AS step_kind,
+           (SELECT (s.payload ->> 'registered')::boolean FROM steps s
+              WHERE s.case_id = m.case_id AND s.payload ->> 'messageId' = m.engine_message_id LIMIT 1) AS registered,
+           (SELECT l.token FROM links l WHERE l.receivable_id = m.receivable_id AND l.purpose = 'payment'
+              AND l.closed_at IS NULL ORDER BY l.created_at DESC LIMIT 1) AS payment_token
+    FROM messages m LEFT JOIN receivables r ON r.id = m.receivable_id
+    WHERE m.id = ${messageId}`);
+  if (!row) return undefined;
+  const payload = row.payload as ReceivableInput | null;
+  return {
+    messageId,
+    corporation: row.corporation as string,
+    caseId: (row.case_id as string | null) ?? undefined,
+    stepKind: (row.step_kind as string | null) ?? undefined,
+    engineMessageId: (row.engine_message_id as string | null) ?? undefined,
+    registered: row.registered === true,
+    providerId: (row.provider_id as string | null) ?? undefined,
+    recipients: (row.recipient as string | null) ?? undefined,
+    externalId: (row.external_id as string | null) ?? undefined,
+    receivable: payload ? { ...payload, balance: Number(row.balance_minor) } : undefined,
+    paymentToken: (row.payment_token as string | null) ?? undefined,
+  };
+}
+
+export function paymentUrl(facts: MessageFacts, bundle: ConfigBundle, publicUrl: string): string | undefined {
+  return facts.paymentToken ? linkUrl(bundle, publicUrl, `/p/${facts.paymentToken}`) : undefined;
+}
+
+/** Remembers the provider's id as soon as it is known, so a resend after a crash does not call again. */
+export async function rememberProviderId(db: Database, messageId: string, providerId: string): Promise<void> {
+  await db.query(sql.unsafe`
+    UPDATE messages SET provider_id = ${providerId} WHERE id = ${messageId} AND provider_id IS NULL`);
+}

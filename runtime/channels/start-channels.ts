@@ -1,0 +1,99 @@
+// Wires the delivery side of one runtime: the adapters per provider (each behind its channel's rate
+// limit), the print batch uploader, the optional inbound SMTP endpoint for bounces, the retention sweep,
+// and the HTTP routes for tracking, provider callbacks and the archive (one encapsulated fastify plugin).
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from '../../core/log.js';
+import { registerArchiveRoutes } from '../archive/archive-routes.js';
+import { RetentionSweeper } from '../archive/retention-sweep.js';
+import type { BundleStore } from '../bundles/bundle-store.js';
+import type { Database } from '../db/index.js';
+import { type BounceSmtpServer, startBounceSmtpServer } from '../tracking/bounce-smtp-server.js';
+import { registerEmailBounceRoutes } from '../tracking/email-bounce-routes.js';
+import { registerTrackingRoutes } from '../tracking/tracking-routes.js';
+import { registerTwilioRoutes } from '../tracking/twilio-routes.js';
+import { ChannelRegistry } from './channel-registry.js';
+import { environmentSecrets, type SecretLookup } from './channel-secrets.js';
+import { type ChannelSettings, readChannelSettings } from './channel-settings.js';
+import { PrintBatchWorker } from './print-batches.js';
+import { PrintChannel } from './print-channel.js';
+import { rateLimited } from './rate-limiter.js';
+import { SmtpChannel } from './smtp-channel.js';
+import { TwilioChannel } from './twilio-channel.js';
+import { WebhookChannel } from './webhook-channel.js';
+
+export interface ChannelsDeps {
+  db: Database;
+  bundles: BundleStore;
+  log: Logger;
+  publicUrl: string;
+  instanceId: string;
+  /** Development and tests: every SMTP channel delivers here. */
+  smtpRedirect?: { host: string; port: number } | undefined;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface RunningChannels {
+  registry: ChannelRegistry;
+  settings: ChannelSettings;
+  printBatches: PrintBatchWorker;
+  bounceSmtp: BounceSmtpServer | undefined;
+  /** Register on the runtime's fastify app: `await app.register(channels.routes)`. */
+  routes(app: FastifyInstance): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startChannels(deps: ChannelsDeps): Promise<RunningChannels> {
+  const settings = readChannelSettings(deps.env);
+  const secrets: SecretLookup = environmentSecrets(deps.env);
+  const { db, bundles, log, publicUrl } = deps;
+  const printBatches = new PrintBatchWorker(
+    { db, bundles, secrets, log, instanceId: deps.instanceId },
+    settings.printBatchIntervalMs,
+  );
+  const twilio = new TwilioChannel({ secrets, db, publicUrl, apiBase: settings.twilioApiBase });
+  const adapters = {
+    smtp: new SmtpChannel({
+      redirect: deps.smtpRedirect,
+      secrets,
+      db,
+      publicUrl,
+      tracking: settings.trackingSecret
+        ? { secret: settings.trackingSecret, ttlDays: settings.trackingTtlDays }
+        : undefined,
+    }),
+    twilio,
+    'sftp-print': new PrintChannel({ db, publicUrl, onBatchClosed: () => printBatches.kick() }),
+    http: new WebhookChannel({ secrets, db }),
+  };
+  const registry = new ChannelRegistry(
+    Object.fromEntries(Object.entries(adapters).map(([provider, a]) => [provider, rateLimited(a)])),
+  );
+  printBatches.start();
+  const sweeper = new RetentionSweeper({ db, bundles, log }, settings.retentionSweepIntervalMs);
+  sweeper.start();
+  const events = { db, bundles, log };
+  const bounceSmtp = settings.bounceSmtp
+    ? await startBounceSmtpServer(events, settings.bounceSmtp, log)
+    : undefined;
+  if (!settings.trackingSecret)
+    log.warn('OST_TRACKING_SECRET is not set: emails go out without open and click tracking');
+
+  return {
+    registry,
+    settings,
+    printBatches,
+    bounceSmtp,
+    async routes(app) {
+      registerTrackingRoutes(app, { ...events, trackingSecret: settings.trackingSecret });
+      registerEmailBounceRoutes(app, { ...events, emailWebhookSecret: settings.emailWebhookSecret });
+      registerTwilioRoutes(app, { ...events, secrets, publicUrl, sms: twilio });
+      registerArchiveRoutes(app, { db, bundles });
+    },
+    async close() {
+      await printBatches.stop();
+      await sweeper.stop();
+      await bounceSmtp?.close();
+      await registry.close();
+    },
+  };
+}

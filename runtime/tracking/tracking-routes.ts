@@ -1,0 +1,58 @@
+// The debtor-facing tracking endpoints. /t/o/<token> answers a 1x1 transparent GIF and records `opened`;
+// /t/c/<token> records `clicked` and redirects to the link the message contained. A token that is forged,
+// altered or expired gets a plain 404 and changes nothing. A click always reaches its target, even when
+// recording it fails: the debtor must never be stopped on the way to the payment page.
+import type { FastifyInstance } from 'fastify';
+import { type MessageEventDeps, recordMessageEvent } from './message-events.js';
+import { verifyTrackingToken } from './tracking-token.js';
+
+const PIXEL = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
+
+export interface TrackingRouteDeps extends MessageEventDeps {
+  trackingSecret: string | undefined;
+}
+
+export function registerTrackingRoutes(app: FastifyInstance, deps: TrackingRouteDeps): void {
+  const notFound = (reply: import('fastify').FastifyReply) =>
+    reply.code(404).header('cache-control', 'no-store').type('text/plain; charset=utf-8').send('Not found');
+
+  app.get<{ Params: { token: string } }>('/t/o/:token', async (request, reply) => {
+    const now = new Date();
+    const claim = deps.trackingSecret
+      ? verifyTrackingToken(deps.trackingSecret, request.params.token, 'open', now)
+      : undefined;
+    if (!claim) return notFound(reply);
+    await recordMessageEvent(deps, {
+      messageId: claim.messageId,
+      type: 'opened',
+      source: 'tracking',
+      now,
+    }).catch((err: unknown) => request.log.warn({ err: (err as Error).message }, 'open not recorded'));
+    return reply
+      .header('cache-control', 'no-store, no-cache, must-revalidate, private')
+      .type('image/gif')
+      .send(PIXEL);
+  });
+
+  app.get<{ Params: { token: string } }>('/t/c/:token', async (request, reply) => {
+    const now = new Date();
+    const claim = deps.trackingSecret
+      ? verifyTrackingToken(deps.trackingSecret, request.params.token, 'click', now)
+      : undefined;
+    if (!claim || !/^https?:\/\//i.test(claim.target)) return notFound(reply);
+    let host = '';
+    try {
+      host = new URL(claim.target).host;
+    } catch {
+      return notFound(reply);
+    }
+    await recordMessageEvent(deps, {
+      messageId: claim.messageId,
+      type: 'clicked',
+      source: 'tracking',
+      detail: { host },
+      now,
+    }).catch((err: unknown) => request.log.warn({ err: (err as Error).message }, 'click not recorded'));
+    return reply.header('cache-control', 'no-store').redirect(claim.target, 302);
+  });
+}
