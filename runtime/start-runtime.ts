@@ -15,6 +15,7 @@ import { Dispatcher } from './dispatch/dispatcher.js';
 import { buildApp } from './ingress/build-app.js';
 import { MetricsSampler } from './metrics/metrics-sampler.js';
 import { createRuntimeMetrics } from './metrics/runtime-metrics.js';
+import { MollieAdapter, mollieOptionsFromEnv } from './psp/mollie-adapter.js';
 import { type RuntimeSettings, SETTING_DEFAULTS } from './settings.js';
 
 export interface RunningRuntime {
@@ -82,6 +83,7 @@ export async function startRuntime(
     db,
     log,
     metrics,
+    pages: { psp: new MollieAdapter(mollieOptionsFromEnv()), publicUrl: settings.publicUrl, channels },
     readiness: [
       {
         name: 'postgres',

@@ -112,6 +112,19 @@ export const errorRegistry = {
   },
   OST_ERR_RATE_LIMITED: { status: 429, message: 'rate limit exceeded', hint: 'retry after %s seconds' },
 
+  // Payment pages, PSP and forms
+  OST_ERR_PSP: { status: 502, message: 'payment provider %s failed: %s', hint: '%s' },
+  OST_ERR_PSP_NOT_CONFIGURED: {
+    status: 503,
+    message: 'corporation %s has no %s API key',
+    hint: 'create the Secret in the corporation namespace (or set %s for the local street)',
+  },
+  OST_ERR_IMPLAUSIBLE_READING: {
+    status: 422,
+    message: 'meter %s: %s',
+    hint: 'check the reading; send "confirm": true to record it anyway, flagged for review',
+  },
+
   // Runtime and infrastructure
   OST_ERR_DATABASE: {
     status: 503,

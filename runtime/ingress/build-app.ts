@@ -2,6 +2,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { createError, isOutputstraatError, type OutputstraatError } from '../../core/errors/index.js';
 import type { Logger } from '../../core/log.js';
 import type { RuntimeMetrics } from '../metrics/runtime-metrics.js';
+import { type PagesOptions, registerPages } from '../pages/pages-plugin.js';
 import { type ReceivableRouteDeps, registerReceivableRoutes } from './receivable-routes.js';
 
 export interface ReadinessCheck {
@@ -13,6 +14,8 @@ export interface AppDeps extends ReceivableRouteDeps {
   log: Logger;
   metrics: RuntimeMetrics;
   readiness: ReadinessCheck[];
+  /** Debtor pages, PSP webhook and form routes (runtime/pages); absent in apps that serve only the API. */
+  pages?: PagesOptions;
 }
 
 const JSON_BODY_LIMIT = 1024 * 1024;
@@ -68,5 +71,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics()),
   );
   registerReceivableRoutes(app, deps);
+  await registerPages(app, deps);
   return app;
 }

@@ -1,0 +1,122 @@
+// Contact data from the tenant's form: stored, put on the ERP's event feed, and confirmed by email to the
+// new address through the corporation's own email channel (recorded as a message like any other).
+import { randomUUID } from 'node:crypto';
+import type { BundleChannel, ConfigBundle } from '../../core/bundle/types.js';
+import type { Logger } from '../../core/log.js';
+import type { ComposedMessage } from '../../core/messages/index.js';
+import { insertEvents } from '../cases/case-repository.js';
+import type { ChannelRegistry } from '../channels/channel-registry.js';
+import { type Database, sql } from '../db/index.js';
+import { escapeHtml } from '../pages/html.js';
+import { type Lang, TEXTS } from '../pages/i18n.js';
+import type { ContactValues } from './contact-validation.js';
+
+export interface ContactDeps {
+  db: Database;
+  log: Logger;
+  channels?: ChannelRegistry | undefined;
+}
+
+export interface ContactSubject {
+  bundle: ConfigBundle;
+  receivableId: string;
+  externalId: string;
+  debtorId: string;
+  debtorName: string;
+}
+
+export async function recordContactUpdate(
+  deps: ContactDeps,
+  who: ContactSubject,
+  values: ContactValues,
+  lang: Lang,
+): Promise<{ id: string; confirmationId?: string }> {
+  const corporation = who.bundle.corporation.id;
+  const confirmationId = values.email ? randomUUID() : undefined;
+  const id = await deps.db.transaction(async (tx) => {
+    const row = await tx.one(sql.unsafe`
+      INSERT INTO contact_updates (corporation, receivable_id, external_id, debtor_id, email, phone, source,
+        confirmation_message_id)
+      VALUES (${corporation}, ${who.receivableId}, ${who.externalId}, ${who.debtorId}, ${values.email ?? null},
+        ${values.phone ?? null}, 'tenant', ${confirmationId ?? null})
+      RETURNING id`);
+    await insertEvents(tx, [
+      {
+        corporation,
+        receivableId: who.receivableId,
+        externalId: who.externalId,
+        type: 'contact.updated',
+        data: {
+          debtorId: who.debtorId,
+          ...(values.email ? { email: values.email } : {}),
+          ...(values.phone ? { phone: values.phone } : {}),
+          source: 'tenant',
+        },
+      },
+    ]);
+    return row.id as string;
+  });
+  if (values.email && confirmationId) {
+    await sendConfirmation(deps, who, values.email, lang, confirmationId);
+    return { id, confirmationId };
+  }
+  return { id };
+}
+
+function emailChannel(bundle: ConfigBundle): BundleChannel | undefined {
+  const channels = Object.values(bundle.channels).filter((c) => c.spec.type === 'email');
+  return channels.find((c) => c.name === 'email') ?? channels[0];
+}
+
+function confirmationContent(bundle: ConfigBundle, who: ContactSubject, lang: Lang): ComposedMessage {
+  const t = TEXTS[lang];
+  const c = bundle.corporation;
+  const greeting = lang === 'nl' ? `Beste ${who.debtorName},` : `Dear ${who.debtorName},`;
+  const phone = c.contact.phone ? `${t.phone}: ${c.contact.phone}` : '';
+  const text = [greeting, '', t.confirmBody, '', `${c.displayName}${phone ? ` · ${phone}` : ''}`].join('\n');
+  const colour = /^#[0-9a-f]{6}$/i.test(c.branding.primaryColor ?? '') ? c.branding.primaryColor : '#1f4e79';
+  const html = `<!doctype html><html lang="${lang}"><body style="font-family:Arial,sans-serif;color:#1a1a1a">
+<div style="background:${colour};color:#fff;padding:16px;font-weight:bold">${escapeHtml(c.displayName)}</div>
+<div style="padding:16px"><p>${escapeHtml(greeting)}</p><p>${escapeHtml(t.confirmBody)}</p>
+<p style="color:#4a4a4a">${escapeHtml(c.displayName)}${phone ? ` · ${escapeHtml(phone)}` : ''}</p></div></body></html>`;
+  return {
+    template: 'contact-confirmation',
+    channelType: 'email',
+    locale: lang,
+    subject: t.confirmSubject,
+    text,
+    html,
+  };
+}
+
+/** Records the confirmation as a message and hands it to the email channel; a failure is recorded, not thrown. */
+async function sendConfirmation(
+  deps: ContactDeps,
+  who: ContactSubject,
+  email: string,
+  lang: Lang,
+  id: string,
+): Promise<void> {
+  const bundle = who.bundle;
+  const channel = emailChannel(bundle);
+  const content = confirmationContent(bundle, who, lang);
+  await deps.db.query(sql.unsafe`
+    INSERT INTO messages (id, receivable_id, corporation, channel, channel_type, template, locale, status,
+      recipient, subject, content)
+    VALUES (${id}, ${who.receivableId}, ${bundle.corporation.id}, ${channel?.name ?? 'email'}, 'email',
+      ${content.template}, ${lang}, ${channel && deps.channels ? 'sending' : 'recorded'}, ${email},
+      ${content.subject ?? null}, ${sql.jsonb(content as never)})`);
+  if (!channel || !deps.channels) return;
+  try {
+    const adapter = deps.channels.adapter(channel.spec.provider);
+    const result = await adapter.send({ id, bundle, channel, recipient: email, content });
+    await deps.db.query(sql.unsafe`
+      UPDATE messages SET status = 'sent', provider_id = ${result.providerId}, sent_at = now() WHERE id = ${id}`);
+  } catch (err) {
+    deps.log.warn(
+      { corporation: bundle.corporation.id, message: id, code: (err as { code?: string }).code },
+      'contact confirmation not sent',
+    );
+    await deps.db.query(sql.unsafe`UPDATE messages SET status = 'failed' WHERE id = ${id}`);
+  }
+}

@@ -1,0 +1,171 @@
+// GET/POST /f/<token>: the form the link was made for (contact data or meter reading). A valid
+// submission is stored, put on the ERP's event feed and answered with a redirect to a thank-you page
+// (so a reload does not submit twice); an invalid one is shown again with the errors next to the fields.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Logger } from '../../core/log.js';
+import type { BundleStore } from '../bundles/bundle-store.js';
+import type { ChannelRegistry } from '../channels/channel-registry.js';
+import type { Database } from '../db/index.js';
+import { fill, type Lang, pickLang, TEXTS } from '../pages/i18n.js';
+import { findLink, type OpenLink, siteOf } from '../pages/page-site.js';
+import { notFound } from '../pages/payment-routes.js';
+import { type ReceivableForPage, receivableForPage } from '../pages/receivable-view.js';
+import { sendPage } from '../pages/send-page.js';
+import { recordContactUpdate } from './contact-records.js';
+import { type FieldErrors, validateContact } from './contact-validation.js';
+import { contactFormPage, type MeterFormState, meterFormPage, thanksPage } from './form-views.js';
+import { meterBaseline, recordMeterReading } from './meter-records.js';
+import { isPastOrToday, METER_NUMBER, today } from './staff-routes.js';
+
+export interface FormRouteDeps {
+  db: Database;
+  bundles: BundleStore;
+  log: Logger;
+  channels?: ChannelRegistry | undefined;
+}
+
+type FormRequest = FastifyRequest<{
+  Params: { token: string; corporation?: string };
+  Querystring: { lang?: string; done?: string; review?: string; mail?: string };
+  Body: Record<string, string | undefined> | undefined;
+}>;
+
+interface Resolved extends OpenLink {
+  receivable: ReceivableForPage;
+  lang: Lang;
+  action: string;
+  selfPath: string;
+}
+
+async function resolve(deps: FormRouteDeps, request: FormRequest): Promise<Resolved | undefined> {
+  const site = siteOf(request, deps.bundles);
+  if (!site) return undefined;
+  const found = await findLink(deps.db, deps.bundles, site, request.params.token, ['contact', 'meter']);
+  if (!found || found.link.closed) return undefined;
+  const receivable = await receivableForPage(deps.db, found.link.corporation, found.link.receivable_id);
+  if (!receivable) return undefined;
+  const lang = pickLang(
+    request.query.lang,
+    request.headers['accept-language'],
+    receivable.debtorLocale,
+    found.bundle.corporation.locale,
+  );
+  const selfPath = `${new URL(site.base).pathname.replace(/\/$/, '')}/f/${found.link.token}`;
+  return { ...found, receivable, lang, action: `${selfPath}?lang=${lang}`, selfPath };
+}
+
+const str = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
+
+function meterState(x: Resolved, body: Record<string, string | undefined> = {}): MeterFormState {
+  const fixed = x.receivable.vars.meterNumber;
+  return {
+    address: x.receivable.address ?? '',
+    fixedMeterNumber: fixed !== undefined && fixed !== '' ? String(fixed) : undefined,
+    meterNumber: str(body.meterNumber),
+    reading: str(body.reading),
+    readOn: str(body.readOn) || today(),
+    today: today(),
+    offerConfirm: false,
+    errors: {},
+  };
+}
+
+export function registerFormRoutes(app: FastifyInstance, deps: FormRouteDeps): void {
+  app.get('/f/:token', async (request: FormRequest, reply) => {
+    const x = await resolve(deps, request);
+    if (!x) return notFound(request, reply);
+    const t = TEXTS[x.lang];
+    if (request.query.done) {
+      const lines =
+        x.link.purpose === 'contact'
+          ? [t.contactThanksBody, ...(request.query.mail ? [t.contactThanksMail] : [])]
+          : [t.meterThanksBody, ...(request.query.review ? [t.meterReviewBody] : [])];
+      const title = x.link.purpose === 'contact' ? t.contactThanksTitle : t.meterThanksTitle;
+      return sendPage(reply, 200, thanksPage(x.bundle, x.lang, title, lines));
+    }
+    if (x.link.purpose === 'contact') {
+      return sendPage(
+        reply,
+        200,
+        contactFormPage(x.bundle, x.lang, x.action, { mobile: '', email: '', errors: {} }),
+      );
+    }
+    return sendPage(reply, 200, meterFormPage(x.bundle, x.lang, x.action, meterState(x)));
+  });
+
+  app.post('/f/:token', async (request: FormRequest, reply) => {
+    const x = await resolve(deps, request);
+    if (!x) return notFound(request, reply);
+    const body = request.body ?? {};
+    const t = TEXTS[x.lang];
+    const done = `${x.selfPath}?lang=${x.lang}&done=1`;
+    if (x.link.purpose === 'contact') {
+      const input = { mobile: str(body.mobile), email: str(body.email) };
+      const checked = validateContact(input, t);
+      if (!checked.ok) {
+        return sendPage(
+          reply,
+          422,
+          contactFormPage(x.bundle, x.lang, x.action, { ...input, errors: checked.errors }),
+        );
+      }
+      await recordContactUpdate(
+        deps,
+        {
+          bundle: x.bundle,
+          receivableId: x.link.receivable_id,
+          externalId: x.receivable.externalId,
+          debtorId: x.receivable.debtorId,
+          debtorName: x.receivable.debtorName,
+        },
+        checked.values,
+        x.lang,
+      );
+      return reply.redirect(checked.values.email ? `${done}&mail=1` : done, 303);
+    }
+
+    const state = meterState(x, body);
+    const errors: FieldErrors = {};
+    const meterNumber = state.fixedMeterNumber ?? state.meterNumber;
+    if (!state.fixedMeterNumber && !METER_NUMBER.test(meterNumber))
+      errors.meterNumber = t.meterNumberRequired;
+    const reading = /^\d{1,12}$/.test(state.reading) ? Number(state.reading) : undefined;
+    if (reading === undefined) errors.reading = t.readingRequired;
+    if (!isPastOrToday(state.readOn)) errors.readOn = t.readOnInvalid;
+    if (Object.keys(errors).length > 0 || reading === undefined) {
+      return sendPage(reply, 422, meterFormPage(x.bundle, x.lang, x.action, { ...state, errors }));
+    }
+    const corporation = x.link.corporation;
+    const baseline = await meterBaseline(deps.db, corporation, meterNumber, x.receivable.vars);
+    const result = await recordMeterReading(
+      deps.db,
+      {
+        corporation,
+        receivableId: x.link.receivable_id,
+        externalId: x.receivable.externalId,
+        address: state.address || '-',
+        meterNumber,
+        reading,
+        readOn: state.readOn,
+        source: 'tenant',
+        confirmed: body.confirm === 'yes',
+      },
+      baseline,
+    );
+    if (!result.recorded) {
+      const c = result.check;
+      const message =
+        c.reason === 'lower' ? fill(t.readingLower, String(c.last)) : fill(t.readingTooHigh, String(c.limit));
+      return sendPage(
+        reply,
+        422,
+        meterFormPage(x.bundle, x.lang, x.action, {
+          ...state,
+          offerConfirm: true,
+          errors: { reading: message },
+        }),
+      );
+    }
+    return reply.redirect(result.needsReview ? `${done}&review=1` : done, 303);
+  });
+}

@@ -1,0 +1,69 @@
+// The debtor-facing web: payment pages, forms and QR codes under each corporation's payment host (and
+// under /c/<corporation>/ on the runtime's own host, for development), the PSP's webhook, and the staff
+// routes for form results. Registered by the ingress app when the runtime passes `pages` options.
+import type { FastifyInstance } from 'fastify';
+import { isOutputstraatError } from '../../core/errors/index.js';
+import type { Logger } from '../../core/log.js';
+import type { BundleStore } from '../bundles/bundle-store.js';
+import type { ChannelRegistry } from '../channels/channel-registry.js';
+import type { Database } from '../db/index.js';
+import { registerFormRoutes } from '../forms/form-routes.js';
+import { registerStaffFormRoutes } from '../forms/staff-routes.js';
+import type { PspAdapter } from '../psp/psp.js';
+import { registerPspWebhook } from '../psp/webhook-routes.js';
+import { pickLang } from './i18n.js';
+import { registerPaymentRoutes } from './payment-routes.js';
+import { errorPage } from './payment-views.js';
+import { registerQrRoute } from './qr.js';
+import { sendPage } from './send-page.js';
+
+export interface PagesOptions {
+  psp: PspAdapter;
+  /** The runtime's public URL: the PSP's webhook, and links of corporations without a payment host. */
+  publicUrl: string;
+  /** For the confirmation email of the contact form; without it the message is only recorded. */
+  channels?: ChannelRegistry | undefined;
+}
+
+export interface PagesDeps {
+  db: Database;
+  bundles: BundleStore;
+  log: Logger;
+  pages?: PagesOptions | undefined;
+}
+
+const FORM_BODY_LIMIT = 16 * 1024;
+
+export async function registerPages(app: FastifyInstance, deps: PagesDeps): Promise<void> {
+  if (!deps.pages) return;
+  const all = { db: deps.db, bundles: deps.bundles, log: deps.log, ...deps.pages };
+  await app.register(async (scope) => {
+    scope.addContentTypeParser(
+      'application/x-www-form-urlencoded',
+      { parseAs: 'string', bodyLimit: FORM_BODY_LIMIT },
+      (_request, body, done) => done(null, Object.fromEntries(new URLSearchParams(body as string))),
+    );
+    registerPspWebhook(scope, all);
+    registerStaffFormRoutes(scope, all);
+    for (const prefix of ['', '/c/:corporation']) {
+      await scope.register(
+        async (site) => {
+          site.setErrorHandler((error, request, reply) => {
+            const lang = pickLang(
+              (request.query as { lang?: string })?.lang,
+              request.headers['accept-language'],
+            );
+            const status = isOutputstraatError(error) && error.statusCode < 500 ? error.statusCode : 503;
+            if (status >= 500)
+              request.log.warn({ code: (error as { code?: string }).code }, 'debtor page failed');
+            return sendPage(reply, status, errorPage(lang));
+          });
+          registerPaymentRoutes(site, all);
+          registerFormRoutes(site, all);
+          registerQrRoute(site, all);
+        },
+        { prefix },
+      );
+    }
+  });
+}

@@ -1,0 +1,132 @@
+// The payment page and what follows it: the amount in nl-NL notation, invoice number, payment reference
+// and description, one iDEAL button; then success, pending (reloads itself) and failed; and "already
+// paid" for a receivable that was settled any other way.
+import type { ConfigBundle } from '../../core/bundle/types.js';
+import { formatDate, formatMoney } from '../../core/render/index.js';
+import { html, type SafeHtml } from './html.js';
+import { type Lang, TEXTS } from './i18n.js';
+import type { PageView } from './layout.js';
+
+export interface PayableView {
+  amountMinor: number;
+  balanceMinor: number;
+  currency: string;
+  dueDate: string;
+  paymentReference: string | null;
+  invoiceNumber: string | null;
+  description: string | null;
+}
+
+function details(r: PayableView, bundle: ConfigBundle, lang: Lang): SafeHtml {
+  const t = TEXTS[lang];
+  const rows: [string, string][] = [];
+  if (r.invoiceNumber) rows.push([t.invoiceNumber, r.invoiceNumber]);
+  if (r.paymentReference) rows.push([t.paymentReference, r.paymentReference]);
+  if (r.description) rows.push([t.description, r.description]);
+  rows.push([t.dueDate, formatDate(r.dueDate, lang, 'long', bundle.corporation.timezone)]);
+  return html`<dl>${rows.map(([k, v]) => html`<dt>${k}</dt><dd>${v}</dd>`)}</dl>`;
+}
+
+export function payPage(
+  bundle: ConfigBundle,
+  lang: Lang,
+  r: PayableView,
+  payAction: string | undefined,
+): PageView {
+  const t = TEXTS[lang];
+  const amount = formatMoney(r.balanceMinor, r.currency, lang);
+  const body = html`<section class="card" aria-labelledby="title">
+<h1 id="title">${t.payTitle}</h1>
+<p>${t.amountDue}</p>
+<p class="amount" id="amount">${amount}</p>
+${details(r, bundle, lang)}
+${
+  payAction
+    ? html`<form method="post" action="${payAction}"><p>${t.payIntro}</p><button class="btn" type="submit">${t.payWithIdeal}</button></form>`
+    : html`<p class="status">${t.payUnavailable}</p>`
+}
+</section>`;
+  return { lang, bundle, title: t.payTitle, body };
+}
+
+function statusPage(
+  bundle: ConfigBundle,
+  lang: Lang,
+  title: string,
+  text: string,
+  tone: 'ok' | 'bad' | 'wait',
+  r: PayableView | undefined,
+  extra?: SafeHtml,
+  amountLabel = TEXTS[lang].amount,
+): SafeHtml {
+  const amount = r ? formatMoney(r.amountMinor, r.currency, lang) : undefined;
+  const cls = tone === 'wait' ? 'status' : `status ${tone}`;
+  return html`<section class="card" aria-labelledby="title">
+<div class="${cls}" role="status"><h1 id="title">${title}</h1><p>${text}</p></div>
+${r && amount ? html`<dl><dt>${amountLabel}</dt><dd>${amount}</dd></dl>${details(r, bundle, lang)}` : ''}
+${extra ?? ''}
+</section>`;
+}
+
+export function alreadyPaidPage(bundle: ConfigBundle, lang: Lang, r: PayableView): PageView {
+  const t = TEXTS[lang];
+  return {
+    lang,
+    bundle,
+    title: t.alreadyPaidTitle,
+    body: statusPage(bundle, lang, t.alreadyPaidTitle, t.alreadyPaidBody, 'ok', r),
+  };
+}
+
+export function successPage(bundle: ConfigBundle, lang: Lang, r: PayableView): PageView {
+  const t = TEXTS[lang];
+  return {
+    lang,
+    bundle,
+    title: t.successTitle,
+    body: statusPage(bundle, lang, t.successTitle, t.successBody, 'ok', r, undefined, t.amountPaid),
+  };
+}
+
+export function pendingPage(bundle: ConfigBundle, lang: Lang, selfHref: string): PageView {
+  const t = TEXTS[lang];
+  const again = html`<p><a class="btn secondary" href="${selfHref}">${t.checkAgain}</a></p>`;
+  return {
+    lang,
+    bundle,
+    title: t.pendingTitle,
+    refreshSeconds: 3,
+    body: statusPage(bundle, lang, t.pendingTitle, t.pendingBody, 'wait', undefined, again),
+  };
+}
+
+export function failedPage(bundle: ConfigBundle, lang: Lang, payAction: string | undefined): PageView {
+  const t = TEXTS[lang];
+  const retry = payAction
+    ? html`<form method="post" action="${payAction}"><button class="btn" type="submit">${t.tryAgain}</button></form>`
+    : undefined;
+  return {
+    lang,
+    bundle,
+    title: t.failedTitle,
+    body: statusPage(bundle, lang, t.failedTitle, t.failedBody, 'bad', undefined, retry),
+  };
+}
+
+export function notFoundPage(lang: Lang): PageView {
+  const t = TEXTS[lang];
+  return {
+    lang,
+    title: t.notFoundTitle,
+    body: html`<section class="card" aria-labelledby="title"><h1 id="title">${t.notFoundTitle}</h1><p>${t.notFoundBody}</p></section>`,
+  };
+}
+
+export function errorPage(lang: Lang): PageView {
+  const t = TEXTS[lang];
+  return {
+    lang,
+    title: t.errorTitle,
+    body: html`<section class="card" aria-labelledby="title"><h1 id="title">${t.errorTitle}</h1><p>${t.errorBody}</p></section>`,
+  };
+}

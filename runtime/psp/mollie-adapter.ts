@@ -1,0 +1,141 @@
+// Mollie through its official SDK. One client per API key; the key of each corporation comes from the
+// environment the way the local street passes Secrets: OST_SECRET_<NAMESPACE>_<NAME>_<KEY>, with the
+// Secret name from OST_MOLLIE_SECRET_NAME (default `mollie`) and the key `apiKey`.
+import { createMollieClient, Locale, type MollieClient, PaymentMethod } from '@mollie/api-client';
+import { createError } from '../../core/errors/index.js';
+import {
+  type CreatePaymentRequest,
+  decimalAmount,
+  minorAmount,
+  type PspAdapter,
+  type PspPayment,
+  type PspStatus,
+} from './psp.js';
+
+export interface MollieOptions {
+  env?: NodeJS.ProcessEnv;
+  /** The API root; the SDK's default is Mollie's own. Tests point it at a local server. */
+  apiEndpoint?: string;
+  /** Origins of Mollie's hosted checkout, for the payment page's CSP. */
+  checkoutOrigins?: string[];
+}
+
+export const MOLLIE_CHECKOUT_ORIGINS = ['https://www.mollie.com'];
+const STATUSES: ReadonlySet<string> = new Set([
+  'open',
+  'pending',
+  'authorized',
+  'paid',
+  'failed',
+  'canceled',
+  'expired',
+]);
+
+/** Same spelling as the operator's secret-env-name (the runtime does not import the operator). */
+export function mollieKeyEnvName(corporation: string, env: NodeJS.ProcessEnv = process.env): string {
+  const name = env.OST_MOLLIE_SECRET_NAME || 'mollie';
+  return `OST_SECRET_${corporation}_${name}_apiKey`.toUpperCase().replace(/[^A-Z0-9]/g, '_');
+}
+
+interface MolliePaymentLike {
+  id: string;
+  status: string;
+  amount: { value: string; currency: string };
+  metadata: unknown;
+  _links: { checkout?: { href: string } | undefined };
+}
+
+function toPspPayment(p: MolliePaymentLike): PspPayment {
+  if (!STATUSES.has(p.status)) {
+    throw createError('OST_ERR_PSP', ['mollie', `unknown payment status ${p.status}`, 'upgrade the runtime']);
+  }
+  const metadata = p.metadata as { paymentId?: unknown } | null;
+  return {
+    providerId: p.id,
+    status: p.status as PspStatus,
+    amountMinor: minorAmount(p.amount.value),
+    currency: p.amount.currency,
+    ...(p._links.checkout?.href ? { checkoutUrl: p._links.checkout.href } : {}),
+    ...(typeof metadata?.paymentId === 'string' ? { paymentId: metadata.paymentId } : {}),
+  };
+}
+
+export class MollieAdapter implements PspAdapter {
+  readonly name = 'mollie';
+  readonly checkoutOrigins: readonly string[];
+  private readonly env: NodeJS.ProcessEnv;
+  private readonly clients = new Map<string, MollieClient>();
+
+  constructor(private readonly options: MollieOptions = {}) {
+    this.env = options.env ?? process.env;
+    this.checkoutOrigins = options.checkoutOrigins ?? MOLLIE_CHECKOUT_ORIGINS;
+  }
+
+  configured(corporation: string): boolean {
+    return Boolean(this.env[mollieKeyEnvName(corporation, this.env)]);
+  }
+
+  private client(corporation: string): MollieClient {
+    const envName = mollieKeyEnvName(corporation, this.env);
+    const apiKey = this.env[envName];
+    if (!apiKey) throw createError('OST_ERR_PSP_NOT_CONFIGURED', [corporation, 'mollie', envName]);
+    let client = this.clients.get(apiKey);
+    if (!client) {
+      client = createMollieClient({
+        apiKey,
+        ...(this.options.apiEndpoint ? { apiEndpoint: this.options.apiEndpoint } : {}),
+        versionStrings: 'Outputstraat/0.1',
+      });
+      this.clients.set(apiKey, client);
+    }
+    return client;
+  }
+
+  async createPayment(corporation: string, request: CreatePaymentRequest): Promise<PspPayment> {
+    const client = this.client(corporation);
+    try {
+      const payment = await client.payments.create({
+        amount: { currency: request.currency, value: decimalAmount(request.amountMinor) },
+        description: request.description,
+        redirectUrl: request.redirectUrl,
+        webhookUrl: request.webhookUrl,
+        method: PaymentMethod.ideal,
+        locale: request.locale === 'nl' ? Locale.nl_NL : Locale.en_GB,
+        metadata: { paymentId: request.paymentId },
+        idempotencyKey: request.paymentId,
+      });
+      return toPspPayment(payment as unknown as MolliePaymentLike);
+    } catch (cause) {
+      throw createError('OST_ERR_PSP', ['mollie', (cause as Error).message, 'the debtor can try again'], {
+        cause,
+      });
+    }
+  }
+
+  async getPayment(corporation: string, providerId: string): Promise<PspPayment> {
+    const client = this.client(corporation);
+    try {
+      return toPspPayment((await client.payments.get(providerId)) as unknown as MolliePaymentLike);
+    } catch (cause) {
+      throw createError(
+        'OST_ERR_PSP',
+        ['mollie', (cause as Error).message, 'the webhook is retried by Mollie'],
+        {
+          cause,
+        },
+      );
+    }
+  }
+}
+
+/** OST_MOLLIE_API_ENDPOINT (default Mollie's own) and OST_MOLLIE_CHECKOUT_ORIGINS (comma-separated). */
+export function mollieOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): MollieOptions {
+  const origins = env.OST_MOLLIE_CHECKOUT_ORIGINS?.split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
+  return {
+    env,
+    ...(env.OST_MOLLIE_API_ENDPOINT ? { apiEndpoint: env.OST_MOLLIE_API_ENDPOINT } : {}),
+    ...(origins && origins.length > 0 ? { checkoutOrigins: origins } : {}),
+  };
+}

@@ -1,0 +1,282 @@
+// What the page suites need: headless Chromium (Debian's package, driven by playwright-core) that
+// resolves the corporations' payment hosts to the loopback runtime, and a street with two fictional
+// corporations, a two-step reminder flow with a wait in between, and the local Mollie-speaking server.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Browser, type BrowserContext, chromium } from 'playwright-core';
+import { createDatabase, type Database, sql } from '../../runtime/db/index.js';
+import { type MollieServer, startMollieServer, trustLocalMollie } from './mollie-server.js';
+import { eventually, startStreet, type TestStreet } from './street.js';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export const NOORD = {
+  id: 'pages-noord',
+  host: 'betalen.pages-noord.example',
+  apiKey: 'pages-noord-erp-key',
+  mollieKey: 'test_pagesnoordAAAAAAAAAAAAAAAAAAAAA',
+};
+export const ZUID = {
+  id: 'pages-zuid',
+  host: 'betalen.pages-zuid.example',
+  apiKey: 'pages-zuid-erp-key',
+  mollieKey: 'test_pageszuidBBBBBBBBBBBBBBBBBBBBBBB',
+};
+/** A corporation without a payment host: its links live on the runtime's own URL. */
+export const WEST = { id: 'pages-west', apiKey: 'pages-west-erp-key' };
+
+const CHROMIUM_FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+];
+
+/** Chromium with a fresh profile (playwright makes a new user-data-dir per launch), hosts mapped to loopback. */
+export async function launchChromium(hosts: string[]): Promise<Browser> {
+  const rules = hosts.map((h) => `MAP ${h} 127.0.0.1`).join(', ');
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [...CHROMIUM_FLAGS, ...(rules ? [`--host-resolver-rules=${rules}`] : [])],
+  });
+}
+
+/** A phone-sized context (390×844), Dutch unless told otherwise; the PSP's test certificate is self-signed. */
+export function phoneContext(browser: Browser, locale = 'nl-NL', extra: { bypassCSP?: boolean } = {}) {
+  return browser.newContext({
+    viewport: { width: 390, height: 844 },
+    deviceScaleFactor: 2,
+    isMobile: true,
+    hasTouch: true,
+    locale,
+    ignoreHTTPSErrors: true,
+    ...extra,
+  }) as Promise<BrowserContext>;
+}
+
+const corporation = (c: { id: string; host?: string }, name: string, colour: string, extra = '') => `
+apiVersion: v1
+kind: Namespace
+metadata: { name: ${c.id} }
+---
+apiVersion: outputstraat.io/v1alpha1
+kind: Corporation
+metadata: { name: ${c.id}, namespace: ${c.id} }
+spec:
+  displayName: ${name}
+  base: outputstraat-base
+  locale: nl
+  timezone: Europe/Amsterdam
+  branding: { primaryColor: '${colour}' }
+  contact:
+    phone: 050 123 45 67
+    email: huur@${c.id}.example
+    website: https://www.${c.id}.example
+  sender: { name: ${name}, email: noreply@${c.id}.example }
+${c.host ? `  paymentHost: ${c.host}\n` : ''}  ingress: { apiKeySecretRef: { name: erp-api-key } }
+${extra}`;
+
+const secret = (ns: string, key: string) => `
+apiVersion: v1
+kind: Secret
+metadata: { name: erp-api-key, namespace: ${ns} }
+type: Opaque
+stringData: { api-key: ${key} }
+`;
+
+const BASE = `
+apiVersion: v1
+kind: Namespace
+metadata: { name: outputstraat-base }
+---
+apiVersion: outputstraat.io/v1alpha1
+kind: Channel
+metadata: { name: email, namespace: outputstraat-base }
+spec:
+  type: email
+  provider: smtp
+  smtp: { host: smtp.invalid, port: 587 }
+---
+apiVersion: outputstraat.io/v1alpha1
+kind: Template
+metadata: { name: reminder, namespace: outputstraat-base }
+spec:
+  channel: email
+  description: Payment reminder with the payment link.
+  locales:
+    nl:
+      subject: 'Betaalherinnering {{money receivable.balance receivable.currency}}'
+      html: '<p>Betaal {{money receivable.balance receivable.currency}}: <a href="{{paymentLink}}">{{paymentLink}}</a></p>'
+      text: 'Betaal {{money receivable.balance receivable.currency}}: {{paymentLink}}'
+    en:
+      subject: 'Payment reminder {{money receivable.balance receivable.currency}}'
+      html: '<p>Pay {{money receivable.balance receivable.currency}}: <a href="{{paymentLink}}">{{paymentLink}}</a></p>'
+      text: 'Pay {{money receivable.balance receivable.currency}}: {{paymentLink}}'
+---
+apiVersion: outputstraat.io/v1alpha1
+kind: Flow
+metadata: { name: two-reminders, namespace: outputstraat-base }
+spec:
+  description: A reminder now and another one a day later, unless paid.
+  trigger: { kinds: [rent] }
+  preconditions:
+    - { name: balance-open, expr: receivable.balance > 0, reason: nothing is left to pay }
+  channels: { fallback: [email] }
+  steps:
+    - { id: first, send: { template: reminder, channel: email } }
+    - { id: pause, wait: { for: 1d } }
+    - { id: second, send: { template: reminder, channel: email } }
+  reactions:
+    - { on: paid, then: stop }
+---
+apiVersion: outputstraat.io/v1alpha1
+kind: ClassificationRule
+metadata: { name: rent, namespace: outputstraat-base }
+spec:
+  priority: 10
+  appliesTo: { kinds: [rent] }
+  rules: []
+  default: { classification: rent, flow: two-reminders }
+`;
+
+/** Writes the fixture street (base + three corporations) to a fresh temporary folder. */
+export function writePagesFixture(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'ost-pages-'));
+  writeFileSync(join(dir, 'base.yaml'), BASE);
+  writeFileSync(join(dir, 'noord.yaml'), corporation(NOORD, 'Woonstichting Noord', '#00695c'));
+  writeFileSync(join(dir, 'noord-secret.yaml'), secret(NOORD.id, NOORD.apiKey));
+  // A light brand colour: white text would fail contrast, so pages must pick dark text.
+  writeFileSync(join(dir, 'zuid.yaml'), corporation(ZUID, 'Wonen Zuid', '#ffd54f'));
+  writeFileSync(join(dir, 'zuid-secret.yaml'), secret(ZUID.id, ZUID.apiKey));
+  writeFileSync(join(dir, 'west.yaml'), corporation(WEST, 'Woongoed West', '#5e35b1'));
+  writeFileSync(join(dir, 'west-secret.yaml'), secret(WEST.id, WEST.apiKey));
+  return dir;
+}
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+export interface PagesStreet {
+  street: TestStreet;
+  mollie: MollieServer;
+  db: Database;
+  port: number;
+  /** http://127.0.0.1:<port>: the runtime's own address (PUBLIC_URL). */
+  url: string;
+  /** http://<host>:<port>: a corporation's payment host as the browser (and fetch with a Host header) sees it. */
+  hostUrl(host: string): string;
+  postReceivable(apiKey: string, body: Record<string, unknown>): Promise<void>;
+  /** The receivable's id once intake stored it. */
+  receivableId(corporation: string, externalId: string): Promise<string>;
+  /** The payment link token once the first reminder made it. */
+  paymentToken(corporation: string, externalId: string): Promise<string>;
+  stop(): Promise<void>;
+}
+
+const ENV_KEYS = [
+  'OST_MOLLIE_API_ENDPOINT',
+  'OST_MOLLIE_CHECKOUT_ORIGINS',
+  'OST_SECRET_PAGES_NOORD_MOLLIE_APIKEY',
+  'OST_SECRET_PAGES_ZUID_MOLLIE_APIKEY',
+];
+
+export async function startPagesStreet(): Promise<PagesStreet> {
+  const dir = writePagesFixture();
+  const mollie = await startMollieServer({ apiKeys: [NOORD.mollieKey, ZUID.mollieKey] });
+  const untrust = trustLocalMollie();
+  const saved = Object.fromEntries(ENV_KEYS.map((k) => [k, process.env[k]]));
+  process.env.OST_MOLLIE_API_ENDPOINT = mollie.apiEndpoint;
+  process.env.OST_MOLLIE_CHECKOUT_ORIGINS = mollie.checkoutOrigin;
+  process.env.OST_SECRET_PAGES_NOORD_MOLLIE_APIKEY = NOORD.mollieKey;
+  process.env.OST_SECRET_PAGES_ZUID_MOLLIE_APIKEY = ZUID.mollieKey;
+  const street = await startStreet([dir]);
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  await street.startRuntime({ port, publicUrl: url });
+  const db = await createDatabase(street.db.url);
+  return {
+    street,
+    mollie,
+    db,
+    port,
+    url,
+    hostUrl: (host) => `http://${host}:${port}`,
+    async postReceivable(apiKey, body) {
+      const res = await fetch(`${url}/v1/receivables`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      if (res.status !== 202) throw new Error(`receivable not accepted: ${res.status} ${await res.text()}`);
+    },
+    receivableId: (corporation, externalId) =>
+      eventually(
+        async () =>
+          ((await db.maybeOneFirst(sql.unsafe`
+            SELECT id FROM receivables WHERE corporation = ${corporation} AND external_id = ${externalId}`)) ??
+            undefined) as string | undefined,
+        10_000,
+        `receivable ${externalId}`,
+      ),
+    paymentToken: (corporation, externalId) =>
+      eventually(
+        async () =>
+          ((await db.maybeOneFirst(sql.unsafe`
+            SELECT l.token FROM links l JOIN receivables r ON r.id = l.receivable_id
+            WHERE r.corporation = ${corporation} AND r.external_id = ${externalId} AND l.purpose = 'payment'
+            ORDER BY l.created_at LIMIT 1`)) ?? undefined) as string | undefined,
+        10_000,
+        `payment link of ${externalId}`,
+      ),
+    async stop() {
+      await db.end().catch(() => undefined);
+      await street.stop();
+      await mollie.stop();
+      untrust();
+      for (const [k, v] of Object.entries(saved)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function rentReceivable(
+  externalId: string,
+  overrides: Record<string, unknown> = {},
+): Record<string, unknown> {
+  return {
+    externalId,
+    kind: 'rent',
+    amount: 62079,
+    currency: 'EUR',
+    dueDate: '2026-11-01',
+    paymentReference: `1528${externalId.replace(/\D/g, '').padStart(11, '0')}`,
+    invoiceNumber: `12124${externalId.replace(/\D/g, '').padStart(4, '0')}`,
+    description: 'Huur november 2026',
+    source: 'production',
+    debtor: {
+      id: `D-${externalId}`,
+      name: 'K. Balogun',
+      salutation: 'Beste heer Balogun',
+      email: 'k.balogun@example.org',
+      locale: 'nl',
+      preferredChannel: 'email',
+      address: { street: 'Vismarkt', houseNumber: '12a', postalCode: '9712 CA', city: 'Groningen' },
+    },
+    ...overrides,
+  };
+}
