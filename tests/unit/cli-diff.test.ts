@@ -11,7 +11,8 @@ function edit(dir: string, file: string, from: string, to: string): void {
   writeFileSync(path, text.replace(from, to));
 }
 
-describe('outputstraat diff', () => {
+// Compiling a whole street (CEL, templates) takes a few seconds on a busy machine.
+describe('outputstraat diff', { timeout: 30_000 }, () => {
   it('shows per corporation which template changed, and how', async () => {
     const a = writeStreet();
     const b = writeStreet();

@@ -5,7 +5,8 @@ import { cli, writeStreet } from '../../operator/cli/test-kit.js';
 
 const REPO = new URL('../..', import.meta.url).pathname;
 
-describe('outputstraat render', () => {
+// Compiling a whole street (CEL, templates) takes a few seconds on a busy machine.
+describe('outputstraat render', { timeout: 30_000 }, () => {
   it("renders the base street's storno email with the sample receivable: € 620,79", async () => {
     const r = await cli(REPO, 'render', 'flows', '--template', 'storno-email');
     expect(r.err).toBe('');

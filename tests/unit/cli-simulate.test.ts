@@ -4,7 +4,8 @@ import { cli, writeStreet } from '../../operator/cli/test-kit.js';
 const REPO = new URL('../..', import.meta.url).pathname;
 const START = '2026-03-02T09:00:00+01:00';
 
-describe('outputstraat simulate', () => {
+// Compiling a whole street (CEL, templates) takes a few seconds on a busy machine.
+describe('outputstraat simulate', { timeout: 30_000 }, () => {
   it('runs the storno flow of the base street for Woonstad Noord: the email goes out and the case ends', async () => {
     const r = await cli(
       REPO,

@@ -49,7 +49,8 @@ spec:
   expect: { flow: reminder }
 `;
 
-describe('outputstraat test', () => {
+// Compiling a whole street (CEL, templates) takes a few seconds on a busy machine.
+describe('outputstraat test', { timeout: 30_000 }, () => {
   it('a FlowTest that holds passes: one ✓ line and exit 0', async () => {
     const dir = writeStreet({ 'tests/pay.test.yaml': PASSING }, writeStreet());
     const r = await cli(dir, 'test', '.');
