@@ -756,6 +756,7 @@ step: string
  * The new steps.
  * 
  * @minItems 1
+ * @maxItems 20
  */
 with?: FlowStep[]
 }
