@@ -1,0 +1,84 @@
+// The operator process's core: leader election around the controller. Only the replica holding the
+// Lease runs watches and reconciles; a replica that loses the Lease stops its controller first.
+import type { Logger } from '../../core/log.js';
+import type { BundlePublisher } from '../publisher/bundle-publisher.js';
+import { Controller, type ControllerTimings } from './controller.js';
+import type { KubeClient } from './kube-client.js';
+import { type LeaderElectionTimings, LeaderElector } from './leader-election.js';
+import { createOperatorMetrics, type OperatorMetrics } from './operator-metrics.js';
+
+export interface OperatorOptions {
+  client: KubeClient;
+  publisher: BundlePublisher;
+  /** Unique per replica: the pod name. */
+  identity: string;
+  log: Logger;
+  metrics?: OperatorMetrics;
+  /** Lease to hold; false runs the controller at once (a single replica, or tests). */
+  leaderElection: ({ namespace: string; name: string } & Partial<LeaderElectionTimings>) | false;
+  timings?: Partial<ControllerTimings>;
+  concurrency?: number;
+}
+
+export class Operator {
+  readonly metrics: OperatorMetrics;
+  private controller: Controller | undefined;
+  private elector: LeaderElector | undefined;
+
+  constructor(private readonly o: OperatorOptions) {
+    this.metrics = o.metrics ?? createOperatorMetrics();
+    this.metrics.leader.set(0);
+  }
+
+  /** True while this replica reconciles and its caches are filled. */
+  get leadingAndSynced(): boolean {
+    return this.controller?.synced ?? false;
+  }
+
+  get isLeader(): boolean {
+    return this.controller !== undefined;
+  }
+
+  start(): void {
+    const le = this.o.leaderElection;
+    if (!le) {
+      this.lead();
+      return;
+    }
+    this.elector = new LeaderElector({
+      ...le,
+      client: this.o.client,
+      identity: this.o.identity,
+      log: this.o.log,
+      onStartedLeading: () => this.lead(),
+      onStoppedLeading: () => this.follow(),
+    });
+    this.elector.start();
+  }
+
+  async stop(): Promise<void> {
+    if (this.elector) await this.elector.stop();
+    else await this.follow();
+  }
+
+  private lead(): void {
+    this.controller = new Controller({
+      client: this.o.client,
+      publisher: this.o.publisher,
+      identity: this.o.identity,
+      log: this.o.log,
+      metrics: this.metrics,
+      timings: this.o.timings,
+      concurrency: this.o.concurrency,
+    });
+    this.controller.start();
+    this.metrics.leader.set(1);
+  }
+
+  private async follow(): Promise<void> {
+    const controller = this.controller;
+    this.controller = undefined;
+    this.metrics.leader.set(0);
+    await controller?.stop();
+  }
+}

@@ -1,0 +1,116 @@
+// The operator process in a cluster: watches Corporation, Flow, Template, Channel and
+// ClassificationRule resources, compiles them into one bundle per corporation, publishes the bundles
+// to NATS KV and writes status and Events back. Settings come from the environment, timings from flags:
+//   KUBECONFIG (else ~/.kube/config, else the in-cluster ServiceAccount), NATS_URL, POD_NAME,
+//   LEADER_ELECTION_NAMESPACE, METRICS_PORT, LOG_LEVEL
+//   --leader-elect=true|false  --lease-name outputstraat-operator  --lease-duration 15s
+//   --renew-deadline 10s  --retry-period 2s  --watchdog 3m  --watch-timeout 5m  --resync 5m
+//   --concurrency 4  --metrics-host 0.0.0.0
+import { hostname } from 'node:os';
+import { parseArgs } from 'node:util';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { Kvm } from '@nats-io/kv';
+import { BUNDLE_BUCKET } from '../core/bundle/types.js';
+import { createLogger } from '../core/log.js';
+import { connectBus, ensureBundleBucket } from '../runtime/bus/index.js';
+import {
+  checkLeaderTimings,
+  inClusterNamespace,
+  KubeClient,
+  loadKubeConnection,
+  Operator,
+  parseDuration,
+  startMetricsServer,
+} from './kubernetes/index.js';
+import { BundlePublisher } from './publisher/bundle-publisher.js';
+
+const log = createLogger('operator');
+
+const { values: flags } = parseArgs({
+  options: {
+    'leader-elect': { type: 'string', default: 'true' },
+    'lease-name': { type: 'string', default: 'outputstraat-operator' },
+    'lease-duration': { type: 'string', default: '15s' },
+    'renew-deadline': { type: 'string', default: '10s' },
+    'retry-period': { type: 'string', default: '2s' },
+    watchdog: { type: 'string', default: '3m' },
+    'watch-timeout': { type: 'string', default: '5m' },
+    resync: { type: 'string', default: '5m' },
+    concurrency: { type: 'string', default: '4' },
+    'metrics-host': { type: 'string', default: '0.0.0.0' },
+  },
+  strict: true,
+});
+
+const leaseNamespace = () => process.env.LEADER_ELECTION_NAMESPACE ?? inClusterNamespace() ?? 'default';
+
+try {
+  const identity = process.env.POD_NAME ?? `${hostname()}-${process.pid}`;
+  const timings = {
+    leaseDurationMs: parseDuration(flags['lease-duration']),
+    renewDeadlineMs: parseDuration(flags['renew-deadline']),
+    retryPeriodMs: parseDuration(flags['retry-period']),
+  };
+  checkLeaderTimings(timings);
+  const client = new KubeClient(loadKubeConnection());
+
+  const natsUrl = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
+  const nc = await connectBus(natsUrl, {
+    name: `outputstraat-operator/${identity}`,
+    log,
+    waitOnFirstConnect: true,
+  });
+  const jsm = await jetstreamManager(nc);
+  await ensureBundleBucket(jsm);
+  const kv = await new Kvm(jsm.jetstream()).open(BUNDLE_BUCKET);
+
+  const operator = new Operator({
+    client,
+    publisher: new BundlePublisher(kv, log),
+    identity,
+    log,
+    leaderElection:
+      flags['leader-elect'] === 'false'
+        ? false
+        : { namespace: leaseNamespace(), name: flags['lease-name'], ...timings },
+    timings: {
+      watchdogMs: parseDuration(flags.watchdog),
+      watchTimeoutSeconds: Math.round(parseDuration(flags['watch-timeout']) / 1000),
+      resyncMs: parseDuration(flags.resync),
+    },
+    concurrency: Number(flags.concurrency),
+  });
+  const metrics = await startMetricsServer({
+    host: flags['metrics-host'],
+    port: Number(process.env.METRICS_PORT ?? 8081),
+    registry: operator.metrics.registry,
+    ready: () => !operator.isLeader || operator.leadingAndSynced,
+  });
+  operator.start();
+  log.info(
+    { identity, server: client.server, from: client.connection.source, metricsPort: metrics.port },
+    'operator started',
+  );
+
+  let stopping = false;
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, async () => {
+      if (stopping) return;
+      stopping = true;
+      log.info({ signal }, 'shutting down: releasing the lease');
+      try {
+        await operator.stop();
+        await nc.drain();
+        await metrics.close();
+        client.close();
+        process.exit(0);
+      } catch (err) {
+        log.error({ err }, 'shutdown failed');
+        process.exit(1);
+      }
+    });
+  }
+} catch (err) {
+  log.fatal({ error: { message: (err as Error).message } }, (err as Error).message);
+  process.exit(1);
+}
