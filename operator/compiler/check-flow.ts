@@ -8,6 +8,8 @@ interface Ctx {
   flow: Resource<'Flow'>;
   view: OverlayView;
   diagnostics: Diagnostics;
+  /** Field path of resolved step i in the flow's own file (a patch's `with` entry for inserted steps). */
+  stepPath: (i: number) => string;
 }
 
 function reference(
@@ -43,19 +45,23 @@ function cel(ctx: Ctx, field: string, source: string, env: 'precondition' | 'bra
   if (result instanceof Error) ctx.diagnostics.add(ctx.flow, field, 'OST_ERR_CEL_COMPILE', [result.message]);
 }
 
-/** Checks one resolved flow: references, expressions, step ids, reachability and loops without a wait. */
+/**
+ * Checks one resolved flow: references, expressions, step ids, reachability and loops without a wait.
+ * `stepPath` says where resolved step i is written (see merge-flow.ts); by default `spec.steps[i]`.
+ */
 export function checkFlow(
   flow: Resource<'Flow'>,
   spec: FlowSpec,
   view: OverlayView,
   diagnostics: Diagnostics,
+  stepPath: (i: number) => string = (i) => `spec.steps[${i}]`,
 ): void {
-  const ctx: Ctx = { flow, view, diagnostics };
+  const ctx: Ctx = { flow, view, diagnostics, stepPath };
   const steps = spec.steps ?? [];
   const ids = new Map<string, number>();
   steps.forEach((s, i) => {
     if (ids.has(s.id)) {
-      diagnostics.add(flow, `spec.steps[${i}].id`, 'OST_ERR_FLOW_STRUCTURE', [
+      diagnostics.add(flow, `${stepPath(i)}.id`, 'OST_ERR_FLOW_STRUCTURE', [
         `step id "${s.id}" is used twice`,
         'give every step its own id',
       ]);
@@ -83,7 +89,7 @@ export function checkFlow(
     }
   };
   steps.forEach((s, i) => {
-    checkStep(ctx, s, `spec.steps[${i}]`, spec, stepRef);
+    checkStep(ctx, s, stepPath(i), spec, stepRef);
   });
   spec.reactions?.forEach((r, i) => {
     const field = `spec.reactions[${i}]`;
@@ -162,7 +168,7 @@ function checkGraph(ctx: Ctx, steps: FlowStep[], reactionTargets: string[]): voi
   }
   steps.forEach((s, i) => {
     if (!reached.has(i)) {
-      ctx.diagnostics.add(ctx.flow, `spec.steps[${i}]`, 'OST_ERR_FLOW_STRUCTURE', [
+      ctx.diagnostics.add(ctx.flow, ctx.stepPath(i), 'OST_ERR_FLOW_STRUCTURE', [
         `step "${s.id}" can never be reached`,
         'remove it, or let a branch or reaction go to it',
       ]);
@@ -174,7 +180,7 @@ function checkGraph(ctx: Ctx, steps: FlowStep[], reactionTargets: string[]): voi
     if (steps[i]?.wait) return false;
     if (state.get(i) === 'visiting') {
       const loop = path.slice(path.indexOf(i)).map((j) => steps[j]!.id);
-      ctx.diagnostics.add(ctx.flow, `spec.steps[${i}]`, 'OST_ERR_FLOW_STRUCTURE', [
+      ctx.diagnostics.add(ctx.flow, ctx.stepPath(i), 'OST_ERR_FLOW_STRUCTURE', [
         `steps ${[...loop, steps[i]!.id].join(' -> ')} form a loop without a wait`,
         'add a wait step inside the loop or end it with a stop',
       ]);

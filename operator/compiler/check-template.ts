@@ -4,6 +4,7 @@ import type { TemplateLocaleParts } from '../../core/resources/types.generated.j
 import type { Diagnostics } from './diagnostics.js';
 import type { OverlayView } from './resource-index.js';
 import { isKnownTemplatePath } from './template-context.js';
+import { partialNames } from './template-partials.js';
 
 const REQUIRED_PARTS: Record<string, (keyof TemplateLocaleParts)[]> = {
   email: ['subject'],
@@ -25,7 +26,7 @@ function textParts(parts: TemplateLocaleParts): [string, string][] {
   return out;
 }
 
-/** Syntax, declared variables, required parts per locale, and the layout reference of one template. */
+/** Syntax, declared variables, partials, required parts per locale, and the layout reference of one template. */
 export function checkTemplate(
   template: Resource<'Template'>,
   view: OverlayView,
@@ -73,6 +74,15 @@ export function checkTemplate(
       for (const path of referencedVariables(source)) {
         if (!isKnownTemplatePath(path, declared)) {
           diagnostics.add(template, partField, 'OST_ERR_TEMPLATE_VARIABLE', [name, path]);
+        }
+      }
+      for (const partial of partialNames(source)) {
+        if (view.get('Template', partial)?.spec.role !== 'partial') {
+          diagnostics.add(template, partField, 'OST_ERR_REFERENCE', [
+            'partial Template',
+            partial,
+            `create a Template "${partial}" with role: partial here or in the base namespace, or fix the name in {{> ${partial}}}`,
+          ]);
         }
       }
     }

@@ -12,7 +12,7 @@ import { checkFlow } from './check-flow.js';
 import { checkTemplate } from './check-template.js';
 import { Diagnostics } from './diagnostics.js';
 import { sha256Hex } from './hash.js';
-import { resolveFlowSpec } from './merge-flow.js';
+import { resolveFlow } from './merge-flow.js';
 import { OverlayView, ResourceIndex } from './resource-index.js';
 import { secretEnvName } from './secret-env-name.js';
 
@@ -73,10 +73,10 @@ export function compileStreet(resources: Resource[], options: CompileOptions = {
   for (const [ns, view] of views) {
     for (const t of index.list('Template', ns)) checkTemplate(t, view, diagnostics);
     for (const f of index.list('Flow', ns)) {
-      const spec = resolveFlowSpec(f, view, (n, name) => index.get('Flow', n, name), diagnostics);
-      if (!spec) continue;
-      resolvedFlows.set(resourceId(f), spec);
-      checkFlow(f, spec, view, diagnostics);
+      const resolved = resolveFlow(f, view, (n, name) => index.get('Flow', n, name), diagnostics);
+      if (!resolved) continue;
+      resolvedFlows.set(resourceId(f), resolved.spec);
+      checkFlow(f, resolved.spec, view, diagnostics, (i) => resolved.stepPaths[i] ?? `spec.steps[${i}]`);
     }
     for (const set of index.list('ClassificationRule', ns)) {
       set.spec.rules?.forEach((rule, i) => {
