@@ -59,6 +59,21 @@ export function withheldRow(
   };
 }
 
+/** A send or alert the flow's spread (maxPerHour) holds until a later slot. */
+export function queuedRow(
+  at: string,
+  e: { stepId: string; template: string },
+  channelType: string | undefined,
+  maxPerHour: number,
+): TimelineRow {
+  return {
+    at,
+    stepId: e.stepId,
+    kind: 'queued',
+    text: `${messageLabel(channelType)} '${e.template}' waits for a free slot: the flow sends at most ${maxPerHour} per hour`,
+  };
+}
+
 export function alertRow(a: SimAlert): TimelineRow {
   if (a.error) {
     return {

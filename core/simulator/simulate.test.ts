@@ -229,6 +229,35 @@ describe('simulate', () => {
     expect(r.alerts[0]?.content?.subject).toBe('Bel de huurder');
   });
 
+  it("spreads sends over the flow's maxPerHour like the scheduler, and checks again when the slot comes", () => {
+    const flow = flowOf(
+      [
+        { id: 'mail', send: { channel: 'email', template: 'reminder-email' } },
+        { id: 'text', send: { channel: 'sms', template: 'reminder-sms' } },
+      ],
+      [],
+      { spreadPerHour: 1 },
+    );
+    const spread = simulate({ bundle: bundleWith(flow), receivable, start: START, until: '+1d' });
+    expect(spread.messages.map((m) => [m.step, m.at])).toEqual([
+      ['mail', '2026-03-02T08:00:00.000Z'],
+      ['text', '2026-03-02T09:00:00.000Z'],
+    ]);
+    expect(spread.timeline.find((t) => t.kind === 'queued')?.text).toBe(
+      "SMS 'reminder-sms' waits for a free slot: the flow sends at most 1 per hour",
+    );
+
+    const paid = simulate({
+      bundle: bundleWith(flow),
+      receivable,
+      events: [{ at: '+30m', type: 'paid' }],
+      start: START,
+      until: '+1d',
+    });
+    expect(paid.messages.map((m) => m.step)).toEqual(['mail']);
+    expect(paid.skipped).toEqual([expect.objectContaining({ step: 'text', reason: 'receivable is paid' })]);
+  });
+
   it('stops at until and says which step is still waiting', () => {
     const r = simulate({ bundle: bundleWith(twoReminders()), receivable, start: START, until: '+1d' });
     expect(r.end).toEqual({ status: 'active', pending: { step: 'second', at: '2026-03-05T08:00:00.000Z' } });

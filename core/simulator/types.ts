@@ -50,6 +50,8 @@ export type TimelineKind =
   | 'alert'
   /** The engine asked for a send or alert, but the dispatch rule held it back (case stopped, paid …). */
   | 'withheld'
+  /** A send or alert waits for a free slot of the flow's spread (maxPerHour). */
+  | 'queued'
   /** A message or alert could not be rendered. */
   | 'error'
   /** An input the simulation fed in (payments, balance changes). */

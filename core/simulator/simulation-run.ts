@@ -1,0 +1,243 @@
+// One simulation's mutable state — the case, the receivable, pending timers and everything recorded —
+// and how it carries out the engine's effects: the way runtime/cases/apply-effects.ts plans them (in
+// order; a cancelScheduled cancels what is pending, including sends planned earlier in the same turn),
+// the scheduler spreads sends and alerts over the flow's maxPerHour, and the dispatcher decides whether
+// each still goes out.
+import type { BundleFlow, ConfigBundle } from '../bundle/types.js';
+import { engineContext, type ReceivableState } from '../cases/index.js';
+import { advance, type EngineInput, type EngineResult, newCaseState } from '../engine/index.js';
+import { SpreadBook } from '../spread/index.js';
+import { type DispatchContext, dispatchAlert, dispatchSend } from './dispatch.js';
+import {
+  alertRow,
+  engineRows,
+  messageRow,
+  placeAfterAlertNote,
+  queuedRow,
+  replaceSendNote,
+  withheldRow,
+} from './rows.js';
+import {
+  applyToReceivable,
+  isMessageEvent,
+  messageOfStep,
+  repeatsBalanceSentence,
+} from './scenario-events.js';
+import type {
+  CaseEnd,
+  MessageEventType,
+  SimAlert,
+  SimEvent,
+  SimMessage,
+  SkippedStep,
+  TimelineRow,
+} from './types.js';
+import { type DispatchEffect, VirtualTimers } from './virtual-timers.js';
+
+/** A spread slot this close to now is now (runtime/cases/scheduler.ts SLOT_NOW_MS). */
+const SLOT_NOW_MS = 1_000;
+
+export type TimedEvent = SimEvent & { time: Date; index: number };
+type HeldEvent = TimedEvent & { step: string; type: MessageEventType; channel?: string };
+
+export class SimulationRun {
+  state = newCaseState('');
+  readonly timers = new VirtualTimers();
+  readonly timeline: TimelineRow[] = [];
+  readonly messages: SimMessage[] = [];
+  readonly alerts: SimAlert[] = [];
+  readonly skipped: SkippedStep[] = [];
+  readonly warnings: string[] = [];
+  private held: HeldEvent[] = [];
+  private endedAt: string | undefined;
+  private readonly spread = new SpreadBook();
+
+  constructor(
+    private readonly bundle: ConfigBundle,
+    private readonly flow: BundleFlow,
+    public receivable: ReceivableState,
+    private readonly links: Record<string, string>,
+  ) {}
+
+  feed(input: EngineInput, now: Date): void {
+    const ctx = engineContext(this.bundle, this.receivable, now);
+    this.apply(advance(this.flow, this.state, input, ctx), now);
+  }
+
+  /** A send or alert whose spread slot has come. */
+  dispatchLater(effect: DispatchEffect, now: Date): void {
+    const rows: TimelineRow[] = [];
+    const sent = this.dispatch(effect, now, rows);
+    this.timeline.push(...rows);
+    if (sent) this.releaseHeld(now);
+  }
+
+  feedEvent(event: TimedEvent): void {
+    const now = event.time;
+    const at = now.toISOString();
+    if (isMessageEvent(event)) {
+      const message = messageOfStep(this.messages, event.step, event.channel);
+      if (message) {
+        this.feed({ type: 'event', event: { type: event.type, messageId: message.messageId } }, now);
+        return;
+      }
+      // An event cannot come before its message: it waits until the step's message goes out.
+      this.held.push(event);
+      const on = event.channel ? ` on ${event.channel}` : '';
+      const text = `Event '${event.type}' waits: step '${event.step}' has not sent a message${on} yet`;
+      this.timeline.push({ at, text, stepId: event.step, kind: 'event' });
+      return;
+    }
+    const change = applyToReceivable(this.receivable, event, this.bundle.corporation.locale);
+    this.receivable = change.receivable;
+    if (change.text) this.timeline.push({ at, text: change.text, kind: 'event' });
+    const ctx = engineContext(this.bundle, this.receivable, now);
+    const result = advance(this.flow, this.state, { type: 'event', event: change.event }, ctx);
+    // The simulator's sentence (with the balance) stands in for the engine's own about the same payment.
+    const first = result.timeline[0];
+    const repeats =
+      change.text !== undefined && first?.stepId === undefined && repeatsBalanceSentence(first?.text ?? '');
+    this.apply(repeats ? { ...result, timeline: result.timeline.slice(1) } : result, now);
+  }
+
+  /** Stores the engine's new state and carries out its effects in the order they came. */
+  apply(result: EngineResult, now: Date): void {
+    this.state = result.state;
+    const rows = engineRows(result.timeline);
+    const at = now.toISOString();
+    const planned: { effect: DispatchEffect; cancelled?: string }[] = [];
+    for (const e of result.effects) {
+      switch (e.type) {
+        case 'schedule':
+          this.timers.add(new Date(e.at), { type: 'due', stepId: e.stepId });
+          break;
+        case 'watch':
+          this.timers.add(new Date(e.at), { type: 'watch', messageId: e.messageId, reaction: e.reaction });
+          break;
+        case 'cancelScheduled':
+          for (const p of planned) p.cancelled ??= e.reason;
+          for (const t of this.timers.clear()) {
+            if (t.input.type === 'dispatch')
+              this.withhold(t.input.effect, `cancelled: ${e.reason}`, now, rows);
+          }
+          break;
+        case 'skip':
+          this.skipped.push({ at, step: e.stepId, reason: e.reason });
+          break;
+        case 'end':
+          this.endedAt = at;
+          break;
+        case 'send':
+        case 'alert':
+          planned.push({ effect: e });
+          break;
+        case 'closeLink':
+          break;
+      }
+    }
+    let sent = false;
+    for (const p of planned) {
+      if (p.cancelled !== undefined) {
+        this.withhold(p.effect, `cancelled: ${p.cancelled}`, now, rows);
+        continue;
+      }
+      const slot = this.spread.place(this.bundle, this.flow, now);
+      if (slot.getTime() - now.getTime() > SLOT_NOW_MS) {
+        this.timers.add(slot, { type: 'dispatch', effect: p.effect });
+        this.place(
+          rows,
+          p.effect,
+          queuedRow(at, p.effect, this.typeOf(p.effect), this.flow.spreadPerHour ?? 0),
+        );
+        continue;
+      }
+      sent = this.dispatch(p.effect, now, rows) || sent;
+    }
+    this.timeline.push(...rows);
+    if (sent) this.releaseHeld(now);
+  }
+
+  /** Scenario problems left at the end: events whose message never went out. */
+  finish(until: Date): void {
+    for (const event of this.held) {
+      const on = event.channel ? ` on ${event.channel}` : '';
+      const text = `Event '${event.type}' never applied: step '${event.step}' sent no message${on} before the end`;
+      this.warnings.push(`${text} (event at ${event.time.toISOString()}, end ${until.toISOString()})`);
+      this.timeline.push({ at: until.toISOString(), text, stepId: event.step, kind: 'warning' });
+    }
+    this.held = [];
+  }
+
+  end(): CaseEnd {
+    const s = this.state;
+    if (s.status === 'stopped' || s.status === 'completed') {
+      return {
+        status: s.status,
+        ...(s.endReason !== undefined ? { reason: s.endReason } : {}),
+        ...(this.endedAt ? { at: this.endedAt } : {}),
+      };
+    }
+    const pending =
+      s.pendingStepId !== undefined && s.pendingAt !== undefined
+        ? { pending: { step: s.pendingStepId, at: s.pendingAt } }
+        : {};
+    return { status: s.status, ...pending };
+  }
+
+  private typeOf(e: DispatchEffect): string | undefined {
+    return e.type === 'alert' ? 'alert' : (e.channelType ?? this.bundle.channels[e.channel]?.spec.type);
+  }
+
+  /** Puts a row about a send or alert where the engine's sentence about it is (or at the end). */
+  private place(rows: TimelineRow[], e: DispatchEffect, row: TimelineRow): void {
+    if (e.type === 'send') replaceSendNote(rows, e, this.typeOf(e), row);
+    else placeAfterAlertNote(rows, e.stepId, row);
+  }
+
+  private withhold(e: DispatchEffect, reason: string, now: Date, rows: TimelineRow[]): void {
+    const at = now.toISOString();
+    this.skipped.push({ at, step: e.stepId, reason });
+    this.place(rows, e, withheldRow(at, e.stepId, this.typeOf(e), e.template, reason));
+  }
+
+  /** The dispatcher's part: true when a message went out to the debtor. */
+  private dispatch(e: DispatchEffect, now: Date, rows: TimelineRow[]): boolean {
+    const ctx: DispatchContext = {
+      bundle: this.bundle,
+      receivable: this.receivable,
+      state: this.state,
+      flow: this.flow.name,
+      links: this.links,
+      now,
+    };
+    if (e.type === 'send') {
+      const outcome = dispatchSend(ctx, e);
+      if ('withheld' in outcome) {
+        this.withhold(e, outcome.withheld, now, rows);
+        return false;
+      }
+      this.messages.push(outcome.message);
+      this.place(rows, e, messageRow(outcome.message));
+      return outcome.message.error === undefined;
+    }
+    const outcome = dispatchAlert(ctx, e);
+    if ('withheld' in outcome) {
+      this.withhold(e, outcome.withheld, now, rows);
+      return false;
+    }
+    this.alerts.push(outcome.alert);
+    this.place(rows, e, alertRow(outcome.alert));
+    return false;
+  }
+
+  /** Message events that came before their message: applied as soon as the message is out. */
+  private releaseHeld(now: Date): void {
+    for (;;) {
+      const event = this.held.find((e) => messageOfStep(this.messages, e.step, e.channel));
+      if (!event) return;
+      const message = messageOfStep(this.messages, event.step, event.channel)!;
+      this.held = this.held.filter((e) => e !== event);
+      this.feed({ type: 'event', event: { type: event.type, messageId: message.messageId } }, now);
+    }
+  }
+}
