@@ -1,7 +1,6 @@
 // Reads a delivery status notification (RFC 3464: multipart/report; report-type=delivery-status) and
 // finds which of our messages it is about — from the returned headers (X-Outputstraat-Message-Id, or the
 // Message-ID we derived from our id) or an Original-Message-ID field — and what happened to it.
-import { simpleParser } from 'mailparser';
 
 export interface DeliveryReport {
   messageId: string;
@@ -20,27 +19,60 @@ function field(text: string, name: string): string | undefined {
   return m?.[1]?.replace(/\r?\n[ \t]+/g, ' ').trim();
 }
 
+interface MimePart {
+  type: string;
+  params: Record<string, string>;
+  headers: string;
+  body: string;
+}
+
+function splitPart(text: string): MimePart {
+  const m = /\r?\n\r?\n/.exec(text);
+  const headers = m ? text.slice(0, m.index) : text;
+  let body = m ? text.slice(m.index + m[0].length) : '';
+  const [type = 'text/plain', ...rest] = (field(headers, 'Content-Type') ?? 'text/plain').split(';');
+  const params: Record<string, string> = {};
+  for (const p of rest) {
+    const i = p.indexOf('=');
+    if (i > 0)
+      params[p.slice(0, i).trim().toLowerCase()] = p
+        .slice(i + 1)
+        .trim()
+        .replace(/^"|"$/g, '');
+  }
+  const encoding = field(headers, 'Content-Transfer-Encoding')?.toLowerCase();
+  if (encoding === 'base64') body = Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8');
+  else if (encoding === 'quoted-printable') {
+    body = Buffer.from(
+      body
+        .replace(/=\r?\n/g, '')
+        .replace(/=([0-9A-F]{2})/gi, (_m, h: string) => String.fromCharCode(Number.parseInt(h, 16))),
+      'latin1',
+    ).toString('utf8');
+  }
+  return { type: type.trim().toLowerCase(), params, headers, body };
+}
+
+function childrenOf(part: MimePart): MimePart[] {
+  const boundary = part.params.boundary;
+  if (!boundary) return [];
+  return part.body
+    .split(`--${boundary}`)
+    .slice(1)
+    .filter((chunk) => !chunk.startsWith('--'))
+    .map((chunk) => splitPart(chunk.replace(/^\r?\n/, '')));
+}
+
 export async function parseDeliveryReport(raw: Buffer | string): Promise<DeliveryReport | undefined> {
-  const mail = await simpleParser(raw, { skipHtmlToText: true, skipTextToHtml: true, skipImageLinks: true });
-  const contentType = mail.headers.get('content-type') as
-    | { value?: string; params?: Record<string, string> }
-    | undefined;
-  if (
-    contentType?.value !== 'multipart/report' ||
-    contentType.params?.['report-type'] !== 'delivery-status'
-  ) {
+  const top = splitPart(typeof raw === 'string' ? raw : raw.toString('utf8'));
+  if (top.type !== 'multipart/report' || top.params['report-type']?.toLowerCase() !== 'delivery-status') {
     return undefined;
   }
-  const parts = mail.attachments.map((a) => ({ type: a.contentType, text: a.content.toString('utf8') }));
+  const parts = childrenOf(top).map((p) => ({ type: p.type, text: p.body }));
   const status = parts.find((p) => p.type === 'message/delivery-status')?.text;
   if (!status) return undefined;
   const returned = parts
-    .filter(
-      (p) =>
-        p.type === 'message/rfc822' ||
-        p.type === 'text/rfc822-headers' ||
-        p.type === 'message/rfc822-headers',
-    )
+    .filter((p) => ['message/rfc822', 'text/rfc822-headers', 'message/rfc822-headers'].includes(p.type))
     .map((p) => p.text.split(/\r?\n\r?\n/)[0] ?? '')
     .join('\n');
   const messageId =
@@ -61,6 +93,6 @@ export async function parseDeliveryReport(raw: Buffer | string): Promise<Deliver
   if (code) report.status = code;
   // Relays quote the address in their diagnostics; the archive keeps the reason, not the address.
   if (diagnostic)
-    report.diagnostic = diagnostic.replace(/[^\s<>"';]+@[^\s<>"';]+/g, '<address>').slice(0, 500);
+    report.diagnostic = diagnostic.replace(/[^\s<>"';]+@[^\s<>"';]+/g, '(address)').slice(0, 500);
   return report;
 }

@@ -70,7 +70,7 @@ export function registerEmailBounceRoutes(app: FastifyInstance, deps: EmailBounc
       type,
       ...(typeof body.status === 'string' ? { status: body.status.slice(0, 20) } : {}),
       ...(typeof body.diagnostic === 'string'
-        ? { diagnostic: body.diagnostic.replace(/[^\s<>"';]+@[^\s<>"';]+/g, '<address>').slice(0, 500) }
+        ? { diagnostic: body.diagnostic.replace(/[^\s<>"';]+@[^\s<>"';]+/g, '(address)').slice(0, 500) }
         : {}),
     };
     const event = EVENT[type];

@@ -1,7 +1,8 @@
 // The debtor-facing tracking endpoints. /t/o/<token> answers a 1x1 transparent GIF and records `opened`;
 // /t/c/<token> records `clicked` and redirects to the link the message contained. A token that is forged,
 // altered or expired gets a plain 404 and changes nothing. A click always reaches its target, even when
-// recording it fails: the debtor must never be stopped on the way to the payment page.
+// recording it fails: the debtor must never be stopped on the way to the payment page. Tokens are longer
+// than fastify's path parameter limit (100), hence the wildcard routes.
 import type { FastifyInstance } from 'fastify';
 import { type MessageEventDeps, recordMessageEvent } from './message-events.js';
 import { verifyTrackingToken } from './tracking-token.js';
@@ -16,10 +17,10 @@ export function registerTrackingRoutes(app: FastifyInstance, deps: TrackingRoute
   const notFound = (reply: import('fastify').FastifyReply) =>
     reply.code(404).header('cache-control', 'no-store').type('text/plain; charset=utf-8').send('Not found');
 
-  app.get<{ Params: { token: string } }>('/t/o/:token', async (request, reply) => {
+  app.get<{ Params: { '*': string } }>('/t/o/*', async (request, reply) => {
     const now = new Date();
     const claim = deps.trackingSecret
-      ? verifyTrackingToken(deps.trackingSecret, request.params.token, 'open', now)
+      ? verifyTrackingToken(deps.trackingSecret, request.params['*'], 'open', now)
       : undefined;
     if (!claim) return notFound(reply);
     await recordMessageEvent(deps, {
@@ -34,10 +35,10 @@ export function registerTrackingRoutes(app: FastifyInstance, deps: TrackingRoute
       .send(PIXEL);
   });
 
-  app.get<{ Params: { token: string } }>('/t/c/:token', async (request, reply) => {
+  app.get<{ Params: { '*': string } }>('/t/c/*', async (request, reply) => {
     const now = new Date();
     const claim = deps.trackingSecret
-      ? verifyTrackingToken(deps.trackingSecret, request.params.token, 'click', now)
+      ? verifyTrackingToken(deps.trackingSecret, request.params['*'], 'click', now)
       : undefined;
     if (!claim || !/^https?:\/\//i.test(claim.target)) return notFound(reply);
     let host = '';

@@ -1,0 +1,342 @@
+import { createHash, createVerify } from 'node:crypto';
+import nodemailer from 'nodemailer';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from '../../runtime/db/index.js';
+import { signTrackingToken } from '../../runtime/tracking/tracking-token.js';
+import { decodeQuotedPrintable } from '../support/mail.js';
+import type { ReceivedMail } from '../support/smtp-sink.js';
+import { eventually } from '../support/street.js';
+import {
+  type ChannelStreet,
+  EMAIL_WEBHOOK_SECRET,
+  historyOf,
+  MESSAGING_SERVICE,
+  messageEventually,
+  receivable,
+  startChannelStreet,
+  TRACKING_SECRET,
+} from './channels-fixture.js';
+
+/** DKIM relaxed/relaxed verification (RFC 6376 §3.4.2, §3.4.4, §3.7) against the public key we hold. */
+function verifyDkim(raw: string, publicKey: string): { ok: boolean; tags: Record<string, string> } {
+  const split = raw.indexOf('\r\n\r\n');
+  const head = raw.slice(0, split + 2);
+  const body = raw.slice(split + 4);
+  const fields = head.split(/\r\n(?![ \t])/).filter((f) => f.length > 0);
+  const dkimField = fields.find((f) => /^dkim-signature:/i.test(f))!;
+  const tags = Object.fromEntries(
+    dkimField
+      .slice(dkimField.indexOf(':') + 1)
+      .replace(/\r\n[ \t]+/g, '')
+      .split(';')
+      .map((t) => t.trim())
+      .filter(Boolean)
+      .map((t) => [t.slice(0, t.indexOf('=')), t.slice(t.indexOf('=') + 1).replace(/\s+/g, '')]),
+  );
+  const relaxedHeader = (f: string) => {
+    const i = f.indexOf(':');
+    return `${f.slice(0, i).trim().toLowerCase()}:${f
+      .slice(i + 1)
+      .replace(/\r\n/g, '')
+      .replace(/[ \t]+/g, ' ')
+      .trim()}`;
+  };
+  let canonicalBody = body
+    .split('\r\n')
+    .map((l) => l.replace(/[ \t]+/g, ' ').replace(/ $/, ''))
+    .join('\r\n')
+    .replace(/(\r\n)*$/, '');
+  canonicalBody = canonicalBody.length > 0 ? `${canonicalBody}\r\n` : '';
+  const bh = createHash('sha256').update(canonicalBody).digest('base64');
+  const used = new Set<string>();
+  const signed = (tags.h ?? '').split(':').map((name) => {
+    const f = [...fields]
+      .reverse()
+      .find((c) => c.toLowerCase().startsWith(`${name.toLowerCase()}:`) && !used.has(c));
+    if (!f) return '';
+    used.add(f);
+    return `${relaxedHeader(f)}\r\n`;
+  });
+  const withoutB = relaxedHeader(dkimField).replace(/b=[^;]*$/, 'b=');
+  const verifier = createVerify('RSA-SHA256');
+  verifier.update(signed.join('') + withoutB);
+  return { ok: bh === tags.bh && verifier.verify(publicKey, tags.b ?? '', 'base64'), tags };
+}
+
+const header = (raw: string, name: string) =>
+  new RegExp(`^${name}:[ \\t]*(.*(?:\\r\\n[ \\t].*)*)`, 'im').exec(raw)?.[1]?.replace(/\r\n[ \t]+/g, ' ');
+
+describe('email channel: DKIM, tracking, bounces and alerts', () => {
+  let cs: ChannelStreet;
+  const mailTo = async (address: string, after = 0): Promise<ReceivedMail> =>
+    eventually(
+      async () => cs.street.smtp.messages.slice(after).find((m) => m.to.includes(address)),
+      10_000,
+      `mail to ${address}`,
+    );
+
+  beforeAll(async () => {
+    cs = await startChannelStreet();
+  });
+  afterAll(async () => {
+    await cs?.stop();
+  });
+
+  it('a mail goes out DKIM-signed with tracked links, and the archive returns the bytes the relay received', async () => {
+    const r = receivable({}, { email: 'dkim@example.org' });
+    expect((await cs.street.post('/v1/receivables', r)).status).toBe(202);
+    const mail = await mailTo('dkim@example.org');
+    const id = header(mail.raw, 'X-Outputstraat-Message-Id')!;
+    expect(header(mail.raw, 'Message-ID')).toBe(`<${id}@woonstad-noord.example>`);
+    expect(header(mail.raw, 'From')).toBe('Woonstad Noord <noreply@woonstad-noord.example>');
+    expect(mail.from).toBe('noreply@woonstad-noord.example');
+
+    const dkim = verifyDkim(mail.raw, cs.dkimPublicKey);
+    expect(dkim.tags).toMatchObject({ d: 'woonstad-noord.example', s: 'ost2026', a: 'rsa-sha256' });
+    expect(dkim.tags.h).toContain('from');
+    expect(dkim.ok).toBe(true);
+    // A changed body no longer verifies.
+    expect(verifyDkim(mail.raw.replace('620,79', '999,99'), cs.dkimPublicKey).ok).toBe(false);
+
+    const decoded = decodeQuotedPrintable(mail.raw);
+    const hrefs = [...decoded.matchAll(/href="([^"]+)"/g)].map((m) => m[1]!);
+    expect(hrefs.length).toBeGreaterThan(0);
+    for (const href of hrefs.filter((h) => h.startsWith('http'))) {
+      expect(href).toMatch(/^https:\/\/betalen\.woonstad-noord\.example\/t\/c\/[A-Za-z0-9_-]+$/);
+    }
+    expect(decoded).toMatch(/<img src="https:\/\/betalen\.woonstad-noord\.example\/t\/o\/[A-Za-z0-9_-]+"/);
+    // The plain-text part keeps the payment link itself.
+    expect(decoded).toMatch(/https:\/\/betalen\.woonstad-noord\.example\/p\/[A-Za-z0-9_-]{24}/);
+
+    await messageEventually(cs, r.externalId, (m) => m.status === 'sent', 'sent');
+    const res = await cs.street.get(`/v1/messages/${id}/content`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('message/rfc822');
+    expect(Buffer.from(await res.arrayBuffer()).equals(Buffer.from(mail.raw, 'utf8'))).toBe(true);
+  });
+
+  it('opening and clicking are recorded for the message and reach its case; the click lands on the payment page', async () => {
+    const r = receivable({}, { email: 'track@example.org' });
+    await cs.street.post('/v1/receivables', r);
+    const mail = await mailTo('track@example.org');
+    const id = header(mail.raw, 'X-Outputstraat-Message-Id')!;
+    await messageEventually(cs, r.externalId, (m) => m.status === 'sent', 'sent');
+    const decoded = decodeQuotedPrintable(mail.raw);
+    const pixel = /<img src="https:\/\/[^/]+(\/t\/o\/[^"]+)"/.exec(decoded)![1]!;
+    const payment = /https:\/\/betalen\.woonstad-noord\.example\/p\/[A-Za-z0-9_-]{24}/.exec(decoded)![0];
+
+    const open = await fetch(`${cs.runtimeUrl}${pixel}`);
+    expect(open.status).toBe(200);
+    expect(open.headers.get('content-type')).toBe('image/gif');
+    expect((await open.arrayBuffer()).byteLength).toBeGreaterThan(30);
+
+    // The pay button: its tracked link redirects to the payment link the message was composed with.
+    const clicks = [...decoded.matchAll(/href="https:\/\/[^/]+(\/t\/c\/[^"]+)"/g)].map((m) => m[1]!);
+    const landed: string[] = [];
+    for (const path of clicks) {
+      const res = await fetch(`${cs.runtimeUrl}${path}`, { redirect: 'manual' });
+      expect(res.status).toBe(302);
+      landed.push(res.headers.get('location')!);
+    }
+    expect(landed).toContain(payment);
+
+    const history = (await historyOf(cs, id)).map((h) => h.status);
+    expect(history).toEqual(expect.arrayContaining(['sending', 'sent', 'opened', 'clicked']));
+    expect(history.filter((s) => s === 'opened')).toHaveLength(1);
+    const state = (await cs.db.oneFirst(sql.unsafe`
+      SELECT c.state FROM cases c JOIN receivables r ON r.id = c.receivable_id WHERE r.external_id = ${r.externalId}`)) as {
+      messages: { opened?: boolean; clicked?: boolean }[];
+    };
+    expect(state.messages[0]).toMatchObject({ opened: true, clicked: true });
+  });
+
+  it('a forged, re-signed or expired tracking token gets a plain 404 and changes nothing', async () => {
+    const r = receivable({}, { email: 'forged@example.org' });
+    await cs.street.post('/v1/receivables', r);
+    const mail = await mailTo('forged@example.org');
+    const id = header(mail.raw, 'X-Outputstraat-Message-Id')!;
+    await messageEventually(cs, r.externalId, (m) => m.status === 'sent', 'sent');
+    const token = /\/t\/c\/([A-Za-z0-9_-]+)/.exec(decodeQuotedPrintable(mail.raw))![1]!;
+    const flip = (t: string, i: number) => t.slice(0, i) + (t[i] === 'A' ? 'B' : 'A') + t.slice(i + 1);
+    const expired = signTrackingToken(TRACKING_SECRET, {
+      messageId: id,
+      kind: 'click',
+      target: 'https://evil.example/',
+      expiresAt: new Date(Date.now() - 1000),
+    });
+    const otherKey = signTrackingToken('not-our-secret', {
+      messageId: id,
+      kind: 'click',
+      target: 'https://evil.example/',
+      expiresAt: new Date(Date.now() + 86_400_000),
+    });
+    const openAsClick = signTrackingToken(TRACKING_SECRET, {
+      messageId: id,
+      kind: 'open',
+      target: '',
+      expiresAt: new Date(Date.now() + 86_400_000),
+    });
+    const before = {
+      history: (await historyOf(cs, id)).length,
+      events: await cs.db.oneFirst(sql.unsafe`SELECT count(*) FROM events`),
+      state:
+        await cs.db.oneFirst(sql.unsafe`SELECT state FROM cases c JOIN receivables r ON r.id = c.receivable_id
+        WHERE r.external_id = ${r.externalId}`),
+    };
+    for (const bad of [
+      `/t/c/${flip(token, 10)}`,
+      `/t/c/${flip(token, token.length - 3)}`,
+      `/t/c/${expired}`,
+      `/t/c/${otherKey}`,
+      `/t/c/${openAsClick}`,
+      `/t/o/${token}`,
+      '/t/c/not-a-token',
+    ]) {
+      const res = await fetch(`${cs.runtimeUrl}${bad}`, { redirect: 'manual' });
+      expect(res.status, bad).toBe(404);
+      expect(res.headers.get('location')).toBeNull();
+      expect(await res.text()).toBe('Not found');
+    }
+    expect((await historyOf(cs, id)).length).toBe(before.history);
+    expect(await cs.db.oneFirst(sql.unsafe`SELECT count(*) FROM events`)).toBe(before.events);
+    expect(
+      await cs.db.oneFirst(sql.unsafe`SELECT state FROM cases c JOIN receivables r ON r.id = c.receivable_id
+        WHERE r.external_id = ${r.externalId}`),
+    ).toEqual(before.state);
+  });
+
+  it('a bounce reported by the provider webhook moves the case to its SMS step', async () => {
+    const r = receivable({}, { email: 'bounce@example.org', phone: '+31611112222' });
+    await cs.street.post('/v1/receivables', r);
+    const mail = await mailTo('bounce@example.org');
+    const id = header(mail.raw, 'X-Outputstraat-Message-Id')!;
+    await messageEventually(cs, r.externalId, (m) => m.status === 'sent', 'sent');
+    const smsBefore = cs.twilio.requests.filter((q) => q.kind === 'message').length;
+
+    const url = `${cs.runtimeUrl}/v1/providers/email/bounces`;
+    const body = JSON.stringify({
+      messageId: id,
+      type: 'hard-bounce',
+      diagnostic: '550 5.1.1 <bounce@example.org> unknown',
+    });
+    const refused = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
+    expect(refused.status).toBe(403);
+    const wrong = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-outputstraat-webhook-secret': 'guess' },
+      body,
+    });
+    expect(wrong.status).toBe(403);
+    expect((await messageEventually(cs, r.externalId, () => true, 'message')).status).toBe('sent');
+
+    const ok = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-outputstraat-webhook-secret': EMAIL_WEBHOOK_SECRET },
+      body,
+    });
+    expect(ok.status).toBe(202);
+    const [sms] = (await cs.twilio.waitFor('message', smsBefore + 1, 10_000)).slice(smsBefore);
+    expect(sms!.params.To).toBe('+31611112222');
+    expect(sms!.params.MessagingServiceSid).toBe(MESSAGING_SERVICE);
+    expect(sms!.params.From).toBeUndefined();
+    expect(sms!.params.Body).toMatch(
+      /^Woonstad Noord: de automatische afschrijving van uw huur \(€ 620,79\) is niet gelukt\. .* https:\/\/betalen\.woonstad-noord\.example\/p\/[A-Za-z0-9_-]{24} /,
+    );
+    const smsRow = await messageEventually(
+      cs,
+      r.externalId,
+      (m) => m.channel_type === 'sms' && m.status === 'sent',
+      'SMS sent',
+    );
+    expect(sms!.params.StatusCallback).toBe(`${cs.publicUrl}/v1/providers/twilio/status?m=${smsRow.id}`);
+    expect(smsRow.provider_id).toBe(sms!.sid);
+    const email = await messageEventually(cs, r.externalId, (m) => m.id === id, 'email');
+    expect(email.status).toBe('bounced');
+    const bounced = (await historyOf(cs, id)).find((h) => h.status === 'bounced')!;
+    expect(bounced.source).toBe('email-webhook');
+    expect(JSON.stringify(bounced.detail)).not.toContain('bounce@example.org');
+    // What Twilio got is what the archive holds.
+    const archived = await cs.street.get(`/v1/messages/${smsRow.id}/content`);
+    expect(archived.headers.get('content-type')).toBe('text/plain; charset=utf-8');
+    expect(await archived.text()).toBe(sms!.params.Body);
+  });
+
+  it('a delivery status notification arriving on the inbound SMTP endpoint bounces the mail', async () => {
+    const r = receivable({}, { email: 'dsn@example.org', phone: '+31633334444' });
+    await cs.street.post('/v1/receivables', r);
+    const mail = await mailTo('dsn@example.org');
+    const id = header(mail.raw, 'X-Outputstraat-Message-Id')!;
+    await messageEventually(cs, r.externalId, (m) => m.status === 'sent', 'sent');
+    const returned = mail.raw.slice(0, mail.raw.indexOf('\r\n\r\n'));
+    const dsn = [
+      'From: Mail Delivery System <MAILER-DAEMON@mx.example.org>',
+      'To: noreply@woonstad-noord.example',
+      'Subject: Undelivered Mail Returned to Sender',
+      'MIME-Version: 1.0',
+      'Content-Type: multipart/report; report-type=delivery-status; boundary="b1"',
+      '',
+      '--b1',
+      'Content-Type: text/plain; charset=us-ascii',
+      '',
+      'The mail could not be delivered.',
+      '--b1',
+      'Content-Type: message/delivery-status',
+      '',
+      'Reporting-MTA: dns; mx.example.org',
+      '',
+      'Final-Recipient: rfc822; dsn@example.org',
+      'Action: failed',
+      'Status: 5.1.1',
+      'Diagnostic-Code: smtp; 550 5.1.1 <dsn@example.org>: Recipient address rejected',
+      '',
+      '--b1',
+      'Content-Type: text/rfc822-headers',
+      '',
+      returned,
+      '--b1--',
+      '',
+    ].join('\r\n');
+    const sender = nodemailer.createTransport({
+      host: '127.0.0.1',
+      port: cs.bounceSmtpPort,
+      ignoreTLS: true,
+    });
+    await sender.sendMail({ envelope: { from: '', to: ['bounces@woonstad-noord.example'] }, raw: dsn });
+    sender.close();
+    await messageEventually(cs, r.externalId, (m) => m.id === id && m.status === 'bounced', 'bounced email');
+    const bounced = (await historyOf(cs, id)).find((h) => h.status === 'bounced')!;
+    expect(bounced).toMatchObject({ source: 'smtp-dsn', detail: { status: '5.1.1' } });
+    expect(JSON.stringify(bounced.detail)).not.toContain('dsn@example.org');
+    const sms = await messageEventually(
+      cs,
+      r.externalId,
+      (m) => m.channel_type === 'sms' && m.status === 'sent',
+      'SMS',
+    );
+    expect(sms.recipient).toBe('+31633334444');
+  });
+
+  it('an alert step emails the consultants a case summary with the suggested action, untracked', async () => {
+    const before = cs.street.smtp.messages.length;
+    const r = receivable({ kind: 'test-alert' }, { email: 'tenant-alert@example.org' });
+    expect((await cs.street.post('/v1/receivables', r)).status).toBe(202);
+    const mail = await mailTo('incasso@woonstad-noord.example', before);
+    const raw = decodeQuotedPrintable(mail.raw);
+    expect(mail.to).toEqual(['incasso@woonstad-noord.example']);
+    expect(header(mail.raw, 'Subject')).toContain('Bel_de_huurder');
+    expect(raw).toContain('Actie: Bel de huurder');
+    expect(raw).toContain('Bel de huurder vandaag nog.');
+    expect(raw).toContain('K. Balogun');
+    expect(raw).toContain(r.externalId);
+    expect(raw).toContain('€ 620,79');
+    expect(raw).not.toContain('/t/o/');
+    expect(raw).not.toContain('/t/c/');
+    expect(cs.street.smtp.messages.slice(before).some((m) => m.to.includes('tenant-alert@example.org'))).toBe(
+      false,
+    );
+  });
+});
