@@ -4,7 +4,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { LineCounter, parseAllDocuments } from 'yaml';
-import { createError, type OutputstraatError } from '../../core/errors/index.js';
+import { createError, formatLocation, type OutputstraatError } from '../../core/errors/index.js';
 import { API_GROUP, isKind, keyPathOf, type Resource } from '../../core/resources/kinds.js';
 
 export interface SecretManifest {
@@ -116,9 +116,15 @@ export function readResourceFiles(paths: string[], cwd = process.cwd()): ReadRes
       }
       if (!apiVersion.startsWith(`${API_GROUP}/`)) continue; // other manifests (Deployments, ...) are not ours
       if (!isKind(obj.kind)) {
+        const location = {
+          file,
+          line: lineOf('kind') ?? docLine,
+          resource: `${String(obj.kind)} ${obj.metadata?.name ?? '<no name>'}`,
+          field: 'kind',
+        };
         result.errors.push(
-          createError('OST_ERR_RESOURCE_KIND', [`${file}:${docLine}`, JSON.stringify(obj.kind)], {
-            location: { file, line: docLine, field: 'kind' },
+          createError('OST_ERR_RESOURCE_KIND', [formatLocation(location), JSON.stringify(obj.kind)], {
+            location,
           }),
         );
         continue;
