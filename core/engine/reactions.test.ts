@@ -194,6 +194,17 @@ describe('message reactions', () => {
     expect(d.timeline.map((t) => t.text)).toContain("Email 'reminder-email' was not opened within 2d");
   });
 
+  it('a bounced email with a bounce fallback and a not-opened check gets one SMS, not two', () => {
+    const d = new Driver(choiceFlow([reaction('bounced', 'fallback'), nudge]));
+    d.start(TUESDAY);
+    d.event('2026-03-03T11:00:00.000Z', { type: 'bounced', messageId: 'reminder.email.1' });
+    d.runUntil('2026-03-31T00:00:00.000Z');
+    expect(d.sends().map((s) => [s.channel, s.reason])).toEqual([
+      ['email', 'step'],
+      ['sms', 'fallback after bounce'],
+    ]);
+  });
+
   it('an email opened within 2 days gets no SMS', () => {
     const d = new Driver(choiceFlow([nudge]));
     d.start(TUESDAY);

@@ -58,7 +58,9 @@ function onMessageEvent(turn: Turn, type: MessageEventType, messageId: string): 
   if (type === 'clicked') msg.opened = true;
   if (!first) return;
   note(turn, `${messageLabel(msg.channelType)} '${msg.template}' ${VERB[type]}`, msg.stepId);
-  if (type === 'opened' || type === 'clicked') {
+  // An opened message needs no "not opened" check any more; a bounced or failed one never reached the
+  // debtor, so its check would only repeat what the bounce reaction already does.
+  if (type === 'opened' || type === 'clicked' || type === 'bounced' || type === 'failed') {
     const before = turn.state.watches.length;
     turn.state.watches = turn.state.watches.filter(
       (w) => !(w.kind === 'notOpened' && w.messageId === messageId),
