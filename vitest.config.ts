@@ -1,7 +1,10 @@
 import { defineConfig } from 'vitest/config';
 
-// Three suites: `unit` (pure code, no services), `integration` (real PostgreSQL, NATS JetStream, SMTP…)
-// and `flows` (the YAML flow tests next to flows/ and examples/). `npm test` runs all of them.
+// Suites: `unit` (pure code, no services), `integration` (real PostgreSQL, NATS JetStream, SMTP…),
+// `browser` (debtor pages in headless Chromium), `kubernetes` (the operator, RBAC and the Helm chart
+// against a real kube-apiserver + etcd), `monitoring` (dashboards and alert rules against a real
+// Prometheus) and `flows` (the YAML flow tests next to flows/ and examples/, run by the CLI).
+// `npm test` runs all of them.
 export default defineConfig({
   test: {
     projects: [
@@ -24,6 +27,36 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 60_000,
           hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: 'browser',
+          include: ['tests/browser/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: 'kubernetes',
+          include: ['tests/k8s/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 60_000,
+          hookTimeout: 180_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: 'monitoring',
+          include: ['tests/monitoring/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 60_000,
+          hookTimeout: 180_000,
           fileParallelism: false,
         },
       },

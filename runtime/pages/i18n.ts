@@ -30,6 +30,10 @@ const nl = {
   pendingBody:
     'Uw bank verwerkt de betaling nog. Deze pagina ververst vanzelf; u kunt hem ook sluiten, wij verwerken de betaling zodra uw bank die bevestigt.',
   checkAgain: 'Opnieuw controleren',
+  notFinishedTitle: 'Betaling nog niet afgerond',
+  notFinishedBody:
+    'U heeft de betaling nog niet afgerond. Er is niets afgeschreven. U kunt verdergaan waar u was.',
+  continuePaying: 'Verder met betalen',
   failedTitle: 'Betaling niet gelukt',
   failedBody: 'De betaling is afgebroken of mislukt. Er is niets afgeschreven. U kunt het opnieuw proberen.',
   tryAgain: 'Opnieuw betalen',
@@ -108,7 +112,11 @@ const en: Texts = {
   pendingBody:
     'Your bank is still processing the payment. This page refreshes by itself; you may also close it, we process the payment as soon as your bank confirms it.',
   checkAgain: 'Check again',
-  failedTitle: 'Payment not completed',
+  notFinishedTitle: 'Payment not finished yet',
+  notFinishedBody:
+    'You have not finished the payment yet. Nothing was debited. You can continue where you left off.',
+  continuePaying: 'Continue paying',
+  failedTitle: 'Payment failed',
   failedBody: 'The payment was cancelled or failed. Nothing was debited. You can try again.',
   tryAgain: 'Pay again',
   questions: 'Questions?',

@@ -55,7 +55,7 @@ ${view.refreshSeconds ? html`<meta http-equiv="refresh" content="${view.refreshS
 <title>${name ? `${view.title} – ${name}` : view.title}</title>
 <style>${raw(style.css)}</style>
 </head><body>
-<header><div class="in">${brandMark}<a href="?lang=${other}" lang="${other}" hreflang="${other}">${t.switchTo}</a></div></header>
+<header${view.bundle ? '' : html` class="plain"`}><div class="in">${brandMark}<a href="?lang=${other}" lang="${other}" hreflang="${other}">${t.switchTo}</a></div></header>
 <main id="main">${view.body}</main>
 ${view.bundle ? contactBlock(view.bundle, view.lang) : ''}
 </body></html>`;

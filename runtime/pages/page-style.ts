@@ -14,15 +14,18 @@ header .in{max-width:36rem;margin:0 auto;display:flex;align-items:center;justify
 header .name{font-weight:700;font-size:1.125rem;margin:0}
 header img{display:block;max-height:2.5rem;max-width:12rem}
 header a{color:var(--on-brand)}
+header.plain{background:transparent;color:#1a1a1a}
+header.plain a{color:#1a1a1a}
 main{max-width:36rem;margin:0 auto;padding:1rem}
 .card{background:#fff;border-radius:.5rem;padding:1.25rem;margin:0 0 1rem;box-shadow:0 1px 2px rgba(0,0,0,.08)}
 h1{font-size:1.5rem;line-height:1.25;margin:0 0 .75rem}
 h2{font-size:1.125rem;margin:0 0 .5rem}
 p{margin:0 0 .75rem}
 .amount{font-size:2.25rem;font-weight:700;margin:0 0 1rem;font-variant-numeric:tabular-nums}
-dl{margin:0 0 1rem;display:grid;grid-template-columns:minmax(8rem,auto) 1fr;gap:.375rem 1rem}
-dt{color:#4a4a4a}
-dd{margin:0;overflow-wrap:anywhere}
+dl{margin:0 0 1rem}
+dt{color:#4a4a4a;font-size:.9375rem}
+dd{margin:0 0 .625rem;font-weight:600;overflow-wrap:anywhere}
+@media (min-width:30rem){dl{display:grid;grid-template-columns:auto 1fr;gap:.375rem 1.5rem}dt{font-size:inherit}dd{margin:0}}
 .btn{display:block;width:100%;min-height:3rem;padding:.75rem 1rem;border:0;border-radius:.375rem;background:var(--brand);color:var(--on-brand);font:inherit;font-weight:700;text-align:center;text-decoration:none;cursor:pointer}
 .btn.secondary{background:#fff;color:var(--brand-on-white);border:2px solid var(--brand-on-white)}
 .status{border-left:.375rem solid var(--brand-on-white);padding-left:1rem}

@@ -16,6 +16,7 @@ import { findLink, type OpenLink, type PageSite, siteOf } from './page-site.js';
 import {
   alreadyPaidPage,
   failedPage,
+  notFinishedPage,
   notFoundPage,
   payPage,
   pendingPage,
@@ -122,6 +123,10 @@ export function registerPaymentRoutes(app: FastifyInstance, deps: PspDeps): void
         failedPage(x.bundle, x.lang, payable(x) ? payAction(deps, x) : undefined),
         checkout,
       );
+    }
+    if (synced.status === 'open' && !isPaid(x.receivable) && payable(x)) {
+      // Back from the checkout without finishing: offer to continue rather than wait for nothing.
+      return sendPage(reply, 200, notFinishedPage(x.bundle, x.lang, payAction(deps, x)), checkout);
     }
     return sendPage(reply, 200, pendingPage(x.bundle, x.lang, self));
   });

@@ -113,6 +113,19 @@ export function failedPage(bundle: ConfigBundle, lang: Lang, payAction: string |
   };
 }
 
+export function notFinishedPage(bundle: ConfigBundle, lang: Lang, payAction: string | undefined): PageView {
+  const t = TEXTS[lang];
+  const resume = payAction
+    ? html`<form method="post" action="${payAction}"><button class="btn" type="submit">${t.continuePaying}</button></form>`
+    : undefined;
+  return {
+    lang,
+    bundle,
+    title: t.notFinishedTitle,
+    body: statusPage(bundle, lang, t.notFinishedTitle, t.notFinishedBody, 'wait', undefined, resume),
+  };
+}
+
 export function notFoundPage(lang: Lang): PageView {
   const t = TEXTS[lang];
   return {

@@ -36,6 +36,7 @@ const CHROMIUM_FLAGS = [
   '--disable-component-update',
   '--disable-sync',
   '--disable-dev-shm-usage',
+  '--lang=nl-NL',
 ];
 
 /** Chromium with a fresh profile (playwright makes a new user-data-dir per launch), hosts mapped to loopback. */
