@@ -58,6 +58,8 @@ export async function uploadFiles(target: SftpTarget, directory: string, files: 
   try {
     const sftp = await call<SFTPWrapper>((cb) => conn.sftp((err, s) => cb(err, s)));
     const dir = directory.replace(/\/$/, '');
+    // A missing folder is created; an existing one (the usual case) makes mkdir fail, which is fine.
+    await call<void>((cb) => sftp.mkdir(dir, () => cb(null)));
     for (const f of files) await put(sftp, `${dir}/${f.name}`, f.body);
     sftp.end();
   } finally {

@@ -170,8 +170,11 @@ async function startHookReceiver(hooks: Hook[]) {
         headers: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)])),
         body: Buffer.concat(chunks).toString('utf8'),
       });
-      // The first delivery fails, so the dispatcher's retry is part of the test.
-      res.writeHead(hooks.length === 1 ? 503 : 204).end();
+      // The first delivery of each message fails, so the retry is part of the test. (The ERP event feed's
+      // own signed webhooks go to the same Channel URL; they carry no Idempotency-Key and get 204.)
+      const key = req.headers['idempotency-key'];
+      const seen = hooks.filter((h) => key !== undefined && h.headers['idempotency-key'] === key).length;
+      res.writeHead(seen === 1 ? 503 : 204).end();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
