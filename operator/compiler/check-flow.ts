@@ -174,6 +174,27 @@ function checkGraph(ctx: Ctx, steps: FlowStep[], reactionTargets: string[]): voi
       ]);
     }
   });
+  // A stop reached in the same instant as a send or alert ends the case before the message goes out:
+  // the runtime delivers nothing for a stopped case (a flow that simply ends completes, and delivers).
+  steps.forEach((s, i) => {
+    if (!s.send && !s.alert) return;
+    const seen = new Set<number>();
+    const queue = edges(i);
+    while (queue.length > 0) {
+      const j = queue.pop()!;
+      const next = steps[j];
+      if (next === undefined || seen.has(j)) continue;
+      seen.add(j);
+      if (next.stop) {
+        ctx.diagnostics.add(ctx.flow, ctx.stepPath(j), 'OST_ERR_FLOW_STRUCTURE', [
+          `step "${next.id}" stops the case in the same instant step "${s.id}" ${s.send ? 'sends' : 'alerts'}, so that ${s.send ? 'message' : 'alert'} never goes out`,
+          'put a wait before the stop, or leave the stop out so the flow ends (completed) after the last step',
+        ]);
+        return;
+      }
+      if (next.branch) queue.push(...edges(j));
+    }
+  });
   // A cycle made only of non-wait steps would run forever in one instant.
   const state = new Map<number, 'visiting' | 'done'>();
   const visit = (i: number, path: number[]): boolean => {

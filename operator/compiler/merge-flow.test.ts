@@ -50,7 +50,14 @@ describe('resolved flows: errors in steps a patch put in point at that patch', (
   it('names the patch entry of a replacement that can never be reached', () => {
     const flow = overlay({
       patches: [
-        { op: 'replace', step: 'wait-a-week', with: [{ id: 'done', stop: {} }] },
+        {
+          op: 'replace',
+          step: 'wait-a-week',
+          with: [
+            { id: 'wait-a-day', wait: { for: '1d' } },
+            { id: 'done', stop: {} },
+          ],
+        },
         { op: 'replace', step: 'second', with: [send('late')] },
       ],
     });

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { API_VERSION, type Kind, type Resource, type SpecOf } from '../../core/resources/kinds.js';
+import type { FlowStep } from '../../core/resources/types.generated.js';
+import { compileStreet } from './compile-street.js';
+
+function resource<K extends Kind>(kind: K, name: string, spec: SpecOf[K]): Resource<K> {
+  return { apiVersion: API_VERSION, kind, metadata: { name, namespace: 'street' }, spec };
+}
+
+const street = [
+  resource('Channel', 'email', { type: 'email', provider: 'smtp', smtp: { host: 'smtp.example' } }),
+  resource('Template', 'reminder-email', {
+    channel: 'email',
+    locales: { nl: { subject: 'Herinnering', text: 'Beste {{debtor.name}}' } },
+  }),
+  resource('Template', 'consultant-alert', {
+    channel: 'email',
+    locales: { nl: { subject: 'Actie', text: '{{alert.actionLabel}}' } },
+  }),
+];
+
+const send: FlowStep = { id: 'reminder', send: { channel: 'email', template: 'reminder-email' } };
+const alert: FlowStep = { id: 'call', alert: { action: 'call' } };
+const stop: FlowStep = { id: 'done', stop: { reason: 'enough' } };
+const wait: FlowStep = { id: 'wait-a-week', wait: { for: '7d' } };
+
+function errorsOf(steps: FlowStep[]): string[] {
+  return compileStreet([...street, resource('Flow', 'flow', { steps })]).errors.map(
+    (e) => `${e.location?.field}: ${e.message}`,
+  );
+}
+
+describe('checkFlow: a stop in the same instant as a send or alert', () => {
+  it('reports a stop right after a send: the stopped case would never deliver the message', () => {
+    const errors = errorsOf([send, stop]);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toContain('spec.steps[1]: ');
+    expect(errors[0]).toContain('step "done" stops the case in the same instant step "reminder" sends');
+  });
+
+  it('reports a stop right after an alert, and one a branch leads to at once', () => {
+    expect(errorsOf([alert, stop])[0]).toContain('step "call" alerts');
+    const branch: FlowStep = { id: 'opened', branch: { cases: [{ when: 'case.opened', goto: 'done' }] } };
+    expect(errorsOf([send, branch, wait, stop])).toEqual([expect.stringContaining('spec.steps[3]: ')]);
+  });
+
+  it('accepts a wait before the stop, and a flow that ends after its last alert', () => {
+    expect(errorsOf([send, wait, stop])).toEqual([]);
+    expect(errorsOf([send, wait, alert])).toEqual([]);
+  });
+});
