@@ -104,7 +104,7 @@ ${testFlow('test-voice', '    - id: call\n      send: { channel: voice, template
   "    - id: tell-consultants\n      alert: { action: call, note: 'Bel de huurder vandaag nog.' }",
 )}`;
 
-function overlayChannels(twilio: TestTwilioServer, sftp: TestSftpServer, hookUrl: string, smtpPort: number) {
+function overlayChannels(sftp: TestSftpServer, hookUrl: string, smtpPort: number) {
   return `apiVersion: outputstraat.io/v1alpha1
 kind: Channel
 metadata: { name: email, namespace: woonstad-noord }
@@ -237,9 +237,9 @@ export async function startChannelStreet(): Promise<ChannelStreet> {
   };
   Object.assign(process.env, env);
   // The SMTP sink's port is known only once the street runs: write the overlay, then reconcile again.
-  writeFileSync(join(corp, 'channels.yaml'), overlayChannels(twilio, sftp, receiver.url, 2525));
+  writeFileSync(join(corp, 'channels.yaml'), overlayChannels(sftp, receiver.url, 2525));
   const street = await startStreet([base, corp]);
-  writeFileSync(join(corp, 'channels.yaml'), overlayChannels(twilio, sftp, receiver.url, street.smtp.port));
+  writeFileSync(join(corp, 'channels.yaml'), overlayChannels(sftp, receiver.url, street.smtp.port));
   await street.source.reconcile();
   const runtime = await street.startRuntime();
   const publicUrl = 'http://127.0.0.1:0';

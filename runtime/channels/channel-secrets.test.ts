@@ -1,0 +1,30 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { secretEnvName as operatorName } from '../../operator/compiler/secret-env-name.js';
+import { environmentSecrets, secretEnvName } from './channel-secrets.js';
+
+describe('channel secrets', () => {
+  it('use the same variable names as the operator', () => {
+    for (const [ns, name, key] of [
+      ['woonstad-noord', 'twilio-credentials', 'authToken'],
+      ['outputstraat-base', 'smtp.relay', 'dkimPrivateKey'],
+    ] as const) {
+      expect(secretEnvName(ns, name, key)).toBe(operatorName(ns, name, key));
+    }
+    expect(secretEnvName('woonstad-noord', 'twilio-credentials', 'authToken')).toBe(
+      'OST_SECRET_WOONSTAD_NOORD_TWILIO_CREDENTIALS_AUTHTOKEN',
+    );
+  });
+
+  it('come from the environment first, then from files under OST_SECRETS_DIR', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ost-secrets-'));
+    mkdirSync(join(dir, 'ns', 'print'), { recursive: true });
+    writeFileSync(join(dir, 'ns', 'print', 'password'), 'from-file');
+    const lookup = environmentSecrets({ OST_SECRETS_DIR: dir, OST_SECRET_NS_PRINT_USERNAME: 'from-env' });
+    expect(lookup('ns', 'print', 'username')).toBe('from-env');
+    expect(lookup('ns', 'print', 'password')).toBe('from-file');
+    expect(lookup('ns', 'print', 'privateKey')).toBeUndefined();
+  });
+});
