@@ -3,7 +3,7 @@ import { createHash, createHmac, randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import jsQR from 'jsqr';
+import * as jsqrModule from 'jsqr';
 import { PNG } from 'pngjs';
 import QRCode from 'qrcode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -29,6 +29,12 @@ const hasTool = (tool: string) => {
     return false;
   }
 };
+
+// jsqr is CommonJS with an ES-style default export; take the function whichever way the loader hands it over.
+type Decode = (data: Uint8ClampedArray, width: number, height: number) => { data: string } | null;
+const jsqrExports = jsqrModule as unknown as { default: Decode | { default: Decode } };
+const jsQR: Decode =
+  typeof jsqrExports.default === 'function' ? jsqrExports.default : jsqrExports.default.default;
 
 const pdfPages = (pdf: Buffer) => pdf.toString('latin1').match(/\/Type\s*\/Page(?![a-zA-Z])/g)?.length ?? 0;
 
