@@ -137,6 +137,11 @@ export const errorRegistry = {
     hint: 'check NATS_URL and that nats-server runs with JetStream (-js)',
   },
   OST_ERR_CHANNEL_SEND: { status: 502, message: 'channel %s (%s) failed: %s', hint: '%s' },
+  OST_ERR_WEBHOOK_DELIVERY: {
+    status: 502,
+    message: 'webhook channel %s of %s failed: %s',
+    hint: 'the same events are delivered again with backoff until the endpoint answers 2xx',
+  },
   OST_ERR_CHANNEL_CREDENTIALS: {
     status: 500,
     message: '%s: secret %s key %s is not available to the runtime',
