@@ -3,6 +3,12 @@ import { createError, isOutputstraatError, type OutputstraatError } from '../../
 import type { Logger } from '../../core/log.js';
 import type { RuntimeMetrics } from '../metrics/runtime-metrics.js';
 import { type PagesOptions, registerPages } from '../pages/pages-plugin.js';
+import { apiCaller } from './authenticate.js';
+import { registerEventRoutes } from './event-routes.js';
+import { registerIdempotency } from './idempotency.js';
+import { buildOpenApi, collectRouteDocs } from './openapi.js';
+import { RateLimiter, type RateLimitSettings, rateLimitFromEnv } from './rate-limit.js';
+import { registerReceivableChangeRoutes } from './receivable-change-routes.js';
 import { type ReceivableRouteDeps, registerReceivableRoutes } from './receivable-routes.js';
 
 export interface ReadinessCheck {
@@ -14,8 +20,17 @@ export interface AppDeps extends ReceivableRouteDeps {
   log: Logger;
   metrics: RuntimeMetrics;
   readiness: ReadinessCheck[];
+  /** Requests per API key; from OST_RATE_LIMIT_PER_SECOND when not given. */
+  rateLimit?: RateLimitSettings;
   /** Debtor pages, PSP webhook and form routes (runtime/pages); absent in apps that serve only the API. */
   pages?: PagesOptions;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The corporation of the bearer API key, set before the handler runs when the key is known. */
+    corporation: string;
+  }
 }
 
 const JSON_BODY_LIMIT = 1024 * 1024;
@@ -48,6 +63,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       err = createError('OST_ERR_INTERNAL');
     }
     if (err.statusCode >= 500) request.log.warn({ code: err.code }, err.problem);
+    if (err.code === 'OST_ERR_RATE_LIMITED')
+      reply.header('retry-after', String(err.details?.retryAfter ?? 1));
     return reply.code(err.statusCode).send({
       code: err.code,
       message: err.message,
@@ -56,21 +73,50 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     });
   });
 
-  app.get('/healthz', async () => ({ status: 'ok' }));
-  app.get('/readyz', async (_request, reply) => {
-    const results = await Promise.all(
-      deps.readiness.map(async (r) => ({
-        name: r.name,
-        ok: await Promise.resolve(r.check()).catch(() => false),
-      })),
-    );
-    const failing = results.filter((r) => !r.ok).map((r) => r.name);
-    return reply.code(failing.length === 0 ? 200 : 503).send({ ready: failing.length === 0, failing });
+  // A request with a known API key counts against that key's rate limit, whatever the route; routes
+  // documented as authenticated refuse a request without one before their handler runs. Routes with
+  // their own callers (provider callbacks, signed by the provider) are left alone.
+  const limiter = new RateLimiter(deps.rateLimit ?? rateLimitFromEnv());
+  app.decorateRequest('corporation', '');
+  app.addHook('onRequest', async (request) => {
+    const caller = apiCaller(request, deps.bundles);
+    if (caller) {
+      limiter.take(caller.keyHash);
+      request.corporation = caller.corporation;
+    } else if (request.routeOptions.config.openapi?.auth) {
+      throw createError('OST_ERR_UNAUTHORIZED');
+    }
   });
-  app.get('/metrics', async (_request, reply) =>
+  registerIdempotency(app, deps.db);
+
+  const documented = collectRouteDocs(app);
+  const open = (summary: string) => ({ openapi: { summary, auth: false, responses: {}, errors: [] } });
+  app.get('/healthz', { config: open('Process is up') }, async () => ({ status: 'ok' }));
+  app.get(
+    '/readyz',
+    { config: open('PostgreSQL, NATS and config are ready (503 names what is not)') },
+    async (_request, reply) => {
+      const results = await Promise.all(
+        deps.readiness.map(async (r) => ({
+          name: r.name,
+          ok: await Promise.resolve(r.check()).catch(() => false),
+        })),
+      );
+      const failing = results.filter((r) => !r.ok).map((r) => r.name);
+      return reply.code(failing.length === 0 ? 200 : 503).send({ ready: failing.length === 0, failing });
+    },
+  );
+  app.get('/metrics', { config: open('Prometheus metrics') }, async (_request, reply) =>
     reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics()),
   );
   registerReceivableRoutes(app, deps);
+  registerReceivableChangeRoutes(app, deps);
+  registerEventRoutes(app, deps);
   await registerPages(app, deps);
+  let openapi: unknown;
+  app.get('/openapi.json', { config: open('This document') }, async () => {
+    openapi ??= buildOpenApi(documented);
+    return openapi;
+  });
   return app;
 }
