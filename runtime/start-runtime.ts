@@ -9,6 +9,7 @@ import { BundleStore } from './bundles/bundle-store.js';
 import { connectBus, ensureRuntimeConsumers, ensureStreams, natsReady } from './bus/index.js';
 import { IntakeWorker } from './cases/intake-worker.js';
 import { Scheduler } from './cases/scheduler.js';
+import { environmentSecrets } from './channels/channel-secrets.js';
 import { startChannels } from './channels/start-channels.js';
 import { createDatabase, runMigrations, sql } from './db/index.js';
 import { Dispatcher } from './dispatch/dispatcher.js';
@@ -17,6 +18,7 @@ import { MetricsSampler } from './metrics/metrics-sampler.js';
 import { createRuntimeMetrics } from './metrics/runtime-metrics.js';
 import { MollieAdapter, mollieOptionsFromEnv } from './psp/mollie-adapter.js';
 import { type RuntimeSettings, SETTING_DEFAULTS } from './settings.js';
+import { WebhookWorker } from './webhooks/webhook-worker.js';
 
 export interface RunningRuntime {
   app: FastifyInstance;
@@ -76,6 +78,8 @@ export async function startRuntime(
   if (runs('scheduler')) scheduler.start();
   const sampler = new MetricsSampler({ db, jsm, bundles, metrics, log }, settings.metricsSampleMs);
   sampler.start();
+  const webhooks = new WebhookWorker({ db, bundles, log, secrets: environmentSecrets() });
+  webhooks.start();
 
   const app = await buildApp({
     bundles,
@@ -118,6 +122,7 @@ export async function startRuntime(
       await scheduler.stop();
       await Promise.all([intake.stop(), dispatcher.stop()]);
       await sampler.stop();
+      await webhooks.stop();
       bundles.stop();
       await delivery.close();
       await nc.drain().catch(() => undefined);
