@@ -1,3 +1,4 @@
 export { activationFor, type Classification, classify } from './classify.js';
 export { calendarOf, engineContext } from './engine-context.js';
-export { type ReceivableState, receivableState } from './receivable-state.js';
+export { initialStatus, type ReceivableState, receivableState } from './receivable-state.js';
+export { withholdReason } from './withhold.js';

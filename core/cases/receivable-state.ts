@@ -7,7 +7,12 @@ export interface ReceivableState {
   status: 'open' | 'paid' | 'cancelled' | 'paused';
 }
 
-export function receivableState(input: ReceivableInput): ReceivableState {
+/** A debt whose balance is already zero arrives paid; a receivable without an amount (a campaign) is open. */
+export function initialStatus(input: ReceivableInput): ReceivableState['status'] {
   const balance = input.balance ?? input.amount;
-  return { input, balance, status: balance <= 0 ? 'paid' : 'open' };
+  return input.amount > 0 && balance <= 0 ? 'paid' : 'open';
+}
+
+export function receivableState(input: ReceivableInput): ReceivableState {
+  return { input, balance: input.balance ?? input.amount, status: initialStatus(input) };
 }

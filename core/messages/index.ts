@@ -1,1 +1,2 @@
 export { type ComposedMessage, type ComposeInput, composeMessage, renderContext } from './compose-message.js';
+export { LINK_PURPOSES, type LinkPurpose, linkPath, linkPurposesOf } from './link-purposes.js';

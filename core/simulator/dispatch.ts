@@ -2,7 +2,7 @@
 // (runtime/cases/dispatch-message.ts): the same rule for what may still go out, the same recipients,
 // the same rendering through composeMessage — only the provider is left out.
 import type { ConfigBundle } from '../bundle/types.js';
-import type { ReceivableState } from '../cases/index.js';
+import { type ReceivableState, withholdReason } from '../cases/index.js';
 import type { CaseState, Effect } from '../engine/index.js';
 import { type ComposedMessage, type ComposeInput, composeMessage } from '../messages/index.js';
 import type { SimAlert, SimMessage } from './types.js';
@@ -33,13 +33,7 @@ export interface DispatchContext {
  * asked for; a stopped or paused one does not; a paid receivable gets nothing.
  */
 export function withheldBecause(ctx: DispatchContext): string | undefined {
-  const status = ctx.state.status;
-  const r = ctx.receivable;
-  if (status === 'stopped' || status === 'paused') return `case is ${status}`;
-  if (r.status === 'paid' || r.balance <= 0) return 'receivable is paid';
-  if (r.status !== 'open') return `receivable is ${r.status}`;
-  if (ctx.bundle.corporation.paused) return 'corporation is paused';
-  return undefined;
+  return withholdReason(ctx.state.status, ctx.receivable.status, ctx.bundle.corporation.paused);
 }
 
 /** Where a message of this channel type goes for the receivable's debtor. */

@@ -1,9 +1,11 @@
 // The flow simulator: runs one receivable through a corporation's compiled bundle on a virtual clock,
 // exactly as the runtime would — classify, startCase, then timers and events fed back through advance —
 // and carries out the effects the way the runtime's dispatcher does. Pure: no I/O, no clock reads.
+
 import { calendarOf, classify, engineContext, receivableState } from '../cases/index.js';
 import { startCase } from '../engine/index.js';
 import { createError } from '../errors/index.js';
+import { LINK_PURPOSES, linkPath } from '../messages/index.js';
 import { describeFieldErrors, validateReceivable } from '../receivable/index.js';
 import { resolveInstant, toDate } from './instants.js';
 import { SimulationRun, type TimedEvent } from './simulation-run.js';
@@ -31,7 +33,9 @@ export function simulate(input: SimulateInput): SimulationResult {
     ]);
   }
   const host = bundle.corporation.paymentHost ?? 'outputstraat.example';
-  const links = input.links ?? { payment: `https://${host}/p/simulatie` };
+  const links =
+    input.links ??
+    Object.fromEntries(LINK_PURPOSES.map((p) => [p, `https://${host}${linkPath(p, `simulatie-${p}`)}`]));
   const run = new SimulationRun(bundle, flow, receivable, links);
   run.apply(startCase(flow, decision.classification, engineContext(bundle, receivable, start)), start);
 
