@@ -97,18 +97,19 @@ async function applyLocked(
       WHERE corporation = ${corporation} AND payment_id = ${p.paymentId}`);
     if (earlier) {
       if (earlier.receivable_id !== receivableId || Number(earlier.amount_minor) !== p.amount) {
-        throw createError('OST_ERR_CONFLICT', [
-          `paymentId ${p.paymentId} was already reported with another amount or receivable`,
-          'give every payment its own paymentId; repeat a payment only with the same body',
-        ]);
+        throw reusedPaymentId(p.paymentId);
       }
       return result(true);
     }
     plan = planPayment(before, p);
-    await tx.query(sql.unsafe`
+    const recorded = await tx.maybeOne(sql.unsafe`
       INSERT INTO payments (corporation, receivable_id, payment_id, amount_minor, paid_at, method, balance_after)
       VALUES (${corporation}, ${receivableId}, ${p.paymentId}, ${p.amount}, ${p.paidAt ?? null},
-        ${p.method ?? null}, ${plan.balance})`);
+        ${p.method ?? null}, ${plan.balance})
+      ON CONFLICT (corporation, payment_id) DO NOTHING
+      RETURNING id`);
+    // Reported at this very moment for another receivable (which holds other locks).
+    if (!recorded) throw reusedPaymentId(p.paymentId);
   } else {
     const anyPaused = cases.some((c) => c.status === 'paused');
     plan = planPatch(before, change.patch, r.external_id, anyPaused);
@@ -131,6 +132,12 @@ async function applyLocked(
   }
   return result(false, plan.balance, plan.status);
 }
+
+const reusedPaymentId = (paymentId: string) =>
+  createError('OST_ERR_CONFLICT', [
+    `paymentId ${paymentId} was already reported with another amount or receivable`,
+    'give every payment its own paymentId; repeat a payment only with the same body',
+  ]);
 
 async function candidateCases(tx: Tx, receivableId: string): Promise<string[]> {
   const ids = await tx.anyFirst(sql.unsafe`

@@ -96,8 +96,8 @@ export function registerIdempotency(app: FastifyInstance, db: Database): void {
         'wait for its answer, then send again with the same key',
       ]);
     }
-    const now = known ?? (await drainHash(hash, request.body as Readable));
-    if (earlier.request_hash !== now) {
+    const incoming = known ?? (await drainHash(hash, request.body as Readable));
+    if (earlier.request_hash !== incoming) {
       throw createError('OST_ERR_CONFLICT', [
         `Idempotency-Key ${key} was used for a different request in the last 24 hours`,
         'use a new key for a new request; repeat a key only with the same method, path and body',

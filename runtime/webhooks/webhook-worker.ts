@@ -38,6 +38,8 @@ export interface WebhookOptions {
   retryMaxMs?: number;
   /** Batches one channel may send per round before the other channels get a turn. */
   maxBatchesPerRound?: number;
+  /** Channels delivered at the same time; each holds a database connection while it delivers. */
+  concurrency?: number;
 }
 
 interface Target {
@@ -65,6 +67,7 @@ export class WebhookWorker {
       retryBaseMs: 1_000,
       retryMaxMs: 10 * 60_000,
       maxBatchesPerRound: 20,
+      concurrency: 4,
       ...options,
     };
   }
@@ -89,17 +92,21 @@ export class WebhookWorker {
     await this.inFlight;
   }
 
-  /** One round over every webhook channel of every corporation. */
+  /** One round over every webhook channel of every corporation, a few channels at a time. */
   async round(): Promise<void> {
-    for (const target of this.targets()) {
-      if (this.stopped) return;
+    const targets = this.targets();
+    const next = async (): Promise<void> => {
+      const target = targets.shift();
+      if (!target || this.stopped) return;
       await this.deliver(target).catch((err: unknown) =>
         this.deps.log.error(
           { err, corporation: target.corporation, channel: target.channel.name },
           'webhook delivery failed',
         ),
       );
-    }
+      return next();
+    };
+    await Promise.all(Array.from({ length: this.o.concurrency }, next));
   }
 
   private targets(): Target[] {
