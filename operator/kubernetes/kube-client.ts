@@ -34,16 +34,19 @@ export interface RequestOptionsLite {
 
 export class KubeClient {
   private readonly agent: Agent;
+  /** Watches get their own connections: a long stream never holds, or stalls, a pooled request socket. */
+  private readonly watchAgent: Agent;
 
   constructor(readonly connection: KubeConnection) {
-    this.agent = new Agent({
-      keepAlive: true,
+    const tls = {
       ca: connection.ca,
       cert: connection.cert,
       key: connection.key,
       rejectUnauthorized: !connection.insecureSkipTlsVerify,
       servername: connection.tlsServerName,
-    });
+    };
+    this.agent = new Agent({ ...tls, keepAlive: true });
+    this.watchAgent = new Agent({ ...tls, keepAlive: false });
   }
 
   get server(): string {
@@ -52,6 +55,7 @@ export class KubeClient {
 
   close(): void {
     this.agent.destroy();
+    this.watchAgent.destroy();
   }
 
   get<T>(path: string, options: RequestOptionsLite = {}): Promise<T> {
@@ -92,7 +96,13 @@ export class KubeClient {
     onEvent: WatchEventHandler,
     signal: AbortSignal,
   ): Promise<void> {
-    const res = await this.send('GET', path, { query: { ...query, watch: true }, signal }, 0);
+    const res = await this.send(
+      'GET',
+      path,
+      { query: { ...query, watch: true }, signal },
+      0,
+      this.watchAgent,
+    );
     if (res.statusCode !== 200) throw apiError(res.statusCode!, await readBody(res));
     res.setEncoding('utf8');
     await new Promise<void>((resolve, reject) => {
@@ -125,6 +135,7 @@ export class KubeClient {
     path: string,
     o: RequestOptionsLite,
     timeoutMs: number,
+    agent = this.agent,
   ): Promise<IncomingMessage> {
     const url = new URL(this.connection.server + path);
     for (const [k, v] of Object.entries(o.query ?? {}))
@@ -137,7 +148,7 @@ export class KubeClient {
     }
     const token = this.connection.token?.();
     if (token) headers.authorization = `Bearer ${token}`;
-    const options: RequestOptions = { method, headers, agent: this.agent };
+    const options: RequestOptions = { method, headers, agent };
     if (o.signal) options.signal = o.signal;
     return new Promise((resolve, reject) => {
       const req = httpsRequest(url, options, resolve);

@@ -71,6 +71,12 @@ export function createOperatorMetrics() {
       help: 'Resource keys waiting in the reconcile queue',
       registers: [registry],
     }),
+    leadership: new Counter({
+      name: 'outputstraat_operator_leadership_changes_total',
+      help: 'Times this instance started or stopped leading (change: started, stopped)',
+      labelNames: ['change'],
+      registers: [registry],
+    }),
     leader: new Gauge({
       name: 'outputstraat_operator_leader',
       help: '1 while this instance holds the leader Lease and reconciles, else 0',

@@ -28,6 +28,7 @@ export class Operator {
   constructor(private readonly o: OperatorOptions) {
     this.metrics = o.metrics ?? createOperatorMetrics();
     this.metrics.leader.set(0);
+    for (const change of ['started', 'stopped']) this.metrics.leadership.inc({ change }, 0);
   }
 
   /** True while this replica reconciles and its caches are filled. */
@@ -73,12 +74,15 @@ export class Operator {
     });
     this.controller.start();
     this.metrics.leader.set(1);
+    this.metrics.leadership.inc({ change: 'started' });
   }
 
   private async follow(): Promise<void> {
     const controller = this.controller;
+    if (!controller) return;
     this.controller = undefined;
     this.metrics.leader.set(0);
-    await controller?.stop();
+    this.metrics.leadership.inc({ change: 'stopped' });
+    await controller.stop();
   }
 }

@@ -15,6 +15,8 @@ export class ResourceCache {
   private readonly fingerprints = new Map<string, string>();
   /** Moves whenever the compiler's input changes. */
   version = 0;
+  /** When `version` last moved (ms since epoch). */
+  changedAt = 0;
 
   constructor(private readonly listener: CacheListener) {}
 
@@ -49,7 +51,7 @@ export class ResourceCache {
 
   /** Marks the input as changed without a change in the cluster (periodic resync: Secrets may differ). */
   touch(): void {
-    this.version++;
+    this.bump();
     for (const key of this.objects.keys()) this.listener(key, true);
   }
 
@@ -74,14 +76,19 @@ export class ResourceCache {
     const print = fingerprint(o);
     const changed = this.fingerprints.get(key) !== print;
     this.fingerprints.set(key, print);
-    if (changed) this.version++;
+    if (changed) this.bump();
     this.listener(key, changed);
   }
 
   private delete(key: string): void {
     if (!this.objects.delete(key)) return;
     this.fingerprints.delete(key);
-    this.version++;
+    this.bump();
     this.listener(key, true);
+  }
+
+  private bump(): void {
+    this.version++;
+    this.changedAt = Date.now();
   }
 }

@@ -8,6 +8,7 @@ import type { Logger } from '../../core/log.js';
 import type { CorporationSpec } from '../../core/resources/types.generated.js';
 import { compileStreet } from '../compiler/index.js';
 import type { BundlePublisher } from '../publisher/bundle-publisher.js';
+import { sleep } from './backoff.js';
 import type { Verdict } from './conditions.js';
 import type { EventRecorder } from './event-recorder.js';
 import { describeKubeError } from './kube-errors.js';
@@ -37,10 +38,16 @@ export class StreetPlanner {
     private readonly events: EventRecorder,
     private readonly metrics: OperatorMetrics,
     private readonly log: Logger,
+    private readonly settling = { quietMs: 100, maxWaitMs: 1_000 },
   ) {}
 
-  /** The plan for the cache as it is now; computed at most once per cache version. */
-  current(): Promise<StreetPlan> {
+  /**
+   * The plan for the cache as it is now; computed at most once per cache version. While changes
+   * stream in (a `kubectl apply` of a whole folder) it waits for a short quiet spell, so the street is
+   * not compiled — and judged — half-applied.
+   */
+  async current(): Promise<StreetPlan> {
+    await this.settle();
     const version = this.cache.version;
     if (this.memo?.version === version) return this.memo.plan;
     const plan = this.tail.then(() => this.compute(version));
@@ -59,44 +66,68 @@ export class StreetPlanner {
     return plan;
   }
 
+  private async settle(): Promise<void> {
+    const { quietMs, maxWaitMs } = this.settling;
+    const started = Date.now();
+    for (;;) {
+      const quietFor = Date.now() - this.cache.changedAt;
+      if (quietFor >= quietMs || Date.now() - started >= maxWaitMs) return;
+      await sleep(Math.min(quietMs - quietFor, maxWaitMs - (Date.now() - started)));
+    }
+  }
+
   private async compute(version: number): Promise<StreetPlan> {
     const timer = this.metrics.compileDuration.startTimer();
+    const t0 = performance.now();
     const resources = this.cache.resources();
-    const secrets = new Map<string, Record<string, string> | undefined>();
+    const refs = new Map<string, { namespace: string; name: string }>();
     for (const corp of resources) {
-      if (corp.kind !== 'Corporation') continue;
-      const ref = (corp.spec as CorporationSpec).ingress?.apiKeySecretRef;
-      const id = `${corp.metadata.namespace}/${ref?.name}`;
-      if (!ref?.name || secrets.has(id)) continue;
-      secrets.set(id, await this.readSecret(corp.metadata.namespace, ref.name));
+      const ref =
+        corp.kind === 'Corporation' ? (corp.spec as CorporationSpec).ingress?.apiKeySecretRef : undefined;
+      if (ref?.name)
+        refs.set(`${corp.metadata.namespace}/${ref.name}`, {
+          namespace: corp.metadata.namespace,
+          name: ref.name,
+        });
     }
+    const secrets = new Map(
+      await Promise.all(
+        [...refs].map(async ([id, ref]) => [id, await this.readSecret(ref.namespace, ref.name)] as const),
+      ),
+    );
+    const t1 = performance.now();
     const result = compileStreet(resources, {
       secrets: (namespace, name, key) => secrets.get(`${namespace}/${name}`)?.[key],
     });
+    const t2 = performance.now();
 
     const live = new Map<string, string>();
     const publishErrors = new Map<string, string>();
-    const byRevision = new Map<string, ConfigBundle>();
-    for (const bundle of result.bundles) {
-      const corporation = bundle.corporation.id;
-      byRevision.set(bundle.revision, bundle);
-      try {
-        const outcome = await this.publisher.publish(bundle);
-        live.set(corporation, bundle.revision);
-        this.metrics.bundlePublishes.inc({ corporation, result: outcome });
-        if (outcome === 'published') await this.announce(bundle);
-      } catch (err) {
-        const message = (err as Error).message;
-        publishErrors.set(corporation, message);
-        this.metrics.bundlePublishes.inc({ corporation, result: 'failed' });
-        this.log.error({ corporation, error: { message } }, 'publishing the bundle failed');
-      }
-    }
-    const kept = new Map<string, string | undefined>();
-    for (const corporation of result.failedCorporations.keys()) {
-      kept.set(corporation, await this.liveRevision(corporation));
-    }
-
+    const byRevision = new Map(result.bundles.map((b) => [b.revision, b]));
+    const fresh: ConfigBundle[] = [];
+    await Promise.all(
+      result.bundles.map(async (bundle) => {
+        const corporation = bundle.corporation.id;
+        try {
+          const outcome = await this.publisher.publish(bundle);
+          live.set(corporation, bundle.revision);
+          this.metrics.bundlePublishes.inc({ corporation, result: outcome });
+          if (outcome === 'published') fresh.push(bundle);
+        } catch (err) {
+          const message = (err as Error).message;
+          publishErrors.set(corporation, message);
+          this.metrics.bundlePublishes.inc({ corporation, result: 'failed' });
+          this.log.error({ corporation, error: { message } }, 'publishing the bundle failed');
+        }
+      }),
+    );
+    const kept = new Map(
+      await Promise.all(
+        [...result.failedCorporations.keys()].map(async (c) => [c, await this.liveRevision(c)] as const),
+      ),
+    );
+    const t3 = performance.now();
+    await Promise.all(fresh.map((b) => this.announce(b)));
     const verdicts = new Map<string, Verdict>();
     for (const outcome of result.outcomes) {
       const { kind, metadata } = outcome.resource;
@@ -129,7 +160,13 @@ export class StreetPlanner {
       this.log.warn({ code: e.code, resource: e.location?.resource, field: e.location?.field }, e.message);
     }
     this.log.info(
-      { version, resources: resources.length, bundles: result.bundles.length, errors: result.errors.length },
+      {
+        version,
+        resources: resources.length,
+        bundles: result.bundles.length,
+        errors: result.errors.length,
+        ms: { secrets: Math.round(t1 - t0), compile: Math.round(t2 - t1), publish: Math.round(t3 - t2) },
+      },
       'street compiled',
     );
     return { version, verdicts, publishFailures: new Set(publishErrors.keys()) };
