@@ -27,15 +27,27 @@ export function requireDay(text: unknown, what: string): number {
   return day;
 }
 
+// Creating an Intl.DateTimeFormat costs far more than using one; CEL builds dates for every evaluation.
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+
+function dayFormat(timeZone: string): Intl.DateTimeFormat {
+  let format = dayFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+    });
+    dayFormats.set(timeZone, format);
+  }
+  return format;
+}
+
 /** Day number of the calendar date `instant` falls on in `timeZone`. */
 export function dayInZone(instant: Date, timeZone: string = DEFAULT_TIME_ZONE): number {
   if (Number.isNaN(instant.getTime())) throw new RangeError('the date is invalid');
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).formatToParts(instant);
+  const parts = dayFormat(timeZone).formatToParts(instant);
   const part = (type: string) => Number(parts.find((p) => p.type === type)?.value);
   return Date.UTC(part('year'), part('month') - 1, part('day')) / MS_PER_DAY;
 }
