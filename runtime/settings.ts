@@ -27,6 +27,8 @@ export interface RuntimeSettings {
   dispatchConcurrency?: number;
   /** The scheduler queues no more sends while this many wait for a dispatcher. */
   dispatchMaxQueued?: number;
+  /** A send queued on JetStream this long without a dispatcher finishing it is queued again. */
+  dispatchLeaseMs?: number;
   /** How often the sampled gauges (open cases, due steps, consumer lag) are refreshed. */
   metricsSampleMs?: number;
 }
@@ -35,10 +37,11 @@ export const WORKERS = ['intake', 'scheduler', 'dispatch'] as const;
 
 export const SETTING_DEFAULTS = {
   workers: WORKERS as readonly Worker[],
-  intakeBatchSize: 500,
-  intakeConcurrency: 2,
+  intakeBatchSize: 1_000,
+  intakeConcurrency: 3,
   dispatchConcurrency: 16,
-  dispatchMaxQueued: 2_000,
+  dispatchMaxQueued: 500,
+  dispatchLeaseMs: 300_000,
   metricsSampleMs: 15_000,
 } satisfies Partial<RuntimeSettings>;
 export type Worker = (typeof WORKERS)[number];
@@ -106,6 +109,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): RuntimeSetti
     intakeConcurrency: positive(env, 'OST_INTAKE_CONCURRENCY', SETTING_DEFAULTS.intakeConcurrency),
     dispatchConcurrency: positive(env, 'OST_DISPATCH_CONCURRENCY', SETTING_DEFAULTS.dispatchConcurrency),
     dispatchMaxQueued: positive(env, 'OST_DISPATCH_MAX_QUEUED', SETTING_DEFAULTS.dispatchMaxQueued),
+    dispatchLeaseMs: positive(env, 'OST_DISPATCH_LEASE_MS', SETTING_DEFAULTS.dispatchLeaseMs),
     metricsSampleMs: positive(env, 'OST_METRICS_SAMPLE_MS', SETTING_DEFAULTS.metricsSampleMs),
   };
 }

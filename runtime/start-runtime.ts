@@ -73,6 +73,7 @@ export async function startRuntime(
       intervalMs: settings.schedulerIntervalMs,
       claimLeaseMs: settings.claimLeaseMs,
       maxQueued: settings.dispatchMaxQueued,
+      dispatchLeaseMs: settings.dispatchLeaseMs,
     },
   );
   if (runs('scheduler')) scheduler.start();

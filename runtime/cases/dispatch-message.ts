@@ -17,17 +17,10 @@ import type { BundleStore } from '../bundles/bundle-store.js';
 import type { ChannelRegistry } from '../channels/channel-registry.js';
 import { type Database, sql } from '../db/index.js';
 import type { RuntimeMetrics } from '../metrics/runtime-metrics.js';
-import {
-  type CaseRow,
-  insertEvents,
-  lockCase,
-  lockReceivable,
-  type ReceivableRow,
-  type Tx,
-} from './case-repository.js';
+import { type CaseRow, insertEvents, lockCase, type ReceivableRow, type Tx } from './case-repository.js';
 import { bundleForCase, feedCase } from './case-runner.js';
 import { ensurePaymentLink, linkUrl } from './payment-link.js';
-import { finishStep, lockStep, retryStepLater, type StepRow, touchClaim } from './step-claims.js';
+import { finishStep, lockStep, retryStepLater, type StepRow, takeQueuedStep } from './step-claims.js';
 import { withRetries } from './with-retries.js';
 
 const MAX_ATTEMPTS = 5;
@@ -123,22 +116,38 @@ async function existingMessage(tx: Tx, step: StepRow, c: CaseRow) {
     ORDER BY created_at DESC LIMIT 1`);
 }
 
+/** The case and its receivable, locked in that order (like every other path), in one round trip. */
+async function lockCaseAndReceivable(tx: Tx, caseId: string): Promise<{ c: CaseRow; r: ReceivableRow }> {
+  const row = await tx.one(sql.unsafe`
+    SELECT c.id, c.receivable_id, c.corporation, c.flow, c.flow_revision, c.bundle_revision, c.classification,
+      c.status, c.state, r.external_id, r.balance_minor, r.status AS receivable_status, r.payload
+    FROM cases c JOIN receivables r ON r.id = c.receivable_id
+    WHERE c.id = ${caseId} FOR UPDATE OF c, r`);
+  const c = row as unknown as CaseRow;
+  const r: ReceivableRow = {
+    id: row.receivable_id as string,
+    corporation: row.corporation as string,
+    external_id: row.external_id as string,
+    balance_minor: Number(row.balance_minor),
+    status: row.receivable_status as ReceivableRow['status'],
+    payload: row.payload as unknown as ReceivableRow['payload'],
+  };
+  return { c, r };
+}
+
 /** Step 1: check and record, under the case lock. */
 async function prepare(deps: DispatchDeps, work: DispatchWork, now: Date): Promise<Preparation> {
   return deps.db.transaction(async (tx) => {
-    const c = await lockCase(tx, work.caseId);
-    const r = await lockReceivable(tx, c.receivable_id);
-    const step = await lockStep(tx, work.stepRowId);
+    const { c, r } = await lockCaseAndReceivable(tx, work.caseId);
+    const step = await takeQueuedStep(tx, work.stepRowId, work.attempt, deps.instanceId);
     const labels = { channel: work.channel, flow: c.flow };
-    if (step?.status !== 'queued' || step.attempts !== work.attempt) {
-      return { kind: 'done', outcome: 'stale', ...labels };
-    }
-    await touchClaim(tx, step.id, deps.instanceId);
+    if (!step) return { kind: 'done', outcome: 'stale', ...labels };
     const bundle = await bundleForCase(deps.bundles, c);
     const channelName = channelLabel(step, bundle);
     const done = (outcome: 'sent' | 'skipped' | 'failed') =>
       ({ kind: 'done', outcome, channel: channelName, flow: c.flow }) as const;
-    const existing = await existingMessage(tx, step, c);
+    // Only an earlier attempt of this step row can have recorded a message.
+    const existing = work.attempt > 1 ? await existingMessage(tx, step, c) : null;
     if (existing?.status === 'sent') {
       await finishStep(tx, step.id, 'sent', undefined, { messageId: existing.id });
       return { kind: 'done', outcome: 'stale', ...labels };
@@ -248,7 +257,7 @@ async function prepare(deps: DispatchDeps, work: DispatchWork, now: Date): Promi
 /** Step 3 after a successful hand-over. The message went out, so the step is sent whoever holds it now. */
 async function recordSent(deps: DispatchDeps, p: Prepared, providerId: string): Promise<void> {
   await deps.db.transaction(async (tx) => {
-    await lockCase(tx, p.caseRow.id);
+    // The step row lock is enough: a payment only cancels scheduled steps, never one a dispatcher holds.
     const step = await lockStep(tx, p.step.id);
     await tx.query(sql.unsafe`
       UPDATE messages SET status = 'sent', provider_id = ${providerId}, sent_at = coalesce(sent_at, now())

@@ -36,9 +36,9 @@ export interface IntakeDeps {
 }
 
 export interface IntakeOptions {
-  /** Messages stored per transaction (default 500). */
+  /** Messages stored per transaction (default 1000). */
   batchSize?: number;
-  /** Batches in progress at once in this process (default 2: one computing while one writes). */
+  /** Batches in progress at once in this process (default 3: while one computes, others write). */
   concurrency?: number;
 }
 
@@ -106,11 +106,11 @@ export class IntakeWorker {
 
   async start(js: JetStreamClient): Promise<void> {
     const consumer: Consumer = await js.consumers.get(INTAKE_STREAM, INTAKE_CONSUMER);
-    const batchSize = this.options.batchSize ?? 500;
+    const batchSize = this.options.batchSize ?? 1_000;
     this.queue = new WorkQueue<JsMsg>({
       consumer,
       batchSize,
-      concurrency: this.options.concurrency ?? 2,
+      concurrency: this.options.concurrency ?? 3,
       log: this.deps.log,
       what: 'intake',
       handle: (msgs) => this.handle(msgs),

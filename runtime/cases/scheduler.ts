@@ -38,9 +38,11 @@ export interface SchedulerOptions {
   instanceId: string;
   intervalMs: number;
   claimLeaseMs: number;
+  /** How long a send may stay queued on JetStream before the sweep queues it again (default 5 min). */
+  dispatchLeaseMs?: number;
   batchSize?: number;
   concurrency?: number;
-  /** Back-pressure: no new sends are queued while this many wait for a dispatcher (default 2000). */
+  /** Back-pressure: no new sends are queued while this many wait for a dispatcher (default 500). */
   maxQueued?: number;
   now?: () => Date;
 }
@@ -89,11 +91,15 @@ export class Scheduler {
     const now = this.options.now?.() ?? new Date();
     if (Date.now() - this.lastSweep > this.options.claimLeaseMs / 4) {
       this.lastSweep = Date.now();
-      const released = await releaseStaleClaims(this.deps.db, this.options.claimLeaseMs);
+      const released = await releaseStaleClaims(
+        this.deps.db,
+        this.options.claimLeaseMs,
+        this.options.dispatchLeaseMs ?? 300_000,
+      );
       if (released > 0) this.deps.log.warn({ released }, 'recovered steps claimed by a replica that stopped');
     }
     const room = this.deps.js
-      ? Math.max(0, (this.options.maxQueued ?? 2_000) - (await countQueued(this.deps.db)))
+      ? Math.max(0, (this.options.maxQueued ?? 500) - (await countQueued(this.deps.db)))
       : 0;
     const round = await this.deps.db.transaction((tx) => this.claim(tx, now, room));
     if (round.queued.length > 0 && this.deps.js) {

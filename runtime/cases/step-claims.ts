@@ -87,13 +87,20 @@ export async function markSpreadBooked(tx: Tx, id: string, hourStart: Date): Pro
 
 /**
  * Claims whose holder died (or hung) past the lease go back to the queue: a timer the scheduler did not
- * finish, or a send whose dispatch message was lost or whose dispatcher died. The next claim is a new
- * attempt; a send that had recorded its message goes out again with the same message id.
+ * finish (`leaseMs`), or a send whose dispatch message was lost (`queuedLeaseMs`, counted from the claim
+ * or from the moment a dispatcher took it; longer, since a queued send may wait for a dispatcher and a
+ * dispatcher that dies is covered by JetStream's redelivery). The next claim is a new attempt; a send
+ * that had recorded its message goes out again with the same message id.
  */
-export async function releaseStaleClaims(db: Queryable, leaseMs: number): Promise<number> {
+export async function releaseStaleClaims(
+  db: Queryable,
+  leaseMs: number,
+  queuedLeaseMs: number,
+): Promise<number> {
   const rows = await db.any(sql.unsafe`
     UPDATE steps SET status = 'scheduled', claimed_by = NULL, claimed_at = NULL
-    WHERE status IN ('claimed', 'queued') AND claimed_at < now() - make_interval(secs => ${leaseMs / 1000})
+    WHERE (status = 'claimed' AND claimed_at < now() - make_interval(secs => ${leaseMs / 1000}))
+       OR (status = 'queued' AND claimed_at < now() - make_interval(secs => ${queuedLeaseMs / 1000}))
     RETURNING id`);
   return rows.length;
 }
@@ -120,11 +127,21 @@ export async function lockStep(tx: Tx, id: string): Promise<(StepRow & { status:
   return (row ?? undefined) as (StepRow & { status: string }) | undefined;
 }
 
-/** The dispatcher takes over a queued step: the lease restarts from now and names the dispatcher. */
-export async function touchClaim(tx: Tx, id: string, instanceId: string): Promise<void> {
-  await tx.query(
-    sql.unsafe`UPDATE steps SET claimed_by = ${instanceId}, claimed_at = now() WHERE id = ${id}`,
-  );
+/**
+ * A dispatcher takes over a queued step, if it is still queued with this attempt: the row is locked, the
+ * lease restarts from now and names the dispatcher. Undefined when the message was stale.
+ */
+export async function takeQueuedStep(
+  tx: Tx,
+  id: string,
+  attempt: number,
+  instanceId: string,
+): Promise<StepRow | undefined> {
+  const row = await tx.maybeOne(sql.unsafe`
+    UPDATE steps s SET claimed_by = ${instanceId}, claimed_at = now()
+    WHERE s.id = ${id} AND s.status = 'queued' AND s.attempts = ${attempt}
+    RETURNING ${STEP_COLUMNS}`);
+  return (row ?? undefined) as StepRow | undefined;
 }
 
 export async function finishStep(
