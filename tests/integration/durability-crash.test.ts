@@ -56,5 +56,5 @@ describe('durability: a runtime killed mid-batch', () => {
     expect(report.resends).toBeLessThanOrEqual(8);
     expect(report.mails).toBe(N + report.resends);
     await second.stop();
-  });
+  }, 300_000);
 });

@@ -22,6 +22,8 @@ export interface RuntimeProcessOptions {
   smtp: { host?: string; port: number };
   /** More environment (OST_WORKERS, OST_CLAIM_LEASE_MS, …). */
   env?: Record<string, string>;
+  /** Extra node flags, e.g. ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] to profile a run. */
+  nodeArgs?: string[];
   startTimeoutMs?: number;
 }
 
@@ -54,7 +56,7 @@ export async function startRuntimeProcess(options: RuntimeProcessOptions): Promi
   const port = await freePort();
   const logFile = join(logDir, `${options.name}-${Date.now()}.log`);
   const out = createWriteStream(logFile);
-  const child = spawn(process.execPath, ['--import', 'tsx', 'runtime/main.ts'], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', 'runtime/main.ts'], {
     cwd: repoRoot,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {
@@ -69,6 +71,7 @@ export async function startRuntimeProcess(options: RuntimeProcessOptions): Promi
       OST_SMTP_REDIRECT: `${options.smtp.host ?? '127.0.0.1'}:${options.smtp.port}`,
       OST_SCHEDULER_INTERVAL_MS: '50',
       OST_CLAIM_LEASE_MS: '15000',
+      OST_DISPATCH_LEASE_MS: '60000',
       OST_METRICS_SAMPLE_MS: '1000',
       LOG_LEVEL: process.env.TEST_RUNTIME_LOG_LEVEL ?? 'warn',
       ...options.env,
