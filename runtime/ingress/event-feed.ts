@@ -13,8 +13,8 @@
 // `seq` and `at` travel with every event). The price: an event shows up only once every transaction that
 // began before it has finished, so a long transaction anywhere on the database server holds the feed back
 // for as long as it runs.
-import { createError } from '../../core/errors/index.js';
 import { type Database, sql } from '../db/index.js';
+import { validationError } from './validation-error.js';
 
 export interface FeedCursor {
   xact: string;
@@ -40,11 +40,7 @@ export const formatCursor = (c: FeedCursor) => `${c.xact}-${c.seq}`;
 export function parseCursor(text: string | undefined): FeedCursor {
   if (text === undefined || text === '' || text === '0') return FEED_START;
   const m = /^([0-9]{1,20})-([0-9]{1,18})$/.exec(text);
-  if (!m) {
-    throw createError('OST_ERR_VALIDATION', [`after must be a cursor returned by the feed, not "${text}"`], {
-      details: { errors: [{ field: 'after', message: 'must be a cursor returned by the feed' }] },
-    });
-  }
+  if (!m) throw validationError([{ field: 'after', message: 'must be a cursor returned by the feed' }]);
   return { xact: m[1]!, seq: Number(m[2]) };
 }
 

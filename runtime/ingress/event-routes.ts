@@ -1,12 +1,8 @@
 import type { FastifyInstance } from 'fastify';
-import { createError } from '../../core/errors/index.js';
-import {
-  describeFieldErrors,
-  eventFeedQuerySchema,
-  validateEventFeedQuery,
-} from '../../core/receivable/index.js';
+import { eventFeedQuerySchema, validateEventFeedQuery } from '../../core/receivable/index.js';
 import type { Database } from '../db/index.js';
 import { formatCursor, parseCursor, readEvents } from './event-feed.js';
+import { validationError } from './validation-error.js';
 
 const feedSchema = {
   $id: 'EventFeed',
@@ -58,11 +54,7 @@ export function registerEventRoutes(app: FastifyInstance, deps: { db: Database }
     },
     async (request) => {
       const checked = validateEventFeedQuery({ ...(request.query as object) });
-      if (!checked.ok) {
-        throw createError('OST_ERR_VALIDATION', [describeFieldErrors(checked.errors)], {
-          details: { errors: checked.errors },
-        });
-      }
+      if (!checked.ok) throw validationError(checked.errors);
       const { after, limit = 100, type } = checked.value;
       const from = parseCursor(after);
       const events = await readEvents(deps.db, request.corporation, from, limit, type?.split(','));

@@ -2,10 +2,7 @@
 // pending step in the same transaction as the answer (runtime/cases/case-events.ts), so a 200 means no
 // step that was not already on its way will go out after it.
 import type { FastifyInstance } from 'fastify';
-import { createError } from '../../core/errors/index.js';
 import {
-  describeFieldErrors,
-  type FieldError,
   paymentSchema,
   receivablePatchSchema,
   type Validation,
@@ -16,6 +13,7 @@ import type { BundleStore } from '../bundles/bundle-store.js';
 import { applyReceivableEvent } from '../cases/case-events.js';
 import type { Database } from '../db/index.js';
 import { externalIdParam } from './receivable-routes.js';
+import { validationError } from './validation-error.js';
 
 export interface ReceivableChangeDeps {
   db: Database;
@@ -36,8 +34,7 @@ const changeResultSchema = {
 
 function valid<T>(result: Validation<T>): T {
   if (result.ok) return result.value;
-  const errors: FieldError[] = result.errors;
-  throw createError('OST_ERR_VALIDATION', [describeFieldErrors(errors)], { details: { errors } });
+  throw validationError(result.errors);
 }
 
 export function registerReceivableChangeRoutes(app: FastifyInstance, deps: ReceivableChangeDeps): void {

@@ -1,7 +1,7 @@
 import type { JetStreamClient } from '@nats-io/jetstream';
 import type { FastifyInstance } from 'fastify';
 import { createError } from '../../core/errors/index.js';
-import { describeFieldErrors, receivableSchema, validateReceivable } from '../../core/receivable/index.js';
+import { receivableSchema, validateReceivable } from '../../core/receivable/index.js';
 import type { BundleStore } from '../bundles/bundle-store.js';
 import { intakeSubject } from '../bus/subjects.js';
 import type { Database } from '../db/index.js';
@@ -9,6 +9,7 @@ import type { RuntimeMetrics } from '../metrics/runtime-metrics.js';
 import { acceptNdjson } from './bulk-intake.js';
 import { type IntakeEnvelope, receivableMsgId } from './intake-envelope.js';
 import { loadTimeline } from './timeline.js';
+import { validationError } from './validation-error.js';
 
 export interface ReceivableRouteDeps {
   bundles: BundleStore;
@@ -151,9 +152,7 @@ export function registerReceivableRoutes(app: FastifyInstance, deps: ReceivableR
       const checked = validateReceivable(request.body);
       if (!checked.ok) {
         deps.metrics.receivablesRejected.inc({ corporation, reason: 'validation' });
-        throw createError('OST_ERR_VALIDATION', [describeFieldErrors(checked.errors)], {
-          details: { errors: checked.errors },
-        });
+        throw validationError(checked.errors);
       }
       const { duplicate } = await publishReceivable(deps, corporation, checked.value);
       if (!duplicate) deps.metrics.receivablesAccepted.inc({ corporation });

@@ -1,0 +1,6 @@
+import { createError } from '../../core/errors/index.js';
+import { describeFieldErrors, type FieldError } from '../../core/receivable/index.js';
+
+/** 400 OST_ERR_VALIDATION naming every failing field, in the message and as `errors` in the body. */
+export const validationError = (errors: FieldError[]) =>
+  createError('OST_ERR_VALIDATION', [describeFieldErrors(errors)], { details: { errors } });
