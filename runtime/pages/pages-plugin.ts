@@ -53,7 +53,10 @@ export async function registerPages(app: FastifyInstance, deps: PagesDeps): Prom
               (request.query as { lang?: string })?.lang,
               request.headers['accept-language'],
             );
-            const status = isOutputstraatError(error) && error.statusCode < 500 ? error.statusCode : 503;
+            const code = isOutputstraatError(error)
+              ? error.statusCode
+              : (error as { statusCode?: number }).statusCode;
+            const status = code !== undefined && code >= 400 && code < 500 ? code : 503;
             if (status >= 500)
               request.log.warn({ code: (error as { code?: string }).code }, 'debtor page failed');
             return sendPage(reply, status, errorPage(lang));
