@@ -20,6 +20,7 @@ export {
 } from './holidays.js';
 export type { LocalDate } from './local-date.js';
 export { localDateKey, parseLocalDate, WEEKDAYS } from './local-date.js';
+export { type QuietHours, quietHoursEnd } from './quiet-hours.js';
 export type { SpreadSlot } from './spread.js';
 export { allocateSpreadSlot } from './spread.js';
 export type { CalendarSettings, DispatchWindow, Duration, Weekday } from './types.js';

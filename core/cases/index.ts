@@ -1,4 +1,5 @@
 export { activationFor, type Classification, classify } from './classify.js';
 export { calendarOf, engineContext } from './engine-context.js';
+export { channelQuietUntil } from './quiet-hours.js';
 export { initialStatus, type ReceivableState, receivableState } from './receivable-state.js';
 export { withholdReason } from './withhold.js';

@@ -74,6 +74,24 @@ export function queuedRow(
   };
 }
 
+export function quietRow(
+  at: string,
+  e: { stepId: string; template: string; channel?: string },
+  channelType: string | undefined,
+  until: Date,
+  timeZone: string,
+): TimelineRow {
+  const local = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit' }).format(
+    until,
+  );
+  return {
+    at,
+    stepId: e.stepId,
+    kind: 'queued',
+    text: `${messageLabel(channelType)} '${e.template}' waits until ${local}: quiet hours of channel ${e.channel}`,
+  };
+}
+
 export function alertRow(a: SimAlert): TimelineRow {
   if (a.error) {
     return {

@@ -4,7 +4,7 @@
 // the scheduler spreads sends and alerts over the flow's maxPerHour, and the dispatcher decides whether
 // each still goes out.
 import type { BundleFlow, ConfigBundle } from '../bundle/types.js';
-import { engineContext, type ReceivableState } from '../cases/index.js';
+import { channelQuietUntil, engineContext, type ReceivableState } from '../cases/index.js';
 import { advance, type EngineInput, type EngineResult, newCaseState } from '../engine/index.js';
 import { SpreadBook } from '../spread/index.js';
 import { type DispatchContext, dispatchAlert, dispatchSend } from './dispatch.js';
@@ -14,6 +14,7 @@ import {
   messageRow,
   placeAfterAlertNote,
   queuedRow,
+  quietRow,
   replaceSendNote,
   withheldRow,
 } from './rows.js';
@@ -139,6 +140,17 @@ export class SimulationRun {
     for (const p of planned) {
       if (p.cancelled !== undefined) {
         this.withhold(p.effect, `cancelled: ${p.cancelled}`, now, rows);
+        continue;
+      }
+      const quietUntil =
+        p.effect.type === 'send' ? channelQuietUntil(this.bundle, p.effect.channel, now) : undefined;
+      if (quietUntil) {
+        this.timers.add(quietUntil, { type: 'dispatch', effect: p.effect });
+        this.place(
+          rows,
+          p.effect,
+          quietRow(at, p.effect, this.typeOf(p.effect), quietUntil, this.bundle.corporation.timezone),
+        );
         continue;
       }
       const slot = this.spread.place(this.bundle, this.flow, now);
