@@ -332,8 +332,11 @@ describe('contact-data form', () => {
       external_id: 'PG-1101',
       data: { phone: '+31612345678', email: 'Nieuw@example.org' },
     });
-    const [mail] = (await s.street.smtp.waitForMessages(sent + 1, 5_000)).slice(sent);
-    expect(mail!.to).toEqual(['Nieuw@example.org']);
+    const mail = await eventually(
+      async () => s.street.smtp.messages.slice(sent).find((m) => m.to.includes('Nieuw@example.org')),
+      5_000,
+      'the confirmation email',
+    );
     expect(mail!.raw).toContain('Uw nieuwe e-mailadres is opgeslagen');
     const thanks = await page(NOORD.host, ok.location!);
     expect(thanks.body).toContain('Uw contactgegevens zijn opgeslagen.');
