@@ -89,8 +89,13 @@ export function planEffects(c: CaseRef, result: EngineResult, now: Date): Effect
   return plan;
 }
 
-/** Inserts step rows in one statement; a dedupe key seen before is skipped. */
-export async function insertSteps(tx: Tx, steps: readonly StepInsert[]): Promise<void> {
+/**
+ * Inserts step rows in one statement. A dedupe key seen before is skipped — unless that row was
+ * cancelled and the engine schedules it again (a resume re-arms the same timer at the same time): then
+ * the cancelled row comes back. A row that was sent or skipped never does.
+ */
+export async function insertSteps(tx: Tx, all: readonly StepInsert[]): Promise<void> {
+  const steps = [...new Map(all.map((s) => [s.dedupe_key, s])).values()];
   if (steps.length === 0) return;
   await tx.query(sql.unsafe`
     INSERT INTO steps (case_id, corporation, step_id, kind, due_at, dedupe_key, payload, status, reason)
@@ -108,7 +113,9 @@ export async function insertSteps(tx: Tx, steps: readonly StepInsert[]): Promise
       ]),
       ['uuid', 'text', 'text', 'text', 'timestamptz', 'text', 'jsonb', 'text', 'text'],
     )}
-    ON CONFLICT (dedupe_key) DO NOTHING`);
+    ON CONFLICT (dedupe_key) DO UPDATE SET status = 'scheduled', reason = NULL, claimed_by = NULL,
+      claimed_at = NULL, due_at = EXCLUDED.due_at, payload = EXCLUDED.payload
+    WHERE steps.status = 'cancelled' AND EXCLUDED.status = 'scheduled'`);
 }
 
 export async function applyEngineResult(tx: Tx, c: CaseRow, result: EngineResult, now: Date): Promise<void> {

@@ -1,6 +1,8 @@
 // SQL for receivables, cases, steps and events. Every query names the corporation or reaches its rows
 // through a case id obtained under that corporation.
+
 import type { DatabaseTransactionConnection } from 'slonik';
+import { initialStatus } from '../../core/cases/index.js';
 import type { CaseState, TimelineEntry } from '../../core/engine/index.js';
 import type { ReceivableInput } from '../../core/receivable/index.js';
 import { sql } from '../db/index.js';
@@ -39,7 +41,7 @@ export async function insertReceivable(
       payment_reference, invoice_number, description, debtor, payload, status, source)
     VALUES (${corporation}, ${r.externalId}, ${r.kind}, ${r.amount}, ${balance}, ${r.currency ?? 'EUR'},
       ${r.dueDate}, ${r.paymentReference}, ${r.invoiceNumber ?? null}, ${r.description ?? null},
-      ${sql.jsonb(r.debtor as never)}, ${sql.jsonb(r as never)}, ${balance <= 0 ? 'paid' : 'open'}, ${r.source})
+      ${sql.jsonb(r.debtor as never)}, ${sql.jsonb(r as never)}, ${initialStatus(r)}, ${r.source})
     ON CONFLICT (corporation, external_id) DO NOTHING
     RETURNING id`);
   return row ? (row.id as string) : undefined;

@@ -9,6 +9,7 @@
 // handed to the provider again: at-least-once towards the provider, never a second different message.
 import { randomUUID } from 'node:crypto';
 import type { BundleChannel, ConfigBundle } from '../../core/bundle/types.js';
+import { channelQuietUntil, withholdReason } from '../../core/cases/index.js';
 import type { Effect } from '../../core/engine/index.js';
 import { isOutputstraatError } from '../../core/errors/index.js';
 import type { Logger } from '../../core/log.js';
@@ -19,8 +20,15 @@ import { type Database, sql } from '../db/index.js';
 import type { RuntimeMetrics } from '../metrics/runtime-metrics.js';
 import { type CaseRow, insertEvents, lockCase, type ReceivableRow, type Tx } from './case-repository.js';
 import { bundleForCase, feedCase } from './case-runner.js';
-import { ensurePaymentLink, linkUrl } from './payment-link.js';
-import { finishStep, lockStep, retryStepLater, type StepRow, takeQueuedStep } from './step-claims.js';
+import { linksForTemplate } from './payment-link.js';
+import {
+  deferStep,
+  finishStep,
+  lockStep,
+  retryStepLater,
+  type StepRow,
+  takeQueuedStep,
+} from './step-claims.js';
 import { withRetries } from './with-retries.js';
 
 const MAX_ATTEMPTS = 5;
@@ -173,14 +181,22 @@ async function prepare(deps: DispatchDeps, work: DispatchWork, now: Date): Promi
         };
       }
     }
-    // A completed case still delivers the sends its last steps asked for; a stopped or paused one does not.
     const skip = (reason: string) => recordSkip(tx, c, step, reason).then(() => done('skipped'));
-    if (c.status === 'stopped' || c.status === 'paused') return skip(`case is ${c.status}`);
-    if (r.status === 'paid' || r.balance_minor <= 0) return skip('receivable is paid');
-    if (r.status !== 'open') return skip(`receivable is ${r.status}`);
-    if (bundle.corporation.paused) return skip('corporation is paused');
-    const token = await ensurePaymentLink(tx, c.corporation, r.id);
-    const links = { payment: linkUrl(bundle, deps.publicUrl, `/p/${token}`) };
+    const withheld = withholdReason(c.status, r.status, bundle.corporation.paused);
+    if (withheld) return skip(withheld);
+    const template =
+      step.kind === 'alert'
+        ? (step.payload as unknown as AlertEffect).template
+        : (step.payload as unknown as SendEffect).template;
+    if (step.kind === 'send') {
+      // No text messages or calls in the channel's quiet hours: the step waits for them to end.
+      const quietUntil = channelQuietUntil(bundle, (step.payload as unknown as SendEffect).channel, now);
+      if (quietUntil) {
+        await deferStep(tx, step.id, quietUntil, 'quiet hours of the channel');
+        return { kind: 'done', outcome: 'stale', channel: channelName, flow: c.flow };
+      }
+    }
+    const links = await linksForTemplate(tx, bundle, deps.publicUrl, template, r.id);
     const input = {
       bundle,
       receivable: { ...r.payload, balance: r.balance_minor, currency: r.payload.currency ?? 'EUR' },

@@ -3,9 +3,10 @@
 // memory between the receivables insert and the rest, so a batch of 500 costs a handful of round trips.
 // Idempotent like the one-at-a-time path: a receivable already stored (unique (corporation, externalId))
 // produces nothing, so a redelivered batch is harmless.
+
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { ConfigBundle } from '../../core/bundle/types.js';
-import { classify, engineContext, receivableState } from '../../core/cases/index.js';
+import { classify, engineContext, initialStatus, receivableState } from '../../core/cases/index.js';
 import { startCase } from '../../core/engine/index.js';
 import { isOutputstraatError } from '../../core/errors/index.js';
 import type { ReceivableInput } from '../../core/receivable/index.js';
@@ -128,7 +129,7 @@ async function insertReceivables(tx: Tx, items: readonly BatchItem[]) {
       r.description ?? null,
       JSON.stringify(r.debtor),
       JSON.stringify(r satisfies ReceivableInput),
-      balance <= 0 ? 'paid' : 'open',
+      initialStatus(r),
       r.source,
     ];
   });

@@ -1,21 +1,51 @@
 import { randomBytes } from 'node:crypto';
 import type { ConfigBundle } from '../../core/bundle/types.js';
+import { linkPath, linkPurposesOf } from '../../core/messages/index.js';
 import { sql } from '../db/index.js';
 import type { Tx } from './case-repository.js';
 
-const PAYMENT_LINK_DAYS = 90;
+const LINK_DAYS = 90;
 
-/** 144 random bits, URL-safe: unguessable, bound to one corporation, one receivable and one purpose. */
-export async function ensurePaymentLink(tx: Tx, corporation: string, receivableId: string): Promise<string> {
-  const existing = await tx.maybeOne(sql.unsafe`
-    SELECT token FROM links WHERE receivable_id = ${receivableId} AND purpose = 'payment' AND closed_at IS NULL
-      AND expires_at > now() ORDER BY created_at DESC LIMIT 1`);
+/**
+ * The open link of one purpose (payment, contact, meter) for a receivable, made when missing: 144 random
+ * bits, URL-safe, unguessable, bound to one corporation, one receivable and one purpose, expiring.
+ */
+export async function ensureLink(
+  db: Pick<Tx, 'maybeOne' | 'query'>,
+  corporation: string,
+  receivableId: string,
+  purpose: string,
+  days = LINK_DAYS,
+): Promise<string> {
+  const existing = await db.maybeOne(sql.unsafe`
+    SELECT token FROM links WHERE receivable_id = ${receivableId} AND corporation = ${corporation}
+      AND purpose = ${purpose} AND closed_at IS NULL AND expires_at > now()
+    ORDER BY created_at DESC LIMIT 1`);
   if (existing) return existing.token as string;
   const token = randomBytes(18).toString('base64url');
-  await tx.query(sql.unsafe`
+  await db.query(sql.unsafe`
     INSERT INTO links (token, corporation, receivable_id, purpose, expires_at)
-    VALUES (${token}, ${corporation}, ${receivableId}, 'payment', now() + make_interval(days => ${PAYMENT_LINK_DAYS}))`);
+    VALUES (${token}, ${corporation}, ${receivableId}, ${purpose}, now() + make_interval(days => ${days}))`);
   return token;
+}
+
+export const ensurePaymentLink = (tx: Tx, corporation: string, receivableId: string) =>
+  ensureLink(tx, corporation, receivableId, 'payment');
+
+/** URLs of the links a message template uses, each made for the receivable when missing. */
+export async function linksForTemplate(
+  tx: Tx,
+  bundle: ConfigBundle,
+  publicUrl: string,
+  template: string,
+  receivableId: string,
+): Promise<Record<string, string>> {
+  const links: Record<string, string> = {};
+  for (const purpose of linkPurposesOf(bundle, template)) {
+    const token = await ensureLink(tx, bundle.corporation.id, receivableId, purpose);
+    links[purpose] = linkUrl(bundle, publicUrl, linkPath(purpose, token));
+  }
+  return links;
 }
 
 /** Links live under the corporation's own payment host; without one, under the runtime's public URL. */

@@ -170,3 +170,16 @@ export async function retryStepLater(
       due_at = now() + make_interval(secs => ${delayMs / 1000})
     WHERE id = ${id} AND attempts = ${attempt} AND status IN ('claimed', 'queued')`);
 }
+
+/** Puts a step held by this dispatcher back in the queue until `at` (e.g. the end of quiet hours). */
+export async function deferStep(
+  db: Pick<Database, 'query'>,
+  id: string,
+  at: Date,
+  reason: string,
+): Promise<void> {
+  await db.query(sql.unsafe`
+    UPDATE steps SET status = 'scheduled', claimed_by = NULL, claimed_at = NULL, reason = ${reason},
+      due_at = ${at.toISOString()}
+    WHERE id = ${id}`);
+}

@@ -10,6 +10,7 @@ import { buildOpenApi, collectRouteDocs } from './openapi.js';
 import { RateLimiter, type RateLimitSettings, rateLimitFromEnv } from './rate-limit.js';
 import { registerReceivableChangeRoutes } from './receivable-change-routes.js';
 import { type ReceivableRouteDeps, registerReceivableRoutes } from './receivable-routes.js';
+import { RouteLogController } from './route-log-controller.js';
 
 export interface ReadinessCheck {
   name: string;
@@ -41,6 +42,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     bodyLimit: JSON_BODY_LIMIT,
     // Request ids in logs, never bodies: they carry debtor data.
     requestIdHeader: 'x-request-id',
+    logController: new RouteLogController(),
   });
   // NDJSON bodies are streamed to the handler untouched; no body limit applies to them.
   app.addContentTypeParser(

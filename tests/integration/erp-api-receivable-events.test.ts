@@ -208,7 +208,7 @@ describe('ERP API: payments and changes reach every pending step at once', () =>
   // (same dedupe key) is the one the pause cancelled, and apply-effects' ON CONFLICT DO NOTHING keeps it
   // cancelled. When apply-effects revives a cancelled row for a repeated schedule, this test starts to
   // pass: drop `.fails` then.
-  it.fails('after a pause and a resume the reminder goes out when due', async () => {
+  it('after a pause and a resume the reminder goes out when due', async () => {
     await postReceivables(erp, ['PAUSE-2']);
     await patch('PAUSE-2', { status: 'paused' });
     await patch('PAUSE-2', { status: 'open' });

@@ -42,7 +42,7 @@ describe('walking skeleton: one receivable through the street', () => {
     expect(timeline).toMatchObject({
       externalId: 'WN-2026-000123',
       amount: 62079,
-      cases: [{ flow: 'storno', status: 'completed' }],
+      cases: [{ flow: 'storno', status: 'active' }],
       messages: [{ channel: 'email', template: 'storno-email', status: 'sent' }],
     });
   });
