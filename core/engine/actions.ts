@@ -26,8 +26,8 @@ export interface Trigger {
 }
 
 /** How a reaction's event reads in reasons: 'bounce', 'not opened within 2d', 'link clicked' … */
-export function causeOf(r: Pick<FlowReaction, 'on' | 'within'>): string {
-  switch (r.on) {
+export function causeOf(r: Pick<FlowReaction, 'event' | 'within'>): string {
+  switch (r.event) {
     case 'bounced':
       return 'bounce';
     case 'failed':
@@ -163,7 +163,7 @@ function sendAlso(turn: Turn, r: FlowReaction, trig: Trigger): void {
     skip(turn, stepId, `nothing sent after ${trig.cause}: ${choice.reason}`);
     return;
   }
-  const reason = r.on === 'notOpened' ? trig.cause : `reaction to ${trig.cause}`;
+  const reason = r.event === 'notOpened' ? trig.cause : `reaction to ${trig.cause}`;
   sendMessage(turn, stepId, choice.plan, { alsoVia: [], registered: false, reason });
 }
 

@@ -137,7 +137,7 @@ const REACHES_PEOPLE: ReadonlySet<string> = new Set(['send', 'fallback', 'alert'
 /** notOpened reactions apply to emails, or to the channel type named by onlyChannel. */
 function armWatches(turn: Turn, message: SentMessage): void {
   turn.flow.reactions.forEach((r, reaction) => {
-    if (r.on !== 'notOpened' || r.within === undefined) return;
+    if (r.event !== 'notOpened' || r.within === undefined) return;
     if ((r.onlyChannel ?? 'email') !== message.channelType) return;
     const due = turn.ctx.calendar.addDuration(new Date(message.at), r.within);
     // A check whose reaction reaches people is made when the window is open, so it needs no second timer.

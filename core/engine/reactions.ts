@@ -32,10 +32,10 @@ export function handleEvent(turn: Turn, event: CaseEvent): void {
   }
 }
 
-function declared(turn: Turn, on: FlowReaction['on'], message?: SentMessage): [FlowReaction, number][] {
+function declared(turn: Turn, on: FlowReaction['event'], message?: SentMessage): [FlowReaction, number][] {
   const out: [FlowReaction, number][] = [];
   turn.flow.reactions.forEach((r, i) => {
-    if (r.on !== on) return;
+    if (r.event !== on) return;
     if (message && r.onlyChannel !== undefined && r.onlyChannel !== message.channelType) return;
     out.push([r, i]);
   });
@@ -96,7 +96,7 @@ function openBalance(balance: number | undefined): string {
 }
 
 /** Built-in stop (paid, cancelled); declared alerts for the same event still tell the consultants. */
-function stopBuiltIn(turn: Turn, on: FlowReaction['on'], reason: string, paid: boolean): void {
+function stopBuiltIn(turn: Turn, on: FlowReaction['event'], reason: string, paid: boolean): void {
   const s = turn.state;
   const wasRunning = s.status === 'active' || s.status === 'paused';
   if (wasRunning) endCase(turn, 'stopped', reason, { closeLink: true });
@@ -120,7 +120,7 @@ function stopBuiltIn(turn: Turn, on: FlowReaction['on'], reason: string, paid: b
 /** arrangement and paused pause the case, resumed resumes it, unless the flow declares another course. */
 function onStatusEvent(turn: Turn, type: 'arrangement' | 'paused' | 'resumed'): void {
   const reactions = declared(turn, type);
-  const cause = causeOf({ on: type });
+  const cause = causeOf({ event: type });
   note(
     turn,
     type === 'arrangement'

@@ -221,9 +221,9 @@ export function stornoFlow(extra: Partial<BundleFlow> = {}): BundleFlow {
 
 /** A flow reaction; `then` is the CRD's field name, never awaited. */
 export function reaction(
-  on: FlowReaction['on'],
+  event: FlowReaction['event'],
   then: FlowReaction['then'],
-  extra: Omit<FlowReaction, 'on' | 'then'> = {},
+  extra: Omit<FlowReaction, 'event' | 'then'> = {},
 ): FlowReaction {
-  return { on, then, ...extra };
+  return { event, then, ...extra };
 }

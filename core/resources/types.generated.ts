@@ -713,7 +713,7 @@ export interface FlowReaction {
 /**
  * The event that triggers the reaction.
  */
-on: ("bounced" | "delivered" | "opened" | "notOpened" | "clicked" | "paid" | "partiallyPaid" | "arrangement" | "paused" | "resumed" | "cancelled" | "balanceChanged" | "failed")
+event: ("bounced" | "delivered" | "opened" | "notOpened" | "clicked" | "paid" | "partiallyPaid" | "arrangement" | "paused" | "resumed" | "cancelled" | "balanceChanged" | "failed")
 /**
  * For notOpened, how long after sending.
  */

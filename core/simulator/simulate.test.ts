@@ -89,11 +89,11 @@ const receivable: ReceivableInput = {
 
 /** A flow reaction; `then` is the CRD's field name, never awaited. */
 function reaction(
-  on: FlowReaction['on'],
+  event: FlowReaction['event'],
   then: FlowReaction['then'],
-  extra: Omit<FlowReaction, 'on' | 'then'> = {},
+  extra: Omit<FlowReaction, 'event' | 'then'> = {},
 ): FlowReaction {
-  return { on, then, ...extra };
+  return { event, then, ...extra };
 }
 
 const twoReminders = () =>

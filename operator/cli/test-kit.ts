@@ -90,7 +90,7 @@ spec:
     - id: call-tenant
       alert: { action: call }
   reactions:
-    - { on: bounced, onlyChannel: email, then: fallback }
+    - { event: bounced, onlyChannel: email, then: fallback }
 `,
   'flows/rules.yaml': `
 apiVersion: outputstraat.io/v1alpha1

@@ -56,8 +56,8 @@ spec:
     - id: hand-over
       stop: { reason: test flow ends }
   reactions:
-    - { on: bounced, then: fallback }
-    - { on: paid, then: stop }
+    - { event: bounced, then: fallback }
+    - { event: paid, then: stop }
 `;
 
 const testFlow = (name: string, step: string) => `---

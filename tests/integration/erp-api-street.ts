@@ -26,7 +26,7 @@ spec:
     - { id: wait-a-bit, wait: { for: 30m } }
     - { id: reminder, send: { channel: email, template: erp-api-test-email } }
   reactions:
-    - { on: paid, then: stop }
+    - { event: paid, then: stop }
 ---
 apiVersion: outputstraat.io/v1alpha1
 kind: Template

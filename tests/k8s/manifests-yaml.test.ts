@@ -1,7 +1,8 @@
 // kubectl, helm, Argo CD and Flux read YAML 1.1, where an unquoted `on`, `off`, `yes`, `no`, `y` or `n`
 // is a boolean; our own tools read YAML 1.2, where they are strings. A manifest must mean the same to
-// both: `on: bounced` reaches the apiserver as `"true": bounced` and `kubectl apply` fails with
-// `unknown field "spec.reactions[0].true"`. Quote such keys and values ('on': bounced).
+// both: an unquoted `on: bounced` reaches the apiserver as `"true": bounced` and `kubectl apply` fails
+// with `unknown field "spec.reactions[0].true"` (which is why a reaction's field is `event`, not `on`).
+// Quote such keys and values.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';

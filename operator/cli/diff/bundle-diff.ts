@@ -58,7 +58,7 @@ function diffSteps(a: FlowStep[], b: FlowStep[]): string[] {
 }
 
 function reactionKey(r: FlowReaction): string {
-  return `on ${r.on}${r.onlyChannel ? ` (${r.onlyChannel})` : ''}${r.within ? ` within ${r.within}` : ''} → ${r.then}`;
+  return `on ${r.event}${r.onlyChannel ? ` (${r.onlyChannel})` : ''}${r.within ? ` within ${r.within}` : ''} → ${r.then}`;
 }
 
 function keyed<T>(items: T[], keyOf: (t: T) => string): Map<string, T> {
