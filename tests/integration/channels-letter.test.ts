@@ -21,14 +21,14 @@ import {
   startChannelStreet,
 } from './channels-fixture.js';
 
-const hasTool = (tool: string) => {
+// Real tools, not stand-ins: .ci/run installs poppler-utils and zbar-tools.
+function requireTool(tool: string, debianPackage: string): void {
   try {
     execFileSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' });
-    return true;
   } catch {
-    return false;
+    throw new Error(`${tool} is not installed: apt-get install ${debianPackage} (.ci/run does this)`);
   }
-};
+}
 
 // jsqr is CommonJS with an ES-style default export; take the function whichever way the loader hands it over.
 type Decode = (data: Uint8ClampedArray, width: number, height: number) => { data: string } | null;
@@ -131,37 +131,36 @@ describe('letters over SFTP, the webhook channel and the archive', () => {
     ).toBe('uploaded');
   });
 
-  it.skipIf(!hasTool('pdftoppm') || !hasTool('zbarimg'))(
-    'a printed letter shows the QR code of its payment link (rendered with pdftoppm, read with zbarimg)',
-    async () => {
-      const first = letters[0]!;
-      const pdf = Buffer.from(await (await cs.street.get(`/v1/messages/${first.id}/content`)).arrayBuffer());
-      const dir = mkdtempSync(join(tmpdir(), 'ost-letter-'));
-      writeFileSync(join(dir, 'letter.pdf'), pdf);
-      execFileSync('pdftoppm', [
-        '-png',
-        '-r',
-        '80',
-        '-f',
-        '1',
-        '-l',
-        '1',
-        join(dir, 'letter.pdf'),
-        join(dir, 'page'),
-      ]);
-      const png = join(dir, 'page-1.png');
-      const decoded = execFileSync('zbarimg', ['-q', '--raw', png], { stdio: ['ignore', 'pipe', 'ignore'] })
-        .toString('utf8')
-        .trim();
-      const token = await cs.db.oneFirst(sql.unsafe`
+  it('a printed letter shows the QR code of its payment link (rendered with pdftoppm, read with zbarimg)', async () => {
+    requireTool('pdftoppm', 'poppler-utils');
+    requireTool('zbarimg', 'zbar-tools');
+    const first = letters[0]!;
+    const pdf = Buffer.from(await (await cs.street.get(`/v1/messages/${first.id}/content`)).arrayBuffer());
+    const dir = mkdtempSync(join(tmpdir(), 'ost-letter-'));
+    writeFileSync(join(dir, 'letter.pdf'), pdf);
+    execFileSync('pdftoppm', [
+      '-png',
+      '-r',
+      '80',
+      '-f',
+      '1',
+      '-l',
+      '1',
+      join(dir, 'letter.pdf'),
+      join(dir, 'page'),
+    ]);
+    const png = join(dir, 'page-1.png');
+    const decoded = execFileSync('zbarimg', ['-q', '--raw', png], { stdio: ['ignore', 'pipe', 'ignore'] })
+      .toString('utf8')
+      .trim();
+    const token = await cs.db.oneFirst(sql.unsafe`
         SELECT l.token FROM links l JOIN receivables r ON r.id = l.receivable_id WHERE r.external_id = ${first.externalId}`);
-      expect(decoded).toBe(`https://betalen.woonstad-noord.example/p/${token as string}`);
-      const image = PNG.sync.read(readFileSync(png));
-      // A4 at 80 dpi: 210 x 297 mm is 661.4 x 935.4 px.
-      expect(Math.abs(image.width - 661.4)).toBeLessThan(1.5);
-      expect(Math.abs(image.height - 935.4)).toBeLessThan(1.5);
-    },
-  );
+    expect(decoded).toBe(`https://betalen.woonstad-noord.example/p/${token as string}`);
+    const image = PNG.sync.read(readFileSync(png));
+    // A4 at 80 dpi: 210 x 297 mm is 661.4 x 935.4 px.
+    expect(Math.abs(image.width - 661.4)).toBeLessThan(1.5);
+    expect(Math.abs(image.height - 935.4)).toBeLessThan(1.5);
+  });
 
   it('the QR code the letter draws decodes to the payment link', () => {
     const url = 'https://betalen.woonstad-noord.example/p/abcdefghijklmnopqrstuvwx';
