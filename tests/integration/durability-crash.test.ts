@@ -57,4 +57,46 @@ describe('durability: a runtime killed mid-batch', () => {
     expect(report.mails).toBe(N + report.resends);
     await second.stop();
   }, 300_000);
+
+  it('SIGTERM mid-batch drains: in-hand sends finish, buffered work goes back, the process exits 0 and nothing is sent twice', async () => {
+    street = await startDurabilityStreet({ sinkDelayMs: 20 });
+    const first = await street.startRuntime('drain-a', { OST_DISPATCH_CONCURRENCY: '8' });
+    const posted = await postNdjson(
+      first.url,
+      ndjson(Array.from({ length: N }, (_, i) => fixtureReceivable(i))),
+    );
+    expect(posted).toMatchObject({ status: 202, body: { accepted: N } });
+    await street.sink.waitFor(50, 60_000);
+    expect(await first.stop()).toBe(0);
+    const atStop = await tally(street.sql);
+    // Drained: nothing is left half-sent (every send in hand finished), the rest is still to do.
+    const sending = await street.sql.query(
+      `SELECT count(*)::int AS n FROM messages WHERE status = 'sending'`,
+    );
+    expect(sending.rows[0].n).toBe(0);
+    expect(street.sink.mails.length).toBe(atStop.steps.sent ?? 0);
+    expect(street.sink.mails.length).toBeLessThan(N);
+
+    const second = await street.startRuntime('drain-b');
+    await until(
+      async () => {
+        const t = await tally(street!.sql);
+        return t.cases === N && t.unfinished === 0;
+      },
+      120_000,
+      'every step finished after the restart',
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const report = await deliveryReport(street.sql, street.sink);
+    console.info('SIGTERM mid-batch', JSON.stringify({ atStop, report }));
+    expect(report).toMatchObject({
+      receivables: N,
+      notSentOnce: 0,
+      notMailedOnce: 0,
+      resends: 0,
+      strangers: 0,
+      mails: N,
+    });
+    expect(await second.stop()).toBe(0);
+  }, 300_000);
 });
