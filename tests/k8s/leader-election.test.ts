@@ -36,7 +36,7 @@ beforeAll(async () => {
   kv = await new Kvm(jsm.jetstream()).open(BUNDLE_BUCKET);
   kube = new KubeClient(connectionFromKubeconfig([cp.kubeconfigPath]));
   await installCrds(cp.kubeconfigPath);
-  await applyManifests(cp.kubeconfigPath, readManifests(fixture.paths));
+  await applyManifests(cp.kubeconfigPath, fixture.paths);
 }, 180_000);
 
 afterAll(async () => {

@@ -35,7 +35,7 @@ function yaml11Surprises(dirs: string[]): string[] {
     const v12 = parseAllDocuments(text).map((d) => d.toJS());
     const v11 = parseAllDocuments(text, { version: '1.1' }).map((d) => d.toJS());
     const found: string[] = [];
-    v12.forEach((doc, i) => differences(doc, v11[i], '', found));
+    for (const [i, doc] of v12.entries()) differences(doc, v11[i], '', found);
     out.push(...found.map((f) => `${file.slice(repoRoot.length + 1)}: ${f}`));
   }
   return out;

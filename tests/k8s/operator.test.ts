@@ -112,7 +112,7 @@ describe('operator in a cluster', () => {
       ],
     });
     const started = Date.now();
-    await applyManifests(cp.kubeconfigPath, readManifests(fixture.paths));
+    await applyManifests(cp.kubeconfigPath, fixture.paths);
     const applied = Date.now();
     const all = await waitFor(
       'every resource to be Ready for its generation',

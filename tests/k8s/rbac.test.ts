@@ -159,7 +159,7 @@ describe('RBAC', () => {
       identity: 'operator-sa',
       leaseNamespace: RELEASE_NS,
     });
-    await applyManifests(cp.kubeconfigPath, readManifests(fixture.paths));
+    await applyManifests(cp.kubeconfigPath, fixture.paths);
     await waitFor(
       'every resource Ready',
       async () => {

@@ -68,7 +68,7 @@ beforeAll(async () => {
     natsUrl: operatorNats.url,
     identity: 'operator-m',
   });
-  await applyManifests(cp.kubeconfigPath, readManifests(fixture.paths));
+  await applyManifests(cp.kubeconfigPath, fixture.paths);
   const kube = new KubeClient(connectionFromKubeconfig([cp.kubeconfigPath]));
   await waitFor(
     'the street Ready in the cluster',

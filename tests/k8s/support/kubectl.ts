@@ -42,13 +42,13 @@ export async function installCrds(kubeconfig: string, dir = join(repoRoot, 'crds
   return out;
 }
 
-/**
- * The manifests below `paths` (the same files the directory source reads: YAML, no kustomization or
- * flow tests), parsed as the project parses them.
- */
+/** The manifest files below `paths`: what the directory source reads (no flow tests, no kustomization). */
+export const manifestFiles = (paths: string[]) => listYamlFiles(paths);
+
+/** The documents of those files (for counting and picking resources in tests). */
 export function readManifests(paths: string[]): Record<string, unknown>[] {
   const docs: Record<string, unknown>[] = [];
-  for (const file of listYamlFiles(paths)) {
+  for (const file of manifestFiles(paths)) {
     for (const doc of parseAllDocuments(readFileSync(file, 'utf8'))) {
       const obj = doc.toJS();
       if (obj && typeof obj === 'object' && 'apiVersion' in obj && 'kind' in obj) docs.push(obj);
@@ -58,30 +58,29 @@ export function readManifests(paths: string[]): Record<string, unknown>[] {
 }
 
 /**
- * Applies manifests the way a platform team does (`kubectl apply`), namespaces first. The documents
- * are handed to kubectl as JSON, parsed by the project's YAML 1.2 parser: kubectl's own YAML 1.1 reads
- * an unquoted `on:` key as the boolean true (see manifests-yaml.test.ts).
+ * `kubectl apply -f <file> ...` over the manifest files below `paths`, as a platform team does it,
+ * after creating the namespaces they use.
  */
-export async function applyManifests(kubeconfig: string, docs: Record<string, unknown>[]): Promise<void> {
+export async function applyManifests(kubeconfig: string, paths: string[]): Promise<void> {
   const namespaces = new Set<string>();
-  for (const d of docs) {
+  for (const d of readManifests(paths)) {
     const meta = d.metadata as { name?: string; namespace?: string } | undefined;
     if (d.kind === 'Namespace' && meta?.name) namespaces.add(meta.name);
     if (meta?.namespace) namespaces.add(meta.namespace);
   }
   const nsList = [...namespaces].map((name) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }));
-  await kubectl(kubeconfig, ['apply', '-f', '-'], { input: list(nsList) });
-  const rest = docs.filter((d) => d.kind !== 'Namespace');
+  await kubectl(kubeconfig, ['apply', '-f', '-'], {
+    input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: nsList }),
+  });
+  const files = manifestFiles(paths).flatMap((f) => ['-f', f]);
   // The apiserver's namespace admission may not see a namespace created a moment ago: retry briefly.
   await waitFor(
     'the manifests to apply',
     async () => {
-      await kubectl(kubeconfig, ['apply', '-f', '-'], { input: list(rest) });
+      await kubectl(kubeconfig, ['apply', ...files]);
       return true;
     },
     20_000,
     500,
   );
 }
-
-const list = (items: unknown[]) => JSON.stringify({ apiVersion: 'v1', kind: 'List', items });
