@@ -1,0 +1,139 @@
+// Raw floors: how fast the parts underneath go on their own, with rows and messages like ours.
+import { jetstream, jetstreamManager, RetentionPolicy, StorageType } from '@nats-io/jetstream';
+import { connect, type NatsConnection, nanos } from '@nats-io/transport-node';
+import nodemailer from 'nodemailer';
+import { DUPLICATE_WINDOW_MS } from '../runtime/bus/index.js';
+import { FIXTURE_CORPORATION, fixtureReceivable } from '../tests/support/durability-street.js';
+import { startNatsServer } from '../tests/support/nats-server.js';
+import type { StreetUnderTest } from './ours.js';
+
+export interface Rate {
+  count: number;
+  seconds: number;
+  perSecond: number;
+}
+
+export const rate = (count: number, ms: number): Rate => ({
+  count,
+  seconds: ms / 1000,
+  perSecond: count / (ms / 1000),
+});
+
+/** The same in-flight window as the NDJSON ingress (bulk-intake.ts MAX_IN_FLIGHT). */
+const IN_FLIGHT = 512;
+
+async function windowed(count: number, inFlight: number, work: (i: number) => Promise<unknown>) {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(inFlight, count) }, async () => {
+      while (next < count) await work(next++);
+    }),
+  );
+}
+
+/** Publish+ack of intake-sized envelopes to a file stream configured like OST_INTAKE. */
+export async function floorJetStream(street: StreetUnderTest, count: number): Promise<Rate> {
+  return publishFloor(street.nc, count);
+}
+
+/** The same floor on a second, scratch server with NATS's default fsync (every two minutes): the cost of `always`. */
+export async function floorJetStreamLazyFsync(count: number): Promise<Rate> {
+  const server = await startNatsServer({ syncInterval: '2m' });
+  const nc = await connect({ servers: server.url });
+  try {
+    return await publishFloor(nc, count);
+  } finally {
+    await nc.close();
+    await server.stop();
+  }
+}
+
+async function publishFloor(nc: NatsConnection, count: number): Promise<Rate> {
+  const jsm = await jetstreamManager(nc);
+  const js = jetstream(nc);
+  await jsm.streams.add({
+    name: 'BENCH_FLOOR',
+    subjects: ['bench.floor.>'],
+    retention: RetentionPolicy.Workqueue,
+    storage: StorageType.File,
+    duplicate_window: nanos(DUPLICATE_WINDOW_MS),
+    num_replicas: 1,
+  });
+  const body = (i: number) =>
+    JSON.stringify({
+      type: 'receivable',
+      corporation: FIXTURE_CORPORATION,
+      receivedAt: new Date().toISOString(),
+      receivable: fixtureReceivable(i),
+    });
+  const started = performance.now();
+  await windowed(count, IN_FLIGHT, (i) =>
+    js.publish(`bench.floor.${FIXTURE_CORPORATION}`, body(i), { msgID: `floor:${i}` }),
+  );
+  const ms = performance.now() - started;
+  await jsm.streams.delete('BENCH_FLOOR');
+  return rate(count, ms);
+}
+
+/** Multi-row INSERT (unnest, 500 rows a statement) into a copy of `receivables` with its indexes. */
+export async function floorPostgres(street: StreetUnderTest, count: number): Promise<Rate> {
+  await street.sql.query('CREATE TABLE bench_floor (LIKE receivables INCLUDING ALL)');
+  const batch = 500;
+  const started = performance.now();
+  for (let from = 0; from < count; from += batch) {
+    const cols: unknown[][] = Array.from({ length: 8 }, () => []);
+    for (let i = from; i < Math.min(count, from + batch); i++) {
+      const r = fixtureReceivable(i);
+      const row = [
+        r.externalId,
+        r.kind,
+        r.amount,
+        r.dueDate,
+        r.paymentReference,
+        JSON.stringify(r.debtor),
+        JSON.stringify(r),
+        r.source,
+      ];
+      for (const [c, v] of row.entries()) cols[c]!.push(v);
+    }
+    await street.sql.query(
+      `INSERT INTO bench_floor (corporation, external_id, kind, amount_minor, balance_minor, due_date,
+         payment_reference, debtor, payload, source)
+       SELECT $1, e, k, a, a, d, p, db, pl, s
+       FROM unnest($2::text[], $3::text[], $4::int8[], $5::date[], $6::text[], $7::jsonb[], $8::jsonb[], $9::text[])
+         AS t (e, k, a, d, p, db, pl, s)`,
+      [FIXTURE_CORPORATION, ...cols],
+    );
+  }
+  const ms = performance.now() - started;
+  await street.sql.query('DROP TABLE bench_floor');
+  return rate(count, ms);
+}
+
+/** Pooled nodemailer (5 connections, like the email Channel) to the local sink, mails of our size. */
+export async function floorSmtp(street: StreetUnderTest, count: number): Promise<Rate> {
+  const transport = nodemailer.createTransport({
+    pool: true,
+    host: '127.0.0.1',
+    port: street.sink.port,
+    maxConnections: 5,
+    ignoreTLS: true,
+  });
+  const before = street.sink.mails.length;
+  const html = `<html><body>${'<p>Beste huurder, wilt u € 123,45 betalen? </p>'.repeat(20)}</body></html>`;
+  const started = performance.now();
+  await windowed(count, 64, (i) =>
+    transport.sendMail({
+      from: 'noreply@durable-wonen.example',
+      to: `floor-${i}@example.org`,
+      subject: `Herinnering ${i}`,
+      text: html.replace(/<[^>]+>/g, ''),
+      html,
+      headers: { 'X-Outputstraat-Message-Id': `floor-${i}` },
+    }),
+  );
+  const ms = performance.now() - started;
+  transport.close();
+  street.sink.mails.splice(before);
+  return rate(count, ms);
+}
