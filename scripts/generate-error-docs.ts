@@ -20,7 +20,9 @@ ${rows.join('\n')}
 `;
 if (process.argv.includes('--check')) {
   if (readFileSync(out, 'utf8') !== text) {
-    console.error('docs/errors.md is out of date with core/errors/registry.ts: run `npm run generate` and commit');
+    console.error(
+      'docs/errors.md is out of date with core/errors/registry.ts: run `npm run generate` and commit',
+    );
     process.exit(1);
   }
   console.log('docs/errors.md is up to date');

@@ -145,7 +145,7 @@ export const errorRegistry = {
   OST_ERR_CHANNEL_CREDENTIALS: {
     status: 500,
     message: '%s: secret %s key %s is not available to the runtime',
-    hint: 'create the Secret in the channel\'s namespace and give it to the runtime as %s (or a file under OST_SECRETS_DIR)',
+    hint: "create the Secret in the channel's namespace and give it to the runtime as %s (or a file under OST_SECRETS_DIR)",
   },
   OST_ERR_PROVIDER_SIGNATURE: {
     status: 403,

@@ -24,7 +24,9 @@ export function chartCrd(file: string, text: string): string {
 
 const check = process.argv.includes('--check');
 let stale = 0;
-for (const file of readdirSync(source).filter((f) => f.endsWith('.yaml')).sort()) {
+for (const file of readdirSync(source)
+  .filter((f) => f.endsWith('.yaml'))
+  .sort()) {
   const wanted = chartCrd(file, readFileSync(join(source, file), 'utf8'));
   const path = join(target, file);
   let current = '';

@@ -42,7 +42,11 @@ describe('personal links in campaign messages', () => {
       const link = await db.one(sql.unsafe`
         SELECT l.purpose, l.corporation, r.external_id FROM links l JOIN receivables r ON r.id = l.receivable_id
         WHERE l.token = ${token!}`);
-      expect(link).toEqual({ purpose: 'contact', corporation: 'woonstad-noord', external_id: 'LINKS-CONTACT-1' });
+      expect(link).toEqual({
+        purpose: 'contact',
+        corporation: 'woonstad-noord',
+        external_id: 'LINKS-CONTACT-1',
+      });
     } finally {
       await db.end();
     }
