@@ -1,14 +1,23 @@
 // The operator's view of the cluster: the latest copy of every Corporation, Flow, Template, Channel and
 // ClassificationRule, fed by one supervised list+watch per kind. `version` moves only when something
-// the compiler reads changes (an object appears or goes, its generation moves, deletion starts); a
-// status write by the operator itself does not move it, so writing status never triggers a recompile.
+// the compiler reads changes (an object appears or goes, its generation moves, deletion starts) or when
+// someone asks for a new pass with an annotation; a status write by the operator itself does not move
+// it, so writing status never triggers a recompile.
 import type { Kind, Resource } from '../../core/resources/kinds.js';
 import { type KubeObject, objectKey } from './kube-object.js';
 import type { ListWatchHandlers } from './list-watch.js';
 
 export type CacheListener = (key: string, compileInputChanged: boolean) => void;
 
-const fingerprint = (o: KubeObject) => `${o.metadata.generation ?? 0}|${o.metadata.deletionTimestamp ?? ''}`;
+/** Set (to anything new, e.g. a timestamp) to ask for a new pass now: re-read Secrets, recompile. */
+export const RECONCILE_REQUEST_ANNOTATION = 'outputstraat.io/reconcile-requested-at';
+
+const fingerprint = (o: KubeObject) =>
+  [
+    o.metadata.generation ?? 0,
+    o.metadata.deletionTimestamp ?? '',
+    o.metadata.annotations?.[RECONCILE_REQUEST_ANNOTATION] ?? '',
+  ].join('|');
 
 export class ResourceCache {
   private readonly objects = new Map<string, KubeObject>();

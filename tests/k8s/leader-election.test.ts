@@ -12,7 +12,7 @@ import { ensureBundleBucket } from '../../runtime/bus/index.js';
 import { type ControlPlane, startControlPlane } from '../support/kube-control-plane.js';
 import { type NatsServer, startNatsServer } from '../support/nats-server.js';
 import { isReady, listOurs, liveBundle, objectPath } from './support/cluster.js';
-import { applyManifests, installCrds, readManifests } from './support/kubectl.js';
+import { applyManifests, installCrds } from './support/kubectl.js';
 import { type OperatorProcess, startOperator } from './support/operator-process.js';
 import { streetFixture } from './support/street-fixture.js';
 import { waitFor } from './support/wait.js';

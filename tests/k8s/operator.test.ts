@@ -8,8 +8,8 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { BUNDLE_BUCKET } from '../../core/bundle/types.js';
 import type { Resource } from '../../core/resources/kinds.js';
-import type { FlowSpec } from '../../core/resources/types.generated.js';
-import { compileStreet } from '../../operator/compiler/index.js';
+import type { CorporationSpec, FlowSpec } from '../../core/resources/types.generated.js';
+import { compileStreet, sha256Hex } from '../../operator/compiler/index.js';
 import { reasonFor } from '../../operator/kubernetes/conditions.js';
 import { KubeClient } from '../../operator/kubernetes/kube-client.js';
 import { connectionFromKubeconfig } from '../../operator/kubernetes/kube-config.js';
@@ -296,6 +296,55 @@ describe('operator in a cluster', () => {
     ).toBe(0);
     expect(await operator.metric('outputstraat_operator_leader')).toBe(1);
   }, 90_000);
+
+  it('reads the ERP key Secret on demand: missing is SecretNotFound, a rotated key goes live on request', async () => {
+    const corporation = fixture.corporations[fixture.corporations.length - 1]!;
+    const corp = (await listOurs(kube)).find(
+      (o) => o.kind === 'Corporation' && o.metadata.namespace === corporation,
+    )!;
+    const ref = (corp.spec as CorporationSpec).ingress.apiKeySecretRef;
+    const key = ref.key ?? 'api-key';
+    const before = (await liveBundle(kv, corporation))!;
+    const requestPass = () =>
+      kubectl(cp.kubeconfigPath, [
+        'annotate',
+        'corporation',
+        corp.metadata.name,
+        '-n',
+        corporation,
+        `outputstraat.io/reconcile-requested-at=${Date.now()}`,
+        '--overwrite',
+      ]);
+
+    await kubectl(cp.kubeconfigPath, ['delete', 'secret', ref.name, '-n', corporation]);
+    await requestPass();
+    const missing = await waitFor('the Corporation to report the missing Secret', async () => {
+      const o = await kube.get<OurObject>(objectPath('Corporation', corporation, corp.metadata.name));
+      return condition(o, 'Ready')?.reason === 'SecretNotFound' ? o : undefined;
+    });
+    expect(condition(missing, 'Ready')?.message).toContain(ref.name);
+    expect((await liveBundle(kv, corporation))?.revision).toBe(before.revision);
+
+    const rotated = `rotated-${Date.now()}`;
+    await kubectl(cp.kubeconfigPath, [
+      'create',
+      'secret',
+      'generic',
+      ref.name,
+      '-n',
+      corporation,
+      `--from-literal=${key}=${rotated}`,
+    ]);
+    await requestPass();
+    const after = await waitFor('the rotated key in a new bundle', async () => {
+      const b = await liveBundle(kv, corporation);
+      return b?.apiKeyHashes.includes(sha256Hex(rotated)) ? b : undefined;
+    });
+    expect(after.revision).not.toBe(before.revision);
+    await waitFor('the Corporation Ready again', async () =>
+      isReady(await kube.get<OurObject>(objectPath('Corporation', corporation, corp.metadata.name))),
+    );
+  }, 60_000);
 
   it('retires the bundle when a Corporation is deleted (finalizer), and only that one', async () => {
     const corporation = fixture.corporations[0]!;

@@ -16,7 +16,7 @@ import { type ControlPlane, kubeToolPath, startControlPlane } from '../support/k
 import { type NatsServer, startNatsServer } from '../support/nats-server.js';
 import { eventsAbout, isReady, listOurs, liveBundle } from './support/cluster.js';
 import { renderChart } from './support/helm.js';
-import { applyManifests, kubectl, readManifests } from './support/kubectl.js';
+import { applyManifests, kubectl } from './support/kubectl.js';
 import { type OperatorProcess, startOperator } from './support/operator-process.js';
 import { streetFixture } from './support/street-fixture.js';
 import { waitFor } from './support/wait.js';

@@ -12,7 +12,7 @@ import { KubeClient } from '../../operator/kubernetes/kube-client.js';
 import { connectionFromKubeconfig } from '../../operator/kubernetes/kube-config.js';
 import type { RunningRuntime } from '../../runtime/start-runtime.js';
 import { isReady, listOurs } from '../k8s/support/cluster.js';
-import { applyManifests, installCrds, readManifests, repoRoot } from '../k8s/support/kubectl.js';
+import { applyManifests, installCrds, repoRoot } from '../k8s/support/kubectl.js';
 import { type OperatorProcess, startOperator } from '../k8s/support/operator-process.js';
 import { streetFixture } from '../k8s/support/street-fixture.js';
 import { freePort, waitFor } from '../k8s/support/wait.js';
