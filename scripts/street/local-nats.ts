@@ -5,6 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import type { Logger } from '../../core/log.js';
+import { packageRoot } from '../../core/package-root.js';
 
 const PORT = Number(process.env.STREET_NATS_PORT ?? 4322);
 
@@ -48,7 +49,7 @@ export async function localNats(
   const bin = findNatsServer();
   if (!bin) {
     throw new Error(
-      'nats-server is not installed: run `sudo apt-get install nats-server` (Debian/Ubuntu) or set NATS_URL to a NATS server with JetStream',
+      'nats-server is not installed and could not be built: run `sudo apt-get install nats-server` (or install Go and rerun), or set NATS_URL to a NATS server with JetStream',
     );
   }
   const storeDir = join(stateDir, 'nats');

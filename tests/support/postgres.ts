@@ -8,7 +8,8 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-const DEFAULT_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
+// The password is ignored under trust auth and set by scripts/test-env.sh where md5/scram applies.
+const DEFAULT_ADMIN_URL = 'postgres://postgres:postgres@127.0.0.1:5432/postgres';
 
 /** Creates a uniquely named database (ost_test_<random>) on the server of TEST_DATABASE_URL. */
 export async function createTestDatabase(): Promise<TestDatabase> {
