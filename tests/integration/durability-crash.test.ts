@@ -1,7 +1,9 @@
 // A runtime process killed with SIGKILL in the middle of a batch loses nothing and doubles nothing:
 // after a restart every receivable has exactly one message recorded as sent, and the SMTP sink saw that
 // message id for it (a resend of the same id after the crash is at-least-once email, see ADR 0004).
+import { jetstreamManager } from '@nats-io/jetstream';
 import { afterEach, describe, expect, it } from 'vitest';
+import { DISPATCH_STREAM } from '../../runtime/bus/index.js';
 import {
   type DurabilityStreet,
   deliveryReport,
@@ -99,4 +101,45 @@ describe('durability: a runtime killed mid-batch', () => {
     });
     expect(await second.stop()).toBe(0);
   }, 300_000);
+
+  it('dispatch messages lost from JetStream: the step rows are the truth, the sweep queues them again and each goes out once', async () => {
+    street = await startDurabilityStreet();
+    const lease = { OST_DISPATCH_LEASE_MS: '5000' };
+    // This runtime queues sends but dispatches none of them.
+    const scheduler = await street.startRuntime('lost-scheduler', {
+      ...lease,
+      OST_WORKERS: 'intake,scheduler',
+    });
+    const n = 200;
+    const posted = await postNdjson(
+      scheduler.url,
+      ndjson(Array.from({ length: n }, (_, i) => fixtureReceivable(i))),
+    );
+    expect(posted).toMatchObject({ status: 202, body: { accepted: n } });
+    await until(async () => (await tally(street!.sql)).steps.queued === n, 60_000, 'every send queued');
+    const jsm = await jetstreamManager(street.nc);
+    await until(
+      async () => (await jsm.streams.info(DISPATCH_STREAM)).state.messages === n,
+      30_000,
+      'every dispatch message on the stream',
+    );
+    expect((await jsm.streams.purge(DISPATCH_STREAM)).purged).toBe(n);
+
+    await street.startRuntime('lost-dispatcher', { ...lease, OST_WORKERS: 'dispatch' });
+    await until(async () => (await tally(street!.sql)).unfinished === 0, 90_000, 'every step finished');
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const report = await deliveryReport(street.sql, street.sink);
+    const attempts = await street.sql.query(
+      `SELECT min(attempts)::int AS min FROM steps WHERE kind = 'send'`,
+    );
+    expect(report).toMatchObject({
+      receivables: n,
+      notSentOnce: 0,
+      notMailedOnce: 0,
+      resends: 0,
+      strangers: 0,
+      mails: n,
+    });
+    expect(attempts.rows[0].min).toBe(2); // queued again after the lease, as a new attempt
+  }, 180_000);
 });
