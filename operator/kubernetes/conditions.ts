@@ -3,6 +3,7 @@
 // by type, CamelCase reasons, a message a person can act on, observedGeneration on the status and on
 // every condition, and lastTransitionTime that moves only when a condition's status changes.
 import type { ErrorCode, OutputstraatError } from '../../core/errors/index.js';
+import { kubeTime } from './kube-object.js';
 
 export type ConditionType = 'Ready' | 'Reconciling' | 'Stalled';
 export type ConditionStatus = 'True' | 'False' | 'Unknown';
@@ -132,7 +133,7 @@ export function nextStatus(
 ): { status: ResourceStatus; changed: boolean; readyTransition: boolean } {
   const d = desiredConditions(v);
   const before = new Map((previous?.conditions ?? []).map((c) => [c.type, c]));
-  const stamp = now.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const stamp = kubeTime(now);
   const conditions = [d.ready, d.reconciling, d.stalled].map((c): Condition => {
     const old = before.get(c.type);
     return {

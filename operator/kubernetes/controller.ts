@@ -4,20 +4,20 @@
 // resource's status when it differs. A Corporation carries a finalizer so that deleting it retires
 // its bundle first.
 import type { Logger } from '../../core/log.js';
-import { API_GROUP, KINDS, type Kind, PLURALS } from '../../core/resources/kinds.js';
+import { KINDS, type Kind } from '../../core/resources/kinds.js';
 import type { BundlePublisher } from '../publisher/bundle-publisher.js';
 import { nextStatus, type ResourceStatus } from './conditions.js';
 import { EventRecorder } from './event-recorder.js';
 import type { KubeClient } from './kube-client.js';
 import { describeKubeError, isNotFound } from './kube-errors.js';
 import { type KubeObject, parseObjectKey } from './kube-object.js';
+import { collectionPath, objectPath } from './kube-paths.js';
 import { SupervisedListWatch } from './list-watch.js';
 import type { OperatorMetrics } from './operator-metrics.js';
 import { ResourceCache } from './resource-cache.js';
 import { type SecretReader, StreetPlanner } from './street-planner.js';
 import { WorkQueue } from './work-queue.js';
 
-export const API_VERSION_NAME = 'v1alpha1';
 /** Held by every Corporation: its bundle is retired before the resource goes away. */
 export const BUNDLE_FINALIZER = 'outputstraat.io/bundle';
 export const FIELD_MANAGER = 'outputstraat-operator';
@@ -47,9 +47,6 @@ export interface ControllerOptions {
   timings?: Partial<ControllerTimings>;
   concurrency?: number;
 }
-
-const objectPath = (kind: Kind, namespace: string, name: string) =>
-  `/apis/${API_GROUP}/${API_VERSION_NAME}/namespaces/${namespace}/${PLURALS[kind]}/${name}`;
 
 export class Controller {
   private readonly client: KubeClient;
@@ -84,10 +81,9 @@ export class Controller {
     });
     this.planner = new StreetPlanner(this.cache, this.readSecret, o.publisher, this.events, o.metrics, o.log);
     this.watches = KINDS.map((kind) => {
-      const plural = PLURALS[kind];
       const watch = new SupervisedListWatch({
         kind,
-        watchPath: `/apis/${API_GROUP}/${API_VERSION_NAME}/${plural}`,
+        watchPath: collectionPath(kind),
         client: o.client,
         handlers: this.cache.handlersFor(kind),
         log: o.log,

@@ -75,10 +75,6 @@ export class KubeClient {
     return this.request<T>('PATCH', path, { body, contentType: 'application/merge-patch+json', query });
   }
 
-  delete<T>(path: string): Promise<T> {
-    return this.request<T>('DELETE', path);
-  }
-
   async request<T>(method: string, path: string, o: RequestOptionsLite = {}): Promise<T> {
     const res = await this.send(method, path, o, o.timeoutMs ?? 30_000);
     const text = await readBody(res);

@@ -22,7 +22,6 @@ export class WorkQueue {
   private readonly workers: Promise<void>[] = [];
   private wake: (() => void) | undefined;
   private stopped = true;
-  private idleWaiters: (() => void)[] = [];
 
   constructor(
     private readonly handler: KeyHandler,
@@ -70,12 +69,6 @@ export class WorkQueue {
     await Promise.all(this.workers.splice(0));
   }
 
-  /** Resolves when nothing is queued or being worked on (delayed retries do not count). */
-  idle(): Promise<void> {
-    if (this.queue.length === 0 && this.processing.size === 0) return Promise.resolve();
-    return new Promise((resolve) => this.idleWaiters.push(resolve));
-  }
-
   private async work(): Promise<void> {
     while (!this.stopped) {
       const key = this.queue.shift();
@@ -105,9 +98,6 @@ export class WorkQueue {
         if (this.dirty.has(key) && !this.stopped) {
           this.queue.push(key);
           this.wake?.();
-        }
-        if (this.queue.length === 0 && this.processing.size === 0) {
-          for (const resolve of this.idleWaiters.splice(0)) resolve();
         }
       }
     }

@@ -8,6 +8,7 @@ import { createLogger } from '../../core/log.js';
 import { KubeClient } from '../../operator/kubernetes/kube-client.js';
 import { connectionFromKubeconfig } from '../../operator/kubernetes/kube-config.js';
 import type { KubeObject } from '../../operator/kubernetes/kube-object.js';
+import { collectionPath, objectPath } from '../../operator/kubernetes/kube-paths.js';
 import { type RestartReason, SupervisedListWatch } from '../../operator/kubernetes/list-watch.js';
 import { type ControlPlane, startControlPlane } from '../support/kube-control-plane.js';
 import { type BlackholeProxy, startBlackholeProxy } from './support/blackhole-proxy.js';
@@ -15,7 +16,7 @@ import { installCrds, kubectl } from './support/kubectl.js';
 import { waitFor } from './support/wait.js';
 
 const NS = 'watch-test';
-const FLOWS = '/apis/outputstraat.io/v1alpha1/flows';
+const FLOWS = collectionPath('Flow');
 let cp: ControlPlane;
 let proxy: BlackholeProxy;
 let direct: KubeClient;
@@ -42,7 +43,7 @@ afterAll(async () => {
 let n = 0;
 async function createFlow(): Promise<string> {
   const name = `flow-${++n}`;
-  await direct.post(`/apis/outputstraat.io/v1alpha1/namespaces/${NS}/flows`, {
+  await direct.post(objectPath('Flow', NS), {
     apiVersion: 'outputstraat.io/v1alpha1',
     kind: 'Flow',
     metadata: { name, namespace: NS },

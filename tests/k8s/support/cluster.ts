@@ -1,23 +1,23 @@
 // Reading our resources and bundles in the suites: the operator's own API client, the NATS KV bucket.
 import type { KV } from '@nats-io/kv';
 import { bundleKey, type ConfigBundle } from '../../../core/bundle/types.js';
-import { API_GROUP, KINDS, type Kind, PLURALS } from '../../../core/resources/kinds.js';
+import { KINDS, type Kind } from '../../../core/resources/kinds.js';
 import type { Condition, ResourceStatus } from '../../../operator/kubernetes/conditions.js';
 import type { KubeClient } from '../../../operator/kubernetes/kube-client.js';
 import type { KubeObject } from '../../../operator/kubernetes/kube-object.js';
+import { collectionPath } from '../../../operator/kubernetes/kube-paths.js';
 
 export interface OurObject extends KubeObject {
   kind: Kind;
   status?: ResourceStatus & Record<string, unknown>;
 }
 
-export const objectPath = (kind: Kind, namespace: string, name = '') =>
-  `/apis/${API_GROUP}/v1alpha1/namespaces/${namespace}/${PLURALS[kind]}${name ? `/${name}` : ''}`;
+export { objectPath } from '../../../operator/kubernetes/kube-paths.js';
 
 export async function listOurs(kube: KubeClient): Promise<OurObject[]> {
   const all: OurObject[] = [];
   for (const kind of KINDS) {
-    const list = await kube.get<{ items: OurObject[] }>(`/apis/${API_GROUP}/v1alpha1/${PLURALS[kind]}`);
+    const list = await kube.get<{ items: OurObject[] }>(collectionPath(kind));
     all.push(...list.items.map((o) => ({ ...o, kind })));
   }
   return all;
