@@ -48,6 +48,9 @@ export default defineConfig({
           testTimeout: 60_000,
           hookTimeout: 180_000,
           fileParallelism: false,
+          // After the other suites, not beside them: it measures latencies (an edit live within 2 s,
+          // a leader failover) that a 2-core machine running every suite at once would blur.
+          sequence: { groupOrder: 1 },
         },
       },
       {
@@ -58,6 +61,7 @@ export default defineConfig({
           testTimeout: 60_000,
           hookTimeout: 180_000,
           fileParallelism: false,
+          sequence: { groupOrder: 2 },
         },
       },
     ],
