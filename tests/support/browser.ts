@@ -135,7 +135,7 @@ spec:
     - { id: pause, wait: { for: 1d } }
     - { id: second, send: { template: reminder, channel: email } }
   reactions:
-    - { on: paid, then: stop }
+    - { event: paid, then: stop }
 ---
 apiVersion: outputstraat.io/v1alpha1
 kind: ClassificationRule
