@@ -28,10 +28,17 @@ export interface RunningRuntime {
   close(): Promise<void>;
 }
 
+export interface RuntimeOptions {
+  /** The clock of intake, scheduler and dispatch; tests move it forward to let days pass. */
+  clock?: () => Date;
+}
+
 export async function startRuntime(
   given: RuntimeSettings,
   log: Logger = createLogger('runtime'),
+  options: RuntimeOptions = {},
 ): Promise<RunningRuntime> {
+  const now = options.clock ? { now: options.clock } : {};
   const settings = { ...SETTING_DEFAULTS, ...given };
   const metrics = createRuntimeMetrics();
   const db = await createDatabase(settings.databaseUrl, { log });
@@ -57,13 +64,13 @@ export async function startRuntime(
   const channels = delivery.registry;
   const runs = (worker: (typeof settings.workers)[number]) => settings.workers.includes(worker);
   const intake = new IntakeWorker(
-    { db, bundles, log, metrics },
+    { db, bundles, log, metrics, ...now },
     { batchSize: settings.intakeBatchSize, concurrency: settings.intakeConcurrency },
   );
   if (runs('intake')) await intake.start(js);
   const dispatcher = new Dispatcher(
     { db, bundles, channels, log, metrics, publicUrl: settings.publicUrl, instanceId: settings.instanceId },
-    { concurrency: settings.dispatchConcurrency },
+    { concurrency: settings.dispatchConcurrency, ...now },
   );
   if (runs('dispatch')) await dispatcher.start(js);
   const scheduler = new Scheduler(
@@ -74,6 +81,7 @@ export async function startRuntime(
       claimLeaseMs: settings.claimLeaseMs,
       maxQueued: settings.dispatchMaxQueued,
       dispatchLeaseMs: settings.dispatchLeaseMs,
+      ...now,
     },
   );
   if (runs('scheduler')) scheduler.start();

@@ -9,7 +9,7 @@ import { BundlePublisher } from '../../operator/publisher/bundle-publisher.js';
 import { DirectorySource } from '../../operator/sources/directory-source.js';
 import { ensureStreams } from '../../runtime/bus/index.js';
 import type { RuntimeSettings } from '../../runtime/settings.js';
-import { type RunningRuntime, startRuntime } from '../../runtime/start-runtime.js';
+import { type RunningRuntime, type RuntimeOptions, startRuntime } from '../../runtime/start-runtime.js';
 import { type NatsServer, startNatsServer } from './nats-server.js';
 import { createTestDatabase, type TestDatabase } from './postgres.js';
 import { startSmtpSink, type TestSmtpSink } from './smtp-sink.js';
@@ -24,7 +24,7 @@ export interface TestStreet {
   source: DirectorySource;
   runtimes: RunningRuntime[];
   settings(overrides?: Partial<RuntimeSettings>): RuntimeSettings;
-  startRuntime(overrides?: Partial<RuntimeSettings>): Promise<RunningRuntime>;
+  startRuntime(overrides?: Partial<RuntimeSettings>, options?: RuntimeOptions): Promise<RunningRuntime>;
   post(path: string, body: unknown, apiKey?: string, contentType?: string): Promise<Response>;
   get(path: string, apiKey?: string): Promise<Response>;
   stop(): Promise<void>;
@@ -63,8 +63,8 @@ export async function startStreet(paths: string[] = ['flows', 'examples']): Prom
       claimLeaseMs: 5_000,
       ...overrides,
     }),
-    async startRuntime(overrides = {}) {
-      const runtime = await startRuntime(street.settings(overrides), log);
+    async startRuntime(overrides = {}, options = {}) {
+      const runtime = await startRuntime(street.settings(overrides), log, options);
       street.runtimes.push(runtime);
       return runtime;
     },
