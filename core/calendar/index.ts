@@ -20,6 +20,7 @@ export {
 } from './holidays.js';
 export type { LocalDate } from './local-date.js';
 export { localDateKey, parseLocalDate, WEEKDAYS } from './local-date.js';
+export { localTime } from './local-time.js';
 export { type QuietHours, quietHoursEnd } from './quiet-hours.js';
 export type { SpreadSlot } from './spread.js';
 export { allocateSpreadSlot } from './spread.js';

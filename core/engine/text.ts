@@ -1,31 +1,8 @@
 // Words for the timeline: local times, channel types and amounts, written for a collections officer.
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatterFor(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-GB', {
-      timeZone,
-      weekday: 'short',
-      day: 'numeric',
-      month: 'short',
-      year: 'numeric',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    });
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
+import { localTime as formatLocalTime } from '../calendar/local-time.js';
 
 /** 'Mon 9 Mar 2026 09:00' in the given zone. */
-export function localTime(t: Date, timeZone = 'UTC'): string {
-  const parts: Record<string, string> = {};
-  for (const p of formatterFor(timeZone).formatToParts(t)) parts[p.type] = p.value;
-  return `${parts['weekday']} ${parts['day']} ${parts['month']} ${parts['year']} ${parts['hour']}:${parts['minute']}`;
-}
+export const localTime = (t: Date, timeZone = 'UTC'): string => formatLocalTime(t, timeZone, 'en');
 
 const TYPE_LABEL: Record<string, string> = {
   email: 'Email',

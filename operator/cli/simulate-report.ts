@@ -1,9 +1,10 @@
 // A simulation as text a collections officer can read: local times in the corporation's zone, what went
 // out through which channel, what was skipped or held back and why, and how the case ended.
+
+import { localTime } from '../../core/calendar/local-time.js';
 import type { ReceivableInput } from '../../core/receivable/index.js';
 import { formatMoney } from '../../core/render/index.js';
 import type { SimAlert, SimMessage, SimulationResult, TimelineRow } from '../../core/simulator/index.js';
-import { localTime } from './local-time.js';
 
 export interface SimulationHeader {
   corporation: string;

@@ -1,13 +1,13 @@
 // Comparing a simulation with a FlowTest's expectations. Every mismatch comes back as a titled section
 // of readable lines (expected against actual, with local times), never as a bare "false".
 import type { CalendarSettings } from '../../../core/calendar/index.js';
+import { localTime } from '../../../core/calendar/local-time.js';
 import {
   resolveInstant,
   type SimAlert,
   type SimMessage,
   type SimulationResult,
 } from '../../../core/simulator/index.js';
-import { localTime } from '../local-time.js';
 import type { ExpectedMessage, FlowTestExpect } from './flow-test-schema.js';
 
 export interface Mismatch {

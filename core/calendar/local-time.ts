@@ -21,6 +21,7 @@ function formatterFor(timeZone: string, locale: 'nl' | 'en'): Intl.DateTimeForma
   return f;
 }
 
+/** A short local date and time for timelines; the engine writes English, the CLI the corporation's language. */
 export function localTime(t: Date | string, timeZone: string, locale: 'nl' | 'en' = 'nl'): string {
   const parts: Record<string, string> = {};
   for (const p of formatterFor(timeZone, locale).formatToParts(new Date(t))) parts[p.type] = p.value;
