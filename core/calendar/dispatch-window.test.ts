@@ -142,5 +142,6 @@ describe('dispatch window against a brute-force scan', () => {
         }
       }
     }
-  });
+    // An exhaustive scan: seconds on a busy two-core CI machine.
+  }, 60_000);
 });
