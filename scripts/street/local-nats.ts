@@ -1,4 +1,4 @@
-// NATS for the local street: NATS_URL when set, else `nats-server` from PATH with JetStream, its store in
+// NATS for the local street: NATS_URL when set, else a local `nats-server` with JetStream, its store in
 // .street/nats so accepted work survives a restart of the street.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
@@ -9,16 +9,17 @@ import { packageRoot } from '../../core/package-root.js';
 
 const PORT = Number(process.env.STREET_NATS_PORT ?? 4322);
 
+// A current nats-server built by scripts/tools/build-nats-server.sh wins over an older one on PATH
+// (Debian ships 2.9); when neither is there and Go is, it is built (once, cached in .cache/tools).
 function findNatsServer(): string | undefined {
-  for (const candidate of [
-    process.env.NATS_SERVER_BIN,
-    'nats-server',
-    '/usr/sbin/nats-server',
-    '/usr/local/bin/nats-server',
-  ]) {
+  const built = join(packageRoot(), '.cache', 'tools', 'bin', 'nats-server');
+  for (const candidate of [process.env.NATS_SERVER_BIN, built, 'nats-server', '/usr/sbin/nats-server']) {
     if (candidate && spawnSync(candidate, ['--version']).status === 0) return candidate;
   }
-  return undefined;
+  const build = spawnSync('bash', [join(packageRoot(), 'scripts', 'tools', 'build-nats-server.sh')], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  return build.status === 0 ? built : undefined;
 }
 
 async function waitForPort(port: number, timeoutMs: number): Promise<void> {
