@@ -2,7 +2,6 @@
 // through a case id obtained under that corporation.
 
 import type { DatabaseTransactionConnection } from 'slonik';
-import { initialStatus } from '../../core/cases/index.js';
 import type { CaseState, TimelineEntry } from '../../core/engine/index.js';
 import type { ReceivableInput } from '../../core/receivable/index.js';
 import { sql } from '../db/index.js';
@@ -28,23 +27,6 @@ export interface ReceivableRow {
   balance_minor: number;
   status: 'open' | 'paid' | 'cancelled' | 'paused';
   payload: ReceivableInput;
-}
-
-export async function insertReceivable(
-  tx: Tx,
-  corporation: string,
-  r: ReceivableInput,
-): Promise<string | undefined> {
-  const balance = r.balance ?? r.amount;
-  const row = await tx.maybeOne(sql.unsafe`
-    INSERT INTO receivables (corporation, external_id, kind, amount_minor, balance_minor, currency, due_date,
-      payment_reference, invoice_number, description, debtor, payload, status, source)
-    VALUES (${corporation}, ${r.externalId}, ${r.kind}, ${r.amount}, ${balance}, ${r.currency ?? 'EUR'},
-      ${r.dueDate}, ${r.paymentReference}, ${r.invoiceNumber ?? null}, ${r.description ?? null},
-      ${sql.jsonb(r.debtor as never)}, ${sql.jsonb(r as never)}, ${initialStatus(r)}, ${r.source})
-    ON CONFLICT (corporation, external_id) DO NOTHING
-    RETURNING id`);
-  return row ? (row.id as string) : undefined;
 }
 
 export async function lockReceivable(tx: Tx, id: string): Promise<ReceivableRow> {

@@ -3,19 +3,13 @@
 // the batch is acked only after it committed. A redelivered message finds its receivable already there
 // and does nothing, so intake is exactly-once in effect even though delivery is at-least-once.
 import type { Consumer, JetStreamClient, JsMsg } from '@nats-io/jetstream';
-import { classify, engineContext, receivableState } from '../../core/cases/index.js';
-import { startCase } from '../../core/engine/index.js';
-import { isOutputstraatError } from '../../core/errors/index.js';
 import type { Logger } from '../../core/log.js';
 import type { BundleStore } from '../bundles/bundle-store.js';
 import { INTAKE_CONSUMER, INTAKE_STREAM } from '../bus/index.js';
 import type { Database } from '../db/index.js';
 import type { IntakeEnvelope } from '../ingress/intake-envelope.js';
 import type { RuntimeMetrics } from '../metrics/runtime-metrics.js';
-import { applyEngineResult } from './apply-effects.js';
-import { insertCase, insertEvents, insertReceivable, lockCase } from './case-repository.js';
 import { type BatchItem, storeBatch } from './intake-batch.js';
-import { ensurePaymentLink } from './payment-link.js';
 import { WorkQueue } from './work-queue.js';
 
 export { INTAKE_CONSUMER };
@@ -42,52 +36,16 @@ export interface IntakeOptions {
   concurrency?: number;
 }
 
-/** Processes one envelope on its own; returns false when it must be retried later (config not loaded yet). */
-export async function processReceivable(deps: IntakeDeps, envelope: IntakeEnvelope): Promise<boolean> {
-  const { corporation, receivable } = envelope;
-  const bundle = deps.bundles.get(corporation);
+/**
+ * Stores one envelope on its own, through the same path as a batch; returns false when it must be
+ * retried later (the corporation's config is not loaded yet).
+ */
+async function storeOne(deps: IntakeDeps, envelope: IntakeEnvelope): Promise<boolean> {
+  const bundle = deps.bundles.get(envelope.corporation);
   if (!bundle) return false;
   const now = deps.now?.() ?? new Date();
-  await deps.db.transaction(async (tx) => {
-    const receivableId = await insertReceivable(tx, corporation, receivable);
-    if (!receivableId) return; // already accepted earlier: idempotent on (corporation, externalId)
-    const base = { corporation, receivableId, externalId: receivable.externalId };
-    const state = receivableState(receivable);
-    let decision: ReturnType<typeof classify>;
-    try {
-      decision = classify(bundle, state, now);
-    } catch (err) {
-      if (!isOutputstraatError(err)) throw err;
-      await insertEvents(tx, [
-        { ...base, type: 'receivable.unrouted', data: { code: err.code, reason: err.message } },
-      ]);
-      return;
-    }
-    const flow = bundle.flows[decision.flow]!;
-    await ensurePaymentLink(tx, corporation, receivableId);
-    const caseId = await insertCase(tx, {
-      receivable_id: receivableId,
-      corporation,
-      flow: flow.name,
-      flow_revision: flow.revision,
-      bundle_revision: bundle.revision,
-      classification: decision.classification,
-      rule: decision.decidedBy,
-      state: {} as never,
-    });
-    const result = startCase(flow, decision.classification, engineContext(bundle, state, now));
-    await insertEvents(tx, [
-      { ...base, type: 'receivable.accepted', data: { kind: receivable.kind } },
-      {
-        ...base,
-        caseId,
-        type: 'case.started',
-        data: { flow: flow.name, classification: decision.classification, decidedBy: decision.decidedBy },
-      },
-    ]);
-    await applyEngineResult(tx, await lockCase(tx, caseId), result, now);
-    deps.metrics.casesStarted.inc({ corporation, flow: flow.name });
-  });
+  const report = await deps.db.transaction((tx) => storeBatch(tx, [{ envelope, bundle }], now));
+  for (const started of report.started) deps.metrics.casesStarted.inc(started);
   return true;
 }
 
@@ -164,7 +122,7 @@ export class IntakeWorker {
         continue;
       }
       try {
-        if (await processReceivable(this.deps, envelope)) msg.ack();
+        if (await storeOne(this.deps, envelope)) msg.ack();
         else msg.nak(RETRY_DELAY_MS);
         failures = 0;
       } catch (err) {

@@ -29,9 +29,6 @@ export async function ensureLink(
   return token;
 }
 
-export const ensurePaymentLink = (tx: Tx, corporation: string, receivableId: string) =>
-  ensureLink(tx, corporation, receivableId, 'payment');
-
 /** URLs of the links a message template uses, each made for the receivable when missing. */
 export async function linksForTemplate(
   tx: Tx,
