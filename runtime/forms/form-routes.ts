@@ -6,10 +6,9 @@ import type { Logger } from '../../core/log.js';
 import type { BundleStore } from '../bundles/bundle-store.js';
 import type { ChannelRegistry } from '../channels/channel-registry.js';
 import type { Database } from '../db/index.js';
-import { fill, type Lang, pickLang, TEXTS } from '../pages/i18n.js';
-import { findLink, type OpenLink, siteOf } from '../pages/page-site.js';
+import { fill, TEXTS } from '../pages/i18n.js';
+import { type LinkPage, openLinkPage } from '../pages/page-site.js';
 import { notFound } from '../pages/payment-routes.js';
-import { type ReceivableForPage, receivableForPage } from '../pages/receivable-view.js';
 import { sendPage } from '../pages/send-page.js';
 import { recordContactUpdate } from './contact-records.js';
 import { type FieldErrors, validateContact } from './contact-validation.js';
@@ -30,28 +29,16 @@ type FormRequest = FastifyRequest<{
   Body: Record<string, string | undefined> | undefined;
 }>;
 
-interface Resolved extends OpenLink {
-  receivable: ReceivableForPage;
-  lang: Lang;
+interface Resolved extends LinkPage {
   action: string;
   selfPath: string;
 }
 
 async function resolve(deps: FormRouteDeps, request: FormRequest): Promise<Resolved | undefined> {
-  const site = siteOf(request, deps.bundles);
-  if (!site) return undefined;
-  const found = await findLink(deps.db, deps.bundles, site, request.params.token, ['contact', 'meter']);
-  if (!found || found.link.closed) return undefined;
-  const receivable = await receivableForPage(deps.db, found.link.corporation, found.link.receivable_id);
-  if (!receivable) return undefined;
-  const lang = pickLang(
-    request.query.lang,
-    request.headers['accept-language'],
-    receivable.debtorLocale,
-    found.bundle.corporation.locale,
-  );
-  const selfPath = `${new URL(site.base).pathname.replace(/\/$/, '')}/f/${found.link.token}`;
-  return { ...found, receivable, lang, action: `${selfPath}?lang=${lang}`, selfPath };
+  const page = await openLinkPage(deps, request, ['contact', 'meter']);
+  if (!page || page.link.closed) return undefined;
+  const selfPath = `${page.path}/f/${page.link.token}`;
+  return { ...page, action: `${selfPath}?lang=${page.lang}`, selfPath };
 }
 
 const str = (v: unknown) => (typeof v === 'string' ? v.trim() : '');

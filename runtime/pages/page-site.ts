@@ -6,6 +6,8 @@ import type { FastifyRequest } from 'fastify';
 import type { ConfigBundle } from '../../core/bundle/types.js';
 import type { BundleStore } from '../bundles/bundle-store.js';
 import { type Database, sql } from '../db/index.js';
+import { type Lang, pickLang } from './i18n.js';
+import { type ReceivableForPage, receivableForPage } from './receivable-view.js';
 
 export interface PageSite {
   /** The corporation the host or path binds to; undefined on the shared host without a prefix. */
@@ -88,4 +90,34 @@ export async function findLink(
     return undefined;
   }
   return { link, bundle };
+}
+
+/** A token page opened on this site: the link, its receivable, the page language and the site's path. */
+export interface LinkPage extends OpenLink {
+  site: PageSite;
+  receivable: ReceivableForPage;
+  lang: Lang;
+  /** Path under which this site's pages live: '' or '/c/<corporation>'. */
+  path: string;
+}
+
+/** Resolves what every token page needs; undefined means the plain 404 page. */
+export async function openLinkPage(
+  deps: { db: Database; bundles: BundleStore },
+  request: FastifyRequest<{ Params: { token: string }; Querystring: { lang?: string } }>,
+  purpose: LinkPurpose | readonly LinkPurpose[],
+): Promise<LinkPage | undefined> {
+  const site = siteOf(request, deps.bundles);
+  if (!site) return undefined;
+  const found = await findLink(deps.db, deps.bundles, site, request.params.token, purpose);
+  if (!found) return undefined;
+  const receivable = await receivableForPage(deps.db, found.link.corporation, found.link.receivable_id);
+  if (!receivable) return undefined;
+  const lang = pickLang(
+    request.query.lang,
+    request.headers['accept-language'],
+    receivable.debtorLocale,
+    found.bundle.corporation.locale,
+  );
+  return { ...found, site, receivable, lang, path: new URL(site.base).pathname.replace(/\/$/, '') };
 }

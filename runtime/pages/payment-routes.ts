@@ -11,8 +11,8 @@ import {
   startPayment,
   syncPayment,
 } from '../psp/psp-payments.js';
-import { type Lang, pickLang } from './i18n.js';
-import { findLink, type OpenLink, type PageSite, siteOf } from './page-site.js';
+import { pickLang } from './i18n.js';
+import { type LinkPage, openLinkPage } from './page-site.js';
 import {
   alreadyPaidPage,
   failedPage,
@@ -35,31 +35,10 @@ export function notFound(request: FastifyRequest, reply: FastifyReply): FastifyR
   return sendPage(reply, 404, notFoundPage(lang));
 }
 
-interface Resolved extends OpenLink {
-  site: PageSite;
-  receivable: ReceivableForPage;
-  lang: Lang;
-  /** Path under which this site's pages live: '' or '/c/<corporation>'. */
-  path: string;
-}
+type Resolved = LinkPage;
 
-export async function resolvePaymentLink(
-  deps: PspDeps,
-  request: TokenRequest,
-): Promise<Resolved | undefined> {
-  const site = siteOf(request, deps.bundles);
-  if (!site) return undefined;
-  const found = await findLink(deps.db, deps.bundles, site, request.params.token, 'payment');
-  if (!found) return undefined;
-  const receivable = await receivableForPage(deps.db, found.link.corporation, found.link.receivable_id);
-  if (!receivable) return undefined;
-  const lang = pickLang(
-    request.query.lang,
-    request.headers['accept-language'],
-    receivable.debtorLocale,
-    found.bundle.corporation.locale,
-  );
-  return { ...found, site, receivable, lang, path: new URL(site.base).pathname.replace(/\/$/, '') };
+export function resolvePaymentLink(deps: PspDeps, request: TokenRequest): Promise<Resolved | undefined> {
+  return openLinkPage(deps, request, 'payment');
 }
 
 const isPaid = (r: ReceivableForPage) => r.status === 'paid' || r.balanceMinor <= 0;
