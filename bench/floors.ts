@@ -1,8 +1,15 @@
 // Raw floors: how fast the parts underneath go on their own, with rows and messages like ours.
-import { jetstream, jetstreamManager, RetentionPolicy, StorageType } from '@nats-io/jetstream';
+import {
+  type JetStreamManager,
+  jetstream,
+  jetstreamManager,
+  RetentionPolicy,
+  StorageType,
+} from '@nats-io/jetstream';
 import { connect, type NatsConnection, nanos } from '@nats-io/transport-node';
 import nodemailer from 'nodemailer';
 import { DUPLICATE_WINDOW_MS } from '../runtime/bus/index.js';
+import { CHUNK_RECEIVABLES } from '../runtime/ingress/bulk-intake.js';
 import { FIXTURE_CORPORATION, fixtureReceivable } from '../tests/support/durability-street.js';
 import { startNatsServer } from '../tests/support/nats-server.js';
 import type { StreetUnderTest } from './ours.js';
@@ -19,8 +26,10 @@ export const rate = (count: number, ms: number): Rate => ({
   perSecond: count / (ms / 1000),
 });
 
-/** The same in-flight window as the NDJSON ingress (bulk-intake.ts MAX_IN_FLIGHT). */
+/** In flight for per-receivable messages (what a JSON-posting client can reach). */
 const IN_FLIGHT = 512;
+/** In flight for chunks, like the NDJSON ingress. */
+const CHUNKS_IN_FLIGHT = 8;
 
 async function windowed(count: number, inFlight: number, work: (i: number) => Promise<unknown>) {
   let next = 0;
@@ -31,9 +40,54 @@ async function windowed(count: number, inFlight: number, work: (i: number) => Pr
   );
 }
 
-/** Publish+ack of intake-sized envelopes to a file stream configured like OST_INTAKE. */
+/** Publish+ack of one envelope per receivable to a file stream configured like OST_INTAKE. */
 export async function floorJetStream(street: StreetUnderTest, count: number): Promise<Rate> {
   return publishFloor(street.nc, count);
+}
+
+/**
+ * Publish+ack of the same receivables in chunks of CHUNK_RECEIVABLES per message, as the NDJSON ingress
+ * sends them: the raw rate of the bytes our ingest moves, in receivables per second.
+ */
+export async function floorJetStreamChunked(street: StreetUnderTest, count: number): Promise<Rate> {
+  const { nc } = street;
+  const jsm = await jetstreamManager(nc);
+  const js = jetstream(nc);
+  await addFloorStream(jsm);
+  // Chunks go fast: publish enough of them for a stable figure, cycling a few prepared bodies.
+  const total = Math.max(count, 500_000);
+  const chunks = Math.ceil(total / CHUNK_RECEIVABLES);
+  const bodies = Array.from({ length: 16 }, (_, c) => {
+    const receivables = Array.from({ length: CHUNK_RECEIVABLES }, (_, i) =>
+      fixtureReceivable(c * CHUNK_RECEIVABLES + i),
+    );
+    return JSON.stringify({
+      type: 'receivables',
+      corporation: FIXTURE_CORPORATION,
+      receivedAt: new Date().toISOString(),
+      receivables,
+    });
+  });
+  const started = performance.now();
+  await windowed(chunks, CHUNKS_IN_FLIGHT, (c) =>
+    js.publish(`bench.floor.${FIXTURE_CORPORATION}`, bodies[c % bodies.length]!, {
+      msgID: `floor-chunk:${c}`,
+    }),
+  );
+  const ms = performance.now() - started;
+  await jsm.streams.delete('BENCH_FLOOR');
+  return rate(chunks * CHUNK_RECEIVABLES, ms);
+}
+
+async function addFloorStream(jsm: JetStreamManager) {
+  await jsm.streams.add({
+    name: 'BENCH_FLOOR',
+    subjects: ['bench.floor.>'],
+    retention: RetentionPolicy.Workqueue,
+    storage: StorageType.File,
+    duplicate_window: nanos(DUPLICATE_WINDOW_MS),
+    num_replicas: 1,
+  });
 }
 
 /** The same floor on a second, scratch server with NATS's default fsync (every two minutes): the cost of `always`. */
@@ -51,14 +105,7 @@ export async function floorJetStreamLazyFsync(count: number): Promise<Rate> {
 async function publishFloor(nc: NatsConnection, count: number): Promise<Rate> {
   const jsm = await jetstreamManager(nc);
   const js = jetstream(nc);
-  await jsm.streams.add({
-    name: 'BENCH_FLOOR',
-    subjects: ['bench.floor.>'],
-    retention: RetentionPolicy.Workqueue,
-    storage: StorageType.File,
-    duplicate_window: nanos(DUPLICATE_WINDOW_MS),
-    num_replicas: 1,
-  });
+  await addFloorStream(jsm);
   const body = (i: number) =>
     JSON.stringify({
       type: 'receivable',

@@ -12,6 +12,15 @@ import { type Rate, rate } from './floors.js';
 
 export type StreetUnderTest = DurabilityStreet;
 
+/** `--profile DIR`: every runtime writes a V8 CPU profile there when it stops (open in Chrome DevTools). */
+let runtimeNodeArgs: string[] | undefined;
+export function profileRuntimesInto(dir: string): void {
+  runtimeNodeArgs = ['--cpu-prof', `--cpu-prof-dir=${dir}`];
+}
+
+const startRuntime = (street: StreetUnderTest, name: string, env: Record<string, string>) =>
+  street.startRuntime(name, env, runtimeNodeArgs);
+
 /** The bench's street, its schema migrated so the Postgres floor can copy the receivables table. */
 export async function startStreetUnderTest(): Promise<StreetUnderTest> {
   const street = await startDurabilityStreet();
@@ -61,36 +70,86 @@ async function count(street: StreetUnderTest, table: 'cases'): Promise<number> {
   return (await street.sql.query(`SELECT count(*)::int AS n FROM ${table}`)).rows[0].n as number;
 }
 
-async function waitForCount(street: StreetUnderTest, target: number, progress: (n: number) => void) {
-  let last = 0;
+/** Cases the intake runtime reports started (its /metrics): cheap to poll, unlike count(*) over millions. */
+async function casesStarted(runtimeUrl: string): Promise<number> {
+  const text = await (await fetch(`${runtimeUrl}/metrics`)).text();
+  let n = 0;
+  for (const m of text.matchAll(/^outputstraat_cases_started_total\{[^}]*\} (\d+)/gm)) n += Number(m[1]);
+  return n;
+}
+
+/** Waits until the intake runtime started `target` cases, then checks the database agrees. */
+async function waitForCases(
+  street: StreetUnderTest,
+  intakeUrl: string,
+  target: number,
+  progress: (n: number) => void,
+) {
+  const before = await count(street, 'cases');
   for (;;) {
-    const n = await count(street, 'cases');
-    if (n !== last) progress(n);
-    last = n;
-    if (n >= target) return;
+    const n = await casesStarted(intakeUrl);
+    progress(n);
+    if (n >= target) break;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
+  const stored = (await count(street, 'cases')) - before;
+  if (stored < target) throw new Error(`intake reported ${target} cases but the database holds ${stored}`);
+}
+
+/** Posts receivables [from, to) as NDJSON requests of LINES_PER_REQUEST lines, one after the other. */
+async function postAll(url: string, from: number, to: number): Promise<void> {
+  let accepted = 0;
+  for (let i = from; i < to; i += LINES_PER_REQUEST) {
+    accepted += await post(url, i, Math.min(to, i + LINES_PER_REQUEST));
+  }
+  if (accepted !== to - from) throw new Error(`accepted ${accepted} of ${to - from}`);
 }
 
 /** Accepted (HTTP 202 = durably on JetStream), with no intake running. */
 export async function measureIngest(street: StreetUnderTest, receivables: number): Promise<Rate> {
-  const ingress = await street.startRuntime('bench-ingress', { OST_WORKERS: 'none' });
+  const ingress = await startRuntime(street, 'bench-ingress', { OST_WORKERS: 'none' });
   const started = performance.now();
-  let accepted = 0;
-  for (let from = 0; from < receivables; from += LINES_PER_REQUEST) {
-    accepted += await post(ingress.url, from, Math.min(receivables, from + LINES_PER_REQUEST));
-  }
+  await postAll(ingress.url, 0, receivables);
   const ms = performance.now() - started;
   await ingress.stop();
-  if (accepted !== receivables) throw new Error(`accepted ${accepted} of ${receivables}`);
+  return rate(receivables, ms);
+}
+
+/** Where the pipeline's receivables start, past any the separate phases used. */
+export const PIPELINE_FIRST_ID = 10_000_000;
+
+/**
+ * The whole front of the street at once, as on rent day: an ingress pod taking the ERP's NDJSON and an
+ * intake pod storing, classifying and scheduling, sharing the machine. From the first byte posted until
+ * the last case is stored.
+ */
+export async function measurePipeline(street: StreetUnderTest, receivables: number): Promise<Rate> {
+  const ingress = await startRuntime(street, 'bench-pipeline-ingress', { OST_WORKERS: 'none' });
+  const worker = await startRuntime(street, 'bench-pipeline-intake', { OST_WORKERS: 'intake' });
+  const started = performance.now();
+  const posting = postAll(ingress.url, PIPELINE_FIRST_ID, PIPELINE_FIRST_ID + receivables);
+  let failed: unknown;
+  posting.catch((err: unknown) => {
+    failed = err;
+  });
+  await waitForCases(street, worker.url, receivables, (n) => {
+    if (failed) throw failed;
+    process.stderr.write(`\rbench: pipeline ${n}/${receivables}`);
+  });
+  await posting;
+  process.stderr.write('\n');
+  const ms = performance.now() - started;
+  await Promise.all([ingress.stop(), worker.stop()]);
   return rate(receivables, ms);
 }
 
 /** From a full intake stream: receivable, case, payment link, events and the first send step stored. */
 export async function measureIntake(street: StreetUnderTest, receivables: number): Promise<Rate> {
-  const worker = await street.startRuntime('bench-intake', { OST_WORKERS: 'intake' });
+  const worker = await startRuntime(street, 'bench-intake', { OST_WORKERS: 'intake' });
   const started = performance.now();
-  await waitForCount(street, receivables, (n) => process.stderr.write(`\rbench: intake ${n}/${receivables}`));
+  await waitForCases(street, worker.url, receivables, (n) =>
+    process.stderr.write(`\rbench: intake ${n}/${receivables}`),
+  );
   process.stderr.write('\n');
   const ms = performance.now() - started;
   await worker.stop();
@@ -100,7 +159,7 @@ export async function measureIntake(street: StreetUnderTest, receivables: number
 /** Due sends claimed, queued on JetStream, rendered, recorded and handed to the SMTP sink. */
 export async function measureDispatch(street: StreetUnderTest, mails: number): Promise<Rate> {
   const before = street.sink.mails.length;
-  const worker = await street.startRuntime('bench-dispatch', { OST_WORKERS: 'scheduler,dispatch' });
+  const worker = await startRuntime(street, 'bench-dispatch', { OST_WORKERS: 'scheduler,dispatch' });
   const started = performance.now();
   await street.sink.waitFor(before + mails, 30 * 60_000);
   const ms = performance.now() - started;

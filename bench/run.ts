@@ -1,18 +1,28 @@
 // `npm run bench`: throughput of the street on this machine, next to the raw floors of what it is built
 // on, measured in one run on the same servers:
-//   floors  JetStream publish+ack (a stream like OST_INTAKE, fsync always), Postgres multi-row INSERT of
-//           receivable rows, SMTP (nodemailer pooled to the local sink);
+//   floors  JetStream publish+ack (a stream like OST_INTAKE, fsync always) of one message per receivable
+//           and of the NDJSON ingress's chunks, Postgres multi-row INSERT of receivable rows, SMTP
+//           (nodemailer pooled to the local sink);
 //   ours    bulk NDJSON ingest to 202, intake (stored + classified + first steps scheduled), dispatch of
-//           due sends to the SMTP sink;
-// then what that means for 2.4 million receivables against the 10-minute aim.
-// Options: --receivables N (default 50 000), --mails N (default 5 000), --full (a measured 2.4M run),
-// --json (also print the figures as one JSON line). Runtimes run as child processes, like pods.
+//           due sends to the SMTP sink, each alone; then the pipeline: ingest and intake at once, from
+//           the first byte posted to the last case stored.
+// Options: --receivables N (each phase alone, default 50 000), --pipeline N (default: --receivables),
+// --full (the pipeline with 2.4 million: the rent-day aim, measured), --mails N (default 5 000),
+// --json (also print the figures as one JSON line), --profile DIR (CPU profiles of the runtimes). Runtimes run as child processes, like pods.
 import { parseArgs } from 'node:util';
-import { floorJetStream, floorJetStreamLazyFsync, floorPostgres, floorSmtp } from './floors.js';
+import {
+  floorJetStream,
+  floorJetStreamChunked,
+  floorJetStreamLazyFsync,
+  floorPostgres,
+  floorSmtp,
+} from './floors.js';
 import {
   measureDispatch,
   measureIngest,
   measureIntake,
+  measurePipeline,
+  profileRuntimesInto,
   type StreetUnderTest,
   startStreetUnderTest,
 } from './ours.js';
@@ -21,25 +31,32 @@ import { type Figures, formatReport } from './report.js';
 const { values } = parseArgs({
   options: {
     receivables: { type: 'string', default: '50000' },
+    pipeline: { type: 'string' },
+    profile: { type: 'string' },
     mails: { type: 'string', default: '5000' },
     full: { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
   },
 });
-const receivables = values.full ? 2_400_000 : Number(values.receivables);
+const receivables = Number(values.receivables);
+const pipelined = values.full ? 2_400_000 : Number(values.pipeline ?? values.receivables);
 const mails = Number(values.mails);
+const floorCount = Math.min(receivables, 50_000);
 
+if (values.profile) profileRuntimesInto(values.profile);
 const say = (text: string) => process.stderr.write(`bench: ${text}\n`);
 let street: StreetUnderTest | undefined;
 try {
   say(`starting nats-server (sync_interval: always), Postgres database and SMTP sink`);
   street = await startStreetUnderTest();
-  say('floor: JetStream publish+ack');
-  const js = await floorJetStream(street, Math.min(receivables, 50_000));
+  say('floor: JetStream publish+ack, one message per receivable');
+  const js = await floorJetStream(street, floorCount);
+  say('floor: JetStream publish+ack, receivables in chunks like the NDJSON ingress');
+  const jsChunked = await floorJetStreamChunked(street, floorCount);
   say('for comparison: JetStream publish+ack with the default fsync every 2 minutes (scratch server)');
-  const jsLazy = await floorJetStreamLazyFsync(Math.min(receivables, 50_000));
+  const jsLazy = await floorJetStreamLazyFsync(floorCount);
   say('floor: Postgres multi-row INSERT');
-  const pg = await floorPostgres(street, Math.min(receivables, 50_000));
+  const pg = await floorPostgres(street, floorCount);
   say('floor: SMTP via nodemailer pool');
   const smtp = await floorSmtp(street, mails);
   say(`ours: NDJSON ingest of ${receivables} receivables`);
@@ -48,17 +65,20 @@ try {
   const intake = await measureIntake(street, receivables);
   say(`ours: dispatch of ${mails} due sends`);
   const dispatch = await measureDispatch(street, mails);
+  say(`ours: pipeline of ${pipelined} receivables (ingest and intake at once)`);
+  const pipeline = await measurePipeline(street, pipelined);
   const figures: Figures = {
     receivables,
     mails,
     js,
+    jsChunked,
     jsLazy,
     pg,
     smtp,
     ingest,
     intake,
     dispatch,
-    full: values.full,
+    pipeline,
   };
   process.stdout.write(formatReport(figures));
   if (values.json) process.stdout.write(`${JSON.stringify(figures)}\n`);

@@ -11,14 +11,14 @@ import { startCase } from '../../core/engine/index.js';
 import { isOutputstraatError } from '../../core/errors/index.js';
 import type { ReceivableInput } from '../../core/receivable/index.js';
 import { sql } from '../db/index.js';
-import type { IntakeEnvelope } from '../ingress/intake-envelope.js';
 import { insertSteps, planEffects, type StepInsert } from './apply-effects.js';
 import type { EventInput, Tx } from './case-repository.js';
 
 const PAYMENT_LINK_DAYS = 90;
 
 export interface BatchItem {
-  envelope: IntakeEnvelope;
+  corporation: string;
+  receivable: ReceivableInput;
   bundle: ConfigBundle;
 }
 
@@ -42,7 +42,7 @@ const key = (corporation: string, externalId: string) => `${corporation}\u0000${
 export async function storeBatch(tx: Tx, items: readonly BatchItem[], now: Date): Promise<BatchReport> {
   const unique = new Map<string, BatchItem>();
   for (const item of items) {
-    const k = key(item.envelope.corporation, item.envelope.receivable.externalId);
+    const k = key(item.corporation, item.receivable.externalId);
     if (!unique.has(k)) unique.set(k, item);
   }
   const inserted = await insertReceivables(tx, [...unique.values()]);
@@ -62,8 +62,7 @@ export async function storeBatch(tx: Tx, items: readonly BatchItem[], now: Date)
 
 /** Classifies one new receivable and runs the engine's first turn; returns the flow, if a case started. */
 function startOne(rows: Rows, item: BatchItem, receivableId: string, now: Date): string | undefined {
-  const { bundle } = item;
-  const { corporation, receivable } = item.envelope;
+  const { bundle, corporation, receivable } = item;
   const base = { corporation, receivableId, externalId: receivable.externalId };
   const state = receivableState(receivable);
   let decision: ReturnType<typeof classify>;
@@ -114,7 +113,7 @@ function startOne(rows: Rows, item: BatchItem, receivableId: string, now: Date):
 
 async function insertReceivables(tx: Tx, items: readonly BatchItem[]) {
   if (items.length === 0) return [];
-  const tuples = items.map(({ envelope: { corporation, receivable: r } }) => {
+  const tuples = items.map(({ corporation, receivable: r }) => {
     const balance = r.balance ?? r.amount;
     return [
       corporation,

@@ -4,10 +4,11 @@
 // and does nothing, so intake is exactly-once in effect even though delivery is at-least-once.
 import type { Consumer, JetStreamClient, JsMsg } from '@nats-io/jetstream';
 import type { Logger } from '../../core/log.js';
+import type { ReceivableInput } from '../../core/receivable/index.js';
 import type { BundleStore } from '../bundles/bundle-store.js';
 import { INTAKE_CONSUMER, INTAKE_STREAM } from '../bus/index.js';
 import type { Database } from '../db/index.js';
-import type { IntakeEnvelope } from '../ingress/intake-envelope.js';
+import { type IntakeEnvelope, RECEIVABLE_COUNT_HEADER, receivablesOf } from '../ingress/intake-envelope.js';
 import type { RuntimeMetrics } from '../metrics/runtime-metrics.js';
 import { type BatchItem, storeBatch } from './intake-batch.js';
 import { WorkQueue } from './work-queue.js';
@@ -20,6 +21,8 @@ const STOP_REDELIVERY_DELAY_MS = 1_000;
 // After this many failures in a row while retrying a failed batch one by one, the database is away:
 // hand the rest back instead of trying each.
 const MAX_FAILURES_IN_A_ROW = 3;
+// What one pull asks for: a few chunks, or thousands of single posts.
+const PULL_BYTES = 4 * 1024 * 1024;
 
 export interface IntakeDeps {
   db: Database;
@@ -30,21 +33,27 @@ export interface IntakeDeps {
 }
 
 export interface IntakeOptions {
-  /** Messages stored per transaction (default 1000). */
+  /** Receivables stored per transaction (default 1000). */
   batchSize?: number;
   /** Batches in progress at once in this process (default 3: while one computes, others write). */
   concurrency?: number;
 }
 
 /**
- * Stores one envelope on its own, through the same path as a batch; returns false when it must be
+ * Stores one receivable on its own, through the same path as a batch; returns false when it must be
  * retried later (the corporation's config is not loaded yet).
  */
-async function storeOne(deps: IntakeDeps, envelope: IntakeEnvelope): Promise<boolean> {
-  const bundle = deps.bundles.get(envelope.corporation);
+async function storeOne(
+  deps: IntakeDeps,
+  corporation: string,
+  receivable: ReceivableInput,
+): Promise<boolean> {
+  const bundle = deps.bundles.get(corporation);
   if (!bundle) return false;
   const now = deps.now?.() ?? new Date();
-  const report = await deps.db.transaction((tx) => storeBatch(tx, [{ envelope, bundle }], now));
+  const report = await deps.db.transaction((tx) =>
+    storeBatch(tx, [{ corporation, receivable, bundle }], now),
+  );
   for (const started of report.started) deps.metrics.casesStarted.inc(started);
   return true;
 }
@@ -52,6 +61,12 @@ async function storeOne(deps: IntakeDeps, envelope: IntakeEnvelope): Promise<boo
 interface Parsed {
   msg: JsMsg;
   envelope: IntakeEnvelope;
+}
+
+/** Receivables a message carries, from its header (a chunk) or 1 (one posted receivable). */
+function weigh(msg: JsMsg): number {
+  const n = Number(msg.headers?.get(RECEIVABLE_COUNT_HEADER));
+  return Number.isInteger(n) && n > 0 ? n : 1;
 }
 
 export class IntakeWorker {
@@ -68,6 +83,9 @@ export class IntakeWorker {
     this.queue = new WorkQueue<JsMsg>({
       consumer,
       batchSize,
+      weigh,
+      // By bytes: a chunk carries hundreds of receivables, a JSON post one.
+      pull: { max_bytes: PULL_BYTES },
       concurrency: this.options.concurrency ?? 3,
       log: this.deps.log,
       what: 'intake',
@@ -89,11 +107,15 @@ export class IntakeWorker {
         msg.term();
       }
     }
-    const ready: (Parsed & BatchItem)[] = [];
+    const ready: Parsed[] = [];
+    const items: BatchItem[] = [];
     for (const p of parsed) {
-      const bundle = this.deps.bundles.get(p.envelope.corporation);
-      if (bundle) ready.push({ ...p, bundle });
-      else {
+      const { corporation } = p.envelope;
+      const bundle = this.deps.bundles.get(corporation);
+      if (bundle) {
+        ready.push(p);
+        for (const receivable of receivablesOf(p.envelope)) items.push({ corporation, receivable, bundle });
+      } else {
         this.deps.log.warn(
           { corporation: p.envelope.corporation },
           'no bundle loaded yet; intake retried later',
@@ -104,35 +126,45 @@ export class IntakeWorker {
     if (ready.length === 0) return;
     try {
       const now = this.deps.now?.() ?? new Date();
-      const report = await this.deps.db.transaction((tx) => storeBatch(tx, ready, now));
+      const report = await this.deps.db.transaction((tx) => storeBatch(tx, items, now));
       for (const p of ready) p.msg.ack();
       for (const started of report.started) this.deps.metrics.casesStarted.inc(started);
     } catch (err) {
-      this.deps.log.warn({ err, size: ready.length }, 'intake batch failed; storing its messages one by one');
+      this.deps.log.warn(
+        { err, size: items.length },
+        'intake batch failed; storing its receivables one by one',
+      );
       await this.oneByOne(ready);
     }
   }
 
-  /** Isolates a message that makes its batch fail, so the others still get stored. */
-  private async oneByOne(items: Parsed[]): Promise<void> {
+  /**
+   * Isolates a receivable that makes its batch fail, so the others still get stored. A message is acked
+   * once all its receivables are stored; otherwise it comes back later and what was stored is a no-op.
+   */
+  private async oneByOne(messages: Parsed[]): Promise<void> {
     let failures = 0;
-    for (const { msg, envelope } of items) {
-      if (failures >= MAX_FAILURES_IN_A_ROW) {
-        msg.nak(RETRY_DELAY_MS);
-        continue;
+    for (const { msg, envelope } of messages) {
+      let complete = true;
+      for (const receivable of receivablesOf(envelope)) {
+        if (failures >= MAX_FAILURES_IN_A_ROW) {
+          complete = false;
+          break;
+        }
+        try {
+          if (!(await storeOne(this.deps, envelope.corporation, receivable))) complete = false;
+          failures = 0;
+        } catch (err) {
+          failures++;
+          complete = false;
+          this.deps.log.error(
+            { err, corporation: envelope.corporation, seq: msg.seq },
+            'intake failed; retried later',
+          );
+        }
       }
-      try {
-        if (await storeOne(this.deps, envelope)) msg.ack();
-        else msg.nak(RETRY_DELAY_MS);
-        failures = 0;
-      } catch (err) {
-        failures++;
-        this.deps.log.error(
-          { err, corporation: envelope.corporation, seq: msg.seq },
-          'intake failed; retried later',
-        );
-        msg.nak(RETRY_DELAY_MS);
-      }
+      if (complete) msg.ack();
+      else msg.nak(RETRY_DELAY_MS);
     }
   }
 

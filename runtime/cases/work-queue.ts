@@ -7,8 +7,12 @@ import type { Logger } from '../../core/log.js';
 
 export interface WorkQueueOptions<M extends JsMsg> {
   consumer: Consumer;
-  /** Most messages handed to one `handle` call. */
+  /** Most work handed to one `handle` call, in `weigh` units (messages unless `weigh` says otherwise). */
   batchSize: number;
+  /** How much work a message carries (default 1); a message that carries many items weighs more. */
+  weigh?(msg: M): number;
+  /** How much one pull asks the server for (default twice the batch size in messages). */
+  pull?: { max_messages: number } | { max_bytes: number };
   /** `handle` calls in progress at once. */
   concurrency: number;
   /** Must ack, nak or term every message it gets; a throw is logged and its messages redelivered. */
@@ -23,6 +27,7 @@ const RESUBSCRIBE_DELAY_MS = 1_000;
 
 export class WorkQueue<M extends JsMsg> {
   private buffer: M[] = [];
+  private bufferWeight = 0;
   private readonly active = new Set<Promise<void>>();
   private stopped = false;
   private messages: ConsumerMessages | undefined;
@@ -40,17 +45,26 @@ export class WorkQueue<M extends JsMsg> {
     return this.buffer.length + this.active.size;
   }
 
-  async start(): Promise<void> {
-    const maxMessages = Math.max(this.options.batchSize, this.options.concurrency) * 2;
-    this.messages = await this.options.consumer.consume({ max_messages: maxMessages });
-    this.loop = this.run(this.messages, maxMessages);
+  private weigh(msg: M): number {
+    return this.options.weigh?.(msg) ?? 1;
   }
 
-  private async run(first: ConsumerMessages, maxMessages: number): Promise<void> {
+  async start(): Promise<void> {
+    const pull = this.options.pull ?? {
+      max_messages: Math.max(this.options.batchSize, this.options.concurrency) * 2,
+    };
+    this.messages = await this.options.consumer.consume(pull);
+    this.loop = this.run(this.messages, pull);
+  }
+
+  private async run(
+    first: ConsumerMessages,
+    pull: { max_messages: number } | { max_bytes: number },
+  ): Promise<void> {
     let messages: ConsumerMessages | undefined = first;
     while (!this.stopped) {
       try {
-        messages ??= await this.options.consumer.consume({ max_messages: maxMessages });
+        messages ??= await this.options.consumer.consume(pull);
         this.messages = messages;
         for await (const msg of messages) {
           if (this.stopped) {
@@ -58,8 +72,9 @@ export class WorkQueue<M extends JsMsg> {
             continue;
           }
           this.buffer.push(msg as M);
+          this.bufferWeight += this.weigh(msg as M);
           this.pump();
-          while (!this.stopped && this.buffer.length >= this.capacity) {
+          while (!this.stopped && this.bufferWeight >= this.capacity) {
             await new Promise<void>((resolve) => {
               this.spaceFreed = resolve;
             });
@@ -75,7 +90,7 @@ export class WorkQueue<M extends JsMsg> {
 
   private pump(): void {
     while (!this.stopped && this.active.size < this.options.concurrency && this.buffer.length > 0) {
-      const batch = this.buffer.splice(0, this.options.batchSize);
+      const batch = this.takeBatch();
       const p: Promise<void> = this.options
         .handle(batch)
         .catch((err: unknown) => {
@@ -91,6 +106,21 @@ export class WorkQueue<M extends JsMsg> {
     }
   }
 
+  /** Messages from the front of the buffer up to one batch of weight (always at least one message). */
+  private takeBatch(): M[] {
+    let weight = 0;
+    let n = 0;
+    while (
+      n < this.buffer.length &&
+      (n === 0 || weight + this.weigh(this.buffer[n]!) <= this.options.batchSize)
+    ) {
+      weight += this.weigh(this.buffer[n]!);
+      n++;
+    }
+    this.bufferWeight -= weight;
+    return this.buffer.splice(0, n);
+  }
+
   private freeSpace(): void {
     const wake = this.spaceFreed;
     this.spaceFreed = undefined;
@@ -103,6 +133,7 @@ export class WorkQueue<M extends JsMsg> {
     this.stopped = true;
     this.messages?.stop();
     for (const msg of this.buffer.splice(0)) this.options.giveBack(msg);
+    this.bufferWeight = 0;
     this.freeSpace();
     await this.loop;
     while (this.active.size > 0) await Promise.allSettled([...this.active]);

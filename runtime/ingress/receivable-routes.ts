@@ -7,7 +7,7 @@ import { intakeSubject } from '../bus/subjects.js';
 import type { Database } from '../db/index.js';
 import type { RuntimeMetrics } from '../metrics/runtime-metrics.js';
 import { acceptNdjson } from './bulk-intake.js';
-import { type IntakeEnvelope, receivableMsgId } from './intake-envelope.js';
+import { receivableMsgId, type SingleIntakeEnvelope } from './intake-envelope.js';
 import { loadTimeline } from './timeline.js';
 import { validationError } from './validation-error.js';
 
@@ -21,9 +21,9 @@ export interface ReceivableRouteDeps {
 export async function publishReceivable(
   deps: Pick<ReceivableRouteDeps, 'js'>,
   corporation: string,
-  receivable: IntakeEnvelope['receivable'],
+  receivable: SingleIntakeEnvelope['receivable'],
 ): Promise<{ duplicate: boolean }> {
-  const envelope: IntakeEnvelope = {
+  const envelope: SingleIntakeEnvelope = {
     type: 'receivable',
     corporation,
     receivedAt: new Date().toISOString(),

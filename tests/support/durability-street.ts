@@ -72,7 +72,7 @@ export interface DurabilityStreet {
   sink: CountingSink;
   nc: NatsConnection;
   runtimes: RuntimeProcess[];
-  startRuntime(name: string, env?: Record<string, string>): Promise<RuntimeProcess>;
+  startRuntime(name: string, env?: Record<string, string>, nodeArgs?: string[]): Promise<RuntimeProcess>;
   stop(): Promise<void>;
 }
 
@@ -119,9 +119,10 @@ export async function startDurabilityStreet(
     sink,
     nc,
     runtimes: [],
-    async startRuntime(name, env = {}) {
+    async startRuntime(name, env = {}, nodeArgs) {
       const runtimeOptions: RuntimeProcessOptions = {
         name,
+        ...(nodeArgs ? { nodeArgs } : {}),
         databaseUrl,
         natsUrl: nats.url,
         smtp: { port: sink.port },
