@@ -38,6 +38,16 @@ export function engineContext(bundle: ConfigBundle, state: ReceivableState, now:
     webhook: true,
   };
   const channelType = (name: string) => bundle.channels[name]?.spec.type;
+  // Every precondition and branch of a turn reads the same receivable at the same instant.
+  const activations = new Map<string | undefined, ReturnType<typeof activationFor>>();
+  const activation = (classification: string | undefined) => {
+    let a = activations.get(classification);
+    if (!a) {
+      a = activationFor(state, now, cal.timezone, classification);
+      activations.set(classification, a);
+    }
+    return a;
+  };
   return {
     now,
     calendar: {
@@ -49,8 +59,8 @@ export function engineContext(bundle: ConfigBundle, state: ReceivableState, now:
     evaluate: (source, vars, env) => {
       const expr = compileExpression(source, env);
       if (expr instanceof Error) throw expr;
-      const activation = activationFor(state, now, cal.timezone, vars.classification);
-      return evaluateBool(expr, vars.case ? { ...activation, case: vars.case } : activation);
+      const base = activation(vars.classification);
+      return evaluateBool(expr, vars.case ? { ...base, case: vars.case } : base);
     },
     debtor: debtor.preferredChannel ? { preferredChannel: debtor.preferredChannel } : {},
     reachable: (channel) => reachableBy[channelType(channel) ?? ''] ?? false,

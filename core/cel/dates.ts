@@ -44,12 +44,20 @@ function dayFormat(timeZone: string): Intl.DateTimeFormat {
   return format;
 }
 
+// The last answer per zone: a batch of thousands of receivables asks for the same instant each time.
+const lastDay = new Map<string, { ms: number; day: number }>();
+
 /** Day number of the calendar date `instant` falls on in `timeZone`. */
 export function dayInZone(instant: Date, timeZone: string = DEFAULT_TIME_ZONE): number {
-  if (Number.isNaN(instant.getTime())) throw new RangeError('the date is invalid');
+  const ms = instant.getTime();
+  if (Number.isNaN(ms)) throw new RangeError('the date is invalid');
+  const last = lastDay.get(timeZone);
+  if (last?.ms === ms) return last.day;
   const parts = dayFormat(timeZone).formatToParts(instant);
   const part = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-  return Date.UTC(part('year'), part('month') - 1, part('day')) / MS_PER_DAY;
+  const day = Date.UTC(part('year'), part('month') - 1, part('day')) / MS_PER_DAY;
+  lastDay.set(timeZone, { ms, day });
+  return day;
 }
 
 /** 'YYYY-MM-DD' of a day number. */

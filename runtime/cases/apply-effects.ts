@@ -3,7 +3,7 @@
 // becomes case or link updates and events. `planEffects` is the pure half, shared by the one-case path
 // (a timer or an event fed to a case) and batch intake (many new cases in one transaction).
 import type { EngineResult } from '../../core/engine/index.js';
-import { sql } from '../db/index.js';
+import { newIds, sql } from '../db/index.js';
 import {
   type CaseRow,
   type EventInput,
@@ -95,24 +95,15 @@ export function planEffects(c: CaseRef, result: EngineResult, now: Date): Effect
  * the cancelled row comes back. A row that was sent or skipped never does.
  */
 export async function insertSteps(tx: Tx, all: readonly StepInsert[]): Promise<void> {
-  const steps = [...new Map(all.map((s) => [s.dedupe_key, s])).values()];
-  if (steps.length === 0) return;
+  const unique = [...new Map(all.map((s) => [s.dedupe_key, s])).values()];
+  if (unique.length === 0) return;
+  const ids = newIds(unique.length);
+  const steps = unique.map((s, i) => ({ id: ids[i], ...s }));
   await tx.query(sql.unsafe`
-    INSERT INTO steps (case_id, corporation, step_id, kind, due_at, dedupe_key, payload, status, reason)
-    SELECT * FROM ${sql.unnest(
-      steps.map((s) => [
-        s.case_id,
-        s.corporation,
-        s.step_id,
-        s.kind,
-        s.due_at,
-        s.dedupe_key,
-        JSON.stringify(s.payload),
-        s.status,
-        s.reason,
-      ]),
-      ['uuid', 'text', 'text', 'text', 'timestamptz', 'text', 'jsonb', 'text', 'text'],
-    )}
+    INSERT INTO steps (id, case_id, corporation, step_id, kind, due_at, dedupe_key, payload, status, reason)
+    SELECT * FROM json_to_recordset(${JSON.stringify(steps)}::json) AS t (id uuid, case_id uuid,
+      corporation text, step_id text, kind text, due_at timestamptz, dedupe_key text, payload jsonb, status text,
+      reason text)
     ON CONFLICT (dedupe_key) DO UPDATE SET status = 'scheduled', reason = NULL, claimed_by = NULL,
       claimed_at = NULL, due_at = EXCLUDED.due_at, payload = EXCLUDED.payload
     WHERE steps.status = 'cancelled' AND EXCLUDED.status = 'scheduled'`);

@@ -1,18 +1,20 @@
 // Batch intake: many accepted receivables in one transaction, with one multi-row INSERT per table. The
 // per-receivable work (classification, the engine's first turn, payment link) is pure and happens in
-// memory between the receivables insert and the rest, so a batch of 500 costs a handful of round trips.
+// memory between the receivables insert and the rest, so a batch of 1000 costs a handful of round trips.
+// Rows travel as one JSON document per statement (json_to_recordset): serialising it is one native
+// JSON.stringify, where array parameters would be escaped element by element in JavaScript.
 // Idempotent like the one-at-a-time path: a receivable already stored (unique (corporation, externalId))
 // produces nothing, so a redelivered batch is harmless.
 
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { ConfigBundle } from '../../core/bundle/types.js';
 import { classify, engineContext, initialStatus, receivableState } from '../../core/cases/index.js';
 import { startCase } from '../../core/engine/index.js';
 import { isOutputstraatError } from '../../core/errors/index.js';
 import type { ReceivableInput } from '../../core/receivable/index.js';
-import { sql } from '../db/index.js';
+import { newIds, sql } from '../db/index.js';
 import { insertSteps, planEffects, type StepInsert } from './apply-effects.js';
-import type { EventInput, Tx } from './case-repository.js';
+import { type EventInput, insertEvents, type Tx } from './case-repository.js';
 
 const PAYMENT_LINK_DAYS = 90;
 
@@ -29,12 +31,24 @@ export interface BatchReport {
   started: { corporation: string; flow: string }[];
 }
 
+interface LinkRow {
+  token: string;
+  corporation: string;
+  receivable_id: string;
+  purpose: 'payment';
+  closed: boolean;
+}
+
 interface Rows {
-  links: unknown[][];
-  cases: unknown[][];
+  links: LinkRow[];
+  cases: Record<string, unknown>[];
   steps: StepInsert[];
   events: EventInput[];
+  /** Random bytes for this batch's link tokens, drawn once. */
+  tokens: Buffer;
 }
+
+const TOKEN_BYTES = 18;
 
 const key = (corporation: string, externalId: string) => `${corporation}\u0000${externalId}`;
 
@@ -46,22 +60,36 @@ export async function storeBatch(tx: Tx, items: readonly BatchItem[], now: Date)
     if (!unique.has(k)) unique.set(k, item);
   }
   const inserted = await insertReceivables(tx, [...unique.values()]);
-  const rows: Rows = { links: [], cases: [], steps: [], events: [] };
+  const rows: Rows = {
+    links: [],
+    cases: [],
+    steps: [],
+    events: [],
+    tokens: randomBytes(TOKEN_BYTES * inserted.length),
+  };
+  const caseIds = newIds(inserted.length);
   const report: BatchReport = { stored: inserted.length, started: [] };
-  for (const { id, corporation, external_id } of inserted) {
+  for (const [i, { id, corporation, external_id }] of inserted.entries()) {
     const item = unique.get(key(corporation, external_id))!;
-    const flow = startOne(rows, item, id, now);
+    const token = rows.tokens.subarray(i * TOKEN_BYTES, (i + 1) * TOKEN_BYTES).toString('base64url');
+    const flow = startOne(rows, item, { receivableId: id, caseId: caseIds[i]!, token }, now);
     if (flow) report.started.push({ corporation, flow });
   }
   await insertLinks(tx, rows.links);
   await insertCases(tx, rows.cases);
   await insertSteps(tx, rows.steps);
-  await insertEventRows(tx, rows.events);
+  await insertEvents(tx, rows.events);
   return report;
 }
 
 /** Classifies one new receivable and runs the engine's first turn; returns the flow, if a case started. */
-function startOne(rows: Rows, item: BatchItem, receivableId: string, now: Date): string | undefined {
+function startOne(
+  rows: Rows,
+  item: BatchItem,
+  ids: { receivableId: string; caseId: string; token: string },
+  now: Date,
+): string | undefined {
+  const { receivableId, caseId, token } = ids;
   const { bundle, corporation, receivable } = item;
   const base = { corporation, receivableId, externalId: receivable.externalId };
   const state = receivableState(receivable);
@@ -74,27 +102,33 @@ function startOne(rows: Rows, item: BatchItem, receivableId: string, now: Date):
     return undefined;
   }
   const flow = bundle.flows[decision.flow]!;
-  rows.links.push([randomBytes(18).toString('base64url'), corporation, receivableId, 'payment']);
-  const caseId = randomUUID();
+  const link: LinkRow = {
+    token,
+    corporation,
+    receivable_id: receivableId,
+    purpose: 'payment',
+    closed: false,
+  };
+  rows.links.push(link);
   const result = startCase(flow, decision.classification, engineContext(bundle, state, now));
   const plan = planEffects({ id: caseId, corporation, receivable_id: receivableId }, result, now);
   const s = result.state;
   const ended = s.status === 'stopped' || s.status === 'completed';
-  rows.cases.push([
-    caseId,
-    receivableId,
+  rows.cases.push({
+    id: caseId,
+    receivable_id: receivableId,
     corporation,
-    flow.name,
-    flow.revision,
-    bundle.revision,
-    decision.classification,
-    decision.decidedBy,
-    s.status,
-    s.cursor,
-    JSON.stringify(s),
-    ended ? now.toISOString() : null,
-    s.endReason ?? null,
-  ]);
+    flow: flow.name,
+    flow_revision: flow.revision,
+    bundle_revision: bundle.revision,
+    classification: decision.classification,
+    rule: decision.decidedBy,
+    status: s.status,
+    cursor: s.cursor,
+    state: s,
+    ended_at: ended ? now.toISOString() : null,
+    end_reason: s.endReason ?? null,
+  });
   rows.events.push(
     { ...base, type: 'receivable.accepted', data: { kind: receivable.kind } },
     {
@@ -107,109 +141,59 @@ function startOne(rows: Rows, item: BatchItem, receivableId: string, now: Date):
   );
   rows.steps.push(...plan.steps);
   // A first turn that closes the link closes the one just made (no earlier link can exist).
-  if (plan.closeLink) rows.links.at(-1)!.push('closed');
+  if (plan.closeLink) link.closed = true;
   return flow.name;
 }
 
 async function insertReceivables(tx: Tx, items: readonly BatchItem[]) {
   if (items.length === 0) return [];
-  const tuples = items.map(({ corporation, receivable: r }) => {
-    const balance = r.balance ?? r.amount;
-    return [
-      corporation,
-      r.externalId,
-      r.kind,
-      r.amount,
-      balance,
-      r.currency ?? 'EUR',
-      r.dueDate,
-      r.paymentReference,
-      r.invoiceNumber ?? null,
-      r.description ?? null,
-      JSON.stringify(r.debtor),
-      JSON.stringify(r satisfies ReceivableInput),
-      initialStatus(r),
-      r.source,
-    ];
-  });
-  const rows = await tx.any(sql.unsafe`
-    INSERT INTO receivables (corporation, external_id, kind, amount_minor, balance_minor, currency, due_date,
+  const ids = newIds(items.length);
+  const rows = items.map(({ corporation, receivable: r }, i) => ({
+    id: ids[i],
+    corporation,
+    external_id: r.externalId,
+    kind: r.kind,
+    amount_minor: r.amount,
+    balance_minor: r.balance ?? r.amount,
+    currency: r.currency ?? 'EUR',
+    due_date: r.dueDate,
+    payment_reference: r.paymentReference,
+    invoice_number: r.invoiceNumber ?? null,
+    description: r.description ?? null,
+    debtor: r.debtor,
+    payload: r satisfies ReceivableInput,
+    status: initialStatus(r),
+    source: r.source,
+  }));
+  const inserted = await tx.any(sql.unsafe`
+    INSERT INTO receivables (id, corporation, external_id, kind, amount_minor, balance_minor, currency, due_date,
       payment_reference, invoice_number, description, debtor, payload, status, source)
-    SELECT * FROM ${sql.unnest(tuples as never, [
-      'text',
-      'text',
-      'text',
-      'int8',
-      'int8',
-      'text',
-      'date',
-      'text',
-      'text',
-      'text',
-      'jsonb',
-      'jsonb',
-      'text',
-      'text',
-    ])}
+    SELECT * FROM json_to_recordset(${JSON.stringify(rows)}::json) AS t (id uuid, corporation text,
+      external_id text, kind text, amount_minor int8, balance_minor int8, currency text, due_date date,
+      payment_reference text, invoice_number text, description text, debtor jsonb, payload jsonb, status text,
+      source text)
     ON CONFLICT (corporation, external_id) DO NOTHING
     RETURNING id, corporation, external_id`);
-  return rows as unknown as { id: string; corporation: string; external_id: string }[];
+  return inserted as unknown as { id: string; corporation: string; external_id: string }[];
 }
 
-async function insertLinks(tx: Tx, links: unknown[][]) {
+async function insertLinks(tx: Tx, links: readonly LinkRow[]) {
   if (links.length === 0) return;
-  const tuples = links.map(([token, corporation, receivableId, purpose, closed]) => [
-    token,
-    corporation,
-    receivableId,
-    purpose,
-    closed === 'closed' ? 'closed' : null,
-  ]);
   await tx.query(sql.unsafe`
     INSERT INTO links (token, corporation, receivable_id, purpose, expires_at, closed_at)
     SELECT t.token, t.corporation, t.receivable_id, t.purpose,
       now() + make_interval(days => ${PAYMENT_LINK_DAYS}),
-      CASE WHEN t.closed IS NULL THEN NULL ELSE now() END
-    FROM ${sql.unnest(tuples as never, ['text', 'text', 'uuid', 'text', 'text'])}
-      AS t (token, corporation, receivable_id, purpose, closed)`);
+      CASE WHEN t.closed THEN now() END
+    FROM json_to_recordset(${JSON.stringify(links)}::json)
+      AS t (token text, corporation text, receivable_id uuid, purpose text, closed boolean)`);
 }
 
-async function insertCases(tx: Tx, cases: unknown[][]) {
+async function insertCases(tx: Tx, cases: readonly Record<string, unknown>[]) {
   if (cases.length === 0) return;
   await tx.query(sql.unsafe`
     INSERT INTO cases (id, receivable_id, corporation, flow, flow_revision, bundle_revision, classification,
       rule, status, cursor, state, ended_at, end_reason)
-    SELECT * FROM ${sql.unnest(cases as never, [
-      'uuid',
-      'uuid',
-      'text',
-      'text',
-      'text',
-      'text',
-      'text',
-      'text',
-      'text',
-      'int4',
-      'jsonb',
-      'timestamptz',
-      'text',
-    ])}`);
-}
-
-/** Events in one statement, in the order given (seq follows the order of the unnest). */
-export async function insertEventRows(tx: Tx, events: readonly EventInput[]) {
-  if (events.length === 0) return;
-  const fallback = new Date().toISOString();
-  const tuples = events.map((e) => [
-    e.corporation,
-    e.receivableId ?? null,
-    e.caseId ?? null,
-    e.externalId ?? null,
-    e.type,
-    JSON.stringify(e.data ?? {}),
-    e.at ? e.at.toISOString() : fallback,
-  ]);
-  await tx.query(sql.unsafe`
-    INSERT INTO events (corporation, receivable_id, case_id, external_id, type, data, at)
-    SELECT * FROM ${sql.unnest(tuples as never, ['text', 'uuid', 'uuid', 'text', 'text', 'jsonb', 'timestamptz'])}`);
+    SELECT * FROM json_to_recordset(${JSON.stringify(cases)}::json) AS t (id uuid, receivable_id uuid,
+      corporation text, flow text, flow_revision text, bundle_revision text, classification text, rule text,
+      status text, cursor int4, state jsonb, ended_at timestamptz, end_reason text)`);
 }

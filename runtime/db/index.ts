@@ -2,6 +2,7 @@ export { sql } from 'slonik';
 export { type CreateDatabaseOptions, createDatabase, type Database } from './create-database.js';
 export { describeDatabaseUrl } from './database-url.js';
 export { loadMigrations, MIGRATIONS_DIRECTORY, type Migration } from './load-migrations.js';
+export { newIds } from './new-ids.js';
 export {
   MIGRATION_LOCK_ID,
   type MigrationReport,
