@@ -2,6 +2,7 @@
 // workers it measures (OST_WORKERS), so one figure is not slowed by the next stage competing for CPU.
 import { Readable } from 'node:stream';
 import { createDatabase, runMigrations } from '../runtime/db/index.js';
+import { SETTING_DEFAULTS } from '../runtime/settings.js';
 import {
   type DurabilityStreet,
   FIXTURE_KEY,
@@ -18,12 +19,30 @@ export function profileRuntimesInto(dir: string): void {
   runtimeNodeArgs = ['--cpu-prof', `--cpu-prof-dir=${dir}`];
 }
 
+/** Runtimes sample their Postgres gauges at the production interval, not the tests' quick one. */
 const startRuntime = (street: StreetUnderTest, name: string, env: Record<string, string>) =>
-  street.startRuntime(name, env, runtimeNodeArgs);
+  street.startRuntime(
+    name,
+    { OST_METRICS_SAMPLE_MS: String(SETTING_DEFAULTS.metricsSampleMs), ...env },
+    runtimeNodeArgs,
+  );
 
-/** The bench's street, its schema migrated so the Postgres floor can copy the receivables table. */
+/**
+ * What docs/operations.md recommends for a street's Postgres on rent day (scaled to this machine): room
+ * for the day's indexes in shared buffers, and WAL sized so a run of millions of rows does not checkpoint
+ * every minute (each checkpoint makes the next change to every page write the whole page again).
+ * Durability is untouched: fsync and synchronous_commit stay on.
+ */
+export const RENT_DAY_POSTGRES: Readonly<Record<string, string>> = {
+  shared_buffers: '4GB',
+  wal_buffers: '64MB',
+  max_wal_size: '32GB',
+  checkpoint_timeout: '30min',
+};
+
+/** The bench's street on a private Postgres, its schema migrated so the floor can copy the receivables table. */
 export async function startStreetUnderTest(): Promise<StreetUnderTest> {
-  const street = await startDurabilityStreet();
+  const street = await startDurabilityStreet({ privatePostgres: true, postgresSettings: RENT_DAY_POSTGRES });
   const db = await createDatabase(street.databaseUrl);
   try {
     await runMigrations(db);

@@ -78,6 +78,8 @@ export interface DurabilityStreet {
 
 export interface DurabilityStreetOptions {
   privatePostgres?: boolean;
+  /** Server settings for the private Postgres. */
+  postgresSettings?: Readonly<Record<string, string>>;
   sinkDelayMs?: number;
   runtimeEnv?: Record<string, string>;
 }
@@ -90,7 +92,7 @@ export async function startDurabilityStreet(
   let databaseUrl: string;
   let dropDatabase: () => Promise<void>;
   if (options.privatePostgres) {
-    postgres = await startPrivatePostgres();
+    postgres = await startPrivatePostgres('outputstraat', options.postgresSettings);
     databaseUrl = postgres.url;
     dropDatabase = () => postgres!.stop();
   } else {

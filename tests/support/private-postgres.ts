@@ -76,7 +76,14 @@ async function freePort(): Promise<number> {
   return address.port;
 }
 
-export async function startPrivatePostgres(database = 'outputstraat'): Promise<PrivatePostgres> {
+/**
+ * `settings`: server settings (`-c name=value`) on top of the defaults, e.g. the rent-day settings of
+ * docs/operations.md for the bench.
+ */
+export async function startPrivatePostgres(
+  database = 'outputstraat',
+  settings: Readonly<Record<string, string>> = {},
+): Promise<PrivatePostgres> {
   const dir = mkdtempSync(join(tmpdir(), 'ost-pg-'));
   if (asRoot) {
     const { uid, gid } = await postgresUser();
@@ -86,7 +93,8 @@ export async function startPrivatePostgres(database = 'outputstraat'): Promise<P
   const port = await freePort();
   running.add(dir);
   await run(pgBin('initdb'), ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8']);
-  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c max_connections=200 -c fsync=on`;
+  const extra = Object.entries(settings).map(([name, value]) => ` -c ${name}=${value}`);
+  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c max_connections=200 -c fsync=on${extra.join('')}`;
   const start = () =>
     run(pgBin('pg_ctl'), [
       '-D',

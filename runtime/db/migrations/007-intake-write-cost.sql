@@ -1,0 +1,12 @@
+-- 007-intake-write-cost: what every receivable taken in pays for without a reader. Rent day writes millions
+-- of rows into these tables, so each index entry and foreign-key lookup per row counts.
+--   receivables (corporation, status): receivables are found by id or by (corporation, external_id).
+--   events (corporation, seq): the feed reads by (corporation, xact, seq) since 003; the timeline by
+--   receivable_id.
+--   events' foreign keys: four event rows per receivable meant eight key lookups into receivables and
+--   cases. The event log is append-only and the street never deletes a receivable or a case; the feed
+--   already joins receivables with a LEFT JOIN, so an event whose row was removed by hand still reads.
+DROP INDEX IF EXISTS receivables_corporation_status_idx;
+DROP INDEX IF EXISTS events_corporation_seq_idx;
+ALTER TABLE events DROP CONSTRAINT IF EXISTS events_receivable_id_fkey;
+ALTER TABLE events DROP CONSTRAINT IF EXISTS events_case_id_fkey;
