@@ -1,12 +1,13 @@
 // Batch intake: many accepted receivables in one transaction, with one multi-row INSERT per table. The
-// per-receivable work (classification, the engine's first turn, payment link) is pure and happens in
-// memory between the receivables insert and the rest, so a batch of 1000 costs a handful of round trips.
+// per-receivable work (classification, the engine's first turn) is pure and happens in memory between
+// the receivables insert and the rest, so a batch of 1000 costs a handful of round trips. Payment links
+// are not made here: the first message that shows one makes it (payment-link.ts), so a receivable paid
+// before its first reminder never gets a link, and a link's 90 days start when the tenant can see it.
 // Rows travel as one JSON document per statement (json_to_recordset): serialising it is one native
 // JSON.stringify, where array parameters would be escaped element by element in JavaScript.
 // Idempotent like the one-at-a-time path: a receivable already stored (unique (corporation, externalId))
 // produces nothing, so a redelivered batch is harmless.
 
-import { randomBytes } from 'node:crypto';
 import type { ConfigBundle } from '../../core/bundle/types.js';
 import { classify, engineContext, initialStatus, receivableState } from '../../core/cases/index.js';
 import { startCase } from '../../core/engine/index.js';
@@ -15,8 +16,6 @@ import type { ReceivableInput } from '../../core/receivable/index.js';
 import { newIds, sql } from '../db/index.js';
 import { insertSteps, planEffects, type StepInsert } from './apply-effects.js';
 import { type EventInput, insertEvents, type Tx } from './case-repository.js';
-
-const PAYMENT_LINK_DAYS = 90;
 
 export interface BatchItem {
   corporation: string;
@@ -31,24 +30,11 @@ export interface BatchReport {
   started: { corporation: string; flow: string }[];
 }
 
-interface LinkRow {
-  token: string;
-  corporation: string;
-  receivable_id: string;
-  purpose: 'payment';
-  closed: boolean;
-}
-
 interface Rows {
-  links: LinkRow[];
   cases: Record<string, unknown>[];
   steps: StepInsert[];
   events: EventInput[];
-  /** Random bytes for this batch's link tokens, drawn once. */
-  tokens: Buffer;
 }
-
-const TOKEN_BYTES = 18;
 
 const key = (corporation: string, externalId: string) => `${corporation}\u0000${externalId}`;
 
@@ -60,22 +46,14 @@ export async function storeBatch(tx: Tx, items: readonly BatchItem[], now: Date)
     if (!unique.has(k)) unique.set(k, item);
   }
   const inserted = await insertReceivables(tx, [...unique.values()]);
-  const rows: Rows = {
-    links: [],
-    cases: [],
-    steps: [],
-    events: [],
-    tokens: randomBytes(TOKEN_BYTES * inserted.length),
-  };
+  const rows: Rows = { cases: [], steps: [], events: [] };
   const caseIds = newIds(inserted.length);
   const report: BatchReport = { stored: inserted.length, started: [] };
   for (const [i, { id, corporation, external_id }] of inserted.entries()) {
     const item = unique.get(key(corporation, external_id))!;
-    const token = rows.tokens.subarray(i * TOKEN_BYTES, (i + 1) * TOKEN_BYTES).toString('base64url');
-    const flow = startOne(rows, item, { receivableId: id, caseId: caseIds[i]!, token }, now);
+    const flow = startOne(rows, item, { receivableId: id, caseId: caseIds[i]! }, now);
     if (flow) report.started.push({ corporation, flow });
   }
-  await insertLinks(tx, rows.links);
   await insertCases(tx, rows.cases);
   await insertSteps(tx, rows.steps);
   await insertEvents(tx, rows.events);
@@ -86,10 +64,10 @@ export async function storeBatch(tx: Tx, items: readonly BatchItem[], now: Date)
 function startOne(
   rows: Rows,
   item: BatchItem,
-  ids: { receivableId: string; caseId: string; token: string },
+  ids: { receivableId: string; caseId: string },
   now: Date,
 ): string | undefined {
-  const { receivableId, caseId, token } = ids;
+  const { receivableId, caseId } = ids;
   const { bundle, corporation, receivable } = item;
   const base = { corporation, receivableId, externalId: receivable.externalId };
   const state = receivableState(receivable);
@@ -102,14 +80,6 @@ function startOne(
     return undefined;
   }
   const flow = bundle.flows[decision.flow]!;
-  const link: LinkRow = {
-    token,
-    corporation,
-    receivable_id: receivableId,
-    purpose: 'payment',
-    closed: false,
-  };
-  rows.links.push(link);
   const result = startCase(flow, decision.classification, engineContext(bundle, state, now));
   const plan = planEffects({ id: caseId, corporation, receivable_id: receivableId }, result, now);
   const s = result.state;
@@ -140,8 +110,6 @@ function startOne(
     ...plan.events,
   );
   rows.steps.push(...plan.steps);
-  // A first turn that closes the link closes the one just made (no earlier link can exist).
-  if (plan.closeLink) link.closed = true;
   return flow.name;
 }
 
@@ -175,17 +143,6 @@ async function insertReceivables(tx: Tx, items: readonly BatchItem[]) {
     ON CONFLICT (corporation, external_id) DO NOTHING
     RETURNING id, corporation, external_id`);
   return inserted as unknown as { id: string; corporation: string; external_id: string }[];
-}
-
-async function insertLinks(tx: Tx, links: readonly LinkRow[]) {
-  if (links.length === 0) return;
-  await tx.query(sql.unsafe`
-    INSERT INTO links (token, corporation, receivable_id, purpose, expires_at, closed_at)
-    SELECT t.token, t.corporation, t.receivable_id, t.purpose,
-      now() + make_interval(days => ${PAYMENT_LINK_DAYS}),
-      CASE WHEN t.closed THEN now() END
-    FROM json_to_recordset(${JSON.stringify(links)}::json)
-      AS t (token text, corporation text, receivable_id uuid, purpose text, closed boolean)`);
 }
 
 async function insertCases(tx: Tx, cases: readonly Record<string, unknown>[]) {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureLink } from '../../runtime/cases/payment-link.js';
 import { sql } from '../../runtime/db/index.js';
 import { mailHeader } from '../../runtime/dev/mail-headers.js';
 import { eventually } from '../support/street.js';
@@ -9,7 +10,9 @@ interface Row {
   balance: number;
   caseStatus: string;
   steps: { kind: string; step_id: string; status: string; due_at: Date }[];
-  linkClosed: boolean;
+  /** Payment links still usable / closed. */
+  openLinks: number;
+  closedLinks: number;
   messages: number;
 }
 
@@ -22,6 +25,13 @@ describe('ERP API: payments and changes reach every pending step at once', () =>
     await erp?.stop();
   });
 
+  /** The payment link the first reminder would show (payment-link.ts makes it then). */
+  async function showPaymentLink(externalId: string, corporation = 'woonstad-noord'): Promise<string> {
+    const r = await erp.db.one(sql.unsafe`
+      SELECT id FROM receivables WHERE corporation = ${corporation} AND external_id = ${externalId}`);
+    return erp.db.transaction((tx) => ensureLink(tx, corporation, r.id as string, 'payment'));
+  }
+
   async function state(externalId: string, corporation = 'woonstad-noord'): Promise<Row> {
     const r = await erp.db.one(sql.unsafe`
       SELECT id, status, balance_minor FROM receivables WHERE corporation = ${corporation} AND external_id = ${externalId}`);
@@ -29,7 +39,9 @@ describe('ERP API: payments and changes reach every pending step at once', () =>
     const steps = await erp.db.any(sql.unsafe`
       SELECT kind, step_id, status, due_at FROM steps WHERE case_id = ${c.id} ORDER BY created_at`);
     const link = await erp.db.one(sql.unsafe`
-      SELECT bool_and(closed_at IS NOT NULL) AS closed FROM links WHERE receivable_id = ${r.id}`);
+      SELECT count(*) FILTER (WHERE closed_at IS NULL)::int AS open,
+        count(*) FILTER (WHERE closed_at IS NOT NULL)::int AS closed
+      FROM links WHERE receivable_id = ${r.id} AND purpose = 'payment'`);
     const messages = await erp.db.oneFirst(
       sql.unsafe`SELECT count(*) FROM messages WHERE receivable_id = ${r.id}`,
     );
@@ -38,7 +50,8 @@ describe('ERP API: payments and changes reach every pending step at once', () =>
       balance: Number(r.balance_minor),
       caseStatus: c.status as string,
       steps: steps as unknown as Row['steps'],
-      linkClosed: link.closed === true,
+      openLinks: link.open as number,
+      closedLinks: link.closed as number,
       messages: Number(messages),
     };
   }
@@ -58,6 +71,7 @@ describe('ERP API: payments and changes reach every pending step at once', () =>
 
   it('a partial payment lowers the balance and keeps the reminder scheduled', async () => {
     await postReceivables(erp, ['PAY-PART-1']);
+    await showPaymentLink('PAY-PART-1');
     const res = await pay('PAY-PART-1', { amount: 2_500, paymentId: 'psp-part-1', method: 'ideal' });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({
@@ -67,13 +81,16 @@ describe('ERP API: payments and changes reach every pending step at once', () =>
       duplicate: false,
     });
     const s = await state('PAY-PART-1');
-    expect(s).toMatchObject({ status: 'open', balance: 7_500, caseStatus: 'active', linkClosed: false });
+    expect(s).toMatchObject({ status: 'open', balance: 7_500, caseStatus: 'active', openLinks: 1 });
     expect(s.steps).toMatchObject([{ kind: 'due', step_id: 'reminder', status: 'scheduled' }]);
     expect(await eventTypes('PAY-PART-1')).toContain('payment.received');
   });
 
   it('a payment that settles the receivable stops the case, cancels every step and closes the payment link', async () => {
     await postReceivables(erp, ['PAY-FULL-1']);
+    // Intake makes no link; the first reminder does. Without a reminder yet, there is nothing to close.
+    expect(await state('PAY-FULL-1')).toMatchObject({ openLinks: 0, closedLinks: 0 });
+    await showPaymentLink('PAY-FULL-1');
     const res = await pay('PAY-FULL-1', {
       amount: 10_000,
       paymentId: 'psp-full-1',
@@ -90,7 +107,8 @@ describe('ERP API: payments and changes reach every pending step at once', () =>
       status: 'paid',
       balance: 0,
       caseStatus: 'stopped',
-      linkClosed: true,
+      openLinks: 0,
+      closedLinks: 1,
       messages: 0,
     });
     expect(s.steps.map((x) => x.status)).toEqual(['cancelled']);
@@ -166,10 +184,11 @@ describe('ERP API: payments and changes reach every pending step at once', () =>
 
   it('cancel stops the case and every step, and a cancelled receivable takes no new status', async () => {
     await postReceivables(erp, ['CANCEL-1']);
+    await showPaymentLink('CANCEL-1');
     const res = await patch('CANCEL-1', { status: 'cancelled', reason: 'credited in the ERP' });
     expect(await res.json()).toMatchObject({ status: 'cancelled', balance: 10_000 });
     const s = await state('CANCEL-1');
-    expect(s).toMatchObject({ status: 'cancelled', caseStatus: 'stopped', linkClosed: true });
+    expect(s).toMatchObject({ status: 'cancelled', caseStatus: 'stopped', openLinks: 0, closedLinks: 1 });
     expect(s.steps.map((x) => x.status)).toEqual(['cancelled']);
     const reopen = await patch('CANCEL-1', { status: 'open' });
     expect(reopen.status).toBe(409);
@@ -234,6 +253,7 @@ describe('ERP API: payments and changes reach every pending step at once', () =>
 
   it('a balance of 0 makes the receivable paid; a paid receivable cannot be reopened', async () => {
     await postReceivables(erp, ['BALANCE-1']);
+    await showPaymentLink('BALANCE-1');
     expect(await (await patch('BALANCE-1', { balance: 4_000 })).json()).toMatchObject({
       status: 'open',
       balance: 4_000,
@@ -246,7 +266,8 @@ describe('ERP API: payments and changes reach every pending step at once', () =>
     expect(await state('BALANCE-1')).toMatchObject({
       status: 'paid',
       caseStatus: 'stopped',
-      linkClosed: true,
+      openLinks: 0,
+      closedLinks: 1,
     });
     expect((await patch('BALANCE-1', { balance: 500 })).status).toBe(409);
   });
