@@ -85,7 +85,10 @@ export async function startRuntime(
     },
   );
   if (runs('scheduler')) scheduler.start();
-  const sampler = new MetricsSampler({ db, jsm, bundles, metrics, log }, settings.metricsSampleMs);
+  const sampler = new MetricsSampler(
+    { db, jsm, bundles, metrics, log, instanceId: settings.instanceId },
+    settings.metricsSampleMs,
+  );
   sampler.start();
   const webhooks = new WebhookWorker({ db, bundles, log, secrets: environmentSecrets() });
   webhooks.start();

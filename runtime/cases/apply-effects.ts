@@ -17,6 +17,8 @@ import type { StepKind } from './step-claims.js';
 export interface StepInsert {
   case_id: string;
   corporation: string;
+  /** The case's flow, so the steps gauges need no join with cases. */
+  flow: string;
   step_id: string;
   kind: StepKind;
   due_at: string;
@@ -35,7 +37,7 @@ export interface EffectPlan {
   closeLink: boolean;
 }
 
-type CaseRef = Pick<CaseRow, 'id' | 'corporation' | 'receivable_id'>;
+type CaseRef = Pick<CaseRow, 'id' | 'corporation' | 'receivable_id' | 'flow'>;
 
 /** The rows and updates one engine turn asks for, in the order the effects came. */
 export function planEffects(c: CaseRef, result: EngineResult, now: Date): EffectPlan {
@@ -46,6 +48,7 @@ export function planEffects(c: CaseRef, result: EngineResult, now: Date): Effect
     plan.steps.push({
       case_id: c.id,
       corporation: c.corporation,
+      flow: c.flow,
       step_id: stepId,
       kind,
       due_at: dueAt,
@@ -100,10 +103,11 @@ export async function insertSteps(tx: Tx, all: readonly StepInsert[]): Promise<v
   const ids = newIds(unique.length);
   const steps = unique.map((s, i) => ({ id: ids[i], ...s }));
   await tx.query(sql.unsafe`
-    INSERT INTO steps (id, case_id, corporation, step_id, kind, due_at, dedupe_key, payload, status, reason)
+    INSERT INTO steps (id, case_id, corporation, flow, step_id, kind, due_at, dedupe_key, payload, status,
+      reason)
     SELECT * FROM json_to_recordset(${JSON.stringify(steps)}::json) AS t (id uuid, case_id uuid,
-      corporation text, step_id text, kind text, due_at timestamptz, dedupe_key text, payload jsonb, status text,
-      reason text)
+      corporation text, flow text, step_id text, kind text, due_at timestamptz, dedupe_key text, payload jsonb,
+      status text, reason text)
     ON CONFLICT (dedupe_key) DO UPDATE SET status = 'scheduled', reason = NULL, claimed_by = NULL,
       claimed_at = NULL, due_at = EXCLUDED.due_at, payload = EXCLUDED.payload
     WHERE steps.status = 'cancelled' AND EXCLUDED.status = 'scheduled'`);

@@ -81,7 +81,11 @@ function startOne(
   }
   const flow = bundle.flows[decision.flow]!;
   const result = startCase(flow, decision.classification, engineContext(bundle, state, now));
-  const plan = planEffects({ id: caseId, corporation, receivable_id: receivableId }, result, now);
+  const plan = planEffects(
+    { id: caseId, corporation, receivable_id: receivableId, flow: flow.name },
+    result,
+    now,
+  );
   const s = result.state;
   const ended = s.status === 'stopped' || s.status === 'completed';
   rows.cases.push({

@@ -1,6 +1,8 @@
 // Samples the gauges that describe the street rather than this process: open cases per flow, steps due
-// and queued per flow and channel (from Postgres), and JetStream consumer lag. Every replica samples the
-// same values; dashboards take max() over replicas.
+// and queued per flow and channel (from Postgres), and JetStream consumer lag. Every replica exports the
+// same values; dashboards take max() over replicas. The Postgres counts read millions of rows on rent
+// day, so one replica per interval runs them (whoever claims the `gauge_samples` row first) and the
+// others export what it stored.
 import type { JetStreamManager } from '@nats-io/jetstream';
 import type { Logger } from '../../core/log.js';
 import type { BundleStore } from '../bundles/bundle-store.js';
@@ -16,6 +18,8 @@ import type { RuntimeMetrics } from './runtime-metrics.js';
 
 export interface MetricsSamplerDeps {
   db: Database;
+  /** This replica's name, recorded with the counts it made. */
+  instanceId: string;
   jsm: JetStreamManager;
   bundles: BundleStore;
   metrics: RuntimeMetrics;
@@ -48,40 +52,52 @@ export class MetricsSampler {
   }
 
   async sample(): Promise<void> {
-    await Promise.all([this.sampleCases(), this.sampleSteps(), this.sampleConsumers()]);
+    await Promise.all([this.sampleDatabase(), this.sampleConsumers()]);
   }
 
-  private async sampleCases(): Promise<void> {
-    const rows = await this.deps.db.any(sql.unsafe`
-      SELECT corporation, flow, count(*)::int AS n FROM cases WHERE status IN ('active', 'paused')
-      GROUP BY corporation, flow`);
+  /** Counts when this replica claims the interval, else takes the counts another replica stored. */
+  private async sampleDatabase(): Promise<void> {
+    const { db, instanceId } = this.deps;
+    // Claimed a little before a full interval has passed, so timer drift does not skip a round.
+    const claimed = await db.maybeOne(sql.unsafe`
+      INSERT INTO gauge_samples AS g (name, sampled_at, sampled_by) VALUES ('street', now(), ${instanceId})
+      ON CONFLICT (name) DO UPDATE SET sampled_at = now(), sampled_by = EXCLUDED.sampled_by
+        WHERE g.sampled_at < now() - make_interval(secs => ${(this.intervalMs * 0.8) / 1000})
+      RETURNING name`);
+    let counts: DatabaseCounts;
+    if (claimed) {
+      counts = await countStreet(db);
+      await db.query(sql.unsafe`
+        UPDATE gauge_samples SET body = ${sql.jsonb(counts as never)} WHERE name = 'street'`);
+    } else {
+      const body = await db.maybeOneFirst(sql.unsafe`SELECT body FROM gauge_samples WHERE name = 'street'`);
+      if (!isDatabaseCounts(body)) return; // the first count is still running elsewhere
+      counts = body;
+    }
+    this.exportCases(counts.cases);
+    this.exportSteps(counts.steps);
+  }
+
+  private exportCases(rows: DatabaseCounts['cases']): void {
     const gauge = this.deps.metrics.casesOpen;
     gauge.reset();
-    for (const r of rows)
-      gauge.set({ corporation: r.corporation as string, flow: r.flow as string }, r.n as number);
+    for (const r of rows) gauge.set({ corporation: r.corporation, flow: r.flow }, r.n);
   }
 
-  private async sampleSteps(): Promise<void> {
-    const rows = await this.deps.db.any(sql.unsafe`
-      SELECT s.corporation, c.flow, s.kind, s.payload->>'channel' AS channel,
-        CASE WHEN s.status = 'queued' THEN 'queued' ELSE 'due' END AS state, count(*)::int AS n
-      FROM steps s JOIN cases c ON c.id = s.case_id
-      WHERE s.kind IN ('send', 'alert')
-        AND (s.status = 'queued' OR (s.status = 'scheduled' AND s.due_at <= now()))
-      GROUP BY 1, 2, 3, 4, 5`);
+  private exportSteps(rows: DatabaseCounts['steps']): void {
     const { stepsDue, stepsWaiting } = this.deps.metrics;
     stepsDue.reset();
     stepsWaiting.reset();
     for (const r of rows) {
-      const corporation = r.corporation as string;
+      const { corporation } = r;
       const channel =
         r.kind === 'alert'
           ? (Object.values(this.deps.bundles.get(corporation)?.channels ?? {}).find(
               (ch) => ch.spec.type === 'email',
             )?.name ?? 'email')
-          : ((r.channel as string | null) ?? 'unknown');
-      const labels = { corporation, flow: r.flow as string, channel };
-      (r.state === 'queued' ? stepsWaiting : stepsDue).inc(labels, r.n as number);
+          : (r.channel ?? 'unknown');
+      const labels = { corporation, flow: r.flow, channel };
+      (r.state === 'queued' ? stepsWaiting : stepsDue).inc(labels, r.n);
     }
   }
 
@@ -102,4 +118,43 @@ export class MetricsSampler {
     this.timer = undefined;
     await this.running;
   }
+}
+
+interface DatabaseCounts {
+  cases: { corporation: string; flow: string; n: number }[];
+  steps: {
+    corporation: string;
+    flow: string;
+    kind: string;
+    channel: string | null;
+    state: 'queued' | 'due';
+    n: number;
+  }[];
+}
+
+const isDatabaseCounts = (body: unknown): body is DatabaseCounts =>
+  typeof body === 'object' &&
+  body !== null &&
+  Array.isArray((body as DatabaseCounts).cases) &&
+  Array.isArray((body as DatabaseCounts).steps);
+
+async function countStreet(db: Database): Promise<DatabaseCounts> {
+  const [cases, steps] = await Promise.all([
+    db.any(sql.unsafe`
+      SELECT corporation, flow, count(*)::int AS n FROM cases WHERE status IN ('active', 'paused')
+      GROUP BY corporation, flow`),
+    db.any(sql.unsafe`
+      SELECT corporation,
+        -- a step written by a replica older than migration 007 has no flow of its own
+        coalesce(flow, (SELECT c.flow FROM cases c WHERE c.id = steps.case_id)) AS flow,
+        kind, payload->>'channel' AS channel,
+        CASE WHEN status = 'queued' THEN 'queued' ELSE 'due' END AS state, count(*)::int AS n
+      FROM steps
+      WHERE kind IN ('send', 'alert') AND (status = 'queued' OR (status = 'scheduled' AND due_at <= now()))
+      GROUP BY 1, 2, 3, 4, 5`),
+  ]);
+  return {
+    cases: cases as unknown as DatabaseCounts['cases'],
+    steps: steps as unknown as DatabaseCounts['steps'],
+  };
 }

@@ -13,3 +13,16 @@ ALTER TABLE events DROP CONSTRAINT IF EXISTS events_case_id_fkey;
 -- cases (corporation, status): the open-cases gauge groups by flow, which this index cannot give, so it
 -- read the table anyway; cases are otherwise found by id or receivable_id.
 DROP INDEX IF EXISTS cases_corporation_status_idx;
+
+-- Steps carry their case's flow, so the steps-due gauge counts steps without joining millions of cases.
+ALTER TABLE steps ADD COLUMN flow text;
+UPDATE steps s SET flow = c.flow FROM cases c WHERE c.id = s.case_id;
+
+-- The street-wide gauges (open cases, steps due and queued) are counted by one replica per interval and
+-- shared through this row; the others read the result instead of running the same counts.
+CREATE TABLE gauge_samples (
+  name        text        PRIMARY KEY,
+  sampled_at  timestamptz NOT NULL,
+  sampled_by  text        NOT NULL,
+  body        jsonb       NOT NULL DEFAULT '{}'
+);
