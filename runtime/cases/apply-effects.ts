@@ -4,14 +4,7 @@
 // (a timer or an event fed to a case) and batch intake (many new cases in one transaction).
 import type { EngineResult } from '../../core/engine/index.js';
 import { newIds, sql } from '../db/index.js';
-import {
-  type CaseRow,
-  type EventInput,
-  insertEvents,
-  saveCaseState,
-  type Tx,
-  timelineEvents,
-} from './case-repository.js';
+import { type CaseRow, type EventInput, insertEvents, saveCaseState, type Tx } from './case-repository.js';
 import type { StepKind } from './step-claims.js';
 
 export interface StepInsert {
@@ -42,7 +35,7 @@ type CaseRef = Pick<CaseRow, 'id' | 'corporation' | 'receivable_id' | 'flow'>;
 /** The rows and updates one engine turn asks for, in the order the effects came. */
 export function planEffects(c: CaseRef, result: EngineResult, now: Date): EffectPlan {
   const nowIso = now.toISOString();
-  const plan: EffectPlan = { steps: [], events: timelineEvents(c, result.timeline), closeLink: false };
+  const plan: EffectPlan = { steps: [], events: [], closeLink: false };
   const base = { corporation: c.corporation, receivableId: c.receivable_id, caseId: c.id };
   const step = (kind: StepKind, stepId: string, dueAt: string, dedupe: string, payload: unknown) =>
     plan.steps.push({
@@ -126,6 +119,6 @@ export async function applyEngineResult(tx: Tx, c: CaseRow, result: EngineResult
       UPDATE links SET closed_at = now()
       WHERE receivable_id = ${c.receivable_id} AND purpose = 'payment' AND closed_at IS NULL`);
   }
-  await saveCaseState(tx, c.id, result.state);
+  await saveCaseState(tx, c.id, result.state, result.timeline);
   await insertEvents(tx, plan.events);
 }

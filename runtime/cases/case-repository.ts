@@ -54,10 +54,27 @@ export async function lockCase(tx: Tx, id: string): Promise<CaseRow> {
     FROM cases WHERE id = ${id} FOR UPDATE`)) as unknown as CaseRow;
 }
 
-export async function saveCaseState(tx: Tx, id: string, state: CaseState): Promise<void> {
+/** A case's readable history: what the flow did, turn after turn (GET /v1/receivables/{id}). */
+export interface CaseTimelineEntry {
+  at: string;
+  text: string;
+  stepId?: string;
+}
+
+export const caseTimeline = (entries: readonly TimelineEntry[]): CaseTimelineEntry[] =>
+  entries.map((t) => ({ at: t.at, text: t.text, ...(t.stepId ? { stepId: t.stepId } : {}) }));
+
+/** Saves the state after a turn and appends the turn's sentences to the case's timeline. */
+export async function saveCaseState(
+  tx: Tx,
+  id: string,
+  state: CaseState,
+  timeline: readonly TimelineEntry[] = [],
+): Promise<void> {
   const ended = state.status === 'stopped' || state.status === 'completed';
   await tx.query(sql.unsafe`
     UPDATE cases SET state = ${sql.jsonb(state as never)}, status = ${state.status}, cursor = ${state.cursor},
+      timeline = timeline || ${sql.jsonb(caseTimeline(timeline) as never)},
       ended_at = CASE WHEN ${ended} THEN coalesce(ended_at, now()) ELSE NULL END,
       end_reason = ${state.endReason ?? null}
     WHERE id = ${id}`);
@@ -90,27 +107,4 @@ export async function insertEvents(tx: Tx, events: readonly EventInput[]): Promi
     INSERT INTO events (corporation, receivable_id, case_id, external_id, type, data, at)
     SELECT * FROM json_to_recordset(${JSON.stringify(rows)}::json) AS t (corporation text, receivable_id uuid,
       case_id uuid, external_id text, type text, data jsonb, at timestamptz)`);
-}
-
-/**
- * The sentences one engine turn wrote, as one `timeline` event: a receivable's intake writes four event
- * rows instead of six, which is most of what rent day costs the events table.
- */
-export function timelineEvents(
-  c: Pick<CaseRow, 'id' | 'corporation' | 'receivable_id'>,
-  entries: TimelineEntry[],
-): EventInput[] {
-  if (entries.length === 0) return [];
-  return [
-    {
-      corporation: c.corporation,
-      receivableId: c.receivable_id,
-      caseId: c.id,
-      type: 'timeline',
-      data: {
-        entries: entries.map((t) => ({ at: t.at, text: t.text, ...(t.stepId ? { stepId: t.stepId } : {}) })),
-      },
-      at: new Date(entries[0]!.at),
-    },
-  ];
 }

@@ -15,7 +15,7 @@ import { isOutputstraatError } from '../../core/errors/index.js';
 import type { ReceivableInput } from '../../core/receivable/index.js';
 import { newIds, sql } from '../db/index.js';
 import { insertSteps, planEffects, type StepInsert } from './apply-effects.js';
-import { type EventInput, insertEvents, type Tx } from './case-repository.js';
+import { caseTimeline, type EventInput, insertEvents, type Tx } from './case-repository.js';
 
 export interface BatchItem {
   corporation: string;
@@ -100,6 +100,7 @@ function startOne(
     status: s.status,
     cursor: s.cursor,
     state: s,
+    timeline: caseTimeline(result.timeline),
     ended_at: ended ? now.toISOString() : null,
     end_reason: s.endReason ?? null,
   });
@@ -153,8 +154,8 @@ async function insertCases(tx: Tx, cases: readonly Record<string, unknown>[]) {
   if (cases.length === 0) return;
   await tx.query(sql.unsafe`
     INSERT INTO cases (id, receivable_id, corporation, flow, flow_revision, bundle_revision, classification,
-      rule, status, cursor, state, ended_at, end_reason)
+      rule, status, cursor, state, timeline, ended_at, end_reason)
     SELECT * FROM json_to_recordset(${JSON.stringify(cases)}::json) AS t (id uuid, receivable_id uuid,
       corporation text, flow text, flow_revision text, bundle_revision text, classification text, rule text,
-      status text, cursor int4, state jsonb, ended_at timestamptz, end_reason text)`);
+      status text, cursor int4, state jsonb, timeline jsonb, ended_at timestamptz, end_reason text)`);
 }

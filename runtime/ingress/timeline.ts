@@ -1,3 +1,4 @@
+import type { CaseTimelineEntry } from '../cases/case-repository.js';
 import { type Database, sql } from '../db/index.js';
 
 export interface Timeline {
@@ -18,6 +19,8 @@ export interface Timeline {
     startedAt: string;
     endedAt: string | null;
     endReason: string | null;
+    /** What the flow did, one sentence per thing, oldest first. */
+    timeline: CaseTimelineEntry[];
   }[];
   messages: {
     id: string;
@@ -72,6 +75,7 @@ export async function loadTimeline(
       startedAt: iso(c.started_at)!,
       endedAt: iso(c.ended_at),
       endReason: (c.end_reason as string) ?? null,
+      timeline: c.timeline as CaseTimelineEntry[],
     })),
     messages: messages.map((m) => ({
       id: m.id as string,

@@ -45,6 +45,15 @@ describe('walking skeleton: one receivable through the street', () => {
       cases: [{ flow: 'storno', status: 'active' }],
       messages: [{ channel: 'email', template: 'storno-email', status: 'sent' }],
     });
+    // What the flow did, in sentences, with the case; the event feed keeps to what an ERP acts on.
+    const { cases, events } = timeline as unknown as {
+      cases: { timeline: { at: string; text: string }[] }[];
+      events: { type: string }[];
+    };
+    expect(cases[0]!.timeline.length).toBeGreaterThan(0);
+    for (const entry of cases[0]!.timeline) expect(entry.text).toMatch(/\w/);
+    expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(['receivable.accepted', 'case.started']));
+    expect(events.map((e) => e.type)).not.toContain('timeline');
   });
 
   it('posting the same externalId twice sends one mail', async () => {

@@ -26,3 +26,8 @@ CREATE TABLE gauge_samples (
   sampled_by  text        NOT NULL,
   body        jsonb       NOT NULL DEFAULT '{}'
 );
+
+-- What the flow did, in sentences, lives with its case (GET /v1/receivables/{id} shows it per case)
+-- instead of as one `timeline` event row per turn: the event feed carries what an ERP acts on, and a
+-- receivable taken in writes three event rows instead of four. Earlier `timeline` events stay readable.
+ALTER TABLE cases ADD COLUMN timeline jsonb NOT NULL DEFAULT '[]';
