@@ -100,18 +100,18 @@ async function casesStarted(runtimeUrl: string): Promise<number> {
 /** Waits until the intake runtime started `target` cases, then checks the database agrees. */
 async function waitForCases(
   street: StreetUnderTest,
-  intakeUrl: string,
+  intake: { url: string; casesBefore: number },
   target: number,
   progress: (n: number) => void,
 ) {
-  const before = await count(street, 'cases');
+  const intakeUrl = intake.url;
   for (;;) {
     const n = await casesStarted(intakeUrl);
     progress(n);
     if (n >= target) break;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  const stored = (await count(street, 'cases')) - before;
+  const stored = (await count(street, 'cases')) - intake.casesBefore;
   if (stored < target) throw new Error(`intake reported ${target} cases but the database holds ${stored}`);
 }
 
@@ -143,6 +143,7 @@ export const PIPELINE_FIRST_ID = 10_000_000;
  * the last case is stored.
  */
 export async function measurePipeline(street: StreetUnderTest, receivables: number): Promise<Rate> {
+  const casesBefore = await count(street, 'cases');
   const ingress = await startRuntime(street, 'bench-pipeline-ingress', { OST_WORKERS: 'none' });
   const worker = await startRuntime(street, 'bench-pipeline-intake', { OST_WORKERS: 'intake' });
   const started = performance.now();
@@ -151,7 +152,7 @@ export async function measurePipeline(street: StreetUnderTest, receivables: numb
   posting.catch((err: unknown) => {
     failed = err;
   });
-  await waitForCases(street, worker.url, receivables, (n) => {
+  await waitForCases(street, { url: worker.url, casesBefore }, receivables, (n) => {
     if (failed) throw failed;
     process.stderr.write(`\rbench: pipeline ${n}/${receivables}`);
   });
@@ -164,9 +165,10 @@ export async function measurePipeline(street: StreetUnderTest, receivables: numb
 
 /** From a full intake stream: receivable, case, payment link, events and the first send step stored. */
 export async function measureIntake(street: StreetUnderTest, receivables: number): Promise<Rate> {
+  const casesBefore = await count(street, 'cases');
   const worker = await startRuntime(street, 'bench-intake', { OST_WORKERS: 'intake' });
   const started = performance.now();
-  await waitForCases(street, worker.url, receivables, (n) =>
+  await waitForCases(street, { url: worker.url, casesBefore }, receivables, (n) =>
     process.stderr.write(`\rbench: intake ${n}/${receivables}`),
   );
   process.stderr.write('\n');
