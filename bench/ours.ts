@@ -55,28 +55,24 @@ export async function startStreetUnderTest(): Promise<StreetUnderTest> {
 /** Lines per request: an ERP sends a large run as a few big NDJSON posts. */
 const LINES_PER_REQUEST = 100_000;
 
-function ndjsonStream(from: number, to: number): ReadableStream<Uint8Array> {
+/** Receivables [from, to) as NDJSON, in pieces of 1 000 lines (made as they are read). */
+function* ndjsonPieces(from: number, to: number): Generator<Uint8Array> {
   const encoder = new TextEncoder();
-  let i = from;
-  return Readable.toWeb(
-    Readable.from(
-      (function* () {
-        while (i < to) {
-          const lines: string[] = [];
-          for (const end = Math.min(to, i + 1_000); i < end; i++)
-            lines.push(JSON.stringify(fixtureReceivable(i)));
-          yield encoder.encode(`${lines.join('\n')}\n`);
-        }
-      })(),
-    ),
-  ) as ReadableStream<Uint8Array>;
+  for (let i = from; i < to; ) {
+    const lines: string[] = [];
+    for (const end = Math.min(to, i + 1_000); i < end; i++) lines.push(JSON.stringify(fixtureReceivable(i)));
+    yield encoder.encode(`${lines.join('\n')}\n`);
+  }
 }
 
-async function post(url: string, from: number, to: number): Promise<number> {
+const streamOf = (pieces: Iterable<Uint8Array>) =>
+  Readable.toWeb(Readable.from(pieces)) as ReadableStream<Uint8Array>;
+
+async function post(url: string, pieces: Iterable<Uint8Array>): Promise<number> {
   const res = await fetch(`${url}/v1/receivables`, {
     method: 'POST',
     headers: { authorization: `Bearer ${FIXTURE_KEY}`, 'content-type': 'application/x-ndjson' },
-    body: ndjsonStream(from, to),
+    body: streamOf(pieces),
     duplex: 'half',
   } as RequestInit);
   const body = (await res.json()) as { accepted: number; rejected: number };
@@ -115,20 +111,26 @@ async function waitForCases(
   if (stored < target) throw new Error(`intake reported ${target} cases but the database holds ${stored}`);
 }
 
-/** Posts receivables [from, to) as NDJSON requests of LINES_PER_REQUEST lines, one after the other. */
-async function postAll(url: string, from: number, to: number): Promise<void> {
+/**
+ * Posts receivables [from, to) as NDJSON requests of LINES_PER_REQUEST lines, one after the other.
+ * `prepared`: the bodies are made before the clock starts (the floor's messages are prepared too).
+ */
+async function postAll(url: string, from: number, to: number, prepared?: Uint8Array[][]): Promise<void> {
   let accepted = 0;
-  for (let i = from; i < to; i += LINES_PER_REQUEST) {
-    accepted += await post(url, i, Math.min(to, i + LINES_PER_REQUEST));
+  for (let i = from, r = 0; i < to; i += LINES_PER_REQUEST, r++) {
+    accepted += await post(url, prepared?.[r] ?? ndjsonPieces(i, Math.min(to, i + LINES_PER_REQUEST)));
   }
   if (accepted !== to - from) throw new Error(`accepted ${accepted} of ${to - from}`);
 }
 
-/** Accepted (HTTP 202 = durably on JetStream), with no intake running. */
+/** Accepted (HTTP 202 = durably on JetStream), with no intake running; the NDJSON is made beforehand. */
 export async function measureIngest(street: StreetUnderTest, receivables: number): Promise<Rate> {
   const ingress = await startRuntime(street, 'bench-ingress', { OST_WORKERS: 'none' });
+  const bodies: Uint8Array[][] = [];
+  for (let i = 0; i < receivables; i += LINES_PER_REQUEST)
+    bodies.push([...ndjsonPieces(i, Math.min(receivables, i + LINES_PER_REQUEST))]);
   const started = performance.now();
-  await postAll(ingress.url, 0, receivables);
+  await postAll(ingress.url, 0, receivables, bodies);
   const ms = performance.now() - started;
   await ingress.stop();
   return rate(receivables, ms);
