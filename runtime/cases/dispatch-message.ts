@@ -196,7 +196,11 @@ async function prepare(deps: DispatchDeps, work: DispatchWork, now: Date): Promi
         return { kind: 'done', outcome: 'stale', channel: channelName, flow: c.flow };
       }
     }
-    const links = await linksForTemplate(tx, bundle, deps.publicUrl, template, r.id);
+    const channelType =
+      step.kind === 'send'
+        ? bundle.channels[(step.payload as unknown as SendEffect).channel]?.spec.type
+        : undefined;
+    const links = await linksForTemplate(tx, bundle, deps.publicUrl, template, r.id, channelType);
     const input = {
       bundle,
       receivable: { ...r.payload, balance: r.balance_minor, currency: r.payload.currency ?? 'EUR' },

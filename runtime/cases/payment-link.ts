@@ -29,16 +29,28 @@ export async function ensureLink(
   return token;
 }
 
-/** URLs of the links a message template uses, each made for the receivable when missing. */
+/**
+ * Channels that offer the payment link outside the template's text: a voice message lets the debtor press
+ * 1 for it by SMS, a letter prints it as a QR code. Their messages make the link when it is missing.
+ */
+const OFFERS_PAYMENT_LINK = new Set(['voice', 'letter']);
+
+/**
+ * URLs of the links a message uses, each made for the receivable when missing. Intake makes none: the
+ * first message that shows a link makes it, so its days start when the debtor can see it.
+ */
 export async function linksForTemplate(
   tx: Tx,
   bundle: ConfigBundle,
   publicUrl: string,
   template: string,
   receivableId: string,
+  channelType?: string,
 ): Promise<Record<string, string>> {
   const links: Record<string, string> = {};
-  for (const purpose of linkPurposesOf(bundle, template)) {
+  const purposes = new Set(linkPurposesOf(bundle, template));
+  if (channelType && OFFERS_PAYMENT_LINK.has(channelType)) purposes.add('payment');
+  for (const purpose of purposes) {
     const token = await ensureLink(tx, bundle.corporation.id, receivableId, purpose);
     links[purpose] = linkUrl(bundle, publicUrl, linkPath(purpose, token));
   }

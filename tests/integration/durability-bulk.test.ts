@@ -58,4 +58,40 @@ describe('durability: bulk NDJSON', () => {
     console.info(`${LINES}-line NDJSON`, JSON.stringify({ acceptedMs, storedMs, good, bad: bad.size }));
     expect(counts.rows[0]).toEqual({ receivables: good, distinct_ids: good });
   }, 600_000);
+
+  it('the same NDJSON posted again is recognised as duplicates; a differently split repeat changes nothing', async () => {
+    street ??= await startDurabilityStreet();
+    const runtime = await street.startRuntime('bulk-repeat');
+    const body = (from: number, to: number) =>
+      `${Array.from({ length: to - from }, (_, i) => JSON.stringify(fixtureReceivable(900_000 + from + i, { source: 'test' }))).join('\n')}\n`;
+    const count = async () =>
+      (
+        await street!.sql.query(
+          `SELECT count(*)::int AS n FROM receivables WHERE external_id >= 'DUR-0900000' AND external_id < 'DUR-0902000'`,
+        )
+      ).rows[0].n as number;
+    // 1 200 lines: three messages of up to 500 on JetStream.
+    expect((await postNdjson(runtime.url, body(0, 1_200))).body).toMatchObject({
+      accepted: 1_200,
+      duplicates: 0,
+    });
+    // The ERP retries the same request after a timeout: JetStream drops the same chunks.
+    expect((await postNdjson(runtime.url, body(0, 1_200))).body).toMatchObject({
+      accepted: 0,
+      duplicates: 1_200,
+    });
+    // A repost split differently is new to JetStream; intake finds every receivable already there.
+    expect((await postNdjson(runtime.url, body(100, 1_300))).body).toMatchObject({
+      accepted: 1_200,
+      rejected: 0,
+    });
+    await until(async () => (await count()) === 1_300, 60_000, 'the 1 300 distinct receivables stored');
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(await count()).toBe(1_300);
+    const cases = await street.sql.query(
+      `SELECT count(*)::int AS n FROM cases c JOIN receivables r ON r.id = c.receivable_id
+       WHERE r.external_id >= 'DUR-0900000' AND r.external_id < 'DUR-0902000'`,
+    );
+    expect(cases.rows[0].n).toBe(1_300);
+  }, 120_000);
 });

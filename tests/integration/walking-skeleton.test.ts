@@ -52,7 +52,9 @@ describe('walking skeleton: one receivable through the street', () => {
     };
     expect(cases[0]!.timeline.length).toBeGreaterThan(0);
     for (const entry of cases[0]!.timeline) expect(entry.text).toMatch(/\w/);
-    expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(['receivable.accepted', 'case.started']));
+    expect(events.map((e) => e.type)).toEqual(
+      expect.arrayContaining(['receivable.accepted', 'case.started']),
+    );
     expect(events.map((e) => e.type)).not.toContain('timeline');
   });
 
