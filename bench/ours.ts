@@ -179,13 +179,18 @@ export async function measureIntake(street: StreetUnderTest, receivables: number
   return rate(receivables, ms);
 }
 
-/** Due sends claimed, queued on JetStream, rendered, recorded and handed to the SMTP sink. */
-export async function measureDispatch(street: StreetUnderTest, mails: number): Promise<Rate> {
+/** Due sends claimed, queued on JetStream, rendered, recorded and handed to the SMTP sink by `pods` runtimes. */
+export async function measureDispatch(street: StreetUnderTest, mails: number, pods = 1): Promise<Rate> {
   const before = street.sink.mails.length;
-  const worker = await startRuntime(street, 'bench-dispatch', { OST_WORKERS: 'scheduler,dispatch' });
+  const workers = await Promise.all(
+    Array.from({ length: pods }, (_, i) =>
+      startRuntime(street, `bench-dispatch-${i + 1}`, { OST_WORKERS: 'scheduler,dispatch' }),
+    ),
+  );
   const started = performance.now();
   await street.sink.waitFor(before + mails, 30 * 60_000);
   const ms = performance.now() - started;
-  await worker.kill();
+  // Stopped, not killed, so a --profile run gets the dispatchers' profiles; what they hold goes back.
+  await Promise.all(workers.map((w) => w.stop(60_000)));
   return rate(mails, ms);
 }

@@ -8,7 +8,8 @@
 //           the first byte posted to the last case stored.
 // Options: --receivables N (each phase alone, default 50 000), --pipeline N (default: --receivables),
 // --full (the pipeline with 2.4 million: the rent-day aim, measured), --mails N (default 5 000),
-// --json (also print the figures as one JSON line), --profile DIR (CPU profiles of the runtimes). Runtimes run as child processes, like pods.
+// --dispatch-pods N (dispatch runtimes, default 1), --json (also print the figures as one JSON line),
+// --profile DIR (CPU profiles of the runtimes). Runtimes run as child processes, like pods.
 import { parseArgs } from 'node:util';
 import {
   floorJetStream,
@@ -33,6 +34,7 @@ const { values } = parseArgs({
     receivables: { type: 'string', default: '50000' },
     pipeline: { type: 'string' },
     profile: { type: 'string' },
+    'dispatch-pods': { type: 'string', default: '1' },
     mails: { type: 'string', default: '5000' },
     full: { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
@@ -63,8 +65,9 @@ try {
   const ingest = await measureIngest(street, receivables);
   say('ours: intake (stored, classified, scheduled)');
   const intake = await measureIntake(street, receivables);
-  say(`ours: dispatch of ${mails} due sends`);
-  const dispatch = await measureDispatch(street, mails);
+  const dispatchPods = Number(values['dispatch-pods']);
+  say(`ours: dispatch of ${mails} due sends by ${dispatchPods} pod(s)`);
+  const dispatch = await measureDispatch(street, mails, dispatchPods);
   say(`ours: pipeline of ${pipelined} receivables (ingest and intake at once)`);
   const pipeline = await measurePipeline(street, pipelined);
   const figures: Figures = {
@@ -78,6 +81,7 @@ try {
     ingest,
     intake,
     dispatch,
+    dispatchPods,
     pipeline,
   };
   process.stdout.write(formatReport(figures));

@@ -125,9 +125,13 @@ export class Scheduler {
   /** Locks due steps, books spread slots, claims the rest; all in one transaction. */
   private async claim(tx: Tx, now: Date, room: number): Promise<Round> {
     const round: Round = { timers: [], queued: [], deferred: 0 };
-    // With no room for sends, only timers are taken, so sends waiting for room do not hold them up.
-    const kinds = room > 0 ? undefined : (['due', 'watch'] as const);
-    const steps = await lockDueSteps(tx, now, this.options.batchSize ?? 500, kinds);
+    // Timers and sends are locked apart: sends only as many as there is room for on OST_DISPATCH (with
+    // none, only timers), so sends waiting for room neither hold timers up nor get read for nothing.
+    const batchSize = this.options.batchSize ?? 500;
+    const timers = await lockDueSteps(tx, now, batchSize, ['due', 'watch']);
+    const sendable =
+      room > 0 ? await lockDueSteps(tx, now, Math.min(batchSize, room), ['send', 'alert']) : [];
+    const steps = [...timers, ...sendable];
     const slots = new SlotCache();
     const sends: DueStep[] = [];
     for (const step of steps) {

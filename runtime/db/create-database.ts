@@ -15,7 +15,15 @@ export async function createDatabase(url: string, options: CreateDatabaseOptions
   const { log, ...configuration } = options;
   let pool: DatabasePool;
   try {
-    pool = await createPool(url, { typeParsers, ...configuration });
+    pool = await createPool(url, {
+      typeParsers,
+      // slonik's default runs DISCARD ALL whenever a connection goes back to the pool: one more round
+      // trip per query or transaction (a third of dispatch's statements). The street keeps no session
+      // state: settings are transaction-local (set_config(..., true)), locks are transaction locks, and
+      // the webhook worker's one session lock is released in a finally on the connection that took it.
+      resetConnection: async () => {},
+      ...configuration,
+    });
   } catch (cause) {
     throw createError('OST_ERR_DATABASE', [`cannot use ${describeDatabaseUrl(url)}`], { cause });
   }
