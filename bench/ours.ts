@@ -19,11 +19,19 @@ export function profileRuntimesInto(dir: string): void {
   runtimeNodeArgs = ['--cpu-prof', `--cpu-prof-dir=${dir}`];
 }
 
-/** Runtimes sample their Postgres gauges at the production interval, not the tests' quick one. */
+/**
+ * Runtimes sample their Postgres gauges at the production interval, not the tests' quick one; an OST_*
+ * variable set for the bench itself (e.g. OST_INTAKE_CONCURRENCY=4 npm run bench) reaches them too.
+ */
+const benchSettings = Object.fromEntries(
+  Object.entries(process.env).filter(
+    (e): e is [string, string] => e[0].startsWith('OST_') && e[1] !== undefined,
+  ),
+);
 const startRuntime = (street: StreetUnderTest, name: string, env: Record<string, string>) =>
   street.startRuntime(
     name,
-    { OST_METRICS_SAMPLE_MS: String(SETTING_DEFAULTS.metricsSampleMs), ...env },
+    { OST_METRICS_SAMPLE_MS: String(SETTING_DEFAULTS.metricsSampleMs), ...benchSettings, ...env },
     runtimeNodeArgs,
   );
 
