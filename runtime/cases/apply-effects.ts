@@ -85,6 +85,10 @@ export function planEffects(c: CaseRef, result: EngineResult, now: Date): Effect
   return plan;
 }
 
+/** The plan's events without `link.closed`, for a turn that found no open payment link to close. */
+export const withoutLinkClosed = (events: readonly EventInput[]) =>
+  events.filter((e) => e.type !== 'link.closed');
+
 /**
  * Inserts step rows in one statement. A dedupe key seen before is skipped — unless that row was
  * cancelled and the engine schedules it again (a resume re-arms the same timer at the same time): then
@@ -114,11 +118,14 @@ export async function applyEngineResult(tx: Tx, c: CaseRow, result: EngineResult
       WHERE case_id = ${c.id} AND status = 'scheduled'`);
   }
   await insertSteps(tx, plan.steps);
+  let events = plan.events;
   if (plan.closeLink) {
-    await tx.query(sql.unsafe`
+    const closed = await tx.query(sql.unsafe`
       UPDATE links SET closed_at = now()
       WHERE receivable_id = ${c.receivable_id} AND purpose = 'payment' AND closed_at IS NULL`);
+    // Links are made by the first message that shows one: with none made yet, none was closed.
+    if (closed.rowCount === 0) events = withoutLinkClosed(events);
   }
   await saveCaseState(tx, c.id, result.state, result.timeline);
-  await insertEvents(tx, plan.events);
+  await insertEvents(tx, events);
 }

@@ -14,7 +14,7 @@ import { startCase } from '../../core/engine/index.js';
 import { isOutputstraatError } from '../../core/errors/index.js';
 import type { ReceivableInput } from '../../core/receivable/index.js';
 import { newIds, sql } from '../db/index.js';
-import { insertSteps, planEffects, type StepInsert } from './apply-effects.js';
+import { insertSteps, planEffects, type StepInsert, withoutLinkClosed } from './apply-effects.js';
 import { caseTimeline, type EventInput, insertEvents, type Tx } from './case-repository.js';
 
 export interface BatchItem {
@@ -112,7 +112,8 @@ function startOne(
       type: 'case.started',
       data: { flow: flow.name, classification: decision.classification, decidedBy: decision.decidedBy },
     },
-    ...plan.events,
+    // No payment link exists yet at intake (the first message that shows one makes it).
+    ...withoutLinkClosed(plan.events),
   );
   rows.steps.push(...plan.steps);
   return flow.name;

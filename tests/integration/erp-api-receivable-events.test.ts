@@ -182,6 +182,20 @@ describe('ERP API: payments and changes reach every pending step at once', () =>
     });
   });
 
+  it('a receivable paid before any message showed a link gets no link and no link.closed event', async () => {
+    await postReceivables(erp, ['PAY-NOLINK-1']);
+    const res = await pay('PAY-NOLINK-1', { amount: 10_000, paymentId: 'psp-nolink-1' });
+    expect(await res.json()).toMatchObject({ status: 'paid', balance: 0 });
+    expect(await state('PAY-NOLINK-1')).toMatchObject({
+      caseStatus: 'stopped',
+      openLinks: 0,
+      closedLinks: 0,
+    });
+    const types = await eventTypes('PAY-NOLINK-1');
+    expect(types).toEqual(expect.arrayContaining(['payment.received', 'receivable.paid', 'case.stopped']));
+    expect(types).not.toContain('link.closed');
+  });
+
   it('cancel stops the case and every step, and a cancelled receivable takes no new status', async () => {
     await postReceivables(erp, ['CANCEL-1']);
     await showPaymentLink('CANCEL-1');
