@@ -83,14 +83,16 @@ export async function acceptNdjson(
       continue;
     }
     const json = JSON.stringify(checked.value);
-    if (chunk.lines.length > 0 && chunk.bytes + json.length + 1 > CHUNK_BYTES) {
+    // Bytes, not characters: names with accents take two or three bytes each in UTF-8.
+    const bytes = Buffer.byteLength(json) + 1;
+    if (chunk.lines.length > 0 && chunk.bytes + bytes > CHUNK_BYTES) {
       await publish(chunk);
       chunk = emptyChunk();
     }
     chunk.json.push(json);
     chunk.lines.push(lineNo);
     chunk.externalIds.push(checked.value.externalId);
-    chunk.bytes += json.length + 1;
+    chunk.bytes += bytes;
     if (chunk.lines.length >= CHUNK_RECEIVABLES) {
       await publish(chunk);
       chunk = emptyChunk();

@@ -94,4 +94,29 @@ describe('durability: bulk NDJSON', () => {
     );
     expect(cases.rows[0].n).toBe(1_300);
   }, 120_000);
+
+  it('lines with many multi-byte characters are split by bytes, so no JetStream message is too big', async () => {
+    street ??= await startDurabilityStreet();
+    const runtime = await street.startRuntime('bulk-wide');
+    // About 2.7 KB of UTF-8 in about 1 050 characters per line: what fits in 512 K characters is well
+    // over 1 MiB, nats-server's largest message.
+    const wide = '€'.repeat(200);
+    const lines = Array.from({ length: 500 }, (_, i) => {
+      const r = fixtureReceivable(950_000 + i, { source: 'test', description: wide });
+      const address = { street: wide, houseNumber: '1', postalCode: '1234 AB', city: 'Utrecht' };
+      return JSON.stringify({ ...r, debtor: { ...r.debtor, name: wide, salutation: wide, address } });
+    });
+    const result = await postNdjson(runtime.url, `${lines.join('\n')}\n`);
+    expect(result.body).toMatchObject({ accepted: 500, rejected: 0 });
+    await until(
+      async () =>
+        (
+          await street!.sql.query(
+            `SELECT count(*)::int AS n FROM receivables WHERE external_id >= 'DUR-0950000' AND external_id < 'DUR-0951000'`,
+          )
+        ).rows[0].n === 500,
+      60_000,
+      'the 500 wide receivables stored',
+    );
+  }, 120_000);
 });
