@@ -5,10 +5,9 @@
 import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
 import { headers as natsHeaders } from '@nats-io/transport-node';
-import { createError } from '../../core/errors/index.js';
 import { describeFieldErrors, validateReceivable } from '../../core/receivable/index.js';
-import { intakeSubject } from '../bus/subjects.js';
 import { chunkMsgId, RECEIVABLE_COUNT_HEADER } from './intake-envelope.js';
+import { publishToIntake } from './publish-intake.js';
 import type { ReceivableRouteDeps } from './receivable-routes.js';
 
 /** Receivables per JetStream message: big enough that the per-message cost vanishes, small enough to redo. */
@@ -119,13 +118,8 @@ async function publishChunk(
     `"receivedAt":"${new Date().toISOString()}","receivables":${receivables}}`;
   const headers = natsHeaders();
   headers.set(RECEIVABLE_COUNT_HEADER, String(chunk.lines.length));
-  try {
-    const ack = await deps.js.publish(intakeSubject(corporation), body, {
-      msgID: chunkMsgId(corporation, receivables),
-      headers,
-    });
-    return { duplicate: ack.duplicate };
-  } catch (cause) {
-    throw createError('OST_ERR_BUS', ['the receivable could not be stored; nothing was accepted'], { cause });
-  }
+  return publishToIntake(deps.js, corporation, body, {
+    msgID: chunkMsgId(corporation, receivables),
+    headers,
+  });
 }

@@ -3,11 +3,11 @@ import type { FastifyInstance } from 'fastify';
 import { createError } from '../../core/errors/index.js';
 import { receivableSchema, validateReceivable } from '../../core/receivable/index.js';
 import type { BundleStore } from '../bundles/bundle-store.js';
-import { intakeSubject } from '../bus/subjects.js';
 import type { Database } from '../db/index.js';
 import type { RuntimeMetrics } from '../metrics/runtime-metrics.js';
 import { acceptNdjson } from './bulk-intake.js';
 import { receivableMsgId, type SingleIntakeEnvelope } from './intake-envelope.js';
+import { publishToIntake } from './publish-intake.js';
 import { loadTimeline } from './timeline.js';
 import { validationError } from './validation-error.js';
 
@@ -29,14 +29,9 @@ export async function publishReceivable(
     receivedAt: new Date().toISOString(),
     receivable,
   };
-  try {
-    const ack = await deps.js.publish(intakeSubject(corporation), JSON.stringify(envelope), {
-      msgID: receivableMsgId(corporation, receivable.externalId),
-    });
-    return { duplicate: ack.duplicate };
-  } catch (cause) {
-    throw createError('OST_ERR_BUS', ['the receivable could not be stored; nothing was accepted'], { cause });
-  }
+  return publishToIntake(deps.js, corporation, JSON.stringify(envelope), {
+    msgID: receivableMsgId(corporation, receivable.externalId),
+  });
 }
 
 const acceptedSchema = {
