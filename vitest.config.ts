@@ -15,6 +15,7 @@ export default defineConfig({
             'core/**/*.test.ts',
             'operator/**/*.test.ts',
             'runtime/**/*.test.ts',
+            'platform/**/*.test.ts',
             'tests/unit/**/*.test.ts',
           ],
           environment: 'node',

@@ -8,8 +8,8 @@ import {
 } from '@nats-io/jetstream';
 import { connect, type NatsConnection, nanos } from '@nats-io/transport-node';
 import nodemailer from 'nodemailer';
-import { DUPLICATE_WINDOW_MS } from '../runtime/bus/index.js';
-import { CHUNK_RECEIVABLES } from '../runtime/ingress/bulk-intake.js';
+import { DUPLICATE_WINDOW_MS } from '../platform/bus/index.js';
+import { CHUNK_RECEIVABLES } from '../runtime/api/bulk-intake.js';
 import { FIXTURE_CORPORATION, fixtureReceivable } from '../tests/support/durability-street.js';
 import { startNatsServer } from '../tests/support/nats-server.js';
 import type { StreetUnderTest } from './ours.js';

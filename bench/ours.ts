@@ -1,8 +1,8 @@
 // Our own rates, with runtimes as child processes on the bench's servers. Each phase runs only the
 // workers it measures (OST_WORKERS), so one figure is not slowed by the next stage competing for CPU.
 import { Readable } from 'node:stream';
-import { createDatabase, runMigrations } from '../runtime/db/index.js';
-import { SETTING_DEFAULTS } from '../runtime/settings.js';
+import { createDatabase, runMigrations } from '../platform/db/index.js';
+import { SETTING_DEFAULTS } from '../platform/settings/runtime-settings.js';
 import {
   type DurabilityStreet,
   FIXTURE_KEY,

@@ -11,8 +11,8 @@ import { parseArgs } from 'node:util';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import { BUNDLE_BUCKET } from '../core/bundle/types.js';
-import { createLogger } from '../core/log.js';
-import { connectBus, ensureBundleBucket } from '../runtime/bus/index.js';
+import { connectBus, ensureBundleBucket } from '../platform/bus/index.js';
+import { createLogger } from '../platform/log.js';
 import {
   checkLeaderTimings,
   inClusterNamespace,

@@ -1,5 +1,5 @@
-import { createLogger } from '../core/log.js';
-import { readSettings } from './settings.js';
+import { createLogger } from '../platform/log.js';
+import { readSettings } from '../platform/settings/runtime-settings.js';
 import { startRuntime } from './start-runtime.js';
 
 const log = createLogger('runtime');

@@ -1,4 +1,4 @@
 // Copies the non-TypeScript files the compiled runtime reads next to itself in dist/.
 import { cpSync } from 'node:fs';
 
-cpSync('runtime/db/migrations', 'dist/runtime/db/migrations', { recursive: true });
+cpSync('platform/db/migrations', 'dist/platform/db/migrations', { recursive: true });

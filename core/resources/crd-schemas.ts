@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { packageRoot } from '../package-root.js';
+import { packageRoot } from '../../platform/package-root.js';
 import { isKind, type Kind } from './kinds.js';
 
 export interface JsonSchemaNode {

@@ -3,8 +3,9 @@
 // street (one compile pass per cache version), makes sure the bundles are published and writes the
 // resource's status when it differs. A Corporation carries a finalizer so that deleting it retires
 // its bundle first.
-import type { Logger } from '../../core/log.js';
+
 import { KINDS, type Kind } from '../../core/resources/kinds.js';
+import type { Logger } from '../../platform/log.js';
 import type { BundlePublisher } from '../publisher/bundle-publisher.js';
 import { nextStatus, type ResourceStatus } from './conditions.js';
 import { EventRecorder } from './event-recorder.js';
@@ -14,9 +15,9 @@ import { type KubeObject, parseObjectKey } from './kube-object.js';
 import { collectionPath, objectPath } from './kube-paths.js';
 import { SupervisedListWatch } from './list-watch.js';
 import type { OperatorMetrics } from './operator-metrics.js';
+import { WorkQueue } from './reconcile-queue.js';
 import { ResourceCache } from './resource-cache.js';
 import { type SecretReader, StreetPlanner } from './street-planner.js';
-import { WorkQueue } from './work-queue.js';
 
 /** Held by every Corporation: its bundle is retired before the resource goes away. */
 export const BUNDLE_FINALIZER = 'outputstraat.io/bundle';

@@ -2,7 +2,7 @@
 // show what the operator did: bundles published and retired, resources turning invalid and valid again.
 // Events are best effort: a failure to record one is logged and never fails a reconcile.
 import { randomBytes } from 'node:crypto';
-import type { Logger } from '../../core/log.js';
+import type { Logger } from '../../platform/log.js';
 import type { KubeClient } from './kube-client.js';
 import { describeKubeError } from './kube-errors.js';
 import { type KubeObject, microTime } from './kube-object.js';

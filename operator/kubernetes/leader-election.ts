@@ -4,8 +4,9 @@
 // it last saw the record change, so clock skew between nodes does not matter; the leader renews every
 // retryPeriod and steps down if it could not renew for renewDeadline (shorter than leaseDuration, so it
 // has stopped before anyone else may start). On a graceful stop the leader releases the Lease.
-import type { Logger } from '../../core/log.js';
-import { sleep } from './backoff.js';
+
+import { sleep } from '../../platform/backoff.js';
+import type { Logger } from '../../platform/log.js';
 import type { KubeClient } from './kube-client.js';
 import { describeKubeError, isConflict, isNotFound } from './kube-errors.js';
 import { type KubeMetadata, microTime } from './kube-object.js';

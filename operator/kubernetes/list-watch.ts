@@ -3,8 +3,9 @@
 // so the operator runs its own loop: list, then watch from the list's resourceVersion with bookmarks; after the stream ends it
 // watches again from the last resourceVersion it saw, relists on 410 Gone, backs off (with jitter)
 // after errors, and a watchdog restarts a watch that delivered no event and no bookmark for too long.
-import type { Logger } from '../../core/log.js';
-import { Backoff, type BackoffOptions, sleep } from './backoff.js';
+
+import { Backoff, type BackoffOptions, sleep } from '../../platform/backoff.js';
+import type { Logger } from '../../platform/log.js';
 import type { KubeClient } from './kube-client.js';
 import { describeKubeError, isGone } from './kube-errors.js';
 import type { KubeList, KubeObject, KubeStatus } from './kube-object.js';

@@ -1,6 +1,6 @@
 // The operator process's core: leader election around the controller. Only the replica holding the
 // Lease runs watches and reconciles; a replica that loses the Lease stops its controller first.
-import type { Logger } from '../../core/log.js';
+import type { Logger } from '../../platform/log.js';
 import type { BundlePublisher } from '../publisher/bundle-publisher.js';
 import { Controller, type ControllerTimings } from './controller.js';
 import type { KubeClient } from './kube-client.js';

@@ -4,11 +4,11 @@
 // cache and shared by every key reconciled at that version; passes never overlap, so a retire for a
 // deleted Corporation cannot be overtaken by an older pass publishing its bundle again.
 import type { ConfigBundle } from '../../core/bundle/types.js';
-import type { Logger } from '../../core/log.js';
 import type { CorporationSpec } from '../../core/resources/types.generated.js';
+import { sleep } from '../../platform/backoff.js';
+import type { Logger } from '../../platform/log.js';
 import { compileStreet } from '../compiler/index.js';
 import type { BundlePublisher } from '../publisher/bundle-publisher.js';
-import { sleep } from './backoff.js';
 import type { Verdict } from './conditions.js';
 import type { EventRecorder } from './event-recorder.js';
 import { describeKubeError } from './kube-errors.js';

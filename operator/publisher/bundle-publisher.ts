@@ -2,7 +2,7 @@
 // from what the bucket holds, so a level-based reconcile that runs often writes nothing new.
 import type { KV } from '@nats-io/kv';
 import { BUNDLE_BUCKET, bundleKey, type ConfigBundle } from '../../core/bundle/types.js';
-import type { Logger } from '../../core/log.js';
+import type { Logger } from '../../platform/log.js';
 
 export type PublishOutcome = 'published' | 'unchanged';
 

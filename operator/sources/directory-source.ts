@@ -4,7 +4,7 @@
 import { watch } from 'node:fs';
 import type { ConfigBundle } from '../../core/bundle/types.js';
 import { formatLocation, type OutputstraatError } from '../../core/errors/index.js';
-import type { Logger } from '../../core/log.js';
+import type { Logger } from '../../platform/log.js';
 import { compileStreet } from '../compiler/index.js';
 import type { BundlePublisher } from '../publisher/bundle-publisher.js';
 import { readResourceFiles } from './read-resource-files.js';

@@ -1,7 +1,7 @@
 // Reading the archive for one corporation: the messages of a receivable or of a debtor, each with its
 // status history and the parts it was sent as (names, types, sizes, hashes), and the exact bytes of a part.
 import type { CommonQueryMethods } from 'slonik';
-import { sql } from '../db/index.js';
+import { sql } from '../../platform/db/index.js';
 import { type PartName, PRIMARY_PART, readPart, type StoredPart } from './archive-store.js';
 
 export interface ArchivedMessage {

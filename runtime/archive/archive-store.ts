@@ -3,7 +3,7 @@
 // stored parts and hands over the same bytes, so the archive always holds what the debtor received.
 import { createHash } from 'node:crypto';
 import type { CommonQueryMethods } from 'slonik';
-import { sql } from '../db/index.js';
+import { sql } from '../../platform/db/index.js';
 
 export type PartName = 'eml' | 'html' | 'text' | 'sms' | 'voice' | 'twiml' | 'pdf' | 'json';
 

@@ -2,9 +2,10 @@
 // counts need — channel, template, status and its history, dates — and loses what identifies or addresses
 // the debtor: content, recipient, subject, the archived parts (PDFs included) and provider details in the
 // history. A letter still waiting in an unsent print batch is kept until the batch is uploaded.
-import type { Logger } from '../../core/log.js';
+
+import { type Database, sql } from '../../platform/db/index.js';
+import type { Logger } from '../../platform/log.js';
 import type { BundleStore } from '../bundles/bundle-store.js';
-import { type Database, sql } from '../db/index.js';
 
 export async function sweepCorporation(
   db: Database,

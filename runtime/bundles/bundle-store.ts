@@ -3,8 +3,8 @@
 // started on, even after the bucket has moved on.
 import { type KV, type KvEntry, KvWatchInclude } from '@nats-io/kv';
 import { BUNDLE_SCHEMA_VERSION, type BundleFlow, type ConfigBundle } from '../../core/bundle/types.js';
-import type { Logger } from '../../core/log.js';
-import { type Database, sql } from '../db/index.js';
+import { type Database, sql } from '../../platform/db/index.js';
+import type { Logger } from '../../platform/log.js';
 import type { RuntimeMetrics } from '../metrics/runtime-metrics.js';
 
 export class BundleStore {

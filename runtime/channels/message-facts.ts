@@ -3,8 +3,8 @@
 // (registered letter? an alert to staff?) and the payment link. Read-only; no lock is taken.
 import type { ConfigBundle } from '../../core/bundle/types.js';
 import type { ReceivableInput } from '../../core/receivable/index.js';
-import { linkUrl } from '../cases/payment-link.js';
-import { type Database, sql } from '../db/index.js';
+import { type Database, sql } from '../../platform/db/index.js';
+import { linkUrl } from '../dossiers/payment-link.js';
 
 export interface MessageFacts {
   messageId: string;

@@ -2,9 +2,10 @@
 // LOCKED), uploads its PDFs and a manifest over SFTP, and records 'handed-to-print' for each letter. A
 // failed upload is retried with backoff; a replica that died mid-upload leaves a stale claim that another
 // replica takes over after the lease (the same file names are written again).
-import type { Logger } from '../../core/log.js';
+
+import { type Database, sql } from '../../platform/db/index.js';
+import type { Logger } from '../../platform/log.js';
 import type { BundleStore } from '../bundles/bundle-store.js';
-import { type Database, sql } from '../db/index.js';
 import { channelSecret, requireChannelSecret, type SecretLookup } from './channel-secrets.js';
 import { type UploadFile, uploadFiles } from './sftp-upload.js';
 

@@ -4,9 +4,9 @@
 // relay gets — also on a resend after a crash, so the archive always equals what was delivered.
 import nodemailer, { type Transporter } from 'nodemailer';
 import { createError, isOutputstraatError } from '../../core/errors/index.js';
+import type { Database } from '../../platform/db/index.js';
 import { archiveParts, readPart } from '../archive/archive-store.js';
-import { linkUrl } from '../cases/payment-link.js';
-import type { Database } from '../db/index.js';
+import { linkUrl } from '../dossiers/payment-link.js';
 import { trackHtml } from '../tracking/track-html.js';
 import type { ChannelAdapter, OutgoingMessage, SendResult } from './channel-adapter.js';
 import { requireChannelSecret, type SecretLookup } from './channel-secrets.js';

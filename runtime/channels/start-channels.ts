@@ -2,15 +2,14 @@
 // limit), the print batch uploader, the optional inbound SMTP endpoint for bounces, the retention sweep,
 // and the HTTP routes for tracking, provider callbacks and the archive (one encapsulated fastify plugin).
 import type { FastifyInstance } from 'fastify';
-import type { Logger } from '../../core/log.js';
-import { registerArchiveRoutes } from '../archive/archive-routes.js';
+import type { Database } from '../../platform/db/index.js';
+import type { Logger } from '../../platform/log.js';
+import { registerArchiveRoutes } from '../api/archive-routes.js';
 import { RetentionSweeper } from '../archive/retention-sweep.js';
 import type { BundleStore } from '../bundles/bundle-store.js';
-import type { Database } from '../db/index.js';
 import { type BounceSmtpServer, startBounceSmtpServer } from '../tracking/bounce-smtp-server.js';
 import { registerEmailBounceRoutes } from '../tracking/email-bounce-routes.js';
 import { registerTrackingRoutes } from '../tracking/tracking-routes.js';
-import { registerTwilioRoutes } from '../tracking/twilio-routes.js';
 import { ChannelRegistry } from './channel-registry.js';
 import { environmentSecrets, type SecretLookup } from './channel-secrets.js';
 import { type ChannelSettings, readChannelSettings } from './channel-settings.js';
@@ -19,6 +18,7 @@ import { PrintChannel } from './print-channel.js';
 import { rateLimited } from './rate-limiter.js';
 import { SmtpChannel } from './smtp-channel.js';
 import { TwilioChannel } from './twilio-channel.js';
+import { registerTwilioRoutes } from './twilio-routes.js';
 import { WebhookChannel } from './webhook-channel.js';
 
 export interface ChannelsDeps {

@@ -5,8 +5,8 @@
 // returns it, so a resend after a crash returns that SID instead of texting or calling the debtor again.
 import type { BundleChannel } from '../../core/bundle/types.js';
 import { createError, isOutputstraatError } from '../../core/errors/index.js';
+import type { Database } from '../../platform/db/index.js';
 import { archiveParts, readPart } from '../archive/archive-store.js';
-import type { Database } from '../db/index.js';
 import type { ChannelAdapter, OutgoingMessage, SendResult } from './channel-adapter.js';
 import { requireChannelSecret, type SecretLookup } from './channel-secrets.js';
 import { messageFacts, paymentUrl, rememberProviderId } from './message-facts.js';

@@ -5,8 +5,8 @@
 // resent unchanged (same Idempotency-Key) after a crash.
 import { createHmac } from 'node:crypto';
 import { createError, isOutputstraatError } from '../../core/errors/index.js';
+import type { Database } from '../../platform/db/index.js';
 import { archiveParts, readPart } from '../archive/archive-store.js';
-import type { Database } from '../db/index.js';
 import type { ChannelAdapter, OutgoingMessage, SendResult } from './channel-adapter.js';
 import { requireChannelSecret, type SecretLookup } from './channel-secrets.js';
 import { messageFacts } from './message-facts.js';

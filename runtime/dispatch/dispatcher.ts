@@ -4,9 +4,14 @@
 // nothing — and acked afterwards. While a send is in progress the message is kept alive with
 // working(); if this process dies, JetStream hands the message to another replica after the ack wait.
 import type { JetStreamClient, JsMsg } from '@nats-io/jetstream';
-import { CHANNEL_TYPES, DISPATCH_ACK_WAIT_MS, DISPATCH_STREAM, dispatchConsumerName } from '../bus/index.js';
-import { type DispatchDeps, type DispatchWork, dispatchStep } from '../cases/dispatch-message.js';
-import { WorkQueue } from '../cases/work-queue.js';
+import {
+  CHANNEL_TYPES,
+  DISPATCH_ACK_WAIT_MS,
+  DISPATCH_STREAM,
+  dispatchConsumerName,
+} from '../../platform/bus/index.js';
+import { WorkQueue } from '../../platform/bus/jetstream-work-queue.js';
+import { type DispatchDeps, type DispatchWork, dispatchStep } from './dispatch-message.js';
 
 const RETRY_DELAY_MS = 5_000;
 const STOP_REDELIVERY_DELAY_MS = 1_000;

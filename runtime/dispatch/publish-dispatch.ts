@@ -2,8 +2,8 @@
 // ost.dispatch.<corporation>.<channel type>, with the step row id and attempt as msgID so a publish the
 // scheduler repeats (lost PubAck, NATS restart mid-publish) is stored once.
 import type { JetStreamClient } from '@nats-io/jetstream';
-import { dispatchSubject } from '../bus/index.js';
-import type { DispatchWork } from '../cases/dispatch-message.js';
+import { dispatchSubject } from '../../platform/bus/index.js';
+import type { DispatchWork } from './dispatch-message.js';
 
 export interface QueuedStep {
   work: DispatchWork;

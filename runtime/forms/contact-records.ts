@@ -2,13 +2,13 @@
 // new address through the corporation's own email channel (recorded as a message like any other).
 import { randomUUID } from 'node:crypto';
 import type { BundleChannel, ConfigBundle } from '../../core/bundle/types.js';
-import type { Logger } from '../../core/log.js';
 import type { ComposedMessage } from '../../core/messages/index.js';
-import { insertEvents } from '../cases/case-repository.js';
+import { type Database, sql } from '../../platform/db/index.js';
+import type { Logger } from '../../platform/log.js';
 import type { ChannelRegistry } from '../channels/channel-registry.js';
-import { type Database, sql } from '../db/index.js';
-import { escapeHtml } from '../pages/html.js';
-import { type Lang, TEXTS } from '../pages/i18n.js';
+import { insertEvents } from '../dossiers/case-repository.js';
+import { escapeHtml } from '../web/html.js';
+import { type Lang, TEXTS } from '../web/i18n.js';
 import type { ContactValues } from './contact-validation.js';
 
 export interface ContactDeps {

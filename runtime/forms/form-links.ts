@@ -1,7 +1,8 @@
 // Links to the contact-data and meter-reading forms: like payment links, 144 random bits, bound to one
 // corporation, one receivable and one purpose, and expiring. An open link for the same purpose is reused.
-import { ensureLink } from '../cases/payment-link.js';
-import type { Database } from '../db/index.js';
+
+import type { Database } from '../../platform/db/index.js';
+import { ensureLink } from '../dossiers/payment-link.js';
 
 export type FormPurpose = 'contact' | 'meter';
 

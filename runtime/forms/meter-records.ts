@@ -1,8 +1,9 @@
 // Meter readings from tenants (form) and staff (paper return forms): one table, one event per reading
 // for the ERP's feed. The baseline for the plausibility check is the newest reading that is not waiting
 // for review, or else what the ERP sent with the receivable (vars meterLastReading/meterLastReadingDate).
-import { insertEvents } from '../cases/case-repository.js';
-import { type Database, sql } from '../db/index.js';
+
+import { type Database, sql } from '../../platform/db/index.js';
+import { insertEvents } from '../dossiers/case-repository.js';
 import { checkReading, type MeterBaseline, type Plausibility, yearlyUseFrom } from './meter-plausibility.js';
 
 export interface MeterReadingInput {

@@ -3,19 +3,19 @@
 // routes for form results. Registered by the ingress app when the runtime passes `pages` options.
 import type { FastifyInstance } from 'fastify';
 import { isOutputstraatError } from '../../core/errors/index.js';
-import type { Logger } from '../../core/log.js';
+import type { Database } from '../../platform/db/index.js';
+import type { Logger } from '../../platform/log.js';
+import { registerStaffFormRoutes } from '../api/staff-routes.js';
 import type { BundleStore } from '../bundles/bundle-store.js';
 import type { ChannelRegistry } from '../channels/channel-registry.js';
-import type { Database } from '../db/index.js';
 import { registerFormRoutes } from '../forms/form-routes.js';
-import { registerStaffFormRoutes } from '../forms/staff-routes.js';
-import type { PspAdapter } from '../psp/psp.js';
-import { registerPspWebhook } from '../psp/webhook-routes.js';
-import { pickLang } from './i18n.js';
+import type { PspAdapter } from '../payments/psp.js';
+import { registerPspWebhook } from '../payments/webhook-routes.js';
+import { pickLang } from '../web/i18n.js';
+import { sendPage } from '../web/send-page.js';
 import { registerPaymentRoutes } from './payment-routes.js';
 import { errorPage } from './payment-views.js';
 import { registerQrRoute } from './qr.js';
-import { sendPage } from './send-page.js';
 
 export interface PagesOptions {
   psp: PspAdapter;

@@ -10,9 +10,10 @@ import {
   paymentById,
   startPayment,
   syncPayment,
-} from '../psp/psp-payments.js';
-import { pickLang } from './i18n.js';
-import { type LinkPage, openLinkPage } from './page-site.js';
+} from '../payments/psp-payments.js';
+import { pickLang } from '../web/i18n.js';
+import { type LinkPage, openLinkPage } from '../web/page-site.js';
+import { sendPage } from '../web/send-page.js';
 import {
   alreadyPaidPage,
   failedPage,
@@ -23,7 +24,6 @@ import {
   successPage,
 } from './payment-views.js';
 import { type ReceivableForPage, receivableForPage } from './receivable-view.js';
-import { sendPage } from './send-page.js';
 
 type TokenRequest = FastifyRequest<{
   Params: { token: string; corporation?: string; paymentId?: string };

@@ -3,9 +3,9 @@
 // paid" for a receivable that was settled any other way.
 import type { ConfigBundle } from '../../core/bundle/types.js';
 import { formatDate, formatMoney } from '../../core/render/index.js';
-import { html, type SafeHtml } from './html.js';
-import { type Lang, TEXTS } from './i18n.js';
-import type { PageView } from './layout.js';
+import { html, type SafeHtml } from '../web/html.js';
+import { type Lang, TEXTS } from '../web/i18n.js';
+import type { PageView } from '../web/layout.js';
 
 export interface PayableView {
   amountMinor: number;

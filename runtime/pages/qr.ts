@@ -3,10 +3,10 @@
 // code that embeds it elsewhere (the letter renderer).
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import QRCode from 'qrcode';
+import type { Database } from '../../platform/db/index.js';
 import type { BundleStore } from '../bundles/bundle-store.js';
-import { linkUrl } from '../cases/payment-link.js';
-import type { Database } from '../db/index.js';
-import { findLink, siteOf } from './page-site.js';
+import { linkUrl } from '../dossiers/payment-link.js';
+import { findLink, siteOf } from '../web/page-site.js';
 import { notFound } from './payment-routes.js';
 
 export async function qrSvg(text: string): Promise<string> {

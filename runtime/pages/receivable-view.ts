@@ -1,4 +1,4 @@
-import { type Database, sql } from '../db/index.js';
+import { type Database, sql } from '../../platform/db/index.js';
 import type { PayableView } from './payment-views.js';
 
 export interface ReceivableForPage extends PayableView {

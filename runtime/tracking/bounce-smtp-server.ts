@@ -4,7 +4,7 @@
 // other mail is accepted and dropped, and nothing is ever answered by mail (no backscatter).
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
-import type { Logger } from '../../core/log.js';
+import type { Logger } from '../../platform/log.js';
 import { parseDeliveryReport } from './delivery-status.js';
 import { type MessageEventDeps, recordMessageEvent } from './message-events.js';
 

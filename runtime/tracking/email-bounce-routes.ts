@@ -5,7 +5,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { createError } from '../../core/errors/index.js';
-import { type Database, sql } from '../db/index.js';
+import { type Database, sql } from '../../platform/db/index.js';
 import { type MessageEventDeps, recordMessageEvent, recordProviderStatus } from './message-events.js';
 
 export interface EmailBounceRouteDeps extends MessageEventDeps {

@@ -2,11 +2,12 @@
 // history, move its status when the event decides the outcome, tell the ERP event feed, and feed the
 // engine event (opened, clicked, delivered, bounced, failed) to the message's case under the case lock,
 // so the flow's reactions (a bounce falls back to SMS) run. Unknown messages change nothing.
-import type { Logger } from '../../core/log.js';
+
+import { type Database, sql } from '../../platform/db/index.js';
+import type { Logger } from '../../platform/log.js';
 import type { BundleStore } from '../bundles/bundle-store.js';
-import { insertEvents, type Tx } from '../cases/case-repository.js';
-import { feedCase } from '../cases/case-runner.js';
-import { type Database, sql } from '../db/index.js';
+import { insertEvents, type Tx } from '../dossiers/case-repository.js';
+import { feedCase } from '../dossiers/case-runner.js';
 
 export type MessageEventType = 'delivered' | 'opened' | 'clicked' | 'bounced' | 'failed';
 

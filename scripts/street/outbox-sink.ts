@@ -2,8 +2,8 @@
 // to .street/outbox and prints one line per mail, so a newcomer sees what the street sent.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { mailHeader } from '../../runtime/dev/mail-headers.js';
-import { startSmtpSink } from '../../runtime/dev/smtp-sink.js';
+import { mailHeader } from './mail-headers.js';
+import { startSmtpSink } from './smtp-sink.js';
 
 const PORT = Number(process.env.STREET_SMTP_PORT ?? 2525);
 

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sql } from '../../runtime/db/index.js';
+import { sql } from '../../platform/db/index.js';
 import { ensureFormLink } from '../../runtime/forms/form-links.js';
 import {
   launchChromium,

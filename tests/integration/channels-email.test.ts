@@ -1,7 +1,7 @@
 import { createHash, createVerify } from 'node:crypto';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sql } from '../../runtime/db/index.js';
+import { sql } from '../../platform/db/index.js';
 import { signTrackingToken } from '../../runtime/tracking/tracking-token.js';
 import { decodeQuotedPrintable } from '../support/mail.js';
 import type { ReceivedMail } from '../support/smtp-sink.js';

@@ -9,7 +9,7 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createDatabase, type Database, sql } from '../../runtime/db/index.js';
+import { createDatabase, type Database, sql } from '../../platform/db/index.js';
 import { startSftpServer, type TestSftpServer } from '../support/sftp-server.js';
 import { eventually, startStreet, type TestStreet } from '../support/street.js';
 import { startTwilioServer, type TestTwilioServer } from '../support/twilio-server.js';

@@ -2,8 +2,8 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createDatabase, sql } from '../../runtime/db/index.js';
-import { mailHeader } from '../../runtime/dev/mail-headers.js';
+import { createDatabase, sql } from '../../platform/db/index.js';
+import { mailHeader } from '../../scripts/street/mail-headers.js';
 import { eventually, startStreet, type TestStreet } from '../support/street.js';
 
 const example = (externalId: string) => ({

@@ -3,7 +3,7 @@
 // message id for it (a resend of the same id after the crash is at-least-once email, see ADR 0004).
 import { jetstreamManager } from '@nats-io/jetstream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DISPATCH_STREAM } from '../../runtime/bus/index.js';
+import { DISPATCH_STREAM } from '../../platform/bus/index.js';
 import {
   type DurabilityStreet,
   deliveryReport,

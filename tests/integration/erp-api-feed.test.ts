@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sql } from '../../runtime/db/index.js';
+import { sql } from '../../platform/db/index.js';
 import { eventually } from '../support/street.js';
 import {
   type ErpStreet,

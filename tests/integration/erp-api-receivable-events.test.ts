@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureLink } from '../../runtime/cases/payment-link.js';
-import { sql } from '../../runtime/db/index.js';
-import { mailHeader } from '../../runtime/dev/mail-headers.js';
+import { sql } from '../../platform/db/index.js';
+import { ensureLink } from '../../runtime/dossiers/payment-link.js';
+import { mailHeader } from '../../scripts/street/mail-headers.js';
 import { eventually } from '../support/street.js';
 import { type ErpStreet, postReceivables, send, startErpStreet, ZUID_KEY } from './erp-api-street.js';
 

@@ -6,7 +6,7 @@
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createDatabase, type Database, sql } from '../../runtime/db/index.js';
+import { createDatabase, type Database, sql } from '../../platform/db/index.js';
 import { DEMO_KEY, eventually, startStreet, type TestStreet } from '../support/street.js';
 
 export const ZUID_KEY = 'demo-woonstad-zuid-key';

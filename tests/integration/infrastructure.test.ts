@@ -14,8 +14,8 @@ import {
   ensureStreams,
   INTAKE_STREAM,
   intakeSubject,
-} from '../../runtime/bus/index.js';
-import { createDatabase, loadMigrations, runMigrations, sql } from '../../runtime/db/index.js';
+} from '../../platform/bus/index.js';
+import { createDatabase, loadMigrations, runMigrations, sql } from '../../platform/db/index.js';
 import { type NatsServer, startNatsServer } from '../support/nats-server.js';
 import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
 import { startSmtpSink } from '../support/smtp-sink.js';

@@ -3,10 +3,10 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureRuntimeConsumers, ensureStreams } from '../../platform/bus/index.js';
+import { createDatabase, type Database, runMigrations, sql } from '../../platform/db/index.js';
 import { BundleStore } from '../../runtime/bundles/bundle-store.js';
-import { ensureRuntimeConsumers, ensureStreams } from '../../runtime/bus/index.js';
-import { createDatabase, type Database, runMigrations, sql } from '../../runtime/db/index.js';
-import { MetricsSampler } from '../../runtime/metrics/metrics-sampler.js';
+import { MetricsSampler } from '../../runtime/gauges/gauge-sampler.js';
 import { createRuntimeMetrics } from '../../runtime/metrics/runtime-metrics.js';
 import { type NatsServer, startNatsServer } from '../support/nats-server.js';
 import { createTestDatabase, type TestDatabase } from '../support/postgres.js';

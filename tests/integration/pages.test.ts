@@ -2,7 +2,7 @@
 // SMTP) and the official Mollie SDK talking to the local Mollie-speaking server.
 import { type IncomingHttpHeaders, request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sql } from '../../runtime/db/index.js';
+import { sql } from '../../platform/db/index.js';
 import { ensureFormLink } from '../../runtime/forms/form-links.js';
 import { NOORD, type PagesStreet, rentReceivable, startPagesStreet, WEST, ZUID } from '../support/browser.js';
 import { eventually } from '../support/street.js';

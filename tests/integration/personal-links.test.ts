@@ -2,7 +2,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDatabase, sql } from '../../runtime/db/index.js';
+import { createDatabase, sql } from '../../platform/db/index.js';
 import { decodeQuotedPrintable } from '../support/mail.js';
 import { startStreet, type TestStreet } from '../support/street.js';
 

@@ -15,7 +15,7 @@ import { KubeClient } from '../../operator/kubernetes/kube-client.js';
 import { connectionFromKubeconfig } from '../../operator/kubernetes/kube-config.js';
 import { readResourceFiles } from '../../operator/sources/read-resource-files.js';
 import { directorySecretResolver } from '../../operator/sources/secret-resolver.js';
-import { ensureBundleBucket } from '../../runtime/bus/index.js';
+import { ensureBundleBucket } from '../../platform/bus/index.js';
 import { type ControlPlane, startControlPlane } from '../support/kube-control-plane.js';
 import { type NatsServer, startNatsServer } from '../support/nats-server.js';
 import {

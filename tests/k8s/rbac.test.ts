@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUNDLE_BUCKET } from '../../core/bundle/types.js';
 import { KubeClient } from '../../operator/kubernetes/kube-client.js';
 import { connectionFromKubeconfig } from '../../operator/kubernetes/kube-config.js';
-import { ensureBundleBucket } from '../../runtime/bus/index.js';
+import { ensureBundleBucket } from '../../platform/bus/index.js';
 import { type ControlPlane, kubeToolPath, startControlPlane } from '../support/kube-control-plane.js';
 import { type NatsServer, startNatsServer } from '../support/nats-server.js';
 import { eventsAbout, isReady, listOurs, liveBundle } from './support/cluster.js';

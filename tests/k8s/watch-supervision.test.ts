@@ -4,12 +4,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../core/log.js';
 import { KubeClient } from '../../operator/kubernetes/kube-client.js';
 import { connectionFromKubeconfig } from '../../operator/kubernetes/kube-config.js';
 import type { KubeObject } from '../../operator/kubernetes/kube-object.js';
 import { collectionPath, objectPath } from '../../operator/kubernetes/kube-paths.js';
 import { type RestartReason, SupervisedListWatch } from '../../operator/kubernetes/list-watch.js';
+import { createLogger } from '../../platform/log.js';
 import { type ControlPlane, startControlPlane } from '../support/kube-control-plane.js';
 import { type BlackholeProxy, startBlackholeProxy } from './support/blackhole-proxy.js';
 import { installCrds, kubectl } from './support/kubectl.js';

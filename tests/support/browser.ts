@@ -6,7 +6,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, chromium } from 'playwright-core';
-import { createDatabase, type Database, sql } from '../../runtime/db/index.js';
+import { createDatabase, type Database, sql } from '../../platform/db/index.js';
 import { type MollieServer, startMollieServer, trustLocalMollie } from './mollie-server.js';
 import { eventually, startStreet, type TestStreet } from './street.js';
 

@@ -1,4 +1,4 @@
-import { type ReceivedMail, startSmtpSink as startSink } from '../../runtime/dev/smtp-sink.js';
+import { type ReceivedMail, startSmtpSink as startSink } from '../../scripts/street/smtp-sink.js';
 
 export type { ReceivedMail };
 

@@ -1,0 +1,115 @@
+// Runtime settings from the environment (twelve-factor); secrets come only from env or mounted Secrets.
+import { hostname } from 'node:os';
+import { createError } from '../../core/errors/index.js';
+
+export interface RuntimeSettings {
+  databaseUrl: string;
+  natsUrl: string;
+  host: string;
+  port: number;
+  /** Public base URL of this runtime, for links when a corporation has no paymentHost. */
+  publicUrl: string;
+  /** Identity of this replica in claims and logs. */
+  instanceId: string;
+  /** Development and tests only: deliver every SMTP channel to this host:port instead of its relay. */
+  smtpRedirect: { host: string; port: number } | undefined;
+  schedulerIntervalMs: number;
+  /** How long a claimed step may stay unfinished before another replica recovers it. */
+  claimLeaseMs: number;
+  // The tuning below is optional so code that builds settings by hand keeps working; see SETTING_DEFAULTS.
+  /** Which workers this process runs (default all): intake, scheduler, dispatch. */
+  workers?: readonly Worker[];
+  /** Accepted receivables stored per transaction by the intake worker. */
+  intakeBatchSize?: number;
+  /** Intake batches in progress at once in this process. */
+  intakeConcurrency?: number;
+  /** Sends in progress at once per channel type in this process. */
+  dispatchConcurrency?: number;
+  /** The scheduler queues no more sends while this many wait for a dispatcher. */
+  dispatchMaxQueued?: number;
+  /** A send queued on JetStream this long without a dispatcher finishing it is queued again. */
+  dispatchLeaseMs?: number;
+  /** How often the sampled gauges (open cases, due steps, consumer lag) are refreshed. */
+  metricsSampleMs?: number;
+}
+
+export const WORKERS = ['intake', 'scheduler', 'dispatch'] as const;
+
+export const SETTING_DEFAULTS = {
+  workers: WORKERS as readonly Worker[],
+  intakeBatchSize: 1_000,
+  intakeConcurrency: 3,
+  dispatchConcurrency: 16,
+  dispatchMaxQueued: 500,
+  dispatchLeaseMs: 300_000,
+  metricsSampleMs: 15_000,
+} satisfies Partial<RuntimeSettings>;
+export type Worker = (typeof WORKERS)[number];
+
+function workersOf(value: string | undefined): readonly Worker[] {
+  if (value === undefined || value.trim() === '') return WORKERS;
+  if (value.trim() === 'none') return [];
+  const names = value.split(',').map((w) => w.trim());
+  for (const name of names) {
+    if (!(WORKERS as readonly string[]).includes(name)) {
+      throw createError('OST_ERR_CONFIG', [
+        `OST_WORKERS names an unknown worker "${name}"`,
+        `use a comma-separated list of ${WORKERS.join(', ')}, or none`,
+      ]);
+    }
+  }
+  return names as Worker[];
+}
+
+function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw createError('OST_ERR_CONFIG', [
+      `${name}=${raw} is not a whole number >= 1`,
+      `unset ${name} or fix it`,
+    ]);
+  }
+  return value;
+}
+
+function required(env: NodeJS.ProcessEnv, name: string, hint: string): string {
+  const value = env[name];
+  if (!value) throw createError('OST_ERR_CONFIG', [`${name} is not set`, hint]);
+  return value;
+}
+
+function hostPort(value: string | undefined, name: string): { host: string; port: number } | undefined {
+  if (!value) return undefined;
+  const m = /^([^:]+):(\d+)$/.exec(value);
+  if (!m)
+    throw createError('OST_ERR_CONFIG', [
+      `${name}=${value} is not host:port`,
+      `set ${name} like 127.0.0.1:2525`,
+    ]);
+  return { host: m[1]!, port: Number(m[2]) };
+}
+
+export function readSettings(env: NodeJS.ProcessEnv = process.env): RuntimeSettings {
+  const port = Number(env.PORT ?? 8080);
+  const host = env.HOST ?? '0.0.0.0';
+  return {
+    databaseUrl: required(env, 'DATABASE_URL', 'set DATABASE_URL=postgres://user@host:5432/db'),
+    natsUrl: env.NATS_URL ?? 'nats://127.0.0.1:4222',
+    host,
+    port,
+    publicUrl: (env.PUBLIC_URL ?? `http://127.0.0.1:${port}`).replace(/\/$/, ''),
+    instanceId: env.POD_NAME ?? `${hostname()}-${process.pid}`,
+    smtpRedirect: hostPort(env.OST_SMTP_REDIRECT, 'OST_SMTP_REDIRECT'),
+    schedulerIntervalMs: Number(env.OST_SCHEDULER_INTERVAL_MS ?? 250),
+    claimLeaseMs: Number(env.OST_CLAIM_LEASE_MS ?? 120_000),
+    workers: workersOf(env.OST_WORKERS),
+    intakeBatchSize: positive(env, 'OST_INTAKE_BATCH_SIZE', SETTING_DEFAULTS.intakeBatchSize),
+    intakeConcurrency: positive(env, 'OST_INTAKE_CONCURRENCY', SETTING_DEFAULTS.intakeConcurrency),
+    dispatchConcurrency: positive(env, 'OST_DISPATCH_CONCURRENCY', SETTING_DEFAULTS.dispatchConcurrency),
+    dispatchMaxQueued: positive(env, 'OST_DISPATCH_MAX_QUEUED', SETTING_DEFAULTS.dispatchMaxQueued),
+    dispatchLeaseMs: positive(env, 'OST_DISPATCH_LEASE_MS', SETTING_DEFAULTS.dispatchLeaseMs),
+    metricsSampleMs: positive(env, 'OST_METRICS_SAMPLE_MS', SETTING_DEFAULTS.metricsSampleMs),
+  };
+}

@@ -1,0 +1,125 @@
+// Bulk intake: application/x-ndjson, one receivable per line, read as a stream so a 100 000-line request
+// is never held in memory. Good lines are gathered into chunks (up to CHUNK_RECEIVABLES lines or
+// CHUNK_BYTES) and each chunk is published as one JetStream message, a bounded number in flight; bad
+// lines are reported by line number. A 202 means every good line is durably on JetStream.
+import { createInterface } from 'node:readline';
+import { Readable } from 'node:stream';
+import { headers as natsHeaders } from '@nats-io/transport-node';
+import { describeFieldErrors, validateReceivable } from '../../core/receivable/index.js';
+import { chunkMsgId, RECEIVABLE_COUNT_HEADER } from '../intake/intake-envelope.js';
+import { publishToIntake } from './publish-intake.js';
+import type { ReceivableRouteDeps } from './receivable-routes.js';
+
+/** Receivables per JetStream message: big enough that the per-message cost vanishes, small enough to redo. */
+export const CHUNK_RECEIVABLES = 500;
+/** Well under nats-server's default max_payload of 1 MiB. */
+export const CHUNK_BYTES = 512 * 1024;
+const MAX_CHUNKS_IN_FLIGHT = 8;
+const MAX_REPORTED_ERRORS = 1000;
+
+export interface BulkResult {
+  accepted: number;
+  duplicates: number;
+  rejected: number;
+  errors: { line: number; externalId?: string; message: string }[];
+  errorsTruncated?: boolean;
+}
+
+interface Chunk {
+  json: string[];
+  lines: number[];
+  externalIds: string[];
+  bytes: number;
+}
+
+const emptyChunk = (): Chunk => ({ json: [], lines: [], externalIds: [], bytes: 0 });
+
+export async function acceptNdjson(
+  body: NodeJS.ReadableStream,
+  corporation: string,
+  deps: Pick<ReceivableRouteDeps, 'js' | 'metrics'>,
+): Promise<BulkResult> {
+  const result: BulkResult = { accepted: 0, duplicates: 0, rejected: 0, errors: [] };
+  const reject = (line: number, message: string, externalId?: string) => {
+    result.rejected++;
+    if (result.errors.length < MAX_REPORTED_ERRORS) {
+      result.errors.push({ line, ...(externalId ? { externalId } : {}), message });
+    } else result.errorsTruncated = true;
+  };
+  const inFlight = new Set<Promise<void>>();
+  const publish = async (chunk: Chunk) => {
+    const p: Promise<void> = publishChunk(deps, corporation, chunk)
+      .then(({ duplicate }) => {
+        if (duplicate) result.duplicates += chunk.lines.length;
+        else result.accepted += chunk.lines.length;
+      })
+      .catch((err: Error) => {
+        for (const [i, line] of chunk.lines.entries()) reject(line, err.message, chunk.externalIds[i]);
+      })
+      .finally(() => inFlight.delete(p));
+    inFlight.add(p);
+    if (inFlight.size >= MAX_CHUNKS_IN_FLIGHT) await Promise.race(inFlight);
+  };
+
+  let chunk = emptyChunk();
+  let lineNo = 0;
+  const lines = createInterface({ input: Readable.from(body as AsyncIterable<Buffer>), crlfDelay: Infinity });
+  for await (const raw of lines) {
+    lineNo++;
+    const line = raw.trim();
+    if (line === '') continue;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(line);
+    } catch {
+      reject(lineNo, 'not valid JSON');
+      continue;
+    }
+    const checked = validateReceivable(parsed);
+    if (!checked.ok) {
+      const id = (parsed as { externalId?: unknown })?.externalId;
+      reject(lineNo, describeFieldErrors(checked.errors), typeof id === 'string' ? id : undefined);
+      continue;
+    }
+    const json = JSON.stringify(checked.value);
+    // Bytes, not characters: names with accents take two or three bytes each in UTF-8.
+    const bytes = Buffer.byteLength(json) + 1;
+    if (chunk.lines.length > 0 && chunk.bytes + bytes > CHUNK_BYTES) {
+      await publish(chunk);
+      chunk = emptyChunk();
+    }
+    chunk.json.push(json);
+    chunk.lines.push(lineNo);
+    chunk.externalIds.push(checked.value.externalId);
+    chunk.bytes += bytes;
+    if (chunk.lines.length >= CHUNK_RECEIVABLES) {
+      await publish(chunk);
+      chunk = emptyChunk();
+    }
+  }
+  if (chunk.lines.length > 0) await publish(chunk);
+  await Promise.all(inFlight);
+  deps.metrics.receivablesAccepted.inc({ corporation }, result.accepted);
+  if (result.rejected > 0)
+    deps.metrics.receivablesRejected.inc({ corporation, reason: 'validation' }, result.rejected);
+  result.errors.sort((a, b) => a.line - b.line);
+  return result;
+}
+
+/** One chunk as one message; the body is assembled from the lines' JSON rather than re-serialised. */
+async function publishChunk(
+  deps: Pick<ReceivableRouteDeps, 'js'>,
+  corporation: string,
+  chunk: Chunk,
+): Promise<{ duplicate: boolean }> {
+  const receivables = `[${chunk.json.join(',')}]`;
+  const body =
+    `{"type":"receivables","corporation":${JSON.stringify(corporation)},` +
+    `"receivedAt":"${new Date().toISOString()}","receivables":${receivables}}`;
+  const headers = natsHeaders();
+  headers.set(RECEIVABLE_COUNT_HEADER, String(chunk.lines.length));
+  return publishToIntake(deps.js, corporation, body, {
+    msgID: chunkMsgId(corporation, receivables),
+    headers,
+  });
+}

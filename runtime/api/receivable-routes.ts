@@ -1,0 +1,177 @@
+import type { JetStreamClient } from '@nats-io/jetstream';
+import type { FastifyInstance } from 'fastify';
+import { createError } from '../../core/errors/index.js';
+import { receivableSchema, validateReceivable } from '../../core/receivable/index.js';
+import type { Database } from '../../platform/db/index.js';
+import type { BundleStore } from '../bundles/bundle-store.js';
+import { receivableMsgId, type SingleIntakeEnvelope } from '../intake/intake-envelope.js';
+import type { RuntimeMetrics } from '../metrics/runtime-metrics.js';
+import { acceptNdjson } from './bulk-intake.js';
+import { publishToIntake } from './publish-intake.js';
+import { loadTimeline } from './timeline.js';
+import { validationError } from './validation-error.js';
+
+export interface ReceivableRouteDeps {
+  bundles: BundleStore;
+  js: JetStreamClient;
+  db: Database;
+  metrics: RuntimeMetrics;
+}
+
+export async function publishReceivable(
+  deps: Pick<ReceivableRouteDeps, 'js'>,
+  corporation: string,
+  receivable: SingleIntakeEnvelope['receivable'],
+): Promise<{ duplicate: boolean }> {
+  const envelope: SingleIntakeEnvelope = {
+    type: 'receivable',
+    corporation,
+    receivedAt: new Date().toISOString(),
+    receivable,
+  };
+  return publishToIntake(deps.js, corporation, JSON.stringify(envelope), {
+    msgID: receivableMsgId(corporation, receivable.externalId),
+  });
+}
+
+const acceptedSchema = {
+  $id: 'Accepted',
+  type: 'object',
+  required: ['externalId', 'status', 'duplicate'],
+  properties: {
+    externalId: { type: 'string' },
+    status: { const: 'accepted' },
+    duplicate: { type: 'boolean', description: 'This externalId was accepted before; nothing new happens.' },
+  },
+} as const;
+
+const bulkResultSchema = {
+  $id: 'BulkResult',
+  type: 'object',
+  required: ['accepted', 'duplicates', 'rejected', 'errors'],
+  properties: {
+    accepted: { type: 'integer' },
+    duplicates: { type: 'integer' },
+    rejected: { type: 'integer' },
+    errors: {
+      type: 'array',
+      description: 'The first 1000 rejected lines, by line number.',
+      items: {
+        type: 'object',
+        required: ['line', 'message'],
+        properties: {
+          line: { type: 'integer' },
+          externalId: { type: 'string' },
+          message: { type: 'string' },
+        },
+      },
+    },
+    errorsTruncated: { type: 'boolean' },
+  },
+} as const;
+
+const timelineSchema = {
+  $id: 'Timeline',
+  type: 'object',
+  description: 'Status, cases, messages, steps and events of one receivable, oldest first.',
+  required: [
+    'externalId',
+    'kind',
+    'status',
+    'amount',
+    'balance',
+    'currency',
+    'dueDate',
+    'cases',
+    'messages',
+    'steps',
+    'events',
+  ],
+  properties: {
+    externalId: { type: 'string' },
+    kind: { type: 'string' },
+    status: { type: 'string', enum: ['open', 'paid', 'cancelled', 'paused'] },
+    amount: { type: 'integer' },
+    balance: { type: 'integer' },
+    currency: { type: 'string' },
+    dueDate: { type: 'string', format: 'date' },
+    acceptedAt: { type: 'string', format: 'date-time' },
+    cases: { type: 'array', items: { type: 'object' } },
+    messages: { type: 'array', items: { type: 'object' } },
+    steps: { type: 'array', items: { type: 'object' } },
+    events: { type: 'array', items: { type: 'object' } },
+  },
+} as const;
+
+export const externalIdParam = { externalId: 'The id the ERP gave the receivable.' };
+
+export function registerReceivableRoutes(app: FastifyInstance, deps: ReceivableRouteDeps): void {
+  app.post(
+    '/v1/receivables',
+    {
+      config: {
+        openapi: {
+          summary: 'Post a receivable, or many as NDJSON',
+          description:
+            'Answers 202 once the receivable is durably on JetStream; idempotent on externalId per corporation. ' +
+            'application/x-ndjson: one receivable per line, streamed, with errors by line number.',
+          auth: true,
+          body: { schema: receivableSchema, contentTypes: ['application/json', 'application/x-ndjson'] },
+          responses: {
+            202: {
+              description: 'Accepted (JSON: this receivable; NDJSON: the counts).',
+              schema: acceptedSchema,
+            },
+            400: {
+              description: 'NDJSON with no good line: the counts and the errors.',
+              schema: bulkResultSchema,
+            },
+          },
+          errors: [
+            'OST_ERR_VALIDATION',
+            'OST_ERR_BODY_TOO_LARGE',
+            'OST_ERR_UNSUPPORTED_MEDIA',
+            'OST_ERR_BUS',
+            'OST_ERR_CONFLICT',
+          ],
+        },
+      },
+    },
+    async (request, reply) => {
+      const corporation = request.corporation;
+      const type = (request.headers['content-type'] ?? '').split(';')[0]!.trim();
+      if (type === 'application/x-ndjson') {
+        const result = await acceptNdjson(request.body as NodeJS.ReadableStream, corporation, deps);
+        return reply.code(result.accepted > 0 || result.rejected === 0 ? 202 : 400).send(result);
+      }
+      const checked = validateReceivable(request.body);
+      if (!checked.ok) {
+        deps.metrics.receivablesRejected.inc({ corporation, reason: 'validation' });
+        throw validationError(checked.errors);
+      }
+      const { duplicate } = await publishReceivable(deps, corporation, checked.value);
+      if (!duplicate) deps.metrics.receivablesAccepted.inc({ corporation });
+      return reply.code(202).send({ externalId: checked.value.externalId, status: 'accepted', duplicate });
+    },
+  );
+
+  app.get<{ Params: { externalId: string } }>(
+    '/v1/receivables/:externalId',
+    {
+      config: {
+        openapi: {
+          summary: 'Status and full timeline of a receivable',
+          auth: true,
+          params: externalIdParam,
+          responses: { 200: { description: 'The receivable.', schema: timelineSchema } },
+          errors: ['OST_ERR_NOT_FOUND'],
+        },
+      },
+    },
+    async (request) => {
+      const timeline = await loadTimeline(deps.db, request.corporation, request.params.externalId);
+      if (!timeline) throw createError('OST_ERR_NOT_FOUND', [`receivable ${request.params.externalId}`]);
+      return timeline;
+    },
+  );
+}

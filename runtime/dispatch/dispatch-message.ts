@@ -1,0 +1,385 @@
+// Executes a send or alert step that a dispatcher took from JetStream. Order matters for the invariants:
+//   1. in a transaction holding the case lock: check that the step row is still queued with this
+//      attempt (else the message is stale: a duplicate or an earlier attempt), re-check that the case is
+//      active and the receivable open, then record the message (status 'sending') with its exact content;
+//   2. hand it to the provider (no lock held: a slow relay must not block payments);
+//   3. record the outcome.
+// A crash between 1 and 3 leaves a 'sending' message on a queued step; JetStream redelivers the dispatch
+// message (or the stale-claim sweep queues the step again) and the same message, with the same id, is
+// handed to the provider again: at-least-once towards the provider, never a second different message.
+import { randomUUID } from 'node:crypto';
+import type { BundleChannel, ConfigBundle } from '../../core/bundle/types.js';
+import { channelQuietUntil, withholdReason } from '../../core/cases/index.js';
+import type { Effect } from '../../core/engine/index.js';
+import { isOutputstraatError } from '../../core/errors/index.js';
+import { type ComposedMessage, composeMessage } from '../../core/messages/index.js';
+import { type Database, sql } from '../../platform/db/index.js';
+import type { Logger } from '../../platform/log.js';
+import { withRetries } from '../../platform/with-retries.js';
+import type { BundleStore } from '../bundles/bundle-store.js';
+import type { ChannelRegistry } from '../channels/channel-registry.js';
+import {
+  type CaseRow,
+  insertEvents,
+  lockCase,
+  type ReceivableRow,
+  type Tx,
+} from '../dossiers/case-repository.js';
+import { bundleForCase, feedCase } from '../dossiers/case-runner.js';
+import { linksForTemplate } from '../dossiers/payment-link.js';
+import {
+  deferStep,
+  finishStep,
+  lockStep,
+  retryStepLater,
+  type StepRow,
+  takeQueuedStep,
+} from '../dossiers/step-claims.js';
+import type { RuntimeMetrics } from '../metrics/runtime-metrics.js';
+
+const MAX_ATTEMPTS = 5;
+const backoffMs = (attempt: number) => Math.min(30_000 * 2 ** (attempt - 1), 30 * 60_000);
+
+export interface DispatchDeps {
+  db: Database;
+  bundles: BundleStore;
+  channels: ChannelRegistry;
+  log: Logger;
+  metrics: RuntimeMetrics;
+  publicUrl: string;
+  /** Names this replica in the step row while it holds the step. */
+  instanceId: string;
+}
+
+/** What travels on OST_DISPATCH: a pointer to the step row and the attempt it was queued for. */
+export interface DispatchWork {
+  stepRowId: string;
+  attempt: number;
+  caseId: string;
+  corporation: string;
+  /** For metric labels only. */
+  flow: string;
+  channel: string;
+}
+
+export type DispatchOutcome = 'sent' | 'skipped' | 'failed' | 'retry' | 'stale';
+
+type SendEffect = Extract<Effect, { type: 'send' }>;
+type AlertEffect = Extract<Effect, { type: 'alert' }>;
+
+interface Prepared {
+  messageId: string;
+  channel: BundleChannel;
+  recipients: string[];
+  content: ComposedMessage;
+  bundle: ConfigBundle;
+  caseRow: CaseRow;
+  step: StepRow;
+  engineMessageId?: string;
+}
+
+type Preparation =
+  | { kind: 'send'; prepared: Prepared }
+  | { kind: 'done'; outcome: 'stale' | 'sent' | 'skipped' | 'failed'; channel: string; flow: string };
+
+const ACTION_LABELS: Record<string, string> = {
+  call: 'Bel de huurder',
+  'home-visit': 'Plan een huisbezoek',
+  'bailiff-referral': 'Draag over aan de deurwaarder',
+  review: 'Beoordeel het dossier',
+};
+
+function recipientOf(channelType: string, r: ReceivableRow): string | undefined {
+  const d = r.payload.debtor;
+  if (channelType === 'email') return d.email;
+  if (channelType === 'sms' || channelType === 'voice') return d.phone;
+  if (channelType === 'letter')
+    return d.address ? `${d.address.postalCode} ${d.address.houseNumber}` : undefined;
+  return 'webhook';
+}
+
+const alertChannel = (bundle: ConfigBundle) =>
+  Object.values(bundle.channels).find((ch) => ch.spec.type === 'email');
+
+/** The channel name a step is about, for labels, before anything is rendered. */
+function channelLabel(step: StepRow, bundle: ConfigBundle): string {
+  if (step.kind === 'alert') return alertChannel(bundle)?.name ?? 'email';
+  return String((step.payload as { channel?: unknown }).channel ?? 'unknown');
+}
+
+async function recordSkip(tx: Tx, c: CaseRow, step: StepRow, reason: string): Promise<void> {
+  await finishStep(tx, step.id, 'skipped', reason);
+  await insertEvents(tx, [
+    {
+      corporation: c.corporation,
+      receivableId: c.receivable_id,
+      caseId: c.id,
+      type: 'step.skipped',
+      data: { stepId: step.step_id, reason },
+    },
+  ]);
+}
+
+/** An earlier attempt of this step recorded a message: resend it (same id) or finish without sending. */
+async function existingMessage(tx: Tx, step: StepRow, c: CaseRow) {
+  return tx.maybeOne(sql.unsafe`
+    SELECT id, channel, recipient, content, engine_message_id, status FROM messages
+    WHERE step_row_id = ${step.id}
+       OR (step_row_id IS NULL AND case_id = ${c.id} AND step_id = ${step.step_id} AND status = 'sending'
+           AND engine_message_id IS NOT DISTINCT FROM ${(step.payload.messageId as string) ?? null})
+    ORDER BY created_at DESC LIMIT 1`);
+}
+
+/** The case and its receivable, locked in that order (like every other path), in one round trip. */
+async function lockCaseAndReceivable(tx: Tx, caseId: string): Promise<{ c: CaseRow; r: ReceivableRow }> {
+  const row = await tx.one(sql.unsafe`
+    SELECT c.id, c.receivable_id, c.corporation, c.flow, c.flow_revision, c.bundle_revision, c.classification,
+      c.status, c.state, r.external_id, r.balance_minor, r.status AS receivable_status, r.payload
+    FROM cases c JOIN receivables r ON r.id = c.receivable_id
+    WHERE c.id = ${caseId} FOR UPDATE OF c, r`);
+  const c = row as unknown as CaseRow;
+  const r: ReceivableRow = {
+    id: row.receivable_id as string,
+    corporation: row.corporation as string,
+    external_id: row.external_id as string,
+    balance_minor: Number(row.balance_minor),
+    status: row.receivable_status as ReceivableRow['status'],
+    payload: row.payload as unknown as ReceivableRow['payload'],
+  };
+  return { c, r };
+}
+
+/** Step 1: check and record, under the case lock. */
+async function prepare(deps: DispatchDeps, work: DispatchWork, now: Date): Promise<Preparation> {
+  return deps.db.transaction(async (tx) => {
+    const { c, r } = await lockCaseAndReceivable(tx, work.caseId);
+    const step = await takeQueuedStep(tx, work.stepRowId, work.attempt, deps.instanceId);
+    const labels = { channel: work.channel, flow: c.flow };
+    if (!step) return { kind: 'done', outcome: 'stale', ...labels };
+    const bundle = await bundleForCase(deps.bundles, c);
+    const channelName = channelLabel(step, bundle);
+    const done = (outcome: 'sent' | 'skipped' | 'failed') =>
+      ({ kind: 'done', outcome, channel: channelName, flow: c.flow }) as const;
+    // Only an earlier attempt of this step row can have recorded a message.
+    const existing = work.attempt > 1 ? await existingMessage(tx, step, c) : null;
+    if (existing?.status === 'sent') {
+      await finishStep(tx, step.id, 'sent', undefined, { messageId: existing.id });
+      return { kind: 'done', outcome: 'stale', ...labels };
+    }
+    if (existing) {
+      const channel = bundle.channels[existing.channel as string];
+      if (channel) {
+        if (existing.status !== 'sending') {
+          await tx.query(sql.unsafe`UPDATE messages SET status = 'sending' WHERE id = ${existing.id}`);
+        }
+        return {
+          kind: 'send',
+          prepared: {
+            messageId: existing.id as string,
+            channel,
+            recipients: (existing.recipient as string).split(','),
+            content: existing.content as unknown as ComposedMessage,
+            bundle,
+            caseRow: c,
+            step,
+            ...(existing.engine_message_id ? { engineMessageId: existing.engine_message_id as string } : {}),
+          },
+        };
+      }
+    }
+    const skip = (reason: string) => recordSkip(tx, c, step, reason).then(() => done('skipped'));
+    const withheld = withholdReason(c.status, r.status, bundle.corporation.paused);
+    if (withheld) return skip(withheld);
+    const template =
+      step.kind === 'alert'
+        ? (step.payload as unknown as AlertEffect).template
+        : (step.payload as unknown as SendEffect).template;
+    if (step.kind === 'send') {
+      // No text messages or calls in the channel's quiet hours: the step waits for them to end.
+      const quietUntil = channelQuietUntil(bundle, (step.payload as unknown as SendEffect).channel, now);
+      if (quietUntil) {
+        await deferStep(tx, step.id, quietUntil, 'quiet hours of the channel');
+        return { kind: 'done', outcome: 'stale', channel: channelName, flow: c.flow };
+      }
+    }
+    const channelType =
+      step.kind === 'send'
+        ? bundle.channels[(step.payload as unknown as SendEffect).channel]?.spec.type
+        : undefined;
+    const links = await linksForTemplate(tx, bundle, deps.publicUrl, template, r.id, channelType);
+    const input = {
+      bundle,
+      receivable: { ...r.payload, balance: r.balance_minor, currency: r.payload.currency ?? 'EUR' },
+      links,
+      now,
+      case: {
+        id: c.id,
+        classification: c.classification ?? '',
+        flow: c.flow,
+        stepsSent: c.state.messages?.length ?? 0,
+      },
+    };
+    let channel: BundleChannel | undefined;
+    let recipients: string[];
+    let content: ComposedMessage;
+    try {
+      if (step.kind === 'alert') {
+        const alert = step.payload as unknown as AlertEffect;
+        channel = alertChannel(bundle);
+        recipients = bundle.corporation.alerts
+          .filter((a) => !a.actions || a.actions.length === 0 || a.actions.includes(alert.action as never))
+          .map((a) => a.email);
+        if (recipients.length === 0) return skip('the corporation has no alert recipients for this action');
+        content = composeMessage({
+          ...input,
+          template: alert.template,
+          alert: {
+            action: alert.action,
+            actionLabel: ACTION_LABELS[alert.action] ?? alert.action,
+            ...(alert.note ? { note: alert.note } : {}),
+          },
+        });
+      } else {
+        const send = step.payload as unknown as SendEffect;
+        channel = bundle.channels[send.channel];
+        const to = channel ? recipientOf(channel.spec.type, r) : undefined;
+        if (!to) return skip(`debtor has no address for channel ${send.channel}`);
+        recipients = [to];
+        content = composeMessage({ ...input, template: send.template });
+      }
+    } catch (err) {
+      // A message that cannot be rendered (bad data for the template) fails visibly instead of looping.
+      const code = (err as { code?: string }).code ?? '';
+      if (!code.startsWith('OST_ERR_TEMPLATE') && !isOutputstraatError(err, 'OST_ERR_CONFIG')) throw err;
+      await finishStep(tx, step.id, 'failed', (err as Error).message);
+      deps.log.error({ corporation: c.corporation, step: step.step_id, code }, 'step failed');
+      return done('failed');
+    }
+    if (!channel) return skip('no channel for this step in the current configuration');
+    const messageId = randomUUID();
+    const engineMessageId = step.kind === 'send' ? (step.payload.messageId as string) : undefined;
+    await tx.query(sql.unsafe`
+      INSERT INTO messages (id, case_id, receivable_id, corporation, step_id, channel, channel_type, template, locale,
+        status, recipient, subject, content, engine_message_id, step_row_id)
+      VALUES (${messageId}, ${c.id}, ${r.id}, ${c.corporation}, ${step.step_id}, ${channel.name}, ${channel.spec.type},
+        ${content.template}, ${content.locale}, 'sending', ${recipients.join(',')}, ${content.subject ?? null},
+        ${sql.jsonb(content as never)}, ${engineMessageId ?? null}, ${step.id})`);
+    return {
+      kind: 'send',
+      prepared: {
+        messageId,
+        channel,
+        recipients,
+        content,
+        bundle,
+        caseRow: c,
+        step,
+        ...(engineMessageId ? { engineMessageId } : {}),
+      },
+    };
+  });
+}
+
+/** Step 3 after a successful hand-over. The message went out, so the step is sent whoever holds it now. */
+async function recordSent(deps: DispatchDeps, p: Prepared, providerId: string): Promise<void> {
+  await deps.db.transaction(async (tx) => {
+    // The step row lock is enough: a payment only cancels scheduled steps, never one a dispatcher holds.
+    const step = await lockStep(tx, p.step.id);
+    await tx.query(sql.unsafe`
+      UPDATE messages SET status = 'sent', provider_id = ${providerId}, sent_at = coalesce(sent_at, now())
+      WHERE id = ${p.messageId}`);
+    if (!step || !['queued', 'claimed', 'scheduled'].includes(step.status)) return;
+    await finishStep(tx, p.step.id, 'sent', undefined, { messageId: p.messageId });
+    await insertEvents(tx, [
+      {
+        corporation: p.caseRow.corporation,
+        receivableId: p.caseRow.receivable_id,
+        caseId: p.caseRow.id,
+        type: p.step.kind === 'alert' ? 'alert.sent' : 'message.sent',
+        data: {
+          stepId: p.step.step_id,
+          messageId: p.messageId,
+          channel: p.channel.name,
+          template: p.content.template,
+        },
+      },
+    ]);
+  });
+}
+
+async function recordFailure(deps: DispatchDeps, p: Prepared, work: DispatchWork, reason: string, now: Date) {
+  if (work.attempt < MAX_ATTEMPTS) {
+    await retryStepLater(deps.db, p.step.id, work.attempt, backoffMs(work.attempt), reason);
+    return 'retry' as const;
+  }
+  await deps.db.transaction(async (tx) => {
+    await lockCase(tx, p.caseRow.id);
+    const step = await lockStep(tx, p.step.id);
+    if (step?.status !== 'queued' || step.attempts !== work.attempt) return;
+    await tx.query(sql.unsafe`UPDATE messages SET status = 'failed' WHERE id = ${p.messageId}`);
+    await finishStep(tx, p.step.id, 'failed', reason);
+    if (p.engineMessageId) {
+      await feedCase(
+        tx,
+        deps.bundles,
+        p.caseRow.id,
+        { type: 'event', event: { type: 'failed', messageId: p.engineMessageId } },
+        now,
+      );
+    }
+  });
+  return 'failed' as const;
+}
+
+export async function dispatchStep(
+  deps: DispatchDeps,
+  work: DispatchWork,
+  now: Date,
+): Promise<DispatchOutcome> {
+  const prepared = await prepare(deps, work, now);
+  if (prepared.kind === 'done') {
+    if (prepared.outcome !== 'stale') {
+      deps.metrics.steps.inc({
+        corporation: work.corporation,
+        flow: prepared.flow,
+        channel: prepared.channel,
+        outcome: prepared.outcome,
+      });
+    }
+    return prepared.outcome;
+  }
+  const p = prepared.prepared;
+  const labels = { corporation: p.caseRow.corporation, flow: p.caseRow.flow, channel: p.channel.name };
+  let providerId = '';
+  try {
+    const adapter = deps.channels.adapter(p.channel.spec.provider);
+    for (const recipient of p.recipients) {
+      providerId = (
+        await adapter.send({
+          id: p.messageId,
+          bundle: p.bundle,
+          channel: p.channel,
+          recipient,
+          content: p.content,
+        })
+      ).providerId;
+    }
+  } catch (err) {
+    const reason = (err as Error).message;
+    deps.log.warn(
+      { ...labels, step: p.step.step_id, attempt: work.attempt, code: (err as { code?: string }).code },
+      'send failed',
+    );
+    const outcome = await recordFailure(deps, p, work, reason, now);
+    if (outcome === 'failed') deps.metrics.steps.inc({ ...labels, outcome: 'failed' });
+    return outcome;
+  }
+  // The provider has it: recording that must outlive a short database outage, or the step is sent again.
+  await withRetries(() => recordSent(deps, p, providerId), { log: deps.log, what: 'record sent message' });
+  deps.metrics.steps.inc({ ...labels, outcome: 'sent' });
+  deps.metrics.dueToSent.observe(
+    { channel: p.channel.name },
+    (Date.now() - new Date(p.step.due_at).getTime()) / 1000,
+  );
+  return 'sent';
+}

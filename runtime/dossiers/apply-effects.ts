@@ -1,0 +1,131 @@
+// Turns the engine's effects into durable rows in the same transaction as the case state: timers and
+// sends become `steps` rows (unique dedupe keys make a repeated effect harmless), everything else
+// becomes case or link updates and events. `planEffects` is the pure half, shared by the one-case path
+// (a timer or an event fed to a case) and batch intake (many new cases in one transaction).
+import type { EngineResult } from '../../core/engine/index.js';
+import { newIds, sql } from '../../platform/db/index.js';
+import { type CaseRow, type EventInput, insertEvents, saveCaseState, type Tx } from './case-repository.js';
+import type { StepKind } from './step-claims.js';
+
+export interface StepInsert {
+  case_id: string;
+  corporation: string;
+  /** The case's flow, so the steps gauges need no join with cases. */
+  flow: string;
+  step_id: string;
+  kind: StepKind;
+  due_at: string;
+  dedupe_key: string;
+  payload: unknown;
+  /** 'cancelled' when a later effect of the same turn cancelled it (as if inserted, then cancelled). */
+  status: 'scheduled' | 'cancelled';
+  reason: string | null;
+}
+
+export interface EffectPlan {
+  steps: StepInsert[];
+  events: EventInput[];
+  /** Cancel every step of the case still scheduled before this turn, with this reason. */
+  cancelScheduled?: string;
+  closeLink: boolean;
+}
+
+type CaseRef = Pick<CaseRow, 'id' | 'corporation' | 'receivable_id' | 'flow'>;
+
+/** The rows and updates one engine turn asks for, in the order the effects came. */
+export function planEffects(c: CaseRef, result: EngineResult, now: Date): EffectPlan {
+  const nowIso = now.toISOString();
+  const plan: EffectPlan = { steps: [], events: [], closeLink: false };
+  const base = { corporation: c.corporation, receivableId: c.receivable_id, caseId: c.id };
+  const step = (kind: StepKind, stepId: string, dueAt: string, dedupe: string, payload: unknown) =>
+    plan.steps.push({
+      case_id: c.id,
+      corporation: c.corporation,
+      flow: c.flow,
+      step_id: stepId,
+      kind,
+      due_at: dueAt,
+      dedupe_key: dedupe,
+      payload,
+      status: 'scheduled',
+      reason: null,
+    });
+  for (const e of result.effects) {
+    switch (e.type) {
+      case 'schedule':
+        step('due', e.stepId, e.at, `${c.id}:due:${e.stepId}:${e.at}`, e);
+        break;
+      case 'watch':
+        step('watch', e.messageId, e.at, `${c.id}:watch:${e.messageId}:${e.reaction}:${e.at}`, e);
+        break;
+      case 'send':
+        step('send', e.stepId, nowIso, `${c.id}:send:${e.messageId}`, e);
+        break;
+      case 'alert':
+        step('alert', e.stepId, nowIso, `${c.id}:alert:${e.stepId}:${e.action}:${nowIso}`, e);
+        break;
+      case 'skip':
+        plan.events.push({ ...base, type: 'step.skipped', data: { stepId: e.stepId, reason: e.reason } });
+        break;
+      case 'cancelScheduled':
+        for (const s of plan.steps) {
+          if (s.status === 'scheduled') Object.assign(s, { status: 'cancelled', reason: e.reason });
+        }
+        plan.cancelScheduled ??= e.reason;
+        break;
+      case 'closeLink':
+        plan.closeLink = true;
+        plan.events.push({ ...base, type: 'link.closed', data: { reason: e.reason } });
+        break;
+      case 'end':
+        plan.events.push({ ...base, type: `case.${e.status}`, data: { reason: e.reason } });
+        break;
+    }
+  }
+  return plan;
+}
+
+/** The plan's events without `link.closed`, for a turn that found no open payment link to close. */
+export const withoutLinkClosed = (events: readonly EventInput[]) =>
+  events.filter((e) => e.type !== 'link.closed');
+
+/**
+ * Inserts step rows in one statement. A dedupe key seen before is skipped — unless that row was
+ * cancelled and the engine schedules it again (a resume re-arms the same timer at the same time): then
+ * the cancelled row comes back. A row that was sent or skipped never does.
+ */
+export async function insertSteps(tx: Tx, all: readonly StepInsert[]): Promise<void> {
+  const unique = [...new Map(all.map((s) => [s.dedupe_key, s])).values()];
+  if (unique.length === 0) return;
+  const ids = newIds(unique.length);
+  const steps = unique.map((s, i) => ({ id: ids[i], ...s }));
+  await tx.query(sql.unsafe`
+    INSERT INTO steps (id, case_id, corporation, flow, step_id, kind, due_at, dedupe_key, payload, status,
+      reason)
+    SELECT * FROM json_to_recordset(${JSON.stringify(steps)}::json) AS t (id uuid, case_id uuid,
+      corporation text, flow text, step_id text, kind text, due_at timestamptz, dedupe_key text, payload jsonb,
+      status text, reason text)
+    ON CONFLICT (dedupe_key) DO UPDATE SET status = 'scheduled', reason = NULL, claimed_by = NULL,
+      claimed_at = NULL, due_at = EXCLUDED.due_at, payload = EXCLUDED.payload
+    WHERE steps.status = 'cancelled' AND EXCLUDED.status = 'scheduled'`);
+}
+
+export async function applyEngineResult(tx: Tx, c: CaseRow, result: EngineResult, now: Date): Promise<void> {
+  const plan = planEffects(c, result, now);
+  if (plan.cancelScheduled !== undefined) {
+    await tx.query(sql.unsafe`
+      UPDATE steps SET status = 'cancelled', reason = ${plan.cancelScheduled}
+      WHERE case_id = ${c.id} AND status = 'scheduled'`);
+  }
+  await insertSteps(tx, plan.steps);
+  let events = plan.events;
+  if (plan.closeLink) {
+    const closed = await tx.query(sql.unsafe`
+      UPDATE links SET closed_at = now()
+      WHERE receivable_id = ${c.receivable_id} AND purpose = 'payment' AND closed_at IS NULL`);
+    // Links are made by the first message that shows one: with none made yet, none was closed.
+    if (closed.rowCount === 0) events = withoutLinkClosed(events);
+  }
+  await saveCaseState(tx, c.id, result.state, result.timeline);
+  await insertEvents(tx, events);
+}

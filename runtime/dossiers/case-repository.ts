@@ -1,0 +1,110 @@
+// SQL for receivables, cases, steps and events. Every query names the corporation or reaches its rows
+// through a case id obtained under that corporation.
+
+import type { DatabaseTransactionConnection } from 'slonik';
+import type { CaseState, TimelineEntry } from '../../core/engine/index.js';
+import type { ReceivableInput } from '../../core/receivable/index.js';
+import { sql } from '../../platform/db/index.js';
+
+export type Tx = DatabaseTransactionConnection;
+
+export interface CaseRow {
+  id: string;
+  receivable_id: string;
+  corporation: string;
+  flow: string;
+  flow_revision: string;
+  bundle_revision: string;
+  classification: string | null;
+  status: string;
+  state: CaseState;
+}
+
+export interface ReceivableRow {
+  id: string;
+  corporation: string;
+  external_id: string;
+  balance_minor: number;
+  status: 'open' | 'paid' | 'cancelled' | 'paused';
+  payload: ReceivableInput;
+}
+
+export async function lockReceivable(tx: Tx, id: string): Promise<ReceivableRow> {
+  const row = await tx.one(sql.unsafe`
+    SELECT id, corporation, external_id, balance_minor, status, payload FROM receivables WHERE id = ${id} FOR UPDATE`);
+  return { ...(row as unknown as ReceivableRow), balance_minor: Number(row.balance_minor) };
+}
+
+export async function insertCase(
+  tx: Tx,
+  c: Omit<CaseRow, 'id' | 'status'> & { rule: string },
+): Promise<string> {
+  const row = await tx.one(sql.unsafe`
+    INSERT INTO cases (receivable_id, corporation, flow, flow_revision, bundle_revision, classification, rule, state)
+    VALUES (${c.receivable_id}, ${c.corporation}, ${c.flow}, ${c.flow_revision}, ${c.bundle_revision},
+      ${c.classification}, ${c.rule}, ${sql.jsonb(c.state as never)})
+    RETURNING id`);
+  return row.id as string;
+}
+
+/** Locks the case row: every change to a case (timers, events, payments) is serialised on it. */
+export async function lockCase(tx: Tx, id: string): Promise<CaseRow> {
+  return (await tx.one(sql.unsafe`
+    SELECT id, receivable_id, corporation, flow, flow_revision, bundle_revision, classification, status, state
+    FROM cases WHERE id = ${id} FOR UPDATE`)) as unknown as CaseRow;
+}
+
+/** A case's readable history: what the flow did, turn after turn (GET /v1/receivables/{id}). */
+export interface CaseTimelineEntry {
+  at: string;
+  text: string;
+  stepId?: string;
+}
+
+export const caseTimeline = (entries: readonly TimelineEntry[]): CaseTimelineEntry[] =>
+  entries.map((t) => ({ at: t.at, text: t.text, ...(t.stepId ? { stepId: t.stepId } : {}) }));
+
+/** Saves the state after a turn and appends the turn's sentences to the case's timeline. */
+export async function saveCaseState(
+  tx: Tx,
+  id: string,
+  state: CaseState,
+  timeline: readonly TimelineEntry[] = [],
+): Promise<void> {
+  const ended = state.status === 'stopped' || state.status === 'completed';
+  await tx.query(sql.unsafe`
+    UPDATE cases SET state = ${sql.jsonb(state as never)}, status = ${state.status}, cursor = ${state.cursor},
+      timeline = timeline || ${sql.jsonb(caseTimeline(timeline) as never)},
+      ended_at = CASE WHEN ${ended} THEN coalesce(ended_at, now()) ELSE NULL END,
+      end_reason = ${state.endReason ?? null}
+    WHERE id = ${id}`);
+}
+
+export interface EventInput {
+  corporation: string;
+  receivableId?: string;
+  caseId?: string;
+  externalId?: string;
+  type: string;
+  data?: Record<string, unknown>;
+  at?: Date;
+}
+
+/** Events in one statement, in the order given (seq follows the order of the rows). */
+export async function insertEvents(tx: Tx, events: readonly EventInput[]): Promise<void> {
+  if (events.length === 0) return;
+  const fallback = new Date().toISOString();
+  const rows = events.map((e) => ({
+    corporation: e.corporation,
+    receivable_id: e.receivableId ?? null,
+    case_id: e.caseId ?? null,
+    external_id: e.externalId ?? null,
+    type: e.type,
+    data: e.data ?? {},
+    at: e.at ? e.at.toISOString() : fallback,
+  }));
+  await tx.query(sql.unsafe`
+    INSERT INTO events (corporation, receivable_id, case_id, external_id, type, data, at)
+    SELECT * FROM json_to_recordset(${JSON.stringify(rows)}::json) AS t (corporation text, receivable_id uuid,
+      case_id uuid, external_id text, type text, data jsonb, at timestamptz)`);
+}

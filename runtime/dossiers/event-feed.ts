@@ -1,0 +1,75 @@
+// The corporation's event feed, read by GET /v1/events and by the webhook worker.
+//
+// Why not `seq > cursor`: a bigserial value is taken when a row is inserted, not when its transaction
+// commits. Transaction A can insert seq 5 and still be running while B inserts seq 6 and commits; a reader
+// that returns 6 and resumes after it never sees 5. So every event row carries the id of the transaction
+// that wrote it (events.xact, pg_current_xact_id()), and the feed
+//   - returns only events whose transaction is older than the oldest transaction still running
+//     (xact < pg_snapshot_xmin(pg_current_snapshot())): those transactions are over, their events final;
+//   - orders by (xact, seq) and resumes after the (xact, seq) of the last event returned: any transaction
+//     that commits later is still running now, so its id is >= that horizon and sorts after the cursor.
+// Every event is returned exactly once, in the same order to every reader: within one transaction by seq,
+// across transactions by transaction id (roughly when each began writing, not always when it committed;
+// `seq` and `at` travel with every event). The price: an event shows up only once every transaction that
+// began before it has finished, so a long transaction anywhere on the database server holds the feed back
+// for as long as it runs.
+import { type Database, sql } from '../../platform/db/index.js';
+import { validationError } from '../api/validation-error.js';
+
+export interface FeedCursor {
+  xact: string;
+  seq: number;
+}
+
+export interface FeedEvent {
+  /** Resume after this event with `after=<cursor>`. */
+  cursor: string;
+  seq: number;
+  type: string;
+  at: string;
+  externalId: string | null;
+  caseId: string | null;
+  data: unknown;
+}
+
+export const FEED_START: FeedCursor = { xact: '0', seq: 0 };
+
+export const formatCursor = (c: FeedCursor) => `${c.xact}-${c.seq}`;
+
+/** `0` or absent is the beginning; otherwise `<xact>-<seq>` exactly as the feed returned it. */
+export function parseCursor(text: string | undefined): FeedCursor {
+  if (text === undefined || text === '' || text === '0') return FEED_START;
+  const m = /^([0-9]{1,20})-([0-9]{1,18})$/.exec(text);
+  if (!m) throw validationError([{ field: 'after', message: 'must be a cursor returned by the feed' }]);
+  return { xact: m[1]!, seq: Number(m[2]) };
+}
+
+export async function readEvents(
+  db: Pick<Database, 'any'>,
+  corporation: string,
+  after: FeedCursor,
+  limit: number,
+  types?: string[],
+): Promise<FeedEvent[]> {
+  const typeFilter =
+    types && types.length > 0 ? sql.fragment`AND e.type = ANY(${sql.array(types, 'text')})` : sql.fragment``;
+  const rows = await db.any(sql.unsafe`
+    SELECT e.xact::text AS xact, e.seq, e.type, e.at, e.case_id, e.data,
+      coalesce(e.external_id, r.external_id) AS external_id
+    FROM events e LEFT JOIN receivables r ON r.id = e.receivable_id
+    WHERE e.corporation = ${corporation}
+      AND (e.xact, e.seq) > (${after.xact}::xid8, ${after.seq}::bigint)
+      AND e.xact < pg_snapshot_xmin(pg_current_snapshot())
+      ${typeFilter}
+    ORDER BY e.xact, e.seq
+    LIMIT ${limit}`);
+  return rows.map((e) => ({
+    cursor: formatCursor({ xact: e.xact as string, seq: Number(e.seq) }),
+    seq: Number(e.seq),
+    type: e.type as string,
+    at: new Date(e.at as string).toISOString(),
+    externalId: (e.external_id as string) ?? null,
+    caseId: (e.case_id as string) ?? null,
+    data: e.data,
+  }));
+}

@@ -1,0 +1,185 @@
+// SQL for claiming and finishing step rows. A step row is the truth about a step: whoever holds a claim
+// (a scheduler for timers, a dispatcher for sends and alerts) must still find it as claimed, with the
+// attempt it was given, when it records the outcome.
+import type { Database } from '../../platform/db/index.js';
+import { sql } from '../../platform/db/index.js';
+import type { Tx } from './case-repository.js';
+
+export type StepKind = 'due' | 'watch' | 'send' | 'alert';
+
+export interface StepRow {
+  id: string;
+  case_id: string;
+  corporation: string;
+  step_id: string;
+  kind: StepKind;
+  due_at: Date;
+  attempts: number;
+  payload: Record<string, unknown>;
+  result: Record<string, unknown> | null;
+}
+
+/** A due step as the scheduler sees it: the row plus what it needs to route and spread it. */
+export interface DueStep extends StepRow {
+  status: string;
+  spread_hour: Date | null;
+  flow: string;
+  flow_revision: string;
+  bundle_revision: string;
+}
+
+type Queryable = Pick<Database, 'query' | 'any' | 'maybeOne'>;
+
+const STEP_COLUMNS = sql.fragment`s.id, s.case_id, s.corporation, s.step_id, s.kind, s.due_at, s.attempts,
+  s.payload, s.result`;
+
+/**
+ * Locks up to `limit` due, unclaimed steps inside the caller's transaction. SKIP LOCKED lets any number
+ * of replicas poll at once without two of them ever taking the same row; the caller decides per row
+ * (claim, queue for dispatch, or move to a spread slot) before it commits.
+ */
+export async function lockDueSteps(
+  tx: Tx,
+  now: Date,
+  limit: number,
+  kinds: readonly StepKind[] = ['due', 'watch', 'send', 'alert'],
+): Promise<DueStep[]> {
+  const rows = await tx.any(sql.unsafe`
+    SELECT ${STEP_COLUMNS}, s.status, s.spread_hour, c.flow, c.flow_revision, c.bundle_revision
+    FROM steps s JOIN cases c ON c.id = s.case_id
+    WHERE s.id IN (
+      SELECT id FROM steps WHERE status = 'scheduled' AND due_at <= ${now.toISOString()}
+        AND kind = ANY(${sql.array(kinds, 'text')})
+      ORDER BY due_at LIMIT ${limit} FOR UPDATE SKIP LOCKED)
+    ORDER BY s.due_at`);
+  return rows as unknown as DueStep[];
+}
+
+/**
+ * Claims locked steps for this replica: timers become 'claimed' (the scheduler runs them), sends and
+ * alerts become 'queued' (a dispatcher runs them). Each claim is a new attempt.
+ */
+export async function claimSteps(
+  tx: Tx,
+  ids: readonly string[],
+  instanceId: string,
+): Promise<Map<string, number>> {
+  if (ids.length === 0) return new Map();
+  const rows = await tx.any(sql.unsafe`
+    UPDATE steps SET
+      status = CASE WHEN kind IN ('send', 'alert') THEN 'queued' ELSE 'claimed' END,
+      claimed_by = ${instanceId}, claimed_at = now(), attempts = attempts + 1
+    WHERE id = ANY(${sql.array(ids, 'uuid')})
+    RETURNING id, attempts`);
+  return new Map(rows.map((r) => [r.id as string, r.attempts as number]));
+}
+
+/** A spread step that must wait for its slot: due later, still scheduled, its hour booked. */
+export async function deferToSlot(tx: Tx, id: string, at: Date, hourStart: Date): Promise<void> {
+  await tx.query(sql.unsafe`
+    UPDATE steps SET due_at = ${at.toISOString()}, spread_hour = ${hourStart.toISOString()}
+    WHERE id = ${id}`);
+}
+
+export async function markSpreadBooked(tx: Tx, id: string, hourStart: Date): Promise<void> {
+  await tx.query(sql.unsafe`UPDATE steps SET spread_hour = ${hourStart.toISOString()} WHERE id = ${id}`);
+}
+
+/**
+ * Claims whose holder died (or hung) past the lease go back to the queue: a timer the scheduler did not
+ * finish (`leaseMs`), or a send whose dispatch message was lost (`queuedLeaseMs`, counted from the claim
+ * or from the moment a dispatcher took it; longer, since a queued send may wait for a dispatcher and a
+ * dispatcher that dies is covered by JetStream's redelivery). The next claim is a new attempt; a send
+ * that had recorded its message goes out again with the same message id.
+ */
+export async function releaseStaleClaims(
+  db: Queryable,
+  leaseMs: number,
+  queuedLeaseMs: number,
+): Promise<number> {
+  const rows = await db.any(sql.unsafe`
+    UPDATE steps SET status = 'scheduled', claimed_by = NULL, claimed_at = NULL
+    WHERE (status = 'claimed' AND claimed_at < now() - make_interval(secs => ${leaseMs / 1000}))
+       OR (status = 'queued' AND claimed_at < now() - make_interval(secs => ${queuedLeaseMs / 1000}))
+    RETURNING id`);
+  return rows.length;
+}
+
+/** Gives claims back at once (their dispatch message could not be published). */
+export async function releaseClaims(db: Queryable, ids: readonly string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await db.query(sql.unsafe`
+    UPDATE steps SET status = 'scheduled', claimed_by = NULL, claimed_at = NULL
+    WHERE id = ANY(${sql.array(ids, 'uuid')}) AND status IN ('claimed', 'queued')`);
+}
+
+/** Steps queued for dispatch and not finished yet: the scheduler's back-pressure. */
+export async function countQueued(db: Queryable): Promise<number> {
+  const row = await db.maybeOne(sql.unsafe`
+    SELECT count(*)::int AS n FROM steps WHERE status = 'queued' AND claimed_at IS NOT NULL`);
+  return (row?.n as number | undefined) ?? 0;
+}
+
+/** Locks a step row for a dispatcher and returns it with its status, or undefined when it is gone. */
+export async function lockStep(tx: Tx, id: string): Promise<(StepRow & { status: string }) | undefined> {
+  const row = await tx.maybeOne(sql.unsafe`
+    SELECT ${STEP_COLUMNS}, s.status FROM steps s WHERE s.id = ${id} FOR UPDATE`);
+  return (row ?? undefined) as (StepRow & { status: string }) | undefined;
+}
+
+/**
+ * A dispatcher takes over a queued step, if it is still queued with this attempt: the row is locked, the
+ * lease restarts from now and names the dispatcher. Undefined when the message was stale.
+ */
+export async function takeQueuedStep(
+  tx: Tx,
+  id: string,
+  attempt: number,
+  instanceId: string,
+): Promise<StepRow | undefined> {
+  const row = await tx.maybeOne(sql.unsafe`
+    UPDATE steps s SET claimed_by = ${instanceId}, claimed_at = now()
+    WHERE s.id = ${id} AND s.status = 'queued' AND s.attempts = ${attempt}
+    RETURNING ${STEP_COLUMNS}`);
+  return (row ?? undefined) as StepRow | undefined;
+}
+
+export async function finishStep(
+  db: Pick<Database, 'query'>,
+  id: string,
+  status: 'done' | 'sent' | 'skipped' | 'failed' | 'cancelled',
+  reason?: string,
+  result?: Record<string, unknown>,
+): Promise<void> {
+  await db.query(sql.unsafe`
+    UPDATE steps SET status = ${status}, reason = ${reason ?? null},
+      result = coalesce(result, '{}'::jsonb) || ${sql.jsonb((result ?? {}) as never)}
+    WHERE id = ${id}`);
+}
+
+/** Back to the queue after a failed attempt, unless someone else holds it by now. */
+export async function retryStepLater(
+  db: Pick<Database, 'query'>,
+  id: string,
+  attempt: number,
+  delayMs: number,
+  reason: string,
+): Promise<void> {
+  await db.query(sql.unsafe`
+    UPDATE steps SET status = 'scheduled', claimed_by = NULL, claimed_at = NULL, reason = ${reason},
+      due_at = now() + make_interval(secs => ${delayMs / 1000})
+    WHERE id = ${id} AND attempts = ${attempt} AND status IN ('claimed', 'queued')`);
+}
+
+/** Puts a step held by this dispatcher back in the queue until `at` (e.g. the end of quiet hours). */
+export async function deferStep(
+  db: Pick<Database, 'query'>,
+  id: string,
+  at: Date,
+  reason: string,
+): Promise<void> {
+  await db.query(sql.unsafe`
+    UPDATE steps SET status = 'scheduled', claimed_by = NULL, claimed_at = NULL, reason = ${reason},
+      due_at = ${at.toISOString()}
+    WHERE id = ${id}`);
+}

@@ -1,0 +1,160 @@
+// Samples the gauges that describe the street rather than this process: open cases per flow, steps due
+// and queued per flow and channel (from Postgres), and JetStream consumer lag. Every replica exports the
+// same values; dashboards take max() over replicas. The Postgres counts read millions of rows on rent
+// day, so one replica per interval runs them (whoever claims the `gauge_samples` row first) and the
+// others export what it stored.
+import type { JetStreamManager } from '@nats-io/jetstream';
+import {
+  CHANNEL_TYPES,
+  DISPATCH_STREAM,
+  dispatchConsumerName,
+  INTAKE_CONSUMER,
+  INTAKE_STREAM,
+} from '../../platform/bus/index.js';
+import { type Database, sql } from '../../platform/db/index.js';
+import type { Logger } from '../../platform/log.js';
+import type { BundleStore } from '../bundles/bundle-store.js';
+import type { RuntimeMetrics } from '../metrics/runtime-metrics.js';
+
+export interface MetricsSamplerDeps {
+  db: Database;
+  /** This replica's name, recorded with the counts it made. */
+  instanceId: string;
+  jsm: JetStreamManager;
+  bundles: BundleStore;
+  metrics: RuntimeMetrics;
+  log: Logger;
+}
+
+const CONSUMERS: { stream: string; consumer: string }[] = [
+  { stream: INTAKE_STREAM, consumer: INTAKE_CONSUMER },
+  ...CHANNEL_TYPES.map((t) => ({ stream: DISPATCH_STREAM, consumer: dispatchConsumerName(t) })),
+];
+
+export class MetricsSampler {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly deps: MetricsSamplerDeps,
+    private readonly intervalMs: number,
+  ) {}
+
+  start(): void {
+    const run = () => {
+      this.running = this.sample()
+        .catch((err: unknown) => this.deps.log.warn({ err }, 'metrics sampling failed'))
+        .finally(() => {
+          if (this.timer) this.timer = setTimeout(run, this.intervalMs);
+        });
+    };
+    this.timer = setTimeout(run, 0);
+  }
+
+  async sample(): Promise<void> {
+    await Promise.all([this.sampleDatabase(), this.sampleConsumers()]);
+  }
+
+  /** Counts when this replica claims the interval, else takes the counts another replica stored. */
+  private async sampleDatabase(): Promise<void> {
+    const { db, instanceId } = this.deps;
+    // Claimed a little before a full interval has passed, so timer drift does not skip a round.
+    const claimed = await db.maybeOne(sql.unsafe`
+      INSERT INTO gauge_samples AS g (name, sampled_at, sampled_by) VALUES ('street', now(), ${instanceId})
+      ON CONFLICT (name) DO UPDATE SET sampled_at = now(), sampled_by = EXCLUDED.sampled_by
+        WHERE g.sampled_at < now() - make_interval(secs => ${(this.intervalMs * 0.8) / 1000})
+      RETURNING name`);
+    let counts: DatabaseCounts;
+    if (claimed) {
+      counts = await countStreet(db);
+      await db.query(sql.unsafe`
+        UPDATE gauge_samples SET body = ${sql.jsonb(counts as never)} WHERE name = 'street'`);
+    } else {
+      const body = await db.maybeOneFirst(sql.unsafe`SELECT body FROM gauge_samples WHERE name = 'street'`);
+      if (!isDatabaseCounts(body)) return; // the first count is still running elsewhere
+      counts = body;
+    }
+    this.exportCases(counts.cases);
+    this.exportSteps(counts.steps);
+  }
+
+  private exportCases(rows: DatabaseCounts['cases']): void {
+    const gauge = this.deps.metrics.casesOpen;
+    gauge.reset();
+    for (const r of rows) gauge.set({ corporation: r.corporation, flow: r.flow }, r.n);
+  }
+
+  private exportSteps(rows: DatabaseCounts['steps']): void {
+    const { stepsDue, stepsWaiting } = this.deps.metrics;
+    stepsDue.reset();
+    stepsWaiting.reset();
+    for (const r of rows) {
+      const { corporation } = r;
+      const channel =
+        r.kind === 'alert'
+          ? (Object.values(this.deps.bundles.get(corporation)?.channels ?? {}).find(
+              (ch) => ch.spec.type === 'email',
+            )?.name ?? 'email')
+          : (r.channel ?? 'unknown');
+      const labels = { corporation, flow: r.flow, channel };
+      (r.state === 'queued' ? stepsWaiting : stepsDue).inc(labels, r.n);
+    }
+  }
+
+  private async sampleConsumers(): Promise<void> {
+    for (const { stream, consumer } of CONSUMERS) {
+      try {
+        const info = await this.deps.jsm.consumers.info(stream, consumer);
+        this.deps.metrics.consumerPending.set({ stream, consumer }, info.num_pending);
+        this.deps.metrics.consumerAckPending.set({ stream, consumer }, info.num_ack_pending);
+      } catch {
+        // NATS away or the consumer not there yet: keep the last value, the next round tries again.
+      }
+    }
+  }
+
+  async stop(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.running;
+  }
+}
+
+interface DatabaseCounts {
+  cases: { corporation: string; flow: string; n: number }[];
+  steps: {
+    corporation: string;
+    flow: string;
+    kind: string;
+    channel: string | null;
+    state: 'queued' | 'due';
+    n: number;
+  }[];
+}
+
+const isDatabaseCounts = (body: unknown): body is DatabaseCounts =>
+  typeof body === 'object' &&
+  body !== null &&
+  Array.isArray((body as DatabaseCounts).cases) &&
+  Array.isArray((body as DatabaseCounts).steps);
+
+async function countStreet(db: Database): Promise<DatabaseCounts> {
+  const [cases, steps] = await Promise.all([
+    db.any(sql.unsafe`
+      SELECT corporation, flow, count(*)::int AS n FROM cases WHERE status IN ('active', 'paused')
+      GROUP BY corporation, flow`),
+    db.any(sql.unsafe`
+      SELECT corporation,
+        -- a step written by a replica older than migration 007 has no flow of its own
+        coalesce(flow, (SELECT c.flow FROM cases c WHERE c.id = steps.case_id)) AS flow,
+        kind, payload->>'channel' AS channel,
+        CASE WHEN status = 'queued' THEN 'queued' ELSE 'due' END AS state, count(*)::int AS n
+      FROM steps
+      WHERE kind IN ('send', 'alert') AND (status = 'queued' OR (status = 'scheduled' AND due_at <= now()))
+      GROUP BY 1, 2, 3, 4, 5`),
+  ]);
+  return {
+    cases: cases as unknown as DatabaseCounts['cases'],
+    steps: steps as unknown as DatabaseCounts['steps'],
+  };
+}
