@@ -16,7 +16,6 @@ export default defineConfig({
             'operator/**/*.test.ts',
             'runtime/**/*.test.ts',
             'platform/**/*.test.ts',
-            'tests/unit/**/*.test.ts',
           ],
           environment: 'node',
         },

@@ -13,18 +13,7 @@ import { CHUNK_RECEIVABLES } from '../runtime/api/bulk-intake.js';
 import { FIXTURE_CORPORATION, fixtureReceivable } from '../tests/support/durability-street.js';
 import { startNatsServer } from '../tests/support/nats-server.js';
 import type { StreetUnderTest } from './ours.js';
-
-export interface Rate {
-  count: number;
-  seconds: number;
-  perSecond: number;
-}
-
-export const rate = (count: number, ms: number): Rate => ({
-  count,
-  seconds: ms / 1000,
-  perSecond: count / (ms / 1000),
-});
+import { type Rate, rate } from './rate.js';
 
 /** In flight for per-receivable messages (what a JSON-posting client can reach). */
 const IN_FLIGHT = 512;

@@ -9,7 +9,7 @@ import {
   fixtureReceivable,
   startDurabilityStreet,
 } from '../tests/support/durability-street.js';
-import { type Rate, rate } from './floors.js';
+import { type Rate, rate } from './rate.js';
 
 export type StreetUnderTest = DurabilityStreet;
 

@@ -1,5 +1,5 @@
 import { cpus } from 'node:os';
-import type { Rate } from './floors.js';
+import type { Rate } from './rate.js';
 
 export interface Figures {
   receivables: number;

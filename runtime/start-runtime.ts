@@ -7,10 +7,10 @@ import { BUNDLE_BUCKET } from '../core/bundle/types.js';
 import { connectBus, ensureRuntimeConsumers, ensureStreams, natsReady } from '../platform/bus/index.js';
 import { createDatabase, runMigrations, sql } from '../platform/db/index.js';
 import { createLogger, type Logger } from '../platform/log.js';
+import { environmentSecrets } from '../platform/secrets.js';
 import { type RuntimeSettings, SETTING_DEFAULTS } from '../platform/settings/runtime-settings.js';
 import { buildApp } from './api/build-app.js';
 import { BundleStore } from './bundles/bundle-store.js';
-import { environmentSecrets } from './channels/channel-secrets.js';
 import { startChannels } from './channels/start-channels.js';
 import { Dispatcher } from './dispatch/dispatcher.js';
 import { MetricsSampler } from './gauges/gauge-sampler.js';
@@ -99,7 +99,11 @@ export async function startRuntime(
     db,
     log,
     metrics,
-    pages: { psp: new MollieAdapter(mollieOptionsFromEnv()), publicUrl: settings.publicUrl, channels },
+    pages: {
+      psp: new MollieAdapter(mollieOptionsFromEnv()),
+      publicUrl: settings.publicUrl,
+      send: (message) => channels.adapter(message.channel.spec.provider).send(message),
+    },
     readiness: [
       {
         name: 'postgres',

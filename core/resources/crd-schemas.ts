@@ -1,7 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parse } from 'yaml';
-import { packageRoot } from '../../platform/package-root.js';
+import { CRD_SCHEMAS } from './crd-schemas.generated.js';
 import { isKind, type Kind } from './kinds.js';
 
 export interface JsonSchemaNode {
@@ -16,15 +13,13 @@ export interface JsonSchemaNode {
 
 let cache: Map<Kind, JsonSchemaNode> | undefined;
 
-/** The openAPIV3Schema of each kind, read from crds/ — the same files the apiserver is given. */
+/** The openAPIV3Schema of each kind, generated from crds/ — the same schemas the apiserver is given. */
 export function crdSchemas(): Map<Kind, JsonSchemaNode> {
   if (cache) return cache;
-  const dir = join(packageRoot(), 'crds');
   const schemas = new Map<Kind, JsonSchemaNode>();
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.yaml'))) {
-    const crd = parse(readFileSync(join(dir, file), 'utf8'));
-    const kind = crd?.spec?.names?.kind;
-    if (isKind(kind)) schemas.set(kind, crd.spec.versions[0].schema.openAPIV3Schema);
+  for (const [kind, schema] of Object.entries(CRD_SCHEMAS)) {
+    // A deep copy: callers (ajv, the CEL checks) may annotate the nodes they are given.
+    if (isKind(kind)) schemas.set(kind, structuredClone(schema) as unknown as JsonSchemaNode);
   }
   cache = schemas;
   return schemas;

@@ -1,6 +1,7 @@
 // The pure compiler: resources in, one config bundle per corporation out, plus every finding attached
 // to the resource that caused it. Shared by the CLI, the directory source and the Kubernetes operator.
 
+import { secretEnvName } from '../../core/bundle/secret-env-name.js';
 import type { ConfigBundle } from '../../core/bundle/types.js';
 import { compileExpression } from '../../core/cel/index.js';
 import type { OutputstraatError } from '../../core/errors/index.js';
@@ -14,7 +15,6 @@ import { Diagnostics } from './diagnostics.js';
 import { sha256Hex } from './hash.js';
 import { resolveFlow } from './merge-flow.js';
 import { OverlayView, ResourceIndex } from './resource-index.js';
-import { secretEnvName } from './secret-env-name.js';
 
 export type SecretResolver = (namespace: string, name: string, key: string) => string | undefined;
 

@@ -1,3 +1,4 @@
+export { secretEnvName } from '../../core/bundle/secret-env-name.js';
 export {
   type CompileOptions,
   type CompileResult,
@@ -6,4 +7,3 @@ export {
   type SecretResolver,
 } from './compile-street.js';
 export { canonicalJson, contentHash, sha256Hex } from './hash.js';
-export { secretEnvName } from './secret-env-name.js';

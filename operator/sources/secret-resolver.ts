@@ -1,5 +1,5 @@
+import { secretEnvName } from '../../core/bundle/secret-env-name.js';
 import type { SecretResolver } from '../compiler/index.js';
-import { secretEnvName } from '../compiler/secret-env-name.js';
 import type { SecretManifest } from './read-resource-files.js';
 
 /** Secrets for the directory source: the environment wins over Secret manifests found in the folders. */

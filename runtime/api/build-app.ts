@@ -3,6 +3,7 @@ import { createError, isOutputstraatError, type OutputstraatError } from '../../
 import type { Logger } from '../../platform/log.js';
 import type { RuntimeMetrics } from '../metrics/runtime-metrics.js';
 import { type PagesOptions, registerPages } from '../pages/pages-plugin.js';
+import { registerArchiveRoutes } from './archive-routes.js';
 import { apiCaller } from './authenticate.js';
 import { registerEventRoutes } from './event-routes.js';
 import { registerIdempotency } from './idempotency.js';
@@ -11,6 +12,7 @@ import { RateLimiter, type RateLimitSettings, rateLimitFromEnv } from './rate-li
 import { registerReceivableChangeRoutes } from './receivable-change-routes.js';
 import { type ReceivableRouteDeps, registerReceivableRoutes } from './receivable-routes.js';
 import { RouteLogController } from './route-log-controller.js';
+import { registerStaffFormRoutes } from './staff-routes.js';
 
 export interface ReadinessCheck {
   name: string;
@@ -114,6 +116,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerReceivableRoutes(app, deps);
   registerReceivableChangeRoutes(app, deps);
   registerEventRoutes(app, deps);
+  registerArchiveRoutes(app, deps);
+  registerStaffFormRoutes(app, deps);
   await registerPages(app, deps);
   let openapi: unknown;
   app.get('/openapi.json', { config: open('This document') }, async () => {

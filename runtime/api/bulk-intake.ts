@@ -4,11 +4,12 @@
 // lines are reported by line number. A 202 means every good line is durably on JetStream.
 import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
+import type { JetStreamClient } from '@nats-io/jetstream';
 import { headers as natsHeaders } from '@nats-io/transport-node';
 import { describeFieldErrors, validateReceivable } from '../../core/receivable/index.js';
 import { chunkMsgId, RECEIVABLE_COUNT_HEADER } from '../intake/intake-envelope.js';
+import type { RuntimeMetrics } from '../metrics/runtime-metrics.js';
 import { publishToIntake } from './publish-intake.js';
-import type { ReceivableRouteDeps } from './receivable-routes.js';
 
 /** Receivables per JetStream message: big enough that the per-message cost vanishes, small enough to redo. */
 export const CHUNK_RECEIVABLES = 500;
@@ -37,7 +38,7 @@ const emptyChunk = (): Chunk => ({ json: [], lines: [], externalIds: [], bytes: 
 export async function acceptNdjson(
   body: NodeJS.ReadableStream,
   corporation: string,
-  deps: Pick<ReceivableRouteDeps, 'js' | 'metrics'>,
+  deps: { js: JetStreamClient; metrics: RuntimeMetrics },
 ): Promise<BulkResult> {
   const result: BulkResult = { accepted: 0, duplicates: 0, rejected: 0, errors: [] };
   const reject = (line: number, message: string, externalId?: string) => {
@@ -108,7 +109,7 @@ export async function acceptNdjson(
 
 /** One chunk as one message; the body is assembled from the lines' JSON rather than re-serialised. */
 async function publishChunk(
-  deps: Pick<ReceivableRouteDeps, 'js'>,
+  deps: { js: JetStreamClient },
   corporation: string,
   chunk: Chunk,
 ): Promise<{ duplicate: boolean }> {

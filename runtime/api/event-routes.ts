@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { eventFeedQuerySchema, validateEventFeedQuery } from '../../core/receivable/index.js';
+import { validationError } from '../../core/receivable/validation-error.js';
 import type { Database } from '../../platform/db/index.js';
 import { formatCursor, parseCursor, readEvents } from '../dossiers/event-feed.js';
-import { validationError } from './validation-error.js';
 
 const feedSchema = {
   $id: 'EventFeed',

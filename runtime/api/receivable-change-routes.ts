@@ -9,11 +9,11 @@ import {
   validatePayment,
   validateReceivablePatch,
 } from '../../core/receivable/index.js';
+import { validationError } from '../../core/receivable/validation-error.js';
 import type { Database } from '../../platform/db/index.js';
 import type { BundleStore } from '../bundles/bundle-store.js';
 import { applyReceivableEvent } from '../dossiers/case-events.js';
 import { externalIdParam } from './receivable-routes.js';
-import { validationError } from './validation-error.js';
 
 export interface ReceivableChangeDeps {
   db: Database;

@@ -2,6 +2,7 @@ import type { JetStreamClient } from '@nats-io/jetstream';
 import type { FastifyInstance } from 'fastify';
 import { createError } from '../../core/errors/index.js';
 import { receivableSchema, validateReceivable } from '../../core/receivable/index.js';
+import { validationError } from '../../core/receivable/validation-error.js';
 import type { Database } from '../../platform/db/index.js';
 import type { BundleStore } from '../bundles/bundle-store.js';
 import { receivableMsgId, type SingleIntakeEnvelope } from '../intake/intake-envelope.js';
@@ -9,7 +10,6 @@ import type { RuntimeMetrics } from '../metrics/runtime-metrics.js';
 import { acceptNdjson } from './bulk-intake.js';
 import { publishToIntake } from './publish-intake.js';
 import { loadTimeline } from './timeline.js';
-import { validationError } from './validation-error.js';
 
 export interface ReceivableRouteDeps {
   bundles: BundleStore;

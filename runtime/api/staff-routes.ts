@@ -6,6 +6,7 @@ import { createError } from '../../core/errors/index.js';
 import { type Database, sql } from '../../platform/db/index.js';
 import type { BundleStore } from '../bundles/bundle-store.js';
 import { toCsv } from '../forms/csv.js';
+import { isPastOrToday, METER_NUMBER, today } from '../forms/meter-input.js';
 import { meterBaseline, recordMeterReading } from '../forms/meter-records.js';
 import { authenticate } from './authenticate.js';
 
@@ -21,17 +22,6 @@ interface StaffReading {
   address?: string;
   externalId?: string;
   confirm: boolean;
-}
-
-export const METER_NUMBER = /^[A-Za-z0-9][A-Za-z0-9 ./-]{0,39}$/;
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-
-export function today(): string {
-  return new Date().toISOString().slice(0, 10);
-}
-
-export function isPastOrToday(date: string): boolean {
-  return DATE.test(date) && !Number.isNaN(Date.parse(date)) && date <= today();
 }
 
 function validateStaffReading(body: unknown): StaffReading {

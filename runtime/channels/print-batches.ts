@@ -6,7 +6,7 @@
 import { type Database, sql } from '../../platform/db/index.js';
 import type { Logger } from '../../platform/log.js';
 import type { BundleStore } from '../bundles/bundle-store.js';
-import { channelSecret, requireChannelSecret, type SecretLookup } from './channel-secrets.js';
+import { channelSecret, requireChannelSecret, type SecretLookup } from '../bundles/channel-secrets.js';
 import { type UploadFile, uploadFiles } from './sftp-upload.js';
 
 export interface PrintBatchDeps {

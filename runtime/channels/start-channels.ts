@@ -1,17 +1,16 @@
 // Wires the delivery side of one runtime: the adapters per provider (each behind its channel's rate
 // limit), the print batch uploader, the optional inbound SMTP endpoint for bounces, the retention sweep,
-// and the HTTP routes for tracking, provider callbacks and the archive (one encapsulated fastify plugin).
+// and the HTTP routes for tracking and provider callbacks (one encapsulated fastify plugin).
 import type { FastifyInstance } from 'fastify';
 import type { Database } from '../../platform/db/index.js';
 import type { Logger } from '../../platform/log.js';
-import { registerArchiveRoutes } from '../api/archive-routes.js';
+import { environmentSecrets, type SecretLookup } from '../../platform/secrets.js';
 import { RetentionSweeper } from '../archive/retention-sweep.js';
 import type { BundleStore } from '../bundles/bundle-store.js';
 import { type BounceSmtpServer, startBounceSmtpServer } from '../tracking/bounce-smtp-server.js';
 import { registerEmailBounceRoutes } from '../tracking/email-bounce-routes.js';
 import { registerTrackingRoutes } from '../tracking/tracking-routes.js';
 import { ChannelRegistry } from './channel-registry.js';
-import { environmentSecrets, type SecretLookup } from './channel-secrets.js';
 import { type ChannelSettings, readChannelSettings } from './channel-settings.js';
 import { PrintBatchWorker } from './print-batches.js';
 import { PrintChannel } from './print-channel.js';
@@ -87,7 +86,6 @@ export async function startChannels(deps: ChannelsDeps): Promise<RunningChannels
       registerTrackingRoutes(app, { ...events, trackingSecret: settings.trackingSecret });
       registerEmailBounceRoutes(app, { ...events, emailWebhookSecret: settings.emailWebhookSecret });
       registerTwilioRoutes(app, { ...events, secrets, publicUrl, sms: twilio });
-      registerArchiveRoutes(app, { db, bundles });
     },
     async close() {
       await printBatches.stop();

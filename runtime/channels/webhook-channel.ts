@@ -3,23 +3,18 @@
 // data. Signature: `Outputstraat-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(hmacSecret, "<t>.<body>")>`.
 // Any answer other than 2xx is an error; the dispatcher retries with backoff. The body is archived and
 // resent unchanged (same Idempotency-Key) after a crash.
-import { createHmac } from 'node:crypto';
 import { createError, isOutputstraatError } from '../../core/errors/index.js';
 import type { Database } from '../../platform/db/index.js';
 import { archiveParts, readPart } from '../archive/archive-store.js';
+import { requireChannelSecret, type SecretLookup } from '../bundles/channel-secrets.js';
+import { webhookSignature } from '../webhooks/webhook-signature.js';
 import type { ChannelAdapter, OutgoingMessage, SendResult } from './channel-adapter.js';
-import { requireChannelSecret, type SecretLookup } from './channel-secrets.js';
 import { messageFacts } from './message-facts.js';
 
 export interface WebhookChannelOptions {
   secrets: SecretLookup;
   db?: Database;
   timeoutMs?: number;
-}
-
-export function webhookSignature(secret: string, timestamp: number, body: string): string {
-  const v1 = createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex');
-  return `t=${timestamp},v1=${v1}`;
 }
 
 export class WebhookChannel implements ChannelAdapter {

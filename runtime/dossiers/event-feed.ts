@@ -13,8 +13,9 @@
 // `seq` and `at` travel with every event). The price: an event shows up only once every transaction that
 // began before it has finished, so a long transaction anywhere on the database server holds the feed back
 // for as long as it runs.
+
+import { validationError } from '../../core/receivable/validation-error.js';
 import { type Database, sql } from '../../platform/db/index.js';
-import { validationError } from '../api/validation-error.js';
 
 export interface FeedCursor {
   xact: string;

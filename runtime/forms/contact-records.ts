@@ -2,10 +2,9 @@
 // new address through the corporation's own email channel (recorded as a message like any other).
 import { randomUUID } from 'node:crypto';
 import type { BundleChannel, ConfigBundle } from '../../core/bundle/types.js';
-import type { ComposedMessage } from '../../core/messages/index.js';
+import type { ComposedMessage, SendMessage } from '../../core/messages/index.js';
 import { type Database, sql } from '../../platform/db/index.js';
 import type { Logger } from '../../platform/log.js';
-import type { ChannelRegistry } from '../channels/channel-registry.js';
 import { insertEvents } from '../dossiers/case-repository.js';
 import { escapeHtml } from '../web/html.js';
 import { type Lang, TEXTS } from '../web/i18n.js';
@@ -14,7 +13,8 @@ import type { ContactValues } from './contact-validation.js';
 export interface ContactDeps {
   db: Database;
   log: Logger;
-  channels?: ChannelRegistry | undefined;
+  /** Hands the confirmation to the email channel; without it the message is only recorded. */
+  send?: SendMessage | undefined;
 }
 
 export interface ContactSubject {
@@ -104,12 +104,11 @@ async function sendConfirmation(
     INSERT INTO messages (id, receivable_id, corporation, channel, channel_type, template, locale, status,
       recipient, subject, content)
     VALUES (${id}, ${who.receivableId}, ${bundle.corporation.id}, ${channel?.name ?? 'email'}, 'email',
-      ${content.template}, ${lang}, ${channel && deps.channels ? 'sending' : 'recorded'}, ${email},
+      ${content.template}, ${lang}, ${channel && deps.send ? 'sending' : 'recorded'}, ${email},
       ${content.subject ?? null}, ${sql.jsonb(content as never)})`);
-  if (!channel || !deps.channels) return;
+  if (!channel || !deps.send) return;
   try {
-    const adapter = deps.channels.adapter(channel.spec.provider);
-    const result = await adapter.send({ id, bundle, channel, recipient: email, content });
+    const result = await deps.send({ id, bundle, channel, recipient: email, content });
     await deps.db.query(sql.unsafe`
       UPDATE messages SET status = 'sent', provider_id = ${result.providerId}, sent_at = now() WHERE id = ${id}`);
   } catch (err) {

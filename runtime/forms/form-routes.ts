@@ -2,25 +2,25 @@
 // submission is stored, put on the ERP's event feed and answered with a redirect to a thank-you page
 // (so a reload does not submit twice); an invalid one is shown again with the errors next to the fields.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { SendMessage } from '../../core/messages/index.js';
 import type { Database } from '../../platform/db/index.js';
 import type { Logger } from '../../platform/log.js';
-import { isPastOrToday, METER_NUMBER, today } from '../api/staff-routes.js';
 import type { BundleStore } from '../bundles/bundle-store.js';
-import type { ChannelRegistry } from '../channels/channel-registry.js';
-import { notFound } from '../pages/payment-routes.js';
 import { fill, TEXTS } from '../web/i18n.js';
+import { notFound } from '../web/not-found.js';
 import { type LinkPage, openLinkPage } from '../web/page-site.js';
 import { sendPage } from '../web/send-page.js';
 import { recordContactUpdate } from './contact-records.js';
 import { type FieldErrors, validateContact } from './contact-validation.js';
 import { contactFormPage, type MeterFormState, meterFormPage, thanksPage } from './form-views.js';
+import { isPastOrToday, METER_NUMBER, today } from './meter-input.js';
 import { meterBaseline, recordMeterReading } from './meter-records.js';
 
 export interface FormRouteDeps {
   db: Database;
   bundles: BundleStore;
   log: Logger;
-  channels?: ChannelRegistry | undefined;
+  send?: SendMessage | undefined;
 }
 
 type FormRequest = FastifyRequest<{

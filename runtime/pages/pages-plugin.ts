@@ -1,13 +1,12 @@
 // The debtor-facing web: payment pages, forms and QR codes under each corporation's payment host (and
-// under /c/<corporation>/ on the runtime's own host, for development), the PSP's webhook, and the staff
-// routes for form results. Registered by the ingress app when the runtime passes `pages` options.
+// under /c/<corporation>/ on the runtime's own host, for development) and the PSP's webhook.
+// Registered by the API app when the runtime passes `pages` options.
 import type { FastifyInstance } from 'fastify';
 import { isOutputstraatError } from '../../core/errors/index.js';
+import type { SendMessage } from '../../core/messages/index.js';
 import type { Database } from '../../platform/db/index.js';
 import type { Logger } from '../../platform/log.js';
-import { registerStaffFormRoutes } from '../api/staff-routes.js';
 import type { BundleStore } from '../bundles/bundle-store.js';
-import type { ChannelRegistry } from '../channels/channel-registry.js';
 import { registerFormRoutes } from '../forms/form-routes.js';
 import type { PspAdapter } from '../payments/psp.js';
 import { registerPspWebhook } from '../payments/webhook-routes.js';
@@ -22,7 +21,7 @@ export interface PagesOptions {
   /** The runtime's public URL: the PSP's webhook, and links of corporations without a payment host. */
   publicUrl: string;
   /** For the confirmation email of the contact form; without it the message is only recorded. */
-  channels?: ChannelRegistry | undefined;
+  send?: SendMessage | undefined;
 }
 
 export interface PagesDeps {
@@ -44,7 +43,6 @@ export async function registerPages(app: FastifyInstance, deps: PagesDeps): Prom
       (_request, body, done) => done(null, Object.fromEntries(new URLSearchParams(body as string))),
     );
     registerPspWebhook(scope, all);
-    registerStaffFormRoutes(scope, all);
     for (const prefix of ['', '/c/:corporation']) {
       await scope.register(
         async (site) => {

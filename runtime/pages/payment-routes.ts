@@ -2,7 +2,7 @@
 // sends them back to /p/<token>/return/<payment id>, which asks the PSP for the status server-side.
 // Whatever is wrong with a token — unknown, expired, closed, another corporation's, another purpose —
 // the answer is the same plain 404 page, and nothing changes.
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { isOutputstraatError } from '../../core/errors/index.js';
 import {
   type PaymentRow,
@@ -11,29 +11,23 @@ import {
   startPayment,
   syncPayment,
 } from '../payments/psp-payments.js';
-import { pickLang } from '../web/i18n.js';
+import { notFound } from '../web/not-found.js';
 import { type LinkPage, openLinkPage } from '../web/page-site.js';
+import { type ReceivableForPage, receivableForPage } from '../web/receivable-view.js';
 import { sendPage } from '../web/send-page.js';
 import {
   alreadyPaidPage,
   failedPage,
   notFinishedPage,
-  notFoundPage,
   payPage,
   pendingPage,
   successPage,
 } from './payment-views.js';
-import { type ReceivableForPage, receivableForPage } from './receivable-view.js';
 
 type TokenRequest = FastifyRequest<{
   Params: { token: string; corporation?: string; paymentId?: string };
   Querystring: { lang?: string };
 }>;
-
-export function notFound(request: FastifyRequest, reply: FastifyReply): FastifyReply {
-  const lang = pickLang((request.query as { lang?: string })?.lang, request.headers['accept-language']);
-  return sendPage(reply, 404, notFoundPage(lang));
-}
 
 type Resolved = LinkPage;
 

@@ -6,16 +6,7 @@ import { formatDate, formatMoney } from '../../core/render/index.js';
 import { html, type SafeHtml } from '../web/html.js';
 import { type Lang, TEXTS } from '../web/i18n.js';
 import type { PageView } from '../web/layout.js';
-
-export interface PayableView {
-  amountMinor: number;
-  balanceMinor: number;
-  currency: string;
-  dueDate: string;
-  paymentReference: string | null;
-  invoiceNumber: string | null;
-  description: string | null;
-}
+import type { PayableView } from '../web/receivable-view.js';
 
 function details(r: PayableView, bundle: ConfigBundle, lang: Lang): SafeHtml {
   const t = TEXTS[lang];
@@ -123,15 +114,6 @@ export function notFinishedPage(bundle: ConfigBundle, lang: Lang, payAction: str
     bundle,
     title: t.notFinishedTitle,
     body: statusPage(bundle, lang, t.notFinishedTitle, t.notFinishedBody, 'wait', undefined, resume),
-  };
-}
-
-export function notFoundPage(lang: Lang): PageView {
-  const t = TEXTS[lang];
-  return {
-    lang,
-    title: t.notFoundTitle,
-    body: html`<section class="card" aria-labelledby="title"><h1 id="title">${t.notFoundTitle}</h1><p>${t.notFoundBody}</p></section>`,
   };
 }
 

@@ -6,8 +6,8 @@ import QRCode from 'qrcode';
 import type { Database } from '../../platform/db/index.js';
 import type { BundleStore } from '../bundles/bundle-store.js';
 import { linkUrl } from '../dossiers/payment-link.js';
+import { notFound } from '../web/not-found.js';
 import { findLink, siteOf } from '../web/page-site.js';
-import { notFound } from './payment-routes.js';
 
 export async function qrSvg(text: string): Promise<string> {
   return QRCode.toString(text, {

@@ -2,6 +2,7 @@
 // environment the way the local street passes Secrets: OST_SECRET_<NAMESPACE>_<NAME>_<KEY>, with the
 // Secret name from OST_MOLLIE_SECRET_NAME (default `mollie`) and the key `apiKey`.
 import { createMollieClient, Locale, type MollieClient, PaymentMethod } from '@mollie/api-client';
+import { secretEnvName } from '../../core/bundle/secret-env-name.js';
 import { createError } from '../../core/errors/index.js';
 import {
   type CreatePaymentRequest,
@@ -31,10 +32,10 @@ const STATUSES: ReadonlySet<string> = new Set([
   'expired',
 ]);
 
-/** Same spelling as the operator's secret-env-name (the runtime does not import the operator). */
+/** The variable of the corporation's Mollie key: Secret `OST_MOLLIE_SECRET_NAME` (default `mollie`), key `apiKey`. */
 export function mollieKeyEnvName(corporation: string, env: NodeJS.ProcessEnv = process.env): string {
   const name = env.OST_MOLLIE_SECRET_NAME || 'mollie';
-  return `OST_SECRET_${corporation}_${name}_apiKey`.toUpperCase().replace(/[^A-Z0-9]/g, '_');
+  return secretEnvName(corporation, name, 'apiKey');
 }
 
 interface MolliePaymentLike {

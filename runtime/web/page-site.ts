@@ -6,8 +6,8 @@ import type { FastifyRequest } from 'fastify';
 import type { ConfigBundle } from '../../core/bundle/types.js';
 import { type Database, sql } from '../../platform/db/index.js';
 import type { BundleStore } from '../bundles/bundle-store.js';
-import { type ReceivableForPage, receivableForPage } from '../pages/receivable-view.js';
 import { type Lang, pickLang } from './i18n.js';
+import { type ReceivableForPage, receivableForPage } from './receivable-view.js';
 
 export interface PageSite {
   /** The corporation the host or path binds to; undefined on the shared host without a prefix. */

@@ -8,8 +8,8 @@ import { PNG } from 'pngjs';
 import QRCode from 'qrcode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from '../../platform/db/index.js';
+import { environmentSecrets } from '../../platform/secrets.js';
 import { sweepCorporation } from '../../runtime/archive/retention-sweep.js';
-import { environmentSecrets } from '../../runtime/channels/channel-secrets.js';
 import { WebhookChannel } from '../../runtime/channels/webhook-channel.js';
 import { eventually } from '../support/street.js';
 import {

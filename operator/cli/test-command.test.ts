@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cli, writeStreet } from '../../operator/cli/test-kit.js';
+import { cli, writeStreet } from './test-kit.js';
 
 const PASSING = `
 apiVersion: outputstraat.io/v1alpha1

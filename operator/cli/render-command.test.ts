@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli, writeStreet } from '../../operator/cli/test-kit.js';
+import { cli, writeStreet } from './test-kit.js';
 
 const REPO = new URL('../..', import.meta.url).pathname;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cli, writeStreet } from '../../operator/cli/test-kit.js';
+import { cli, writeStreet } from './test-kit.js';
 
 const REPO = new URL('../..', import.meta.url).pathname;
 const START = '2026-03-02T09:00:00+01:00';

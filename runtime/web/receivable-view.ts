@@ -1,5 +1,15 @@
 import { type Database, sql } from '../../platform/db/index.js';
-import type { PayableView } from './payment-views.js';
+
+/** What a debtor page shows of a receivable. */
+export interface PayableView {
+  amountMinor: number;
+  balanceMinor: number;
+  currency: string;
+  dueDate: string;
+  paymentReference: string | null;
+  invoiceNumber: string | null;
+  description: string | null;
+}
 
 export interface ReceivableForPage extends PayableView {
   externalId: string;

@@ -1,5 +1,5 @@
-import { createError } from '../../core/errors/index.js';
-import { describeFieldErrors, type FieldError } from '../../core/receivable/index.js';
+import { createError } from '../errors/index.js';
+import { describeFieldErrors, type FieldError } from './index.js';
 
 /** 400 OST_ERR_VALIDATION naming every failing field, in the message and as `errors` in the body. */
 export const validationError = (errors: FieldError[]) =>

@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { validatePaths } from '../../operator/cli/validate-command.js';
+import { validatePaths } from './validate-command.js';
 
 interface Expected {
   code: string;
@@ -18,7 +18,7 @@ interface Expected {
   messageContains: string;
 }
 
-const root = resolve(import.meta.dirname, '../fixtures/invalid');
+const root = resolve(import.meta.dirname, '../../tests/fixtures/invalid');
 const folders = readdirSync(root)
   .filter((name) => statSync(join(root, name)).isDirectory())
   .sort();

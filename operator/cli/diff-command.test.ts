@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli, writeStreet } from '../../operator/cli/test-kit.js';
+import { cli, writeStreet } from './test-kit.js';
 
 function edit(dir: string, file: string, from: string, to: string): void {
   const path = join(dir, file);

@@ -1,0 +1,19 @@
+import type { BundleChannel, ConfigBundle } from '../bundle/types.js';
+import type { ComposedMessage } from './compose-message.js';
+
+/** A composed message on its way to one channel's provider. */
+export interface OutgoingMessage {
+  /** Our message id; also the Message-ID / idempotency key towards the provider. */
+  id: string;
+  bundle: ConfigBundle;
+  channel: BundleChannel;
+  recipient: string;
+  content: ComposedMessage;
+}
+
+export interface SendResult {
+  providerId: string;
+}
+
+/** Hands a message to its channel's provider (the dispatcher's adapters, rate limit included). */
+export type SendMessage = (message: OutgoingMessage) => Promise<SendResult>;
