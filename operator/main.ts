@@ -19,7 +19,7 @@ import {
   KubeClient,
   loadKubeConnection,
   Operator,
-  parseDuration,
+  parseFlagDuration,
   startMetricsServer,
 } from './kubernetes/index.js';
 import { BundlePublisher } from './publisher/bundle-publisher.js';
@@ -47,9 +47,9 @@ const leaseNamespace = () => process.env.LEADER_ELECTION_NAMESPACE ?? inClusterN
 try {
   const identity = process.env.POD_NAME ?? `${hostname()}-${process.pid}`;
   const timings = {
-    leaseDurationMs: parseDuration(flags['lease-duration']),
-    renewDeadlineMs: parseDuration(flags['renew-deadline']),
-    retryPeriodMs: parseDuration(flags['retry-period']),
+    leaseDurationMs: parseFlagDuration(flags['lease-duration']),
+    renewDeadlineMs: parseFlagDuration(flags['renew-deadline']),
+    retryPeriodMs: parseFlagDuration(flags['retry-period']),
   };
   checkLeaderTimings(timings);
   const client = new KubeClient(loadKubeConnection());
@@ -74,9 +74,9 @@ try {
         ? false
         : { namespace: leaseNamespace(), name: flags['lease-name'], ...timings },
     timings: {
-      watchdogMs: parseDuration(flags.watchdog),
-      watchTimeoutSeconds: Math.round(parseDuration(flags['watch-timeout']) / 1000),
-      resyncMs: parseDuration(flags.resync),
+      watchdogMs: parseFlagDuration(flags.watchdog),
+      watchTimeoutSeconds: Math.round(parseFlagDuration(flags['watch-timeout']) / 1000),
+      resyncMs: parseFlagDuration(flags.resync),
     },
     concurrency: Number(flags.concurrency),
   });

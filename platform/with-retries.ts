@@ -1,3 +1,4 @@
+import { backoffDelay } from './backoff.js';
 import type { Logger } from './log.js';
 
 export interface RetryOptions {
@@ -15,7 +16,7 @@ export async function withRetries<T>(work: () => Promise<T>, options: RetryOptio
       return await work();
     } catch (err) {
       if (Date.now() >= deadline) throw err;
-      const pause = Math.min(250 * 2 ** (attempt - 1), 5_000);
+      const pause = backoffDelay(attempt - 1, { initialMs: 250, maxMs: 5_000, jitter: 'none' });
       options.log.warn({ err, what: options.what, attempt }, 'retrying');
       await new Promise((resolve) => setTimeout(resolve, pause));
     }

@@ -1,35 +1,35 @@
 import { describe, expect, it } from 'vitest';
-import { addDuration, type CalendarSettings, formatDuration, parseDuration } from './index.js';
+import { addDuration, type CalendarSettings, formatDuration, parseFlowDuration } from './index.js';
 
 const amsterdam: CalendarSettings = { timezone: 'Europe/Amsterdam' };
 const at = (iso: string): Date => new Date(iso);
 
-describe('parseDuration', () => {
+describe('parseFlowDuration', () => {
   it('reads calendar days, business days, hours, minutes and combinations', () => {
-    expect(parseDuration('5d')).toEqual({ days: 5 });
-    expect(parseDuration('3bd')).toEqual({ businessDays: 3 });
-    expect(parseDuration('2h')).toEqual({ hours: 2 });
-    expect(parseDuration('30m')).toEqual({ minutes: 30 });
-    expect(parseDuration('1d12h')).toEqual({ days: 1, hours: 12 });
-    expect(parseDuration(' 2bd 4h 15m ')).toEqual({ businessDays: 2, hours: 4, minutes: 15 });
-    expect(parseDuration('0d')).toEqual({ days: 0 });
+    expect(parseFlowDuration('5d')).toEqual({ days: 5 });
+    expect(parseFlowDuration('3bd')).toEqual({ businessDays: 3 });
+    expect(parseFlowDuration('2h')).toEqual({ hours: 2 });
+    expect(parseFlowDuration('30m')).toEqual({ minutes: 30 });
+    expect(parseFlowDuration('1d12h')).toEqual({ days: 1, hours: 12 });
+    expect(parseFlowDuration(' 2bd 4h 15m ')).toEqual({ businessDays: 2, hours: 4, minutes: 15 });
+    expect(parseFlowDuration('0d')).toEqual({ days: 0 });
   });
 
   it('rejects prose with a TypeError that names the bad text', () => {
-    expect(() => parseDuration('five days')).toThrow(TypeError);
-    expect(() => parseDuration('five days')).toThrow(/"five days"/);
+    expect(() => parseFlowDuration('five days')).toThrow(TypeError);
+    expect(() => parseFlowDuration('five days')).toThrow(/"five days"/);
   });
 
   it.each(['', '5', 'd', '1.5d', '-1d', '1d1d', '2w', '1D', '3 business days', '1d12'])(
     'rejects %j',
     (text) => {
-      expect(() => parseDuration(text)).toThrow(TypeError);
+      expect(() => parseFlowDuration(text)).toThrow(TypeError);
     },
   );
 
   it('formats back to the compact text', () => {
     for (const text of ['5d', '3bd', '2h', '30m', '1d12h', '1d2bd3h4m']) {
-      expect(formatDuration(parseDuration(text))).toBe(text);
+      expect(formatDuration(parseFlowDuration(text))).toBe(text);
     }
     expect(formatDuration({})).toBe('0m');
   });
@@ -45,7 +45,7 @@ describe('addDuration', () => {
 
   it('keeps 10:00 local when calendar days cross the autumn DST change (25-hour day)', () => {
     // Sat 24 Oct 2026 10:00 CEST -> Mon 26 Oct 10:00 CET
-    expect(addDuration(at('2026-10-24T08:00:00Z'), parseDuration('2d'), amsterdam).toISOString()).toBe(
+    expect(addDuration(at('2026-10-24T08:00:00Z'), parseFlowDuration('2d'), amsterdam).toISOString()).toBe(
       '2026-10-26T09:00:00.000Z',
     );
   });
@@ -55,7 +55,7 @@ describe('addDuration', () => {
     expect(addDuration(at('2026-03-29T00:30:00Z'), { hours: 2 }, amsterdam).toISOString()).toBe(
       '2026-03-29T02:30:00.000Z',
     );
-    expect(addDuration(at('2026-03-02T09:00:00Z'), parseDuration('1d12h'), amsterdam).toISOString()).toBe(
+    expect(addDuration(at('2026-03-02T09:00:00Z'), parseFlowDuration('1d12h'), amsterdam).toISOString()).toBe(
       '2026-03-03T21:00:00.000Z',
     );
   });

@@ -16,7 +16,7 @@ const HELP =
  * Parses a compact duration: '5d', '3bd' (business days), '2h', '30m', or combinations such as '1d12h'
  * (each unit at most once; spaces between parts allowed). Throws a TypeError naming the bad text.
  */
-export function parseDuration(text: string): Duration {
+export function parseFlowDuration(text: string): Duration {
   if (typeof text !== 'string') throw new TypeError(`Invalid duration ${String(text)}: ${HELP}`);
   const compact = text.trim();
   const part = /(\d+)\s*(bd|d|h|m)\s*/y;
@@ -38,7 +38,7 @@ export function parseDuration(text: string): Duration {
   return result;
 }
 
-/** The compact text of a duration ('1d12h'); '0m' for an empty duration. Inverse of parseDuration. */
+/** The compact text of a duration ('1d12h'); '0m' for an empty duration. Inverse of parseFlowDuration. */
 export function formatDuration(d: Duration): string {
   checkDuration(d);
   const text = (Object.entries(UNITS) as [Unit, keyof Duration][])

@@ -8,7 +8,7 @@ export {
   isInsideWindow,
   nextWindowOpening,
 } from './dispatch-window.js';
-export { addDuration, formatDuration, parseDuration } from './duration.js';
+export { addDuration, formatDuration, parseFlowDuration } from './duration.js';
 export { explainDeferral } from './explain.js';
 export type { ClosedReason } from './holidays.js';
 export {

@@ -8,7 +8,7 @@ import {
   type DispatchWindow,
   explainDeferral,
   nextWindowOpening,
-  parseDuration,
+  parseFlowDuration,
   type Weekday,
 } from '../calendar/index.js';
 import { compileExpression, evaluateBool } from '../cel/index.js';
@@ -52,7 +52,7 @@ export function engineContext(bundle: ConfigBundle, state: ReceivableState, now:
     now,
     calendar: {
       timezone: cal.timezone,
-      addDuration: (start, text) => addDuration(start, parseDuration(text), cal),
+      addDuration: (start, text) => addDuration(start, parseFlowDuration(text), cal),
       nextOpening: (t, w) => nextWindowOpening(t, toWindow(w), cal),
       explainDeferral: (from, to, w) => explainDeferral(from, to, toWindow(w), cal),
     },

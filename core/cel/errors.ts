@@ -1,9 +1,13 @@
+import { OutputstraatError } from '../errors/index.js';
 import type { CelEnvName } from './variables.js';
 
-// Error codes of this module. They mirror OST_ERR_CEL_COMPILE / OST_ERR_CEL_EVAL in core/errors; until the
-// classes move onto the central registry they are plain Error subclasses with a stable `code`.
+// The CEL errors are OutputstraatErrors of the registry's OST_ERR_CEL_COMPILE / OST_ERR_CEL_EVAL, with the
+// expression, its environment and the position as typed fields. `problem` is what is wrong without the
+// expression; `described` is expression and problem, as a compiler diagnostic quotes it.
 export const CEL_COMPILE_ERROR_CODE = 'OST_ERR_CEL_COMPILE';
 export const CEL_EVAL_ERROR_CODE = 'OST_ERR_CEL_EVAL';
+const COMPILE_HINT = 'fix the CEL expression';
+const EVAL_HINT = 'check the expression against the receivable data';
 
 export interface CelCompileErrorInit {
   source: string;
@@ -19,24 +23,23 @@ export interface CelCompileErrorInit {
 }
 
 /** A CEL expression that cannot be parsed, refers to something undeclared, or yields the wrong type. */
-export class CelCompileError extends Error {
-  readonly code = CEL_COMPILE_ERROR_CODE;
+export class CelCompileError extends OutputstraatError {
+  declare readonly code: typeof CEL_COMPILE_ERROR_CODE;
   readonly source: string;
   readonly env: CelEnvName;
-  readonly problem: string;
-  readonly hint: string | undefined;
+  override readonly problem: string;
   readonly line: number | undefined;
   readonly column: number | undefined;
+  /** `<env> expression `<source>`: <problem> (line l, column c)`. */
+  readonly described: string;
 
   constructor(init: CelCompileErrorInit) {
-    super(formatMessage(init.env, init.source, init.problem, init.hint, init.line, init.column), {
-      cause: init.cause,
-    });
+    super(CEL_COMPILE_ERROR_CODE, messageArgs(init, COMPILE_HINT), { cause: init.cause });
     this.name = 'CelCompileError';
+    this.described = described(init);
     this.source = init.source;
     this.env = init.env;
     this.problem = init.problem;
-    this.hint = init.hint;
     this.line = init.line;
     this.column = init.column;
   }
@@ -73,26 +76,24 @@ export interface CelEvalErrorInit {
 }
 
 /** A compiled expression that failed on a concrete activation. The message names the expression. */
-export class CelEvalError extends Error {
-  readonly code = CEL_EVAL_ERROR_CODE;
+export class CelEvalError extends OutputstraatError {
+  declare readonly code: typeof CEL_EVAL_ERROR_CODE;
   readonly source: string;
   readonly env: CelEnvName;
   readonly reason: CelEvalErrorReason;
-  readonly problem: string;
-  readonly hint: string | undefined;
+  override readonly problem: string;
   readonly line: number | undefined;
   readonly column: number | undefined;
+  readonly described: string;
 
   constructor(init: CelEvalErrorInit) {
-    super(formatMessage(init.env, init.source, init.problem, init.hint, init.line, init.column), {
-      cause: init.cause,
-    });
+    super(CEL_EVAL_ERROR_CODE, messageArgs(init, EVAL_HINT), { cause: init.cause });
     this.name = 'CelEvalError';
+    this.described = described(init);
     this.source = init.source;
     this.env = init.env;
     this.reason = init.reason;
     this.problem = init.problem;
-    this.hint = init.hint;
     this.line = init.line;
     this.column = init.column;
   }
@@ -106,20 +107,28 @@ export function isCelEvalError(value: unknown): value is CelEvalError {
   return value instanceof CelEvalError;
 }
 
-function formatMessage(
-  env: CelEnvName,
-  source: string,
-  problem: string,
-  hint: string | undefined,
-  line: number | undefined,
-  column: number | undefined,
-): string {
-  const where =
-    column === undefined
-      ? ''
-      : line !== undefined && line > 1
-        ? ` (line ${line}, column ${column})`
-        : ` (column ${column})`;
-  const text = `${env} expression \`${source}\`: ${problem}${where}`;
-  return hint ? `${text}; ${hint}` : text;
+interface Described {
+  env: CelEnvName;
+  source: string;
+  problem: string;
+  hint?: string | undefined;
+  line?: number | undefined;
+  column?: number | undefined;
+}
+
+function position(line: number | undefined, column: number | undefined): string {
+  if (column === undefined) return '';
+  return line !== undefined && line > 1 ? ` (line ${line}, column ${column})` : ` (column ${column})`;
+}
+
+function described(d: Described): string {
+  return `${d.env} expression \`${d.source}\`: ${d.problem}${position(d.line, d.column)}`;
+}
+
+function messageArgs(d: Described, defaultHint: string): [string, string, string] {
+  return [
+    `${d.env} expression \`${d.source}\``,
+    `${d.problem}${position(d.line, d.column)}`,
+    d.hint ?? defaultHint,
+  ];
 }

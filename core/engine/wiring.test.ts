@@ -5,7 +5,7 @@ import {
   type DispatchWindow,
   explainDeferral,
   nextWindowOpening,
-  parseDuration,
+  parseFlowDuration,
   type Weekday,
 } from '../calendar/index.js';
 import { buildActivation, compileExpression, evaluateBool, isCelCompileError } from '../cel/index.js';
@@ -39,7 +39,7 @@ function realContext(now: string, balance: number): EngineContext {
     now: at,
     calendar: {
       timezone: AMSTERDAM.timezone,
-      addDuration: (start, text) => addDuration(start, parseDuration(text), AMSTERDAM),
+      addDuration: (start, text) => addDuration(start, parseFlowDuration(text), AMSTERDAM),
       nextOpening: (t, w) => nextWindowOpening(t, toWindow(w), AMSTERDAM),
       explainDeferral: (from, to, w) => explainDeferral(from, to, toWindow(w), AMSTERDAM),
     },

@@ -6,4 +6,4 @@ export {
   isOutputstraatError,
   OutputstraatError,
 } from './outputstraat-error.js';
-export { type ErrorCode, type ErrorSpec, errorRegistry } from './registry.js';
+export { type ErrorArg, type ErrorArgs, type ErrorCode, type ErrorSpec, errorRegistry } from './registry.js';

@@ -1,4 +1,4 @@
-import { type ErrorCode, errorRegistry } from './registry.js';
+import { type ErrorArgs, type ErrorCode, errorRegistry } from './registry.js';
 
 /** Where in a resource file the error is: shown as `file:line resource field`. */
 export interface ErrorLocation {
@@ -31,7 +31,7 @@ export class OutputstraatError extends Error {
   readonly hint: string | undefined;
 
   constructor(code: ErrorCode, args: readonly unknown[] = [], options: ErrorOptions = {}) {
-    const spec = errorRegistry[code];
+    const spec: { message: string; hint?: string; status: number } = errorRegistry[code];
     const problem = fill(spec.message, args, 0);
     const hint = 'hint' in spec && spec.hint ? fill(spec.hint, args, problem.used).text : undefined;
     super(hint ? `${problem.text}; ${hint}` : problem.text, { cause: options.cause });
@@ -45,8 +45,15 @@ export class OutputstraatError extends Error {
   }
 }
 
-export function createError(code: ErrorCode, args: readonly unknown[] = [], options?: ErrorOptions) {
-  return new OutputstraatError(code, args, options);
+/** The error of `code`, its placeholders filled from `args` (typed per code: one per %s, in order). */
+export function createError<C extends ErrorCode>(
+  code: C,
+  ...rest: ErrorArgs<C> extends []
+    ? [args?: [], options?: ErrorOptions]
+    : [args: ErrorArgs<C>, options?: ErrorOptions]
+): OutputstraatError {
+  const [args, options] = rest;
+  return new OutputstraatError(code, args ?? [], options);
 }
 
 export function isOutputstraatError(err: unknown, code?: ErrorCode): err is OutputstraatError {

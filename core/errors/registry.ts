@@ -41,19 +41,17 @@ export const errorRegistry = {
     message: '%s: template "%s" reads "%s", which is not declared',
     hint: 'add it to spec.variables or use a declared name',
   },
-  OST_ERR_TEMPLATE_SYNTAX: { status: 422, message: '%s', hint: 'fix the Handlebars syntax' },
+  // The where (template, part, locale, line) and the problem; the hint is the renderer's or the default.
+  OST_ERR_TEMPLATE_SYNTAX: { status: 422, message: '%s: %s', hint: '%s' },
   OST_ERR_TEMPLATE_LOCALE: {
     status: 422,
     message: '%s: template "%s" has no "%s" text for part %s',
     hint: 'add the locale or the part',
   },
-  OST_ERR_TEMPLATE_RENDER: {
-    status: 500,
-    message: '%s',
-    hint: 'check the template against the data the receivable carries',
-  },
-  OST_ERR_CEL_COMPILE: { status: 422, message: '%s: %s', hint: 'fix the CEL expression' },
-  OST_ERR_CEL_EVAL: { status: 500, message: '%s', hint: 'check the expression against the receivable data' },
+  OST_ERR_TEMPLATE_RENDER: { status: 500, message: '%s: %s', hint: '%s' },
+  // `<env> expression `<source>`` and the problem with its position; the hint is the checker's or the default.
+  OST_ERR_CEL_COMPILE: { status: 422, message: '%s: %s', hint: '%s' },
+  OST_ERR_CEL_EVAL: { status: 500, message: '%s: %s', hint: '%s' },
   OST_ERR_FLOW_STRUCTURE: { status: 422, message: '%s: %s', hint: '%s' },
   OST_ERR_FLOW_PATCH: {
     status: 422,
@@ -153,6 +151,11 @@ export const errorRegistry = {
     hint: 'check the secret or auth token configured at the provider',
   },
   OST_ERR_CONFIG: { status: 500, message: '%s', hint: '%s' },
+  OST_ERR_KUBE_API: {
+    status: 502,
+    message: 'the Kubernetes API answered %s %s: %s',
+    hint: 'check the RBAC of the operator and that the CRDs are installed (kubectl get crds | grep outputstraat)',
+  },
   OST_ERR_INTERNAL: {
     status: 500,
     message: 'internal error',
@@ -161,3 +164,14 @@ export const errorRegistry = {
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof errorRegistry;
+
+/** One placeholder's value; `String(value)` is what the message shows. */
+export type ErrorArg = string | number | boolean | bigint | null | undefined;
+type Placeholders<S> = S extends `${string}%s${infer Rest}` ? [ErrorArg, ...Placeholders<Rest>] : [];
+type HintOf<C extends ErrorCode> = (typeof errorRegistry)[C] extends { hint: infer H } ? H : '';
+
+/** The arguments a code takes: one per %s of its message, then one per %s of its hint, in order. */
+export type ErrorArgs<C extends ErrorCode> = [
+  ...Placeholders<(typeof errorRegistry)[C]['message']>,
+  ...Placeholders<HintOf<C>>,
+];

@@ -1,7 +1,11 @@
-/**
- * Errors raised by the rendering module. The codes are plain string constants for now; they are meant to
- * move into the central error registry later without changing their values.
- */
+// Errors raised by the rendering module: OutputstraatErrors of the registry's OST_ERR_TEMPLATE_RENDER and
+// OST_ERR_TEMPLATE_SYNTAX, with the template, part, locale and position as typed fields.
+import { OutputstraatError } from '../errors/index.js';
+
+const DEFAULT_HINTS = {
+  OST_ERR_TEMPLATE_RENDER: 'check the template against the data the receivable carries',
+  OST_ERR_TEMPLATE_SYNTAX: 'fix the Handlebars syntax',
+} as const;
 
 /** A template could not be rendered with the given context (missing variable, bad helper argument…). */
 export const OST_ERR_TEMPLATE_RENDER = 'OST_ERR_TEMPLATE_RENDER';
@@ -40,9 +44,9 @@ export interface RenderErrorDetails {
  * `template "storno-email" part "subject" (nl), line 1: variable "debtor.nme" is not in the context;
  * declare it or fix the name`.
  */
-export class RenderError extends Error {
+export class RenderError extends OutputstraatError {
   override readonly name = 'RenderError';
-  readonly code: RenderErrorCode;
+  declare readonly code: RenderErrorCode;
   readonly template: string;
   readonly part: string;
   readonly locale: string | undefined;
@@ -51,15 +55,14 @@ export class RenderError extends Error {
   readonly line: number | undefined;
   readonly column: number | undefined;
   readonly variable: string | undefined;
-  readonly problem: string;
-  readonly hint: string | undefined;
+  override readonly problem: string;
 
   constructor(details: RenderErrorDetails) {
     super(
-      formatRenderErrorMessage(details),
-      details.cause === undefined ? undefined : { cause: details.cause },
+      details.code,
+      [renderErrorWhere(details), details.problem, details.hint ?? DEFAULT_HINTS[details.code]],
+      details.cause === undefined ? {} : { cause: details.cause },
     );
-    this.code = details.code;
     this.template = details.template;
     this.part = details.part;
     this.locale = details.locale;
@@ -69,7 +72,6 @@ export class RenderError extends Error {
     this.column = details.column;
     this.variable = details.variable;
     this.problem = details.problem;
-    this.hint = details.hint;
   }
 }
 
@@ -77,7 +79,7 @@ export function isRenderError(value: unknown): value is RenderError {
   return value instanceof RenderError;
 }
 
-function formatRenderErrorMessage(d: RenderErrorDetails): string {
+function renderErrorWhere(d: RenderErrorDetails): string {
   let where = `template "${d.template}" part "${d.part}"`;
   if (d.locale !== undefined) where += ` (${d.locale})`;
   if (d.layout !== undefined) where += `, layout "${d.layout}"`;
@@ -86,6 +88,5 @@ function formatRenderErrorMessage(d: RenderErrorDetails): string {
     where += `, line ${d.line}`;
     if (d.code === OST_ERR_TEMPLATE_SYNTAX && d.column !== undefined) where += `, column ${d.column}`;
   }
-  const hint = d.hint === undefined ? '' : `; ${d.hint}`;
-  return `${where}: ${d.problem}${hint}`;
+  return where;
 }

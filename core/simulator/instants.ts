@@ -1,6 +1,6 @@
 // Times in a scenario: absolute ISO 8601 instants, or offsets from the start such as '+1h', '+3d',
 // '+1d2h', '+2bd', added in the corporation's calendar (days keep the local wall-clock time across DST).
-import { addDuration, type CalendarSettings, parseDuration } from '../calendar/index.js';
+import { addDuration, type CalendarSettings, parseFlowDuration } from '../calendar/index.js';
 import type { Instant } from './types.js';
 
 const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
@@ -33,9 +33,9 @@ export function isOffset(text: string): boolean {
  */
 export function resolveInstant(value: Instant, start: Date, calendar: CalendarSettings, what = 'time'): Date {
   if (value instanceof Date || !isOffset(value)) return toDate(value, what);
-  let duration: ReturnType<typeof parseDuration>;
+  let duration: ReturnType<typeof parseFlowDuration>;
   try {
-    duration = parseDuration(value.slice(1));
+    duration = parseFlowDuration(value.slice(1));
   } catch {
     throw new TypeError(
       `${what} "${value}" is not an offset like +30m, +1h, +3d or +1d2h (or an ISO time with a zone)`,

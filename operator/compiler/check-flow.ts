@@ -42,7 +42,8 @@ function templateOf(ctx: Ctx, field: string, name: string, channelType?: string)
 
 function cel(ctx: Ctx, field: string, source: string, env: 'precondition' | 'branch'): void {
   const result = compileExpression(source, env);
-  if (result instanceof Error) ctx.diagnostics.add(ctx.flow, field, 'OST_ERR_CEL_COMPILE', [result.message]);
+  if (result instanceof Error)
+    ctx.diagnostics.add(ctx.flow, field, 'OST_ERR_CEL_COMPILE', [result.described, result.hint]);
 }
 
 /**

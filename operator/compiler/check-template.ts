@@ -68,6 +68,7 @@ export function checkTemplate(
       if (problem) {
         diagnostics.add(template, partField, 'OST_ERR_TEMPLATE_SYNTAX', [
           `template "${name}" part ${part} (${locale}), line ${problem.line}: ${problem.message}`,
+          'fix the Handlebars syntax',
         ]);
         continue;
       }

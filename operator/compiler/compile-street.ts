@@ -82,7 +82,10 @@ export function compileStreet(resources: Resource[], options: CompileOptions = {
       set.spec.rules?.forEach((rule, i) => {
         const compiled = compileExpression(rule.when, 'classification');
         if (compiled instanceof Error) {
-          diagnostics.add(set, `spec.rules[${i}].when`, 'OST_ERR_CEL_COMPILE', [compiled.message]);
+          diagnostics.add(set, `spec.rules[${i}].when`, 'OST_ERR_CEL_COMPILE', [
+            compiled.described,
+            compiled.hint,
+          ]);
         }
         if (!view.get('Flow', rule.flow)) {
           diagnostics.add(set, `spec.rules[${i}].flow`, 'OST_ERR_REFERENCE', [

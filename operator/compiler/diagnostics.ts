@@ -1,5 +1,7 @@
 import {
   createError,
+  type ErrorArg,
+  type ErrorArgs,
   type ErrorCode,
   formatLocation,
   type OutputstraatError,
@@ -12,10 +14,18 @@ export class Diagnostics {
   private readonly byResource = new Map<string, OutputstraatError[]>();
 
   /** `where` becomes the first %s of the message: `file:line Kind ns/name field`. */
-  add(resource: Resource, field: string, code: ErrorCode, args: readonly unknown[]): OutputstraatError {
+  add<C extends ErrorCode>(
+    resource: Resource,
+    field: string,
+    code: C,
+    args: ErrorArgs<C> extends [ErrorArg, ...infer Rest] ? Rest : never,
+  ): OutputstraatError {
     const line = resource.origin?.lineOf?.(field) ?? resource.origin?.line;
     const location = { file: resource.origin?.file, line, resource: resourceId(resource), field };
-    const err = createError(code, [formatLocation(location), ...args], { location });
+    const err = createError(
+      code,
+      ...([[formatLocation(location), ...args], { location }] as unknown as [ErrorArgs<C>]),
+    );
     this.errors.push(err);
     const key = resourceId(resource);
     this.byResource.set(key, [...(this.byResource.get(key) ?? []), err]);

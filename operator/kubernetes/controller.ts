@@ -15,7 +15,7 @@ import { type KubeObject, parseObjectKey } from './kube-object.js';
 import { collectionPath, objectPath } from './kube-paths.js';
 import { SupervisedListWatch } from './list-watch.js';
 import type { OperatorMetrics } from './operator-metrics.js';
-import { WorkQueue } from './reconcile-queue.js';
+import { ReconcileQueue } from './reconcile-queue.js';
 import { ResourceCache } from './resource-cache.js';
 import { type SecretReader, StreetPlanner } from './street-planner.js';
 
@@ -55,7 +55,7 @@ export class Controller {
   private readonly watches: SupervisedListWatch[];
   private readonly planner: StreetPlanner;
   private readonly events: EventRecorder;
-  private readonly queue: WorkQueue;
+  private readonly queue: ReconcileQueue;
   private readonly timings: ControllerTimings;
   private resync: NodeJS.Timeout | undefined;
 
@@ -63,7 +63,7 @@ export class Controller {
     this.client = o.client;
     this.timings = { ...DEFAULT_TIMINGS, ...o.timings };
     this.events = new EventRecorder(o.client, o.identity, o.log);
-    this.queue = new WorkQueue((key) => this.timed(key), {
+    this.queue = new ReconcileQueue((key) => this.timed(key), {
       concurrency: o.concurrency ?? 4,
       retry: { initialMs: 500, maxMs: 60_000 },
       onError: (key, err, attempt) => {

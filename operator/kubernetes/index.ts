@@ -1,5 +1,5 @@
 export { BUNDLE_FINALIZER, Controller, type ControllerTimings, DEFAULT_TIMINGS } from './controller.js';
-export { parseDuration } from './duration-flag.js';
+export { parseFlagDuration } from './duration-flag.js';
 export { KubeApiError, KubeClient } from './kube-client.js';
 export { inClusterNamespace, type KubeConnection, loadKubeConnection } from './kube-config.js';
 export { checkLeaderTimings, DEFAULT_LEADER_TIMINGS, type LeaderElectionTimings } from './leader-election.js';

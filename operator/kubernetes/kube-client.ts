@@ -4,16 +4,19 @@
 
 import type { IncomingMessage } from 'node:http';
 import { Agent, request as httpsRequest, type RequestOptions } from 'node:https';
+import { OutputstraatError } from '../../core/errors/index.js';
 import type { KubeConnection } from './kube-config.js';
 
 /** An error answer of the apiserver: its HTTP status and its Status reason and message. */
-export class KubeApiError extends Error {
+export class KubeApiError extends OutputstraatError {
   constructor(
+    /** The apiserver's HTTP status. */
     readonly status: number,
+    /** The Status object's reason (NotFound, Conflict, Gone …). */
     readonly reason: string | undefined,
     message: string,
   ) {
-    super(message);
+    super('OST_ERR_KUBE_API', [status, reason ?? '', message]);
     this.name = 'KubeApiError';
   }
 }

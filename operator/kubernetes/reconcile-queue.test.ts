@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { WorkQueue } from './reconcile-queue.js';
+import { ReconcileQueue } from './reconcile-queue.js';
 
 const tick = (ms = 10) => new Promise((r) => setTimeout(r, ms));
 
@@ -8,7 +8,7 @@ describe('work queue', () => {
     const seen: string[] = [];
     const active = new Set<string>();
     let overlap = false;
-    const q = new WorkQueue(
+    const q = new ReconcileQueue(
       async (key) => {
         if (active.has(key)) overlap = true;
         active.add(key);
@@ -32,7 +32,7 @@ describe('work queue', () => {
 
   it('retries a failing key with backoff until it succeeds', async () => {
     let attempts = 0;
-    const q = new WorkQueue(
+    const q = new ReconcileQueue(
       async () => {
         attempts++;
         if (attempts < 3) throw new Error('not yet');

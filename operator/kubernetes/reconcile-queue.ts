@@ -6,14 +6,14 @@ import { type BackoffOptions, backoffDelay } from '../../platform/backoff.js';
 
 export type KeyHandler = (key: string) => Promise<void>;
 
-export interface WorkQueueOptions {
+export interface ReconcileQueueOptions {
   concurrency?: number;
   retry?: BackoffOptions;
   /** Called for every failed attempt before the key is scheduled again. */
   onError?: (key: string, err: unknown, attempt: number) => void;
 }
 
-export class WorkQueue {
+export class ReconcileQueue {
   private readonly queue: string[] = [];
   private readonly dirty = new Set<string>();
   private readonly processing = new Set<string>();
@@ -25,7 +25,7 @@ export class WorkQueue {
 
   constructor(
     private readonly handler: KeyHandler,
-    private readonly options: WorkQueueOptions = {},
+    private readonly options: ReconcileQueueOptions = {},
   ) {}
 
   get depth(): number {

@@ -1,9 +1,9 @@
 import { type JetStreamManager, StorageType } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
+import { BUNDLE_BUCKET } from '../../core/bundle/types.js';
 import { findStream } from './find-stream.js';
 
-/** The operator publishes each corporation's compiled config bundle here; runtimes watch it. */
-export const BUNDLE_BUCKET = 'outputstraat-bundles';
+export { BUNDLE_BUCKET };
 /** Revisions kept per corporation, so a runtime can fall back to an earlier good bundle. */
 export const BUNDLE_HISTORY = 10;
 

@@ -5,7 +5,7 @@
 import type { Consumer, ConsumerMessages, JsMsg } from '@nats-io/jetstream';
 import type { Logger } from '../log.js';
 
-export interface WorkQueueOptions<M extends JsMsg> {
+export interface JetStreamWorkQueueOptions<M extends JsMsg> {
   consumer: Consumer;
   /** Most work handed to one `handle` call, in `weigh` units (messages unless `weigh` says otherwise). */
   batchSize: number;
@@ -25,7 +25,7 @@ export interface WorkQueueOptions<M extends JsMsg> {
 
 const RESUBSCRIBE_DELAY_MS = 1_000;
 
-export class WorkQueue<M extends JsMsg> {
+export class JetStreamWorkQueue<M extends JsMsg> {
   private buffer: M[] = [];
   private bufferWeight = 0;
   private readonly active = new Set<Promise<void>>();
@@ -34,7 +34,7 @@ export class WorkQueue<M extends JsMsg> {
   private spaceFreed: (() => void) | undefined;
   private loop: Promise<void> = Promise.resolve();
 
-  constructor(private readonly options: WorkQueueOptions<M>) {}
+  constructor(private readonly options: JetStreamWorkQueueOptions<M>) {}
 
   private get capacity(): number {
     return this.options.batchSize * (this.options.concurrency + 1);

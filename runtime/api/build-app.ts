@@ -1,6 +1,7 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { createError, isOutputstraatError, type OutputstraatError } from '../../core/errors/index.js';
 import type { Logger } from '../../platform/log.js';
+import { TokenBuckets } from '../../platform/rate-limit/token-buckets.js';
 import type { RuntimeMetrics } from '../metrics/runtime-metrics.js';
 import { type PagesOptions, registerPages } from '../pages/pages-plugin.js';
 import { registerArchiveRoutes } from './archive-routes.js';
@@ -8,7 +9,7 @@ import { apiCaller } from './authenticate.js';
 import { registerEventRoutes } from './event-routes.js';
 import { registerIdempotency } from './idempotency.js';
 import { buildOpenApi, collectRouteDocs } from './openapi.js';
-import { RateLimiter, type RateLimitSettings, rateLimitFromEnv } from './rate-limit.js';
+import { type RateLimitSettings, rateLimitFromEnv, takeOrRefuse } from './rate-limit.js';
 import { registerReceivableChangeRoutes } from './receivable-change-routes.js';
 import { type ReceivableRouteDeps, registerReceivableRoutes } from './receivable-routes.js';
 import { RouteLogController } from './route-log-controller.js';
@@ -80,12 +81,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // A request with a known API key counts against that key's rate limit, whatever the route; routes
   // documented as authenticated refuse a request without one before their handler runs. Routes with
   // their own callers (provider callbacks, signed by the provider) are left alone.
-  const limiter = new RateLimiter(deps.rateLimit ?? rateLimitFromEnv());
+  const limiter = new TokenBuckets(deps.rateLimit ?? rateLimitFromEnv());
   app.decorateRequest('corporation', '');
   app.addHook('onRequest', async (request) => {
     const caller = apiCaller(request, deps.bundles);
     if (caller) {
-      limiter.take(caller.keyHash);
+      takeOrRefuse(limiter, caller.keyHash);
       request.corporation = caller.corporation;
     } else if (request.routeOptions.config.openapi?.auth) {
       throw createError('OST_ERR_UNAUTHORIZED');

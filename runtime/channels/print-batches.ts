@@ -3,6 +3,7 @@
 // failed upload is retried with backoff; a replica that died mid-upload leaves a stale claim that another
 // replica takes over after the lease (the same file names are written again).
 
+import { backoffDelay } from '../../platform/backoff.js';
 import { type Database, sql } from '../../platform/db/index.js';
 import type { Logger } from '../../platform/log.js';
 import type { BundleStore } from '../bundles/bundle-store.js';
@@ -18,7 +19,8 @@ export interface PrintBatchDeps {
 }
 
 const LEASE_MS = 10 * 60_000;
-const backoffMs = (attempts: number) => Math.min(60_000 * 2 ** (attempts - 1), 60 * 60_000);
+const backoffMs = (attempts: number) =>
+  backoffDelay(attempts - 1, { initialMs: 60_000, maxMs: 60 * 60_000, jitter: 'none' });
 
 interface BatchRow {
   id: string;

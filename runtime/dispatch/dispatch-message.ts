@@ -13,6 +13,7 @@ import { channelQuietUntil, withholdReason } from '../../core/cases/index.js';
 import type { Effect } from '../../core/engine/index.js';
 import { isOutputstraatError } from '../../core/errors/index.js';
 import { type ComposedMessage, composeMessage } from '../../core/messages/index.js';
+import { backoffDelay } from '../../platform/backoff.js';
 import { type Database, sql } from '../../platform/db/index.js';
 import type { Logger } from '../../platform/log.js';
 import { withRetries } from '../../platform/with-retries.js';
@@ -38,7 +39,8 @@ import {
 import type { RuntimeMetrics } from '../metrics/runtime-metrics.js';
 
 const MAX_ATTEMPTS = 5;
-const backoffMs = (attempt: number) => Math.min(30_000 * 2 ** (attempt - 1), 30 * 60_000);
+const backoffMs = (attempt: number) =>
+  backoffDelay(attempt - 1, { initialMs: 30_000, maxMs: 30 * 60_000, jitter: 'none' });
 
 export interface DispatchDeps {
   db: Database;

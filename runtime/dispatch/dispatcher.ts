@@ -10,7 +10,7 @@ import {
   DISPATCH_STREAM,
   dispatchConsumerName,
 } from '../../platform/bus/index.js';
-import { WorkQueue } from '../../platform/bus/jetstream-work-queue.js';
+import { JetStreamWorkQueue } from '../../platform/bus/jetstream-work-queue.js';
 import { type DispatchDeps, type DispatchWork, dispatchStep } from './dispatch-message.js';
 
 const RETRY_DELAY_MS = 5_000;
@@ -24,7 +24,7 @@ export interface DispatcherOptions {
 }
 
 export class Dispatcher {
-  private readonly queues: WorkQueue<JsMsg>[] = [];
+  private readonly queues: JetStreamWorkQueue<JsMsg>[] = [];
 
   constructor(
     private readonly deps: DispatchDeps,
@@ -34,7 +34,7 @@ export class Dispatcher {
   async start(js: JetStreamClient): Promise<void> {
     for (const type of this.options.channelTypes ?? CHANNEL_TYPES) {
       const consumer = await js.consumers.get(DISPATCH_STREAM, dispatchConsumerName(type));
-      const queue = new WorkQueue<JsMsg>({
+      const queue = new JetStreamWorkQueue<JsMsg>({
         consumer,
         batchSize: 1,
         concurrency: this.options.concurrency ?? 16,

@@ -5,7 +5,7 @@
 import type { Consumer, JetStreamClient, JsMsg } from '@nats-io/jetstream';
 import type { ReceivableInput } from '../../core/receivable/index.js';
 import { INTAKE_CONSUMER, INTAKE_STREAM } from '../../platform/bus/index.js';
-import { WorkQueue } from '../../platform/bus/jetstream-work-queue.js';
+import { JetStreamWorkQueue } from '../../platform/bus/jetstream-work-queue.js';
 import type { Database } from '../../platform/db/index.js';
 import type { Logger } from '../../platform/log.js';
 import type { BundleStore } from '../bundles/bundle-store.js';
@@ -70,7 +70,7 @@ function weigh(msg: JsMsg): number {
 }
 
 export class IntakeWorker {
-  private queue: WorkQueue<JsMsg> | undefined;
+  private queue: JetStreamWorkQueue<JsMsg> | undefined;
 
   constructor(
     private readonly deps: IntakeDeps,
@@ -80,7 +80,7 @@ export class IntakeWorker {
   async start(js: JetStreamClient): Promise<void> {
     const consumer: Consumer = await js.consumers.get(INTAKE_STREAM, INTAKE_CONSUMER);
     const batchSize = this.options.batchSize ?? 1_000;
-    this.queue = new WorkQueue<JsMsg>({
+    this.queue = new JetStreamWorkQueue<JsMsg>({
       consumer,
       batchSize,
       weigh,

@@ -11,6 +11,7 @@
 // held on a connection outside any transaction, so a slow endpoint never holds back the feed's horizon.
 import type { BundleChannel } from '../../core/bundle/types.js';
 import { createError } from '../../core/errors/index.js';
+import { backoffDelay } from '../../platform/backoff.js';
 import { type Database, sql } from '../../platform/db/index.js';
 import type { Logger } from '../../platform/log.js';
 import type { BundleStore } from '../bundles/bundle-store.js';
@@ -216,9 +217,12 @@ export class WebhookWorker {
     attempts: number,
     err: Error,
   ): Promise<void> {
-    const ceiling = Math.min(this.o.retryMaxMs, this.o.retryBaseMs * 2 ** (attempts - 1));
     // Equal jitter: half the delay fixed, half random, so receivers that failed together do not retry together.
-    const delayMs = Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
+    const delayMs = backoffDelay(attempts - 1, {
+      initialMs: this.o.retryBaseMs,
+      maxMs: this.o.retryMaxMs,
+      jitter: 'equal',
+    });
     await conn.query(sql.unsafe`
       UPDATE webhook_cursors SET attempts = ${attempts}, last_error = ${err.message},
         next_attempt_at = now() + make_interval(secs => ${delayMs / 1000})

@@ -4,7 +4,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { type Document, LineCounter, parseAllDocuments } from 'yaml';
-import { parseDuration } from '../../../core/calendar/index.js';
+import { parseFlowDuration } from '../../../core/calendar/index.js';
 import { createError, type OutputstraatError } from '../../../core/errors/index.js';
 import { type ReceivableInput, validateReceivable } from '../../../core/receivable/index.js';
 import { keyPathOf } from '../../../core/resources/kinds.js';
@@ -81,7 +81,7 @@ function offsetProblems(spec: FlowTestSpec): { field: string; message: string }[
     if (value === undefined) return;
     if (value.trim().startsWith('+')) {
       try {
-        parseDuration(value.trim().slice(1));
+        parseFlowDuration(value.trim().slice(1));
       } catch (err) {
         problems.push({ field, message: (err as Error).message });
       }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RateLimiter } from './rate-limiter.js';
+import { WindowPacer } from './window-pacer.js';
 
 function fakeClock() {
   let now = 0;
@@ -15,10 +15,10 @@ function fakeClock() {
   };
 }
 
-describe('RateLimiter', () => {
+describe('WindowPacer', () => {
   it('lets perSecond messages start in any second and makes the next one wait', async () => {
     const c = fakeClock();
-    const limiter = new RateLimiter({ perSecond: 3 }, c.clock, c.sleep);
+    const limiter = new WindowPacer({ perSecond: 3 }, c.clock, c.sleep);
     const starts: number[] = [];
     for (let i = 0; i < 7; i++) {
       await limiter.acquire();
@@ -29,7 +29,7 @@ describe('RateLimiter', () => {
 
   it('applies perMinute on top of perSecond', async () => {
     const c = fakeClock();
-    const limiter = new RateLimiter({ perSecond: 10, perMinute: 2 }, c.clock, c.sleep);
+    const limiter = new WindowPacer({ perSecond: 10, perMinute: 2 }, c.clock, c.sleep);
     const starts: number[] = [];
     for (let i = 0; i < 4; i++) {
       await limiter.acquire();
@@ -39,6 +39,6 @@ describe('RateLimiter', () => {
   });
 
   it('has no delay without limits', () => {
-    expect(new RateLimiter({}).delay(0)).toBe(0);
+    expect(new WindowPacer({}).delay(0)).toBe(0);
   });
 });
