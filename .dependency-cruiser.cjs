@@ -94,6 +94,20 @@ module.exports = {
       from: { path: '^(core|platform|operator|runtime)/', pathNot: '(\\.test\\.ts|/test-kit\\.ts)$' },
       to: { path: ['^(tests|bench|scripts)/', '\\.test\\.ts$', '/test-kit\\.ts$'] },
     },
+    {
+      name: 'runtime-stage-through-index',
+      comment: "another stage's files are private: import what it offers from its index.ts",
+      severity: 'error',
+      from: { path: '^runtime/([^/]+)/' },
+      to: { path: '^runtime/[^/]+/', pathNot: ['^runtime/$1/', '^runtime/[^/]+/index\\.ts$'] },
+    },
+    {
+      name: 'runtime-root-through-index',
+      comment: 'the composition root (main.ts, start-runtime.ts) imports each stage through its index.ts',
+      severity: 'error',
+      from: { path: '^runtime/[^/]+\\.ts$' },
+      to: { path: '^runtime/[^/]+/', pathNot: '^runtime/[^/]+/index\\.ts$' },
+    },
     ...stageRules,
   ],
   options: {

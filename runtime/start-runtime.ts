@@ -9,16 +9,16 @@ import { createDatabase, runMigrations, sql } from '../platform/db/index.js';
 import { createLogger, type Logger } from '../platform/log.js';
 import { environmentSecrets } from '../platform/secrets.js';
 import { type RuntimeSettings, SETTING_DEFAULTS } from '../platform/settings/runtime-settings.js';
-import { buildApp } from './api/build-app.js';
-import { BundleStore } from './bundles/bundle-store.js';
-import { startChannels } from './channels/start-channels.js';
-import { Dispatcher } from './dispatch/dispatcher.js';
-import { MetricsSampler } from './gauges/gauge-sampler.js';
-import { IntakeWorker } from './intake/intake-worker.js';
-import { createRuntimeMetrics } from './metrics/runtime-metrics.js';
-import { MollieAdapter, mollieOptionsFromEnv } from './payments/mollie-adapter.js';
-import { Scheduler } from './scheduler/scheduler.js';
-import { WebhookWorker } from './webhooks/webhook-worker.js';
+import { buildApp } from './api/index.js';
+import { BundleStore } from './bundles/index.js';
+import { startChannels } from './channels/index.js';
+import { Dispatcher } from './dispatch/index.js';
+import { MetricsSampler } from './gauges/index.js';
+import { IntakeWorker } from './intake/index.js';
+import { createRuntimeMetrics } from './metrics/index.js';
+import { MollieAdapter, mollieOptionsFromEnv } from './payments/index.js';
+import { Scheduler } from './scheduler/index.js';
+import { WebhookWorker } from './webhooks/index.js';
 
 export interface RunningRuntime {
   app: FastifyInstance;

@@ -6,9 +6,9 @@
 import type { FastifyInstance } from 'fastify';
 import { createError } from '../../core/errors/index.js';
 import type { Database } from '../../platform/db/index.js';
-import { archivedContent, listArchivedMessages, receivableIdOf } from '../archive/archive-queries.js';
-import type { PartName } from '../archive/archive-store.js';
-import type { BundleStore } from '../bundles/bundle-store.js';
+import type { PartName } from '../archive/index.js';
+import { archivedContent, listArchivedMessages, receivableIdOf } from '../archive/index.js';
+import type { BundleStore } from '../bundles/index.js';
 import { authenticate } from './authenticate.js';
 
 export interface ArchiveRouteDeps {

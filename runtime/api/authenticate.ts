@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { createError } from '../../core/errors/index.js';
-import type { BundleStore } from '../bundles/bundle-store.js';
+import type { BundleStore } from '../bundles/index.js';
 
 export interface ApiCaller {
   corporation: string;

@@ -7,8 +7,8 @@ import { Readable } from 'node:stream';
 import type { JetStreamClient } from '@nats-io/jetstream';
 import { headers as natsHeaders } from '@nats-io/transport-node';
 import { describeFieldErrors, validateReceivable } from '../../core/receivable/index.js';
-import { chunkMsgId, RECEIVABLE_COUNT_HEADER } from '../intake/intake-envelope.js';
-import type { RuntimeMetrics } from '../metrics/runtime-metrics.js';
+import { chunkMsgId, RECEIVABLE_COUNT_HEADER } from '../intake/index.js';
+import type { RuntimeMetrics } from '../metrics/index.js';
 import { publishToIntake } from './publish-intake.js';
 
 /** Receivables per JetStream message: big enough that the per-message cost vanishes, small enough to redo. */

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { eventFeedQuerySchema, validateEventFeedQuery } from '../../core/receivable/index.js';
 import { validationError } from '../../core/receivable/validation-error.js';
 import type { Database } from '../../platform/db/index.js';
-import { formatCursor, parseCursor, readEvents } from '../dossiers/event-feed.js';
+import { formatCursor, parseCursor, readEvents } from '../dossiers/index.js';
 
 const feedSchema = {
   $id: 'EventFeed',

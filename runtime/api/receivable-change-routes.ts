@@ -11,8 +11,8 @@ import {
 } from '../../core/receivable/index.js';
 import { validationError } from '../../core/receivable/validation-error.js';
 import type { Database } from '../../platform/db/index.js';
-import type { BundleStore } from '../bundles/bundle-store.js';
-import { applyReceivableEvent } from '../dossiers/case-events.js';
+import type { BundleStore } from '../bundles/index.js';
+import { applyReceivableEvent } from '../dossiers/index.js';
 import { externalIdParam } from './receivable-routes.js';
 
 export interface ReceivableChangeDeps {

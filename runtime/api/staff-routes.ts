@@ -4,10 +4,15 @@
 import type { FastifyInstance } from 'fastify';
 import { createError } from '../../core/errors/index.js';
 import { type Database, sql } from '../../platform/db/index.js';
-import type { BundleStore } from '../bundles/bundle-store.js';
-import { toCsv } from '../forms/csv.js';
-import { isPastOrToday, METER_NUMBER, today } from '../forms/meter-input.js';
-import { meterBaseline, recordMeterReading } from '../forms/meter-records.js';
+import type { BundleStore } from '../bundles/index.js';
+import {
+  isPastOrToday,
+  METER_NUMBER,
+  meterBaseline,
+  recordMeterReading,
+  toCsv,
+  today,
+} from '../forms/index.js';
 import { authenticate } from './authenticate.js';
 
 export interface StaffRouteDeps {

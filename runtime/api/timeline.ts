@@ -1,5 +1,5 @@
 import { type Database, sql } from '../../platform/db/index.js';
-import type { CaseTimelineEntry } from '../dossiers/case-repository.js';
+import type { CaseTimelineEntry } from '../dossiers/index.js';
 
 export interface Timeline {
   externalId: string;

@@ -5,7 +5,7 @@
 
 import { type Database, sql } from '../../platform/db/index.js';
 import type { Logger } from '../../platform/log.js';
-import type { BundleStore } from '../bundles/bundle-store.js';
+import type { BundleStore } from '../bundles/index.js';
 
 export async function sweepCorporation(
   db: Database,

@@ -5,7 +5,7 @@ import { type KV, type KvEntry, KvWatchInclude } from '@nats-io/kv';
 import { BUNDLE_SCHEMA_VERSION, type BundleFlow, type ConfigBundle } from '../../core/bundle/types.js';
 import { type Database, sql } from '../../platform/db/index.js';
 import type { Logger } from '../../platform/log.js';
-import type { RuntimeMetrics } from '../metrics/runtime-metrics.js';
+import type { RuntimeMetrics } from '../metrics/index.js';
 
 export class BundleStore {
   private readonly current = new Map<string, ConfigBundle>();

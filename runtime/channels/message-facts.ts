@@ -4,7 +4,7 @@
 import type { ConfigBundle } from '../../core/bundle/types.js';
 import type { ReceivableInput } from '../../core/receivable/index.js';
 import { type Database, sql } from '../../platform/db/index.js';
-import { linkUrl } from '../dossiers/payment-link.js';
+import { linkUrl } from '../dossiers/index.js';
 
 export interface MessageFacts {
   messageId: string;

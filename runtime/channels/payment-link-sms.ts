@@ -4,8 +4,8 @@
 import { randomUUID } from 'node:crypto';
 import type { ComposedMessage } from '../../core/messages/index.js';
 import { type Database, sql } from '../../platform/db/index.js';
-import type { BundleStore } from '../bundles/bundle-store.js';
-import { insertEvents } from '../dossiers/case-repository.js';
+import type { BundleStore } from '../bundles/index.js';
+import { insertEvents } from '../dossiers/index.js';
 import type { ChannelAdapter } from './channel-adapter.js';
 import { messageFacts, paymentUrl } from './message-facts.js';
 

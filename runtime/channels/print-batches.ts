@@ -6,8 +6,8 @@
 import { backoffDelay } from '../../platform/backoff.js';
 import { type Database, sql } from '../../platform/db/index.js';
 import type { Logger } from '../../platform/log.js';
-import type { BundleStore } from '../bundles/bundle-store.js';
-import { channelSecret, requireChannelSecret, type SecretLookup } from '../bundles/channel-secrets.js';
+import type { BundleStore } from '../bundles/index.js';
+import { channelSecret, requireChannelSecret, type SecretLookup } from '../bundles/index.js';
 import { type UploadFile, uploadFiles } from './sftp-upload.js';
 
 export interface PrintBatchDeps {

@@ -8,7 +8,7 @@ import { fromZonedParts, toZonedParts } from '../../core/calendar/index.js';
 import { createError, isOutputstraatError } from '../../core/errors/index.js';
 import { letterModel } from '../../core/letters/index.js';
 import { type Database, sql } from '../../platform/db/index.js';
-import { archiveParts, readPart } from '../archive/archive-store.js';
+import { archiveParts, readPart } from '../archive/index.js';
 import type { ChannelAdapter, OutgoingMessage, SendResult } from './channel-adapter.js';
 import { renderLetterPdf } from './letter-pdf.js';
 import { messageFacts, paymentUrl } from './message-facts.js';

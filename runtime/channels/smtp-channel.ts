@@ -5,10 +5,10 @@
 import nodemailer, { type Transporter } from 'nodemailer';
 import { createError, isOutputstraatError } from '../../core/errors/index.js';
 import type { Database } from '../../platform/db/index.js';
-import { archiveParts, readPart } from '../archive/archive-store.js';
-import { requireChannelSecret, type SecretLookup } from '../bundles/channel-secrets.js';
-import { linkUrl } from '../dossiers/payment-link.js';
-import { trackHtml } from '../tracking/track-html.js';
+import { archiveParts, readPart } from '../archive/index.js';
+import { requireChannelSecret, type SecretLookup } from '../bundles/index.js';
+import { linkUrl } from '../dossiers/index.js';
+import { trackHtml } from '../tracking/index.js';
 import type { ChannelAdapter, OutgoingMessage, SendResult } from './channel-adapter.js';
 import { type MessageFacts, messageFacts } from './message-facts.js';
 

@@ -5,11 +5,14 @@ import type { FastifyInstance } from 'fastify';
 import type { Database } from '../../platform/db/index.js';
 import type { Logger } from '../../platform/log.js';
 import { environmentSecrets, type SecretLookup } from '../../platform/secrets.js';
-import { RetentionSweeper } from '../archive/retention-sweep.js';
-import type { BundleStore } from '../bundles/bundle-store.js';
-import { type BounceSmtpServer, startBounceSmtpServer } from '../tracking/bounce-smtp-server.js';
-import { registerEmailBounceRoutes } from '../tracking/email-bounce-routes.js';
-import { registerTrackingRoutes } from '../tracking/tracking-routes.js';
+import { RetentionSweeper } from '../archive/index.js';
+import type { BundleStore } from '../bundles/index.js';
+import {
+  type BounceSmtpServer,
+  registerEmailBounceRoutes,
+  registerTrackingRoutes,
+  startBounceSmtpServer,
+} from '../tracking/index.js';
 import { ChannelRegistry } from './channel-registry.js';
 import { type ChannelSettings, readChannelSettings } from './channel-settings.js';
 import { PrintBatchWorker } from './print-batches.js';

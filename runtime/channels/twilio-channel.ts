@@ -6,8 +6,8 @@
 import type { BundleChannel } from '../../core/bundle/types.js';
 import { createError, isOutputstraatError } from '../../core/errors/index.js';
 import type { Database } from '../../platform/db/index.js';
-import { archiveParts, readPart } from '../archive/archive-store.js';
-import { requireChannelSecret, type SecretLookup } from '../bundles/channel-secrets.js';
+import { archiveParts, readPart } from '../archive/index.js';
+import { requireChannelSecret, type SecretLookup } from '../bundles/index.js';
 import type { ChannelAdapter, OutgoingMessage, SendResult } from './channel-adapter.js';
 import { messageFacts, paymentUrl, rememberProviderId } from './message-facts.js';
 import { TwilioClients } from './twilio-client.js';

@@ -9,13 +9,13 @@ import twilio from 'twilio';
 import type { BundleChannel, ConfigBundle } from '../../core/bundle/types.js';
 import { createError } from '../../core/errors/index.js';
 import { sql } from '../../platform/db/index.js';
-import type { SecretLookup } from '../bundles/channel-secrets.js';
+import type { SecretLookup } from '../bundles/index.js';
 import {
   type MessageEventDeps,
   type MessageEventType,
   recordMessageEvent,
   recordProviderStatus,
-} from '../tracking/message-events.js';
+} from '../tracking/index.js';
 import { type PaymentLinkSmsDeps, sendPaymentLinkSms } from './payment-link-sms.js';
 import { twilioCredentials } from './twilio-channel.js';
 import { gatherReplyTwiml } from './voice-twiml.js';

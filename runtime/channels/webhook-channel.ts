@@ -5,9 +5,9 @@
 // resent unchanged (same Idempotency-Key) after a crash.
 import { createError, isOutputstraatError } from '../../core/errors/index.js';
 import type { Database } from '../../platform/db/index.js';
-import { archiveParts, readPart } from '../archive/archive-store.js';
-import { requireChannelSecret, type SecretLookup } from '../bundles/channel-secrets.js';
-import { webhookSignature } from '../webhooks/webhook-signature.js';
+import { archiveParts, readPart } from '../archive/index.js';
+import { requireChannelSecret, type SecretLookup } from '../bundles/index.js';
+import { webhookSignature } from '../webhooks/index.js';
 import type { ChannelAdapter, OutgoingMessage, SendResult } from './channel-adapter.js';
 import { messageFacts } from './message-facts.js';
 

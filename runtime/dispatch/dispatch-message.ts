@@ -17,26 +17,25 @@ import { backoffDelay } from '../../platform/backoff.js';
 import { type Database, sql } from '../../platform/db/index.js';
 import type { Logger } from '../../platform/log.js';
 import { withRetries } from '../../platform/with-retries.js';
-import type { BundleStore } from '../bundles/bundle-store.js';
-import type { ChannelRegistry } from '../channels/channel-registry.js';
+import type { BundleStore } from '../bundles/index.js';
+import type { ChannelRegistry } from '../channels/index.js';
 import {
+  bundleForCase,
   type CaseRow,
-  insertEvents,
-  lockCase,
-  type ReceivableRow,
-  type Tx,
-} from '../dossiers/case-repository.js';
-import { bundleForCase, feedCase } from '../dossiers/case-runner.js';
-import { linksForTemplate } from '../dossiers/payment-link.js';
-import {
   deferStep,
+  feedCase,
   finishStep,
+  insertEvents,
+  linksForTemplate,
+  lockCase,
   lockStep,
+  type ReceivableRow,
   retryStepLater,
   type StepRow,
+  type Tx,
   takeQueuedStep,
-} from '../dossiers/step-claims.js';
-import type { RuntimeMetrics } from '../metrics/runtime-metrics.js';
+} from '../dossiers/index.js';
+import type { RuntimeMetrics } from '../metrics/index.js';
 
 const MAX_ATTEMPTS = 5;
 const backoffMs = (attempt: number) =>

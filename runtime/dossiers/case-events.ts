@@ -11,7 +11,7 @@ import type { CaseEvent } from '../../core/engine/index.js';
 import { createError } from '../../core/errors/index.js';
 import type { PaymentInput, ReceivablePatch } from '../../core/receivable/index.js';
 import { type Database, sql } from '../../platform/db/index.js';
-import type { BundleStore } from '../bundles/bundle-store.js';
+import type { BundleStore } from '../bundles/index.js';
 import { type EventInput, insertEvents, lockCase, lockReceivable, type Tx } from './case-repository.js';
 import { feedCase } from './case-runner.js';
 

@@ -4,7 +4,7 @@ import type { ConfigBundle } from '../../core/bundle/types.js';
 import { engineContext, receivableState } from '../../core/cases/index.js';
 import { advance, type EngineInput } from '../../core/engine/index.js';
 import { createError } from '../../core/errors/index.js';
-import type { BundleStore } from '../bundles/bundle-store.js';
+import type { BundleStore } from '../bundles/index.js';
 import { applyEngineResult } from './apply-effects.js';
 import { type CaseRow, lockCase, lockReceivable, type ReceivableRow, type Tx } from './case-repository.js';
 

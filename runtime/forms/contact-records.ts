@@ -5,9 +5,8 @@ import type { BundleChannel, ConfigBundle } from '../../core/bundle/types.js';
 import type { ComposedMessage, SendMessage } from '../../core/messages/index.js';
 import { type Database, sql } from '../../platform/db/index.js';
 import type { Logger } from '../../platform/log.js';
-import { insertEvents } from '../dossiers/case-repository.js';
-import { escapeHtml } from '../web/html.js';
-import { type Lang, TEXTS } from '../web/i18n.js';
+import { insertEvents } from '../dossiers/index.js';
+import { escapeHtml, type Lang, TEXTS } from '../web/index.js';
 import type { ContactValues } from './contact-validation.js';
 
 export interface ContactDeps {

@@ -1,6 +1,6 @@
 // Server-side checks of the contact-data form. Numbers are normalised to E.164 (+31612345678), the form
 // most channels and the ERP expect; a Dutch mobile number may be typed the way people write it.
-import type { Texts } from '../web/i18n.js';
+import type { Texts } from '../web/index.js';
 
 export interface ContactInput {
   mobile?: string;

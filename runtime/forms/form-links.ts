@@ -2,7 +2,7 @@
 // corporation, one receivable and one purpose, and expiring. An open link for the same purpose is reused.
 
 import type { Database } from '../../platform/db/index.js';
-import { ensureLink } from '../dossiers/payment-link.js';
+import { ensureLink } from '../dossiers/index.js';
 
 export type FormPurpose = 'contact' | 'meter';
 

@@ -2,9 +2,8 @@
 // error appears next to its field (aria-describedby, aria-invalid) and in a summary at the top that links
 // to it. Forms carry `novalidate` so the server's clear messages are the ones the tenant sees.
 import type { ConfigBundle } from '../../core/bundle/types.js';
-import { html, type SafeHtml } from '../web/html.js';
-import { type Lang, TEXTS } from '../web/i18n.js';
-import type { PageView } from '../web/layout.js';
+import type { PageView } from '../web/index.js';
+import { html, type Lang, type SafeHtml, TEXTS } from '../web/index.js';
 import type { FieldErrors } from './contact-validation.js';
 
 interface FieldSpec {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TEXTS } from '../web/i18n.js';
+import { TEXTS } from '../web/index.js';
 import { normaliseEmail, normaliseMobile, validateContact } from './contact-validation.js';
 import { csvCell, toCsv } from './csv.js';
 import { checkReading, yearlyUseFrom } from './meter-plausibility.js';

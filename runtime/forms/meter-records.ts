@@ -3,7 +3,7 @@
 // for review, or else what the ERP sent with the receivable (vars meterLastReading/meterLastReadingDate).
 
 import { type Database, sql } from '../../platform/db/index.js';
-import { insertEvents } from '../dossiers/case-repository.js';
+import { insertEvents } from '../dossiers/index.js';
 import { checkReading, type MeterBaseline, type Plausibility, yearlyUseFrom } from './meter-plausibility.js';
 
 export interface MeterReadingInput {

@@ -13,8 +13,8 @@ import {
 } from '../../platform/bus/index.js';
 import { type Database, sql } from '../../platform/db/index.js';
 import type { Logger } from '../../platform/log.js';
-import type { BundleStore } from '../bundles/bundle-store.js';
-import type { RuntimeMetrics } from '../metrics/runtime-metrics.js';
+import type { BundleStore } from '../bundles/index.js';
+import type { RuntimeMetrics } from '../metrics/index.js';
 
 export interface MetricsSamplerDeps {
   db: Database;

@@ -14,8 +14,16 @@ import { startCase } from '../../core/engine/index.js';
 import { isOutputstraatError } from '../../core/errors/index.js';
 import type { ReceivableInput } from '../../core/receivable/index.js';
 import { newIds, sql } from '../../platform/db/index.js';
-import { insertSteps, planEffects, type StepInsert, withoutLinkClosed } from '../dossiers/apply-effects.js';
-import { caseTimeline, type EventInput, insertEvents, type Tx } from '../dossiers/case-repository.js';
+import {
+  caseTimeline,
+  type EventInput,
+  insertEvents,
+  insertSteps,
+  planEffects,
+  type StepInsert,
+  type Tx,
+  withoutLinkClosed,
+} from '../dossiers/index.js';
 
 export interface BatchItem {
   corporation: string;

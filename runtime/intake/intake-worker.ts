@@ -8,8 +8,8 @@ import { INTAKE_CONSUMER, INTAKE_STREAM } from '../../platform/bus/index.js';
 import { JetStreamWorkQueue } from '../../platform/bus/jetstream-work-queue.js';
 import type { Database } from '../../platform/db/index.js';
 import type { Logger } from '../../platform/log.js';
-import type { BundleStore } from '../bundles/bundle-store.js';
-import type { RuntimeMetrics } from '../metrics/runtime-metrics.js';
+import type { BundleStore } from '../bundles/index.js';
+import type { RuntimeMetrics } from '../metrics/index.js';
 import { type BatchItem, storeBatch } from './intake-batch.js';
 import { type IntakeEnvelope, RECEIVABLE_COUNT_HEADER, receivablesOf } from './intake-envelope.js';
 

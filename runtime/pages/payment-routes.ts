@@ -4,17 +4,15 @@
 // the answer is the same plain 404 page, and nothing changes.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { isOutputstraatError } from '../../core/errors/index.js';
+import { type PaymentRow, type PspDeps, paymentById, startPayment, syncPayment } from '../payments/index.js';
 import {
-  type PaymentRow,
-  type PspDeps,
-  paymentById,
-  startPayment,
-  syncPayment,
-} from '../payments/psp-payments.js';
-import { notFound } from '../web/not-found.js';
-import { type LinkPage, openLinkPage } from '../web/page-site.js';
-import { type ReceivableForPage, receivableForPage } from '../web/receivable-view.js';
-import { sendPage } from '../web/send-page.js';
+  type LinkPage,
+  notFound,
+  openLinkPage,
+  type ReceivableForPage,
+  receivableForPage,
+  sendPage,
+} from '../web/index.js';
 import {
   alreadyPaidPage,
   failedPage,

@@ -3,10 +3,8 @@
 // paid" for a receivable that was settled any other way.
 import type { ConfigBundle } from '../../core/bundle/types.js';
 import { formatDate, formatMoney } from '../../core/render/index.js';
-import { html, type SafeHtml } from '../web/html.js';
-import { type Lang, TEXTS } from '../web/i18n.js';
-import type { PageView } from '../web/layout.js';
-import type { PayableView } from '../web/receivable-view.js';
+import type { PageView, PayableView } from '../web/index.js';
+import { html, type Lang, type SafeHtml, TEXTS } from '../web/index.js';
 
 function details(r: PayableView, bundle: ConfigBundle, lang: Lang): SafeHtml {
   const t = TEXTS[lang];

@@ -4,10 +4,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import QRCode from 'qrcode';
 import type { Database } from '../../platform/db/index.js';
-import type { BundleStore } from '../bundles/bundle-store.js';
-import { linkUrl } from '../dossiers/payment-link.js';
-import { notFound } from '../web/not-found.js';
-import { findLink, siteOf } from '../web/page-site.js';
+import type { BundleStore } from '../bundles/index.js';
+import { linkUrl } from '../dossiers/index.js';
+import { findLink, notFound, siteOf } from '../web/index.js';
 
 export async function qrSvg(text: string): Promise<string> {
   return QRCode.toString(text, {

@@ -6,8 +6,8 @@ import { randomUUID } from 'node:crypto';
 import type { ConfigBundle } from '../../core/bundle/types.js';
 import { type Database, sql } from '../../platform/db/index.js';
 import type { Logger } from '../../platform/log.js';
-import type { BundleStore } from '../bundles/bundle-store.js';
-import { applyReceivableEvent } from '../dossiers/case-events.js';
+import type { BundleStore } from '../bundles/index.js';
+import { applyReceivableEvent } from '../dossiers/index.js';
 import type { PspAdapter, PspPayment, PspStatus } from './psp.js';
 
 export interface PspDeps {

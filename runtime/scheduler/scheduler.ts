@@ -7,22 +7,22 @@ import type { JetStreamClient } from '@nats-io/jetstream';
 import type { ConfigBundle } from '../../core/bundle/types.js';
 import type { Database } from '../../platform/db/index.js';
 import type { Logger } from '../../platform/log.js';
-import type { BundleStore } from '../bundles/bundle-store.js';
-import { publishDispatch, type QueuedStep } from '../dispatch/publish-dispatch.js';
-import type { Tx } from '../dossiers/case-repository.js';
-import { feedCase } from '../dossiers/case-runner.js';
+import type { BundleStore } from '../bundles/index.js';
+import { publishDispatch, type QueuedStep } from '../dispatch/index.js';
+import type { Tx } from '../dossiers/index.js';
 import {
   claimSteps,
   countQueued,
   type DueStep,
   deferToSlot,
+  feedCase,
   finishStep,
   lockDueSteps,
   markSpreadBooked,
   releaseClaims,
   releaseStaleClaims,
-} from '../dossiers/step-claims.js';
-import type { RuntimeMetrics } from '../metrics/runtime-metrics.js';
+} from '../dossiers/index.js';
+import type { RuntimeMetrics } from '../metrics/index.js';
 import { bookSpreadSlot, SlotCache } from './spread-slots.js';
 
 export interface SchedulerDeps {

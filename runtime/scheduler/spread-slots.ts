@@ -4,7 +4,7 @@
 import type { BundleFlow, ConfigBundle } from '../../core/bundle/types.js';
 import { type SpreadSlot, spreadSlotFor } from '../../core/spread/index.js';
 import { sql } from '../../platform/db/index.js';
-import type { Tx } from '../dossiers/case-repository.js';
+import type { Tx } from '../dossiers/index.js';
 
 const MS_PER_HOUR = 3_600_000;
 /** Hours of existing bookings read at once; allocation past them reads zero and books atomically anyway. */

@@ -5,9 +5,8 @@
 
 import { type Database, sql } from '../../platform/db/index.js';
 import type { Logger } from '../../platform/log.js';
-import type { BundleStore } from '../bundles/bundle-store.js';
-import { insertEvents, type Tx } from '../dossiers/case-repository.js';
-import { feedCase } from '../dossiers/case-runner.js';
+import type { BundleStore } from '../bundles/index.js';
+import { feedCase, insertEvents, type Tx } from '../dossiers/index.js';
 
 export type MessageEventType = 'delivered' | 'opened' | 'clicked' | 'bounced' | 'failed';
 

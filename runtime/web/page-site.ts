@@ -5,7 +5,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { ConfigBundle } from '../../core/bundle/types.js';
 import { type Database, sql } from '../../platform/db/index.js';
-import type { BundleStore } from '../bundles/bundle-store.js';
+import type { BundleStore } from '../bundles/index.js';
 import { type Lang, pickLang } from './i18n.js';
 import { type ReceivableForPage, receivableForPage } from './receivable-view.js';
 

@@ -14,9 +14,9 @@ import { createError } from '../../core/errors/index.js';
 import { backoffDelay } from '../../platform/backoff.js';
 import { type Database, sql } from '../../platform/db/index.js';
 import type { Logger } from '../../platform/log.js';
-import type { BundleStore } from '../bundles/bundle-store.js';
-import { channelSecret, type SecretLookup } from '../bundles/channel-secrets.js';
-import { type FeedEvent, readEvents } from '../dossiers/event-feed.js';
+import type { BundleStore } from '../bundles/index.js';
+import { channelSecret, type SecretLookup } from '../bundles/index.js';
+import { type FeedEvent, readEvents } from '../dossiers/index.js';
 import { webhookSignature } from './webhook-signature.js';
 
 /** First key of the two-key advisory locks this worker takes: 'OW' (Outputstraat Webhooks). */

@@ -1,0 +1,3 @@
+// Gauges: sampled counts of the whole street (open cases, due steps, consumer lag).
+// The stage's public face: other folders import from here, never from its files.
+export { MetricsSampler } from './gauge-sampler.js';

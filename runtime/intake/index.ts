@@ -1,0 +1,9 @@
+// Intake: accepted receivables from JetStream into Postgres — classified, a case and its first steps.
+// The stage's public face: other folders import from here, never from its files.
+export {
+  chunkMsgId,
+  RECEIVABLE_COUNT_HEADER,
+  receivableMsgId,
+  type SingleIntakeEnvelope,
+} from './intake-envelope.js';
+export { IntakeWorker } from './intake-worker.js';
