@@ -1,5 +1,5 @@
-// The operator's small HTTP face: /metrics for Prometheus, /healthz for liveness and /readyz for
-// readiness (a follower is ready; a leader once its caches are filled).
+// An internal HTTP port, apart from any public one: /metrics for Prometheus, /healthz for liveness and
+// /readyz for readiness (the operator: a follower is ready; a leader once its caches are filled).
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
