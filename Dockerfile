@@ -18,6 +18,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY core core
+COPY platform platform
 COPY operator operator
 COPY runtime runtime
 COPY scripts scripts
