@@ -14,6 +14,15 @@ export {
   DEFAULT_VAT_RATE_BASIS_POINTS,
 } from './collection-costs.js';
 export {
+  DEFAULT_LETTER_DELIVERY_DAYS,
+  DUTCH_TIME_ZONE,
+  FOURTEEN_DAY_TERM_DAYS,
+  type FourteenDayTerm,
+  type FourteenDayTermOptions,
+  fourteenDayTerm,
+  type NoticeChannel,
+} from './fourteen-day-term.js';
+export {
   type Claim,
   type ClaimGrouping,
   type CostCharge,
@@ -22,3 +31,9 @@ export {
   letterCollectionCosts,
   type RecurringClaimsOptions,
 } from './recurring-claims.js';
+export {
+  ATW_MAX_TERM_DAYS,
+  type SkippedDay,
+  type StatutoryTermEnd,
+  statutoryTermEnd,
+} from './statutory-term.js';
