@@ -3,6 +3,26 @@
 // cents; dates are local dates in Europe/Amsterdam. docs/collections-law.md explains each rule and its source.
 
 export {
+  type ArrangementContext,
+  type ArrangementLimits,
+  type ArrangementPlan,
+  type ArrangementTerm,
+  type ArrangementViolationCode,
+  assertArrangementLimits,
+  type EligibilityCheck,
+  equalInstalments,
+  type InstalmentInterval,
+  type ValidationResult,
+  type Violation,
+  validateArrangement,
+} from './arrangement-plan.js';
+export {
+  type ArrangementStatus,
+  arrangementStatus,
+  type Payment,
+  type TermPosition,
+} from './arrangement-status.js';
+export {
   BIK_MAXIMUM_CENTS,
   BIK_MINIMUM_CENTS,
   BIK_SCALE,
@@ -22,6 +42,14 @@ export {
   fourteenDayTerm,
   type NoticeChannel,
 } from './fourteen-day-term.js';
+export {
+  type PaymentPromise,
+  type PromiseLimits,
+  type PromiseStatus,
+  type PromiseViolationCode,
+  promiseStatus,
+  validatePromise,
+} from './promise-to-pay.js';
 export {
   type Claim,
   type ClaimGrouping,
