@@ -34,6 +34,18 @@ export {
   DEFAULT_VAT_RATE_BASIS_POINTS,
 } from './collection-costs.js';
 export {
+  buildEarlySignal,
+  DEFAULT_OBJECTION_WINDOW_DAYS,
+  type EarlySignalBlock,
+  type EarlySignalBlockCode,
+  type EarlySignalConfig,
+  type EarlySignalDecision,
+  type EarlySignalFacts,
+  type EarlySignalRecord,
+  earlySignalDue,
+  type TenantContactDetails,
+} from './early-signal.js';
+export {
   DEFAULT_LETTER_DELIVERY_DAYS,
   DUTCH_TIME_ZONE,
   FOURTEEN_DAY_TERM_DAYS,
