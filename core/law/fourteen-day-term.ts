@@ -99,7 +99,7 @@ export function fourteenDayTerm(
   requireWholeDays(deliveryDays, 'letterDeliveryDays', 0, 10, 'count postal delivery days after posting');
 
   const sentOn = localDateOf(sentAt, options.timezone ?? DUTCH_TIME_ZONE);
-  const postal = { deliveryWeekdays: options.postalDeliveryWeekdays ?? undefined };
+  const postal = { deliveryWeekdays: options.postalDeliveryWeekdays };
   const assumedReceiptOn =
     channel === 'email' ? sentOn : nthDateAfter(sentOn, deliveryDays, (d) => isPostalDeliveryDate(d, postal));
   const firstDay = addLocalDays(assumedReceiptOn, 1);
