@@ -52,7 +52,7 @@ describe('validating a proposed arrangement', () => {
       ...Array.from({ length: 13 }, (_, i) => [`terms[${i}].amountCents`, 'term-too-small']),
       ['terms[0].dueOn', 'first-term-too-late'],
     ]);
-    expect(result.violations[0]!.message).toBe('the total € 6000,00 is more than the maximum € 5000,00');
+    expect(result.violations[0]!.message).toBe('the total € 6.000,00 is more than the maximum € 5.000,00');
     expect(result.violations.at(-1)!.message).toBe(
       'the first instalment is due 2027-01-01, later than 2026-12-16 (14 days from today)',
     );

@@ -12,6 +12,7 @@ import {
   parseLocalDate,
 } from '../calendar/index.js';
 import { createError } from '../errors/index.js';
+import { formatMoney } from '../render/money.js';
 
 export interface ArrangementTerm {
   dueOn: LocalDate;
@@ -79,7 +80,7 @@ function isRealDate(date: LocalDate | undefined): date is LocalDate {
   return parseLocalDate(localDateKey(date)) !== undefined && date.year >= 1;
 }
 
-const euro = (cents: number) => `€ ${(cents / 100).toFixed(2).replace('.', ',')}`;
+const euro = (cents: number) => formatMoney(cents, 'EUR', 'nl');
 
 function requireWhole(value: number, field: string, min: number): void {
   if (!Number.isSafeInteger(value) || value < min) {

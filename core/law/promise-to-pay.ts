@@ -9,6 +9,7 @@ import {
   localDateKey,
 } from '../calendar/index.js';
 import { createError } from '../errors/index.js';
+import { formatMoney } from '../render/money.js';
 import type { ValidationResult, Violation } from './arrangement-plan.js';
 import {
   dayReaching,
@@ -45,7 +46,7 @@ export type PromiseStatus =
   | { kind: 'pending'; graceEndsOn: LocalDate; inGrace: boolean; paidCents: number; outstandingCents: number }
   | { kind: 'broken'; brokenOn: LocalDate; paidCents: number; outstandingCents: number };
 
-const euro = (cents: number) => `€ ${(cents / 100).toFixed(2).replace('.', ',')}`;
+const euro = (cents: number) => formatMoney(cents, 'EUR', 'nl');
 
 /** Checks a promise against the corporation's limits; lists every violation with its field. */
 export function validatePromise(
