@@ -5,10 +5,22 @@ import { assertTimeZone, localDateOf } from './zoned-time.js';
 
 export const DEFAULT_HOLIDAY_COUNTRY = 'NL';
 
+/** A day date-holidays knows for a country, with its type ('public', 'bank', 'school', 'observance', ...). */
+export interface HolidayEntry {
+  name: string;
+  type: string;
+}
+
+interface YearHolidays {
+  /** local date 'YYYY-MM-DD' -> holiday name (public holidays only; names of one day joined by ' / ') */
+  public: Map<string, string>;
+  /** local date 'YYYY-MM-DD' -> every holiday of any type on it */
+  all: Map<string, HolidayEntry[]>;
+}
+
 interface CountryHolidays {
   source: Holidays;
-  /** year -> local date 'YYYY-MM-DD' -> holiday name (public holidays only) */
-  years: Map<number, Map<string, string>>;
+  years: Map<number, YearHolidays>;
 }
 
 // Constructing a date-holidays instance parses the country's rules, which is slow: one per country.
@@ -39,29 +51,46 @@ function countryHolidays(code: string): CountryHolidays {
   return entry;
 }
 
-function publicHolidaysOf(code: string, year: number): Map<string, string> {
+function holidaysOfYear(code: string, year: number): YearHolidays {
   const entry = countryHolidays(code);
   let days = entry.years.get(year);
   if (!days) {
-    days = new Map();
+    days = { public: new Map(), all: new Map() };
     // Rules can place a holiday (e.g. a substitute day) in a neighbouring year: read three, keep this year.
     const prefix = `${String(year).padStart(4, '0')}-`;
     for (const h of [year - 1, year, year + 1].flatMap((y) => entry.source.getHolidays(y))) {
       // `date` is the holiday's local date in the country ('YYYY-MM-DD hh:mm:ss'), independent of process TZ.
       const day = h.date.slice(0, 10);
-      if (h.type !== 'public' || !day.startsWith(prefix)) continue;
-      const existing = days.get(day);
-      if (existing === undefined) days.set(day, h.name);
-      else if (!existing.split(' / ').includes(h.name)) days.set(day, `${existing} / ${h.name}`);
+      if (!day.startsWith(prefix)) continue;
+      const all = days.all.get(day) ?? [];
+      if (!all.some((e) => e.name === h.name)) all.push({ name: h.name, type: h.type });
+      days.all.set(day, all);
+      if (h.type !== 'public') continue;
+      const existing = days.public.get(day);
+      if (existing === undefined) days.public.set(day, h.name);
+      else if (!existing.split(' / ').includes(h.name)) days.public.set(day, `${existing} / ${h.name}`);
     }
     entry.years.set(year, days);
   }
   return days;
 }
 
+/**
+ * Every holiday date-holidays lists for `country` on a local date, whatever its type (public, bank,
+ * school, observance, optional), in the country's first language. Empty when there is none.
+ */
+export function holidaysOn(
+  date: LocalDate,
+  country: string = DEFAULT_HOLIDAY_COUNTRY,
+): readonly HolidayEntry[] {
+  return holidaysOfYear(country, date.year).all.get(localDateKey(date)) ?? [];
+}
+
 /** The name of the public holiday on a local date, or undefined. */
 export function publicHolidayOn(date: LocalDate, cal: CalendarSettings): string | undefined {
-  return publicHolidaysOf(cal.holidayCountry ?? DEFAULT_HOLIDAY_COUNTRY, date.year).get(localDateKey(date));
+  return holidaysOfYear(cal.holidayCountry ?? DEFAULT_HOLIDAY_COUNTRY, date.year).public.get(
+    localDateKey(date),
+  );
 }
 
 const closedDateSets = new WeakMap<readonly string[], Set<string>>();

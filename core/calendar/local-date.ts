@@ -24,6 +24,27 @@ export function addLocalDays(d: LocalDate, days: number): LocalDate {
   return { year: date.getUTCFullYear(), month: date.getUTCMonth() + 1, day: date.getUTCDate() };
 }
 
+/** The same day of the month `months` months later (negative: earlier), clamped to that month's length. */
+export function addLocalMonths(d: LocalDate, months: number): LocalDate {
+  const first = new Date(0);
+  first.setUTCFullYear(d.year, d.month - 1 + months, 1);
+  const year = first.getUTCFullYear();
+  const month = first.getUTCMonth() + 1;
+  const last = new Date(0);
+  last.setUTCFullYear(year, month, 0);
+  return { year, month, day: Math.min(d.day, last.getUTCDate()) };
+}
+
+/** Whole calendar days from `from` to `to` (negative when `to` is earlier). */
+export function daysBetween(from: LocalDate, to: LocalDate): number {
+  return Math.round((utcDate(to).getTime() - utcDate(from).getTime()) / MS_PER_DAY);
+}
+
+/** Negative when `a` is earlier than `b`, 0 on the same date, positive when later (a sort comparator). */
+export function compareLocalDates(a: LocalDate, b: LocalDate): number {
+  return a.year - b.year || a.month - b.month || a.day - b.day;
+}
+
 export function weekdayOf(d: LocalDate): Weekday {
   return WEEKDAYS_FROM_SUNDAY[utcDate(d).getUTCDay()]!;
 }

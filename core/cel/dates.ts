@@ -1,4 +1,5 @@
 // Calendar-date arithmetic on day numbers (days since 1970-01-01), free of time zones and DST.
+import { addLocalMonths } from '../calendar/local-date.js';
 
 const MS_PER_DAY = 86_400_000;
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ].*)?$/;
@@ -68,9 +69,7 @@ export function formatDay(day: number): string {
 /** The same day of the month `months` months later (negative: earlier), clamped to the month's length. */
 export function addMonths(day: number, months: number): number {
   const date = new Date(day * MS_PER_DAY);
-  const firstOfTarget = Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + months, 1);
-  const target = new Date(firstOfTarget);
-  const lastDay = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
-  const dayOfMonth = Math.min(date.getUTCDate(), lastDay);
-  return Date.UTC(target.getUTCFullYear(), target.getUTCMonth(), dayOfMonth) / MS_PER_DAY;
+  const local = { year: date.getUTCFullYear(), month: date.getUTCMonth() + 1, day: date.getUTCDate() };
+  const target = addLocalMonths(local, months);
+  return Date.UTC(target.year, target.month - 1, target.day) / MS_PER_DAY;
 }

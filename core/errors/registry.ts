@@ -123,6 +123,13 @@ export const errorRegistry = {
     hint: 'check the reading; send "confirm": true to record it anyway, flagged for review',
   },
 
+  // Collections law (core/law)
+  OST_ERR_LAW_INPUT: {
+    status: 422,
+    message: '%s: %s',
+    hint: '%s',
+  },
+
   // Runtime and infrastructure
   OST_ERR_DATABASE: {
     status: 503,
