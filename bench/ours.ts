@@ -94,8 +94,8 @@ async function count(street: StreetUnderTest, table: 'cases'): Promise<number> {
 }
 
 /** Cases the intake runtime reports started (its /metrics): cheap to poll, unlike count(*) over millions. */
-async function casesStarted(runtimeUrl: string): Promise<number> {
-  const text = await (await fetch(`${runtimeUrl}/metrics`)).text();
+async function casesStarted(metricsUrl: string): Promise<number> {
+  const text = await (await fetch(`${metricsUrl}/metrics`)).text();
   let n = 0;
   for (const m of text.matchAll(/^outputstraat_cases_started_total\{[^}]*\} (\d+)/gm)) n += Number(m[1]);
   return n;
@@ -104,13 +104,12 @@ async function casesStarted(runtimeUrl: string): Promise<number> {
 /** Waits until the intake runtime started `target` cases, then checks the database agrees. */
 async function waitForCases(
   street: StreetUnderTest,
-  intake: { url: string; casesBefore: number },
+  intake: { metricsUrl: string; casesBefore: number },
   target: number,
   progress: (n: number) => void,
 ) {
-  const intakeUrl = intake.url;
   for (;;) {
-    const n = await casesStarted(intakeUrl);
+    const n = await casesStarted(intake.metricsUrl);
     progress(n);
     if (n >= target) break;
     await new Promise((resolve) => setTimeout(resolve, 250));
@@ -162,7 +161,7 @@ export async function measurePipeline(street: StreetUnderTest, receivables: numb
   posting.catch((err: unknown) => {
     failed = err;
   });
-  await waitForCases(street, { url: worker.url, casesBefore }, receivables, (n) => {
+  await waitForCases(street, { metricsUrl: worker.metricsUrl, casesBefore }, receivables, (n) => {
     if (failed) throw failed;
     process.stderr.write(`\rbench: pipeline ${n}/${receivables}`);
   });
@@ -178,7 +177,7 @@ export async function measureIntake(street: StreetUnderTest, receivables: number
   const casesBefore = await count(street, 'cases');
   const worker = await startRuntime(street, 'bench-intake', { OST_WORKERS: 'intake' });
   const started = performance.now();
-  await waitForCases(street, { url: worker.url, casesBefore }, receivables, (n) =>
+  await waitForCases(street, { metricsUrl: worker.metricsUrl, casesBefore }, receivables, (n) =>
     process.stderr.write(`\rbench: intake ${n}/${receivables}`),
   );
   process.stderr.write('\n');

@@ -7,9 +7,10 @@ import { BUNDLE_BUCKET } from '../core/bundle/types.js';
 import { connectBus, ensureRuntimeConsumers, ensureStreams, natsReady } from '../platform/bus/index.js';
 import { createDatabase, runMigrations, sql } from '../platform/db/index.js';
 import { createLogger, type Logger } from '../platform/log.js';
+import { startMetricsServer } from '../platform/metrics-server.js';
 import { environmentSecrets } from '../platform/secrets.js';
 import { type RuntimeSettings, SETTING_DEFAULTS } from '../platform/settings/runtime-settings.js';
-import { buildApp } from './api/index.js';
+import { buildApp, type ReadinessCheck } from './api/index.js';
 import { BundleStore } from './bundles/index.js';
 import { startChannels } from './channels/index.js';
 import { Dispatcher } from './dispatch/index.js';
@@ -23,6 +24,8 @@ import { WebhookWorker } from './webhooks/index.js';
 export interface RunningRuntime {
   app: FastifyInstance;
   url: string;
+  /** The internal port: /metrics, /openapi.json, /healthz, /readyz. */
+  metricsUrl: string;
   scheduler: Scheduler;
   bundles: BundleStore;
   close(): Promise<void>;
@@ -93,6 +96,18 @@ export async function startRuntime(
   const webhooks = new WebhookWorker({ db, bundles, log, secrets: environmentSecrets() });
   webhooks.start();
 
+  const readiness: ReadinessCheck[] = [
+    {
+      name: 'postgres',
+      check: () =>
+        Promise.race([
+          db.oneFirst(sql.unsafe`SELECT 1`).then((one) => one === 1),
+          new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 2_000).unref()),
+        ]),
+    },
+    { name: 'nats', check: () => natsReady(nc) },
+    { name: 'config', check: () => bundles.ready && bundles.corporations().length > 0 },
+  ];
   const app = await buildApp({
     bundles,
     js,
@@ -104,28 +119,30 @@ export async function startRuntime(
       publicUrl: settings.publicUrl,
       send: (message) => channels.adapter(message.channel.spec.provider).send(message),
     },
-    readiness: [
-      {
-        name: 'postgres',
-        check: () =>
-          Promise.race([
-            db.oneFirst(sql.unsafe`SELECT 1`).then((one) => one === 1),
-            new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 2_000).unref()),
-          ]),
-      },
-      { name: 'nats', check: () => natsReady(nc) },
-      { name: 'config', check: () => bundles.ready && bundles.corporations().length > 0 },
-    ],
+    readiness,
   });
   await app.register(delivery.routes);
   await app.listen({ host: settings.host, port: settings.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : settings.port;
+  const internal = await startMetricsServer({
+    host: settings.metricsHost,
+    port: settings.metricsPort,
+    registry: metrics.registry,
+    ready: async () => (await Promise.all(readiness.map((r) => r.check()))).every(Boolean),
+    routes: {
+      '/openapi.json': { contentType: 'application/json', body: () => JSON.stringify(app.openApi()) },
+    },
+  }).catch(async (err: unknown) => {
+    await app.close();
+    throw err;
+  });
 
   let closed = false;
   return {
     app,
     url: `http://127.0.0.1:${port}`,
+    metricsUrl: internal.url,
     scheduler,
     bundles,
     async close() {
@@ -135,6 +152,7 @@ export async function startRuntime(
       // Intake and dispatch stop pulling and hand back what they buffered; batches and sends in progress
       // finish and are acked before the connections close.
       await app.close();
+      await internal.close();
       await scheduler.stop();
       await Promise.all([intake.stop(), dispatcher.stop()]);
       await sampler.stop();

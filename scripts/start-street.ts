@@ -60,11 +60,14 @@ try {
       smtpRedirect: { host: '127.0.0.1', port: sink.port },
       schedulerIntervalMs: 250,
       claimLeaseMs: 60_000,
+      metricsHost: '127.0.0.1',
+      metricsPort: Number(process.env.METRICS_PORT ?? 9464),
     },
     createLogger('runtime', process.env.LOG_LEVEL ?? 'warn'),
   );
   stops.unshift(() => runtime.close());
-  say(`runtime ${runtime.url}  (POST /v1/receivables, GET /v1/receivables/{externalId}, /metrics)`);
+  say(`runtime ${runtime.url}  (POST /v1/receivables, GET /v1/receivables/{externalId})`);
+  say(`metrics ${runtime.metricsUrl}  (internal: /metrics, /openapi.json, /healthz, /readyz)`);
   say(`outbox  ${sink.outbox}`);
   say(
     'ready — try: curl -s -X POST http://127.0.0.1:8080/v1/receivables -H "Authorization: Bearer demo-woonstad-noord-key" -H "Content-Type: application/json" --data @examples/01-woonstad-noord/receivables/storno.json',

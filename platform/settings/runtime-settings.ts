@@ -31,6 +31,9 @@ export interface RuntimeSettings {
   dispatchLeaseMs?: number;
   /** How often the sampled gauges (open cases, due steps, consumer lag) are refreshed. */
   metricsSampleMs?: number;
+  /** The internal port (/metrics, /openapi.json, /healthz, /readyz): bind address and port (0: any free). */
+  metricsHost?: string;
+  metricsPort?: number;
 }
 
 export const WORKERS = ['intake', 'scheduler', 'dispatch'] as const;
@@ -43,6 +46,8 @@ export const SETTING_DEFAULTS = {
   dispatchMaxQueued: 500,
   dispatchLeaseMs: 300_000,
   metricsSampleMs: 15_000,
+  metricsHost: '0.0.0.0',
+  metricsPort: 9464,
 } satisfies Partial<RuntimeSettings>;
 export type Worker = (typeof WORKERS)[number];
 
@@ -74,6 +79,16 @@ function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): numbe
   return value;
 }
 
+function tcpPort(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value < 0 || value > 65_535) {
+    throw createError('OST_ERR_CONFIG', [`${name}=${raw} is not a TCP port`, `set ${name} to 1-65535`]);
+  }
+  return value;
+}
+
 function required(env: NodeJS.ProcessEnv, name: string, hint: string): string {
   const value = env[name];
   if (!value) throw createError('OST_ERR_CONFIG', [`${name} is not set`, hint]);
@@ -94,6 +109,13 @@ function hostPort(value: string | undefined, name: string): { host: string; port
 export function readSettings(env: NodeJS.ProcessEnv = process.env): RuntimeSettings {
   const port = Number(env.PORT ?? 8080);
   const host = env.HOST ?? '0.0.0.0';
+  const metricsPort = tcpPort(env, 'METRICS_PORT', SETTING_DEFAULTS.metricsPort);
+  if (metricsPort !== 0 && metricsPort === port) {
+    throw createError('OST_ERR_CONFIG', [
+      `METRICS_PORT=${metricsPort} is also PORT: the internal port must differ from the public one`,
+      `set METRICS_PORT to another port (default ${SETTING_DEFAULTS.metricsPort})`,
+    ]);
+  }
   return {
     databaseUrl: required(env, 'DATABASE_URL', 'set DATABASE_URL=postgres://user@host:5432/db'),
     natsUrl: env.NATS_URL ?? 'nats://127.0.0.1:4222',
@@ -111,5 +133,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): RuntimeSetti
     dispatchMaxQueued: positive(env, 'OST_DISPATCH_MAX_QUEUED', SETTING_DEFAULTS.dispatchMaxQueued),
     dispatchLeaseMs: positive(env, 'OST_DISPATCH_LEASE_MS', SETTING_DEFAULTS.dispatchLeaseMs),
     metricsSampleMs: positive(env, 'OST_METRICS_SAMPLE_MS', SETTING_DEFAULTS.metricsSampleMs),
+    metricsHost: env.METRICS_HOST || SETTING_DEFAULTS.metricsHost,
+    metricsPort,
   };
 }

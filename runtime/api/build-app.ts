@@ -111,17 +111,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       return reply.code(failing.length === 0 ? 200 : 503).send({ ready: failing.length === 0, failing });
     },
   );
-  app.get('/metrics', { config: open('Prometheus metrics') }, async (_request, reply) =>
-    reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics()),
-  );
   registerReceivableRoutes(app, deps);
   registerReceivableChangeRoutes(app, deps);
   registerEventRoutes(app, deps);
   registerArchiveRoutes(app, deps);
   registerStaffFormRoutes(app, deps);
   await registerPages(app, deps);
+  // Served on the internal port (METRICS_PORT) with /metrics, not to the public.
   let openapi: unknown;
-  app.get('/openapi.json', { config: open('This document') }, async () => {
+  app.decorate('openApi', () => {
     openapi ??= buildOpenApi(documented);
     return openapi;
   });

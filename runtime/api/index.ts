@@ -1,3 +1,3 @@
 // HTTP API for ERPs (receivables, payments, status changes, the event feed, archive and staff routes).
 // The stage's public face: other folders import from here, never from its files.
-export { buildApp } from './build-app.js';
+export { buildApp, type ReadinessCheck } from './build-app.js';

@@ -1,4 +1,4 @@
-// GET /openapi.json: an OpenAPI 3.1 document built from the routes themselves. Every route carries its
+// /openapi.json (on the internal port): an OpenAPI 3.1 document built from the routes themselves. Every route carries its
 // documentation in `config.openapi`, with the very schema objects it validates with (core/receivable), so
 // the document cannot drift from what the API accepts. Error bodies list the codes of the one registry.
 import type { FastifyInstance } from 'fastify';
@@ -23,6 +23,10 @@ export interface RouteDoc {
 declare module 'fastify' {
   interface FastifyContextConfig {
     openapi?: RouteDoc;
+  }
+  interface FastifyInstance {
+    /** The OpenAPI document of the app's documented routes (built once, on first use). */
+    openApi(): unknown;
   }
 }
 

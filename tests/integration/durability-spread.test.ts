@@ -71,7 +71,7 @@ describe('live spread per flow', () => {
     expect(sent).toBeLessThanOrEqual(PER_HOUR);
     expect(street.sink.mails.length).toBe(sent);
 
-    const metrics = await (await fetch(`${runtime.url}/metrics`)).text();
+    const metrics = await (await fetch(`${runtime.metricsUrl}/metrics`)).text();
     expect(metrics).toContain(
       `outputstraat_steps_total{corporation="${FIXTURE_CORPORATION}",flow="spread-reminder",channel="email",outcome="sent"} ${sent}`,
     );

@@ -133,9 +133,11 @@ describe('ERP API: idempotency keys, rate limits and the OpenAPI document', () =
     expect((await get(DEMO_KEY)).status).toBe(200);
   });
 
-  it('GET /openapi.json documents every /v1 route with its schema, auth and error codes', async () => {
-    const res = await fetch(`${erp.street.runtimes[0]!.url}/openapi.json`);
+  it('GET /openapi.json on the internal port documents every /v1 route with its schema, auth and error codes', async () => {
+    expect((await fetch(`${erp.street.runtimes[0]!.url}/openapi.json`)).status).toBe(404);
+    const res = await fetch(`${erp.street.runtimes[0]!.metricsUrl}/openapi.json`);
     expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/json');
     const doc = (await res.json()) as {
       openapi: string;
       paths: Record<

@@ -89,10 +89,13 @@ describe('walking skeleton: one receivable through the street', () => {
     expect(((await res.json()) as { message: string }).message).toContain('Authorization: Bearer');
   });
 
-  it('serves health, readiness and metrics', async () => {
+  it('serves health and readiness publicly, and metrics only on the internal port', async () => {
     expect((await street.get('/healthz')).status).toBe(200);
     expect(await (await street.get('/readyz')).json()).toEqual({ ready: true, failing: [] });
-    const metrics = await (await street.get('/metrics')).text();
+    expect((await street.get('/metrics')).status).toBe(404);
+    const internal = street.runtimes[0]!.metricsUrl;
+    expect((await fetch(`${internal}/readyz`)).status).toBe(200);
+    const metrics = await (await fetch(`${internal}/metrics`)).text();
     expect(metrics).toContain('outputstraat_receivables_accepted_total{corporation="woonstad-noord"}');
     expect(metrics).toMatch(
       /outputstraat_config_revision_info\{corporation="woonstad-noord",revision="[0-9a-f]{16}"\} 1/,

@@ -85,7 +85,7 @@ beforeAll(async () => {
     metricsSampleMs: 500,
   });
   const targets = [
-    { job: 'runtime', address: addressOf(intake.url) },
+    { job: 'runtime', address: addressOf(intake.metricsUrl) },
     { job: 'operator', address: addressOf(operator.metricsUrl) },
   ];
   prom.setTargets(targets);
@@ -103,13 +103,14 @@ beforeAll(async () => {
   // Keep the backlog a few scrapes long, so a dashboard's range query sees it at its steps.
   await new Promise((r) => setTimeout(r, 4_000));
 
-  // Now a full runtime, scraped from its first second on: it sends the backlog and then new receivables.
-  const port = await freePort();
-  prom.setTargets([...targets, { job: 'runtime', address: `127.0.0.1:${port}` }]);
-  const full: RunningRuntime = await street.startRuntime({ port, metricsSampleMs: 500 });
+  // Now a full runtime, scraped on its internal port from its first second on: it sends the backlog and
+  // then new receivables.
+  const metricsPort = await freePort();
+  prom.setTargets([...targets, { job: 'runtime', address: `127.0.0.1:${metricsPort}` }]);
+  const full: RunningRuntime = await street.startRuntime({ metricsPort, metricsSampleMs: 500 });
   await waitFor(
     'Prometheus to scrape the full runtime',
-    async () => (await prom.query(`up{instance="${addressOf(full.url)}"} == 1`)).length > 0,
+    async () => (await prom.query(`up{instance="${addressOf(full.metricsUrl)}"} == 1`)).length > 0,
     30_000,
     250,
   );

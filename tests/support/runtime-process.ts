@@ -30,6 +30,8 @@ export interface RuntimeProcessOptions {
 export interface RuntimeProcess {
   name: string;
   url: string;
+  /** The internal port: /metrics, /openapi.json, /healthz, /readyz. */
+  metricsUrl: string;
   pid: number;
   logFile: string;
   /** SIGKILL: no shutdown code runs, like a node losing power. */
@@ -54,6 +56,7 @@ async function freePort(): Promise<number> {
 
 export async function startRuntimeProcess(options: RuntimeProcessOptions): Promise<RuntimeProcess> {
   const port = await freePort();
+  const metricsPort = await freePort();
   const logFile = join(logDir, `${options.name}-${Date.now()}.log`);
   const out = createWriteStream(logFile);
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', 'runtime/main.ts'], {
@@ -68,6 +71,8 @@ export async function startRuntimeProcess(options: RuntimeProcessOptions): Promi
       PORT: String(port),
       POD_NAME: options.name,
       PUBLIC_URL: `http://127.0.0.1:${port}`,
+      METRICS_HOST: '127.0.0.1',
+      METRICS_PORT: String(metricsPort),
       OST_SMTP_REDIRECT: `${options.smtp.host ?? '127.0.0.1'}:${options.smtp.port}`,
       OST_SCHEDULER_INTERVAL_MS: '50',
       OST_CLAIM_LEASE_MS: '15000',
@@ -110,6 +115,7 @@ export async function startRuntimeProcess(options: RuntimeProcessOptions): Promi
   return {
     name: options.name,
     url,
+    metricsUrl: `http://127.0.0.1:${metricsPort}`,
     pid: child.pid!,
     logFile,
     exited,

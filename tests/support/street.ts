@@ -61,6 +61,8 @@ export async function startStreet(paths: string[] = ['flows', 'examples']): Prom
       smtpRedirect: { host: '127.0.0.1', port: smtp.port },
       schedulerIntervalMs: 50,
       claimLeaseMs: 5_000,
+      metricsHost: '127.0.0.1',
+      metricsPort: 0,
       ...overrides,
     }),
     async startRuntime(overrides = {}, options = {}) {
