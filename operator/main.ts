@@ -2,7 +2,8 @@
 // ClassificationRule resources, compiles them into one bundle per corporation, publishes the bundles
 // to NATS KV and writes status and Events back. Settings come from the environment, timings from flags:
 //   KUBECONFIG (else ~/.kube/config, else the in-cluster ServiceAccount), NATS_URL, POD_NAME,
-//   LEADER_ELECTION_NAMESPACE, METRICS_PORT, LOG_LEVEL
+//   LEADER_ELECTION_NAMESPACE, METRICS_PORT, LOG_LEVEL; NATS credentials and TLS as the runtime reads
+//   them (NATS_USER + NATS_PASSWORD, NATS_NKEY_SEED_FILE or NATS_CREDS_FILE; NATS_TLS_*_FILE)
 //   --leader-elect=true|false  --lease-name outputstraat-operator  --lease-duration 15s
 //   --renew-deadline 10s  --retry-period 2s  --watchdog 3m  --watch-timeout 5m  --resync 5m
 //   --concurrency 4  --metrics-host 0.0.0.0
@@ -13,6 +14,7 @@ import { Kvm } from '@nats-io/kv';
 import { BUNDLE_BUCKET } from '../core/bundle/types.js';
 import { connectBus, ensureBundleBucket } from '../platform/bus/index.js';
 import { createLogger } from '../platform/log.js';
+import { natsOptionsFromEnv } from '../platform/settings/nats-options.js';
 import {
   checkLeaderTimings,
   inClusterNamespace,
@@ -59,6 +61,7 @@ try {
     name: `outputstraat-operator/${identity}`,
     log,
     waitOnFirstConnect: true,
+    security: natsOptionsFromEnv(),
   });
   const jsm = await jetstreamManager(nc);
   await ensureBundleBucket(jsm);

@@ -1,3 +1,4 @@
+import { isOutputstraatError } from '../core/errors/index.js';
 import { createLogger } from '../platform/log.js';
 import { readSettings } from '../platform/settings/runtime-settings.js';
 import { startRuntime } from './start-runtime.js';
@@ -19,6 +20,9 @@ try {
     });
   }
 } catch (err) {
-  log.fatal({ err }, (err as Error).message);
+  // A known failure (a setting, NATS refusing the login) is one line saying what to fix; only the
+  // unexpected gets a stack trace.
+  if (isOutputstraatError(err)) log.fatal({ code: err.code }, err.message);
+  else log.fatal({ err }, (err as Error).message);
   process.exit(1);
 }

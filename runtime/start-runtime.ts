@@ -46,7 +46,11 @@ export async function startRuntime(
   const metrics = createRuntimeMetrics();
   const db = await createDatabase(settings.databaseUrl, { log });
   await runMigrations(db, { log });
-  const nc = await connectBus(settings.natsUrl, { name: `outputstraat-runtime/${settings.instanceId}`, log });
+  const nc = await connectBus(settings.natsUrl, {
+    name: `outputstraat-runtime/${settings.instanceId}`,
+    log,
+    ...(settings.nats ? { security: settings.nats } : {}),
+  });
   const jsm = await jetstreamManager(nc);
   await ensureStreams(jsm, { log });
   await ensureRuntimeConsumers(jsm);

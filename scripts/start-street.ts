@@ -5,13 +5,13 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
-import { connect } from '@nats-io/transport-node';
 import { BUNDLE_BUCKET } from '../core/bundle/types.js';
 import { BundlePublisher } from '../operator/publisher/bundle-publisher.js';
 import { DirectorySource } from '../operator/sources/directory-source.js';
-import { ensureStreams } from '../platform/bus/index.js';
+import { connectBus, ensureStreams } from '../platform/bus/index.js';
 import { createLogger } from '../platform/log.js';
 import { packageRoot } from '../platform/package-root.js';
+import { natsOptionsFromEnv } from '../platform/settings/nats-options.js';
 import { startRuntime } from '../runtime/start-runtime.js';
 import { localNats } from './street/local-nats.js';
 import { localPostgres } from './street/local-postgres.js';
@@ -35,7 +35,9 @@ try {
   const sink = await startOutboxSink(stateDir, say);
   stops.unshift(sink.stop);
 
-  const nc = await connect({ servers: nats.url });
+  // NATS_URL may name a server that wants credentials or TLS: the same variables as in a cluster.
+  const natsSecurity = process.env.NATS_URL ? natsOptionsFromEnv() : {};
+  const nc = await connectBus(nats.url, { name: 'outputstraat-street', log, security: natsSecurity });
   stops.unshift(() => nc.close());
   const jsm = await jetstreamManager(nc);
   await ensureStreams(jsm, { log });
@@ -53,6 +55,7 @@ try {
     {
       databaseUrl: pg.url,
       natsUrl: nats.url,
+      nats: natsSecurity,
       host: '127.0.0.1',
       port,
       publicUrl: `http://127.0.0.1:${port}`,

@@ -141,6 +141,8 @@ export const errorRegistry = {
     message: 'NATS unavailable: %s',
     hint: 'check NATS_URL and that nats-server runs with JetStream (-js)',
   },
+  // Where, what the server or the TLS handshake refused, and the variable to fix.
+  OST_ERR_BUS_AUTH: { status: 503, message: 'cannot log in to NATS at %s: %s', hint: '%s' },
   OST_ERR_CHANNEL_SEND: { status: 502, message: 'channel %s (%s) failed: %s', hint: '%s' },
   OST_ERR_WEBHOOK_DELIVERY: {
     status: 502,

@@ -1,6 +1,6 @@
 export { BUNDLE_BUCKET, BUNDLE_HISTORY, ensureBundleBucket } from './bundle-bucket.js';
 export { natsReady } from './bus-health.js';
-export { type ConnectBusOptions, connectBus, describeNatsServer } from './connect-bus.js';
+export { type ConnectBusOptions, connectBus, describeNatsServer, type NatsSecurity } from './connect-bus.js';
 export {
   CHANNEL_TYPES,
   type ChannelType,

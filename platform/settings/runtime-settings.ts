@@ -1,10 +1,14 @@
 // Runtime settings from the environment (twelve-factor); secrets come only from env or mounted Secrets.
 import { hostname } from 'node:os';
 import { createError } from '../../core/errors/index.js';
+import type { NatsSecurity } from '../bus/index.js';
+import { natsOptionsFromEnv } from './nats-options.js';
 
 export interface RuntimeSettings {
   databaseUrl: string;
   natsUrl: string;
+  /** NATS credentials and TLS (NATS_USER, NATS_NKEY_SEED_FILE, NATS_TLS_CA_FILE …); none when absent. */
+  nats?: NatsSecurity;
   host: string;
   port: number;
   /** Public base URL of this runtime, for links when a corporation has no paymentHost. */
@@ -119,6 +123,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): RuntimeSetti
   return {
     databaseUrl: required(env, 'DATABASE_URL', 'set DATABASE_URL=postgres://user@host:5432/db'),
     natsUrl: env.NATS_URL ?? 'nats://127.0.0.1:4222',
+    nats: natsOptionsFromEnv(env),
     host,
     port,
     publicUrl: (env.PUBLIC_URL ?? `http://127.0.0.1:${port}`).replace(/\/$/, ''),
