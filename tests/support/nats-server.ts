@@ -16,7 +16,17 @@ export interface NatsServerOptions {
   syncInterval?: string;
   /** Milliseconds to wait for the server to accept connections (default 10 s). */
   startTimeoutMs?: number;
+  /** Who may connect (nats-server's `authorization` block); without it anyone may. */
+  authorization?: { users: NatsUser[] };
+  /**
+   * TLS for client connections with this server certificate and key; with `caFile` clients must also
+   * present a certificate that CA signed (mutual TLS, `verify: true`).
+   */
+  tls?: { certFile: string; keyFile: string; caFile?: string };
 }
+
+/** A user of the `authorization` block: a user name and password, or an NKEY public key (`U…`). */
+export type NatsUser = { user: string; password: string } | { nkey: string };
 
 export interface NatsServer {
   /** nats://127.0.0.1:<port> */
@@ -58,6 +68,8 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
       `  store_dir: "${join(storeDir, 'jetstream')}"`,
       `  sync_interval: ${options.syncInterval ?? 'always'}`,
       '}',
+      ...authorizationBlock(options.authorization),
+      ...tlsBlock(options.tls),
       '',
     ].join('\n'),
   );
@@ -89,6 +101,28 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
       child = await launch(binary, args, port, timeoutMs);
     },
   };
+}
+
+// Values are written as JSON strings, which nats-server's config syntax reads as quoted strings.
+function authorizationBlock(authorization: NatsServerOptions['authorization']): string[] {
+  if (!authorization) return [];
+  const users = authorization.users.map((u) =>
+    'nkey' in u
+      ? `    { nkey: ${JSON.stringify(u.nkey)} }`
+      : `    { user: ${JSON.stringify(u.user)}, password: ${JSON.stringify(u.password)} }`,
+  );
+  return ['authorization {', '  users: [', ...users, '  ]', '}'];
+}
+
+function tlsBlock(tls: NatsServerOptions['tls']): string[] {
+  if (!tls) return [];
+  return [
+    'tls {',
+    `  cert_file: ${JSON.stringify(tls.certFile)}`,
+    `  key_file: ${JSON.stringify(tls.keyFile)}`,
+    ...(tls.caFile ? [`  ca_file: ${JSON.stringify(tls.caFile)}`, '  verify: true'] : []),
+    '}',
+  ];
 }
 
 function removeStore(dir: string) {

@@ -54,7 +54,8 @@ async function freePort(): Promise<number> {
   return address.port;
 }
 
-export async function startRuntimeProcess(options: RuntimeProcessOptions): Promise<RuntimeProcess> {
+/** Spawns `runtime/main.ts` with the environment of a pod; its output goes to a log file. */
+async function launch(options: RuntimeProcessOptions) {
   const port = await freePort();
   const metricsPort = await freePort();
   const logFile = join(logDir, `${options.name}-${Date.now()}.log`);
@@ -91,8 +92,51 @@ export async function startRuntimeProcess(options: RuntimeProcessOptions): Promi
       ok(code);
     }),
   );
-  const url = `http://127.0.0.1:${port}`;
   const log = () => readFileSync(logFile, 'utf8');
+  // Everything it printed, complete once its output streams closed (the file may lag behind).
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    output += chunk.toString('utf8');
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    output += chunk.toString('utf8');
+  });
+  const closed = new Promise<string>((ok) => child.once('close', () => ok(output)));
+  return { child, exited, closed, log, logFile, port, metricsPort };
+}
+
+/**
+ * Starts a runtime that must refuse to start (a bad setting, NATS refusing its login): resolves with its
+ * exit code and its log once it exits; fails if it becomes ready or is still running after the timeout.
+ */
+export async function runtimeRefusal(
+  options: RuntimeProcessOptions,
+): Promise<{ code: number | null; log: string }> {
+  const { child, exited, closed, log, port } = await launch(options);
+  const timeoutMs = options.startTimeoutMs ?? 60_000;
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  let ready = false;
+  const probe = setInterval(() => {
+    fetch(`http://127.0.0.1:${port}/readyz`).then(
+      (res) => {
+        if (res.status === 200) {
+          ready = true;
+          child.kill('SIGKILL');
+        }
+      },
+      () => undefined,
+    );
+  }, 250);
+  const code = await exited;
+  clearTimeout(timer);
+  clearInterval(probe);
+  if (ready) throw new Error(`runtime ${options.name} started although it should have refused:\n${log()}`);
+  return { code, log: await closed };
+}
+
+export async function startRuntimeProcess(options: RuntimeProcessOptions): Promise<RuntimeProcess> {
+  const { child, exited, log, logFile, port, metricsPort } = await launch(options);
+  const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + (options.startTimeoutMs ?? 60_000);
   let exitCode: number | null | undefined;
   void exited.then((code) => {

@@ -25,15 +25,18 @@ process.once('exit', () => {
   for (const c of children) c.kill('SIGKILL');
 });
 
-export async function startOperator(options: {
+export interface OperatorOptions {
   kubeconfig: string;
   natsUrl: string;
   identity: string;
   args?: string[];
   leaseNamespace?: string;
-}): Promise<OperatorProcess> {
-  const port = await freePort();
-  const child = spawn(
+  /** More environment, e.g. NATS_USER and NATS_PASSWORD. */
+  env?: Record<string, string>;
+}
+
+function spawnOperator(options: OperatorOptions, port: number): ChildProcess {
+  return spawn(
     process.execPath,
     ['--import', 'tsx', join(repoRoot, 'operator', 'main.ts'), ...(options.args ?? [])],
     {
@@ -46,10 +49,46 @@ export async function startOperator(options: {
         METRICS_PORT: String(port),
         LEADER_ELECTION_NAMESPACE: options.leaseNamespace ?? 'default',
         LOG_LEVEL: process.env.OPERATOR_LOG_LEVEL ?? 'info',
+        ...options.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
+}
+
+/**
+ * Runs an operator that must refuse to start (NATS refusing its login, a bad setting): its exit code and
+ * everything it printed, once it exited; fails if it still runs after `timeoutMs`.
+ */
+export async function operatorRefusal(
+  options: OperatorOptions,
+  timeoutMs = 30_000,
+): Promise<{ code: number | null; output: string }> {
+  const child = spawnOperator(options, await freePort());
+  children.add(child);
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    output += chunk.toString('utf8');
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    output += chunk.toString('utf8');
+  });
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    child.kill('SIGKILL');
+  }, timeoutMs);
+  const code = await new Promise<number | null>((resolve) => child.once('close', (c) => resolve(c)));
+  clearTimeout(timer);
+  children.delete(child);
+  if (timedOut)
+    throw new Error(`operator ${options.identity} kept running; it should have refused:\n${output}`);
+  return { code, output };
+}
+
+export async function startOperator(options: OperatorOptions): Promise<OperatorProcess> {
+  const port = await freePort();
+  const child = spawnOperator(options, port);
   children.add(child);
   const lines: string[] = [];
   let partial = '';
