@@ -32,7 +32,7 @@ export interface RunningRuntime {
 }
 
 export interface RuntimeOptions {
-  /** The clock of intake, scheduler and dispatch; tests move it forward to let days pass. */
+  /** The clock of intake, scheduler, dispatch and ERP changes; tests move it forward to let days pass. */
   clock?: () => Date;
 }
 
@@ -113,6 +113,7 @@ export async function startRuntime(
     { name: 'config', check: () => bundles.ready && bundles.corporations().length > 0 },
   ];
   const app = await buildApp({
+    ...now,
     bundles,
     js,
     db,

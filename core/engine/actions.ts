@@ -9,7 +9,7 @@ import {
 } from './channels.js';
 import { failedPrecondition } from './conditions.js';
 import { completeIfDone, jumpTo, reachesPeople, runSteps, scheduleStep, skip } from './steps.js';
-import { actionLabel, localTime } from './text.js';
+import { alertScheduledText, localTime } from './text.js';
 import { emit, endCase, note, type Turn } from './turn.js';
 import type { CaseWatch, SentMessage } from './types.js';
 import { windowDeferral } from './window.js';
@@ -171,25 +171,28 @@ function alertConsultants(turn: Turn, r: FlowReaction, trig: Trigger): void {
   const stepId = contextStepId(turn, trig.message);
   const action = r.action ?? 'review';
   emit(turn, { type: 'alert', stepId, action, template: r.template ?? 'consultant-alert', note: trig.cause });
-  note(turn, `Consultants alerted after ${trig.cause}: ${actionLabel(action)}`, stepId);
+  note(turn, alertScheduledText(action, trig.cause), stepId);
 }
 
 export function pauseCase(turn: Turn, cause: string): void {
   if (turn.state.status !== 'active') return;
-  emit(turn, { type: 'cancelScheduled', reason: `paused: ${cause}` });
+  emit(turn, { type: 'hold', reason: `paused: ${cause}` });
   turn.state.status = 'paused';
   note(turn, `Case paused (${cause}); pending steps held until it is resumed`);
 }
 
 /**
- * Resumes a paused case: the pending step is scheduled again at its original time, or now when that
- * has passed (window applied), and the watches are re-armed. A resume never brings a step forward.
+ * Resumes a paused case: sends and alerts held by the pause are released (not before the window opens),
+ * the pending step is scheduled again at its original time, or now when that has passed (window
+ * applied), and the watches are re-armed. A resume never brings a step forward.
  */
 export function resumeCase(turn: Turn, cause: string): void {
   const s = turn.state;
   if (s.status !== 'paused') return;
   s.status = 'active';
   note(turn, `Case resumed (${cause})`);
+  const notBefore = windowDeferral(turn, turn.ctx.now)?.at ?? turn.ctx.now;
+  emit(turn, { type: 'release', reason: `resumed: ${cause}`, notBefore: notBefore.toISOString() });
   const now = turn.ctx.now.getTime();
   for (const w of s.watches) {
     w.at = new Date(Math.max(now, Date.parse(w.at))).toISOString();

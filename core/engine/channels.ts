@@ -1,6 +1,6 @@
 // Choosing the channel and template of a message, recording it and arming its notOpened watches.
 import type { FlowStep } from '../resources/types.generated.js';
-import { localTime, messageLabel } from './text.js';
+import { localTime, messageLabel, sendScheduledText } from './text.js';
 import { emit, note, type Turn } from './turn.js';
 import type { SentMessage } from './types.js';
 import { windowDeferral } from './window.js';
@@ -118,13 +118,8 @@ export function sendMessage(turn: Turn, stepId: string, plan: SendPlan, opts: Se
     registered: opts.registered ?? false,
     reason: opts.reason,
   });
-  const also = reachableAlso.length > 0 ? ` and ${reachableAlso.join(', ')}` : '';
-  const why = opts.reason === 'step' ? '' : ` (${opts.reason})`;
-  note(
-    turn,
-    `${messageLabel(plan.channelType)} '${plan.template}' sent via ${plan.channel}${also}${why}`,
-    stepId,
-  );
+  // Asked for, not sent: the dispatcher sends it (now, or in its spread slot) and says so when it did.
+  note(turn, sendScheduledText({ ...plan, alsoVia: reachableAlso, reason: opts.reason }), stepId);
   for (const c of alsoVia.filter((c) => !reachableAlso.includes(c))) {
     note(turn, `Not also sent via ${c}: the debtor cannot be reached there`, stepId);
   }

@@ -16,7 +16,8 @@
 //     step.send.template (for a fixed channel only on channels of that channel's type). No channel
 //     left: the step is skipped with the reasons and the flow goes on. alsoVia channels the debtor
 //     cannot be reached on are left out (and said so). Every message gets an engine id
-//     `<stepId>.<channel>.<n>`; events name it.
+//     `<stepId>.<channel>.<n>`; events name it. The timeline says it is "scheduled for sending": the
+//     engine only asks; whoever carries out the send (dispatcher, simulator) says when it was sent.
 //   - alert: an alert effect (template defaults to consultant-alert).
 //   - wait: the next step is scheduled at addDuration(now, for); when that step is a send or alert the
 //     dispatch window is applied at once (one timer, with deferredBecause). A trailing wait schedules
@@ -46,9 +47,11 @@
 //   - cancelled: built in: stop + cancelScheduled + closeLink. Declared alerts for paid/cancelled still
 //     tell the consultants; other declared reactions do not run after the stop.
 //   - partiallyPaid/balanceChanged: recorded; preconditions on the balance are checked before the next step.
-//   - arrangement/paused: pause (cancelScheduled, status paused; pending step and watches kept in state)
-//     unless the flow declares a stop, pause, resume or goto for it. resumed: resume — the pending step
-//     is scheduled again at its original time or now if that passed (window applied), watches re-armed.
+//   - arrangement/paused: pause (hold: timers cancelled, sends and alerts not gone out yet held; status
+//     paused; pending step and watches kept in state) unless the flow declares a stop, pause, resume or
+//     goto for it. resumed: resume — release what the pause held (not before the window opens), the
+//     pending step is scheduled again at its original time or now if that passed (window applied),
+//     watches re-armed. A case that ends while paused cancels what was held.
 //   - Reactions (then): fallback resends the message's template (step.templates per type, or the same
 //     template on a channel of the same type) via the first channel of flow.fallback that its step has
 //     not used yet and that reaches the debtor; send sends reaction.template on reaction.channel or the

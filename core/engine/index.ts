@@ -1,6 +1,17 @@
 // The pure flow engine, shared by the simulator and the live runtime. See engine.ts for the semantics.
 export { caseVariables } from './conditions.js';
 export { advance, newCaseState, startCase } from './engine.js';
+export {
+  alertScheduledText,
+  alertSentText,
+  dispatchLabel,
+  messageLabel,
+  notSentText,
+  quietHoursText,
+  type SendWords,
+  sendScheduledText,
+  sentText,
+} from './text.js';
 export type {
   CalendarPort,
   CaseEvent,

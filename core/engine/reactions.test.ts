@@ -70,13 +70,16 @@ describe('payments and ERP status changes', () => {
     const d = new Driver(stornoFlow());
     d.start(TUESDAY);
     const paused = d.event('2026-03-04T10:00:00.000Z', { type: 'arrangement' });
-    expect(paused).toEqual([{ type: 'cancelScheduled', reason: 'paused: payment arrangement' }]);
+    expect(paused).toEqual([{ type: 'hold', reason: 'paused: payment arrangement' }]);
     expect(d.state).toMatchObject({ status: 'paused', pendingStepId: 'sms-reminder' });
 
     expect(d.due('2026-03-10T10:00:00.000Z', 'sms-reminder')).toEqual([]); // a timer that escaped the cancel
 
     const resumed = d.event('2026-03-06T10:00:00.000Z', { type: 'resumed' });
-    expect(resumed).toEqual([{ type: 'schedule', stepId: 'sms-reminder', at: '2026-03-10T10:00:00.000Z' }]);
+    expect(resumed).toEqual([
+      { type: 'release', reason: 'resumed: resumed by the ERP', notBefore: '2026-03-06T10:00:00.000Z' },
+      { type: 'schedule', stepId: 'sms-reminder', at: '2026-03-10T10:00:00.000Z' },
+    ]);
     d.runUntil('2026-03-10T10:00:00.000Z');
     expect(d.sends().map((s) => s.stepId)).toEqual(['storno-email', 'sms-reminder']);
   });
@@ -87,6 +90,7 @@ describe('payments and ERP status changes', () => {
     d.event('2026-03-04T10:00:00.000Z', { type: 'paused' });
     const resumed = d.event('2026-03-21T12:00:00.000Z', { type: 'resumed' }); // a Saturday
     expect(resumed).toEqual([
+      { type: 'release', reason: 'resumed: resumed by the ERP', notBefore: '2026-03-23T09:00:00.000Z' },
       {
         type: 'schedule',
         stepId: 'sms-reminder',
@@ -136,7 +140,7 @@ describe('message reactions', () => {
     ]);
     expect(d.state.channelsTried).toEqual(['email', 'sms']);
     expect(d.timeline.map((t) => t.text)).toContain(
-      "SMS 'reminder-sms' sent via sms (fallback after bounce)",
+      "SMS 'reminder-sms' scheduled for sending via sms (fallback after bounce)",
     );
 
     expect(d.event('2026-03-03T10:05:00.000Z', { type: 'bounced', messageId: 'reminder.email.1' })).toEqual(

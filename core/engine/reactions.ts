@@ -113,7 +113,7 @@ function stopBuiltIn(turn: Turn, on: FlowReaction['event'], reason: string, paid
       template: r.template ?? 'consultant-alert',
       note: reason,
     });
-    note(turn, `Consultants told: ${reason}`, stepId);
+    note(turn, `Consultant alert scheduled: ${reason}`, stepId);
   }
 }
 

@@ -48,8 +48,8 @@ describe('flow steps', () => {
       ['storno-email', 'email', '2026-03-03T10:00:00.000Z'],
       ['sms-reminder', 'sms', '2026-03-10T10:00:00.000Z'],
     ]);
-    expect(d.timeline.map((t) => t.text)).toContain("Email 'storno-email' sent via email");
-    expect(d.timeline.map((t) => t.text)).toContain("SMS 'storno-sms' sent via sms");
+    expect(d.timeline.map((t) => t.text)).toContain("Email 'storno-email' scheduled for sending via email");
+    expect(d.timeline.map((t) => t.text)).toContain("SMS 'storno-sms' scheduled for sending via sms");
   });
 
   it('defers a send that falls on Saturday to Monday 09:00 and says why', () => {

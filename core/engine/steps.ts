@@ -2,7 +2,7 @@
 import type { FlowStep } from '../resources/types.generated.js';
 import { candidateChannels, chooseChannel, sendMessage, stepTemplates } from './channels.js';
 import { decideBranch, failedPrecondition } from './conditions.js';
-import { actionLabel, localTime } from './text.js';
+import { alertScheduledText, localTime } from './text.js';
 import { emit, endCase, note, type Turn } from './turn.js';
 import { windowDeferral } from './window.js';
 
@@ -153,7 +153,7 @@ function runAlert(turn: Turn, stepId: string, alert: NonNullable<FlowStep['alert
     template,
     ...(alert.note !== undefined ? { note: alert.note } : {}),
   });
-  note(turn, `Consultants alerted: ${actionLabel(alert.action)}`, stepId);
+  note(turn, alertScheduledText(alert.action), stepId);
 }
 
 function runBranch(turn: Turn, stepId: string, branch: NonNullable<FlowStep['branch']>): boolean {

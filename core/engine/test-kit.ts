@@ -135,7 +135,7 @@ interface Timer {
 
 /**
  * Plays the runtime: keeps the case state, turns schedule and watch effects into timers, drops them all
- * on cancelScheduled, and fires them in time order. Every effect and timeline entry is kept, in order.
+ * on cancelScheduled and hold, and fires them in time order. Every effect and timeline entry is kept, in order.
  */
 export class Driver {
   state!: CaseState;
@@ -198,7 +198,8 @@ export class Driver {
           input: { type: 'watch', messageId: e.messageId, reaction: e.reaction },
         });
       }
-      if (e.type === 'cancelScheduled') this.timers = [];
+      // A pause cancels the timers too (the engine sets them again on resume).
+      if (e.type === 'cancelScheduled' || e.type === 'hold') this.timers = [];
     }
     return result.effects;
   }

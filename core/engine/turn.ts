@@ -34,7 +34,10 @@ export function note(turn: Turn, text: string, stepId?: string): void {
   turn.timeline.push(stepId === undefined ? { at: turn.at, text } : { at: turn.at, stepId, text });
 }
 
-/** Ends the case: clears timers (cancelScheduled when any was pending), closes the link when asked. */
+/**
+ * Ends the case: clears timers (cancelScheduled when any was pending, or sends may be held by a pause),
+ * closes the link when asked.
+ */
 export function endCase(
   turn: Turn,
   status: 'stopped' | 'completed',
@@ -42,7 +45,7 @@ export function endCase(
   opts: { closeLink: boolean; stepId?: string },
 ): void {
   const s = turn.state;
-  if (s.pendingStepId !== undefined || s.watches.length > 0) {
+  if (s.pendingStepId !== undefined || s.watches.length > 0 || s.status === 'paused') {
     emit(turn, { type: 'cancelScheduled', reason });
   }
   s.status = status;

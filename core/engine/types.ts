@@ -89,8 +89,22 @@ export type Effect =
     }
   | { type: 'alert'; stepId: string; action: string; template: string; note?: string }
   | { type: 'skip'; stepId: string; reason: string }
-  /** Cancel every pending timer of the case (step timers and watches). */
+  /**
+   * Cancel every pending timer of the case (step timers and watches) and every send and alert asked for
+   * that has not gone out yet (waiting for a spread slot, quiet hours or a retry): the case ends or moves on.
+   */
   | { type: 'cancelScheduled'; reason: string }
+  /**
+   * The case is paused: cancel its pending timers (the state keeps them; a resume sets them again) and
+   * hold the sends and alerts asked for that have not gone out yet, until `release` (or a
+   * `cancelScheduled` when the case ends meanwhile). Nothing asked for is lost by a pause.
+   */
+  | { type: 'hold'; reason: string }
+  /**
+   * The case is resumed: what `hold` held goes out at its own time, but not before `notBefore` (now, or
+   * the dispatch window's next opening); a held send whose time passed gets a new spread slot from then.
+   */
+  | { type: 'release'; reason: string; notBefore: string }
   /** Feed back a `watch` input at `at`. */
   | { type: 'watch'; messageId: string; reaction: number; at: string }
   | { type: 'closeLink'; reason: string }

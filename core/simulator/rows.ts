@@ -1,21 +1,23 @@
 // The simulator's own timeline sentences, and where they go among the engine's. The engine says a message
-// was "sent via email" when it asks for it; the dispatcher decides whether it really goes out, so the
-// simulator's sentence (sent to the debtor, held back, or not renderable) takes the engine's place.
-import type { Effect, TimelineEntry } from '../engine/index.js';
+// is "scheduled for sending" when it asks for it; the dispatcher decides whether and when it really goes
+// out. When it goes out (or is held back) in the same turn, the simulator's sentence takes the engine's
+// place; when it waits, the sentence saying why does, and "sent" comes when it went out. The words are
+// the engine's (core/engine/text.ts), which the runtime's dispatcher uses too.
+import {
+  alertSentText,
+  type Effect,
+  messageLabel as engineLabel,
+  notSentText,
+  quietHoursText,
+  sendScheduledText,
+  sentText,
+  type TimelineEntry,
+} from '../engine/index.js';
 import type { SimAlert, SimMessage, TimelineRow } from './types.js';
 
-const LABEL: Record<string, string> = {
-  email: 'Email',
-  sms: 'SMS',
-  letter: 'Letter',
-  voice: 'Voice message',
-  webhook: 'Webhook message',
-  alert: 'Alert',
-};
-
-/** 'Email', 'SMS', 'Letter' … for a channel type; 'Message' when unknown. */
+/** 'Email', 'SMS', 'Letter' … for a channel type, 'Alert' for an alert; 'Message' when unknown. */
 export function messageLabel(channelType: string | undefined): string {
-  return (channelType && LABEL[channelType]) ?? 'Message';
+  return channelType === 'alert' ? 'Alert' : engineLabel(channelType);
 }
 
 export function engineRows(entries: readonly TimelineEntry[]): TimelineRow[] {
@@ -33,14 +35,12 @@ export function messageRow(m: SimMessage): TimelineRow {
       text: `${label} '${m.template}' could not be rendered: ${m.error.message}`,
     };
   }
-  const also = m.alsoVia.length > 0 ? ` and ${m.alsoVia.join(', ')}` : '';
-  const why = m.reason === 'step' ? '' : ` (${m.reason})`;
   return {
     at: m.at,
     stepId: m.step,
     kind: 'message',
     messageId: m.messageId,
-    text: `${label} '${m.template}' sent to the debtor via ${m.channel}${also}${why}`,
+    text: sentText(m),
   };
 }
 
@@ -55,7 +55,7 @@ export function withheldRow(
     at,
     stepId,
     kind: 'withheld',
-    text: `${messageLabel(channelType)} '${template}' not sent: ${reason}`,
+    text: notSentText(messageLabel(channelType), template, reason),
   };
 }
 
@@ -81,14 +81,11 @@ export function quietRow(
   until: Date,
   timeZone: string,
 ): TimelineRow {
-  const local = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit' }).format(
-    until,
-  );
   return {
     at,
     stepId: e.stepId,
     kind: 'queued',
-    text: `${messageLabel(channelType)} '${e.template}' waits until ${local}: quiet hours of channel ${e.channel}`,
+    text: quietHoursText(messageLabel(channelType), e.template, until, timeZone, e.channel ?? ''),
   };
 }
 
@@ -105,30 +102,30 @@ export function alertRow(a: SimAlert): TimelineRow {
     at: a.at,
     stepId: a.step,
     kind: 'alert',
-    text: `Alert '${a.template}' (${a.action}) emailed to ${a.recipients.join(', ')}`,
+    text: alertSentText(a.template, a.action, a.recipients),
   };
 }
 
-/** Puts `row` in place of the engine's "'<template>' sent via <channel>" sentence of the send, or appends it. */
+/** Puts `row` in place of the engine's "'<template>' scheduled for sending via <channel>" sentence, or appends it. */
 export function replaceSendNote(
   rows: TimelineRow[],
   e: Extract<Effect, { type: 'send' }>,
   channelType: string | undefined,
   row: TimelineRow,
 ): void {
-  const prefix = `${messageLabel(channelType)} '${e.template}' sent via ${e.channel}`;
-  const i = rows.findIndex((r) => r.kind === 'engine' && r.stepId === e.stepId && r.text.startsWith(prefix));
+  const asked = sendScheduledText({ ...e, channelType, alsoVia: [], reason: 'step' });
+  const i = rows.findIndex((r) => r.kind === 'engine' && r.stepId === e.stepId && r.text.startsWith(asked));
   if (i >= 0) rows[i] = row;
   else rows.push(row);
 }
 
-/** Puts `row` right after the step's first "Consultants alerted/told" sentence not yet followed by one. */
+/** Puts `row` right after the step's first "Consultant alert scheduled" sentence not yet followed by one. */
 export function placeAfterAlertNote(rows: TimelineRow[], stepId: string, row: TimelineRow): void {
   const i = rows.findIndex(
     (r, index) =>
       r.kind === 'engine' &&
       r.stepId === stepId &&
-      r.text.startsWith('Consultants ') &&
+      r.text.startsWith('Consultant alert scheduled') &&
       (rows[index + 1] === undefined || rows[index + 1]!.kind === 'engine'),
   );
   if (i >= 0) rows.splice(i + 1, 0, row);

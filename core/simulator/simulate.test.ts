@@ -258,6 +258,84 @@ describe('simulate', () => {
     expect(paid.skipped).toEqual([expect.objectContaining({ step: 'text', reason: 'receivable is paid' })]);
   });
 
+  it('a send waiting for its spread slot is held by a pause and goes out once after the resume', () => {
+    const flow = flowOf(
+      [
+        { id: 'mail', send: { channel: 'email', template: 'reminder-email' } },
+        { id: 'text', send: { channel: 'sms', template: 'reminder-sms' } },
+        { id: 'wait', wait: { for: '3d' } },
+        { id: 'second', send: { channel: 'email', template: 'reminder-email' } },
+      ],
+      [],
+      { spreadPerHour: 1 },
+    );
+    const run = (resumeAt: string) =>
+      simulate({
+        bundle: bundleWith(flow),
+        receivable,
+        events: [
+          { at: '+30m', type: 'paused' },
+          { at: resumeAt, type: 'resumed' },
+        ],
+        start: START,
+        until: '+4d',
+      });
+
+    // Resumed after its slot (09:00 UTC) passed: a new slot from the resume on.
+    const late = run('+2h');
+    expect(late.messages.map((m) => [m.step, m.at])).toEqual([
+      ['mail', '2026-03-02T08:00:00.000Z'],
+      ['text', '2026-03-02T10:00:00.000Z'],
+      ['second', '2026-03-05T08:00:00.000Z'],
+    ]);
+    expect(late.skipped).toEqual([]);
+    const textRows = late.timeline.filter((t) => t.stepId === 'text').map((t) => [t.at, t.kind, t.text]);
+    expect(textRows).toEqual([
+      [
+        '2026-03-02T08:00:00.000Z',
+        'queued',
+        "SMS 'reminder-sms' waits for a free slot: the flow sends at most 1 per hour",
+      ],
+      ['2026-03-02T10:00:00.000Z', 'message', "SMS 'reminder-sms' sent to the debtor via sms"],
+    ]);
+
+    // Resumed before its slot: it keeps the slot.
+    expect(run('+45m').messages.map((m) => [m.step, m.at])).toEqual([
+      ['mail', '2026-03-02T08:00:00.000Z'],
+      ['text', '2026-03-02T09:00:00.000Z'],
+      ['second', '2026-03-05T08:00:00.000Z'],
+    ]);
+  });
+
+  it('a send held by a pause is not sent when the case is cancelled meanwhile, and says so', () => {
+    const flow = flowOf(
+      [
+        { id: 'mail', send: { channel: 'email', template: 'reminder-email' } },
+        { id: 'text', send: { channel: 'sms', template: 'reminder-sms' } },
+        { id: 'wait', wait: { for: '3d' } },
+      ],
+      [],
+      { spreadPerHour: 1 },
+    );
+    const r = simulate({
+      bundle: bundleWith(flow),
+      receivable,
+      events: [
+        { at: '+30m', type: 'paused' },
+        { at: '+1h', type: 'cancelled' },
+      ],
+      start: START,
+      until: '+1d',
+    });
+    expect(r.messages.map((m) => m.step)).toEqual(['mail']);
+    expect(r.skipped).toEqual([
+      expect.objectContaining({ step: 'text', reason: 'cancelled: receivable cancelled' }),
+    ]);
+    expect(r.timeline.find((t) => t.kind === 'withheld')?.text).toBe(
+      "SMS 'reminder-sms' not sent: cancelled: receivable cancelled",
+    );
+  });
+
   it('stops at until and says which step is still waiting', () => {
     const r = simulate({ bundle: bundleWith(twoReminders()), receivable, start: START, until: '+1d' });
     expect(r.end).toEqual({ status: 'active', pending: { step: 'second', at: '2026-03-05T08:00:00.000Z' } });

@@ -1,8 +1,8 @@
 // One simulation's mutable state — the case, the receivable, pending timers and everything recorded —
-// and how it carries out the engine's effects: the way runtime/cases/apply-effects.ts plans them (in
-// order; a cancelScheduled cancels what is pending, including sends planned earlier in the same turn),
-// the scheduler spreads sends and alerts over the flow's maxPerHour, and the dispatcher decides whether
-// each still goes out.
+// and how it carries out the engine's effects: the way runtime/dossiers/apply-effects.ts plans them (in
+// order; a cancelScheduled cancels what is pending, including sends planned earlier in the same turn; a
+// hold keeps the sends and alerts not gone out until the release), the scheduler spreads sends and
+// alerts over the flow's maxPerHour, and the dispatcher decides whether each still goes out.
 import type { BundleFlow, ConfigBundle } from '../bundle/types.js';
 import { channelQuietUntil, engineContext, type ReceivableState } from '../cases/index.js';
 import { advance, type EngineInput, type EngineResult, newCaseState } from '../engine/index.js';
@@ -40,6 +40,11 @@ const SLOT_NOW_MS = 1_000;
 
 export type TimedEvent = SimEvent & { time: Date; index: number };
 type HeldEvent = TimedEvent & { step: string; type: MessageEventType; channel?: string };
+/** A send or alert a pause holds, and when it was to go out. */
+interface HeldDispatch {
+  effect: DispatchEffect;
+  at: number;
+}
 
 export class SimulationRun {
   state = newCaseState('');
@@ -50,6 +55,7 @@ export class SimulationRun {
   readonly skipped: SkippedStep[] = [];
   readonly warnings: string[] = [];
   private held: HeldEvent[] = [];
+  private heldDispatches: HeldDispatch[] = [];
   private endedAt: string | undefined;
   private readonly spread = new SpreadBook();
 
@@ -65,9 +71,18 @@ export class SimulationRun {
     this.apply(advance(this.flow, this.state, input, ctx), now);
   }
 
-  /** A send or alert whose spread slot has come. */
+  /** A send or alert whose spread slot (or the end of quiet hours) has come. */
   dispatchLater(effect: DispatchEffect, now: Date): void {
     const rows: TimelineRow[] = [];
+    // The dispatcher checks quiet hours whenever a send comes to it, also one released after a pause.
+    const quietUntil =
+      effect.type === 'send' ? channelQuietUntil(this.bundle, effect.channel, now) : undefined;
+    if (quietUntil && effect.type === 'send') {
+      this.timers.add(quietUntil, { type: 'dispatch', effect });
+      const tz = this.bundle.corporation.timezone;
+      this.timeline.push(quietRow(now.toISOString(), effect, this.typeOf(effect), quietUntil, tz));
+      return;
+    }
     const sent = this.dispatch(effect, now, rows);
     this.timeline.push(...rows);
     if (sent) this.releaseHeld(now);
@@ -106,7 +121,7 @@ export class SimulationRun {
     this.state = result.state;
     const rows = engineRows(result.timeline);
     const at = now.toISOString();
-    const planned: { effect: DispatchEffect; cancelled?: string }[] = [];
+    const planned: { effect: DispatchEffect; cancelled?: string; held?: boolean }[] = [];
     for (const e of result.effects) {
       switch (e.type) {
         case 'schedule':
@@ -121,6 +136,19 @@ export class SimulationRun {
             if (t.input.type === 'dispatch')
               this.withhold(t.input.effect, `cancelled: ${e.reason}`, now, rows);
           }
+          for (const h of this.heldDispatches) this.withhold(h.effect, `cancelled: ${e.reason}`, now, rows);
+          this.heldDispatches = [];
+          break;
+        case 'hold':
+          // Timers go (the engine sets them again on resume); what is asked for and not out yet waits.
+          for (const p of planned) if (p.cancelled === undefined) p.held = true;
+          for (const t of this.timers.clear()) {
+            if (t.input.type === 'dispatch') this.heldDispatches.push({ effect: t.input.effect, at: t.at });
+          }
+          break;
+        case 'release':
+          for (const p of planned) p.held = false;
+          this.release(new Date(e.notBefore));
           break;
         case 'skip':
           this.skipped.push({ at, step: e.stepId, reason: e.reason });
@@ -140,6 +168,10 @@ export class SimulationRun {
     for (const p of planned) {
       if (p.cancelled !== undefined) {
         this.withhold(p.effect, `cancelled: ${p.cancelled}`, now, rows);
+        continue;
+      }
+      if (p.held) {
+        this.heldDispatches.push({ effect: p.effect, at: now.getTime() });
         continue;
       }
       const quietUntil =
@@ -167,6 +199,19 @@ export class SimulationRun {
     }
     this.timeline.push(...rows);
     if (sent) this.releaseHeld(now);
+  }
+
+  /**
+   * What a pause held goes out again: at its own time when that is still ahead (its spread slot stays
+   * booked), else from `notBefore` on with a new slot — like the runtime's release and scheduler.
+   */
+  private release(notBefore: Date): void {
+    for (const h of this.heldDispatches) {
+      const at =
+        h.at >= notBefore.getTime() ? new Date(h.at) : this.spread.place(this.bundle, this.flow, notBefore);
+      this.timers.add(at, { type: 'dispatch', effect: h.effect });
+    }
+    this.heldDispatches = [];
   }
 
   /** Scenario problems left at the end: events whose message never went out. */

@@ -28,6 +28,8 @@ export interface AppDeps extends ReceivableRouteDeps {
   rateLimit?: RateLimitSettings;
   /** Debtor pages, PSP webhook and form routes (runtime/pages); absent in apps that serve only the API. */
   pages?: PagesOptions;
+  /** The clock of payments and status changes fed to cases (default: the system clock). */
+  now?: () => Date;
 }
 
 declare module 'fastify' {

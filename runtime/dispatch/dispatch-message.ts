@@ -7,10 +7,13 @@
 // A crash between 1 and 3 leaves a 'sending' message on a queued step; JetStream redelivers the dispatch
 // message (or the stale-claim sweep queues the step again) and the same message, with the same id, is
 // handed to the provider again: at-least-once towards the provider, never a second different message.
+// A step whose case was paused meanwhile is held, not skipped: the resume releases it. The case's
+// timeline says "sent" only in 3, when the provider took the message; a step that will not go out says
+// why, and one that waits for quiet hours says until when.
 import { randomUUID } from 'node:crypto';
 import type { BundleChannel, ConfigBundle } from '../../core/bundle/types.js';
 import { channelQuietUntil, withholdReason } from '../../core/cases/index.js';
-import type { Effect } from '../../core/engine/index.js';
+import { type Effect, notSentText, quietHoursText } from '../../core/engine/index.js';
 import { isOutputstraatError } from '../../core/errors/index.js';
 import { type ComposedMessage, composeMessage } from '../../core/messages/index.js';
 import { backoffDelay } from '../../platform/backoff.js';
@@ -20,11 +23,13 @@ import { withRetries } from '../../platform/with-retries.js';
 import type { BundleStore } from '../bundles/index.js';
 import type { ChannelRegistry } from '../channels/index.js';
 import {
+  appendTimeline,
   bundleForCase,
   type CaseRow,
   deferStep,
   feedCase,
   finishStep,
+  holdStep,
   insertEvents,
   linksForTemplate,
   lockCase,
@@ -36,6 +41,7 @@ import {
   takeQueuedStep,
 } from '../dossiers/index.js';
 import type { RuntimeMetrics } from '../metrics/index.js';
+import { sentSentence, wordsOf } from './dispatch-sentences.js';
 
 const MAX_ATTEMPTS = 5;
 const backoffMs = (attempt: number) =>
@@ -108,8 +114,12 @@ function channelLabel(step: StepRow, bundle: ConfigBundle): string {
   return String((step.payload as { channel?: unknown }).channel ?? 'unknown');
 }
 
-async function recordSkip(tx: Tx, c: CaseRow, step: StepRow, reason: string): Promise<void> {
+async function recordSkip(tx: Tx, c: CaseRow, step: StepRow, reason: string, now: Date): Promise<void> {
   await finishStep(tx, step.id, 'skipped', reason);
+  const { label, template } = wordsOf(step);
+  await appendTimeline(tx, c.id, [
+    { at: now.toISOString(), stepId: step.step_id, text: notSentText(label, template, reason) },
+  ]);
   await insertEvents(tx, [
     {
       corporation: c.corporation,
@@ -188,7 +198,12 @@ async function prepare(deps: DispatchDeps, work: DispatchWork, now: Date): Promi
         };
       }
     }
-    const skip = (reason: string) => recordSkip(tx, c, step, reason).then(() => done('skipped'));
+    const skip = (reason: string) => recordSkip(tx, c, step, reason, now).then(() => done('skipped'));
+    // Paused since it was queued: it waits with the case's other held sends for the resume.
+    if (c.status === 'paused') {
+      await holdStep(tx, step.id, 'held: the case is paused');
+      return { kind: 'done', outcome: 'stale', channel: channelName, flow: c.flow };
+    }
     const withheld = withholdReason(c.status, r.status, bundle.corporation.paused);
     if (withheld) return skip(withheld);
     const template =
@@ -197,9 +212,13 @@ async function prepare(deps: DispatchDeps, work: DispatchWork, now: Date): Promi
         : (step.payload as unknown as SendEffect).template;
     if (step.kind === 'send') {
       // No text messages or calls in the channel's quiet hours: the step waits for them to end.
-      const quietUntil = channelQuietUntil(bundle, (step.payload as unknown as SendEffect).channel, now);
+      const channel = (step.payload as unknown as SendEffect).channel;
+      const quietUntil = channelQuietUntil(bundle, channel, now);
       if (quietUntil) {
         await deferStep(tx, step.id, quietUntil, 'quiet hours of the channel');
+        const { label, template: t } = wordsOf(step);
+        const text = quietHoursText(label, t, quietUntil, bundle.corporation.timezone, channel);
+        await appendTimeline(tx, c.id, [{ at: now.toISOString(), stepId: step.step_id, text }]);
         return { kind: 'done', outcome: 'stale', channel: channelName, flow: c.flow };
       }
     }
@@ -282,15 +301,23 @@ async function prepare(deps: DispatchDeps, work: DispatchWork, now: Date): Promi
 }
 
 /** Step 3 after a successful hand-over. The message went out, so the step is sent whoever holds it now. */
-async function recordSent(deps: DispatchDeps, p: Prepared, providerId: string): Promise<void> {
+async function recordSent(deps: DispatchDeps, p: Prepared, providerId: string, sentAt: Date): Promise<void> {
   await deps.db.transaction(async (tx) => {
-    // The step row lock is enough: a payment only cancels scheduled steps, never one a dispatcher holds.
+    // The case lock first (every path takes case, then step), for the sentence in its timeline.
+    await lockCase(tx, p.caseRow.id);
     const step = await lockStep(tx, p.step.id);
     await tx.query(sql.unsafe`
       UPDATE messages SET status = 'sent', provider_id = ${providerId}, sent_at = coalesce(sent_at, now())
       WHERE id = ${p.messageId}`);
-    if (!step || !['queued', 'claimed', 'scheduled'].includes(step.status)) return;
+    if (!step || !['queued', 'claimed', 'scheduled', 'held'].includes(step.status)) return;
     await finishStep(tx, p.step.id, 'sent', undefined, { messageId: p.messageId });
+    await appendTimeline(tx, p.caseRow.id, [
+      {
+        at: sentAt.toISOString(),
+        stepId: p.step.step_id,
+        text: sentSentence(p.step, p.channel, p.content.template, p.recipients),
+      },
+    ]);
     await insertEvents(tx, [
       {
         corporation: p.caseRow.corporation,
@@ -351,6 +378,7 @@ export async function dispatchStep(
   }
   const p = prepared.prepared;
   const labels = { corporation: p.caseRow.corporation, flow: p.caseRow.flow, channel: p.channel.name };
+  const startedAt = Date.now();
   let providerId = '';
   try {
     const adapter = deps.channels.adapter(p.channel.spec.provider);
@@ -376,7 +404,12 @@ export async function dispatchStep(
     return outcome;
   }
   // The provider has it: recording that must outlive a short database outage, or the step is sent again.
-  await withRetries(() => recordSent(deps, p, providerId), { log: deps.log, what: 'record sent message' });
+  // On the dispatcher's clock (`now`, which tests move), plus the time the hand-over took.
+  const sentAt = new Date(now.getTime() + (Date.now() - startedAt));
+  await withRetries(() => recordSent(deps, p, providerId, sentAt), {
+    log: deps.log,
+    what: 'record sent message',
+  });
   deps.metrics.steps.inc({ ...labels, outcome: 'sent' });
   deps.metrics.dueToSent.observe(
     { channel: p.channel.name },

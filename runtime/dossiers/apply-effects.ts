@@ -2,7 +2,14 @@
 // sends become `steps` rows (unique dedupe keys make a repeated effect harmless), everything else
 // becomes case or link updates and events. `planEffects` is the pure half, shared by the one-case path
 // (a timer or an event fed to a case) and batch intake (many new cases in one transaction).
-import type { EngineResult } from '../../core/engine/index.js';
+// A pause holds the sends and alerts that have not gone out ('held' rows) and a resume releases them, so
+// a pause never loses a send the engine asked for; a send that will not go out says so in the timeline.
+import {
+  dispatchLabel,
+  type EngineResult,
+  notSentText,
+  type TimelineEntry,
+} from '../../core/engine/index.js';
 import { newIds, sql } from '../../platform/db/index.js';
 import { type CaseRow, type EventInput, insertEvents, saveCaseState, type Tx } from './case-repository.js';
 import type { StepKind } from './step-claims.js';
@@ -17,17 +24,41 @@ export interface StepInsert {
   due_at: string;
   dedupe_key: string;
   payload: unknown;
-  /** 'cancelled' when a later effect of the same turn cancelled it (as if inserted, then cancelled). */
-  status: 'scheduled' | 'cancelled';
+  /**
+   * 'cancelled' or 'held' when a later effect of the same turn cancelled or held it (as if inserted,
+   * then changed).
+   */
+  status: 'scheduled' | 'cancelled' | 'held';
   reason: string | null;
 }
+
+/** What a turn does to the case's step rows from earlier turns, in the order of its effects. */
+export type StepChange =
+  /** Scheduled and held rows are cancelled. */
+  | { type: 'cancel'; reason: string }
+  /** Scheduled timers are cancelled (the engine sets them again on resume); sends and alerts are held. */
+  | { type: 'hold'; reason: string }
+  /** Held rows are scheduled again, not before `notBefore`. */
+  | { type: 'release'; notBefore: string };
 
 export interface EffectPlan {
   steps: StepInsert[];
   events: EventInput[];
-  /** Cancel every step of the case still scheduled before this turn, with this reason. */
-  cancelScheduled?: string;
+  changes: StepChange[];
+  /** Sentences about sends and alerts of this very turn that will not go out (cancelled by it). */
+  timeline: TimelineEntry[];
   closeLink: boolean;
+}
+
+const SENDS: ReadonlySet<string> = new Set(['send', 'alert']);
+
+/** "Email 'x' not sent: cancelled: receivable paid" for a send or alert step that will not go out. */
+function notSent(kind: string, payload: unknown, reason: string, at: string, stepId: string): TimelineEntry {
+  const p = (payload ?? {}) as { channelType?: string; template?: string };
+  const label = dispatchLabel(
+    kind === 'alert' ? { type: 'alert' } : { type: 'send', channelType: p.channelType },
+  );
+  return { at, stepId, text: notSentText(label, p.template ?? stepId, reason) };
 }
 
 type CaseRef = Pick<CaseRow, 'id' | 'corporation' | 'receivable_id' | 'flow'>;
@@ -35,7 +66,7 @@ type CaseRef = Pick<CaseRow, 'id' | 'corporation' | 'receivable_id' | 'flow'>;
 /** The rows and updates one engine turn asks for, in the order the effects came. */
 export function planEffects(c: CaseRef, result: EngineResult, now: Date): EffectPlan {
   const nowIso = now.toISOString();
-  const plan: EffectPlan = { steps: [], events: [], closeLink: false };
+  const plan: EffectPlan = { steps: [], events: [], changes: [], timeline: [], closeLink: false };
   const base = { corporation: c.corporation, receivableId: c.receivable_id, caseId: c.id };
   const step = (kind: StepKind, stepId: string, dueAt: string, dedupe: string, payload: unknown) =>
     plan.steps.push({
@@ -69,9 +100,28 @@ export function planEffects(c: CaseRef, result: EngineResult, now: Date): Effect
         break;
       case 'cancelScheduled':
         for (const s of plan.steps) {
-          if (s.status === 'scheduled') Object.assign(s, { status: 'cancelled', reason: e.reason });
+          if (s.status === 'cancelled') continue;
+          if (SENDS.has(s.kind)) {
+            plan.timeline.push(notSent(s.kind, s.payload, `cancelled: ${e.reason}`, nowIso, s.step_id));
+          }
+          Object.assign(s, { status: 'cancelled', reason: e.reason });
         }
-        plan.cancelScheduled ??= e.reason;
+        plan.changes.push({ type: 'cancel', reason: e.reason });
+        break;
+      case 'hold':
+        for (const s of plan.steps) {
+          if (s.status !== 'scheduled') continue;
+          Object.assign(s, { status: SENDS.has(s.kind) ? 'held' : 'cancelled', reason: e.reason });
+        }
+        plan.changes.push({ type: 'hold', reason: e.reason });
+        break;
+      case 'release':
+        for (const s of plan.steps) {
+          if (s.status !== 'held') continue;
+          const dueAt = s.due_at < e.notBefore ? e.notBefore : s.due_at;
+          Object.assign(s, { status: 'scheduled', reason: null, due_at: dueAt });
+        }
+        plan.changes.push({ type: 'release', notBefore: e.notBefore });
         break;
       case 'closeLink':
         plan.closeLink = true;
@@ -110,13 +160,46 @@ export async function insertSteps(tx: Tx, all: readonly StepInsert[]): Promise<v
     WHERE steps.status = 'cancelled' AND EXCLUDED.status = 'scheduled'`);
 }
 
+/**
+ * Applies a turn's step changes to the rows of earlier turns; returns the sentences for the sends and
+ * alerts it cancelled.
+ */
+async function changeSteps(tx: Tx, caseId: string, change: StepChange, now: Date): Promise<TimelineEntry[]> {
+  switch (change.type) {
+    case 'cancel': {
+      const rows = await tx.any(sql.unsafe`
+        UPDATE steps SET status = 'cancelled', reason = ${change.reason}
+        WHERE case_id = ${caseId} AND status IN ('scheduled', 'held')
+        RETURNING kind, step_id, payload`);
+      const at = now.toISOString();
+      return rows
+        .filter((r) => SENDS.has(r.kind as string))
+        .map((r) =>
+          notSent(r.kind as string, r.payload, `cancelled: ${change.reason}`, at, r.step_id as string),
+        );
+    }
+    case 'hold':
+      await tx.query(sql.unsafe`
+        UPDATE steps SET reason = ${change.reason},
+          status = CASE WHEN kind IN ('send', 'alert') THEN 'held' ELSE 'cancelled' END
+        WHERE case_id = ${caseId} AND status = 'scheduled'`);
+      return [];
+    case 'release':
+      // A held send whose time passed while paused books a new spread slot from the release on; one
+      // whose slot is still ahead keeps it.
+      await tx.query(sql.unsafe`
+        UPDATE steps SET status = 'scheduled', reason = NULL,
+          spread_hour = CASE WHEN due_at < ${change.notBefore} THEN NULL ELSE spread_hour END,
+          due_at = greatest(due_at, ${change.notBefore}::timestamptz)
+        WHERE case_id = ${caseId} AND status = 'held'`);
+      return [];
+  }
+}
+
 export async function applyEngineResult(tx: Tx, c: CaseRow, result: EngineResult, now: Date): Promise<void> {
   const plan = planEffects(c, result, now);
-  if (plan.cancelScheduled !== undefined) {
-    await tx.query(sql.unsafe`
-      UPDATE steps SET status = 'cancelled', reason = ${plan.cancelScheduled}
-      WHERE case_id = ${c.id} AND status = 'scheduled'`);
-  }
+  const notSentNow: TimelineEntry[] = [];
+  for (const change of plan.changes) notSentNow.push(...(await changeSteps(tx, c.id, change, now)));
   await insertSteps(tx, plan.steps);
   let events = plan.events;
   if (plan.closeLink) {
@@ -126,6 +209,6 @@ export async function applyEngineResult(tx: Tx, c: CaseRow, result: EngineResult
     // Links are made by the first message that shows one: with none made yet, none was closed.
     if (closed.rowCount === 0) events = withoutLinkClosed(events);
   }
-  await saveCaseState(tx, c.id, result.state, result.timeline);
+  await saveCaseState(tx, c.id, result.state, [...result.timeline, ...notSentNow, ...plan.timeline]);
   await insertEvents(tx, events);
 }

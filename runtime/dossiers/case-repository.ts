@@ -80,6 +80,16 @@ export async function saveCaseState(
     WHERE id = ${id}`);
 }
 
+/**
+ * Appends sentences to a case's timeline outside an engine turn: what the dispatcher did with a send
+ * (sent, not sent and why, waiting for quiet hours). The caller holds the case lock.
+ */
+export async function appendTimeline(tx: Tx, id: string, entries: readonly TimelineEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  await tx.query(sql.unsafe`
+    UPDATE cases SET timeline = timeline || ${sql.jsonb(caseTimeline(entries) as never)} WHERE id = ${id}`);
+}
+
 export interface EventInput {
   corporation: string;
   receivableId?: string;

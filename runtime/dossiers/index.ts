@@ -3,6 +3,7 @@
 export { insertSteps, planEffects, type StepInsert, withoutLinkClosed } from './apply-effects.js';
 export { applyReceivableEvent } from './case-events.js';
 export {
+  appendTimeline,
   type CaseRow,
   type CaseTimelineEntry,
   caseTimeline,
@@ -22,6 +23,7 @@ export {
   deferStep,
   deferToSlot,
   finishStep,
+  holdStep,
   lockDueSteps,
   lockStep,
   markSpreadBooked,

@@ -171,6 +171,16 @@ export async function retryStepLater(
     WHERE id = ${id} AND attempts = ${attempt} AND status IN ('claimed', 'queued')`);
 }
 
+/**
+ * A send or alert a dispatcher took for a case that was paused meanwhile: held with the case's other
+ * sends until the resume releases it. The caller holds the case lock.
+ */
+export async function holdStep(db: Pick<Database, 'query'>, id: string, reason: string): Promise<void> {
+  await db.query(sql.unsafe`
+    UPDATE steps SET status = 'held', claimed_by = NULL, claimed_at = NULL, reason = ${reason}
+    WHERE id = ${id}`);
+}
+
 /** Puts a step held by this dispatcher back in the queue until `at` (e.g. the end of quiet hours). */
 export async function deferStep(
   db: Pick<Database, 'query'>,

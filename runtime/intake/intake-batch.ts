@@ -108,7 +108,7 @@ function startOne(
     status: s.status,
     cursor: s.cursor,
     state: s,
-    timeline: caseTimeline(result.timeline),
+    timeline: caseTimeline([...result.timeline, ...plan.timeline]),
     ended_at: ended ? now.toISOString() : null,
     end_reason: s.endReason ?? null,
   });
