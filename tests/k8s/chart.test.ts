@@ -1,6 +1,8 @@
 // The Helm chart: lint, render with default and with all options, and have the real apiserver accept
 // the result (server-side dry run, with minimal ServiceMonitor/PrometheusRule/ScaledObject CRDs);
-// its CRDs are the repository's crds/ as helm and kubectl read them; its pods run restricted.
+// its CRDs are the repository's crds/ as helm and kubectl read them; its pods run restricted; both
+// Deployments log in to NATS as nats.auth says, behind NetworkPolicies by default, with the runtime's
+// metrics on their own port.
 
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -29,11 +31,40 @@ afterAll(async () => {
   await cp?.stop();
 }, 60_000);
 
+interface EnvVar {
+  name: string;
+  value?: string;
+  valueFrom?: { secretKeyRef?: { name: string; key: string } };
+}
+
+interface VolumeMount {
+  name: string;
+  mountPath: string;
+  readOnly?: boolean;
+}
+
+interface Volume {
+  name: string;
+  secret?: { secretName: string; defaultMode?: number; items?: { key: string; path: string }[] };
+}
+
 interface PodSpec {
   securityContext?: unknown;
-  containers: { name: string; securityContext?: unknown; volumeMounts?: unknown[] }[];
-  volumes?: unknown[];
+  containers: {
+    name: string;
+    securityContext?: unknown;
+    env?: EnvVar[];
+    ports?: { name: string; containerPort: number }[];
+    volumeMounts?: VolumeMount[];
+  }[];
+  volumes?: Volume[];
   automountServiceAccountToken?: boolean;
+}
+
+interface NetworkPolicyRule {
+  ports?: { port: number; protocol?: string }[];
+  from?: unknown[];
+  to?: unknown[];
 }
 
 interface Manifest {
@@ -56,6 +87,19 @@ const docs = (text: string) =>
 const dryRun = (manifests: string) =>
   kubectl(cp.kubeconfigPath, ['apply', '--dry-run=server', '-f', '-'], { input: manifests });
 
+const find = (all: Manifest[], kind: string, name: string) => {
+  const found = all.find((d) => d.kind === kind && d.metadata.name === name);
+  if (!found) throw new Error(`no ${kind} ${name} in the render`);
+  return found;
+};
+const podOf = (d: Manifest) => d.spec!.template!.spec;
+const containerOf = (d: Manifest) => podOf(d).containers[0]!;
+const envOf = (d: Manifest) => new Map((containerOf(d).env ?? []).map((e) => [e.name, e]));
+const natsEnvNames = (d: Manifest) => [...envOf(d).keys()].filter((n) => n.startsWith('NATS_')).sort();
+
+const AUTH_DIR = '/var/run/outputstraat/nats/auth';
+const TLS_DIR = '/var/run/outputstraat/nats/tls';
+
 describe('Helm chart', () => {
   it('passes helm lint with default values and with every option', async () => {
     await helm(['lint', chartDir, '--strict']);
@@ -66,6 +110,9 @@ describe('Helm chart', () => {
     const out = await dryRun(await renderChart('outputstraat', 'outputstraat'));
     expect(out).toContain('deployment.apps/outputstraat-operator created (server dry run)');
     expect(out).toContain('deployment.apps/outputstraat-runtime created (server dry run)');
+    expect(out).toContain('service/outputstraat-runtime-metrics created (server dry run)');
+    expect(out).toContain('networkpolicy.networking.k8s.io/outputstraat-operator created (server dry run)');
+    expect(out).toContain('networkpolicy.networking.k8s.io/outputstraat-runtime created (server dry run)');
     expect(out).toContain(
       'customresourcedefinition.apiextensions.k8s.io/flows.outputstraat.io created (server dry run)',
     );
@@ -188,5 +235,232 @@ describe('Helm chart', () => {
     const rule = all.find((d) => d.kind === 'PrometheusRule')!;
     const file = parse(readFileSync(join(chartDir, 'files', 'rules', 'outputstraat.rules.yaml'), 'utf8'));
     expect(rule.spec).toEqual(file);
+  });
+
+  it('logs both Deployments in to NATS by default with NATS_USER and NATS_PASSWORD from Secret outputstraat-nats', async () => {
+    const all = docs(await renderChart('outputstraat', 'outputstraat'));
+    for (const name of ['outputstraat-operator', 'outputstraat-runtime']) {
+      const d = find(all, 'Deployment', name);
+      const env = envOf(d);
+      expect(natsEnvNames(d), name).toEqual(['NATS_PASSWORD', 'NATS_URL', 'NATS_USER']);
+      expect(env.get('NATS_USER')?.valueFrom, name).toEqual({
+        secretKeyRef: { name: 'outputstraat-nats', key: 'user' },
+      });
+      expect(env.get('NATS_PASSWORD')?.valueFrom, name).toEqual({
+        secretKeyRef: { name: 'outputstraat-nats', key: 'password' },
+      });
+      expect(env.get('NATS_URL')?.value, name).toBe('nats://nats:4222');
+      expect(
+        podOf(d).volumes?.map((v) => v.name),
+        name,
+      ).toEqual(['tmp']);
+    }
+  });
+
+  it('refuses to render credentials without a Secret, and TLS without its Secret, saying what to create', async () => {
+    await expect(renderChart('t', 'outputstraat', ['--set', 'nats.auth.existingSecret='])).rejects.toThrow(
+      /nats\.auth\.mode is userPassword but nats\.auth\.existingSecret is empty.*kubectl create secret generic outputstraat-nats --from-literal=user=\.\.\. --from-literal=password=\.\.\./,
+    );
+    await expect(
+      renderChart('t', 'outputstraat', [
+        '--set',
+        'nats.auth.mode=nkey',
+        '--set',
+        'nats.auth.existingSecret=',
+      ]),
+    ).rejects.toThrow(/nats\.auth\.mode is nkey but nats\.auth\.existingSecret is empty.*nkeySeed/);
+    await expect(renderChart('t', 'outputstraat', ['--set', 'nats.tls.enabled=true'])).rejects.toThrow(
+      /nats\.tls\.enabled needs nats\.tls\.existingSecret/,
+    );
+    await expect(renderChart('t', 'outputstraat', ['--set', 'nats.auth.mode=token'])).rejects.toThrow(
+      /nats\/auth\/mode/,
+    );
+  });
+
+  it('mounts the NKEY seed or the .creds file read-only and points NATS_*_FILE at it; none renders no credentials', async () => {
+    for (const [mode, key, variable] of [
+      ['nkey', 'nkeySeed', 'NATS_NKEY_SEED_FILE'],
+      ['creds', 'creds', 'NATS_CREDS_FILE'],
+    ] as const) {
+      const manifests = await renderChart('ost', 'outputstraat', [
+        '--set',
+        'fullnameOverride=ost',
+        '--set',
+        `nats.auth.mode=${mode}`,
+        '--set',
+        'nats.auth.operatorExistingSecret=ost-nats-operator',
+      ]);
+      const all = docs(manifests);
+      for (const [name, secret] of [
+        ['ost-operator', 'ost-nats-operator'],
+        ['ost-runtime', 'outputstraat-nats'],
+      ] as const) {
+        const d = find(all, 'Deployment', name);
+        expect(natsEnvNames(d), `${mode} ${name}`).toEqual([variable, 'NATS_URL'].sort());
+        expect(envOf(d).get(variable)?.value).toBe(`${AUTH_DIR}/${key}`);
+        expect(containerOf(d).volumeMounts).toContainEqual({
+          name: 'nats-auth',
+          mountPath: AUTH_DIR,
+          readOnly: true,
+        });
+        expect(podOf(d).volumes).toContainEqual({
+          name: 'nats-auth',
+          secret: { secretName: secret, defaultMode: 0o444, items: [{ key, path: key }] },
+        });
+      }
+      expect(await dryRun(manifests)).toContain('deployment.apps/ost-runtime created (server dry run)');
+    }
+    const none = docs(await renderChart('ost', 'outputstraat', ['--set', 'nats.auth.mode=none']));
+    for (const d of none.filter((m) => m.kind === 'Deployment')) {
+      expect(natsEnvNames(d), d.metadata.name).toEqual(['NATS_URL']);
+      expect(
+        podOf(d).volumes?.map((v) => v.name),
+        d.metadata.name,
+      ).toEqual(['tmp']);
+    }
+    // nats.auth.existingSecret may be empty when nothing reads it.
+    await renderChart('ost', 'outputstraat', [
+      '--set',
+      'nats.auth.mode=none',
+      '--set',
+      'nats.auth.existingSecret=',
+    ]);
+  });
+
+  it('mounts the NATS CA (and for mutual TLS the client certificate) and sets NATS_TLS_*', async () => {
+    const caOnly = docs(
+      await renderChart('ost', 'outputstraat', [
+        '--set',
+        'nats.tls.enabled=true',
+        '--set',
+        'nats.tls.existingSecret=nats-ca',
+      ]),
+    );
+    const mutual = docs(
+      await renderChart('ost', 'outputstraat', [
+        '--set',
+        'nats.tls.enabled=true',
+        '--set',
+        'nats.tls.existingSecret=nats-client-tls',
+        '--set',
+        'nats.tls.mutual=true',
+      ]),
+    );
+    for (const d of caOnly.filter((m) => m.kind === 'Deployment')) {
+      expect(natsEnvNames(d)).toEqual(['NATS_PASSWORD', 'NATS_TLS_CA_FILE', 'NATS_URL', 'NATS_USER']);
+      expect(envOf(d).get('NATS_TLS_CA_FILE')?.value).toBe(`${TLS_DIR}/ca.crt`);
+      expect(containerOf(d).volumeMounts).toContainEqual({
+        name: 'nats-tls',
+        mountPath: TLS_DIR,
+        readOnly: true,
+      });
+      expect(podOf(d).volumes).toContainEqual({
+        name: 'nats-tls',
+        secret: { secretName: 'nats-ca', defaultMode: 0o444, items: [{ key: 'ca.crt', path: 'ca.crt' }] },
+      });
+    }
+    for (const d of mutual.filter((m) => m.kind === 'Deployment')) {
+      const env = envOf(d);
+      expect(env.get('NATS_TLS_CA_FILE')?.value).toBe(`${TLS_DIR}/ca.crt`);
+      expect(env.get('NATS_TLS_CERT_FILE')?.value).toBe(`${TLS_DIR}/tls.crt`);
+      expect(env.get('NATS_TLS_KEY_FILE')?.value).toBe(`${TLS_DIR}/tls.key`);
+      expect(
+        podOf(d)
+          .volumes?.find((v) => v.name === 'nats-tls')
+          ?.secret?.items?.map((i) => i.key),
+      ).toEqual(['ca.crt', 'tls.crt', 'tls.key']);
+    }
+  });
+
+  it('serves the runtime metrics on their own port and Service, scraped by the ServiceMonitors on port metrics', async () => {
+    const all = docs(await renderChart('ost', 'outputstraat', ['-f', allOptionsValues]));
+    const runtime = find(all, 'Deployment', 'ost-runtime');
+    expect(containerOf(runtime).ports).toEqual([
+      { name: 'http', containerPort: 8080 },
+      { name: 'metrics', containerPort: 9465 },
+    ]);
+    expect(envOf(runtime).get('METRICS_PORT')?.value).toBe('9465');
+    // Probes stay on the HTTP port; only /metrics and /openapi.json moved.
+    expect(JSON.stringify(containerOf(runtime))).not.toMatch(/"port":"metrics"/);
+    const httpService = find(all, 'Service', 'ost-runtime');
+    expect(httpService.spec?.ports).toEqual([{ name: 'http', port: 80, targetPort: 'http' }]);
+    const metricsService = find(all, 'Service', 'ost-runtime-metrics');
+    expect(metricsService.spec).toMatchObject({
+      type: 'ClusterIP',
+      ports: [{ name: 'metrics', port: 9465, targetPort: 'metrics' }],
+    });
+    const operatorService = find(all, 'Service', 'ost-operator-metrics');
+    expect(operatorService.spec?.ports).toEqual([{ name: 'metrics', port: 8081, targetPort: 'metrics' }]);
+    for (const [component, service] of [
+      ['runtime', metricsService],
+      ['operator', operatorService],
+    ] as const) {
+      const monitor = find(all, 'ServiceMonitor', `ost-${component}`);
+      const spec = monitor.spec as {
+        selector: { matchLabels: Record<string, string> };
+        endpoints: unknown[];
+      };
+      expect(spec.endpoints).toEqual([{ port: 'metrics', path: '/metrics', interval: '15s' }]);
+      expect(service.metadata.labels).toMatchObject(spec.selector.matchLabels);
+    }
+    // The NetworkPolicy lets metricsFrom (and only it) reach the metrics port.
+    const policy = find(all, 'NetworkPolicy', 'ost-runtime').spec as { ingress: NetworkPolicyRule[] };
+    const monitoring = [
+      { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } },
+    ];
+    expect(policy.ingress).toEqual([
+      {
+        ports: [{ port: 8080 }],
+        from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }],
+      },
+      { ports: [{ port: 9465 }], from: monitoring },
+    ]);
+    const operatorPolicy = find(all, 'NetworkPolicy', 'ost-operator').spec as {
+      ingress: NetworkPolicyRule[];
+    };
+    expect(operatorPolicy.ingress).toEqual([{ ports: [{ port: 8081 }], from: monitoring }]);
+  });
+
+  it('puts NetworkPolicies on both Deployments by default: HTTP open, metrics closed, egress to what each needs', async () => {
+    const all = docs(await renderChart('outputstraat', 'outputstraat'));
+    const runtime = find(all, 'NetworkPolicy', 'outputstraat-runtime').spec as {
+      podSelector: unknown;
+      policyTypes: string[];
+      ingress: NetworkPolicyRule[];
+      egress: NetworkPolicyRule[];
+    };
+    const operator = find(all, 'NetworkPolicy', 'outputstraat-operator').spec as typeof runtime;
+    for (const policy of [runtime, operator]) expect(policy.policyTypes).toEqual(['Ingress', 'Egress']);
+    expect(runtime.podSelector).toEqual({
+      matchLabels: {
+        'app.kubernetes.io/name': 'outputstraat',
+        'app.kubernetes.io/instance': 'outputstraat',
+        'app.kubernetes.io/component': 'runtime',
+      },
+    });
+    // HTTP from anywhere (runtimeFrom empty); the metrics port from nowhere (metricsFrom empty).
+    expect(runtime.ingress).toEqual([{ ports: [{ port: 8080 }] }]);
+    expect(operator.ingress).toEqual([]);
+    const dns = {
+      ports: [
+        { port: 53, protocol: 'UDP' },
+        { port: 53, protocol: 'TCP' },
+      ],
+    };
+    expect(runtime.egress).toEqual([
+      dns,
+      { ports: [{ port: 4222 }] },
+      { ports: [{ port: 5432 }] },
+      { ports: [25, 465, 587, 443, 22].map((port) => ({ port })) },
+    ]);
+    expect(operator.egress).toEqual([
+      dns,
+      { ports: [{ port: 443 }, { port: 6443 }] },
+      { ports: [{ port: 4222 }] },
+    ]);
+    const off = docs(
+      await renderChart('outputstraat', 'outputstraat', ['--set', 'networkPolicy.enabled=false']),
+    );
+    expect(off.some((d) => d.kind === 'NetworkPolicy')).toBe(false);
   });
 });
