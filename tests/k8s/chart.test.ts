@@ -2,16 +2,39 @@
 // the result (server-side dry run, with minimal ServiceMonitor/PrometheusRule/ScaledObject CRDs);
 // its CRDs are the repository's crds/ as helm and kubectl read them; its pods run restricted; both
 // Deployments log in to NATS as nats.auth says, behind NetworkPolicies by default, with the runtime's
-// metrics on their own port.
+// metrics on their own port. The NATS permissions docs/operations.md gives the server run against a
+// real nats-server with the operator's and the runtime's own NATS code.
 
-import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { type KvEntry, Kvm, KvWatchInclude } from '@nats-io/kv';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
+import { BUNDLE_BUCKET, type ConfigBundle } from '../../core/bundle/types.js';
+import { createLogger } from '../../core/log.js';
+import { BundlePublisher } from '../../operator/publisher/bundle-publisher.js';
+import {
+  DISPATCH_STREAM,
+  dispatchConsumerName,
+  dispatchSubject,
+  EVENTS_STREAM,
+  ensureBundleBucket,
+  ensureRuntimeConsumers,
+  ensureStreams,
+  INTAKE_CONSUMER,
+  INTAKE_STREAM,
+  intakeSubject,
+} from '../../runtime/bus/index.js';
 import { type ControlPlane, startControlPlane } from '../support/kube-control-plane.js';
+import { findNatsServer } from '../support/nats-server.js';
 import { allOptionsValues, chartDir, helm, renderChart } from './support/helm.js';
 import { kubectl, repoRoot } from './support/kubectl.js';
+import { freePort, waitFor } from './support/wait.js';
 
 let cp: ControlPlane;
 
@@ -462,5 +485,177 @@ describe('Helm chart', () => {
       await renderChart('outputstraat', 'outputstraat', ['--set', 'networkPolicy.enabled=false']),
     );
     expect(off.some((d) => d.kind === 'NetworkPolicy')).toBe(false);
+  });
+});
+
+// docs/operations.md, "The NATS server: users and permissions": its authorization block, as written, on a
+// real nats-server, with the operator's and the runtime's own NATS code. Each can do its work; the
+// runtime's user cannot write the bundles bucket; without the lines that create and update its streams
+// and consumers (the hardening the docs describe) an already set-up runtime still starts.
+describe('the NATS users and permissions in docs/operations.md', () => {
+  const PASSWORDS = { OST_OPERATOR_PASSWORD: 'operator-secret', OST_RUNTIME_PASSWORD: 'runtime-secret' };
+  const documented = /```conf\n(authorization \{[\s\S]*?\n\})\n```/.exec(
+    readFileSync(join(repoRoot, 'docs', 'operations.md'), 'utf8'),
+  )?.[1];
+  const setupLine = /\$JS\.API\.(STREAM|CONSUMER)\.(CREATE|UPDATE)\.OST_/;
+  const log = createLogger('chart-test', 'silent');
+  const storeDir = mkdtempSync(join(tmpdir(), 'ost-nats-auth-'));
+  let server: ChildProcess | undefined;
+  let url = '';
+  const connections: NatsConnection[] = [];
+
+  /** nats-server with `authorization` on a fresh port; the JetStream store stays across restarts. */
+  async function startServer(authorization: string): Promise<void> {
+    const port = await freePort();
+    const config = join(storeDir, 'nats-server.conf');
+    const jetstreamBlock = `jetstream {\n  store_dir: "${join(storeDir, 'jetstream')}"\n  sync_interval: always\n}`;
+    writeFileSync(config, `host: "127.0.0.1"\nport: ${port}\n${jetstreamBlock}\n${authorization}\n`);
+    const child = spawn(findNatsServer(), ['-c', config], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, ...PASSWORDS },
+    });
+    let output = '';
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+      output = (output + chunk).slice(-4_000);
+    });
+    server = child;
+    process.once('exit', () => child.kill('SIGKILL'));
+    url = `nats://127.0.0.1:${port}`;
+    await waitFor(
+      'nats-server with the documented users',
+      async () => {
+        if (child.exitCode !== null) throw new Error(`nats-server exited: ${output}`);
+        await (await connect({ servers: url, user: 'outputstraat-runtime', pass: 'runtime-secret' })).close();
+        return true;
+      },
+      10_000,
+      100,
+    );
+  }
+
+  async function stopServer(): Promise<void> {
+    await Promise.all(connections.splice(0).map((nc) => nc.close().catch(() => {})));
+    if (server && server.exitCode === null) {
+      const exited = once(server, 'exit');
+      server.kill('SIGTERM');
+      await exited;
+    }
+    server = undefined;
+  }
+
+  async function login(as: 'operator' | 'runtime'): Promise<NatsConnection> {
+    const nc = await connect({
+      servers: url,
+      user: `outputstraat-${as}`,
+      pass: as === 'operator' ? PASSWORDS.OST_OPERATOR_PASSWORD : PASSWORDS.OST_RUNTIME_PASSWORD,
+    });
+    connections.push(nc);
+    return nc;
+  }
+
+  const bundle = (revision: string) =>
+    ({ corporation: { id: 'woonstad-noord' }, revision }) as unknown as ConfigBundle;
+
+  afterAll(async () => {
+    await stopServer();
+    rmSync(storeDir, { recursive: true, force: true });
+  }, 30_000);
+
+  it('lets the operator publish bundles and the runtime do its work, and refuses the runtime every write to the bundles', async () => {
+    expect(documented, 'the authorization block in docs/operations.md').toBeDefined();
+    await startServer(documented!);
+
+    // The operator's start (operator/main.ts) and its publisher.
+    const op = await login('operator');
+    const opJsm = await jetstreamManager(op);
+    await ensureBundleBucket(opJsm);
+    const opKv = await new Kvm(opJsm.jetstream()).open(BUNDLE_BUCKET);
+    const publisher = new BundlePublisher(opKv, log);
+    expect(await publisher.publish(bundle('r1'))).toBe('published');
+    expect(await publisher.publish(bundle('r1'))).toBe('unchanged');
+    expect(await publisher.publishedCorporations()).toEqual(['woonstad-noord']);
+
+    // The runtime's start (runtime/start-runtime.ts) and its bundle store's watch, keys and get.
+    const rt = await login('runtime');
+    const rtJsm = await jetstreamManager(rt);
+    await ensureStreams(rtJsm);
+    await ensureRuntimeConsumers(rtJsm);
+    const js = jetstream(rt);
+    const kv = await new Kvm(js).open(BUNDLE_BUCKET);
+    const seen: KvEntry[] = [];
+    const watch = await kv.watch({ key: 'corp.>', include: KvWatchInclude.UpdatesOnly });
+    void (async () => {
+      for await (const entry of watch) seen.push(entry);
+    })();
+    const keys: string[] = [];
+    for await (const key of await kv.keys('corp.>')) keys.push(key);
+    expect(keys).toEqual(['corp.woonstad-noord']);
+    expect((await kv.get('corp.woonstad-noord'))?.json<{ revision: string }>().revision).toBe('r1');
+    await publisher.publish(bundle('r2'));
+    await waitFor('the runtime to see revision r2', () =>
+      seen.some((e) => e.json<{ revision: string }>().revision === 'r2'),
+    );
+
+    // Ingress, scheduler, intake and dispatch workers, metrics sampler.
+    await js.publish(intakeSubject('woonstad-noord'), '{}', { msgID: 'WN-1' });
+    await js.publish(dispatchSubject('woonstad-noord', 'email'), '{}');
+    await js.publish('ost.events.woonstad-noord.message.sent', '{}');
+    for (const [stream, consumer] of [
+      [INTAKE_STREAM, INTAKE_CONSUMER],
+      [DISPATCH_STREAM, dispatchConsumerName('email')],
+    ] as const) {
+      const message = await (await js.consumers.get(stream, consumer)).next({ expires: 5_000 });
+      expect(message, `${stream}/${consumer}`).not.toBeNull();
+      message!.working();
+      expect(await message!.ackAck()).toBe(true);
+      expect((await rtJsm.consumers.info(stream, consumer)).num_ack_pending).toBe(0);
+    }
+
+    // Every way to change the bucket, refused to the runtime's user.
+    const refused = /Permissions Violation/;
+    await expect(kv.put('corp.woonstad-noord', '{"revision":"forged"}')).rejects.toThrow(refused);
+    await expect(kv.create('corp.other', '{}')).rejects.toThrow(refused);
+    await expect(kv.delete('corp.woonstad-noord')).rejects.toThrow(refused);
+    await expect(kv.purge('corp.woonstad-noord')).rejects.toThrow(refused);
+    await expect(js.publish('$KV.outputstraat-bundles.corp.woonstad-noord', '{}')).rejects.toThrow(refused);
+    await expect(rtJsm.streams.purge(`KV_${BUNDLE_BUCKET}`)).rejects.toThrow(refused);
+    await expect(rtJsm.streams.deleteMessage(`KV_${BUNDLE_BUCKET}`, 1)).rejects.toThrow(refused);
+    await expect(rtJsm.streams.update(`KV_${BUNDLE_BUCKET}`, { max_msgs_per_subject: 1 })).rejects.toThrow(
+      refused,
+    );
+    await expect(rtJsm.streams.delete(`KV_${BUNDLE_BUCKET}`)).rejects.toThrow(refused);
+    await expect(rtJsm.streams.add({ name: 'OTHER', subjects: ['other.>'] })).rejects.toThrow(refused);
+    // …and the street's queues to the operator's.
+    await expect(jetstream(op).publish(intakeSubject('woonstad-noord'), '{}')).rejects.toThrow(refused);
+    expect((await publisher.current('woonstad-noord'))?.revision).toBe('r2');
+    watch.stop();
+  });
+
+  // Continues on the store the test above set up: streams, consumers and the bucket exist.
+  it('starts a set-up runtime without the lines that create and update its streams and consumers', async () => {
+    const strict = documented!
+      .split('\n')
+      .filter((line) => !setupLine.test(line))
+      .join('\n');
+    expect(documented!.split('\n').length - strict.split('\n').length).toBe(3);
+    await stopServer();
+    await startServer(strict);
+    const rt = await login('runtime');
+    const rtJsm = await jetstreamManager(rt);
+    await ensureStreams(rtJsm);
+    await ensureRuntimeConsumers(rtJsm);
+    const kv = await new Kvm(jetstream(rt)).open(BUNDLE_BUCKET);
+    expect((await kv.get('corp.woonstad-noord'))?.json<{ revision: string }>().revision).toBe('r2');
+    // The republish route into the bucket that the docs call the remaining gap is closed.
+    const events = (await rtJsm.streams.info(EVENTS_STREAM)).config;
+    await expect(
+      rtJsm.streams.update(EVENTS_STREAM, {
+        ...events,
+        republish: { src: 'ost.events.*', dest: '$KV.outputstraat-bundles.corp.{{wildcard(1)}}' },
+      }),
+    ).rejects.toThrow(/Permissions Violation/);
+    // The operator retires the bundle as before.
+    const opKv = await new Kvm(jetstream(await login('operator'))).open(BUNDLE_BUCKET);
+    expect(await new BundlePublisher(opKv, log).retire('woonstad-noord')).toBe(true);
   });
 });
