@@ -91,6 +91,8 @@ tag="${image##*:}"
 helm upgrade --install outputstraat "$root/charts/outputstraat" --namespace "$ns" \
   --set image.repository="$repo" --set image.tag="$tag" --set image.pullPolicy=Never \
   --set nats.url="nats://nats.nats.svc:4222" \
+  `# a throwaway cluster whose NATS has no users; a real street logs in (docs/operations.md)` \
+  --set nats.auth.mode=none \
   --set runtime.publicUrl="http://127.0.0.1:8080" \
   --set runtime.replicas=1 --set operator.replicas=1
 kubectl wait --for=condition=Established --timeout=60s \

@@ -16,7 +16,6 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
 import { BUNDLE_BUCKET, type ConfigBundle } from '../../core/bundle/types.js';
-import { createLogger } from '../../core/log.js';
 import { BundlePublisher } from '../../operator/publisher/bundle-publisher.js';
 import {
   DISPATCH_STREAM,
@@ -29,7 +28,8 @@ import {
   INTAKE_CONSUMER,
   INTAKE_STREAM,
   intakeSubject,
-} from '../../runtime/bus/index.js';
+} from '../../platform/bus/index.js';
+import { createLogger } from '../../platform/log.js';
 import { type ControlPlane, startControlPlane } from '../support/kube-control-plane.js';
 import { findNatsServer } from '../support/nats-server.js';
 import { allOptionsValues, chartDir, helm, renderChart } from './support/helm.js';
@@ -260,17 +260,20 @@ describe('Helm chart', () => {
     expect(rule.spec).toEqual(file);
   });
 
-  it('logs both Deployments in to NATS by default with NATS_USER and NATS_PASSWORD from Secret outputstraat-nats', async () => {
+  it('logs both Deployments in to NATS by default with NATS_USER and NATS_PASSWORD, each its own user', async () => {
     const all = docs(await renderChart('outputstraat', 'outputstraat'));
-    for (const name of ['outputstraat-operator', 'outputstraat-runtime']) {
+    for (const [name, secret] of [
+      ['outputstraat-operator', 'outputstraat-nats-operator'],
+      ['outputstraat-runtime', 'outputstraat-nats'],
+    ] as const) {
       const d = find(all, 'Deployment', name);
       const env = envOf(d);
       expect(natsEnvNames(d), name).toEqual(['NATS_PASSWORD', 'NATS_URL', 'NATS_USER']);
       expect(env.get('NATS_USER')?.valueFrom, name).toEqual({
-        secretKeyRef: { name: 'outputstraat-nats', key: 'user' },
+        secretKeyRef: { name: secret, key: 'user' },
       });
       expect(env.get('NATS_PASSWORD')?.valueFrom, name).toEqual({
-        secretKeyRef: { name: 'outputstraat-nats', key: 'password' },
+        secretKeyRef: { name: secret, key: 'password' },
       });
       expect(env.get('NATS_URL')?.value, name).toBe('nats://nats:4222');
       expect(
