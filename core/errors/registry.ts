@@ -64,6 +64,11 @@ export const errorRegistry = {
     message: '%s: secret %s key %s is not available',
     hint: 'create the Secret in the namespace (or set %s for the local street)',
   },
+  OST_ERR_UNSAFE_NAME: {
+    status: 422,
+    message: '%s "%s" is not a valid %s, so it is never made into an API or file path',
+    hint: '%s; fix the resource that names it (outputstraat validate shows which)',
+  },
 
   // CLI and flow tests
   OST_ERR_CLI_USAGE: { status: 400, message: '%s', hint: '%s' },

@@ -84,7 +84,9 @@ export const CRD_SCHEMAS = {
             "properties": {
               "name": {
                 "type": "string",
-                "description": "Name of the Secret."
+                "maxLength": 253,
+                "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",
+                "description": "Name of the Secret (a DNS-1123 name; it cannot leave the channel's namespace)."
               }
             }
           },
@@ -417,6 +419,8 @@ export const CRD_SCHEMAS = {
                 },
                 "flow": {
                   "type": "string",
+                  "maxLength": 253,
+                  "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",
                   "description": "Name of the Flow to run."
                 }
               }
@@ -436,6 +440,8 @@ export const CRD_SCHEMAS = {
               },
               "flow": {
                 "type": "string",
+                "maxLength": 253,
+                "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",
                 "description": "Name of the Flow to run."
               }
             }
@@ -658,11 +664,15 @@ export const CRD_SCHEMAS = {
                 "properties": {
                   "name": {
                     "type": "string",
-                    "description": "Name of the Secret."
+                    "maxLength": 253,
+                    "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",
+                    "description": "Name of the Secret (a DNS-1123 name; it cannot leave this namespace)."
                   },
                   "key": {
                     "type": "string",
                     "default": "api-key",
+                    "maxLength": 253,
+                    "pattern": "^\\.?[-_a-zA-Z0-9][-._a-zA-Z0-9]*$",
                     "description": "Key in the Secret."
                   }
                 }
@@ -846,11 +856,15 @@ export const CRD_SCHEMAS = {
             "properties": {
               "name": {
                 "type": "string",
+                "maxLength": 253,
+                "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",
                 "description": "Name of the base Flow."
               },
               "namespace": {
                 "type": "string",
-                "description": "Namespace of the base Flow; defaults to the corporation's base."
+                "maxLength": 63,
+                "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",
+                "description": "Namespace of the base Flow: this namespace or a base namespace; defaults to the corporation's base."
               }
             }
           },
@@ -981,7 +995,9 @@ export const CRD_SCHEMAS = {
                 "type": "array",
                 "description": "Channels tried in order (e.g. email, sms, letter); a bounce moves to the next.",
                 "items": {
-                  "type": "string"
+                  "type": "string",
+                  "maxLength": 253,
+                  "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"
                 }
               },
               "preferDebtorChoice": {
@@ -1030,24 +1046,32 @@ export const CRD_SCHEMAS = {
                   "properties": {
                     "template": {
                       "type": "string",
+                      "maxLength": 253,
+                      "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",
                       "description": "Name of the message Template when the channel is fixed."
                     },
                     "templates": {
                       "type": "object",
                       "description": "Template per channel type when the channel is chosen at send time (preferred/fallback).",
                       "additionalProperties": {
-                        "type": "string"
+                        "type": "string",
+                        "maxLength": 253,
+                        "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"
                       }
                     },
                     "channel": {
                       "type": "string",
+                      "maxLength": 253,
+                      "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",
                       "description": "Channel name; unset means the debtor's preferred channel, then the flow's fallback order."
                     },
                     "alsoVia": {
                       "type": "array",
                       "description": "Channels that also get the message at the same time (e.g. letter and email).",
                       "items": {
-                        "type": "string"
+                        "type": "string",
+                        "maxLength": 253,
+                        "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"
                       }
                     },
                     "registered": {
@@ -1077,6 +1101,8 @@ export const CRD_SCHEMAS = {
                     "template": {
                       "type": "string",
                       "default": "consultant-alert",
+                      "maxLength": 253,
+                      "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",
                       "description": "Email template of the alert."
                     },
                     "note": {
@@ -1224,10 +1250,14 @@ export const CRD_SCHEMAS = {
                 },
                 "channel": {
                   "type": "string",
+                  "maxLength": 253,
+                  "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",
                   "description": "Channel for then send."
                 },
                 "template": {
                   "type": "string",
+                  "maxLength": 253,
+                  "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",
                   "description": "Template for then send or alert."
                 },
                 "step": {
@@ -1319,24 +1349,32 @@ export const CRD_SCHEMAS = {
                         "properties": {
                           "template": {
                             "type": "string",
+                            "maxLength": 253,
+                            "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",
                             "description": "Name of the message Template when the channel is fixed."
                           },
                           "templates": {
                             "type": "object",
                             "description": "Template per channel type when the channel is chosen at send time (preferred/fallback).",
                             "additionalProperties": {
-                              "type": "string"
+                              "type": "string",
+                              "maxLength": 253,
+                              "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"
                             }
                           },
                           "channel": {
                             "type": "string",
+                            "maxLength": 253,
+                            "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",
                             "description": "Channel name; unset means the debtor's preferred channel, then the flow's fallback order."
                           },
                           "alsoVia": {
                             "type": "array",
                             "description": "Channels that also get the message at the same time (e.g. letter and email).",
                             "items": {
-                              "type": "string"
+                              "type": "string",
+                              "maxLength": 253,
+                              "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"
                             }
                           },
                           "registered": {
@@ -1366,6 +1404,8 @@ export const CRD_SCHEMAS = {
                           "template": {
                             "type": "string",
                             "default": "consultant-alert",
+                            "maxLength": 253,
+                            "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",
                             "description": "Email template of the alert."
                           },
                           "note": {
@@ -1587,6 +1627,8 @@ export const CRD_SCHEMAS = {
           },
           "layout": {
             "type": "string",
+            "maxLength": 253,
+            "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",
             "description": "Name of the layout Template that wraps this message."
           },
           "description": {

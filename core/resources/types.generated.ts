@@ -23,7 +23,7 @@ description?: string
  */
 credentialsSecretRef?: {
 /**
- * Name of the Secret.
+ * Name of the Secret (a DNS-1123 name; it cannot leave the channel's namespace).
  */
 name: string
 }
@@ -387,7 +387,7 @@ ingress: {
  */
 apiKeySecretRef: {
 /**
- * Name of the Secret.
+ * Name of the Secret (a DNS-1123 name; it cannot leave this namespace).
  */
 name: string
 /**
@@ -495,7 +495,7 @@ extends?: {
  */
 name: string
 /**
- * Namespace of the base Flow; defaults to the corporation's base.
+ * Namespace of the base Flow: this namespace or a base namespace; defaults to the corporation's base.
  */
 namespace?: string
 }

@@ -6,6 +6,7 @@ import type { ConfigBundle } from '../../core/bundle/types.js';
 import { compileExpression } from '../../core/cel/index.js';
 import type { OutputstraatError } from '../../core/errors/index.js';
 import { type Resource, resourceId } from '../../core/resources/kinds.js';
+import { isDnsLabel, isDnsSubdomain, NAME_RULES } from '../../core/resources/names.js';
 import type { FlowSpec } from '../../core/resources/types.generated.js';
 import { validateAgainstCrd } from '../../core/resources/validate-schema.js';
 import { buildBundle } from './build-bundle.js';
@@ -39,6 +40,15 @@ export interface CompileOptions {
 }
 
 function withDefaults(r: Resource, diagnostics: Diagnostics): Resource | undefined {
+  // The apiserver checks these itself; a folder of YAML files is checked here.
+  const badNames = [
+    ...(isDnsSubdomain(r.metadata.name) ? [] : [['metadata.name', NAME_RULES.name]]),
+    ...(isDnsLabel(r.metadata.namespace) ? [] : [['metadata.namespace', NAME_RULES.namespace]]),
+  ];
+  for (const [field, rule] of badNames) {
+    diagnostics.add(r, field!, 'OST_ERR_RESOURCE_SCHEMA', [`is not valid: ${rule}`]);
+  }
+  if (badNames.length > 0) return undefined;
   const copy = structuredClone({
     apiVersion: r.apiVersion,
     kind: r.kind,
