@@ -80,7 +80,7 @@ spec:
 `;
 
 /** The env variable the runtime reads the test webhook's signing secret from. */
-export const WEBHOOK_SECRET_ENV = 'OST_SECRET_WOONSTAD_NOORD_ERP_EVENTS_HMACSECRET';
+export const WEBHOOK_SECRET_ENV = 'OST_SECRET_WOONSTAD_NOORD__ERP_EVENTS__hmacSecret';
 
 export interface ErpStreet {
   street: TestStreet;
