@@ -4,6 +4,7 @@
 // cache and shared by every key reconciled at that version; passes never overlap, so a retire for a
 // deleted Corporation cannot be overtaken by an older pass publishing its bundle again.
 import type { ConfigBundle } from '../../core/bundle/types.js';
+import { isDnsSubdomain } from '../../core/resources/names.js';
 import type { CorporationSpec } from '../../core/resources/types.generated.js';
 import { sleep } from '../../platform/backoff.js';
 import type { Logger } from '../../platform/log.js';
@@ -84,7 +85,8 @@ export class StreetPlanner {
     for (const corp of resources) {
       const ref =
         corp.kind === 'Corporation' ? (corp.spec as CorporationSpec).ingress?.apiKeySecretRef : undefined;
-      if (ref?.name)
+      // A name that is not one (an old CRD without the pattern) is the compiler's finding, never a request.
+      if (ref?.name && isDnsSubdomain(ref.name))
         refs.set(`${corp.metadata.namespace}/${ref.name}`, {
           namespace: corp.metadata.namespace,
           name: ref.name,
