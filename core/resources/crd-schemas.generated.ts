@@ -540,6 +540,7 @@ export const CRD_SCHEMAS = {
         "required": [
           "displayName",
           "sender",
+          "senderDomains",
           "ingress"
         ],
         "properties": {
@@ -554,7 +555,7 @@ export const CRD_SCHEMAS = {
             "default": "outputstraat-base",
             "maxLength": 63,
             "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",
-            "description": "Namespace of the shared base street whose flows, templates, channels and rules this corporation overlays. Resources in the corporation's own namespace win over the base."
+            "description": "Namespace of the shared base street whose flows, templates, channels and rules this corporation overlays. Resources in the corporation's own namespace win over the base. A namespace that holds a Corporation is never a base."
           },
           "locale": {
             "type": "string",
@@ -633,20 +634,33 @@ export const CRD_SCHEMAS = {
               "email": {
                 "type": "string",
                 "format": "email",
-                "description": "Sender address, on a domain the corporation owns."
+                "description": "Sender address, in one of senderDomains."
               }
             }
           },
           "replyTo": {
             "type": "string",
             "format": "email",
-            "description": "Reply-To address for emails."
+            "description": "Reply-To address for emails; in one of senderDomains."
+          },
+          "senderDomains": {
+            "type": "array",
+            "minItems": 1,
+            "maxItems": 20,
+            "x-kubernetes-list-type": "set",
+            "description": "The mail domains this corporation owns and sends from, e.g. [woonstad-noord.nl]. sender.email and replyTo must be addresses in one of them or a subdomain of one, and an email Channel that signs with DKIM must sign for the sender's domain. A domain belongs to one corporation of the street: another corporation that declares it, or a domain above or below it, is refused.",
+            "items": {
+              "type": "string",
+              "maxLength": 253,
+              "pattern": "^([a-z0-9]([-a-z0-9]*[a-z0-9])?\\.)+[a-z0-9]([-a-z0-9]*[a-z0-9])?$",
+              "description": "A domain name of at least two labels, lower case, e.g. woonstad-noord.nl."
+            }
           },
           "paymentHost": {
             "type": "string",
             "maxLength": 253,
             "pattern": "^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?$",
-            "description": "Host name under which this corporation's payment and form pages are served, e.g. \"betalen.woonstad-noord.example\". Links in messages use it."
+            "description": "Host name under which this corporation's payment and form pages are served, e.g. \"betalen.woonstad-noord.example\". Links in messages use it. One corporation of the street per host: a later Corporation that names a host already taken is refused."
           },
           "ingress": {
             "type": "object",
@@ -657,7 +671,7 @@ export const CRD_SCHEMAS = {
             "properties": {
               "apiKeySecretRef": {
                 "type": "object",
-                "description": "Secret in this namespace holding the ERP's bearer API key.",
+                "description": "Secret in this namespace holding the ERP's bearer API key. The key is this corporation's alone: a key another corporation of the street already uses is refused.",
                 "required": [
                   "name"
                 ],

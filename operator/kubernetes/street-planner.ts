@@ -8,7 +8,7 @@ import { isDnsSubdomain } from '../../core/resources/names.js';
 import type { CorporationSpec } from '../../core/resources/types.generated.js';
 import { sleep } from '../../platform/backoff.js';
 import type { Logger } from '../../platform/log.js';
-import { compileStreet } from '../compiler/index.js';
+import { compileStreet, heldBy } from '../compiler/index.js';
 import type { BundlePublisher } from '../publisher/bundle-publisher.js';
 import type { Verdict } from './conditions.js';
 import type { EventRecorder } from './event-recorder.js';
@@ -97,9 +97,14 @@ export class StreetPlanner {
         [...refs].map(async ([id, ref]) => [id, await this.readSecret(ref.namespace, ref.name)] as const),
       ),
     );
+    // What the live bundles hold stays theirs (street-claims.ts): read them before judging new claims.
+    const liveBundles = await Promise.all(
+      resources.filter((r) => r.kind === 'Corporation').map((r) => this.liveBundle(r.metadata.namespace)),
+    );
     const t1 = performance.now();
     const result = compileStreet(resources, {
       secrets: (namespace, name, key) => secrets.get(`${namespace}/${name}`)?.[key],
+      held: heldBy(liveBundles.flatMap((b) => b ?? [])),
     });
     const t2 = performance.now();
 
@@ -192,8 +197,12 @@ export class StreetPlanner {
   }
 
   private async liveRevision(corporation: string): Promise<string | undefined> {
+    return (await this.liveBundle(corporation))?.revision;
+  }
+
+  private async liveBundle(corporation: string): Promise<ConfigBundle | undefined> {
     try {
-      return (await this.publisher.current(corporation))?.revision;
+      return await this.publisher.current(corporation);
     } catch (err) {
       this.log.warn({ corporation, error: describeKubeError(err) }, 'could not read the live bundle');
       return undefined;

@@ -58,6 +58,7 @@ spec:
   locale: nl
   timezone: Europe/Amsterdam
   sender: { name: Woonstad Zuid, email: noreply@woonstad-zuid.example }
+  senderDomains: [woonstad-zuid.example]
   ingress: { apiKeySecretRef: { name: erp-api-key } }
 ---
 apiVersion: v1

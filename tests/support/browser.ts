@@ -81,6 +81,7 @@ spec:
     email: huur@${c.id}.example
     website: https://www.${c.id}.example
   sender: { name: ${name}, email: noreply@${c.id}.example }
+  senderDomains: [${c.id}.example]
 ${c.host ? `  paymentHost: ${c.host}\n` : ''}  ingress: { apiKeySecretRef: { name: erp-api-key } }
 ${extra}`;
 
