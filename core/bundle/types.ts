@@ -35,6 +35,8 @@ export interface BundleCorporation {
   contact: NonNullable<CorporationSpec['contact']>;
   sender: { name: string; email: string };
   replyTo?: string;
+  /** The mail domains the corporation declared (spec.senderDomains); absent in bundles of before. */
+  senderDomains?: string[];
   paymentHost?: string;
   alerts: NonNullable<NonNullable<CorporationSpec['alerts']>['recipients']>;
   retentionDays: number;

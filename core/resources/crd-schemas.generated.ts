@@ -84,7 +84,9 @@ export const CRD_SCHEMAS = {
             "properties": {
               "name": {
                 "type": "string",
-                "description": "Name of the Secret."
+                "maxLength": 253,
+                "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",
+                "description": "Name of the Secret (a DNS-1123 name; it cannot leave the channel's namespace)."
               }
             }
           },
@@ -417,6 +419,8 @@ export const CRD_SCHEMAS = {
                 },
                 "flow": {
                   "type": "string",
+                  "maxLength": 253,
+                  "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",
                   "description": "Name of the Flow to run."
                 }
               }
@@ -436,6 +440,8 @@ export const CRD_SCHEMAS = {
               },
               "flow": {
                 "type": "string",
+                "maxLength": 253,
+                "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",
                 "description": "Name of the Flow to run."
               }
             }
@@ -534,6 +540,7 @@ export const CRD_SCHEMAS = {
         "required": [
           "displayName",
           "sender",
+          "senderDomains",
           "ingress"
         ],
         "properties": {
@@ -548,7 +555,7 @@ export const CRD_SCHEMAS = {
             "default": "outputstraat-base",
             "maxLength": 63,
             "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",
-            "description": "Namespace of the shared base street whose flows, templates, channels and rules this corporation overlays. Resources in the corporation's own namespace win over the base."
+            "description": "Namespace of the shared base street whose flows, templates, channels and rules this corporation overlays. Resources in the corporation's own namespace win over the base. A namespace that holds a Corporation is never a base."
           },
           "locale": {
             "type": "string",
@@ -627,20 +634,33 @@ export const CRD_SCHEMAS = {
               "email": {
                 "type": "string",
                 "format": "email",
-                "description": "Sender address, on a domain the corporation owns."
+                "description": "Sender address, in one of senderDomains."
               }
             }
           },
           "replyTo": {
             "type": "string",
             "format": "email",
-            "description": "Reply-To address for emails."
+            "description": "Reply-To address for emails; in one of senderDomains."
+          },
+          "senderDomains": {
+            "type": "array",
+            "minItems": 1,
+            "maxItems": 20,
+            "x-kubernetes-list-type": "set",
+            "description": "The mail domains this corporation owns and sends from, e.g. [woonstad-noord.nl]. sender.email and replyTo must be addresses in one of them or a subdomain of one, and an email Channel that signs with DKIM must sign for the sender's domain. A domain belongs to one corporation of the street: another corporation that declares it, or a domain above or below it, is refused.",
+            "items": {
+              "type": "string",
+              "maxLength": 253,
+              "pattern": "^([a-z0-9]([-a-z0-9]*[a-z0-9])?\\.)+[a-z0-9]([-a-z0-9]*[a-z0-9])?$",
+              "description": "A domain name of at least two labels, lower case, e.g. woonstad-noord.nl."
+            }
           },
           "paymentHost": {
             "type": "string",
             "maxLength": 253,
             "pattern": "^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?$",
-            "description": "Host name under which this corporation's payment and form pages are served, e.g. \"betalen.woonstad-noord.example\". Links in messages use it."
+            "description": "Host name under which this corporation's payment and form pages are served, e.g. \"betalen.woonstad-noord.example\". Links in messages use it. One corporation of the street per host: a later Corporation that names a host already taken is refused."
           },
           "ingress": {
             "type": "object",
@@ -651,18 +671,22 @@ export const CRD_SCHEMAS = {
             "properties": {
               "apiKeySecretRef": {
                 "type": "object",
-                "description": "Secret in this namespace holding the ERP's bearer API key.",
+                "description": "Secret in this namespace holding the ERP's bearer API key. The key is this corporation's alone: a key another corporation of the street already uses is refused.",
                 "required": [
                   "name"
                 ],
                 "properties": {
                   "name": {
                     "type": "string",
-                    "description": "Name of the Secret."
+                    "maxLength": 253,
+                    "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",
+                    "description": "Name of the Secret (a DNS-1123 name; it cannot leave this namespace)."
                   },
                   "key": {
                     "type": "string",
                     "default": "api-key",
+                    "maxLength": 253,
+                    "pattern": "^\\.?[-_a-zA-Z0-9][-._a-zA-Z0-9]*$",
                     "description": "Key in the Secret."
                   }
                 }
@@ -846,11 +870,15 @@ export const CRD_SCHEMAS = {
             "properties": {
               "name": {
                 "type": "string",
+                "maxLength": 253,
+                "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",
                 "description": "Name of the base Flow."
               },
               "namespace": {
                 "type": "string",
-                "description": "Namespace of the base Flow; defaults to the corporation's base."
+                "maxLength": 63,
+                "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",
+                "description": "Namespace of the base Flow: this namespace or a base namespace; defaults to the corporation's base."
               }
             }
           },
@@ -981,7 +1009,9 @@ export const CRD_SCHEMAS = {
                 "type": "array",
                 "description": "Channels tried in order (e.g. email, sms, letter); a bounce moves to the next.",
                 "items": {
-                  "type": "string"
+                  "type": "string",
+                  "maxLength": 253,
+                  "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"
                 }
               },
               "preferDebtorChoice": {
@@ -1030,24 +1060,32 @@ export const CRD_SCHEMAS = {
                   "properties": {
                     "template": {
                       "type": "string",
+                      "maxLength": 253,
+                      "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",
                       "description": "Name of the message Template when the channel is fixed."
                     },
                     "templates": {
                       "type": "object",
                       "description": "Template per channel type when the channel is chosen at send time (preferred/fallback).",
                       "additionalProperties": {
-                        "type": "string"
+                        "type": "string",
+                        "maxLength": 253,
+                        "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"
                       }
                     },
                     "channel": {
                       "type": "string",
+                      "maxLength": 253,
+                      "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",
                       "description": "Channel name; unset means the debtor's preferred channel, then the flow's fallback order."
                     },
                     "alsoVia": {
                       "type": "array",
                       "description": "Channels that also get the message at the same time (e.g. letter and email).",
                       "items": {
-                        "type": "string"
+                        "type": "string",
+                        "maxLength": 253,
+                        "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"
                       }
                     },
                     "registered": {
@@ -1077,6 +1115,8 @@ export const CRD_SCHEMAS = {
                     "template": {
                       "type": "string",
                       "default": "consultant-alert",
+                      "maxLength": 253,
+                      "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",
                       "description": "Email template of the alert."
                     },
                     "note": {
@@ -1224,10 +1264,14 @@ export const CRD_SCHEMAS = {
                 },
                 "channel": {
                   "type": "string",
+                  "maxLength": 253,
+                  "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",
                   "description": "Channel for then send."
                 },
                 "template": {
                   "type": "string",
+                  "maxLength": 253,
+                  "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",
                   "description": "Template for then send or alert."
                 },
                 "step": {
@@ -1319,24 +1363,32 @@ export const CRD_SCHEMAS = {
                         "properties": {
                           "template": {
                             "type": "string",
+                            "maxLength": 253,
+                            "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",
                             "description": "Name of the message Template when the channel is fixed."
                           },
                           "templates": {
                             "type": "object",
                             "description": "Template per channel type when the channel is chosen at send time (preferred/fallback).",
                             "additionalProperties": {
-                              "type": "string"
+                              "type": "string",
+                              "maxLength": 253,
+                              "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"
                             }
                           },
                           "channel": {
                             "type": "string",
+                            "maxLength": 253,
+                            "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",
                             "description": "Channel name; unset means the debtor's preferred channel, then the flow's fallback order."
                           },
                           "alsoVia": {
                             "type": "array",
                             "description": "Channels that also get the message at the same time (e.g. letter and email).",
                             "items": {
-                              "type": "string"
+                              "type": "string",
+                              "maxLength": 253,
+                              "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"
                             }
                           },
                           "registered": {
@@ -1366,6 +1418,8 @@ export const CRD_SCHEMAS = {
                           "template": {
                             "type": "string",
                             "default": "consultant-alert",
+                            "maxLength": 253,
+                            "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",
                             "description": "Email template of the alert."
                           },
                           "note": {
@@ -1587,6 +1641,8 @@ export const CRD_SCHEMAS = {
           },
           "layout": {
             "type": "string",
+            "maxLength": 253,
+            "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",
             "description": "Name of the layout Template that wraps this message."
           },
           "description": {

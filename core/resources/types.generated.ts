@@ -23,7 +23,7 @@ description?: string
  */
 credentialsSecretRef?: {
 /**
- * Name of the Secret.
+ * Name of the Secret (a DNS-1123 name; it cannot leave the channel's namespace).
  */
 name: string
 }
@@ -308,7 +308,7 @@ export interface CorporationSpec {
  */
 displayName: string
 /**
- * Namespace of the shared base street whose flows, templates, channels and rules this corporation overlays. Resources in the corporation's own namespace win over the base.
+ * Namespace of the shared base street whose flows, templates, channels and rules this corporation overlays. Resources in the corporation's own namespace win over the base. A namespace that holds a Corporation is never a base.
  */
 base?: string
 /**
@@ -366,16 +366,25 @@ sender: {
  */
 name?: string
 /**
- * Sender address, on a domain the corporation owns.
+ * Sender address, in one of senderDomains.
  */
 email: string
 }
 /**
- * Reply-To address for emails.
+ * Reply-To address for emails; in one of senderDomains.
  */
 replyTo?: string
 /**
- * Host name under which this corporation's payment and form pages are served, e.g. "betalen.woonstad-noord.example". Links in messages use it.
+ * The mail domains this corporation owns and sends from, e.g. [woonstad-noord.nl]. sender.email and replyTo must be addresses in one of them or a subdomain of one, and an email Channel that signs with DKIM must sign for the sender's domain. A domain belongs to one corporation of the street: another corporation that declares it, or a domain above or below it, is refused.
+ * 
+ * @minItems 1
+ * @maxItems 20
+ * 
+ * Items: A domain name of at least two labels, lower case, e.g. woonstad-noord.nl.
+ */
+senderDomains: string[]
+/**
+ * Host name under which this corporation's payment and form pages are served, e.g. "betalen.woonstad-noord.example". Links in messages use it. One corporation of the street per host: a later Corporation that names a host already taken is refused.
  */
 paymentHost?: string
 /**
@@ -383,11 +392,11 @@ paymentHost?: string
  */
 ingress: {
 /**
- * Secret in this namespace holding the ERP's bearer API key.
+ * Secret in this namespace holding the ERP's bearer API key. The key is this corporation's alone: a key another corporation of the street already uses is refused.
  */
 apiKeySecretRef: {
 /**
- * Name of the Secret.
+ * Name of the Secret (a DNS-1123 name; it cannot leave this namespace).
  */
 name: string
 /**
@@ -495,7 +504,7 @@ extends?: {
  */
 name: string
 /**
- * Namespace of the base Flow; defaults to the corporation's base.
+ * Namespace of the base Flow: this namespace or a base namespace; defaults to the corporation's base.
  */
 namespace?: string
 }

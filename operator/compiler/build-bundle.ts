@@ -85,6 +85,7 @@ export function buildBundle(
       contact: c.contact ?? {},
       sender: { name: c.sender.name ?? c.displayName, email: c.sender.email },
       ...(c.replyTo ? { replyTo: c.replyTo } : {}),
+      senderDomains: [...c.senderDomains].sort(),
       ...(c.paymentHost ? { paymentHost: c.paymentHost } : {}),
       alerts: c.alerts?.recipients ?? [],
       retentionDays: c.archive?.retentionDays ?? 2555,

@@ -1,5 +1,5 @@
 // Mollie through its official SDK. One client per API key; the key of each corporation comes from the
-// environment the way the local street passes Secrets: OST_SECRET_<NAMESPACE>_<NAME>_<KEY>, with the
+// environment the way the local street passes Secrets: OST_SECRET_<NAMESPACE>__<NAME>__<key>, with the
 // Secret name from OST_MOLLIE_SECRET_NAME (default `mollie`) and the key `apiKey`.
 import { createMollieClient, Locale, type MollieClient, PaymentMethod } from '@mollie/api-client';
 import { secretEnvName } from '../../core/bundle/secret-env-name.js';

@@ -228,12 +228,12 @@ export async function startChannelStreet(): Promise<ChannelStreet> {
     OST_BOUNCE_SMTP_HOST: '127.0.0.1',
     OST_PRINT_BATCH_INTERVAL_MS: '200',
     OST_RETENTION_SWEEP_INTERVAL_MS: '0',
-    OST_SECRET_WOONSTAD_NOORD_SMTP_CREDENTIALS_DKIMPRIVATEKEY: privateKey,
-    OST_SECRET_WOONSTAD_NOORD_TWILIO_CREDENTIALS_ACCOUNTSID: twilio.accountSid,
-    OST_SECRET_WOONSTAD_NOORD_TWILIO_CREDENTIALS_AUTHTOKEN: twilio.authToken,
-    OST_SECRET_WOONSTAD_NOORD_PRINT_CREDENTIALS_USERNAME: sftp.username,
-    OST_SECRET_WOONSTAD_NOORD_PRINT_CREDENTIALS_PASSWORD: sftp.password,
-    OST_SECRET_WOONSTAD_NOORD_WEBHOOK_SIGNING_HMACSECRET: HMAC_SECRET,
+    OST_SECRET_WOONSTAD_NOORD__SMTP_CREDENTIALS__dkimPrivateKey: privateKey,
+    OST_SECRET_WOONSTAD_NOORD__TWILIO_CREDENTIALS__accountSid: twilio.accountSid,
+    OST_SECRET_WOONSTAD_NOORD__TWILIO_CREDENTIALS__authToken: twilio.authToken,
+    OST_SECRET_WOONSTAD_NOORD__PRINT_CREDENTIALS__username: sftp.username,
+    OST_SECRET_WOONSTAD_NOORD__PRINT_CREDENTIALS__password: sftp.password,
+    OST_SECRET_WOONSTAD_NOORD__WEBHOOK_SIGNING__hmacSecret: HMAC_SECRET,
   };
   Object.assign(process.env, env);
   // The SMTP sink's port is known only once the street runs: write the overlay, then reconcile again.

@@ -81,6 +81,7 @@ spec:
     email: huur@${c.id}.example
     website: https://www.${c.id}.example
   sender: { name: ${name}, email: noreply@${c.id}.example }
+  senderDomains: [${c.id}.example]
 ${c.host ? `  paymentHost: ${c.host}\n` : ''}  ingress: { apiKeySecretRef: { name: erp-api-key } }
 ${extra}`;
 
@@ -189,8 +190,8 @@ export interface PagesStreet {
 const ENV_KEYS = [
   'OST_MOLLIE_API_ENDPOINT',
   'OST_MOLLIE_CHECKOUT_ORIGINS',
-  'OST_SECRET_PAGES_NOORD_MOLLIE_APIKEY',
-  'OST_SECRET_PAGES_ZUID_MOLLIE_APIKEY',
+  'OST_SECRET_PAGES_NOORD__MOLLIE__apiKey',
+  'OST_SECRET_PAGES_ZUID__MOLLIE__apiKey',
 ];
 
 export async function startPagesStreet(): Promise<PagesStreet> {
@@ -200,8 +201,8 @@ export async function startPagesStreet(): Promise<PagesStreet> {
   const saved = Object.fromEntries(ENV_KEYS.map((k) => [k, process.env[k]]));
   process.env.OST_MOLLIE_API_ENDPOINT = mollie.apiEndpoint;
   process.env.OST_MOLLIE_CHECKOUT_ORIGINS = mollie.checkoutOrigin;
-  process.env.OST_SECRET_PAGES_NOORD_MOLLIE_APIKEY = NOORD.mollieKey;
-  process.env.OST_SECRET_PAGES_ZUID_MOLLIE_APIKEY = ZUID.mollieKey;
+  process.env.OST_SECRET_PAGES_NOORD__MOLLIE__apiKey = NOORD.mollieKey;
+  process.env.OST_SECRET_PAGES_ZUID__MOLLIE__apiKey = ZUID.mollieKey;
   const street = await startStreet([dir]);
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
