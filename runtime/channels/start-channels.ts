@@ -4,6 +4,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Database } from '../../platform/db/index.js';
 import type { Logger } from '../../platform/log.js';
+import type { GuardedHttp } from '../../platform/outbound/index.js';
 import { environmentSecrets, type SecretLookup } from '../../platform/secrets.js';
 import { RetentionSweeper } from '../archive/index.js';
 import type { BundleStore } from '../bundles/index.js';
@@ -31,6 +32,8 @@ export interface ChannelsDeps {
   instanceId: string;
   /** Development and tests: every SMTP channel delivers here. */
   smtpRedirect?: { host: string; port: number } | undefined;
+  /** Webhook channels post through it (the SSRF guard). */
+  http: GuardedHttp;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -65,7 +68,7 @@ export async function startChannels(deps: ChannelsDeps): Promise<RunningChannels
     }),
     twilio,
     'sftp-print': new PrintChannel({ db, publicUrl, onBatchClosed: () => printBatches.kick() }),
-    http: new WebhookChannel({ secrets, db }),
+    http: new WebhookChannel({ secrets, db, http: deps.http }),
   };
   const registry = new ChannelRegistry(
     Object.fromEntries(Object.entries(adapters).map(([provider, a]) => [provider, rateLimited(a)])),
