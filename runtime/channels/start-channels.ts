@@ -65,6 +65,7 @@ export async function startChannels(deps: ChannelsDeps): Promise<RunningChannels
       tracking: settings.trackingSecret
         ? { secret: settings.trackingSecret, ttlDays: settings.trackingTtlDays }
         : undefined,
+      timeouts: settings.timeouts,
     }),
     twilio,
     'sftp-print': new PrintChannel({ db, publicUrl, onBatchClosed: () => printBatches.kick() }),
