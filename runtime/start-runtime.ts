@@ -74,7 +74,7 @@ export async function startRuntime(
   if (runs('intake')) await intake.start(js);
   const dispatcher = new Dispatcher(
     { db, bundles, channels, log, metrics, publicUrl: settings.publicUrl, instanceId: settings.instanceId },
-    { concurrency: settings.dispatchConcurrency, ...now },
+    { concurrency: settings.dispatchConcurrency, leaseMs: settings.dispatchLeaseMs, ...now },
   );
   if (runs('dispatch')) await dispatcher.start(js);
   const scheduler = new Scheduler(
