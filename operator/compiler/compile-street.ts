@@ -9,6 +9,7 @@ import { type Resource, resourceId } from '../../core/resources/kinds.js';
 import type { FlowSpec } from '../../core/resources/types.generated.js';
 import { validateAgainstCrd } from '../../core/resources/validate-schema.js';
 import { buildBundle } from './build-bundle.js';
+import { checkChannel } from './check-channel.js';
 import { checkFlow } from './check-flow.js';
 import { checkTemplate } from './check-template.js';
 import { Diagnostics } from './diagnostics.js';
@@ -71,6 +72,7 @@ export function compileStreet(resources: Resource[], options: CompileOptions = {
   // Check each resource once, in the view of its own namespace.
   const resolvedFlows = new Map<string, FlowSpec>();
   for (const [ns, view] of views) {
+    for (const c of index.list('Channel', ns)) checkChannel(c, diagnostics);
     for (const t of index.list('Template', ns)) checkTemplate(t, view, diagnostics);
     for (const f of index.list('Flow', ns)) {
       const resolved = resolveFlow(f, view, (n, name) => index.get('Flow', n, name), diagnostics);

@@ -52,7 +52,7 @@ export async function startChannels(deps: ChannelsDeps): Promise<RunningChannels
   const secrets: SecretLookup = environmentSecrets(deps.env);
   const { db, bundles, log, publicUrl } = deps;
   const printBatches = new PrintBatchWorker(
-    { db, bundles, secrets, log, instanceId: deps.instanceId },
+    { db, bundles, secrets, log, instanceId: deps.instanceId, timeouts: settings.timeouts },
     settings.printBatchIntervalMs,
   );
   const twilio = new TwilioChannel({ secrets, db, publicUrl, apiBase: settings.twilioApiBase });
