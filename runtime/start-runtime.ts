@@ -7,6 +7,7 @@ import { BUNDLE_BUCKET } from '../core/bundle/types.js';
 import { connectBus, ensureRuntimeConsumers, ensureStreams, natsReady } from '../platform/bus/index.js';
 import { createDatabase, runMigrations, sql } from '../platform/db/index.js';
 import { createLogger, type Logger } from '../platform/log.js';
+import { guardedHttpFromEnv } from '../platform/outbound/index.js';
 import { environmentSecrets } from '../platform/secrets.js';
 import { type RuntimeSettings, SETTING_DEFAULTS } from '../platform/settings/runtime-settings.js';
 import { buildApp } from './api/index.js';
@@ -53,7 +54,10 @@ export async function startRuntime(
   await bundles.start(kv);
 
   // Adapters per provider, print batches, bounce intake, retention sweep; their routes are added below.
+  // Webhooks (message channel and event feed) go out through one SSRF guard.
+  const outbound = guardedHttpFromEnv();
   const delivery = await startChannels({
+    http: outbound,
     db,
     bundles,
     log,
@@ -70,7 +74,7 @@ export async function startRuntime(
   if (runs('intake')) await intake.start(js);
   const dispatcher = new Dispatcher(
     { db, bundles, channels, log, metrics, publicUrl: settings.publicUrl, instanceId: settings.instanceId },
-    { concurrency: settings.dispatchConcurrency, ...now },
+    { concurrency: settings.dispatchConcurrency, leaseMs: settings.dispatchLeaseMs, ...now },
   );
   if (runs('dispatch')) await dispatcher.start(js);
   const scheduler = new Scheduler(
@@ -90,7 +94,7 @@ export async function startRuntime(
     settings.metricsSampleMs,
   );
   sampler.start();
-  const webhooks = new WebhookWorker({ db, bundles, log, secrets: environmentSecrets() });
+  const webhooks = new WebhookWorker({ db, bundles, log, secrets: environmentSecrets(), http: outbound });
   webhooks.start();
 
   const app = await buildApp({

@@ -174,6 +174,16 @@ export const errorRegistry = {
     message: 'webhook channel %s of %s failed: %s',
     hint: 'the same events are delivered again with backoff until the endpoint answers 2xx',
   },
+  OST_ERR_WEBHOOK_TARGET: {
+    status: 422,
+    message: 'webhook URL %s is refused: %s',
+    hint: '%s',
+  },
+  OST_ERR_SFTP_HOST_KEY: {
+    status: 422,
+    message: '%s: %s',
+    hint: 'run `ssh-keyscan -p %s %s | ssh-keygen -lf -` on a trusted network and set spec.sftp.hostKeySha256 to the SHA256 fingerprint it prints (with or without the SHA256: prefix)',
+  },
   OST_ERR_CHANNEL_CREDENTIALS: {
     status: 500,
     message: '%s: secret %s key %s is not available to the runtime',

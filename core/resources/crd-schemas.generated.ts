@@ -111,7 +111,15 @@ export const CRD_SCHEMAS = {
               "secure": {
                 "type": "boolean",
                 "default": false,
-                "description": "Use TLS from the start (port 465); otherwise STARTTLS when offered."
+                "description": "Use TLS from the start (port 465); otherwise STARTTLS."
+              },
+              "tls": {
+                "type": "string",
+                "enum": [
+                  "required",
+                  "none"
+                ],
+                "description": "Unset: TLS is required (STARTTLS, or secure), except for a relay on loopback (localhost, 127.0.0.0/8, ::1). required: also on loopback. none: plaintext is allowed (STARTTLS when offered), for a relay on a network you trust."
               },
               "maxConnections": {
                 "type": "integer",
@@ -189,7 +197,7 @@ export const CRD_SCHEMAS = {
               },
               "hostKeySha256": {
                 "type": "string",
-                "description": "Expected SHA-256 fingerprint of the host key (base64); unset trusts any key."
+                "description": "Expected SHA-256 fingerprint of the host key (base64, as ssh-keyscan -p <port> <host> | ssh-keygen -lf - prints it). Required: letters are never uploaded to a host whose key is not pinned."
               },
               "batch": {
                 "type": "object",
@@ -222,7 +230,7 @@ export const CRD_SCHEMAS = {
               "url": {
                 "type": "string",
                 "maxLength": 2048,
-                "description": "HTTPS URL that receives a signed POST per message."
+                "description": "HTTPS URL on a public address that receives a signed POST per message (http and private addresses only for hosts in the runtime's OST_WEBHOOK_ALLOW_HOSTS). Redirects are not followed."
               }
             }
           },

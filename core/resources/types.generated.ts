@@ -40,9 +40,13 @@ host: string
  */
 port?: number
 /**
- * Use TLS from the start (port 465); otherwise STARTTLS when offered.
+ * Use TLS from the start (port 465); otherwise STARTTLS.
  */
 secure?: boolean
+/**
+ * Unset: TLS is required (STARTTLS, or secure), except for a relay on loopback (localhost, 127.0.0.0/8, ::1). required: also on loopback. none: plaintext is allowed (STARTTLS when offered), for a relay on a network you trust.
+ */
+tls?: ("required" | "none")
 /**
  * Pooled connections per runtime pod.
  */
@@ -99,7 +103,7 @@ port?: number
  */
 directory: string
 /**
- * Expected SHA-256 fingerprint of the host key (base64); unset trusts any key.
+ * Expected SHA-256 fingerprint of the host key (base64, as ssh-keyscan -p <port> <host> | ssh-keygen -lf - prints it). Required: letters are never uploaded to a host whose key is not pinned.
  */
 hostKeySha256?: string
 /**
@@ -121,7 +125,7 @@ cutoff?: string
  */
 http?: {
 /**
- * HTTPS URL that receives a signed POST per message.
+ * HTTPS URL on a public address that receives a signed POST per message (http and private addresses only for hosts in the runtime's OST_WEBHOOK_ALLOW_HOSTS). Redirects are not followed.
  */
 url: string
 }

@@ -11,6 +11,7 @@ import type { FlowSpec } from '../../core/resources/types.generated.js';
 import { validateAgainstCrd } from '../../core/resources/validate-schema.js';
 import { BaseNamespaces } from './base-namespaces.js';
 import { buildBundle } from './build-bundle.js';
+import { checkChannel } from './check-channel.js';
 import { checkFlow } from './check-flow.js';
 import { checkSenderDomains } from './check-sender-domains.js';
 import { checkTemplate } from './check-template.js';
@@ -87,6 +88,7 @@ export function compileStreet(resources: Resource[], options: CompileOptions = {
   // Check each resource once, in the view of its own namespace.
   const resolvedFlows = new Map<string, FlowSpec>();
   for (const [ns, view] of views) {
+    for (const c of index.list('Channel', ns)) checkChannel(c, diagnostics);
     for (const t of index.list('Template', ns)) checkTemplate(t, view, diagnostics);
     for (const f of index.list('Flow', ns)) {
       if (!bases.checkExtends(f, diagnostics)) continue;

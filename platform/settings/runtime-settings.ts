@@ -61,7 +61,8 @@ function workersOf(value: string | undefined): readonly Worker[] {
   return names as Worker[];
 }
 
-function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+/** A whole number >= 1 from the environment, or the fallback when unset; anything else is a config error. */
+export function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);

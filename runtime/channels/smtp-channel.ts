@@ -2,6 +2,10 @@
 // Message-ID derived from our message id, DKIM when the channel asks for it, and open and click tracking.
 // The message is built once into its exact bytes (DKIM-signed), archived, and those bytes are what the
 // relay gets — also on a resend after a crash, so the archive always equals what was delivered.
+// Every hand-over has deadlines (connect, greeting, silence, and the whole send) well under the dispatch
+// lease; at the deadline, or when the dispatcher aborts, the connection is destroyed before the send
+// rejects, so a retry never overlaps the attempt before it. TLS is required unless the relay is loopback
+// or the Channel says `tls: none` (smtp-security.ts).
 import nodemailer, { type Transporter } from 'nodemailer';
 import { createError, isOutputstraatError } from '../../core/errors/index.js';
 import type { Database } from '../../platform/db/index.js';
@@ -9,8 +13,11 @@ import { archiveParts, readPart } from '../archive/index.js';
 import { requireChannelSecret, type SecretLookup } from '../bundles/index.js';
 import { linkUrl } from '../dossiers/index.js';
 import { trackHtml } from '../tracking/index.js';
-import type { ChannelAdapter, OutgoingMessage, SendResult } from './channel-adapter.js';
+import type { ChannelAdapter, OutgoingMessage, SendOptions, SendResult } from './channel-adapter.js';
+import { type ProviderTimeouts, TIMEOUT_DEFAULTS } from './channel-settings.js';
 import { type MessageFacts, messageFacts } from './message-facts.js';
+import { smtpFailure } from './smtp-failure.js';
+import { type SmtpSecurity, smtpSecurity } from './smtp-security.js';
 
 export interface SmtpChannelOptions {
   /** Development and tests: send to this relay instead of the channel's. */
@@ -22,6 +29,8 @@ export interface SmtpChannelOptions {
   publicUrl?: string;
   /** Open and click tracking; off without a secret. */
   tracking?: { secret: string; ttlDays: number } | undefined;
+  /** Connection, greeting, socket and whole-send deadlines (TIMEOUT_DEFAULTS when not given). */
+  timeouts?: ProviderTimeouts;
 }
 
 const DAY_MS = 86_400_000;
@@ -46,28 +55,41 @@ export class SmtpChannel implements ChannelAdapter {
     return smtp;
   }
 
-  private transportFor(message: OutgoingMessage): Transporter {
+  private get timeouts(): ProviderTimeouts {
+    return this.options.timeouts ?? TIMEOUT_DEFAULTS;
+  }
+
+  private transportFor(message: OutgoingMessage): { transport: Transporter; security: SmtpSecurity } {
     const smtp = this.smtpOf(message);
     const target = this.options.redirect ?? { host: smtp.host, port: smtp.port ?? 587 };
+    const security = smtpSecurity(smtp, this.options.redirect !== undefined);
     const ref = message.channel.spec.credentialsSecretRef?.name;
     const ns = message.channel.source.namespace;
     const username = ref ? this.options.secrets?.(ns, ref, 'username') : undefined;
     const password = ref ? this.options.secrets?.(ns, ref, 'password') : undefined;
-    const key = JSON.stringify([target, smtp.secure, smtp.maxConnections, username]);
+    const key = JSON.stringify([target, security, smtp.maxConnections, username]);
     let transport = this.transports.get(key);
     if (!transport) {
+      const t = this.timeouts;
       transport = nodemailer.createTransport({
         pool: true,
         host: target.host,
         port: target.port,
-        secure: this.options.redirect ? false : (smtp.secure ?? false),
+        secure: security.secure,
+        requireTLS: security.requireTLS,
+        ignoreTLS: security.ignoreTLS,
         maxConnections: smtp.maxConnections ?? 5,
+        connectionTimeout: t.smtpConnectionMs,
+        greetingTimeout: t.smtpGreetingMs,
+        socketTimeout: t.smtpSocketMs,
+        dnsTimeout: t.smtpConnectionMs,
+        // A connection given up on is destroyed at once: nothing more of the message reaches the relay.
+        socketCloseTimeout: 0,
         ...(username ? { auth: { user: username, pass: password ?? '' } } : {}),
-        ...(this.options.redirect ? { ignoreTLS: true } : {}),
       });
       this.transports.set(key, transport);
     }
-    return transport;
+    return { transport, security };
   }
 
   /** The HTML as sent: with tracking for messages to debtors when a tracking secret is configured. */
@@ -118,9 +140,11 @@ export class SmtpChannel implements ChannelAdapter {
     return info.message as Buffer;
   }
 
-  async send(message: OutgoingMessage): Promise<SendResult> {
+  async send(message: OutgoingMessage, options: SendOptions = {}): Promise<SendResult> {
     const c = message.bundle.corporation;
     const db = this.options.db;
+    let security: SmtpSecurity | undefined;
+    let deadline: AbortSignal | undefined;
     try {
       let raw = db ? (await readPart(db, message.id, 'eml'))?.body : undefined;
       if (!raw) {
@@ -148,18 +172,23 @@ export class SmtpChannel implements ChannelAdapter {
           raw = (await readPart(db, message.id, 'eml'))?.body ?? raw;
         }
       }
-      await this.transportFor(message).sendMail({
+      const relay = this.transportFor(message);
+      security = relay.security;
+      deadline = AbortSignal.timeout(this.timeouts.sendMs);
+      const signal = options.signal ? AbortSignal.any([deadline, options.signal]) : deadline;
+      await relay.transport.sendMail({
         envelope: { from: c.sender.email, to: [message.recipient] },
         raw,
+        signal,
       });
       return { providerId: emailMessageId(message) };
     } catch (cause) {
       if (isOutputstraatError(cause)) throw cause;
-      throw createError(
-        'OST_ERR_CHANNEL_SEND',
-        [message.channel.name, 'smtp', (cause as Error).message, 'check the relay; the step is retried'],
-        { cause },
-      );
+      throw smtpFailure(message.channel.name, cause, {
+        security,
+        deadlineMs: deadline?.aborted ? this.timeouts.sendMs : undefined,
+        abortedBy: options.signal?.aborted ? (options.signal.reason as Error) : undefined,
+      });
     }
   }
 

@@ -4,6 +4,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Database } from '../../platform/db/index.js';
 import type { Logger } from '../../platform/log.js';
+import type { GuardedHttp } from '../../platform/outbound/index.js';
 import { environmentSecrets, type SecretLookup } from '../../platform/secrets.js';
 import { RetentionSweeper } from '../archive/index.js';
 import type { BundleStore } from '../bundles/index.js';
@@ -31,6 +32,8 @@ export interface ChannelsDeps {
   instanceId: string;
   /** Development and tests: every SMTP channel delivers here. */
   smtpRedirect?: { host: string; port: number } | undefined;
+  /** Webhook channels post through it (the SSRF guard). */
+  http: GuardedHttp;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -49,7 +52,7 @@ export async function startChannels(deps: ChannelsDeps): Promise<RunningChannels
   const secrets: SecretLookup = environmentSecrets(deps.env);
   const { db, bundles, log, publicUrl } = deps;
   const printBatches = new PrintBatchWorker(
-    { db, bundles, secrets, log, instanceId: deps.instanceId },
+    { db, bundles, secrets, log, instanceId: deps.instanceId, timeouts: settings.timeouts },
     settings.printBatchIntervalMs,
   );
   const twilio = new TwilioChannel({ secrets, db, publicUrl, apiBase: settings.twilioApiBase });
@@ -62,10 +65,11 @@ export async function startChannels(deps: ChannelsDeps): Promise<RunningChannels
       tracking: settings.trackingSecret
         ? { secret: settings.trackingSecret, ttlDays: settings.trackingTtlDays }
         : undefined,
+      timeouts: settings.timeouts,
     }),
     twilio,
     'sftp-print': new PrintChannel({ db, publicUrl, onBatchClosed: () => printBatches.kick() }),
-    http: new WebhookChannel({ secrets, db }),
+    http: new WebhookChannel({ secrets, db, http: deps.http }),
   };
   const registry = new ChannelRegistry(
     Object.fromEntries(Object.entries(adapters).map(([provider, a]) => [provider, rateLimited(a)])),

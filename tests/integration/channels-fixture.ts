@@ -234,6 +234,8 @@ export async function startChannelStreet(): Promise<ChannelStreet> {
     OST_SECRET_WOONSTAD_NOORD__PRINT_CREDENTIALS__username: sftp.username,
     OST_SECRET_WOONSTAD_NOORD__PRINT_CREDENTIALS__password: sftp.password,
     OST_SECRET_WOONSTAD_NOORD__WEBHOOK_SIGNING__hmacSecret: HMAC_SECRET,
+    // The local receiver is plain http on loopback: only a listed host may be reached that way.
+    OST_WEBHOOK_ALLOW_HOSTS: new URL(receiver.url).host,
   };
   Object.assign(process.env, env);
   // The SMTP sink's port is known only once the street runs: write the overlay, then reconcile again.

@@ -8,6 +8,7 @@ import { PNG } from 'pngjs';
 import QRCode from 'qrcode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from '../../platform/db/index.js';
+import { guardedHttpFromEnv } from '../../platform/outbound/index.js';
 import { environmentSecrets } from '../../platform/secrets.js';
 import { sweepCorporation } from '../../runtime/archive/retention-sweep.js';
 import { WebhookChannel } from '../../runtime/channels/webhook-channel.js';
@@ -196,7 +197,11 @@ describe('letters over SFTP, the webhook channel and the archive', () => {
       INSERT INTO messages (id, receivable_id, corporation, channel, channel_type, template, locale, status, recipient, content)
       VALUES (${id}, ${receivableId as string}, 'woonstad-noord', 'webhook', 'webhook', 'storno-sms', 'nl', 'sending',
         'webhook', ${sql.jsonb(content)})`);
-    const adapter = new WebhookChannel({ secrets: environmentSecrets(), db: cs.db });
+    const adapter = new WebhookChannel({
+      secrets: environmentSecrets(),
+      db: cs.db,
+      http: guardedHttpFromEnv(),
+    });
     const message = { id, bundle, channel, recipient: 'webhook', content };
     // The receiver answers the first delivery with 503: the adapter reports it, the dispatcher retries.
     await expect(adapter.send(message)).rejects.toMatchObject({ code: 'OST_ERR_CHANNEL_SEND' });
