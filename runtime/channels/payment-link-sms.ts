@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { ComposedMessage } from '../../core/messages/index.js';
 import { type Database, sql } from '../../platform/db/index.js';
 import type { BundleStore } from '../bundles/index.js';
-import { insertEvents } from '../dossiers/index.js';
+import { insertEvents, type LinkTokens } from '../dossiers/index.js';
 import type { ChannelAdapter } from './channel-adapter.js';
 import { messageFacts, paymentUrl } from './message-facts.js';
 
@@ -13,6 +13,8 @@ export interface PaymentLinkSmsDeps {
   db: Database;
   bundles: BundleStore;
   publicUrl: string;
+  /** Recomputes the payment link's token from its id. */
+  links: LinkTokens;
   /** The adapter of provider twilio. */
   sms: ChannelAdapter;
 }
@@ -28,7 +30,7 @@ export async function sendPaymentLinkSms(deps: PaymentLinkSmsDeps, voiceMessageI
   const r = facts?.receivable;
   const bundle = facts ? deps.bundles.get(facts.corporation) : undefined;
   if (!facts || !r || !bundle || !facts.caseId) return false;
-  const url = paymentUrl(facts, bundle, deps.publicUrl);
+  const url = paymentUrl(facts, bundle, deps.publicUrl, deps.links);
   const phone = r.debtor.phone;
   const channel = Object.values(bundle.channels).find((c) => c.spec.type === 'sms');
   if (!url || !phone || !channel) return false;

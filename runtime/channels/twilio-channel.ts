@@ -8,6 +8,7 @@ import { createError, isOutputstraatError } from '../../core/errors/index.js';
 import type { Database } from '../../platform/db/index.js';
 import { archiveParts, readPart } from '../archive/index.js';
 import { requireChannelSecret, type SecretLookup } from '../bundles/index.js';
+import type { LinkTokens } from '../dossiers/index.js';
 import type { ChannelAdapter, OutgoingMessage, SendResult } from './channel-adapter.js';
 import { messageFacts, paymentUrl, rememberProviderId } from './message-facts.js';
 import { TwilioClients } from './twilio-client.js';
@@ -16,6 +17,8 @@ import { voiceTwiml } from './voice-twiml.js';
 export interface TwilioChannelOptions {
   secrets: SecretLookup;
   db?: Database;
+  /** Recomputes the payment link a voice message offers by SMS; without it no link is offered. */
+  links?: LinkTokens;
   /** Where Twilio reaches this street's callbacks (PUBLIC_URL). */
   publicUrl: string;
   /** Development and tests: Twilio's REST API at this origin. */
@@ -67,9 +70,10 @@ export class TwilioChannel implements ChannelAdapter {
             language: settings.language ?? 'nl-NL',
             voice: settings.voice ?? 'Polly.Lotte',
             gatherUrl: twilioGatherUrl(this.options.publicUrl, message.id),
-            offerLink: facts
-              ? paymentUrl(facts, message.bundle, this.options.publicUrl) !== undefined
-              : false,
+            offerLink:
+              facts && this.options.links
+                ? paymentUrl(facts, message.bundle, this.options.publicUrl, this.options.links) !== undefined
+                : false,
           }),
         );
         const call = await client.calls.create({

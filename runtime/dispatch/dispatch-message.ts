@@ -26,6 +26,7 @@ import {
   feedCase,
   finishStep,
   insertEvents,
+  type LinkTokens,
   linksForTemplate,
   lockCase,
   lockStep,
@@ -48,6 +49,8 @@ export interface DispatchDeps {
   log: Logger;
   metrics: RuntimeMetrics;
   publicUrl: string;
+  /** Makes and recomputes the link tokens a message carries. */
+  links: LinkTokens;
   /** Names this replica in the step row while it holds the step. */
   instanceId: string;
 }
@@ -207,7 +210,7 @@ async function prepare(deps: DispatchDeps, work: DispatchWork, now: Date): Promi
       step.kind === 'send'
         ? bundle.channels[(step.payload as unknown as SendEffect).channel]?.spec.type
         : undefined;
-    const links = await linksForTemplate(tx, bundle, deps.publicUrl, template, r.id, channelType);
+    const links = await linksForTemplate(tx, deps.links, bundle, deps.publicUrl, template, r.id, channelType);
     const input = {
       bundle,
       receivable: { ...r.payload, balance: r.balance_minor, currency: r.payload.currency ?? 'EUR' },

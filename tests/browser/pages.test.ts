@@ -19,7 +19,7 @@ import {
   startPagesStreet,
   ZUID,
 } from '../support/browser.js';
-import { eventually } from '../support/street.js';
+import { eventually, TEST_LINKS } from '../support/street.js';
 
 const AXE = readFileSync('node_modules/axe-core/axe.min.js', 'utf8');
 const SHOTS = process.env.UPDATE_SCREENSHOTS ? 'docs/screenshots' : join(tmpdir(), 'ost-screenshots');
@@ -201,7 +201,7 @@ describe('forms on a phone', () => {
   it('contact data: errors appear next to the fields, then the data is saved and confirmed', async () => {
     await s.postReceivable(NOORD.apiKey, rentReceivable('BR-3001'));
     const id = await s.receivableId(NOORD.id, 'BR-3001');
-    const token = await ensureFormLink(s.db, NOORD.id, id, 'contact');
+    const token = await ensureFormLink(s.db, TEST_LINKS, NOORD.id, id, 'contact');
     const page = await newPage();
     await page.goto(`${s.hostUrl(NOORD.host)}/f/${token}`);
     await look(page, 'contact-form');
@@ -236,7 +236,7 @@ describe('forms on a phone', () => {
       }),
     );
     const id = await s.receivableId(NOORD.id, 'BR-4001');
-    const token = await ensureFormLink(s.db, NOORD.id, id, 'meter');
+    const token = await ensureFormLink(s.db, TEST_LINKS, NOORD.id, id, 'meter');
     const page = await newPage();
     await page.goto(`${s.hostUrl(NOORD.host)}/f/${token}`);
     expect(await page.locator('dl').textContent()).toContain('WM-3300-1200');
