@@ -14,6 +14,7 @@ import { registerReceivableChangeRoutes } from './receivable-change-routes.js';
 import { type ReceivableRouteDeps, registerReceivableRoutes } from './receivable-routes.js';
 import { RouteLogController } from './route-log-controller.js';
 import { registerStaffFormRoutes } from './staff-routes.js';
+import { trustProxyFromEnv } from './trust-proxy.js';
 
 export interface ReadinessCheck {
   name: string;
@@ -46,6 +47,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // Request ids in logs, never bodies: they carry debtor data.
     requestIdHeader: 'x-request-id',
     logController: new RouteLogController(),
+    // request.ip (per-address limits of the debtor pages) behind a proxy: docs/operations.md.
+    trustProxy: trustProxyFromEnv(),
   });
   // NDJSON bodies are streamed to the handler untouched; no body limit applies to them.
   app.addContentTypeParser(
