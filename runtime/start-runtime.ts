@@ -111,6 +111,7 @@ export async function startRuntime(
     db,
     log,
     metrics,
+    links,
     pages: {
       psp: new MollieAdapter(mollieOptionsFromEnv()),
       publicUrl: settings.publicUrl,

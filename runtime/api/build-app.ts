@@ -2,6 +2,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { createError, isOutputstraatError, type OutputstraatError } from '../../core/errors/index.js';
 import type { Logger } from '../../platform/log.js';
 import { TokenBuckets } from '../../platform/rate-limit/token-buckets.js';
+import type { LinkTokens } from '../dossiers/index.js';
 import type { RuntimeMetrics } from '../metrics/index.js';
 import { type PagesOptions, registerPages } from '../pages/index.js';
 import { registerArchiveRoutes } from './archive-routes.js';
@@ -29,6 +30,8 @@ export interface AppDeps extends ReceivableRouteDeps {
   rateLimit?: RateLimitSettings;
   /** Debtor pages, PSP webhook and form routes (runtime/pages); absent in apps that serve only the API. */
   pages?: PagesOptions;
+  /** Link tokens: archived messages are served with their links put back (runtime/dossiers/link-seal.ts). */
+  links: LinkTokens;
 }
 
 declare module 'fastify' {

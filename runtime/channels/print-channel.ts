@@ -79,7 +79,7 @@ export class PrintChannel implements ChannelAdapter {
     const { db, publicUrl } = this.options;
     const facts = await messageFacts(db, message.id);
     const registered = facts?.registered ?? false;
-    const existing = await readPart(db, message.id, 'pdf');
+    const existing = await readPart(db, this.options.links, message.id, 'pdf');
     if (existing) return { pdf: existing.body, registered };
     const receivable = facts?.receivable;
     const letter = message.content.letter;
@@ -101,10 +101,10 @@ export class PrintChannel implements ChannelAdapter {
       now,
     });
     const { pdf } = await renderLetterPdf(model, now);
-    await archiveParts(db, message.bundle.corporation.id, message.id, [
+    await archiveParts(db, this.options.links, message.bundle.corporation.id, message.id, [
       { part: 'pdf', contentType: 'application/pdf', body: pdf },
     ]);
-    return { pdf: (await readPart(db, message.id, 'pdf'))?.body ?? pdf, registered };
+    return { pdf: (await readPart(db, this.options.links, message.id, 'pdf'))?.body ?? pdf, registered };
   }
 
   private async enqueue(message: OutgoingMessage, pdf: Buffer, registered: boolean): Promise<SendResult> {

@@ -61,6 +61,7 @@ export async function startChannels(deps: ChannelsDeps): Promise<RunningChannels
       redirect: deps.smtpRedirect,
       secrets,
       db,
+      links,
       publicUrl,
       tracking: settings.trackingSecret
         ? { secret: settings.trackingSecret, ttlDays: settings.trackingTtlDays }
@@ -68,7 +69,7 @@ export async function startChannels(deps: ChannelsDeps): Promise<RunningChannels
     }),
     twilio,
     'sftp-print': new PrintChannel({ db, publicUrl, links, onBatchClosed: () => printBatches.kick() }),
-    http: new WebhookChannel({ secrets, db }),
+    http: new WebhookChannel({ secrets, db, links }),
   };
   const registry = new ChannelRegistry(
     Object.fromEntries(Object.entries(adapters).map(([provider, a]) => [provider, rateLimited(a)])),

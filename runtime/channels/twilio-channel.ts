@@ -17,8 +17,8 @@ import { voiceTwiml } from './voice-twiml.js';
 export interface TwilioChannelOptions {
   secrets: SecretLookup;
   db?: Database;
-  /** Recomputes the payment link a voice message offers by SMS; without it no link is offered. */
-  links?: LinkTokens;
+  /** Recomputes the payment link a voice message offers by SMS, and seals tokens in the archive. */
+  links: LinkTokens;
   /** Where Twilio reaches this street's callbacks (PUBLIC_URL). */
   publicUrl: string;
   /** Development and tests: Twilio's REST API at this origin. */
@@ -70,10 +70,9 @@ export class TwilioChannel implements ChannelAdapter {
             language: settings.language ?? 'nl-NL',
             voice: settings.voice ?? 'Polly.Lotte',
             gatherUrl: twilioGatherUrl(this.options.publicUrl, message.id),
-            offerLink:
-              facts && this.options.links
-                ? paymentUrl(facts, message.bundle, this.options.publicUrl, this.options.links) !== undefined
-                : false,
+            offerLink: facts
+              ? paymentUrl(facts, message.bundle, this.options.publicUrl, this.options.links) !== undefined
+              : false,
           }),
         );
         const call = await client.calls.create({
@@ -124,10 +123,10 @@ export class TwilioChannel implements ChannelAdapter {
   ): Promise<string> {
     const db = this.options.db;
     if (!db) return make();
-    const existing = await readPart(db, message.id, part);
+    const existing = await readPart(db, this.options.links, message.id, part);
     if (existing) return existing.body.toString('utf8');
     const text = make();
-    await archiveParts(db, message.bundle.corporation.id, message.id, [
+    await archiveParts(db, this.options.links, message.bundle.corporation.id, message.id, [
       {
         part,
         contentType: part === 'twiml' ? 'application/xml; charset=utf-8' : 'text/plain; charset=utf-8',
@@ -143,7 +142,7 @@ export class TwilioChannel implements ChannelAdapter {
           ]
         : []),
     ]);
-    return (await readPart(db, message.id, part))?.body.toString('utf8') ?? text;
+    return (await readPart(db, this.options.links, message.id, part))?.body.toString('utf8') ?? text;
   }
 
   private configError(channel: BundleChannel, what: string) {

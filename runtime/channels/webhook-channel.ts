@@ -7,6 +7,7 @@ import { createError, isOutputstraatError } from '../../core/errors/index.js';
 import type { Database } from '../../platform/db/index.js';
 import { archiveParts, readPart } from '../archive/index.js';
 import { requireChannelSecret, type SecretLookup } from '../bundles/index.js';
+import type { LinkTokens } from '../dossiers/index.js';
 import { webhookSignature } from '../webhooks/index.js';
 import type { ChannelAdapter, OutgoingMessage, SendResult } from './channel-adapter.js';
 import { messageFacts } from './message-facts.js';
@@ -14,6 +15,8 @@ import { messageFacts } from './message-facts.js';
 export interface WebhookChannelOptions {
   secrets: SecretLookup;
   db?: Database;
+  /** Seals link tokens in the archived body. */
+  links: LinkTokens;
   timeoutMs?: number;
 }
 
@@ -22,7 +25,7 @@ export class WebhookChannel implements ChannelAdapter {
 
   private async body(message: OutgoingMessage): Promise<string> {
     const db = this.options.db;
-    const existing = db ? await readPart(db, message.id, 'json') : undefined;
+    const existing = db ? await readPart(db, this.options.links, message.id, 'json') : undefined;
     if (existing) return existing.body.toString('utf8');
     const facts = db ? await messageFacts(db, message.id) : undefined;
     const c = message.content;
@@ -48,10 +51,10 @@ export class WebhookChannel implements ChannelAdapter {
       createdAt: new Date().toISOString(),
     });
     if (!db) return body;
-    await archiveParts(db, message.bundle.corporation.id, message.id, [
+    await archiveParts(db, this.options.links, message.bundle.corporation.id, message.id, [
       { part: 'json', contentType: 'application/json', body: Buffer.from(body, 'utf8') },
     ]);
-    return (await readPart(db, message.id, 'json'))?.body.toString('utf8') ?? body;
+    return (await readPart(db, this.options.links, message.id, 'json'))?.body.toString('utf8') ?? body;
   }
 
   async send(message: OutgoingMessage): Promise<SendResult> {

@@ -196,7 +196,7 @@ describe('letters over SFTP, the webhook channel and the archive', () => {
       INSERT INTO messages (id, receivable_id, corporation, channel, channel_type, template, locale, status, recipient, content)
       VALUES (${id}, ${receivableId as string}, 'woonstad-noord', 'webhook', 'webhook', 'storno-sms', 'nl', 'sending',
         'webhook', ${sql.jsonb(content)})`);
-    const adapter = new WebhookChannel({ secrets: environmentSecrets(), db: cs.db });
+    const adapter = new WebhookChannel({ secrets: environmentSecrets(), db: cs.db, links: TEST_LINKS });
     const message = { id, bundle, channel, recipient: 'webhook', content };
     // The receiver answers the first delivery with 503: the adapter reports it, the dispatcher retries.
     await expect(adapter.send(message)).rejects.toMatchObject({ code: 'OST_ERR_CHANNEL_SEND' });
