@@ -14,6 +14,7 @@ import { mailHeader } from '../../scripts/street/mail-headers.js';
 import { NOORD, type PagesStreet, rentReceivable, startPagesStreet, WEST, ZUID } from '../support/browser.js';
 import { decodeQuotedPrintable } from '../support/mail.js';
 import { formPost, type PageRequest, requestPage } from '../support/page-request.js';
+import { startRuntimeProcess } from '../support/runtime-process.js';
 import { eventually, quietLog, TEST_LINKS } from '../support/street.js';
 
 let s: PagesStreet;
@@ -234,5 +235,47 @@ describe('tokens are stored only as hashes', () => {
     }
     expect(found).toEqual([]);
     expect([...trackedColumns].sort()).toEqual(['message_parts.body']);
+  });
+});
+
+describe('tokens in logs', () => {
+  it('a runtime logging at trace level writes no token while serving, paying and submitting through links', async () => {
+    const runtime = await startRuntimeProcess({
+      name: 'tokens-in-logs',
+      databaseUrl: databaseUrl,
+      natsUrl: s.street.nats.url,
+      smtp: { port: s.street.smtp.port },
+      env: {
+        LOG_LEVEL: 'trace',
+        OST_MOLLIE_API_ENDPOINT: process.env.OST_MOLLIE_API_ENDPOINT ?? '',
+        OST_MOLLIE_CHECKOUT_ORIGINS: process.env.OST_MOLLIE_CHECKOUT_ORIGINS ?? '',
+        OST_SECRET_PAGES_NOORD_MOLLIE_APIKEY: NOORD.mollieKey,
+        NODE_TLS_REJECT_UNAUTHORIZED: '0',
+      },
+    });
+    try {
+      const port = Number(new URL(runtime.url).port);
+      const at = (path: string, init: PageRequest = {}) => requestPage(port, NOORD.host, path, init);
+      await s.postReceivable(NOORD.apiKey, rentReceivable('LT-4001'));
+      const token = await s.paymentToken(NOORD.id, 'LT-4001');
+      const receivableId = await s.receivableId(NOORD.id, 'LT-4001');
+      const contact = await ensureFormLink(s.db, TEST_LINKS, NOORD.id, receivableId, 'contact');
+      const forged = randomBytes(18).toString('base64url');
+      expect((await at(`/p/${token}`)).status).toBe(200);
+      expect((await at(`/p/${token}/pay`, formPost({}))).status).toBe(303);
+      expect((await at(`/q/${token}.svg`)).status).toBe(200);
+      expect((await at(`/f/${contact}`, formPost({ mobile: 'nope' }))).status).toBe(422);
+      expect((await at(`/f/${contact}`, formPost({ mobile: '06 1234 5678' }))).status).toBe(303);
+      expect((await at(`/f/${contact}`)).status).toBe(200);
+      expect((await at(`/p/${forged}`)).status).toBe(404);
+      expect((await at(`/p/${legacy.payment}`)).status).toBe(200);
+      const log = runtime.log();
+      expect(log).toContain('request completed');
+      for (const secret of [token, contact, forged, legacy.payment]) {
+        expect(log.includes(secret), 'a token in the log').toBe(false);
+      }
+    } finally {
+      await runtime.stop();
+    }
   });
 });
