@@ -1,4 +1,4 @@
--- 009-link-tokens-hashed: link tokens are kept only as their SHA-256 (ADR 0007).
+-- 009-link-tokens-hashed: link tokens are kept only as their SHA-256 (ADR 0008).
 --
 -- A link now has an id. New links are "derived": their token is HMAC-SHA256(OST_LINK_SECRET, id), so the
 -- runtime can put the same link in a later message without the database ever holding the token. Links
