@@ -210,8 +210,8 @@ export async function startPagesStreet(options: PagesStreetOptions = {}): Promis
   process.env.OST_MOLLIE_CHECKOUT_ORIGINS = mollie.checkoutOrigin;
   process.env.OST_SECRET_PAGES_NOORD_MOLLIE_APIKEY = NOORD.mollieKey;
   process.env.OST_SECRET_PAGES_ZUID_MOLLIE_APIKEY = ZUID.mollieKey;
-  Object.assign(process.env, extra);
   const street = await startStreet([dir]);
+  Object.assign(process.env, extra);
   await options.beforeRuntime?.(street.db.url);
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
