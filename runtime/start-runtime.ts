@@ -14,6 +14,7 @@ import { buildApp } from './api/index.js';
 import { BundleStore } from './bundles/index.js';
 import { startChannels } from './channels/index.js';
 import { Dispatcher } from './dispatch/index.js';
+import { LinkTokens } from './dossiers/index.js';
 import { MetricsSampler } from './gauges/index.js';
 import { IntakeWorker } from './intake/index.js';
 import { createRuntimeMetrics } from './metrics/index.js';
@@ -41,6 +42,7 @@ export async function startRuntime(
 ): Promise<RunningRuntime> {
   const now = options.clock ? { now: options.clock } : {};
   const settings = { ...SETTING_DEFAULTS, ...given };
+  const links = LinkTokens.fromSecret(settings.linkSecret);
   const metrics = createRuntimeMetrics();
   const db = await createDatabase(settings.databaseUrl, { log });
   await runMigrations(db, { log });
@@ -62,6 +64,7 @@ export async function startRuntime(
     bundles,
     log,
     publicUrl: settings.publicUrl,
+    links,
     instanceId: settings.instanceId,
     smtpRedirect: settings.smtpRedirect,
   });
@@ -73,7 +76,16 @@ export async function startRuntime(
   );
   if (runs('intake')) await intake.start(js);
   const dispatcher = new Dispatcher(
-    { db, bundles, channels, log, metrics, publicUrl: settings.publicUrl, instanceId: settings.instanceId },
+    {
+      db,
+      bundles,
+      channels,
+      log,
+      metrics,
+      publicUrl: settings.publicUrl,
+      links,
+      instanceId: settings.instanceId,
+    },
     { concurrency: settings.dispatchConcurrency, leaseMs: settings.dispatchLeaseMs, ...now },
   );
   if (runs('dispatch')) await dispatcher.start(js);
@@ -103,6 +115,7 @@ export async function startRuntime(
     db,
     log,
     metrics,
+    links,
     pages: {
       psp: new MollieAdapter(mollieOptionsFromEnv()),
       publicUrl: settings.publicUrl,

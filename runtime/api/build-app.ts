@@ -2,6 +2,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { createError, isOutputstraatError, type OutputstraatError } from '../../core/errors/index.js';
 import type { Logger } from '../../platform/log.js';
 import { TokenBuckets } from '../../platform/rate-limit/token-buckets.js';
+import type { LinkTokens } from '../dossiers/index.js';
 import type { RuntimeMetrics } from '../metrics/index.js';
 import { type PagesOptions, registerPages } from '../pages/index.js';
 import { registerArchiveRoutes } from './archive-routes.js';
@@ -14,6 +15,7 @@ import { registerReceivableChangeRoutes } from './receivable-change-routes.js';
 import { type ReceivableRouteDeps, registerReceivableRoutes } from './receivable-routes.js';
 import { RouteLogController } from './route-log-controller.js';
 import { registerStaffFormRoutes } from './staff-routes.js';
+import { trustProxyFromEnv } from './trust-proxy.js';
 
 export interface ReadinessCheck {
   name: string;
@@ -28,6 +30,8 @@ export interface AppDeps extends ReceivableRouteDeps {
   rateLimit?: RateLimitSettings;
   /** Debtor pages, PSP webhook and form routes (runtime/pages); absent in apps that serve only the API. */
   pages?: PagesOptions;
+  /** Link tokens: archived messages are served with their links put back (runtime/dossiers/link-seal.ts). */
+  links: LinkTokens;
 }
 
 declare module 'fastify' {
@@ -46,6 +50,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // Request ids in logs, never bodies: they carry debtor data.
     requestIdHeader: 'x-request-id',
     logController: new RouteLogController(),
+    // request.ip (per-address limits of the debtor pages) behind a proxy: docs/operations.md.
+    trustProxy: trustProxyFromEnv(),
   });
   // NDJSON bodies are streamed to the handler untouched; no body limit applies to them.
   app.addContentTypeParser(

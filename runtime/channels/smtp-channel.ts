@@ -11,7 +11,7 @@ import { createError, isOutputstraatError } from '../../core/errors/index.js';
 import type { Database } from '../../platform/db/index.js';
 import { archiveParts, readPart } from '../archive/index.js';
 import { requireChannelSecret, type SecretLookup } from '../bundles/index.js';
-import { linkUrl } from '../dossiers/index.js';
+import { type LinkTokens, linkUrl } from '../dossiers/index.js';
 import { trackHtml } from '../tracking/index.js';
 import type { ChannelAdapter, OutgoingMessage, SendOptions, SendResult } from './channel-adapter.js';
 import { type ProviderTimeouts, TIMEOUT_DEFAULTS } from './channel-settings.js';
@@ -26,6 +26,8 @@ export interface SmtpChannelOptions {
   secrets?: SecretLookup;
   /** Archive and message facts; without it mails are neither archived nor tracked. */
   db?: Database;
+  /** Seals link tokens in the archive. */
+  links: LinkTokens;
   publicUrl?: string;
   /** Open and click tracking; off without a secret. */
   tracking?: { secret: string; ttlDays: number } | undefined;
@@ -43,7 +45,7 @@ export function emailMessageId(message: OutgoingMessage): string {
 export class SmtpChannel implements ChannelAdapter {
   private readonly transports = new Map<string, Transporter>();
 
-  constructor(private readonly options: SmtpChannelOptions = {}) {}
+  constructor(private readonly options: SmtpChannelOptions) {}
 
   private smtpOf(message: OutgoingMessage) {
     const smtp = message.channel.spec.smtp;
@@ -146,14 +148,14 @@ export class SmtpChannel implements ChannelAdapter {
     let security: SmtpSecurity | undefined;
     let deadline: AbortSignal | undefined;
     try {
-      let raw = db ? (await readPart(db, message.id, 'eml'))?.body : undefined;
+      let raw = db ? (await readPart(db, this.options.links, message.id, 'eml'))?.body : undefined;
       if (!raw) {
         const facts = db ? await messageFacts(db, message.id) : undefined;
         const html = this.htmlFor(message, facts);
         // An alert goes to several consultants as one message: every copy names them all.
         raw = await this.build(message, html, facts?.recipients ?? message.recipient);
         if (db) {
-          await archiveParts(db, c.id, message.id, [
+          await archiveParts(db, this.options.links, c.id, message.id, [
             { part: 'eml', contentType: 'message/rfc822', body: raw },
             ...(html !== undefined
               ? [{ part: 'html' as const, contentType: 'text/html; charset=utf-8', body: Buffer.from(html) }]
@@ -169,7 +171,7 @@ export class SmtpChannel implements ChannelAdapter {
               : []),
           ]);
           // Another replica may have archived first: send what the archive holds.
-          raw = (await readPart(db, message.id, 'eml'))?.body ?? raw;
+          raw = (await readPart(db, this.options.links, message.id, 'eml'))?.body ?? raw;
         }
       }
       const relay = this.transportFor(message);

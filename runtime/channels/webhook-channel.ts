@@ -9,6 +9,7 @@ import type { Database } from '../../platform/db/index.js';
 import type { GuardedHttp } from '../../platform/outbound/index.js';
 import { archiveParts, readPart } from '../archive/index.js';
 import { requireChannelSecret, type SecretLookup } from '../bundles/index.js';
+import type { LinkTokens } from '../dossiers/index.js';
 import { webhookSignature } from '../webhooks/index.js';
 import type { ChannelAdapter, OutgoingMessage, SendOptions, SendResult } from './channel-adapter.js';
 import { messageFacts } from './message-facts.js';
@@ -18,6 +19,8 @@ export interface WebhookChannelOptions {
   /** The guarded client (allow-list and deadline from OST_WEBHOOK_ALLOW_HOSTS, OST_WEBHOOK_TIMEOUT_MS). */
   http: GuardedHttp;
   db?: Database;
+  /** Seals link tokens in the archived body. */
+  links: LinkTokens;
 }
 
 export class WebhookChannel implements ChannelAdapter {
@@ -25,7 +28,7 @@ export class WebhookChannel implements ChannelAdapter {
 
   private async body(message: OutgoingMessage): Promise<string> {
     const db = this.options.db;
-    const existing = db ? await readPart(db, message.id, 'json') : undefined;
+    const existing = db ? await readPart(db, this.options.links, message.id, 'json') : undefined;
     if (existing) return existing.body.toString('utf8');
     const facts = db ? await messageFacts(db, message.id) : undefined;
     const c = message.content;
@@ -51,10 +54,10 @@ export class WebhookChannel implements ChannelAdapter {
       createdAt: new Date().toISOString(),
     });
     if (!db) return body;
-    await archiveParts(db, message.bundle.corporation.id, message.id, [
+    await archiveParts(db, this.options.links, message.bundle.corporation.id, message.id, [
       { part: 'json', contentType: 'application/json', body: Buffer.from(body, 'utf8') },
     ]);
-    return (await readPart(db, message.id, 'json'))?.body.toString('utf8') ?? body;
+    return (await readPart(db, this.options.links, message.id, 'json'))?.body.toString('utf8') ?? body;
   }
 
   async send(message: OutgoingMessage, options: SendOptions = {}): Promise<SendResult> {

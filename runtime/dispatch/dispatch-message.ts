@@ -29,7 +29,9 @@ import {
   feedCase,
   finishStep,
   insertEvents,
+  type LinkTokens,
   type LockedStep,
+  linkSealFor,
   linksForTemplate,
   lockCase,
   lockStep,
@@ -54,6 +56,8 @@ export interface DispatchDeps {
   log: Logger;
   metrics: RuntimeMetrics;
   publicUrl: string;
+  /** Makes and recomputes the link tokens a message carries. */
+  links: LinkTokens;
   /** Names this replica in the step row while it holds the step. */
   instanceId: string;
   /** A taken step's lease (OST_DISPATCH_LEASE_MS), renewed while its send is in flight. */
@@ -185,6 +189,7 @@ async function prepare(deps: DispatchDeps, work: DispatchWork, now: Date): Promi
     if (existing) {
       const channel = bundle.channels[existing.channel as string];
       if (channel) {
+        const seal = await linkSealFor(tx, deps.links, { receivableId: r.id });
         if (existing.status !== 'sending') {
           await tx.query(sql.unsafe`UPDATE messages SET status = 'sending' WHERE id = ${existing.id}`);
         }
@@ -194,7 +199,7 @@ async function prepare(deps: DispatchDeps, work: DispatchWork, now: Date): Promi
             messageId: existing.id as string,
             channel,
             recipients: (existing.recipient as string).split(','),
-            content: existing.content as unknown as ComposedMessage,
+            content: seal.unsealJson(existing.content as unknown as ComposedMessage),
             bundle,
             caseRow: c,
             step,
@@ -222,7 +227,7 @@ async function prepare(deps: DispatchDeps, work: DispatchWork, now: Date): Promi
       step.kind === 'send'
         ? bundle.channels[(step.payload as unknown as SendEffect).channel]?.spec.type
         : undefined;
-    const links = await linksForTemplate(tx, bundle, deps.publicUrl, template, r.id, channelType);
+    const links = await linksForTemplate(tx, deps.links, bundle, deps.publicUrl, template, r.id, channelType);
     const input = {
       bundle,
       receivable: { ...r.payload, balance: r.balance_minor, currency: r.payload.currency ?? 'EUR' },
@@ -274,12 +279,14 @@ async function prepare(deps: DispatchDeps, work: DispatchWork, now: Date): Promi
     if (!channel) return skip('no channel for this step in the current configuration');
     const messageId = randomUUID();
     const engineMessageId = step.kind === 'send' ? (step.payload.messageId as string) : undefined;
+    // Stored with its link tokens sealed; the adapter gets them as rendered.
+    const stored = (await linkSealFor(tx, deps.links, { receivableId: r.id })).sealJson(content);
     await tx.query(sql.unsafe`
       INSERT INTO messages (id, case_id, receivable_id, corporation, step_id, channel, channel_type, template, locale,
         status, recipient, subject, content, engine_message_id, step_row_id)
       VALUES (${messageId}, ${c.id}, ${r.id}, ${c.corporation}, ${step.step_id}, ${channel.name}, ${channel.spec.type},
         ${content.template}, ${content.locale}, 'sending', ${recipients.join(',')}, ${content.subject ?? null},
-        ${sql.jsonb(content as never)}, ${engineMessageId ?? null}, ${step.id})`);
+        ${sql.jsonb(stored as never)}, ${engineMessageId ?? null}, ${step.id})`);
     return {
       kind: 'send',
       prepared: {

@@ -14,6 +14,8 @@ export {
 } from './case-repository.js';
 export { bundleForCase, feedCase } from './case-runner.js';
 export { type FeedEvent, formatCursor, parseCursor, readEvents } from './event-feed.js';
+export { type LinkSeal, linkSeal, linkSealFor, placeholderOf } from './link-seal.js';
+export { type LinkKeyRow, LinkTokens, tokenHash } from './link-tokens.js';
 export { ensureLink, linksForTemplate, linkUrl } from './payment-link.js';
 export {
   claimSteps,

@@ -12,7 +12,7 @@ import { guardedHttpFromEnv } from '../../platform/outbound/index.js';
 import { environmentSecrets } from '../../platform/secrets.js';
 import { sweepCorporation } from '../../runtime/archive/retention-sweep.js';
 import { WebhookChannel } from '../../runtime/channels/webhook-channel.js';
-import { eventually } from '../support/street.js';
+import { eventually, TEST_LINKS } from '../support/street.js';
 import {
   type ChannelStreet,
   HMAC_SECRET,
@@ -154,9 +154,9 @@ describe('letters over SFTP, the webhook channel and the archive', () => {
     const decoded = execFileSync('zbarimg', ['-q', '--raw', png], { stdio: ['ignore', 'pipe', 'ignore'] })
       .toString('utf8')
       .trim();
-    const token = await cs.db.oneFirst(sql.unsafe`
-        SELECT l.token FROM links l JOIN receivables r ON r.id = l.receivable_id WHERE r.external_id = ${first.externalId}`);
-    expect(decoded).toBe(`https://betalen.woonstad-noord.example/p/${token as string}`);
+    const linkId = await cs.db.oneFirst(sql.unsafe`
+        SELECT l.id FROM links l JOIN receivables r ON r.id = l.receivable_id WHERE r.external_id = ${first.externalId}`);
+    expect(decoded).toBe(`https://betalen.woonstad-noord.example/p/${TEST_LINKS.tokenOf(linkId as string)}`);
     const image = PNG.sync.read(readFileSync(png));
     // A4 at 80 dpi: 210 x 297 mm is 661.4 x 935.4 px.
     expect(Math.abs(image.width - 661.4)).toBeLessThan(1.5);
@@ -200,6 +200,7 @@ describe('letters over SFTP, the webhook channel and the archive', () => {
     const adapter = new WebhookChannel({
       secrets: environmentSecrets(),
       db: cs.db,
+      links: TEST_LINKS,
       http: guardedHttpFromEnv(),
     });
     const message = { id, bundle, channel, recipient: 'webhook', content };
