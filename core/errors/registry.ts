@@ -104,6 +104,11 @@ export const errorRegistry = {
     message: '%s: %s',
     hint: 'fix the FlowTest; docs/flow-tests.md describes the format',
   },
+  OST_ERR_CLI_REQUEST: {
+    status: 502,
+    message: 'cannot reach the runtime at %s: %s',
+    hint: 'check --url (the runtime API, e.g. https://outputstraat.example) and that it is reachable from here',
+  },
 
   // ERP ingress
   OST_ERR_UNAUTHORIZED: {

@@ -744,14 +744,43 @@ export const CRD_SCHEMAS = {
           },
           "archive": {
             "type": "object",
-            "description": "How long message contents are kept.",
+            "description": "Deprecated: use retention.messagesDays, which wins when both are set.",
             "properties": {
               "retentionDays": {
                 "type": "integer",
                 "minimum": 30,
                 "maximum": 3650,
-                "default": 2555,
-                "description": "Days after which personal content is removed from the archive; counts are kept."
+                "description": "Deprecated: use retention.messagesDays."
+              }
+            }
+          },
+          "retention": {
+            "type": "object",
+            "description": "How long personal data is kept, in days per kind of data; after that the runtime erases it in small batches and keeps the counts, amounts, dates and statuses. docs/privacy.md lists what each kind covers.",
+            "properties": {
+              "messagesDays": {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 3650,
+                "description": "Message recipients, subjects, contents and archived parts (PDFs included), counted from the send. Default archive.retentionDays, else 2555 (seven years)."
+              },
+              "dossiersDays": {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 3650,
+                "description": "The debtor's name, contact data and address on a receivable, its description and vars, its page links, counted from when it was paid or cancelled. Default 365."
+              },
+              "formsDays": {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 3650,
+                "description": "Contact data and meter addresses tenants and staff submitted through forms, counted from the submission. Default 365."
+              },
+              "eventsDays": {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 3650,
+                "description": "Personal data in the event feed (new contact data, addresses, free-text reasons, the id of an erased debtor), counted from the event. Default 90."
               }
             }
           },

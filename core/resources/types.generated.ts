@@ -434,13 +434,34 @@ actions?: ("call" | "home-visit" | "bailiff-referral" | "review")[]
 }[]
 }
 /**
- * How long message contents are kept.
+ * Deprecated: use retention.messagesDays, which wins when both are set.
  */
 archive?: {
 /**
- * Days after which personal content is removed from the archive; counts are kept.
+ * Deprecated: use retention.messagesDays.
  */
 retentionDays?: number
+}
+/**
+ * How long personal data is kept, in days per kind of data; after that the runtime erases it in small batches and keeps the counts, amounts, dates and statuses. docs/privacy.md lists what each kind covers.
+ */
+retention?: {
+/**
+ * Message recipients, subjects, contents and archived parts (PDFs included), counted from the send. Default archive.retentionDays, else 2555 (seven years).
+ */
+messagesDays?: number
+/**
+ * The debtor's name, contact data and address on a receivable, its description and vars, its page links, counted from when it was paid or cancelled. Default 365.
+ */
+dossiersDays?: number
+/**
+ * Contact data and meter addresses tenants and staff submitted through forms, counted from the submission. Default 365.
+ */
+formsDays?: number
+/**
+ * Personal data in the event feed (new contact data, addresses, free-text reasons, the id of an erased debtor), counted from the event. Default 90.
+ */
+eventsDays?: number
 }
 /**
  * When true, nothing is sent for this corporation; due steps wait until it is false.

@@ -7,6 +7,7 @@ import type { RuntimeMetrics } from '../metrics/index.js';
 import { type PagesOptions, registerPages } from '../pages/index.js';
 import { registerArchiveRoutes } from './archive-routes.js';
 import { apiCaller } from './authenticate.js';
+import { registerDebtorRoutes } from './debtor-routes.js';
 import { registerEventRoutes } from './event-routes.js';
 import { registerIdempotency } from './idempotency.js';
 import { buildOpenApi, collectRouteDocs } from './openapi.js';
@@ -47,6 +48,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.log as FastifyBaseLogger,
     bodyLimit: JSON_BODY_LIMIT,
+    // Ids in paths are at most 100 characters (core/receivable/schema.ts); a longer one reaches its route,
+    // which names the field in a 400/404 instead of the router's bare 414.
+    maxParamLength: 1024,
     // Request ids in logs, never bodies: they carry debtor data.
     requestIdHeader: 'x-request-id',
     logController: new RouteLogController(),
@@ -124,6 +128,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerReceivableChangeRoutes(app, deps);
   registerEventRoutes(app, deps);
   registerArchiveRoutes(app, deps);
+  registerDebtorRoutes(app, deps);
   registerStaffFormRoutes(app, deps);
   await registerPages(app, deps);
   let openapi: unknown;

@@ -194,7 +194,8 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-export async function startChannelStreet(): Promise<ChannelStreet> {
+/** `extra`: more resource files (name → YAML) in a folder of their own, e.g. a second corporation. */
+export async function startChannelStreet(extra: Record<string, string> = {}): Promise<ChannelStreet> {
   const dir = mkdtempSync(join(tmpdir(), 'ost-channels-'));
   const base = join(dir, 'flows');
   mkdirSync(base);
@@ -240,7 +241,14 @@ export async function startChannelStreet(): Promise<ChannelStreet> {
   Object.assign(process.env, env);
   // The SMTP sink's port is known only once the street runs: write the overlay, then reconcile again.
   writeFileSync(join(corp, 'channels.yaml'), overlayChannels(sftp, receiver.url, 2525));
-  const street = await startStreet([base, corp]);
+  const paths = [base, corp];
+  if (Object.keys(extra).length > 0) {
+    const more = join(dir, 'more');
+    mkdirSync(more);
+    for (const [name, text] of Object.entries(extra)) writeFileSync(join(more, name), text);
+    paths.push(more);
+  }
+  const street = await startStreet(paths);
   writeFileSync(join(corp, 'channels.yaml'), overlayChannels(sftp, receiver.url, street.smtp.port));
   await street.source.reconcile();
   const runtime = await street.startRuntime();

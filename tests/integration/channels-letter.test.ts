@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from '../../platform/db/index.js';
 import { guardedHttpFromEnv } from '../../platform/outbound/index.js';
 import { environmentSecrets } from '../../platform/secrets.js';
-import { sweepCorporation } from '../../runtime/archive/retention-sweep.js';
+import { sweepKind } from '../../runtime/archive/retention-sweep.js';
 import { WebhookChannel } from '../../runtime/channels/webhook-channel.js';
 import { eventually, TEST_LINKS } from '../support/street.js';
 import {
@@ -268,11 +268,14 @@ describe('letters over SFTP, the webhook channel and the archive', () => {
 
   it('after the retention period personal content is gone and the counts remain', async () => {
     const { externalId, id } = letters[0]!;
-    const retentionDays = cs.street.runtimes[0]!.bundles.get('woonstad-noord')!.corporation.retentionDays;
-    expect(await sweepCorporation(cs.db, 'woonstad-noord', retentionDays, new Date())).toBe(0);
+    const retentionDays =
+      cs.street.runtimes[0]!.bundles.get('woonstad-noord')!.corporation.retention.messagesDays;
+    const sweep = async (now: Date) =>
+      (await sweepKind(cs.db, 'woonstad-noord', 'messages', retentionDays, now)).messages ?? 0;
+    expect(await sweep(new Date())).toBe(0);
     const later = new Date(Date.now() + (retentionDays + 1) * 86_400_000);
     // The two letters; the webhook message above is still 'sending' (no dispatcher recorded it) and is kept.
-    expect(await sweepCorporation(cs.db, 'woonstad-noord', retentionDays, later)).toBe(2);
+    expect(await sweep(later)).toBe(2);
     const row = await cs.db.one(sql.unsafe`
       SELECT status, channel, template, content, recipient, subject, created_at, purged_at FROM messages WHERE id = ${id}`);
     expect(row).toMatchObject({
@@ -296,6 +299,6 @@ describe('letters over SFTP, the webhook channel and the archive', () => {
     };
     expect(list.messages[0]).toMatchObject({ status: 'sent', recipient: null, parts: [] });
     expect(list.messages[0]!.purgedAt).not.toBeNull();
-    expect(await sweepCorporation(cs.db, 'woonstad-noord', retentionDays, later)).toBe(0);
+    expect(await sweep(later)).toBe(0);
   });
 });
