@@ -19,6 +19,7 @@ metadata: { name: ${KORT.id}, namespace: ${KORT.id} }
 spec:
   displayName: Kort Bewaard
   base: outputstraat-base
+  senderDomains: [retention-kort.example]
   sender: { email: noreply@retention-kort.example }
   ingress: { apiKeySecretRef: { name: erp-api-key } }
   retention: { messagesDays: 10, dossiersDays: 5, formsDays: 3, eventsDays: 2 }

@@ -14,7 +14,7 @@ import { compileStreet } from '../../operator/compiler/index.js';
 import { readResourceFiles } from '../../operator/sources/read-resource-files.js';
 import { createDatabase, type Database, sql } from '../../platform/db/index.js';
 import type { RunningRuntime } from '../../runtime/start-runtime.js';
-import { DEMO_KEY, eventually, startStreet, type TestStreet } from '../support/street.js';
+import { DEMO_KEY, eventually, startStreet, TEST_LINKS, type TestStreet } from '../support/street.js';
 
 const NOORD_HOST = 'betalen.woonstad-noord.example';
 const storno = (externalId: string) => ({
@@ -116,16 +116,17 @@ describe('a bundle that reaches into another corporation', () => {
 
   it('claiming its payment host is refused, and its payment pages stay on that host', async () => {
     expect((await street.post('/v1/receivables', storno('TENANT-HOST-1'))).status).toBe(202);
-    const token = await eventually(
+    const linkId = await eventually(
       async () =>
         ((await db.maybeOneFirst(sql.unsafe`
-          SELECT l.token FROM links l JOIN receivables r ON r.id = l.receivable_id
+          SELECT l.id FROM links l JOIN receivables r ON r.id = l.receivable_id
           WHERE r.external_id = 'TENANT-HOST-1' AND l.purpose = 'payment'`)) ?? undefined) as
           | string
           | undefined,
       15_000,
       'the payment link of the storno mail',
     );
+    const token = TEST_LINKS.tokenOf(linkId);
     expect(await page(NOORD_HOST, `/p/${token}`)).toBe(200);
 
     await publish(hostileBundle('host-thief', { paymentHost: NOORD_HOST }, 'host-thief-key'), 'payment-host');
