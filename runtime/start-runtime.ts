@@ -8,12 +8,14 @@ import { connectBus, ensureRuntimeConsumers, ensureStreams, natsReady } from '..
 import { createDatabase, runMigrations, sql } from '../platform/db/index.js';
 import { createLogger, type Logger } from '../platform/log.js';
 import { startMetricsServer } from '../platform/metrics-server.js';
+import { guardedHttpFromEnv } from '../platform/outbound/index.js';
 import { environmentSecrets } from '../platform/secrets.js';
 import { type RuntimeSettings, SETTING_DEFAULTS } from '../platform/settings/runtime-settings.js';
 import { buildApp, type ReadinessCheck } from './api/index.js';
 import { BundleStore } from './bundles/index.js';
 import { startChannels } from './channels/index.js';
 import { Dispatcher } from './dispatch/index.js';
+import { LinkTokens } from './dossiers/index.js';
 import { MetricsSampler } from './gauges/index.js';
 import { IntakeWorker } from './intake/index.js';
 import { createRuntimeMetrics } from './metrics/index.js';
@@ -43,6 +45,7 @@ export async function startRuntime(
 ): Promise<RunningRuntime> {
   const now = options.clock ? { now: options.clock } : {};
   const settings = { ...SETTING_DEFAULTS, ...given };
+  const links = LinkTokens.fromSecret(settings.linkSecret);
   const metrics = createRuntimeMetrics();
   const db = await createDatabase(settings.databaseUrl, { log });
   await runMigrations(db, { log });
@@ -60,11 +63,15 @@ export async function startRuntime(
   await bundles.start(kv);
 
   // Adapters per provider, print batches, bounce intake, retention sweep; their routes are added below.
+  // Webhooks (message channel and event feed) go out through one SSRF guard.
+  const outbound = guardedHttpFromEnv();
   const delivery = await startChannels({
+    http: outbound,
     db,
     bundles,
     log,
     publicUrl: settings.publicUrl,
+    links,
     instanceId: settings.instanceId,
     smtpRedirect: settings.smtpRedirect,
   });
@@ -76,8 +83,17 @@ export async function startRuntime(
   );
   if (runs('intake')) await intake.start(js);
   const dispatcher = new Dispatcher(
-    { db, bundles, channels, log, metrics, publicUrl: settings.publicUrl, instanceId: settings.instanceId },
-    { concurrency: settings.dispatchConcurrency, ...now },
+    {
+      db,
+      bundles,
+      channels,
+      log,
+      metrics,
+      publicUrl: settings.publicUrl,
+      links,
+      instanceId: settings.instanceId,
+    },
+    { concurrency: settings.dispatchConcurrency, leaseMs: settings.dispatchLeaseMs, ...now },
   );
   if (runs('dispatch')) await dispatcher.start(js);
   const scheduler = new Scheduler(
@@ -97,7 +113,7 @@ export async function startRuntime(
     settings.metricsSampleMs,
   );
   sampler.start();
-  const webhooks = new WebhookWorker({ db, bundles, log, secrets: environmentSecrets() });
+  const webhooks = new WebhookWorker({ db, bundles, log, secrets: environmentSecrets(), http: outbound });
   webhooks.start();
 
   const readiness: ReadinessCheck[] = [
@@ -119,6 +135,7 @@ export async function startRuntime(
     db,
     log,
     metrics,
+    links,
     pages: {
       psp: new MollieAdapter(mollieOptionsFromEnv()),
       publicUrl: settings.publicUrl,

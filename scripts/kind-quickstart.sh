@@ -83,6 +83,9 @@ kubectl -n "$ns" create secret generic outputstraat-database \
   --from-literal=url="postgres://outputstraat:outputstraat@postgres.$ns.svc:5432/outputstraat" \
   --dry-run=client -o yaml | kubectl apply -f -
 kubectl -n "$ns" rollout status deployment/postgres --timeout=180s
+# The key link tokens are derived from: made once, kept across re-runs (a new one would change new links).
+kubectl -n "$ns" get secret outputstraat-link-secret >/dev/null 2>&1 ||
+  kubectl -n "$ns" create secret generic outputstraat-link-secret --from-literal=secret="$(openssl rand -base64 32)"
 
 say "Outputstraat (Helm chart)"
 repo="${image%:*}"
@@ -91,6 +94,8 @@ tag="${image##*:}"
 helm upgrade --install outputstraat "$root/charts/outputstraat" --namespace "$ns" \
   --set image.repository="$repo" --set image.tag="$tag" --set image.pullPolicy=Never \
   --set nats.url="nats://nats.nats.svc:4222" \
+  `# a throwaway cluster whose NATS has no users; a real street logs in (docs/operations.md)` \
+  --set nats.auth.mode=none \
   --set runtime.publicUrl="http://127.0.0.1:8080" \
   --set runtime.replicas=1 --set operator.replicas=1
 kubectl wait --for=condition=Established --timeout=60s \

@@ -58,16 +58,121 @@ app.kubernetes.io/component: {{ .component }}
 {{- end -}}
 {{- end -}}
 
-{{/* NATS_URL from the plain URL or from a Secret. */}}
+{{/* Where the NATS credential and TLS Secrets are mounted (read-only) in both Deployments. */}}
+{{- define "outputstraat.natsAuthDir" -}}/var/run/outputstraat/nats/auth{{- end -}}
+{{- define "outputstraat.natsTlsDir" -}}/var/run/outputstraat/nats/tls{{- end -}}
+
+{{/*
+The Secret with one component's NATS credentials: the operator's own when
+nats.auth.operatorExistingSecret is set, else nats.auth.existingSecret. Fails with what to do when a
+mode that needs a Secret has none. Include with (dict "root" . "component" "operator"|"runtime").
+*/}}
+{{- define "outputstraat.natsAuthSecret" -}}
+{{- $auth := .root.Values.nats.auth -}}
+{{- $how := dict "userPassword" "keys user and password: kubectl create secret generic outputstraat-nats --from-literal=user=... --from-literal=password=..." "nkey" "key nkeySeed: kubectl create secret generic outputstraat-nats --from-file=nkeySeed=user.nk" "creds" "key creds: kubectl create secret generic outputstraat-nats --from-file=creds=user.creds" -}}
+{{- if ne $auth.mode "none" -}}
+{{- if not $auth.existingSecret -}}
+{{- fail (printf "nats.auth.mode is %s but nats.auth.existingSecret is empty: set it to the Secret with the NATS credentials (%s), see docs/operations.md, NATS credentials and TLS. Use nats.auth.mode=none only for a NATS server that nothing but this street's pods can reach." $auth.mode (get $how $auth.mode)) -}}
+{{- end -}}
+{{- if and (eq .component "operator") $auth.operatorExistingSecret -}}
+{{- $auth.operatorExistingSecret -}}
+{{- else -}}
+{{- $auth.existingSecret -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+NATS_URL (plain or from a Secret), the credentials of nats.auth.mode and the TLS files of nats.tls, as
+the operator and the runtime read them. Include with (dict "root" . "component" "operator"|"runtime").
+*/}}
 {{- define "outputstraat.natsEnv" -}}
+{{- $nats := .root.Values.nats -}}
+{{- $secret := include "outputstraat.natsAuthSecret" . -}}
 - name: NATS_URL
-{{- if .Values.nats.existingSecret.name }}
+{{- if $nats.existingSecret.name }}
   valueFrom:
     secretKeyRef:
-      name: {{ .Values.nats.existingSecret.name }}
-      key: {{ .Values.nats.existingSecret.key }}
+      name: {{ $nats.existingSecret.name }}
+      key: {{ $nats.existingSecret.key }}
 {{- else }}
-  value: {{ .Values.nats.url | quote }}
+  value: {{ $nats.url | quote }}
+{{- end }}
+{{- if eq $nats.auth.mode "userPassword" }}
+- name: NATS_USER
+  valueFrom:
+    secretKeyRef:
+      name: {{ $secret }}
+      key: user
+- name: NATS_PASSWORD
+  valueFrom:
+    secretKeyRef:
+      name: {{ $secret }}
+      key: password
+{{- else if eq $nats.auth.mode "nkey" }}
+- name: NATS_NKEY_SEED_FILE
+  value: {{ include "outputstraat.natsAuthDir" . }}/nkeySeed
+{{- else if eq $nats.auth.mode "creds" }}
+- name: NATS_CREDS_FILE
+  value: {{ include "outputstraat.natsAuthDir" . }}/creds
+{{- end }}
+{{- if $nats.tls.enabled }}
+{{- if not $nats.tls.existingSecret }}
+{{- fail "nats.tls.enabled needs nats.tls.existingSecret: the Secret with ca.crt (and tls.crt, tls.key when nats.tls.mutual)" }}
+{{- end }}
+- name: NATS_TLS_CA_FILE
+  value: {{ include "outputstraat.natsTlsDir" . }}/ca.crt
+{{- if $nats.tls.mutual }}
+- name: NATS_TLS_CERT_FILE
+  value: {{ include "outputstraat.natsTlsDir" . }}/tls.crt
+- name: NATS_TLS_KEY_FILE
+  value: {{ include "outputstraat.natsTlsDir" . }}/tls.key
+{{- end }}
+{{- end }}
+{{- end -}}
+
+{{/* volumeMounts for the NATS credential and TLS files (nothing for userPassword and none). */}}
+{{- define "outputstraat.natsVolumeMounts" -}}
+{{- $nats := .root.Values.nats -}}
+{{- if has $nats.auth.mode (list "nkey" "creds") }}
+- name: nats-auth
+  mountPath: {{ include "outputstraat.natsAuthDir" . }}
+  readOnly: true
+{{- end }}
+{{- if $nats.tls.enabled }}
+- name: nats-tls
+  mountPath: {{ include "outputstraat.natsTlsDir" . }}
+  readOnly: true
+{{- end }}
+{{- end -}}
+
+{{/* volumes for the NATS credential and TLS files: only the keys the mode reads. */}}
+{{- define "outputstraat.natsVolumes" -}}
+{{- $nats := .root.Values.nats -}}
+{{- if has $nats.auth.mode (list "nkey" "creds") }}
+{{- $key := ternary "nkeySeed" "creds" (eq $nats.auth.mode "nkey") }}
+- name: nats-auth
+  secret:
+    secretName: {{ include "outputstraat.natsAuthSecret" . }}
+    defaultMode: 0444
+    items:
+      - key: {{ $key }}
+        path: {{ $key }}
+{{- end }}
+{{- if $nats.tls.enabled }}
+- name: nats-tls
+  secret:
+    secretName: {{ $nats.tls.existingSecret }}
+    defaultMode: 0444
+    items:
+      - key: ca.crt
+        path: ca.crt
+      {{- if $nats.tls.mutual }}
+      - key: tls.crt
+        path: tls.crt
+      - key: tls.key
+        path: tls.key
+      {{- end }}
 {{- end }}
 {{- end -}}
 
