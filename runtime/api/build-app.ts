@@ -13,6 +13,7 @@ import { type RateLimitSettings, rateLimitFromEnv, takeOrRefuse } from './rate-l
 import { registerReceivableChangeRoutes } from './receivable-change-routes.js';
 import { type ReceivableRouteDeps, registerReceivableRoutes } from './receivable-routes.js';
 import { RouteLogController } from './route-log-controller.js';
+import { registerSafeParams } from './safe-params.js';
 import { registerStaffFormRoutes } from './staff-routes.js';
 
 export interface ReadinessCheck {
@@ -92,6 +93,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       throw createError('OST_ERR_UNAUTHORIZED');
     }
   });
+  registerSafeParams(app);
   registerIdempotency(app, deps.db);
 
   const documented = collectRouteDocs(app);
