@@ -31,6 +31,10 @@ export interface RuntimeSettings {
   dispatchLeaseMs?: number;
   /** How often the sampled gauges (open cases, due steps, consumer lag) are refreshed. */
   metricsSampleMs?: number;
+  /** Deliveries an intake or dispatch message that keeps failing gets before it is a dead letter. */
+  maxDeliver?: number;
+  /** The wait before a failed message's second delivery; it doubles per delivery, up to 5 minutes. */
+  redeliveryDelayMs?: number;
 }
 
 export const WORKERS = ['intake', 'scheduler', 'dispatch'] as const;
@@ -43,6 +47,8 @@ export const SETTING_DEFAULTS = {
   dispatchMaxQueued: 500,
   dispatchLeaseMs: 300_000,
   metricsSampleMs: 15_000,
+  maxDeliver: 6,
+  redeliveryDelayMs: 2_000,
 } satisfies Partial<RuntimeSettings>;
 export type Worker = (typeof WORKERS)[number];
 
@@ -111,5 +117,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): RuntimeSetti
     dispatchMaxQueued: positive(env, 'OST_DISPATCH_MAX_QUEUED', SETTING_DEFAULTS.dispatchMaxQueued),
     dispatchLeaseMs: positive(env, 'OST_DISPATCH_LEASE_MS', SETTING_DEFAULTS.dispatchLeaseMs),
     metricsSampleMs: positive(env, 'OST_METRICS_SAMPLE_MS', SETTING_DEFAULTS.metricsSampleMs),
+    maxDeliver: positive(env, 'OST_MAX_DELIVER', SETTING_DEFAULTS.maxDeliver),
+    redeliveryDelayMs: positive(env, 'OST_REDELIVERY_DELAY_MS', SETTING_DEFAULTS.redeliveryDelayMs),
   };
 }
