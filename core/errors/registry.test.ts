@@ -47,6 +47,9 @@ const CODES = [
   'OST_ERR_CONFIG',
   'OST_ERR_KUBE_API',
   'OST_ERR_INTERNAL',
+  'OST_ERR_POISON_MESSAGE',
+  'OST_ERR_STORE_REFUSED',
+  'OST_ERR_DELIVERY_EXHAUSTED',
 ];
 
 describe('error registry', () => {

@@ -13,6 +13,18 @@ export {
   type Tx,
 } from './case-repository.js';
 export { bundleForCase, feedCase } from './case-runner.js';
+export {
+  type DeadLetterDeps,
+  type DeadLetterInput,
+  type DeadLetterView,
+  deadLetterOf,
+  failureName,
+  findDeadLetter,
+  listDeadLetters,
+  markRedriven,
+  recordDeadLetter,
+  rescheduleDeadStep,
+} from './dead-letters.js';
 export { type FeedEvent, formatCursor, parseCursor, readEvents } from './event-feed.js';
 export { ensureLink, linksForTemplate, linkUrl } from './payment-link.js';
 export {

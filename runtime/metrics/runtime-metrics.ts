@@ -1,5 +1,5 @@
-// Prometheus metrics. Labels are corporation (a namespace name), flow, channel, outcome, stream and
-// consumer only — never anything about a debtor.
+// Prometheus metrics. Labels are corporation (a namespace name), flow, channel, outcome, stream, consumer
+// and error code only — never anything about a debtor.
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 export function createRuntimeMetrics() {
@@ -72,6 +72,12 @@ export function createRuntimeMetrics() {
       name: 'outputstraat_jetstream_consumer_ack_pending',
       help: 'Messages delivered to the consumer and not acknowledged yet (num_ack_pending, sampled)',
       labelNames: ['stream', 'consumer'],
+      registers: [registry],
+    }),
+    deadLetters: new Counter({
+      name: 'outputstraat_dead_letters_total',
+      help: 'Intake and dispatch messages given up as dead letters (GET /v1/dead-letters), by stream and error code',
+      labelNames: ['corporation', 'stream', 'code'],
       registers: [registry],
     }),
     configRevision: new Gauge({
