@@ -6,6 +6,7 @@ import type { RuntimeMetrics } from '../metrics/index.js';
 import { type PagesOptions, registerPages } from '../pages/index.js';
 import { registerArchiveRoutes } from './archive-routes.js';
 import { apiCaller } from './authenticate.js';
+import { registerDeadLetterRoutes } from './dead-letter-routes.js';
 import { registerEventRoutes } from './event-routes.js';
 import { registerIdempotency } from './idempotency.js';
 import { buildOpenApi, collectRouteDocs } from './openapi.js';
@@ -120,6 +121,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerReceivableChangeRoutes(app, deps);
   registerEventRoutes(app, deps);
   registerArchiveRoutes(app, deps);
+  registerDeadLetterRoutes(app, deps);
   registerStaffFormRoutes(app, deps);
   await registerPages(app, deps);
   let openapi: unknown;
