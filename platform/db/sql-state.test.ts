@@ -11,6 +11,8 @@ describe('SQLSTATE of database errors', () => {
       sqlState(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })),
     ).toBeUndefined();
     expect(sqlState(new Error('SQLSTATE 22P05'))).toBeUndefined();
+    expect(sqlState(Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }))).toBeUndefined();
+    expect(sqlState(pgError('P0001'))).toBe('P0001');
   });
 
   it('data exceptions and values beyond limits are refusals; constraint violations and outages are not', () => {

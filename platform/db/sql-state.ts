@@ -1,7 +1,9 @@
 // What PostgreSQL said about a failed statement, read by its SQLSTATE code (never by its text): pg's
 // DatabaseError carries it as `code`, and slonik keeps the original error as `cause`.
 
-const SQLSTATE = /^[0-9A-Z]{5}$/;
+// Five characters whose class (the first two) is a digit pair or F0, HV, P0, XX…; Node's own error codes
+// (EPIPE, EPERM) have five letters too and start with E, which no SQLSTATE class does.
+const SQLSTATE = /^[0-9FHPX][0-9A-Z]{4}$/;
 
 /** The SQLSTATE of a database error, also when it is wrapped; undefined for any other error. */
 export function sqlState(err: unknown): string | undefined {
