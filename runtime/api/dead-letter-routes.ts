@@ -68,6 +68,9 @@ const deadLetterSchema = {
   },
 } as const;
 
+/** The same schema inside another one: named (a component) only where it is the response itself. */
+const { $id: _deadLetterId, ...deadLetterItem } = deadLetterSchema;
+
 const idParam = { id: 'The dead letter id from GET /v1/dead-letters.' };
 
 export function registerDeadLetterRoutes(app: FastifyInstance, deps: DeadLetterRouteDeps): void {
@@ -89,7 +92,7 @@ export function registerDeadLetterRoutes(app: FastifyInstance, deps: DeadLetterR
                 $id: 'DeadLetterPage',
                 type: 'object',
                 required: ['deadLetters'],
-                properties: { deadLetters: { type: 'array', items: deadLetterSchema } },
+                properties: { deadLetters: { type: 'array', items: deadLetterItem } },
               },
             },
           },
@@ -150,7 +153,7 @@ export function registerDeadLetterRoutes(app: FastifyInstance, deps: DeadLetterR
                 required: ['status', 'deadLetter'],
                 properties: {
                   status: { type: 'string', enum: ['redriven', 'rescheduled'] },
-                  deadLetter: deadLetterSchema,
+                  deadLetter: deadLetterItem,
                 },
               },
             },
