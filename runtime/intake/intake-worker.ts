@@ -176,12 +176,14 @@ export class IntakeWorker {
       { size: items.length, code: failureName(stored) },
       'intake batch failed; storing its messages one by one',
     );
-    for (const r of batch) await this.storeMessage(r);
+    // A batch of one message has just been tried as that message.
+    if (batch.length === 1) await this.storeMessage(batch[0]!, stored);
+    else for (const r of batch) await this.storeMessage(r);
   }
 
-  private async storeMessage(r: Readable): Promise<void> {
+  private async storeMessage(r: Readable, failed?: unknown): Promise<void> {
     const items = this.items(r);
-    const stored = await this.attempt(items);
+    const stored = failed ?? (await this.attempt(items));
     if (stored === true) {
       r.msg.ack();
       return;
