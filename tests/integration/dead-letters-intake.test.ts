@@ -3,10 +3,18 @@
 // every other corporation's receivables keep flowing; an operator lists and re-drives dead letters
 // through the API and the CLI. Before: intake consumers redelivered such a message every five seconds
 // forever, held other corporations' receivables back, and after the stream's max age it vanished.
-import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { AckPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli } from '../../operator/cli/test-kit.js';
-import { INTAKE_CONSUMER, INTAKE_STREAM } from '../../platform/bus/index.js';
+import {
+  DISPATCH_STREAM,
+  dispatchConsumerName,
+  ensureRuntimeConsumers,
+  ensureStreams,
+  INTAKE_CONSUMER,
+  INTAKE_STREAM,
+} from '../../platform/bus/index.js';
 import { sql } from '../../platform/db/index.js';
 import {
   fixtureReceivable,
@@ -15,6 +23,7 @@ import {
   startDurabilityStreet,
   until,
 } from '../support/durability-street.js';
+import { startNatsServer } from '../support/nats-server.js';
 import { eventually } from '../support/street.js';
 import {
   DEMO_KEY,
@@ -362,4 +371,28 @@ describe('dead letters: the database away', () => {
       await street.stop();
     }
   }, 120_000);
+});
+
+describe('dead letters: consumers of an earlier version', () => {
+  it('a consumer left redelivering forever (max_deliver -1) is bounded when a runtime starts', async () => {
+    const nats = await startNatsServer();
+    const nc = await connect({ servers: nats.url });
+    try {
+      const jsm = await jetstreamManager(nc);
+      await ensureStreams(jsm);
+      await jsm.consumers.add(INTAKE_STREAM, {
+        durable_name: INTAKE_CONSUMER,
+        ack_policy: AckPolicy.Explicit,
+        max_deliver: -1,
+      });
+      await ensureRuntimeConsumers(jsm, { maxDeliver: 6, initialDelayMs: 2_000, maxDelayMs: 300_000 });
+      expect((await jsm.consumers.info(INTAKE_STREAM, INTAKE_CONSUMER)).config.max_deliver).toBe(7);
+      expect(
+        (await jsm.consumers.info(DISPATCH_STREAM, dispatchConsumerName('sms'))).config.max_deliver,
+      ).toBe(7);
+    } finally {
+      await nc.close();
+      await nats.stop();
+    }
+  });
 });
