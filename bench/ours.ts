@@ -21,7 +21,9 @@ export function profileRuntimesInto(dir: string): void {
 
 /**
  * Runtimes sample their Postgres gauges at the production interval, not the tests' quick one; an OST_*
- * variable set for the bench itself (e.g. OST_INTAKE_CONCURRENCY=4 npm run bench) reaches them too.
+ * variable set for the bench itself (e.g. OST_INTAKE_CONCURRENCY=4 npm run bench) reaches them too. The
+ * bench posts everything with one API key and measures the ingress, not that key's line budget
+ * (OST_RATE_LIMIT_LINES_PER_SECOND, 20 000 by default), so it lifts the budget unless told otherwise.
  */
 const benchSettings = Object.fromEntries(
   Object.entries(process.env).filter(
@@ -31,7 +33,12 @@ const benchSettings = Object.fromEntries(
 const startRuntime = (street: StreetUnderTest, name: string, env: Record<string, string>) =>
   street.startRuntime(
     name,
-    { OST_METRICS_SAMPLE_MS: String(SETTING_DEFAULTS.metricsSampleMs), ...benchSettings, ...env },
+    {
+      OST_METRICS_SAMPLE_MS: String(SETTING_DEFAULTS.metricsSampleMs),
+      OST_RATE_LIMIT_LINES_PER_SECOND: '100000000',
+      ...benchSettings,
+      ...env,
+    },
     runtimeNodeArgs,
   );
 

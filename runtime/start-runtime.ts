@@ -4,8 +4,14 @@ import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import type { FastifyInstance } from 'fastify';
 import { BUNDLE_BUCKET } from '../core/bundle/types.js';
-import { connectBus, ensureRuntimeConsumers, ensureStreams, natsReady } from '../platform/bus/index.js';
-import { createDatabase, runMigrations, sql } from '../platform/db/index.js';
+import {
+  connectBus,
+  DEFAULT_REDELIVERY,
+  ensureRuntimeConsumers,
+  ensureStreams,
+  natsReady,
+} from '../platform/bus/index.js';
+import { createDatabase, databaseAnswers, runMigrations } from '../platform/db/index.js';
 import { createLogger, type Logger } from '../platform/log.js';
 import { startMetricsServer } from '../platform/metrics-server.js';
 import { guardedHttpFromEnv } from '../platform/outbound/index.js';
@@ -56,7 +62,12 @@ export async function startRuntime(
   });
   const jsm = await jetstreamManager(nc);
   await ensureStreams(jsm, { log });
-  await ensureRuntimeConsumers(jsm);
+  const redelivery = {
+    ...DEFAULT_REDELIVERY,
+    maxDeliver: settings.maxDeliver,
+    initialDelayMs: settings.redeliveryDelayMs,
+  };
+  await ensureRuntimeConsumers(jsm, redelivery);
   const js = jetstream(nc);
   const kv = await new Kvm(js).open(BUNDLE_BUCKET);
   const bundles = new BundleStore(db, log, metrics);
@@ -79,7 +90,7 @@ export async function startRuntime(
   const runs = (worker: (typeof settings.workers)[number]) => settings.workers.includes(worker);
   const intake = new IntakeWorker(
     { db, bundles, log, metrics, ...now },
-    { batchSize: settings.intakeBatchSize, concurrency: settings.intakeConcurrency },
+    { batchSize: settings.intakeBatchSize, concurrency: settings.intakeConcurrency, redelivery },
   );
   if (runs('intake')) await intake.start(js);
   const dispatcher = new Dispatcher(
@@ -93,7 +104,7 @@ export async function startRuntime(
       links,
       instanceId: settings.instanceId,
     },
-    { concurrency: settings.dispatchConcurrency, leaseMs: settings.dispatchLeaseMs, ...now },
+    { concurrency: settings.dispatchConcurrency, leaseMs: settings.dispatchLeaseMs, redelivery, ...now },
   );
   if (runs('dispatch')) await dispatcher.start(js);
   const scheduler = new Scheduler(
@@ -117,14 +128,7 @@ export async function startRuntime(
   webhooks.start();
 
   const readiness: ReadinessCheck[] = [
-    {
-      name: 'postgres',
-      check: () =>
-        Promise.race([
-          db.oneFirst(sql.unsafe`SELECT 1`).then((one) => one === 1),
-          new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 2_000).unref()),
-        ]),
-    },
+    { name: 'postgres', check: () => databaseAnswers(db) },
     { name: 'nats', check: () => natsReady(nc) },
     { name: 'config', check: () => bundles.ready && bundles.corporations().length > 0 },
   ];

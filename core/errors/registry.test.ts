@@ -58,6 +58,9 @@ const CODES = [
   'OST_ERR_BUNDLE_REFUSED',
   'OST_ERR_KUBE_API',
   'OST_ERR_INTERNAL',
+  'OST_ERR_POISON_MESSAGE',
+  'OST_ERR_STORE_REFUSED',
+  'OST_ERR_DELIVERY_EXHAUSTED',
 ];
 
 describe('error registry', () => {

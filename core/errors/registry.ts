@@ -217,6 +217,23 @@ export const errorRegistry = {
     message: 'internal error',
     hint: 'see the runtime log for the request id',
   },
+
+  // Poison messages: what a dead letter (GET /v1/dead-letters) and its receivable.rejected event say.
+  OST_ERR_POISON_MESSAGE: {
+    status: 422,
+    message: 'a %s message the runtime cannot read: %s',
+    hint: 'only the runtime publishes there; the message was kept as a dead letter and nothing else happened',
+  },
+  OST_ERR_STORE_REFUSED: {
+    status: 422,
+    message: 'the database refused this %s (SQLSTATE %s)',
+    hint: 'correct it in the ERP and post it again; the message was kept as a dead letter',
+  },
+  OST_ERR_DELIVERY_EXHAUSTED: {
+    status: 500,
+    message: 'the %s failed on each of %s deliveries (last: %s)',
+    hint: 'the runtime log has the cause; once it is fixed, re-drive the dead letter (POST /v1/dead-letters/{id}/retry)',
+  },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof errorRegistry;

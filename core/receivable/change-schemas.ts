@@ -85,6 +85,8 @@ export const eventFeedQuerySchema = {
 export type EventFeedQuery = FromSchema<typeof eventFeedQuerySchema>;
 
 export const validatePayment = schemaValidator<PaymentInput>(paymentSchema);
-export const validateReceivablePatch = schemaValidator<ReceivablePatch>(receivablePatchSchema);
+export const validateReceivablePatch = schemaValidator<ReceivablePatch>(receivablePatchSchema, {
+  multiline: ['arrangement.note'],
+});
 /** Query strings carry text: numbers are coerced before they are checked. */
 export const validateEventFeedQuery = schemaValidator<EventFeedQuery>(eventFeedQuerySchema, { coerce: true });

@@ -1,7 +1,8 @@
 import { type ReceivableInput, receivableSchema } from './schema.js';
 import { schemaValidator, type Validation } from './validate-schema.js';
 
-const validate = schemaValidator<ReceivableInput>(receivableSchema);
+// Free text that may span lines; every other field is one line.
+const validate = schemaValidator<ReceivableInput>(receivableSchema, { multiline: ['description', 'vars.*'] });
 
 /** Validates (and fills defaults into) one receivable; returns the field errors, first the most useful. */
 export function validateReceivable(body: unknown): Validation<ReceivableInput> {

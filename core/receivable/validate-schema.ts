@@ -1,7 +1,9 @@
 // One ajv instance for every ERP contract schema (receivable, payment, patch), with errors that name the
 // field as the ERP wrote it: `debtor.email`, `paymentHistory[2].amount`, `(body)` for the whole body.
+// Every contract also refuses text the street cannot store (safe-text.ts).
 import { Ajv, type ErrorObject } from 'ajv';
 import addFormatsModule from 'ajv-formats';
+import { type MultilineFields, printable, unsafeTextErrors } from './safe-text.js';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 const strict = addFormats(new Ajv({ allErrors: true, useDefaults: true, strict: false }));
@@ -29,7 +31,7 @@ function fieldOf(err: ErrorObject): string {
       : err.keyword === 'additionalProperties'
         ? String(err.params.additionalProperty)
         : '';
-  return [base, child].filter(Boolean).join('.') || '(body)';
+  return printable([base, child].filter(Boolean).join('.')) || '(body)';
 }
 
 function messageOf(err: ErrorObject): string {
@@ -43,22 +45,29 @@ function messageOf(err: ErrorObject): string {
 
 /**
  * A validator for one JSON Schema: checks a JSON object and fills the schema's defaults into it. `coerce`
- * turns text into the numbers and booleans the schema asks for (query strings).
+ * turns text into the numbers and booleans the schema asks for (query strings). `multiline` names the
+ * free-text fields that may hold tabs and line breaks; no field may hold other control characters.
  */
 export function schemaValidator<T>(
   schema: object,
-  options: { coerce?: boolean } = {},
+  options: { coerce?: boolean; multiline?: MultilineFields } = {},
 ): (body: unknown) => Validation<T> {
   const validate = (options.coerce ? coercing : strict).compile<T>(schema);
   return (body) => {
     if (body === null || typeof body !== 'object' || Array.isArray(body)) {
       return { ok: false, errors: [{ field: '(body)', message: 'must be a JSON object' }] };
     }
-    if (validate(body)) return { ok: true, value: body as T };
-    return {
-      ok: false,
-      errors: (validate.errors ?? []).map((e) => ({ field: fieldOf(e), message: messageOf(e) })),
-    };
+    const unsafe = unsafeTextErrors(body, options.multiline);
+    const valid = validate(body);
+    if (valid && unsafe.length === 0) return { ok: true, value: body as T };
+    // A field with a control character usually breaks its pattern too; the first message says more.
+    const named = new Set(unsafe.map((e) => e.field));
+    const schemaErrors = valid
+      ? []
+      : (validate.errors ?? [])
+          .map((e) => ({ field: fieldOf(e), message: messageOf(e) }))
+          .filter((e) => !named.has(e.field));
+    return { ok: false, errors: [...unsafe, ...schemaErrors] };
   };
 }
 

@@ -10,6 +10,7 @@ import {
   type Runner,
   reportError,
 } from './cli-io.js';
+import { deadLettersCommand } from './dead-letters-command.js';
 import { debtorsCommand } from './debtors-command.js';
 import { diffCommand } from './diff-command.js';
 import { renderCommand } from './render-command.js';
@@ -28,7 +29,9 @@ export async function runCli(args: readonly string[], io: CliIo = processIo()): 
       );
   const program = new Command()
     .name('outputstraat')
-    .description('Check, render, simulate, test and diff Outputstraat flows-as-code; erase a debtor')
+    .description(
+      'Check, render, simulate, test and diff Outputstraat flows-as-code; erase a debtor; re-drive dead letters',
+    )
     .showHelpAfterError()
     .exitOverride()
     .configureOutput({
@@ -41,6 +44,7 @@ export async function runCli(args: readonly string[], io: CliIo = processIo()): 
   testCommand(program, io, run);
   diffCommand(program, io, run);
   debtorsCommand(program, io, run);
+  deadLettersCommand(program, io, run);
   try {
     await program.parseAsync([...args], { from: 'user' });
   } catch (err) {

@@ -9,6 +9,7 @@ import {
 } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
 import { isJetStreamApiError } from './find-stream.js';
+import { DEFAULT_REDELIVERY, type RedeliveryPolicy, serverMaxDeliver } from './redelivery.js';
 import { DISPATCH_STREAM, INTAKE_STREAM } from './streams.js';
 
 export const INTAKE_CONSUMER = 'intake';
@@ -26,26 +27,37 @@ export interface ConsumerSpec {
   ackWaitMs: number;
   /** Unacknowledged messages the server hands out at once, across all replicas. */
   maxAckPending: number;
+  /** Deliveries per message (redelivery.ts: one more than the runtime acts on); never unbounded. */
+  maxDeliver: number;
 }
 
 /** How long a puller may hold a message before the server hands it to another one (heartbeats extend it). */
 export const INTAKE_ACK_WAIT_MS = 60_000;
 export const DISPATCH_ACK_WAIT_MS = 60_000;
 
-export const INTAKE_CONSUMER_SPEC: ConsumerSpec = {
-  stream: INTAKE_STREAM,
-  durable: INTAKE_CONSUMER,
-  ackWaitMs: INTAKE_ACK_WAIT_MS,
-  maxAckPending: 20_000,
-};
+export function intakeConsumerSpec(policy: RedeliveryPolicy = DEFAULT_REDELIVERY): ConsumerSpec {
+  return {
+    stream: INTAKE_STREAM,
+    durable: INTAKE_CONSUMER,
+    ackWaitMs: INTAKE_ACK_WAIT_MS,
+    maxAckPending: 20_000,
+    maxDeliver: serverMaxDeliver(policy),
+  };
+}
 
-export function dispatchConsumerSpec(channelType: string): ConsumerSpec {
+export const INTAKE_CONSUMER_SPEC: ConsumerSpec = intakeConsumerSpec();
+
+export function dispatchConsumerSpec(
+  channelType: string,
+  policy: RedeliveryPolicy = DEFAULT_REDELIVERY,
+): ConsumerSpec {
   return {
     stream: DISPATCH_STREAM,
     durable: dispatchConsumerName(channelType),
     filterSubject: `ost.dispatch.*.${channelType}`,
     ackWaitMs: DISPATCH_ACK_WAIT_MS,
     maxAckPending: 5_000,
+    maxDeliver: serverMaxDeliver(policy),
   };
 }
 
@@ -57,7 +69,7 @@ export async function ensureConsumer(jsm: JetStreamManager, spec: ConsumerSpec):
     deliver_policy: DeliverPolicy.All,
     ack_wait: nanos(spec.ackWaitMs),
     max_ack_pending: spec.maxAckPending,
-    max_deliver: -1,
+    max_deliver: spec.maxDeliver,
     ...(spec.filterSubject ? { filter_subject: spec.filterSubject } : {}),
   };
   let have: ConsumerConfig | undefined;
@@ -76,16 +88,25 @@ export async function ensureConsumer(jsm: JetStreamManager, spec: ConsumerSpec):
       if (!have) throw err;
     }
   }
-  if (have.ack_wait !== want.ack_wait || have.max_ack_pending !== want.max_ack_pending) {
+  // A consumer made before max_deliver was bounded has -1 (redeliver forever): brought to the limit too.
+  if (
+    have.ack_wait !== want.ack_wait ||
+    have.max_ack_pending !== want.max_ack_pending ||
+    have.max_deliver !== want.max_deliver
+  ) {
     await jsm.consumers.update(spec.stream, spec.durable, {
       ack_wait: want.ack_wait!,
       max_ack_pending: want.max_ack_pending!,
+      max_deliver: want.max_deliver!,
     });
   }
 }
 
-/** Every consumer the runtime pulls from. */
-export async function ensureRuntimeConsumers(jsm: JetStreamManager): Promise<void> {
-  await ensureConsumer(jsm, INTAKE_CONSUMER_SPEC);
-  for (const type of CHANNEL_TYPES) await ensureConsumer(jsm, dispatchConsumerSpec(type));
+/** Every consumer the runtime pulls from, with the street's redelivery policy. */
+export async function ensureRuntimeConsumers(
+  jsm: JetStreamManager,
+  policy: RedeliveryPolicy = DEFAULT_REDELIVERY,
+): Promise<void> {
+  await ensureConsumer(jsm, intakeConsumerSpec(policy));
+  for (const type of CHANNEL_TYPES) await ensureConsumer(jsm, dispatchConsumerSpec(type, policy));
 }

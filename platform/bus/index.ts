@@ -13,7 +13,18 @@ export {
   INTAKE_ACK_WAIT_MS,
   INTAKE_CONSUMER,
   INTAKE_CONSUMER_SPEC,
+  intakeConsumerSpec,
 } from './consumers.js';
+export {
+  DEFAULT_REDELIVERY,
+  isLastDelivery,
+  isUnanswered,
+  keepWorking,
+  type RedeliveryPolicy,
+  redeliveryDelay,
+  retryLater,
+  serverMaxDeliver,
+} from './redelivery.js';
 export {
   DISPATCH_STREAM,
   DUPLICATE_WINDOW_MS,

@@ -1,5 +1,6 @@
 export { sql } from 'slonik';
 export { type CreateDatabaseOptions, createDatabase, type Database } from './create-database.js';
+export { databaseAnswers, waitForDatabase } from './database-health.js';
 export { describeDatabaseUrl } from './database-url.js';
 export { loadMigrations, MIGRATIONS_DIRECTORY, type Migration } from './load-migrations.js';
 export { newIds } from './new-ids.js';
@@ -9,3 +10,4 @@ export {
   type RunMigrationsOptions,
   runMigrations,
 } from './run-migrations.js';
+export { isDataRefused, sqlState } from './sql-state.js';

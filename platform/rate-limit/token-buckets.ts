@@ -10,7 +10,7 @@ export interface TokenBucketSettings {
   burst: number;
 }
 
-export type TakeResult = { ok: true } | { ok: false; retryAfterSeconds: number };
+export type TakeResult = { ok: true } | { ok: false; retryAfterSeconds: number; waitMs: number };
 
 interface Bucket {
   tokens: number;
@@ -28,8 +28,12 @@ export class TokenBuckets {
     private readonly clock: () => number = () => performance.now(),
   ) {}
 
-  /** Takes one token for `key`, or says how many seconds until one is free. */
-  take(key: string): TakeResult {
+  /**
+   * Takes `cost` tokens for `key` (one request; or the lines of a bulk post), or says how long until they
+   * are there: in whole seconds for a Retry-After header, and in milliseconds for a caller that waits.
+   * A cost above the burst can never be taken at once: take it in pieces of at most `burst`.
+   */
+  take(key: string, cost = 1): TakeResult {
     const now = this.clock();
     const b = this.buckets.get(key) ?? { tokens: this.settings.burst, updated: now };
     b.tokens = Math.min(this.settings.burst, b.tokens + ((now - b.updated) / 1000) * this.settings.perSecond);
@@ -38,11 +42,20 @@ export class TokenBuckets {
     this.buckets.delete(key);
     this.buckets.set(key, b);
     if (this.buckets.size > PRUNE_ABOVE) this.prune(now);
-    if (b.tokens >= 1) {
-      b.tokens -= 1;
+    if (b.tokens >= cost) {
+      b.tokens -= cost;
       return { ok: true };
     }
-    return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - b.tokens) / this.settings.perSecond)) };
+    const seconds = (cost - b.tokens) / this.settings.perSecond;
+    return {
+      ok: false,
+      retryAfterSeconds: Math.max(1, Math.ceil(seconds)),
+      waitMs: Math.ceil(seconds * 1000),
+    };
+  }
+
+  get burst(): number {
+    return this.settings.burst;
   }
 
   /** How many keys are tracked (for tests and metrics). */

@@ -40,6 +40,10 @@ export interface RuntimeSettings {
   /** The internal port (/metrics, /openapi.json, /healthz, /readyz): bind address and port (0: any free). */
   metricsHost?: string;
   metricsPort?: number;
+  /** Deliveries an intake or dispatch message that keeps failing gets before it is a dead letter. */
+  maxDeliver?: number;
+  /** The wait before a failed message's second delivery; it doubles per delivery, up to 5 minutes. */
+  redeliveryDelayMs?: number;
 }
 
 export const WORKERS = ['intake', 'scheduler', 'dispatch'] as const;
@@ -54,6 +58,8 @@ export const SETTING_DEFAULTS = {
   metricsSampleMs: 15_000,
   metricsHost: '0.0.0.0',
   metricsPort: 9464,
+  maxDeliver: 6,
+  redeliveryDelayMs: 2_000,
 } satisfies Partial<RuntimeSettings>;
 export type Worker = (typeof WORKERS)[number];
 
@@ -144,5 +150,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): RuntimeSetti
     metricsSampleMs: positive(env, 'OST_METRICS_SAMPLE_MS', SETTING_DEFAULTS.metricsSampleMs),
     metricsHost: env.METRICS_HOST || SETTING_DEFAULTS.metricsHost,
     metricsPort,
+    maxDeliver: positive(env, 'OST_MAX_DELIVER', SETTING_DEFAULTS.maxDeliver),
+    redeliveryDelayMs: positive(env, 'OST_REDELIVERY_DELAY_MS', SETTING_DEFAULTS.redeliveryDelayMs),
   };
 }

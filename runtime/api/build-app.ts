@@ -7,14 +7,23 @@ import type { RuntimeMetrics } from '../metrics/index.js';
 import { type PagesOptions, registerPages } from '../pages/index.js';
 import { registerArchiveRoutes } from './archive-routes.js';
 import { apiCaller } from './authenticate.js';
+import type { BulkLimits } from './bulk-intake.js';
+import { registerDeadLetterRoutes } from './dead-letter-routes.js';
 import { registerDebtorRoutes } from './debtor-routes.js';
 import { registerEventRoutes } from './event-routes.js';
 import { registerIdempotency } from './idempotency.js';
+import { type IngressLimits, ingressLimitsFromEnv } from './ingress-limits.js';
 import { buildOpenApi, collectRouteDocs } from './openapi.js';
-import { type RateLimitSettings, rateLimitFromEnv, takeOrRefuse } from './rate-limit.js';
+import {
+  linesRateLimitFromEnv,
+  type RateLimitSettings,
+  rateLimitFromEnv,
+  takeOrRefuse,
+} from './rate-limit.js';
 import { registerReceivableChangeRoutes } from './receivable-change-routes.js';
 import { type ReceivableRouteDeps, registerReceivableRoutes } from './receivable-routes.js';
 import { RouteLogController } from './route-log-controller.js';
+import { registerSafeParams } from './safe-params.js';
 import { registerStaffFormRoutes } from './staff-routes.js';
 import { trustProxyFromEnv } from './trust-proxy.js';
 
@@ -23,12 +32,16 @@ export interface ReadinessCheck {
   check(): Promise<boolean> | boolean;
 }
 
-export interface AppDeps extends ReceivableRouteDeps {
+export interface AppDeps extends Omit<ReceivableRouteDeps, 'bulk'> {
   log: Logger;
   metrics: RuntimeMetrics;
   readiness: ReadinessCheck[];
   /** Requests per API key; from OST_RATE_LIMIT_PER_SECOND when not given. */
   rateLimit?: RateLimitSettings;
+  /** NDJSON lines per API key; from OST_RATE_LIMIT_LINES_PER_SECOND when not given. */
+  linesRateLimit?: RateLimitSettings;
+  /** Byte caps and HTTP timeouts; from the environment when not given (ingress-limits.ts). */
+  limits?: IngressLimits;
   /** Debtor pages, PSP webhook and form routes (runtime/pages); absent in apps that serve only the API. */
   pages?: PagesOptions;
   /** Link tokens: archived messages are served with their links put back (runtime/dossiers/link-seal.ts). */
@@ -41,25 +54,38 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The corporation of the bearer API key, set before the handler runs when the key is known. */
     corporation: string;
+    /** SHA-256 of that key: whose rate limits a request counts against. */
+    apiKeyHash: string;
   }
 }
 
 const JSON_BODY_LIMIT = 1024 * 1024;
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const limits = deps.limits ?? ingressLimitsFromEnv();
   const app = Fastify({
     loggerInstance: deps.log as FastifyBaseLogger,
     bodyLimit: JSON_BODY_LIMIT,
     // Ids in paths are at most 100 characters (core/receivable/schema.ts); a longer one reaches its route,
     // which names the field in a 400/404 instead of the router's bare 414.
     maxParamLength: 1024,
+    // A client that sends nothing, its headers or its body too slowly holds a connection no longer than
+    // these; Node checks them every few seconds (connectionsCheckingInterval).
+    requestTimeout: limits.requestTimeoutMs,
+    connectionTimeout: limits.idleTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    http: {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      connectionsCheckingInterval: Math.min(5_000, Math.ceil(limits.headersTimeoutMs / 2)),
+    },
     // Request ids in logs, never bodies: they carry debtor data.
     requestIdHeader: 'x-request-id',
     logController: new RouteLogController(),
     // request.ip (per-address limits of the debtor pages) behind a proxy: docs/operations.md.
     trustProxy: trustProxyFromEnv(),
   });
-  // NDJSON bodies are streamed to the handler untouched; no body limit applies to them.
+  // NDJSON bodies are streamed to the handler untouched; bulk-intake.ts bounds them, line by line.
   app.addContentTypeParser(
     'application/x-ndjson',
     { bodyLimit: Number.MAX_SAFE_INTEGER },
@@ -82,6 +108,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     if (err.statusCode >= 500) request.log.warn({ code: err.code }, err.problem);
     if (err.code === 'OST_ERR_RATE_LIMITED')
       reply.header('retry-after', String(err.details?.retryAfter ?? 1));
+    // The rest of a body too large is not read: the connection cannot carry another request.
+    if (err.code === 'OST_ERR_BODY_TOO_LARGE') reply.header('connection', 'close');
     return reply.code(err.statusCode).send({
       code: err.code,
       message: err.message,
@@ -94,16 +122,24 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // documented as authenticated refuse a request without one before their handler runs. Routes with
   // their own callers (provider callbacks, signed by the provider) are left alone.
   const limiter = new TokenBuckets(deps.rateLimit ?? rateLimitFromEnv());
+  const bulk: BulkLimits = {
+    maxLineBytes: limits.ndjsonMaxLineBytes,
+    maxBodyBytes: limits.ndjsonMaxBodyBytes,
+    lines: new TokenBuckets(deps.linesRateLimit ?? linesRateLimitFromEnv()),
+  };
   app.decorateRequest('corporation', '');
+  app.decorateRequest('apiKeyHash', '');
   app.addHook('onRequest', async (request) => {
     const caller = apiCaller(request, deps.bundles);
     if (caller) {
       takeOrRefuse(limiter, caller.keyHash);
       request.corporation = caller.corporation;
+      request.apiKeyHash = caller.keyHash;
     } else if (request.routeOptions.config.openapi?.auth) {
       throw createError('OST_ERR_UNAUTHORIZED');
     }
   });
+  registerSafeParams(app);
   registerIdempotency(app, deps.db);
 
   const documented = collectRouteDocs(app);
@@ -123,11 +159,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       return reply.code(failing.length === 0 ? 200 : 503).send({ ready: failing.length === 0, failing });
     },
   );
-  registerReceivableRoutes(app, deps);
+  registerReceivableRoutes(app, { ...deps, bulk });
   registerReceivableChangeRoutes(app, deps);
   registerEventRoutes(app, deps);
   registerArchiveRoutes(app, deps);
   registerDebtorRoutes(app, deps);
+  registerDeadLetterRoutes(app, deps);
   registerStaffFormRoutes(app, deps);
   await registerPages(app, deps);
   // Served on the internal port (METRICS_PORT) with /metrics, not to the public.

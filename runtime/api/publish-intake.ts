@@ -6,7 +6,7 @@ import { intakeSubject } from '../../platform/bus/subjects.js';
 export async function publishToIntake(
   js: JetStreamClient,
   corporation: string,
-  body: string,
+  body: string | Uint8Array,
   options: Partial<JetStreamPublishOptions>,
 ): Promise<{ duplicate: boolean }> {
   try {

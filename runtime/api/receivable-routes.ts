@@ -7,7 +7,7 @@ import type { Database } from '../../platform/db/index.js';
 import type { BundleStore } from '../bundles/index.js';
 import { receivableMsgId, type SingleIntakeEnvelope } from '../intake/index.js';
 import type { RuntimeMetrics } from '../metrics/index.js';
-import { acceptNdjson } from './bulk-intake.js';
+import { acceptNdjson, type BulkLimits, tooLargeHint } from './bulk-intake.js';
 import { publishToIntake } from './publish-intake.js';
 import { loadTimeline } from './timeline.js';
 
@@ -16,6 +16,8 @@ export interface ReceivableRouteDeps {
   js: JetStreamClient;
   db: Database;
   metrics: RuntimeMetrics;
+  /** Byte caps and the per-key line budget of NDJSON posts. */
+  bulk: BulkLimits;
 }
 
 export async function publishReceivable(
@@ -114,7 +116,9 @@ export function registerReceivableRoutes(app: FastifyInstance, deps: ReceivableR
           summary: 'Post a receivable, or many as NDJSON',
           description:
             'Answers 202 once the receivable is durably on JetStream; idempotent on externalId per corporation. ' +
-            'application/x-ndjson: one receivable per line, streamed, with errors by line number.',
+            'application/x-ndjson: one receivable per line, streamed, with errors by line number; a line ' +
+            'over OST_NDJSON_MAX_LINE_BYTES is one of those errors, a request over OST_NDJSON_MAX_BODY_BYTES ' +
+            'is 413 (split the file), and lines are paced to the key’s OST_RATE_LIMIT_LINES_PER_SECOND.',
           auth: true,
           body: { schema: receivableSchema, contentTypes: ['application/json', 'application/x-ndjson'] },
           responses: {
@@ -141,7 +145,14 @@ export function registerReceivableRoutes(app: FastifyInstance, deps: ReceivableR
       const corporation = request.corporation;
       const type = (request.headers['content-type'] ?? '').split(';')[0]!.trim();
       if (type === 'application/x-ndjson') {
-        const result = await acceptNdjson(request.body as NodeJS.ReadableStream, corporation, deps);
+        // A body announced as too large is refused before any of it is read: nothing changes.
+        if (Number(request.headers['content-length']) > deps.bulk.maxBodyBytes) {
+          throw createError('OST_ERR_BODY_TOO_LARGE', [deps.bulk.maxBodyBytes, tooLargeHint(deps.bulk)]);
+        }
+        const result = await acceptNdjson(request.body as NodeJS.ReadableStream, corporation, {
+          ...deps,
+          keyHash: request.apiKeyHash,
+        });
         return reply.code(result.accepted > 0 || result.rejected === 0 ? 202 : 400).send(result);
       }
       const checked = validateReceivable(request.body);

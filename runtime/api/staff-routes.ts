@@ -3,6 +3,7 @@
 // fetched as CSV. Authenticated with the corporation's ERP API key, scoped to that corporation.
 import type { FastifyInstance } from 'fastify';
 import { createError } from '../../core/errors/index.js';
+import { unsafeTextErrors } from '../../core/receivable/index.js';
 import { type Database, sql } from '../../platform/db/index.js';
 import type { BundleStore } from '../bundles/index.js';
 import {
@@ -31,7 +32,7 @@ interface StaffReading {
 
 function validateStaffReading(body: unknown): StaffReading {
   const b = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
-  const errors: { field: string; message: string }[] = [];
+  const errors: { field: string; message: string }[] = unsafeTextErrors(b);
   const str = (k: string) => (typeof b[k] === 'string' ? (b[k] as string).trim() : undefined);
   const meterNumber = str('meterNumber');
   if (!meterNumber || !METER_NUMBER.test(meterNumber)) {

@@ -5,18 +5,30 @@
 // working(); if this process dies, JetStream hands the message to another replica after the ack wait.
 // A redelivered message whose step another dispatcher is still sending (its lease is renewed) is given
 // back with a delay instead: it is stale once that send is recorded, or taken over once its lease lapses.
+// A message that cannot be read, whose step the database refuses, or that still throws on its last
+// delivery (OST_MAX_DELIVER; the waits between grow, platform/bus/redelivery.ts) becomes a dead letter
+// that marks its step failed; while the database is away nothing is blamed and the message is held.
 import type { JetStreamClient, JsMsg } from '@nats-io/jetstream';
+import { createError, type OutputstraatError } from '../../core/errors/index.js';
 import {
   CHANNEL_TYPES,
+  DEFAULT_REDELIVERY,
   DISPATCH_ACK_WAIT_MS,
   DISPATCH_STREAM,
   dispatchConsumerName,
+  isLastDelivery,
+  isUnanswered,
+  keepWorking,
+  type RedeliveryPolicy,
+  retryLater,
 } from '../../platform/bus/index.js';
 import { JetStreamWorkQueue } from '../../platform/bus/jetstream-work-queue.js';
+import { databaseAnswers, isDataRefused, sqlState, waitForDatabase } from '../../platform/db/index.js';
 import { SETTING_DEFAULTS } from '../../platform/settings/runtime-settings.js';
+import { type DeadLetterInput, deadLetterOf, failureName, recordDeadLetter } from '../dossiers/index.js';
 import { type DispatchDeps, type DispatchWork, dispatchStep } from './dispatch-message.js';
+import { readDispatchWork } from './read-dispatch-work.js';
 
-const RETRY_DELAY_MS = 5_000;
 const STOP_REDELIVERY_DELAY_MS = 1_000;
 /** When to look again at a step another dispatcher is sending: a quarter lease, between 1 and 15 s. */
 const busyDelayMs = (leaseMs: number) => Math.min(15_000, Math.max(1_000, leaseMs / 4));
@@ -28,17 +40,22 @@ export interface DispatcherOptions {
   /** The lease of a step a dispatcher took (OST_DISPATCH_LEASE_MS), renewed while it sends. */
   leaseMs?: number;
   now?: () => Date;
+  /** Deliveries before a dispatch message that keeps failing is a dead letter, and the waits between. */
+  redelivery?: RedeliveryPolicy;
 }
 
 export class Dispatcher {
   private readonly queues: JetStreamWorkQueue<JsMsg>[] = [];
   private readonly deps: DispatchDeps;
+  private readonly stopping = new AbortController();
+  private readonly redelivery: RedeliveryPolicy;
 
   constructor(
     deps: Omit<DispatchDeps, 'leaseMs'>,
     private readonly options: DispatcherOptions = {},
   ) {
     this.deps = { ...deps, leaseMs: options.leaseMs ?? SETTING_DEFAULTS.dispatchLeaseMs };
+    this.redelivery = options.redelivery ?? DEFAULT_REDELIVERY;
   }
 
   async start(js: JetStreamClient): Promise<void> {
@@ -59,30 +76,100 @@ export class Dispatcher {
   }
 
   private async handle(msg: JsMsg): Promise<void> {
-    let work: DispatchWork;
-    try {
-      work = msg.json<DispatchWork>();
-    } catch {
-      this.deps.log.error({ seq: msg.seq }, 'dispatch message is not JSON; terminated');
-      msg.term();
+    const read = readDispatchWork(msg);
+    if (isUnanswered(msg, this.redelivery)) {
+      const error = createError('OST_ERR_DELIVERY_EXHAUSTED', [
+        'dispatch message',
+        this.redelivery.maxDeliver,
+        'no answer: the dispatcher stopped or hung each time',
+      ]);
+      await this.giveUp(msg, read.corporation, error, read.ok ? read.work : undefined);
       return;
     }
-    const heartbeat = setInterval(() => msg.working(), DISPATCH_ACK_WAIT_MS / 4);
+    if (!read.ok) {
+      const error = createError('OST_ERR_POISON_MESSAGE', [DISPATCH_STREAM, read.problem]);
+      await this.giveUp(msg, read.corporation, error);
+      return;
+    }
+    const { work } = read;
+    const stopWorking = keepWorking([msg], DISPATCH_ACK_WAIT_MS);
     try {
-      const outcome = await dispatchStep(this.deps, work, this.options.now?.() ?? new Date());
-      if (outcome === 'busy') msg.nak(busyDelayMs(this.deps.leaseMs));
-      else msg.ack();
-    } catch (err) {
-      // The step row still says queued: a redelivery (or the stale-claim sweep) runs it again.
-      this.deps.log.error({ err, corporation: work.corporation }, 'dispatch failed; retried later');
-      msg.nak(RETRY_DELAY_MS);
+      for (;;) {
+        try {
+          const outcome = await dispatchStep(this.deps, work, this.options.now?.() ?? new Date());
+          // Another dispatcher holds the step and renews its lease: this copy is not at fault. It comes
+          // back after a while; on its last delivery it is let go without blame — the holder records the
+          // outcome, or the stale-claim sweep queues the step again once the holder's lease lapses.
+          if (outcome === 'busy' && !isLastDelivery(msg, this.redelivery))
+            msg.nak(busyDelayMs(this.deps.leaseMs));
+          else msg.ack();
+          return;
+        } catch (err) {
+          // While the database is away the step is not at fault: wait, then run it again (the step row
+          // says what is left to do).
+          if (!(await databaseAnswers(this.deps.db))) {
+            this.deps.log.warn({ corporation: work.corporation }, 'database away; dispatch waits for it');
+            if (await waitForDatabase(this.deps.db, this.stopping.signal)) continue;
+            msg.nak(STOP_REDELIVERY_DELAY_MS);
+            return;
+          }
+          this.deps.log.error(
+            { corporation: work.corporation, attempt: msg.info.deliveryCount, code: failureName(err) },
+            'dispatch failed',
+          );
+          if (isDataRefused(err) || isLastDelivery(msg, this.redelivery)) {
+            const error = isDataRefused(err)
+              ? createError('OST_ERR_STORE_REFUSED', ['step', sqlState(err) ?? ''])
+              : createError('OST_ERR_DELIVERY_EXHAUSTED', ['step', msg.info.deliveryCount, failureName(err)]);
+            await this.giveUp(msg, work.corporation, error, work);
+          } else {
+            // The step row still says queued: the redelivery runs it again.
+            retryLater(msg, this.redelivery);
+          }
+          return;
+        }
+      }
     } finally {
-      clearInterval(heartbeat);
+      stopWorking();
+    }
+  }
+
+  /** Records the dead letter (failing its step, if the message named one) and lets the message go. */
+  private async giveUp(
+    msg: JsMsg,
+    corporation: string,
+    error: OutputstraatError,
+    work?: DispatchWork,
+  ): Promise<void> {
+    const letter: DeadLetterInput = deadLetterOf(msg, corporation, error, {
+      ...(work ? { step: { rowId: work.stepRowId, attempt: work.attempt } } : {}),
+    });
+    for (;;) {
+      try {
+        const id = await recordDeadLetter(this.deps, letter);
+        if (id && work) {
+          this.deps.metrics.steps.inc({
+            corporation,
+            flow: work.flow,
+            channel: work.channel,
+            outcome: 'failed',
+          });
+        }
+        msg.term();
+        return;
+      } catch (err) {
+        if (await databaseAnswers(this.deps.db)) throw err;
+        if (!(await waitForDatabase(this.deps.db, this.stopping.signal))) {
+          msg.nak(STOP_REDELIVERY_DELAY_MS);
+          return;
+        }
+      }
     }
   }
 
   /** Stops pulling, gives back what is buffered and waits for the sends in progress. */
   async stop(): Promise<void> {
+    this.stopping.abort();
     await Promise.all(this.queues.map((q) => q.stop()));
   }
 }

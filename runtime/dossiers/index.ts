@@ -14,6 +14,18 @@ export {
   type Tx,
 } from './case-repository.js';
 export { bundleForCase, feedCase } from './case-runner.js';
+export {
+  type DeadLetterDeps,
+  type DeadLetterInput,
+  type DeadLetterView,
+  deadLetterOf,
+  failureName,
+  findDeadLetter,
+  listDeadLetters,
+  markRedriven,
+  recordDeadLetter,
+  rescheduleDeadStep,
+} from './dead-letters.js';
 export { debtorHash, type ErasureResult, eraseDebtor } from './erase-debtor.js';
 export { eraseRows } from './erase-rows.js';
 export { EVENT_FACTS } from './event-facts.js';

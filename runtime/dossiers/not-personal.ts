@@ -8,6 +8,27 @@
  */
 export const NOT_PERSONAL: readonly { table: string; columns: readonly string[]; why: string }[] = [
   {
+    table: 'dead_letters',
+    columns: [
+      'id',
+      'corporation',
+      'stream',
+      'subject',
+      'stream_seq',
+      'dedupe_key',
+      'external_id',
+      'step_row_id',
+      'code',
+      'reason',
+      'deliveries',
+      'published_at',
+      'dead_at',
+      'redriven_at',
+      'redrive_count',
+    ],
+    why: 'where a message was given up and why (an error code and a message without debtor data); ids by contract',
+  },
+  {
     table: 'receivables',
     columns: ['id', 'corporation', 'kind', 'amount_minor', 'balance_minor', 'currency', 'due_date', 'status'],
     why: 'the facts of the debt: kind, amounts, dates and status',

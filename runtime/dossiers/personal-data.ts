@@ -231,6 +231,23 @@ export const PERSONAL_DATA: readonly (RootTable | ChildTable)[] = [
     ],
   },
   {
+    table: 'dead_letters',
+    key: 'id',
+    pending: sql.fragment`TRUE`,
+    deletes: true,
+    // By the receivable's externalId; a dead letter whose receivable was never stored names no stored
+    // receivable of the debtor and goes with event retention.
+    ofDebtor: (rows) => sql.fragment`external_id = ANY(${sql.array(rows.externalIds, 'text')})`,
+    retention: { kind: 'events', since: 'dead_at' },
+    columns: [
+      {
+        column: 'payload',
+        holds: 'the message as it was published: the receivable as posted, with the debtor',
+        erased: 'row deleted',
+      },
+    ],
+  },
+  {
     table: 'contact_updates',
     key: 'id',
     pending: sql.fragment`erased_at IS NULL`,

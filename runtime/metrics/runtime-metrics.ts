@@ -1,5 +1,5 @@
-// Prometheus metrics. Labels are corporation (a namespace name), flow, channel, outcome, stream and
-// consumer only — never anything about a debtor.
+// Prometheus metrics. Labels are corporation (a namespace name), flow, channel, outcome, stream, consumer
+// and error code only — never anything about a debtor.
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 export function createRuntimeMetrics() {
@@ -78,6 +78,12 @@ export function createRuntimeMetrics() {
       name: 'outputstraat_bundles_refused_total',
       help: 'Bundles this replica refused to load because they reach outside their corporation (reason: payment-host, api-key, base-is-corporation, foreign-source, invalid-name)',
       labelNames: ['corporation', 'reason'],
+      registers: [registry],
+    }),
+    deadLetters: new Counter({
+      name: 'outputstraat_dead_letters_total',
+      help: 'Intake and dispatch messages given up as dead letters (GET /v1/dead-letters), by stream and error code',
+      labelNames: ['corporation', 'stream', 'code'],
       registers: [registry],
     }),
     configRevision: new Gauge({

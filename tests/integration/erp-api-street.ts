@@ -7,6 +7,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDatabase, type Database, sql } from '../../platform/db/index.js';
+import type { RuntimeSettings } from '../../platform/settings/runtime-settings.js';
 import { DEMO_KEY, eventually, startStreet, type TestStreet } from '../support/street.js';
 
 export const ZUID_KEY = 'demo-woonstad-zuid-key';
@@ -89,7 +90,9 @@ export interface ErpStreet {
   stop(): Promise<void>;
 }
 
-export async function startErpStreet(options: { webhookUrl?: string; schedulerIntervalMs?: number } = {}) {
+export async function startErpStreet(
+  options: { webhookUrl?: string; schedulerIntervalMs?: number; runtime?: Partial<RuntimeSettings> } = {},
+) {
   const dir = mkdtempSync(join(tmpdir(), 'ost-erp-api-'));
   cpSync('flows', join(dir, 'flows'), { recursive: true });
   cpSync('examples', join(dir, 'examples'), { recursive: true });
@@ -103,7 +106,10 @@ export async function startErpStreet(options: { webhookUrl?: string; schedulerIn
     );
   }
   const street = await startStreet([join(dir, 'flows'), join(dir, 'examples')]);
-  const runtime = await street.startRuntime({ schedulerIntervalMs: options.schedulerIntervalMs ?? 10 });
+  const runtime = await street.startRuntime({
+    schedulerIntervalMs: options.schedulerIntervalMs ?? 10,
+    ...options.runtime,
+  });
   const loaded = () =>
     runtime.bundles.get('woonstad-zuid') && runtime.bundles.get('woonstad-noord')?.flows['erp-api-test'];
   if (!loaded()) {

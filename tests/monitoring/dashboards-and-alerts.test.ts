@@ -6,6 +6,7 @@
 import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { jetstream } from '@nats-io/jetstream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { KubeClient } from '../../operator/kubernetes/kube-client.js';
@@ -91,6 +92,8 @@ beforeAll(async () => {
   prom.setTargets(targets);
   for (let i = 0; i < 3; i++) expect((await street.post('/v1/receivables', receivable(i))).status).toBe(202);
   expect((await street.post('/v1/receivables', { ...receivable(99), amount: 'lots' })).status).toBe(400);
+  // A message intake cannot read is a dead letter at once: the dead-letter rule's metric gets a series.
+  await jetstream(street.nc).publish('ost.intake.woonstad-noord', 'not an intake envelope');
   await waitFor(
     'a backlog of due and queued steps in Prometheus',
     async () =>
@@ -200,6 +203,21 @@ describe('monitoring', () => {
       ),
     );
     expect(out).toMatch(/SUCCESS: \d+ rules found/);
+  });
+
+  it('fires OutputstraatDeadLetters for the corporation whose message was dead-lettered, from its first one', async () => {
+    const firing = await waitFor(
+      'the dead-letter alert',
+      async () => {
+        const alerts = await prom.query('ALERTS{alertname="OutputstraatDeadLetters"}');
+        return alerts.length > 0 ? alerts : undefined;
+      },
+      30_000,
+      250,
+    );
+    expect(firing.map((a) => a.metric)).toEqual([
+      expect.objectContaining({ corporation: 'woonstad-noord', stream: 'OST_INTAKE', alertstate: 'firing' }),
+    ]);
   });
 
   it('has Prometheus evaluate every alert rule without errors, over metrics that exist', async () => {
