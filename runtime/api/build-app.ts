@@ -8,11 +8,12 @@ import { registerArchiveRoutes } from './archive-routes.js';
 import { apiCaller } from './authenticate.js';
 import { registerEventRoutes } from './event-routes.js';
 import { registerIdempotency } from './idempotency.js';
-import { buildOpenApi, collectRouteDocs } from './openapi.js';
+import { buildOpenApi } from './openapi.js';
 import { type RateLimitSettings, rateLimitFromEnv, takeOrRefuse } from './rate-limit.js';
 import { registerReceivableChangeRoutes } from './receivable-change-routes.js';
 import { type ReceivableRouteDeps, registerReceivableRoutes } from './receivable-routes.js';
 import { RouteLogController } from './route-log-controller.js';
+import { collectRouteTable } from './route-table.js';
 import { registerStaffFormRoutes } from './staff-routes.js';
 
 export interface ReadinessCheck {
@@ -94,7 +95,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   registerIdempotency(app, deps.db);
 
-  const documented = collectRouteDocs(app);
+  const routeTable = collectRouteTable(app);
   const open = (summary: string) => ({ openapi: { summary, auth: false, responses: {}, errors: [] } });
   app.get('/healthz', { config: open('Process is up') }, async () => ({ status: 'ok' }));
   app.get(
@@ -122,7 +123,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await registerPages(app, deps);
   let openapi: unknown;
   app.get('/openapi.json', { config: open('This document') }, async () => {
-    openapi ??= buildOpenApi(documented);
+    openapi ??= buildOpenApi(routeTable);
     return openapi;
   });
   return app;

@@ -1,8 +1,8 @@
 // GET /openapi.json: an OpenAPI 3.1 document built from the routes themselves. Every route carries its
 // documentation in `config.openapi`, with the very schema objects it validates with (core/receivable), so
 // the document cannot drift from what the API accepts. Error bodies list the codes of the one registry.
-import type { FastifyInstance } from 'fastify';
 import { type ErrorCode, errorRegistry } from '../../core/errors/index.js';
+import type { RouteEntry } from './route-table.js';
 
 type Schema = Record<string, unknown>;
 
@@ -24,12 +24,6 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     openapi?: RouteDoc;
   }
-}
-
-interface DocumentedRoute {
-  method: string;
-  url: string;
-  doc: RouteDoc;
 }
 
 const errorSchema = {
@@ -62,19 +56,8 @@ function component(schema: Schema): { name: string | undefined; body: Schema } {
   return { name: typeof $id === 'string' ? $id : undefined, body };
 }
 
-/** Records every route that is documented; call before the routes are registered. */
-export function collectRouteDocs(app: FastifyInstance): DocumentedRoute[] {
-  const routes: DocumentedRoute[] = [];
-  app.addHook('onRoute', (route) => {
-    const doc = route.config?.openapi;
-    if (!doc) return;
-    for (const method of [route.method].flat())
-      routes.push({ method: method.toLowerCase(), url: route.url, doc });
-  });
-  return routes;
-}
-
-export function buildOpenApi(routes: DocumentedRoute[]): Schema {
+/** The document of every route in the table that carries `config.openapi`. */
+export function buildOpenApi(routes: readonly RouteEntry[]): Schema {
   const schemas: Record<string, Schema> = { Error: errorSchema };
   const ref = (schema: Schema): Schema => {
     const { name, body } = component(schema);
@@ -83,7 +66,9 @@ export function buildOpenApi(routes: DocumentedRoute[]): Schema {
     return { $ref: `#/components/schemas/${name}` };
   };
   const paths: Record<string, Record<string, Schema>> = {};
-  for (const { method, url, doc } of routes) {
+  for (const { method: upper, url, doc } of routes) {
+    if (!doc) continue;
+    const method = upper.toLowerCase();
     const path = url.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
     paths[path] ??= {};
     paths[path][method] = operation(method, doc, ref);
