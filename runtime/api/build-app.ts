@@ -1,11 +1,18 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { createError, isOutputstraatError, type OutputstraatError } from '../../core/errors/index.js';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
+import { createError, type OutputstraatError } from '../../core/errors/index.js';
 import type { Logger } from '../../platform/log.js';
 import { TokenBuckets } from '../../platform/rate-limit/token-buckets.js';
 import type { RuntimeMetrics } from '../metrics/index.js';
 import { type PagesOptions, registerPages } from '../pages/index.js';
+import { sendErrorPage, servesPage } from '../web/index.js';
 import { registerArchiveRoutes } from './archive-routes.js';
 import { apiCaller } from './authenticate.js';
+import { answerClientError, JSON_BODY_LIMIT, registryErrorOf, sendApiError } from './error-answers.js';
 import { registerEventRoutes } from './event-routes.js';
 import { registerIdempotency } from './idempotency.js';
 import { buildOpenApi } from './openapi.js';
@@ -38,15 +45,20 @@ declare module 'fastify' {
   }
 }
 
-const JSON_BODY_LIMIT = 1024 * 1024;
-
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  // Debtor pages answer errors with the HTML error page, everything else with the JSON error body.
+  const answer = (request: FastifyRequest, reply: FastifyReply, err: OutputstraatError) =>
+    deps.pages && servesPage(request, deps.bundles)
+      ? sendErrorPage(request, reply, err.statusCode, err.code)
+      : sendApiError(request, reply, err);
   const app = Fastify({
     loggerInstance: deps.log as FastifyBaseLogger,
     bodyLimit: JSON_BODY_LIMIT,
     // Request ids in logs, never bodies: they carry debtor data.
     requestIdHeader: 'x-request-id',
     logController: new RouteLogController(),
+    frameworkErrors: (error, request, reply) => answer(request, reply, registryErrorOf(error, request)),
+    clientErrorHandler: answerClientError(deps.log as FastifyBaseLogger),
   });
   // NDJSON bodies are streamed to the handler untouched; no body limit applies to them.
   app.addContentTypeParser(
@@ -55,29 +67,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     (_req, payload, done) => done(null, payload),
   );
 
-  app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
-    let err: OutputstraatError;
-    if (isOutputstraatError(error)) err = error;
-    else if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      err = createError('OST_ERR_BODY_TOO_LARGE', [JSON_BODY_LIMIT, 'send bulk as application/x-ndjson']);
-    } else if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
-      err = createError('OST_ERR_UNSUPPORTED_MEDIA', [request.headers['content-type'] ?? 'none']);
-    } else if (error.statusCode === 400) {
-      err = createError('OST_ERR_VALIDATION', [`(body) ${error.message}`]);
-    } else {
-      request.log.error({ err: error }, 'unhandled error');
-      err = createError('OST_ERR_INTERNAL');
-    }
-    if (err.statusCode >= 500) request.log.warn({ code: err.code }, err.problem);
-    if (err.code === 'OST_ERR_RATE_LIMITED')
-      reply.header('retry-after', String(err.details?.retryAfter ?? 1));
-    return reply.code(err.statusCode).send({
-      code: err.code,
-      message: err.message,
-      ...(err.details ? err.details : {}),
-      requestId: request.id,
-    });
-  });
+  app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) =>
+    answer(request, reply, registryErrorOf(error, request)),
+  );
+  app.setNotFoundHandler((request, reply) =>
+    answer(
+      request,
+      reply,
+      createError('OST_ERR_NOT_FOUND', [`${request.method} ${request.url.split('?')[0]}`]),
+    ),
+  );
 
   // A request with a known API key counts against that key's rate limit, whatever the route; routes
   // documented as authenticated refuse a request without one before their handler runs. Routes with

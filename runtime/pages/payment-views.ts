@@ -114,12 +114,3 @@ export function notFinishedPage(bundle: ConfigBundle, lang: Lang, payAction: str
     body: statusPage(bundle, lang, t.notFinishedTitle, t.notFinishedBody, 'wait', undefined, resume),
   };
 }
-
-export function errorPage(lang: Lang): PageView {
-  const t = TEXTS[lang];
-  return {
-    lang,
-    title: t.errorTitle,
-    body: html`<section class="card" aria-labelledby="title"><h1 id="title">${t.errorTitle}</h1><p>${t.errorBody}</p></section>`,
-  };
-}

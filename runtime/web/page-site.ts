@@ -46,6 +46,16 @@ function corporationForHost(bundles: BundleStore, host: string): string | undefi
   return bundles.corporationForHost(host) ?? bundles.corporationForHost(host.replace(/:\d+$/, ''));
 }
 
+const PAGE_PATH = /^\/(?:p|f|q|c|t)\//;
+const NOT_A_PAGE = /^\/(?:v1|psp)\//;
+
+/** Whether errors of this request are shown as a debtor page: a page path, or any page on a payment host. */
+export function servesPage(request: FastifyRequest, bundles: BundleStore): boolean {
+  const path = request.url;
+  if (PAGE_PATH.test(path)) return true;
+  return !NOT_A_PAGE.test(path) && corporationForHost(bundles, hostOf(request)) !== undefined;
+}
+
 /** undefined when the request may not be served at all (an unknown corporation in the dev prefix). */
 export function siteOf(request: FastifyRequest, bundles: BundleStore): PageSite | undefined {
   const host = hostOf(request);
