@@ -15,6 +15,7 @@ import { apiCaller } from './authenticate.js';
 import { answerClientError, JSON_BODY_LIMIT, registryErrorOf, sendApiError } from './error-answers.js';
 import { registerEventRoutes } from './event-routes.js';
 import { registerIdempotency } from './idempotency.js';
+import { registerInputGuards } from './input-guards.js';
 import { buildOpenApi } from './openapi.js';
 import { type RateLimitSettings, rateLimitFromEnv, takeOrRefuse } from './rate-limit.js';
 import { registerReceivableChangeRoutes } from './receivable-change-routes.js';
@@ -57,6 +58,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // Request ids in logs, never bodies: they carry debtor data.
     requestIdHeader: 'x-request-id',
     logController: new RouteLogController(),
+    // A request without Host gets our 400 (input-guards.ts) rather than node's empty one.
+    http: { requireHostHeader: false },
     frameworkErrors: (error, request, reply) => answer(request, reply, registryErrorOf(error, request)),
     clientErrorHandler: answerClientError(deps.log as FastifyBaseLogger),
   });
@@ -77,6 +80,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       createError('OST_ERR_NOT_FOUND', [`${request.method} ${request.url.split('?')[0]}`]),
     ),
   );
+  registerInputGuards(app);
 
   // A request with a known API key counts against that key's rate limit, whatever the route; routes
   // documented as authenticated refuse a request without one before their handler runs. Routes with
