@@ -39,13 +39,23 @@ const errorSchema = {
     requestId: { type: 'string', description: 'Quote it when you ask for help; it is in the runtime log.' },
     errors: {
       type: 'array',
-      description: 'For OST_ERR_VALIDATION: every failing field.',
+      description:
+        'For OST_ERR_VALIDATION: every failing field; for NDJSON, the first 1000 rejected lines by line number.',
       items: {
         type: 'object',
-        required: ['field', 'message'],
-        properties: { field: { type: 'string' }, message: { type: 'string' } },
+        required: ['message'],
+        properties: {
+          field: { type: 'string' },
+          line: { type: 'integer' },
+          externalId: { type: 'string' },
+          message: { type: 'string' },
+        },
       },
     },
+    accepted: { type: 'integer', description: 'For NDJSON: lines accepted (0 in a 400).' },
+    duplicates: { type: 'integer', description: 'For NDJSON: lines accepted before.' },
+    rejected: { type: 'integer', description: 'For NDJSON: lines rejected.' },
+    errorsTruncated: { type: 'boolean', description: 'For NDJSON: more lines were rejected than listed.' },
     retryAfter: { type: 'integer', description: 'For OST_ERR_RATE_LIMITED: seconds to wait.' },
   },
 } as const;
