@@ -193,15 +193,25 @@ const ENV_KEYS = [
   'OST_SECRET_PAGES_ZUID_MOLLIE_APIKEY',
 ];
 
-export async function startPagesStreet(): Promise<PagesStreet> {
+export interface PagesStreetOptions {
+  /** More resources for the fixture street: file name → YAML. */
+  resources?: Record<string, string>;
+  /** More environment for the runtime (secrets, settings); restored on stop. */
+  env?: Record<string, string>;
+}
+
+export async function startPagesStreet(options: PagesStreetOptions = {}): Promise<PagesStreet> {
   const dir = writePagesFixture();
+  for (const [file, yaml] of Object.entries(options.resources ?? {})) writeFileSync(join(dir, file), yaml);
   const mollie = await startMollieServer({ apiKeys: [NOORD.mollieKey, ZUID.mollieKey] });
   const untrust = trustLocalMollie();
-  const saved = Object.fromEntries(ENV_KEYS.map((k) => [k, process.env[k]]));
+  const extraEnv = options.env ?? {};
+  const saved = Object.fromEntries([...ENV_KEYS, ...Object.keys(extraEnv)].map((k) => [k, process.env[k]]));
   process.env.OST_MOLLIE_API_ENDPOINT = mollie.apiEndpoint;
   process.env.OST_MOLLIE_CHECKOUT_ORIGINS = mollie.checkoutOrigin;
   process.env.OST_SECRET_PAGES_NOORD_MOLLIE_APIKEY = NOORD.mollieKey;
   process.env.OST_SECRET_PAGES_ZUID_MOLLIE_APIKEY = ZUID.mollieKey;
+  Object.assign(process.env, extraEnv);
   const street = await startStreet([dir]);
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
