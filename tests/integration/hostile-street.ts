@@ -157,12 +157,15 @@ export function sendRawBytes(port: number, bytes: string): Promise<RawResponse> 
 }
 
 /**
- * Row count and a checksum of the content of every table but gauge_samples: the sampler's periodic copy
- * of counts over the other tables (cases, steps), refreshed on its own clock; what it counts is compared.
+ * Row count and a checksum of the content of every table but two kinds: gauge_samples, the sampler's
+ * periodic copy of counts over the other tables (cases, steps) refreshed on its own clock, whose sources
+ * are compared; and rate-limit bookkeeping (a table named *rate_limit*, should requests ever be counted
+ * in the database), which records that a request came, not anything it asked for.
  */
 export async function snapshot(db: Database): Promise<Record<string, { rows: number; sum: string }>> {
   const tables = await db.anyFirst(sql.unsafe`
     SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename <> 'gauge_samples'
+      AND tablename NOT LIKE '%rate\_limit%'
     ORDER BY tablename`);
   // One statement, so the tables are read in one snapshot and one round trip.
   const parts = (tables as string[]).map(
