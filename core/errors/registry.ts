@@ -118,6 +118,11 @@ export const errorRegistry = {
   },
   OST_ERR_VALIDATION: { status: 400, message: '%s', hint: 'fix the field and send again' },
   OST_ERR_BODY_TOO_LARGE: { status: 413, message: 'request body is larger than %s bytes', hint: '%s' },
+  OST_ERR_HEADERS_TOO_LARGE: {
+    status: 431,
+    message: 'request headers are larger than %s bytes',
+    hint: 'send only the headers the API needs; an Idempotency-Key has at most 255 characters',
+  },
   OST_ERR_UNSUPPORTED_MEDIA: {
     status: 415,
     message: 'content type %s is not supported',

@@ -9,7 +9,7 @@ export {
   validatePayment,
   validateReceivablePatch,
 } from './change-schemas.js';
-export { printable, textProblem, unsafeTextErrors } from './safe-text.js';
+export { isStorableText, printable, textProblem, unsafeTextErrors } from './safe-text.js';
 export { type ReceivableInput, receivableSchema } from './schema.js';
 export { validateReceivable } from './validate-receivable.js';
 export { describeFieldErrors, type FieldError, type Validation } from './validate-schema.js';

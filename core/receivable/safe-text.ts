@@ -37,6 +37,20 @@ function firstUnsafe(
   return undefined;
 }
 
+/**
+ * Whether PostgreSQL can store the text at all (text and jsonb refuse U+0000 and half a surrogate pair):
+ * the check every route applies to every JSON body, beyond the ERP contracts' stricter textProblem.
+ */
+export function isStorableText(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 0) return false;
+    if (isHigh(code) && isLow(text.charCodeAt(i + 1))) i++;
+    else if (isHigh(code) || isLow(code)) return false;
+  }
+  return true;
+}
+
 /** A field name or key as it can be shown: control characters and lone surrogates as `\uXXXX`. */
 export function printable(text: string): string {
   let out = '';

@@ -1,13 +1,15 @@
 // The archive for ERPs and collections staff, with the corporation's API key (same bearer key as the
 // receivable API; a key of one corporation never sees another's messages):
 //   GET /v1/receivables/{externalId}/messages   every message of a receivable, history and parts
-//   GET /v1/debtors/{debtorId}/messages         every message to a debtor over all receivables
+//   GET /v1/debtors/{debtorId}/messages         every message to a debtor over all receivables (404 for a
+//                                               debtor the corporation has no receivable of)
 //   GET /v1/messages/{id}/content[?part=...]    the exact bytes as sent (message/rfc822, application/pdf, …)
 import type { FastifyInstance } from 'fastify';
 import { createError } from '../../core/errors/index.js';
+import { validationError } from '../../core/receivable/validation-error.js';
 import type { Database } from '../../platform/db/index.js';
 import type { PartName } from '../archive/index.js';
-import { archivedContent, listArchivedMessages, receivableIdOf } from '../archive/index.js';
+import { archivedContent, debtorKnown, listArchivedMessages, receivableIdOf } from '../archive/index.js';
 import type { BundleStore } from '../bundles/index.js';
 import type { LinkTokens } from '../dossiers/index.js';
 import { authenticate } from './authenticate.js';
@@ -35,6 +37,10 @@ export function registerArchiveRoutes(app: FastifyInstance, deps: ArchiveRouteDe
 
   app.get<{ Params: { debtorId: string } }>('/v1/debtors/:debtorId/messages', async (request) => {
     const { corporation } = authenticate(request, deps.bundles);
+    // A debtor of another corporation, or of none, is not found: the same answer as for a receivable.
+    if (!(await debtorKnown(deps.db, corporation, request.params.debtorId))) {
+      throw createError('OST_ERR_NOT_FOUND', [`debtor ${request.params.debtorId}`]);
+    }
     const messages = await listArchivedMessages(deps.db, corporation, { debtorId: request.params.debtorId });
     return { debtorId: request.params.debtorId, messages };
   });
@@ -45,7 +51,7 @@ export function registerArchiveRoutes(app: FastifyInstance, deps: ArchiveRouteDe
       const { corporation } = authenticate(request, deps.bundles);
       const part = request.query.part;
       if (part !== undefined && !PARTS.has(part as PartName)) {
-        throw createError('OST_ERR_VALIDATION', [`(query) part must be one of ${[...PARTS].join(', ')}`]);
+        throw validationError([{ field: 'part', message: `must be one of ${[...PARTS].join(', ')}` }]);
       }
       if (!UUID.test(request.params.id)) throw createError('OST_ERR_NOT_FOUND', ['message']);
       const content = await archivedContent(

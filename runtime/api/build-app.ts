@@ -1,19 +1,27 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { createError, isOutputstraatError, type OutputstraatError } from '../../core/errors/index.js';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
+import { createError, type OutputstraatError } from '../../core/errors/index.js';
 import type { Logger } from '../../platform/log.js';
 import { TokenBuckets } from '../../platform/rate-limit/token-buckets.js';
 import type { LinkTokens } from '../dossiers/index.js';
 import type { RuntimeMetrics } from '../metrics/index.js';
 import { type PagesOptions, registerPages } from '../pages/index.js';
+import { sendErrorPage, servesPage } from '../web/index.js';
 import { registerArchiveRoutes } from './archive-routes.js';
 import { apiCaller } from './authenticate.js';
 import type { BulkLimits } from './bulk-intake.js';
 import { registerDeadLetterRoutes } from './dead-letter-routes.js';
 import { registerDebtorRoutes } from './debtor-routes.js';
+import { answerClientError, JSON_BODY_LIMIT, registryErrorOf, sendApiError } from './error-answers.js';
 import { registerEventRoutes } from './event-routes.js';
 import { registerIdempotency } from './idempotency.js';
 import { type IngressLimits, ingressLimitsFromEnv } from './ingress-limits.js';
-import { buildOpenApi, collectRouteDocs } from './openapi.js';
+import { registerInputGuards } from './input-guards.js';
+import { buildOpenApi } from './openapi.js';
 import {
   linesRateLimitFromEnv,
   type RateLimitSettings,
@@ -23,6 +31,7 @@ import {
 import { registerReceivableChangeRoutes } from './receivable-change-routes.js';
 import { type ReceivableRouteDeps, registerReceivableRoutes } from './receivable-routes.js';
 import { RouteLogController } from './route-log-controller.js';
+import { collectRouteTable } from './route-table.js';
 import { registerSafeParams } from './safe-params.js';
 import { registerStaffFormRoutes } from './staff-routes.js';
 import { trustProxyFromEnv } from './trust-proxy.js';
@@ -59,10 +68,13 @@ declare module 'fastify' {
   }
 }
 
-const JSON_BODY_LIMIT = 1024 * 1024;
-
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const limits = deps.limits ?? ingressLimitsFromEnv();
+  // Debtor pages answer errors with the HTML error page, everything else with the JSON error body.
+  const answer = (request: FastifyRequest, reply: FastifyReply, err: OutputstraatError) =>
+    deps.pages && servesPage(request, deps.bundles)
+      ? sendErrorPage(request, reply, err.statusCode, err.code)
+      : sendApiError(request, reply, err);
   const app = Fastify({
     loggerInstance: deps.log as FastifyBaseLogger,
     bodyLimit: JSON_BODY_LIMIT,
@@ -78,12 +90,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       headersTimeout: limits.headersTimeoutMs,
       requestTimeout: limits.requestTimeoutMs,
       connectionsCheckingInterval: Math.min(5_000, Math.ceil(limits.headersTimeoutMs / 2)),
+      // A request without Host gets our 400 (input-guards.ts) rather than node's empty one.
+      requireHostHeader: false,
     },
     // Request ids in logs, never bodies: they carry debtor data.
     requestIdHeader: 'x-request-id',
     logController: new RouteLogController(),
     // request.ip (per-address limits of the debtor pages) behind a proxy: docs/operations.md.
     trustProxy: trustProxyFromEnv(),
+    frameworkErrors: (error, request, reply) => answer(request, reply, registryErrorOf(error, request)),
+    clientErrorHandler: answerClientError(deps.log as FastifyBaseLogger),
   });
   // NDJSON bodies are streamed to the handler untouched; bulk-intake.ts bounds them, line by line.
   app.addContentTypeParser(
@@ -93,30 +109,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   );
 
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
-    let err: OutputstraatError;
-    if (isOutputstraatError(error)) err = error;
-    else if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      err = createError('OST_ERR_BODY_TOO_LARGE', [JSON_BODY_LIMIT, 'send bulk as application/x-ndjson']);
-    } else if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
-      err = createError('OST_ERR_UNSUPPORTED_MEDIA', [request.headers['content-type'] ?? 'none']);
-    } else if (error.statusCode === 400) {
-      err = createError('OST_ERR_VALIDATION', [`(body) ${error.message}`]);
-    } else {
-      request.log.error({ err: error }, 'unhandled error');
-      err = createError('OST_ERR_INTERNAL');
-    }
-    if (err.statusCode >= 500) request.log.warn({ code: err.code }, err.problem);
-    if (err.code === 'OST_ERR_RATE_LIMITED')
-      reply.header('retry-after', String(err.details?.retryAfter ?? 1));
+    const err = registryErrorOf(error, request);
     // The rest of a body too large is not read: the connection cannot carry another request.
     if (err.code === 'OST_ERR_BODY_TOO_LARGE') reply.header('connection', 'close');
-    return reply.code(err.statusCode).send({
-      code: err.code,
-      message: err.message,
-      ...(err.details ? err.details : {}),
-      requestId: request.id,
-    });
+    return answer(request, reply, err);
   });
+  app.setNotFoundHandler((request, reply) =>
+    answer(
+      request,
+      reply,
+      createError('OST_ERR_NOT_FOUND', [`${request.method} ${request.url.split('?')[0]}`]),
+    ),
+  );
 
   // A request with a known API key counts against that key's rate limit, whatever the route; routes
   // documented as authenticated refuse a request without one before their handler runs. Routes with
@@ -139,10 +143,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       throw createError('OST_ERR_UNAUTHORIZED');
     }
   });
+  // /v1 parameters first (a 400 naming the parameter), then what every route refuses (input-guards.ts).
   registerSafeParams(app);
+  registerInputGuards(app);
   registerIdempotency(app, deps.db);
 
-  const documented = collectRouteDocs(app);
+  const routeTable = collectRouteTable(app);
   const open = (summary: string) => ({ openapi: { summary, auth: false, responses: {}, errors: [] } });
   app.get('/healthz', { config: open('Process is up') }, async () => ({ status: 'ok' }));
   app.get(
@@ -170,7 +176,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Served on the internal port (METRICS_PORT) with /metrics, not to the public.
   let openapi: unknown;
   app.decorate('openApi', () => {
-    openapi ??= buildOpenApi(documented);
+    openapi ??= buildOpenApi(routeTable);
     return openapi;
   });
   return app;

@@ -87,9 +87,13 @@ export function registerIdempotency(app: FastifyInstance, db: Database): void {
       request.idempotency = { key, hash: known ?? hash };
       return;
     }
+    // The answer is kept as its exact text (a JSON string in the jsonb column): jsonb itself cannot hold
+    // every answer, e.g. an NDJSON line's rejected externalId with \u0000 in it. Rows of older versions
+    // hold the answer as a JSON object.
     const earlier = await db.maybeOne(sql.unsafe`
-      SELECT request_hash, status_code, response FROM idempotency_keys
-      WHERE corporation = ${corporation} AND key = ${key}`);
+      SELECT request_hash, status_code,
+        CASE WHEN jsonb_typeof(response) = 'string' THEN response #>> '{}' ELSE response::text END AS response
+      FROM idempotency_keys WHERE corporation = ${corporation} AND key = ${key}`);
     if (!earlier || earlier.status_code === null) {
       throw createError('OST_ERR_CONFLICT', [
         `a request with Idempotency-Key ${key} is still in progress`,
@@ -103,7 +107,7 @@ export function registerIdempotency(app: FastifyInstance, db: Database): void {
         'use a new key for a new request; repeat a key only with the same method, path and body',
       ]);
     }
-    return replay(reply, Number(earlier.status_code), earlier.response);
+    return replay(reply, Number(earlier.status_code), earlier.response as string);
   });
 
   app.addHook('onSend', async (request, reply, payload) => {
@@ -120,7 +124,7 @@ export function registerIdempotency(app: FastifyInstance, db: Database): void {
     const body = typeof payload === 'string' ? payload : 'null';
     await db.query(sql.unsafe`
       UPDATE idempotency_keys SET request_hash = ${hash}, status_code = ${reply.statusCode},
-        response = ${body}::jsonb
+        response = to_jsonb(${body}::text)
       WHERE corporation = ${corporation} AND key = ${reservation.key}`);
     return payload;
   });
@@ -134,6 +138,10 @@ export function registerIdempotency(app: FastifyInstance, db: Database): void {
   app.addHook('onClose', async () => clearInterval(sweep));
 }
 
-function replay(reply: FastifyReply, status: number, response: unknown): FastifyReply {
-  return reply.code(status).header('idempotent-replayed', 'true').send(response);
+function replay(reply: FastifyReply, status: number, response: string): FastifyReply {
+  return reply
+    .code(status)
+    .header('idempotent-replayed', 'true')
+    .type('application/json; charset=utf-8')
+    .send(response);
 }

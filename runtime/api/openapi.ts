@@ -1,8 +1,8 @@
 // /openapi.json (on the internal port): an OpenAPI 3.1 document built from the routes themselves. Every route carries its
 // documentation in `config.openapi`, with the very schema objects it validates with (core/receivable), so
 // the document cannot drift from what the API accepts. Error bodies list the codes of the one registry.
-import type { FastifyInstance } from 'fastify';
 import { type ErrorCode, errorRegistry } from '../../core/errors/index.js';
+import type { RouteEntry } from './route-table.js';
 
 type Schema = Record<string, unknown>;
 
@@ -30,12 +30,6 @@ declare module 'fastify' {
   }
 }
 
-interface DocumentedRoute {
-  method: string;
-  url: string;
-  doc: RouteDoc;
-}
-
 const errorSchema = {
   type: 'object',
   required: ['code', 'message', 'requestId'],
@@ -49,13 +43,23 @@ const errorSchema = {
     requestId: { type: 'string', description: 'Quote it when you ask for help; it is in the runtime log.' },
     errors: {
       type: 'array',
-      description: 'For OST_ERR_VALIDATION: every failing field.',
+      description:
+        'For OST_ERR_VALIDATION: every failing field; for NDJSON, the first 1000 rejected lines by line number.',
       items: {
         type: 'object',
-        required: ['field', 'message'],
-        properties: { field: { type: 'string' }, message: { type: 'string' } },
+        required: ['message'],
+        properties: {
+          field: { type: 'string' },
+          line: { type: 'integer' },
+          externalId: { type: 'string' },
+          message: { type: 'string' },
+        },
       },
     },
+    accepted: { type: 'integer', description: 'For NDJSON: lines accepted (0 in a 400).' },
+    duplicates: { type: 'integer', description: 'For NDJSON: lines accepted before.' },
+    rejected: { type: 'integer', description: 'For NDJSON: lines rejected.' },
+    errorsTruncated: { type: 'boolean', description: 'For NDJSON: more lines were rejected than listed.' },
     retryAfter: { type: 'integer', description: 'For OST_ERR_RATE_LIMITED: seconds to wait.' },
   },
 } as const;
@@ -66,19 +70,8 @@ function component(schema: Schema): { name: string | undefined; body: Schema } {
   return { name: typeof $id === 'string' ? $id : undefined, body };
 }
 
-/** Records every route that is documented; call before the routes are registered. */
-export function collectRouteDocs(app: FastifyInstance): DocumentedRoute[] {
-  const routes: DocumentedRoute[] = [];
-  app.addHook('onRoute', (route) => {
-    const doc = route.config?.openapi;
-    if (!doc) return;
-    for (const method of [route.method].flat())
-      routes.push({ method: method.toLowerCase(), url: route.url, doc });
-  });
-  return routes;
-}
-
-export function buildOpenApi(routes: DocumentedRoute[]): Schema {
+/** The document of every route in the table that carries `config.openapi`. */
+export function buildOpenApi(routes: readonly RouteEntry[]): Schema {
   const schemas: Record<string, Schema> = { Error: errorSchema };
   const ref = (schema: Schema): Schema => {
     const { name, body } = component(schema);
@@ -87,7 +80,9 @@ export function buildOpenApi(routes: DocumentedRoute[]): Schema {
     return { $ref: `#/components/schemas/${name}` };
   };
   const paths: Record<string, Record<string, Schema>> = {};
-  for (const { method, url, doc } of routes) {
+  for (const { method: upper, url, doc } of routes) {
+    if (!doc) continue;
+    const method = upper.toLowerCase();
     const path = url.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
     paths[path] ??= {};
     paths[path][method] = operation(method, doc, ref);

@@ -47,31 +47,6 @@ const acceptedSchema = {
   },
 } as const;
 
-const bulkResultSchema = {
-  $id: 'BulkResult',
-  type: 'object',
-  required: ['accepted', 'duplicates', 'rejected', 'errors'],
-  properties: {
-    accepted: { type: 'integer' },
-    duplicates: { type: 'integer' },
-    rejected: { type: 'integer' },
-    errors: {
-      type: 'array',
-      description: 'The first 1000 rejected lines, by line number.',
-      items: {
-        type: 'object',
-        required: ['line', 'message'],
-        properties: {
-          line: { type: 'integer' },
-          externalId: { type: 'string' },
-          message: { type: 'string' },
-        },
-      },
-    },
-    errorsTruncated: { type: 'boolean' },
-  },
-} as const;
-
 const timelineSchema = {
   $id: 'Timeline',
   type: 'object',
@@ -118,17 +93,15 @@ export function registerReceivableRoutes(app: FastifyInstance, deps: ReceivableR
             'Answers 202 once the receivable is durably on JetStream; idempotent on externalId per corporation. ' +
             'application/x-ndjson: one receivable per line, streamed, with errors by line number; a line ' +
             'over OST_NDJSON_MAX_LINE_BYTES is one of those errors, a request over OST_NDJSON_MAX_BODY_BYTES ' +
-            'is 413 (split the file), and lines are paced to the key’s OST_RATE_LIMIT_LINES_PER_SECOND.',
+            'is 413 (split the file), and lines are paced to the key’s OST_RATE_LIMIT_LINES_PER_SECOND. ' +
+            '202 with the counts when any line was accepted or was a duplicate, otherwise 400 ' +
+            'OST_ERR_VALIDATION with the counts.',
           auth: true,
           body: { schema: receivableSchema, contentTypes: ['application/json', 'application/x-ndjson'] },
           responses: {
             202: {
               description: 'Accepted (JSON: this receivable; NDJSON: the counts).',
               schema: acceptedSchema,
-            },
-            400: {
-              description: 'NDJSON with no good line: the counts and the errors.',
-              schema: bulkResultSchema,
             },
           },
           errors: [
@@ -153,7 +126,18 @@ export function registerReceivableRoutes(app: FastifyInstance, deps: ReceivableR
           ...deps,
           keyHash: request.apiKeyHash,
         });
-        return reply.code(result.accepted > 0 || result.rejected === 0 ? 202 : 400).send(result);
+        // A repeat of an accepted body is answered like it (its lines now count as duplicates).
+        if (result.accepted + result.duplicates > 0 || result.rejected === 0)
+          return reply.code(202).send(result);
+        const first = result.errors[0]!;
+        const more = result.rejected > 1 ? ` (and ${result.rejected - 1} more lines, listed in errors)` : '';
+        throw createError(
+          'OST_ERR_VALIDATION',
+          [`no line was accepted: line ${first.line} ${first.message}${more}`],
+          {
+            details: { ...result },
+          },
+        );
       }
       const checked = validateReceivable(request.body);
       if (!checked.ok) {

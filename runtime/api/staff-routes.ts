@@ -4,6 +4,7 @@
 import type { FastifyInstance } from 'fastify';
 import { createError } from '../../core/errors/index.js';
 import { unsafeTextErrors } from '../../core/receivable/index.js';
+import { validationError } from '../../core/receivable/validation-error.js';
 import { type Database, sql } from '../../platform/db/index.js';
 import type { BundleStore } from '../bundles/index.js';
 import {
@@ -70,7 +71,7 @@ function since(query: unknown): string {
   const value = (query as { since?: string }).since;
   if (value === undefined) return '1970-01-01T00:00:00Z';
   if (Number.isNaN(Date.parse(value))) {
-    throw createError('OST_ERR_VALIDATION', ['since must be an ISO 8601 date or time']);
+    throw validationError([{ field: 'since', message: 'must be an ISO 8601 date or time' }]);
   }
   return new Date(value).toISOString();
 }

@@ -90,6 +90,16 @@ export async function receivableIdOf(
   return row ? (row.id as string) : undefined;
 }
 
+/** Whether the corporation has a receivable of this debtor (the debtor's messages are all under those). */
+export async function debtorKnown(
+  db: CommonQueryMethods,
+  corporation: string,
+  debtorId: string,
+): Promise<boolean> {
+  return db.exists(sql.unsafe`
+    SELECT 1 FROM receivables WHERE corporation = ${corporation} AND debtor ->> 'id' = ${debtorId}`);
+}
+
 /** The exact bytes of a part of one of the corporation's messages; undefined when absent or purged. */
 export async function archivedContent(
   db: CommonQueryMethods,

@@ -1,6 +1,6 @@
 // Archive: every message exactly as sent, and the retention sweep.
 // The stage's public face: other folders import from here, never from its files.
-export { archivedContent, listArchivedMessages, receivableIdOf } from './archive-queries.js';
+export { archivedContent, debtorKnown, listArchivedMessages, receivableIdOf } from './archive-queries.js';
 export { archiveParts, type PartName, readPart } from './archive-store.js';
 export {
   RetentionSweeper,

@@ -35,13 +35,20 @@ export interface FeedEvent {
 
 export const FEED_START: FeedCursor = { xact: '0', seq: 0 };
 
+/** The largest transaction id PostgreSQL's xid8 holds (2^64 - 1). */
+const XID8_MAX = 18_446_744_073_709_551_615n;
+
 export const formatCursor = (c: FeedCursor) => `${c.xact}-${c.seq}`;
 
 /** `0` or absent is the beginning; otherwise `<xact>-<seq>` exactly as the feed returned it. */
 export function parseCursor(text: string | undefined): FeedCursor {
   if (text === undefined || text === '' || text === '0') return FEED_START;
   const m = /^([0-9]{1,20})-([0-9]{1,18})$/.exec(text);
-  if (!m) throw validationError([{ field: 'after', message: 'must be a cursor returned by the feed' }]);
+  // Digits alone are not enough: a transaction id above xid8's range is refused by PostgreSQL (or, before
+  // version 16, silently read as its maximum), and a seq above 2^53 would not survive the number.
+  if (!m || BigInt(m[1]!) > XID8_MAX || Number(m[2]) > Number.MAX_SAFE_INTEGER) {
+    throw validationError([{ field: 'after', message: 'must be a cursor returned by the feed' }]);
+  }
   return { xact: m[1]!, seq: Number(m[2]) };
 }
 

@@ -42,6 +42,7 @@ describe('page POST limits', () => {
     expect(limiter.take('198.51.100.2', 'tokenAAAAAAAAAAAAAAAAAAA')).toEqual({
       ok: false,
       retryAfterSeconds: 100,
+      waitMs: 100_000,
     });
     expect(limiter.take('198.51.100.1', 'tokenBBBBBBBBBBBBBBBBBBB').ok).toBe(true);
     expect(limiter.take('198.51.100.1', 'tokenCCCCCCCCCCCCCCCCCCC').ok).toBe(false);

@@ -15,8 +15,7 @@ import {
   TokenBuckets,
 } from '../../platform/rate-limit/token-buckets.js';
 import { tokenHash } from '../dossiers/index.js';
-import { pickLang, sendPage } from '../web/index.js';
-import { tooManyRequestsPage } from './payment-views.js';
+import { sendErrorPage } from '../web/index.js';
 
 export interface PageRateLimits {
   /** POSTs through one link token. */
@@ -92,8 +91,7 @@ export function limitPagePosts(site: FastifyInstance, limiter: PagePostLimiter):
     if (request.method !== 'POST') return;
     const taken = limiter.take(request.ip, (request.params as { token?: string }).token);
     if (taken.ok) return;
-    const lang = pickLang((request.query as { lang?: string })?.lang, request.headers['accept-language']);
     reply.header('retry-after', String(taken.retryAfterSeconds));
-    return sendPage(reply, 429, tooManyRequestsPage(lang));
+    return sendErrorPage(request, reply, 429, 'OST_ERR_RATE_LIMITED');
   });
 }

@@ -2,7 +2,7 @@
 // under /c/<corporation>/ on the runtime's own host, for development) and the PSP's webhook.
 // Registered by the API app when the runtime passes `pages` options.
 import type { FastifyInstance } from 'fastify';
-import { isOutputstraatError } from '../../core/errors/index.js';
+import { type ErrorCode, isOutputstraatError } from '../../core/errors/index.js';
 import type { SendMessage } from '../../core/messages/index.js';
 import type { Database } from '../../platform/db/index.js';
 import type { Logger } from '../../platform/log.js';
@@ -10,7 +10,7 @@ import type { BundleStore } from '../bundles/index.js';
 import { registerFormRoutes } from '../forms/index.js';
 import type { PspAdapter } from '../payments/index.js';
 import { registerPspWebhook } from '../payments/index.js';
-import { pickLang, sendPage } from '../web/index.js';
+import { sendErrorPage } from '../web/index.js';
 import {
   limitPagePosts,
   PagePostLimiter,
@@ -18,7 +18,6 @@ import {
   pageRateLimitsFromEnv,
 } from './page-rate-limits.js';
 import { registerPaymentRoutes } from './payment-routes.js';
-import { errorPage } from './payment-views.js';
 import { registerQrRoute } from './qr.js';
 
 export interface PagesOptions {
@@ -40,6 +39,13 @@ export interface PagesDeps {
 
 const FORM_BODY_LIMIT = 16 * 1024;
 
+/** The code shown for an error of fastify's own (a body it cannot parse, one too large). */
+function pageErrorCode(status: number): ErrorCode {
+  if (status === 413) return 'OST_ERR_BODY_TOO_LARGE';
+  if (status === 415) return 'OST_ERR_UNSUPPORTED_MEDIA';
+  return status < 500 ? 'OST_ERR_VALIDATION' : 'OST_ERR_INTERNAL';
+}
+
 export async function registerPages(app: FastifyInstance, deps: PagesDeps): Promise<void> {
   if (!deps.pages) return;
   const all = { db: deps.db, bundles: deps.bundles, log: deps.log, ...deps.pages };
@@ -56,17 +62,12 @@ export async function registerPages(app: FastifyInstance, deps: PagesDeps): Prom
       await scope.register(
         async (site) => {
           site.setErrorHandler((error, request, reply) => {
-            const lang = pickLang(
-              (request.query as { lang?: string })?.lang,
-              request.headers['accept-language'],
-            );
-            const code = isOutputstraatError(error)
-              ? error.statusCode
-              : (error as { statusCode?: number }).statusCode;
+            const ours = isOutputstraatError(error) ? error : undefined;
+            const code = ours?.statusCode ?? (error as { statusCode?: number }).statusCode;
             const status = code !== undefined && code >= 400 && code < 500 ? code : 503;
             if (status >= 500)
               request.log.warn({ code: (error as { code?: string }).code }, 'debtor page failed');
-            return sendPage(reply, status, errorPage(lang));
+            return sendErrorPage(request, reply, status, ours?.code ?? pageErrorCode(status));
           });
           limitPagePosts(site, limiter);
           registerPaymentRoutes(site, all);

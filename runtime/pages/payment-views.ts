@@ -114,22 +114,3 @@ export function notFinishedPage(bundle: ConfigBundle, lang: Lang, payAction: str
     body: statusPage(bundle, lang, t.notFinishedTitle, t.notFinishedBody, 'wait', undefined, resume),
   };
 }
-
-export function errorPage(lang: Lang): PageView {
-  const t = TEXTS[lang];
-  return {
-    lang,
-    title: t.errorTitle,
-    body: html`<section class="card" aria-labelledby="title"><h1 id="title">${t.errorTitle}</h1><p>${t.errorBody}</p></section>`,
-  };
-}
-
-/** Over the rate limit of page POSTs: nothing was done; the Retry-After header says when to try again. */
-export function tooManyRequestsPage(lang: Lang): PageView {
-  const t = TEXTS[lang];
-  return {
-    lang,
-    title: t.tooManyTitle,
-    body: html`<section class="card" aria-labelledby="title"><h1 id="title">${t.tooManyTitle}</h1><p>${t.tooManyBody}</p></section>`,
-  };
-}

@@ -140,12 +140,16 @@ export async function syncPayment(deps: PspDeps, row: PaymentRow): Promise<Payme
     );
     return row;
   }
-  // A final status stays: an answer that arrives late cannot turn `paid` back into `open`.
-  const updated = (await deps.db.one(sql.unsafe`
-    UPDATE psp_payments SET status = CASE WHEN status IN ('paid', 'failed', 'canceled', 'expired') THEN status
-      ELSE ${payment.status} END
-    WHERE id = ${row.id}
-    RETURNING ${PAYMENT_COLUMNS}`)) as unknown as PaymentRow;
+  // A final status stays: an answer that arrives late cannot turn `paid` back into `open`. The same status
+  // again changes nothing (a webhook anyone can call must not even touch updated_at).
+  const updated = ((await deps.db.maybeOne(sql.unsafe`
+    UPDATE psp_payments SET status = ${payment.status}
+    WHERE id = ${row.id} AND status NOT IN ('paid', 'failed', 'canceled', 'expired')
+      AND status <> ${payment.status}
+    RETURNING ${PAYMENT_COLUMNS}`)) ??
+    (await deps.db.one(
+      sql.unsafe`SELECT ${PAYMENT_COLUMNS} FROM psp_payments WHERE id = ${row.id}`,
+    ))) as unknown as PaymentRow;
   if (updated.status !== 'paid') return updated;
   return applyPaid(deps, updated, payment.amountMinor);
 }

@@ -5,6 +5,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { createError } from '../../core/errors/index.js';
+import { validationError } from '../../core/receivable/validation-error.js';
 import { type Database, sql } from '../../platform/db/index.js';
 import { type MessageEventDeps, recordMessageEvent, recordProviderStatus } from './message-events.js';
 
@@ -60,8 +61,8 @@ export function registerEmailBounceRoutes(app: FastifyInstance, deps: EmailBounc
     const body = (request.body ?? {}) as BounceBody;
     const type = typeof body.type === 'string' ? body.type.toLowerCase() : '';
     if (!EVENT[type] && !NOTE.has(type)) {
-      throw createError('OST_ERR_VALIDATION', [
-        `(body) type must be one of bounced, hard-bounce, soft-bounce, delivered, complaint; got "${type}"`,
+      throw validationError([
+        { field: 'type', message: 'must be one of bounced, hard-bounce, soft-bounce, delivered, complaint' },
       ]);
     }
     const messageId = await findMessage(deps.db, body);

@@ -1,9 +1,10 @@
 // The debtor-facing tracking endpoints. /t/o/<token> answers a 1x1 transparent GIF and records `opened`;
 // /t/c/<token> records `clicked` and redirects to the link the message contained. A token that is forged,
-// altered or expired gets a plain 404 and changes nothing. A click always reaches its target, even when
-// recording it fails: the debtor must never be stopped on the way to the payment page. Tokens are longer
-// than fastify's path parameter limit (100), hence the wildcard routes.
+// altered or expired gets the plain 404 page of every debtor page and changes nothing. A click always
+// reaches its target, even when recording it fails: the debtor must never be stopped on the way to the
+// payment page. Tokens are longer than fastify's path parameter limit (100), hence the wildcard routes.
 import type { FastifyInstance } from 'fastify';
+import { notFound } from '../web/index.js';
 import { type MessageEventDeps, recordMessageEvent } from './message-events.js';
 import { verifyTrackingToken } from './tracking-token.js';
 
@@ -14,15 +15,12 @@ export interface TrackingRouteDeps extends MessageEventDeps {
 }
 
 export function registerTrackingRoutes(app: FastifyInstance, deps: TrackingRouteDeps): void {
-  const notFound = (reply: import('fastify').FastifyReply) =>
-    reply.code(404).header('cache-control', 'no-store').type('text/plain; charset=utf-8').send('Not found');
-
   app.get<{ Params: { '*': string } }>('/t/o/*', async (request, reply) => {
     const now = new Date();
     const claim = deps.trackingSecret
       ? verifyTrackingToken(deps.trackingSecret, request.params['*'], 'open', now)
       : undefined;
-    if (!claim) return notFound(reply);
+    if (!claim) return notFound(request, reply);
     await recordMessageEvent(deps, {
       messageId: claim.messageId,
       type: 'opened',
@@ -40,12 +38,12 @@ export function registerTrackingRoutes(app: FastifyInstance, deps: TrackingRoute
     const claim = deps.trackingSecret
       ? verifyTrackingToken(deps.trackingSecret, request.params['*'], 'click', now)
       : undefined;
-    if (!claim || !/^https?:\/\//i.test(claim.target)) return notFound(reply);
+    if (!claim || !/^https?:\/\//i.test(claim.target)) return notFound(request, reply);
     let host = '';
     try {
       host = new URL(claim.target).host;
     } catch {
-      return notFound(reply);
+      return notFound(request, reply);
     }
     await recordMessageEvent(deps, {
       messageId: claim.messageId,

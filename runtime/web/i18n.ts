@@ -10,6 +10,10 @@ const nl = {
     'Deze link bestaat niet of is niet meer geldig. Gebruik de link uit het meest recente bericht, of neem contact op met uw verhuurder.',
   errorTitle: 'Er ging iets mis',
   errorBody: 'Probeer het over een paar minuten opnieuw. Lukt het dan nog niet? Neem contact met ons op.',
+  badRequestTitle: 'Deze link klopt niet',
+  badRequestBody:
+    'Het adres is beschadigd of onvolledig. Open de link opnieuw vanuit uw bericht, of neem contact op met uw verhuurder.',
+  errorReference: 'Foutcode',
   payTitle: 'Betalen',
   amountDue: 'Te betalen',
   amount: 'Bedrag',
@@ -100,6 +104,10 @@ const en: Texts = {
     'This link does not exist or is no longer valid. Use the link in the most recent message, or contact your landlord.',
   errorTitle: 'Something went wrong',
   errorBody: 'Please try again in a few minutes. Still not working? Please contact us.',
+  badRequestTitle: 'This link is not right',
+  badRequestBody:
+    'The address is damaged or incomplete. Open the link from your message again, or contact your landlord.',
+  errorReference: 'Error code',
   payTitle: 'Payment',
   amountDue: 'Amount due',
   amount: 'Amount',

@@ -4,6 +4,7 @@
 // the corporations that have no payment host (their links point at the runtime's public URL).
 import type { FastifyRequest } from 'fastify';
 import type { ConfigBundle } from '../../core/bundle/types.js';
+import { validationError } from '../../core/receivable/validation-error.js';
 import { type Database, sql } from '../../platform/db/index.js';
 import type { BundleStore } from '../bundles/index.js';
 import { tokenHash } from '../dossiers/index.js';
@@ -51,12 +52,40 @@ function corporationForHost(bundles: BundleStore, host: string): string | undefi
   return bundles.corporationForHost(host) ?? bundles.corporationForHost(host.replace(/:\d+$/, ''));
 }
 
-/** undefined when the request may not be served at all (an unknown corporation in the dev prefix). */
+/** A host name or address with an optional port, as a browser sends it; nothing else makes a page URL. */
+const HOST =
+  /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*\.?|\[[0-9a-f:.]+\])(?::\d{1,5})?$/;
+const PAGE_PATH = /^\/(?:p|f|q|c|t)\//;
+const NOT_A_PAGE = /^\/(?:v1|psp)\//;
+
+/** Whether errors of this request are shown as a debtor page: a page path, or any page on a payment host. */
+export function servesPage(request: FastifyRequest, bundles: BundleStore): boolean {
+  const path = request.url;
+  if (PAGE_PATH.test(path)) return true;
+  return !NOT_A_PAGE.test(path) && corporationForHost(bundles, hostOf(request)) !== undefined;
+}
+
+/** The scheme the debtor's browser used: X-Forwarded-Proto from the ingress when it sent one. */
+function protocolOf(request: FastifyRequest): string {
+  const forwarded = request.headers['x-forwarded-proto'];
+  const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim().toLowerCase();
+  if (!first) return request.protocol;
+  if (first !== 'http' && first !== 'https') {
+    throw validationError([{ field: 'X-Forwarded-Proto', message: 'must be http or https' }]);
+  }
+  return first;
+}
+
+/**
+ * undefined when the request may not be served at all (an unknown corporation in the dev prefix); throws
+ * OST_ERR_VALIDATION for a Host or X-Forwarded-Proto header no page URL can be made of.
+ */
 export function siteOf(request: FastifyRequest, bundles: BundleStore): PageSite | undefined {
   const host = hostOf(request);
-  const forwarded = request.headers['x-forwarded-proto'];
-  const proto =
-    (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim() || request.protocol;
+  if (!HOST.test(host) || !URL.canParse(`http://${host}`)) {
+    throw validationError([{ field: 'Host', message: 'must be a host name with an optional port' }]);
+  }
+  const proto = protocolOf(request);
   const onHost = corporationForHost(bundles, host);
   const prefixed = (request.params as { corporation?: string }).corporation;
   if (prefixed !== undefined) {

@@ -195,7 +195,7 @@ describe('email channel: DKIM, tracking, bounces and alerts', () => {
       const res = await fetch(`${cs.runtimeUrl}${bad}`, { redirect: 'manual' });
       expect(res.status, bad).toBe(404);
       expect(res.headers.get('location')).toBeNull();
-      expect(await res.text()).toBe('Not found');
+      expect(await res.text()).toContain('OST_ERR_NOT_FOUND');
     }
     expect((await historyOf(cs, id)).length).toBe(before.history);
     expect(await cs.db.oneFirst(sql.unsafe`SELECT count(*) FROM events`)).toBe(before.events);

@@ -249,7 +249,7 @@ describe('tokens in logs', () => {
         LOG_LEVEL: 'trace',
         OST_MOLLIE_API_ENDPOINT: process.env.OST_MOLLIE_API_ENDPOINT ?? '',
         OST_MOLLIE_CHECKOUT_ORIGINS: process.env.OST_MOLLIE_CHECKOUT_ORIGINS ?? '',
-        OST_SECRET_PAGES_NOORD_MOLLIE_APIKEY: NOORD.mollieKey,
+        OST_SECRET_PAGES_NOORD__MOLLIE__apiKey: NOORD.mollieKey,
         NODE_TLS_REJECT_UNAUTHORIZED: '0',
       },
     });

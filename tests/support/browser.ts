@@ -195,7 +195,9 @@ const ENV_KEYS = [
 ];
 
 export interface PagesStreetOptions {
-  /** More environment for the runtime (page rate limits, OST_TRUST_PROXY), restored on stop. */
+  /** More resources for the fixture street: file name → YAML. */
+  resources?: Record<string, string>;
+  /** More environment for the runtime (secrets, settings, page rate limits, OST_TRUST_PROXY), restored on stop. */
   env?: Record<string, string>;
   /** Runs against the street's empty database before the runtime starts (and migrates it). */
   beforeRuntime?: (databaseUrl: string) => Promise<void>;
@@ -203,6 +205,7 @@ export interface PagesStreetOptions {
 
 export async function startPagesStreet(options: PagesStreetOptions = {}): Promise<PagesStreet> {
   const dir = writePagesFixture();
+  for (const [file, yaml] of Object.entries(options.resources ?? {})) writeFileSync(join(dir, file), yaml);
   const mollie = await startMollieServer({ apiKeys: [NOORD.mollieKey, ZUID.mollieKey] });
   const untrust = trustLocalMollie();
   const extra = options.env ?? {};
