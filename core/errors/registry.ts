@@ -123,6 +123,11 @@ export const errorRegistry = {
     message: 'request headers are larger than %s bytes',
     hint: 'send only the headers the API needs; an Idempotency-Key has at most 255 characters',
   },
+  OST_ERR_REQUEST_TIMEOUT: {
+    status: 408,
+    message: 'the request did not arrive in time',
+    hint: 'send the headers and the body without long pauses (OST_HTTP_HEADERS_TIMEOUT_MS, OST_HTTP_REQUEST_TIMEOUT_MS); split a very large NDJSON file',
+  },
   OST_ERR_UNSUPPORTED_MEDIA: {
     status: 415,
     message: 'content type %s is not supported',

@@ -11,6 +11,10 @@ import { createError, isOutputstraatError, type OutputstraatError } from '../../
 import { validationError } from '../../core/receivable/validation-error.js';
 
 export const JSON_BODY_LIMIT = 1024 * 1024;
+const STATUS_TEXT: Record<number, string> = {
+  408: 'Request Timeout',
+  431: 'Request Header Fields Too Large',
+};
 /** node's default --max-http-header-size. */
 const HEADER_LIMIT = 16 * 1024;
 
@@ -54,22 +58,20 @@ export function sendApiError(request: FastifyRequest, reply: FastifyReply, err: 
 export function answerClientError(log: FastifyBaseLogger) {
   return (error: NodeJS.ErrnoException, socket: Socket): void => {
     if (error.code === 'ECONNRESET' || socket.destroyed) return;
-    if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
-      socket.destroy(error);
-      return;
-    }
     const requestId = `client-${randomUUID()}`;
     const err =
-      error.code === 'HPE_HEADER_OVERFLOW'
-        ? createError('OST_ERR_HEADERS_TOO_LARGE', [HEADER_LIMIT])
-        : validationError([
-            { field: '(request)', message: `is not valid HTTP/1.1 (${error.code ?? 'unknown'})` },
-          ]);
+      error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? createError('OST_ERR_REQUEST_TIMEOUT')
+        : error.code === 'HPE_HEADER_OVERFLOW'
+          ? createError('OST_ERR_HEADERS_TOO_LARGE', [HEADER_LIMIT])
+          : validationError([
+              { field: '(request)', message: `is not valid HTTP/1.1 (${error.code ?? 'unknown'})` },
+            ]);
     log.info({ requestId, code: err.code, parser: error.code }, 'malformed HTTP request refused');
     const body = JSON.stringify({ code: err.code, message: err.message, ...err.details, requestId });
     if (socket.writable) {
       socket.write(
-        `HTTP/1.1 ${err.statusCode} ${err.statusCode === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\n` +
+        `HTTP/1.1 ${err.statusCode} ${STATUS_TEXT[err.statusCode] ?? 'Bad Request'}\r\n` +
           `Content-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
           `Connection: close\r\n\r\n${body}`,
       );
