@@ -10,9 +10,12 @@ export {
   insertEvents,
   lockCase,
   type ReceivableRow,
+  receivableRowOf,
   type Tx,
+  withCurrentDebtor,
 } from './case-repository.js';
 export { bundleForCase, feedCase } from './case-runner.js';
+export { type DebtorData, debtorRefOf, upsertDebtors } from './debtor-repository.js';
 export { type FeedEvent, formatCursor, parseCursor, readEvents } from './event-feed.js';
 export { ensureLink, linksForTemplate, linkUrl } from './payment-link.js';
 export {
