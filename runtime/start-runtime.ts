@@ -7,12 +7,14 @@ import { BUNDLE_BUCKET } from '../core/bundle/types.js';
 import { connectBus, ensureRuntimeConsumers, ensureStreams, natsReady } from '../platform/bus/index.js';
 import { createDatabase, runMigrations, sql } from '../platform/db/index.js';
 import { createLogger, type Logger } from '../platform/log.js';
+import { guardedHttpFromEnv } from '../platform/outbound/index.js';
 import { environmentSecrets } from '../platform/secrets.js';
 import { type RuntimeSettings, SETTING_DEFAULTS } from '../platform/settings/runtime-settings.js';
 import { buildApp } from './api/index.js';
 import { BundleStore } from './bundles/index.js';
 import { startChannels } from './channels/index.js';
 import { Dispatcher } from './dispatch/index.js';
+import { LinkTokens } from './dossiers/index.js';
 import { MetricsSampler } from './gauges/index.js';
 import { IntakeWorker } from './intake/index.js';
 import { createRuntimeMetrics } from './metrics/index.js';
@@ -40,6 +42,7 @@ export async function startRuntime(
 ): Promise<RunningRuntime> {
   const now = options.clock ? { now: options.clock } : {};
   const settings = { ...SETTING_DEFAULTS, ...given };
+  const links = LinkTokens.fromSecret(settings.linkSecret);
   const metrics = createRuntimeMetrics();
   const db = await createDatabase(settings.databaseUrl, { log });
   await runMigrations(db, { log });
@@ -53,11 +56,15 @@ export async function startRuntime(
   await bundles.start(kv);
 
   // Adapters per provider, print batches, bounce intake, retention sweep; their routes are added below.
+  // Webhooks (message channel and event feed) go out through one SSRF guard.
+  const outbound = guardedHttpFromEnv();
   const delivery = await startChannels({
+    http: outbound,
     db,
     bundles,
     log,
     publicUrl: settings.publicUrl,
+    links,
     instanceId: settings.instanceId,
     smtpRedirect: settings.smtpRedirect,
   });
@@ -69,8 +76,17 @@ export async function startRuntime(
   );
   if (runs('intake')) await intake.start(js);
   const dispatcher = new Dispatcher(
-    { db, bundles, channels, log, metrics, publicUrl: settings.publicUrl, instanceId: settings.instanceId },
-    { concurrency: settings.dispatchConcurrency, ...now },
+    {
+      db,
+      bundles,
+      channels,
+      log,
+      metrics,
+      publicUrl: settings.publicUrl,
+      links,
+      instanceId: settings.instanceId,
+    },
+    { concurrency: settings.dispatchConcurrency, leaseMs: settings.dispatchLeaseMs, ...now },
   );
   if (runs('dispatch')) await dispatcher.start(js);
   const scheduler = new Scheduler(
@@ -90,7 +106,7 @@ export async function startRuntime(
     settings.metricsSampleMs,
   );
   sampler.start();
-  const webhooks = new WebhookWorker({ db, bundles, log, secrets: environmentSecrets() });
+  const webhooks = new WebhookWorker({ db, bundles, log, secrets: environmentSecrets(), http: outbound });
   webhooks.start();
 
   const app = await buildApp({
@@ -99,6 +115,7 @@ export async function startRuntime(
     db,
     log,
     metrics,
+    links,
     pages: {
       psp: new MollieAdapter(mollieOptionsFromEnv()),
       publicUrl: settings.publicUrl,

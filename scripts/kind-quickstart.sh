@@ -83,6 +83,9 @@ kubectl -n "$ns" create secret generic outputstraat-database \
   --from-literal=url="postgres://outputstraat:outputstraat@postgres.$ns.svc:5432/outputstraat" \
   --dry-run=client -o yaml | kubectl apply -f -
 kubectl -n "$ns" rollout status deployment/postgres --timeout=180s
+# The key link tokens are derived from: made once, kept across re-runs (a new one would change new links).
+kubectl -n "$ns" get secret outputstraat-link-secret >/dev/null 2>&1 ||
+  kubectl -n "$ns" create secret generic outputstraat-link-secret --from-literal=secret="$(openssl rand -base64 32)"
 
 say "Outputstraat (Helm chart)"
 repo="${image%:*}"

@@ -24,6 +24,8 @@ const log = createLogger('street', process.env.LOG_LEVEL ?? 'warn');
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const port = Number(process.env.PORT ?? 8080);
 const paths = (process.env.STREET_PATHS ?? 'flows,examples').split(',').map((p) => join(root, p));
+// Link tokens are derived from this key; a pod gets it from a Secret, the local street has a demo value.
+const DEMO_LINK_SECRET = 'local-street-demo-link-secret-not-for-production';
 
 const stops: (() => Promise<unknown>)[] = [];
 try {
@@ -57,6 +59,7 @@ try {
       port,
       publicUrl: `http://127.0.0.1:${port}`,
       instanceId: 'local-street',
+      linkSecret: process.env.OST_LINK_SECRET ?? DEMO_LINK_SECRET,
       smtpRedirect: { host: '127.0.0.1', port: sink.port },
       schedulerIntervalMs: 250,
       claimLeaseMs: 60_000,

@@ -35,11 +35,29 @@ export interface BundleCorporation {
   contact: NonNullable<CorporationSpec['contact']>;
   sender: { name: string; email: string };
   replyTo?: string;
+  /** The mail domains the corporation declared (spec.senderDomains); absent in bundles of before. */
+  senderDomains?: string[];
   paymentHost?: string;
   alerts: NonNullable<NonNullable<CorporationSpec['alerts']>['recipients']>;
-  retentionDays: number;
+  retention: BundleRetention;
   paused: boolean;
 }
+
+/** Days personal data is kept, per kind of data (Corporation spec.retention; docs/privacy.md). */
+export interface BundleRetention {
+  messagesDays: number;
+  dossiersDays: number;
+  formsDays: number;
+  eventsDays: number;
+}
+
+/** What a Corporation gets when it sets no retention: seven years of archive, a year of the rest, 90 days of feed. */
+export const RETENTION_DEFAULTS: BundleRetention = {
+  messagesDays: 2555,
+  dossiersDays: 365,
+  formsDays: 365,
+  eventsDays: 90,
+};
 
 export interface BundleChannel {
   name: string;

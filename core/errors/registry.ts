@@ -64,6 +64,33 @@ export const errorRegistry = {
     message: '%s: secret %s key %s is not available',
     hint: 'create the Secret in the namespace (or set %s for the local street)',
   },
+  OST_ERR_UNSAFE_NAME: {
+    status: 422,
+    message: '%s "%s" is not a valid %s, so it is never made into an API or file path',
+    hint: '%s; fix the resource that names it (outputstraat validate shows which)',
+  },
+  OST_ERR_NOT_A_BASE: {
+    status: 422,
+    message:
+      '%s: %s "%s" is the namespace of %s; a corporation inherits only from a base namespace (one without a Corporation)',
+    hint: 'name the shared base namespace (e.g. outputstraat-base), or copy what you need into your own namespace',
+  },
+  OST_ERR_SENDER_DOMAIN: {
+    status: 422,
+    message: '%s: %s "%s" is not in a domain of spec.senderDomains (%s)',
+    hint: 'add its domain to spec.senderDomains, or use an address in one of them',
+  },
+  OST_ERR_DKIM_DOMAIN: {
+    status: 422,
+    message:
+      '%s: Channel %s signs with DKIM domain "%s", which does not match the sender %s of Corporation %s',
+    hint: "sign for the sender's domain (one of spec.senderDomains): set smtp.dkim.domainName of an email Channel in the corporation's namespace, which replaces the base one, or remove smtp.dkim",
+  },
+  OST_ERR_CLAIMED: {
+    status: 422,
+    message: '%s: %s is already claimed by %s',
+    hint: '%s; a payment host, an ERP API key and a sender domain belong to one corporation of the street, the first claimant (docs/operator.md)',
+  },
 
   // CLI and flow tests
   OST_ERR_CLI_USAGE: { status: 400, message: '%s', hint: '%s' },
@@ -76,6 +103,11 @@ export const errorRegistry = {
     status: 422,
     message: '%s: %s',
     hint: 'fix the FlowTest; docs/flow-tests.md describes the format',
+  },
+  OST_ERR_CLI_REQUEST: {
+    status: 502,
+    message: 'cannot reach the runtime at %s: %s',
+    hint: 'check --url (the runtime API, e.g. https://outputstraat.example) and that it is reachable from here',
   },
 
   // ERP ingress
@@ -147,6 +179,16 @@ export const errorRegistry = {
     message: 'webhook channel %s of %s failed: %s',
     hint: 'the same events are delivered again with backoff until the endpoint answers 2xx',
   },
+  OST_ERR_WEBHOOK_TARGET: {
+    status: 422,
+    message: 'webhook URL %s is refused: %s',
+    hint: '%s',
+  },
+  OST_ERR_SFTP_HOST_KEY: {
+    status: 422,
+    message: '%s: %s',
+    hint: 'run `ssh-keyscan -p %s %s | ssh-keygen -lf -` on a trusted network and set spec.sftp.hostKeySha256 to the SHA256 fingerprint it prints (with or without the SHA256: prefix)',
+  },
   OST_ERR_CHANNEL_CREDENTIALS: {
     status: 500,
     message: '%s: secret %s key %s is not available to the runtime',
@@ -158,6 +200,11 @@ export const errorRegistry = {
     hint: 'check the secret or auth token configured at the provider',
   },
   OST_ERR_CONFIG: { status: 500, message: '%s', hint: '%s' },
+  OST_ERR_BUNDLE_REFUSED: {
+    status: 500,
+    message: 'the bundle %s of corporation %s is refused: %s',
+    hint: 'the runtime keeps the bundle it has; fix the resources so the operator publishes a bundle that passes (kubectl get corporations shows why)',
+  },
   OST_ERR_KUBE_API: {
     status: 502,
     message: 'the Kubernetes API answered %s %s: %s',

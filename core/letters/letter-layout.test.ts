@@ -12,7 +12,7 @@ const corporation = {
   contact: { phone: '050 123 45 67', postalAddress: 'Postbus 100, 9700 AA Groningen' },
   sender: { name: 'Woonstad Noord', email: 'noreply@woonstad-noord.example' },
   alerts: [],
-  retentionDays: 730,
+  retention: { messagesDays: 730, dossiersDays: 365, formsDays: 365, eventsDays: 90 },
   paused: false,
 } as BundleCorporation;
 

@@ -84,7 +84,9 @@ export const CRD_SCHEMAS = {
             "properties": {
               "name": {
                 "type": "string",
-                "description": "Name of the Secret."
+                "maxLength": 253,
+                "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",
+                "description": "Name of the Secret (a DNS-1123 name; it cannot leave the channel's namespace)."
               }
             }
           },
@@ -109,7 +111,15 @@ export const CRD_SCHEMAS = {
               "secure": {
                 "type": "boolean",
                 "default": false,
-                "description": "Use TLS from the start (port 465); otherwise STARTTLS when offered."
+                "description": "Use TLS from the start (port 465); otherwise STARTTLS."
+              },
+              "tls": {
+                "type": "string",
+                "enum": [
+                  "required",
+                  "none"
+                ],
+                "description": "Unset: TLS is required (STARTTLS, or secure), except for a relay on loopback (localhost, 127.0.0.0/8, ::1). required: also on loopback. none: plaintext is allowed (STARTTLS when offered), for a relay on a network you trust."
               },
               "maxConnections": {
                 "type": "integer",
@@ -187,7 +197,7 @@ export const CRD_SCHEMAS = {
               },
               "hostKeySha256": {
                 "type": "string",
-                "description": "Expected SHA-256 fingerprint of the host key (base64); unset trusts any key."
+                "description": "Expected SHA-256 fingerprint of the host key (base64, as ssh-keyscan -p <port> <host> | ssh-keygen -lf - prints it). Required: letters are never uploaded to a host whose key is not pinned."
               },
               "batch": {
                 "type": "object",
@@ -220,7 +230,7 @@ export const CRD_SCHEMAS = {
               "url": {
                 "type": "string",
                 "maxLength": 2048,
-                "description": "HTTPS URL that receives a signed POST per message."
+                "description": "HTTPS URL on a public address that receives a signed POST per message (http and private addresses only for hosts in the runtime's OST_WEBHOOK_ALLOW_HOSTS). Redirects are not followed."
               }
             }
           },
@@ -417,6 +427,8 @@ export const CRD_SCHEMAS = {
                 },
                 "flow": {
                   "type": "string",
+                  "maxLength": 253,
+                  "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",
                   "description": "Name of the Flow to run."
                 }
               }
@@ -436,6 +448,8 @@ export const CRD_SCHEMAS = {
               },
               "flow": {
                 "type": "string",
+                "maxLength": 253,
+                "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",
                 "description": "Name of the Flow to run."
               }
             }
@@ -534,6 +548,7 @@ export const CRD_SCHEMAS = {
         "required": [
           "displayName",
           "sender",
+          "senderDomains",
           "ingress"
         ],
         "properties": {
@@ -548,7 +563,7 @@ export const CRD_SCHEMAS = {
             "default": "outputstraat-base",
             "maxLength": 63,
             "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",
-            "description": "Namespace of the shared base street whose flows, templates, channels and rules this corporation overlays. Resources in the corporation's own namespace win over the base."
+            "description": "Namespace of the shared base street whose flows, templates, channels and rules this corporation overlays. Resources in the corporation's own namespace win over the base. A namespace that holds a Corporation is never a base."
           },
           "locale": {
             "type": "string",
@@ -627,20 +642,33 @@ export const CRD_SCHEMAS = {
               "email": {
                 "type": "string",
                 "format": "email",
-                "description": "Sender address, on a domain the corporation owns."
+                "description": "Sender address, in one of senderDomains."
               }
             }
           },
           "replyTo": {
             "type": "string",
             "format": "email",
-            "description": "Reply-To address for emails."
+            "description": "Reply-To address for emails; in one of senderDomains."
+          },
+          "senderDomains": {
+            "type": "array",
+            "minItems": 1,
+            "maxItems": 20,
+            "x-kubernetes-list-type": "set",
+            "description": "The mail domains this corporation owns and sends from, e.g. [woonstad-noord.nl]. sender.email and replyTo must be addresses in one of them or a subdomain of one, and an email Channel that signs with DKIM must sign for the sender's domain. A domain belongs to one corporation of the street: another corporation that declares it, or a domain above or below it, is refused.",
+            "items": {
+              "type": "string",
+              "maxLength": 253,
+              "pattern": "^([a-z0-9]([-a-z0-9]*[a-z0-9])?\\.)+[a-z0-9]([-a-z0-9]*[a-z0-9])?$",
+              "description": "A domain name of at least two labels, lower case, e.g. woonstad-noord.nl."
+            }
           },
           "paymentHost": {
             "type": "string",
             "maxLength": 253,
             "pattern": "^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?$",
-            "description": "Host name under which this corporation's payment and form pages are served, e.g. \"betalen.woonstad-noord.example\". Links in messages use it."
+            "description": "Host name under which this corporation's payment and form pages are served, e.g. \"betalen.woonstad-noord.example\". Links in messages use it. One corporation of the street per host: a later Corporation that names a host already taken is refused."
           },
           "ingress": {
             "type": "object",
@@ -651,18 +679,22 @@ export const CRD_SCHEMAS = {
             "properties": {
               "apiKeySecretRef": {
                 "type": "object",
-                "description": "Secret in this namespace holding the ERP's bearer API key.",
+                "description": "Secret in this namespace holding the ERP's bearer API key. The key is this corporation's alone: a key another corporation of the street already uses is refused.",
                 "required": [
                   "name"
                 ],
                 "properties": {
                   "name": {
                     "type": "string",
-                    "description": "Name of the Secret."
+                    "maxLength": 253,
+                    "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",
+                    "description": "Name of the Secret (a DNS-1123 name; it cannot leave this namespace)."
                   },
                   "key": {
                     "type": "string",
                     "default": "api-key",
+                    "maxLength": 253,
+                    "pattern": "^\\.?[-_a-zA-Z0-9][-._a-zA-Z0-9]*$",
                     "description": "Key in the Secret."
                   }
                 }
@@ -712,14 +744,43 @@ export const CRD_SCHEMAS = {
           },
           "archive": {
             "type": "object",
-            "description": "How long message contents are kept.",
+            "description": "Deprecated: use retention.messagesDays, which wins when both are set.",
             "properties": {
               "retentionDays": {
                 "type": "integer",
                 "minimum": 30,
                 "maximum": 3650,
-                "default": 2555,
-                "description": "Days after which personal content is removed from the archive; counts are kept."
+                "description": "Deprecated: use retention.messagesDays."
+              }
+            }
+          },
+          "retention": {
+            "type": "object",
+            "description": "How long personal data is kept, in days per kind of data; after that the runtime erases it in small batches and keeps the counts, amounts, dates and statuses. docs/privacy.md lists what each kind covers.",
+            "properties": {
+              "messagesDays": {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 3650,
+                "description": "Message recipients, subjects, contents and archived parts (PDFs included), counted from the send. Default archive.retentionDays, else 2555 (seven years)."
+              },
+              "dossiersDays": {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 3650,
+                "description": "The debtor's name, contact data and address on a receivable, its description and vars, its page links, counted from when it was paid or cancelled. Default 365."
+              },
+              "formsDays": {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 3650,
+                "description": "Contact data and meter addresses tenants and staff submitted through forms, counted from the submission. Default 365."
+              },
+              "eventsDays": {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 3650,
+                "description": "Personal data in the event feed (new contact data, addresses, free-text reasons, the id of an erased debtor), counted from the event. Default 90."
               }
             }
           },
@@ -846,11 +907,15 @@ export const CRD_SCHEMAS = {
             "properties": {
               "name": {
                 "type": "string",
+                "maxLength": 253,
+                "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",
                 "description": "Name of the base Flow."
               },
               "namespace": {
                 "type": "string",
-                "description": "Namespace of the base Flow; defaults to the corporation's base."
+                "maxLength": 63,
+                "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",
+                "description": "Namespace of the base Flow: this namespace or a base namespace; defaults to the corporation's base."
               }
             }
           },
@@ -981,7 +1046,9 @@ export const CRD_SCHEMAS = {
                 "type": "array",
                 "description": "Channels tried in order (e.g. email, sms, letter); a bounce moves to the next.",
                 "items": {
-                  "type": "string"
+                  "type": "string",
+                  "maxLength": 253,
+                  "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"
                 }
               },
               "preferDebtorChoice": {
@@ -1030,24 +1097,32 @@ export const CRD_SCHEMAS = {
                   "properties": {
                     "template": {
                       "type": "string",
+                      "maxLength": 253,
+                      "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",
                       "description": "Name of the message Template when the channel is fixed."
                     },
                     "templates": {
                       "type": "object",
                       "description": "Template per channel type when the channel is chosen at send time (preferred/fallback).",
                       "additionalProperties": {
-                        "type": "string"
+                        "type": "string",
+                        "maxLength": 253,
+                        "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"
                       }
                     },
                     "channel": {
                       "type": "string",
+                      "maxLength": 253,
+                      "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",
                       "description": "Channel name; unset means the debtor's preferred channel, then the flow's fallback order."
                     },
                     "alsoVia": {
                       "type": "array",
                       "description": "Channels that also get the message at the same time (e.g. letter and email).",
                       "items": {
-                        "type": "string"
+                        "type": "string",
+                        "maxLength": 253,
+                        "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"
                       }
                     },
                     "registered": {
@@ -1077,6 +1152,8 @@ export const CRD_SCHEMAS = {
                     "template": {
                       "type": "string",
                       "default": "consultant-alert",
+                      "maxLength": 253,
+                      "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",
                       "description": "Email template of the alert."
                     },
                     "note": {
@@ -1224,10 +1301,14 @@ export const CRD_SCHEMAS = {
                 },
                 "channel": {
                   "type": "string",
+                  "maxLength": 253,
+                  "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",
                   "description": "Channel for then send."
                 },
                 "template": {
                   "type": "string",
+                  "maxLength": 253,
+                  "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",
                   "description": "Template for then send or alert."
                 },
                 "step": {
@@ -1319,24 +1400,32 @@ export const CRD_SCHEMAS = {
                         "properties": {
                           "template": {
                             "type": "string",
+                            "maxLength": 253,
+                            "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",
                             "description": "Name of the message Template when the channel is fixed."
                           },
                           "templates": {
                             "type": "object",
                             "description": "Template per channel type when the channel is chosen at send time (preferred/fallback).",
                             "additionalProperties": {
-                              "type": "string"
+                              "type": "string",
+                              "maxLength": 253,
+                              "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"
                             }
                           },
                           "channel": {
                             "type": "string",
+                            "maxLength": 253,
+                            "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",
                             "description": "Channel name; unset means the debtor's preferred channel, then the flow's fallback order."
                           },
                           "alsoVia": {
                             "type": "array",
                             "description": "Channels that also get the message at the same time (e.g. letter and email).",
                             "items": {
-                              "type": "string"
+                              "type": "string",
+                              "maxLength": 253,
+                              "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"
                             }
                           },
                           "registered": {
@@ -1366,6 +1455,8 @@ export const CRD_SCHEMAS = {
                           "template": {
                             "type": "string",
                             "default": "consultant-alert",
+                            "maxLength": 253,
+                            "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",
                             "description": "Email template of the alert."
                           },
                           "note": {
@@ -1587,6 +1678,8 @@ export const CRD_SCHEMAS = {
           },
           "layout": {
             "type": "string",
+            "maxLength": 253,
+            "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",
             "description": "Name of the layout Template that wraps this message."
           },
           "description": {

@@ -33,6 +33,8 @@ export interface ResourceMeta {
   generation?: number;
   resourceVersion?: string;
   uid?: string;
+  /** When the object was created (RFC 3339); absent for resources read from files. */
+  creationTimestamp?: string;
 }
 
 /** A resource of one of our kinds, as read from a file or from the Kubernetes API. */

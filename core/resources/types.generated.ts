@@ -23,7 +23,7 @@ description?: string
  */
 credentialsSecretRef?: {
 /**
- * Name of the Secret.
+ * Name of the Secret (a DNS-1123 name; it cannot leave the channel's namespace).
  */
 name: string
 }
@@ -40,9 +40,13 @@ host: string
  */
 port?: number
 /**
- * Use TLS from the start (port 465); otherwise STARTTLS when offered.
+ * Use TLS from the start (port 465); otherwise STARTTLS.
  */
 secure?: boolean
+/**
+ * Unset: TLS is required (STARTTLS, or secure), except for a relay on loopback (localhost, 127.0.0.0/8, ::1). required: also on loopback. none: plaintext is allowed (STARTTLS when offered), for a relay on a network you trust.
+ */
+tls?: ("required" | "none")
 /**
  * Pooled connections per runtime pod.
  */
@@ -99,7 +103,7 @@ port?: number
  */
 directory: string
 /**
- * Expected SHA-256 fingerprint of the host key (base64); unset trusts any key.
+ * Expected SHA-256 fingerprint of the host key (base64, as ssh-keyscan -p <port> <host> | ssh-keygen -lf - prints it). Required: letters are never uploaded to a host whose key is not pinned.
  */
 hostKeySha256?: string
 /**
@@ -121,7 +125,7 @@ cutoff?: string
  */
 http?: {
 /**
- * HTTPS URL that receives a signed POST per message.
+ * HTTPS URL on a public address that receives a signed POST per message (http and private addresses only for hosts in the runtime's OST_WEBHOOK_ALLOW_HOSTS). Redirects are not followed.
  */
 url: string
 }
@@ -308,7 +312,7 @@ export interface CorporationSpec {
  */
 displayName: string
 /**
- * Namespace of the shared base street whose flows, templates, channels and rules this corporation overlays. Resources in the corporation's own namespace win over the base.
+ * Namespace of the shared base street whose flows, templates, channels and rules this corporation overlays. Resources in the corporation's own namespace win over the base. A namespace that holds a Corporation is never a base.
  */
 base?: string
 /**
@@ -366,16 +370,25 @@ sender: {
  */
 name?: string
 /**
- * Sender address, on a domain the corporation owns.
+ * Sender address, in one of senderDomains.
  */
 email: string
 }
 /**
- * Reply-To address for emails.
+ * Reply-To address for emails; in one of senderDomains.
  */
 replyTo?: string
 /**
- * Host name under which this corporation's payment and form pages are served, e.g. "betalen.woonstad-noord.example". Links in messages use it.
+ * The mail domains this corporation owns and sends from, e.g. [woonstad-noord.nl]. sender.email and replyTo must be addresses in one of them or a subdomain of one, and an email Channel that signs with DKIM must sign for the sender's domain. A domain belongs to one corporation of the street: another corporation that declares it, or a domain above or below it, is refused.
+ * 
+ * @minItems 1
+ * @maxItems 20
+ * 
+ * Items: A domain name of at least two labels, lower case, e.g. woonstad-noord.nl.
+ */
+senderDomains: string[]
+/**
+ * Host name under which this corporation's payment and form pages are served, e.g. "betalen.woonstad-noord.example". Links in messages use it. One corporation of the street per host: a later Corporation that names a host already taken is refused.
  */
 paymentHost?: string
 /**
@@ -383,11 +396,11 @@ paymentHost?: string
  */
 ingress: {
 /**
- * Secret in this namespace holding the ERP's bearer API key.
+ * Secret in this namespace holding the ERP's bearer API key. The key is this corporation's alone: a key another corporation of the street already uses is refused.
  */
 apiKeySecretRef: {
 /**
- * Name of the Secret.
+ * Name of the Secret (a DNS-1123 name; it cannot leave this namespace).
  */
 name: string
 /**
@@ -421,13 +434,34 @@ actions?: ("call" | "home-visit" | "bailiff-referral" | "review")[]
 }[]
 }
 /**
- * How long message contents are kept.
+ * Deprecated: use retention.messagesDays, which wins when both are set.
  */
 archive?: {
 /**
- * Days after which personal content is removed from the archive; counts are kept.
+ * Deprecated: use retention.messagesDays.
  */
 retentionDays?: number
+}
+/**
+ * How long personal data is kept, in days per kind of data; after that the runtime erases it in small batches and keeps the counts, amounts, dates and statuses. docs/privacy.md lists what each kind covers.
+ */
+retention?: {
+/**
+ * Message recipients, subjects, contents and archived parts (PDFs included), counted from the send. Default archive.retentionDays, else 2555 (seven years).
+ */
+messagesDays?: number
+/**
+ * The debtor's name, contact data and address on a receivable, its description and vars, its page links, counted from when it was paid or cancelled. Default 365.
+ */
+dossiersDays?: number
+/**
+ * Contact data and meter addresses tenants and staff submitted through forms, counted from the submission. Default 365.
+ */
+formsDays?: number
+/**
+ * Personal data in the event feed (new contact data, addresses, free-text reasons, the id of an erased debtor), counted from the event. Default 90.
+ */
+eventsDays?: number
 }
 /**
  * When true, nothing is sent for this corporation; due steps wait until it is false.
@@ -495,7 +529,7 @@ extends?: {
  */
 name: string
 /**
- * Namespace of the base Flow; defaults to the corporation's base.
+ * Namespace of the base Flow: this namespace or a base namespace; defaults to the corporation's base.
  */
 namespace?: string
 }

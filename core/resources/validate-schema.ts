@@ -6,6 +6,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { crdSchemas, type JsonSchemaNode } from './crd-schemas.js';
 import { fieldPathFromPointer, type Kind } from './kinds.js';
+import { DNS_LABEL_PATTERN, DNS_SUBDOMAIN_PATTERN, NAME_RULES, SECRET_KEY_PATTERN } from './names.js';
 
 export interface SchemaViolation {
   fieldPath: string;
@@ -53,6 +54,13 @@ function closeObjects(node: JsonSchemaNode, top = false): JsonSchemaNode {
   return copy;
 }
 
+/** What a reference may hold, said in words rather than as the CRD's regular expression. */
+const PATTERN_RULES: Record<string, string> = {
+  [DNS_LABEL_PATTERN]: NAME_RULES.namespace,
+  [DNS_SUBDOMAIN_PATTERN]: NAME_RULES.name,
+  [SECRET_KEY_PATTERN]: NAME_RULES.key,
+};
+
 function describe(err: ErrorObject): SchemaViolation {
   const base = fieldPathFromPointer(err.instancePath);
   const join = (child: string) => (base ? `${base}.${child}` : child);
@@ -61,6 +69,10 @@ function describe(err: ErrorObject): SchemaViolation {
       return { fieldPath: join(String(err.params.missingProperty)), message: 'is required' };
     case 'additionalProperties':
       return { fieldPath: join(String(err.params.additionalProperty)), message: 'is not a known field' };
+    case 'pattern': {
+      const rule = PATTERN_RULES[String(err.params.pattern)];
+      return { fieldPath: base, message: rule ? `is not valid: ${rule}` : (err.message ?? 'is invalid') };
+    }
     case 'enum':
       return {
         fieldPath: base,

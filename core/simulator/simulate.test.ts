@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { BundleFlow, ConfigBundle } from '../bundle/types.js';
+import { type BundleFlow, type ConfigBundle, RETENTION_DEFAULTS } from '../bundle/types.js';
 import type { ReceivableInput } from '../receivable/index.js';
 import type { FlowReaction, FlowStep } from '../resources/types.generated.js';
 import { simulate } from './index.js';
@@ -51,7 +51,7 @@ function bundleWith(flow: BundleFlow): ConfigBundle {
       contact: {},
       sender: { name: 'Acme Wonen', email: 'noreply@acme.example' },
       alerts: [{ email: 'incasso@acme.example' }],
-      retentionDays: 2555,
+      retention: RETENTION_DEFAULTS,
       paused: false,
     },
     apiKeyHashes: [],

@@ -58,11 +58,13 @@ export function errorLine(e: OutputstraatError): string {
   return `error ${e.code} ${where && !e.message.startsWith(where) ? `${where}: ` : ''}${e.message}`;
 }
 
+const USAGE_OR_IO = new Set(['OST_ERR_CLI_USAGE', 'OST_ERR_FILE_READ', 'OST_ERR_CLI_REQUEST']);
+
 /** Prints an error the way `validate` does and returns its exit code. */
 export function reportError(io: CliIo, err: unknown): number {
   if (isOutputstraatError(err)) {
     io.err(errorLine(err));
-    return err.code === 'OST_ERR_CLI_USAGE' || err.code === 'OST_ERR_FILE_READ' ? EXIT_USAGE : EXIT_FAILED;
+    return USAGE_OR_IO.has(err.code) ? EXIT_USAGE : EXIT_FAILED;
   }
   const code = (err as { code?: unknown } | undefined)?.code;
   if (err instanceof Error && typeof code === 'string' && code.startsWith('OST_ERR_')) {

@@ -25,7 +25,8 @@ export function testNamespace(base: string): string {
 
 /**
  * The built-in test Corporation over a base namespace: Testcorporatie, nl, Europe/Amsterdam, sender
- * noreply@test.example, alerts to team@test.example.
+ * noreply@<base>.test.example, alerts to team@<base>.test.example. Its domain and payment host are its
+ * own, so test corporations over several bases never claim what another has.
  */
 export function testCorporation(base: string): Resource<'Corporation'> {
   return {
@@ -37,10 +38,11 @@ export function testCorporation(base: string): Resource<'Corporation'> {
       base,
       locale: 'nl',
       timezone: 'Europe/Amsterdam',
-      sender: { name: 'Testcorporatie', email: 'noreply@test.example' },
-      paymentHost: 'betalen.test.example',
+      sender: { name: 'Testcorporatie', email: `noreply@${base}.test.example` },
+      senderDomains: [`${base}.test.example`],
+      paymentHost: `betalen.${base}.test.example`,
       ingress: { apiKeySecretRef: { name: 'flowtest-api-key' } },
-      alerts: { recipients: [{ name: 'Testteam', email: 'team@test.example' }] },
+      alerts: { recipients: [{ name: 'Testteam', email: `team@${base}.test.example` }] },
     },
   };
 }

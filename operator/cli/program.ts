@@ -10,6 +10,7 @@ import {
   type Runner,
   reportError,
 } from './cli-io.js';
+import { debtorsCommand } from './debtors-command.js';
 import { diffCommand } from './diff-command.js';
 import { renderCommand } from './render-command.js';
 import { simulateCommand } from './simulate-command.js';
@@ -27,7 +28,7 @@ export async function runCli(args: readonly string[], io: CliIo = processIo()): 
       );
   const program = new Command()
     .name('outputstraat')
-    .description('Check, render, simulate, test and diff Outputstraat flows-as-code')
+    .description('Check, render, simulate, test and diff Outputstraat flows-as-code; erase a debtor')
     .showHelpAfterError()
     .exitOverride()
     .configureOutput({
@@ -39,6 +40,7 @@ export async function runCli(args: readonly string[], io: CliIo = processIo()): 
   simulateCommand(program, io, run);
   testCommand(program, io, run);
   diffCommand(program, io, run);
+  debtorsCommand(program, io, run);
   try {
     await program.parseAsync([...args], { from: 'user' });
   } catch (err) {

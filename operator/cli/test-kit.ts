@@ -109,6 +109,7 @@ metadata: { name: acme, namespace: acme }
 spec:
   displayName: Acme Wonen
   sender: { email: noreply@acme.example }
+  senderDomains: [acme.example]
   paymentHost: betalen.acme.example
   ingress: { apiKeySecretRef: { name: erp-api-key } }
   alerts: { recipients: [{ email: incasso@acme.example }] }

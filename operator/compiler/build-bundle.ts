@@ -5,6 +5,7 @@ import {
   type BundleRule,
   type BundleTemplate,
   type ConfigBundle,
+  RETENTION_DEFAULTS,
   type SourceRef,
 } from '../../core/bundle/types.js';
 import type { Resource } from '../../core/resources/kinds.js';
@@ -85,9 +86,16 @@ export function buildBundle(
       contact: c.contact ?? {},
       sender: { name: c.sender.name ?? c.displayName, email: c.sender.email },
       ...(c.replyTo ? { replyTo: c.replyTo } : {}),
+      senderDomains: [...c.senderDomains].sort(),
       ...(c.paymentHost ? { paymentHost: c.paymentHost } : {}),
       alerts: c.alerts?.recipients ?? [],
-      retentionDays: c.archive?.retentionDays ?? 2555,
+      retention: {
+        messagesDays:
+          c.retention?.messagesDays ?? c.archive?.retentionDays ?? RETENTION_DEFAULTS.messagesDays,
+        dossiersDays: c.retention?.dossiersDays ?? RETENTION_DEFAULTS.dossiersDays,
+        formsDays: c.retention?.formsDays ?? RETENTION_DEFAULTS.formsDays,
+        eventsDays: c.retention?.eventsDays ?? RETENTION_DEFAULTS.eventsDays,
+      },
       paused: c.paused ?? false,
     },
     apiKeyHashes: [...apiKeyHashes].sort(),

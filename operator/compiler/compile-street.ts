@@ -6,15 +6,20 @@ import type { ConfigBundle } from '../../core/bundle/types.js';
 import { compileExpression } from '../../core/cel/index.js';
 import type { OutputstraatError } from '../../core/errors/index.js';
 import { type Resource, resourceId } from '../../core/resources/kinds.js';
+import { isDnsLabel, isDnsSubdomain, NAME_RULES } from '../../core/resources/names.js';
 import type { FlowSpec } from '../../core/resources/types.generated.js';
 import { validateAgainstCrd } from '../../core/resources/validate-schema.js';
+import { BaseNamespaces } from './base-namespaces.js';
 import { buildBundle } from './build-bundle.js';
+import { checkChannel } from './check-channel.js';
 import { checkFlow } from './check-flow.js';
+import { checkSenderDomains } from './check-sender-domains.js';
 import { checkTemplate } from './check-template.js';
 import { Diagnostics } from './diagnostics.js';
 import { sha256Hex } from './hash.js';
 import { resolveFlow } from './merge-flow.js';
 import { OverlayView, ResourceIndex } from './resource-index.js';
+import { type Claimant, checkClaims, type HeldClaims } from './street-claims.js';
 
 export type SecretResolver = (namespace: string, name: string, key: string) => string | undefined;
 
@@ -36,9 +41,20 @@ export interface CompileResult {
 export interface CompileOptions {
   /** Resolves Secret values; without it secrets are not checked (offline validation of a git repo). */
   secrets?: SecretResolver;
+  /** What each corporation's live bundle holds: a claim it holds stays with it (street-claims.ts). */
+  held?: HeldClaims;
 }
 
 function withDefaults(r: Resource, diagnostics: Diagnostics): Resource | undefined {
+  // The apiserver checks these itself; a folder of YAML files is checked here.
+  const badNames = [
+    ...(isDnsSubdomain(r.metadata.name) ? [] : [['metadata.name', NAME_RULES.name]]),
+    ...(isDnsLabel(r.metadata.namespace) ? [] : [['metadata.namespace', NAME_RULES.namespace]]),
+  ];
+  for (const [field, rule] of badNames) {
+    diagnostics.add(r, field!, 'OST_ERR_RESOURCE_SCHEMA', [`is not valid: ${rule}`]);
+  }
+  if (badNames.length > 0) return undefined;
   const copy = structuredClone({
     apiVersion: r.apiVersion,
     kind: r.kind,
@@ -55,7 +71,8 @@ export function compileStreet(resources: Resource[], options: CompileOptions = {
   const valid = resources.flatMap((r) => withDefaults(r, diagnostics) ?? []);
   const index = new ResourceIndex(valid, diagnostics);
   const corporations = index.list('Corporation');
-  const baseOf = new Map<string, string>();
+  const bases = new BaseNamespaces(index);
+  const baseOf = new Map<string, string | undefined>();
   for (const c of corporations) {
     if (index.list('Corporation', c.metadata.namespace).length > 1) {
       diagnostics.add(c, 'metadata.name', 'OST_ERR_FLOW_STRUCTURE', [
@@ -63,7 +80,7 @@ export function compileStreet(resources: Resource[], options: CompileOptions = {
         'keep one Corporation per namespace',
       ]);
     }
-    baseOf.set(c.metadata.namespace, c.spec.base ?? 'outputstraat-base');
+    baseOf.set(c.metadata.namespace, bases.baseOf(c, diagnostics));
   }
   const views = new Map<string, OverlayView>();
   for (const ns of index.namespaces) views.set(ns, new OverlayView(index, ns, baseOf.get(ns)));
@@ -71,9 +88,13 @@ export function compileStreet(resources: Resource[], options: CompileOptions = {
   // Check each resource once, in the view of its own namespace.
   const resolvedFlows = new Map<string, FlowSpec>();
   for (const [ns, view] of views) {
+    for (const c of index.list('Channel', ns)) checkChannel(c, diagnostics);
     for (const t of index.list('Template', ns)) checkTemplate(t, view, diagnostics);
     for (const f of index.list('Flow', ns)) {
-      const resolved = resolveFlow(f, view, (n, name) => index.get('Flow', n, name), diagnostics);
+      if (!bases.checkExtends(f, diagnostics)) continue;
+      const findBase = (n: string, name: string) =>
+        bases.mayInherit(f.metadata.namespace, n) ? index.get('Flow', n, name) : undefined;
+      const resolved = resolveFlow(f, view, findBase, diagnostics);
       if (!resolved) continue;
       resolvedFlows.set(resourceId(f), resolved.spec);
       checkFlow(f, resolved.spec, view, diagnostics, (i) => resolved.stepPaths[i] ?? `spec.steps[${i}]`);
@@ -105,20 +126,18 @@ export function compileStreet(resources: Resource[], options: CompileOptions = {
     }
   }
 
-  const bundles: ConfigBundle[] = [];
-  const failedCorporations = new Map<string, OutputstraatError[]>();
-  const revisionsOf = new Map<string, string[]>();
+  const claimants: Claimant[] = [];
   for (const corp of corporations) {
     const ns = corp.metadata.namespace;
-    const view = views.get(ns)!;
-    const base = baseOf.get(ns)!;
-    if (!index.namespaces.has(base)) {
+    const base = baseOf.get(ns);
+    if (base !== undefined && !index.namespaces.has(base)) {
       diagnostics.add(corp, 'spec.base', 'OST_ERR_REFERENCE', [
         'base namespace',
         base,
         'apply the base street (flows/) to that namespace, or correct spec.base',
       ]);
     }
+    checkSenderDomains(corp, views.get(ns)!, diagnostics);
     const ref = corp.spec.ingress.apiKeySecretRef;
     const key = ref.key ?? 'api-key';
     const apiKey = options.secrets?.(ns, ref.name, key);
@@ -129,6 +148,16 @@ export function compileStreet(resources: Resource[], options: CompileOptions = {
         secretEnvName(ns, ref.name, key),
       ]);
     }
+    claimants.push({ corporation: corp, ...(apiKey ? { apiKeyHash: sha256Hex(apiKey) } : {}) });
+  }
+  checkClaims(claimants, options.held, diagnostics);
+
+  const bundles: ConfigBundle[] = [];
+  const failedCorporations = new Map<string, OutputstraatError[]>();
+  const revisionsOf = new Map<string, string[]>();
+  for (const { corporation: corp, apiKeyHash } of claimants) {
+    const ns = corp.metadata.namespace;
+    const view = views.get(ns)!;
     const members: Resource[] = [
       corp,
       ...view.list('Channel'),
@@ -146,7 +175,7 @@ export function compileStreet(resources: Resource[], options: CompileOptions = {
         .list('Flow')
         .map((f) => [f.metadata.name, { resource: f, spec: resolvedFlows.get(resourceId(f))! }]),
     );
-    const bundle = buildBundle(corp, view, flows, apiKey ? [sha256Hex(apiKey)] : []);
+    const bundle = buildBundle(corp, view, flows, apiKeyHash ? [apiKeyHash] : []);
     bundles.push(bundle);
     for (const m of members) {
       const id = resourceId(m);

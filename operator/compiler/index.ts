@@ -7,3 +7,4 @@ export {
   type SecretResolver,
 } from './compile-street.js';
 export { canonicalJson, contentHash, sha256Hex } from './hash.js';
+export { type HeldClaims, heldBy } from './street-claims.js';

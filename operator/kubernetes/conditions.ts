@@ -50,6 +50,10 @@ const REASONS: Partial<Record<ErrorCode, string>> = {
   OST_ERR_FLOW_STRUCTURE: 'InvalidFlow',
   OST_ERR_FLOW_PATCH: 'InvalidPatch',
   OST_ERR_WINDOW: 'InvalidWindow',
+  OST_ERR_NOT_A_BASE: 'InvalidBase',
+  OST_ERR_SENDER_DOMAIN: 'UndeclaredSenderDomain',
+  OST_ERR_DKIM_DOMAIN: 'DkimDomainMismatch',
+  OST_ERR_CLAIMED: 'AlreadyClaimed',
 };
 
 /** The condition reason for a compiler error code. */

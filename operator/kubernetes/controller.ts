@@ -12,7 +12,7 @@ import { EventRecorder } from './event-recorder.js';
 import type { KubeClient } from './kube-client.js';
 import { describeKubeError, isNotFound } from './kube-errors.js';
 import { type KubeObject, parseObjectKey } from './kube-object.js';
-import { collectionPath, objectPath } from './kube-paths.js';
+import { collectionPath, objectPath, secretPath } from './kube-paths.js';
 import { SupervisedListWatch } from './list-watch.js';
 import type { OperatorMetrics } from './operator-metrics.js';
 import { ReconcileQueue } from './reconcile-queue.js';
@@ -229,9 +229,7 @@ export class Controller {
 
   private readonly readSecret: SecretReader = async (namespace, name) => {
     try {
-      const secret = await this.client.get<{ data?: Record<string, string> }>(
-        `/api/v1/namespaces/${namespace}/secrets/${name}`,
-      );
+      const secret = await this.client.get<{ data?: Record<string, string> }>(secretPath(namespace, name));
       const data: Record<string, string> = {};
       for (const [k, v] of Object.entries(secret.data ?? {})) data[k] = Buffer.from(v, 'base64').toString();
       return data;

@@ -51,6 +51,7 @@ export class ResourceCache {
           generation: o.metadata.generation,
           resourceVersion: o.metadata.resourceVersion,
           uid: o.metadata.uid,
+          creationTimestamp: o.metadata.creationTimestamp,
         },
         spec: o.spec,
       } as Resource);

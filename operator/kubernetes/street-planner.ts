@@ -4,10 +4,11 @@
 // cache and shared by every key reconciled at that version; passes never overlap, so a retire for a
 // deleted Corporation cannot be overtaken by an older pass publishing its bundle again.
 import type { ConfigBundle } from '../../core/bundle/types.js';
+import { isDnsSubdomain } from '../../core/resources/names.js';
 import type { CorporationSpec } from '../../core/resources/types.generated.js';
 import { sleep } from '../../platform/backoff.js';
 import type { Logger } from '../../platform/log.js';
-import { compileStreet } from '../compiler/index.js';
+import { compileStreet, heldBy } from '../compiler/index.js';
 import type { BundlePublisher } from '../publisher/bundle-publisher.js';
 import type { Verdict } from './conditions.js';
 import type { EventRecorder } from './event-recorder.js';
@@ -84,7 +85,8 @@ export class StreetPlanner {
     for (const corp of resources) {
       const ref =
         corp.kind === 'Corporation' ? (corp.spec as CorporationSpec).ingress?.apiKeySecretRef : undefined;
-      if (ref?.name)
+      // A name that is not one (an old CRD without the pattern) is the compiler's finding, never a request.
+      if (ref?.name && isDnsSubdomain(ref.name))
         refs.set(`${corp.metadata.namespace}/${ref.name}`, {
           namespace: corp.metadata.namespace,
           name: ref.name,
@@ -95,9 +97,14 @@ export class StreetPlanner {
         [...refs].map(async ([id, ref]) => [id, await this.readSecret(ref.namespace, ref.name)] as const),
       ),
     );
+    // What the live bundles hold stays theirs (street-claims.ts): read them before judging new claims.
+    const liveBundles = await Promise.all(
+      resources.filter((r) => r.kind === 'Corporation').map((r) => this.liveBundle(r.metadata.namespace)),
+    );
     const t1 = performance.now();
     const result = compileStreet(resources, {
       secrets: (namespace, name, key) => secrets.get(`${namespace}/${name}`)?.[key],
+      held: heldBy(liveBundles.flatMap((b) => b ?? [])),
     });
     const t2 = performance.now();
 
@@ -190,8 +197,12 @@ export class StreetPlanner {
   }
 
   private async liveRevision(corporation: string): Promise<string | undefined> {
+    return (await this.liveBundle(corporation))?.revision;
+  }
+
+  private async liveBundle(corporation: string): Promise<ConfigBundle | undefined> {
     try {
-      return (await this.publisher.current(corporation))?.revision;
+      return await this.publisher.current(corporation);
     } catch (err) {
       this.log.warn({ corporation, error: describeKubeError(err) }, 'could not read the live bundle');
       return undefined;

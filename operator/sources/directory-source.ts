@@ -5,7 +5,7 @@ import { watch } from 'node:fs';
 import type { ConfigBundle } from '../../core/bundle/types.js';
 import { formatLocation, type OutputstraatError } from '../../core/errors/index.js';
 import type { Logger } from '../../platform/log.js';
-import { compileStreet } from '../compiler/index.js';
+import { compileStreet, heldBy } from '../compiler/index.js';
 import type { BundlePublisher } from '../publisher/bundle-publisher.js';
 import { readResourceFiles } from './read-resource-files.js';
 import { directorySecretResolver } from './secret-resolver.js';
@@ -33,7 +33,16 @@ export class DirectorySource {
   /** Reads, compiles and publishes once. */
   async reconcile(): Promise<ReconcileReport> {
     const read = readResourceFiles(this.paths);
-    const result = compileStreet(read.resources, { secrets: directorySecretResolver(read.secrets) });
+    // What the live bundles hold stays theirs (compiler/street-claims.ts).
+    const live = await Promise.all(
+      read.resources
+        .filter((r) => r.kind === 'Corporation')
+        .map((r) => this.publisher.current(r.metadata.namespace)),
+    );
+    const result = compileStreet(read.resources, {
+      secrets: directorySecretResolver(read.secrets),
+      held: heldBy(live.flatMap((b) => b ?? [])),
+    });
     const errors = [...read.errors, ...result.errors];
     for (const e of errors) {
       this.log.error({ code: e.code, where: formatLocation(e.location) }, e.message);

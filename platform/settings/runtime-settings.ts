@@ -11,6 +11,8 @@ export interface RuntimeSettings {
   publicUrl: string;
   /** Identity of this replica in claims and logs. */
   instanceId: string;
+  /** OST_LINK_SECRET: the key link tokens are derived from; required to start (docs/pages.md). */
+  linkSecret?: string | undefined;
   /** Development and tests only: deliver every SMTP channel to this host:port instead of its relay. */
   smtpRedirect: { host: string; port: number } | undefined;
   schedulerIntervalMs: number;
@@ -61,7 +63,8 @@ function workersOf(value: string | undefined): readonly Worker[] {
   return names as Worker[];
 }
 
-function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+/** A whole number >= 1 from the environment, or the fallback when unset; anything else is a config error. */
+export function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
@@ -101,6 +104,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): RuntimeSetti
     port,
     publicUrl: (env.PUBLIC_URL ?? `http://127.0.0.1:${port}`).replace(/\/$/, ''),
     instanceId: env.POD_NAME ?? `${hostname()}-${process.pid}`,
+    linkSecret: env.OST_LINK_SECRET,
     smtpRedirect: hostPort(env.OST_SMTP_REDIRECT, 'OST_SMTP_REDIRECT'),
     schedulerIntervalMs: Number(env.OST_SCHEDULER_INTERVAL_MS ?? 250),
     claimLeaseMs: Number(env.OST_CLAIM_LEASE_MS ?? 120_000),

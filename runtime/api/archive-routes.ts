@@ -9,11 +9,14 @@ import type { Database } from '../../platform/db/index.js';
 import type { PartName } from '../archive/index.js';
 import { archivedContent, listArchivedMessages, receivableIdOf } from '../archive/index.js';
 import type { BundleStore } from '../bundles/index.js';
+import type { LinkTokens } from '../dossiers/index.js';
 import { authenticate } from './authenticate.js';
 
 export interface ArchiveRouteDeps {
   db: Database;
   bundles: BundleStore;
+  /** Puts the link tokens back into the archived bytes. */
+  links: LinkTokens;
 }
 
 const PARTS = new Set<PartName>(['eml', 'html', 'text', 'sms', 'voice', 'twiml', 'pdf', 'json']);
@@ -47,6 +50,7 @@ export function registerArchiveRoutes(app: FastifyInstance, deps: ArchiveRouteDe
       if (!UUID.test(request.params.id)) throw createError('OST_ERR_NOT_FOUND', ['message']);
       const content = await archivedContent(
         deps.db,
+        deps.links,
         corporation,
         request.params.id,
         part as PartName | undefined,

@@ -2,10 +2,12 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { createError, isOutputstraatError, type OutputstraatError } from '../../core/errors/index.js';
 import type { Logger } from '../../platform/log.js';
 import { TokenBuckets } from '../../platform/rate-limit/token-buckets.js';
+import type { LinkTokens } from '../dossiers/index.js';
 import type { RuntimeMetrics } from '../metrics/index.js';
 import { type PagesOptions, registerPages } from '../pages/index.js';
 import { registerArchiveRoutes } from './archive-routes.js';
 import { apiCaller } from './authenticate.js';
+import { registerDebtorRoutes } from './debtor-routes.js';
 import { registerEventRoutes } from './event-routes.js';
 import { registerIdempotency } from './idempotency.js';
 import { buildOpenApi, collectRouteDocs } from './openapi.js';
@@ -14,6 +16,7 @@ import { registerReceivableChangeRoutes } from './receivable-change-routes.js';
 import { type ReceivableRouteDeps, registerReceivableRoutes } from './receivable-routes.js';
 import { RouteLogController } from './route-log-controller.js';
 import { registerStaffFormRoutes } from './staff-routes.js';
+import { trustProxyFromEnv } from './trust-proxy.js';
 
 export interface ReadinessCheck {
   name: string;
@@ -28,6 +31,8 @@ export interface AppDeps extends ReceivableRouteDeps {
   rateLimit?: RateLimitSettings;
   /** Debtor pages, PSP webhook and form routes (runtime/pages); absent in apps that serve only the API. */
   pages?: PagesOptions;
+  /** Link tokens: archived messages are served with their links put back (runtime/dossiers/link-seal.ts). */
+  links: LinkTokens;
 }
 
 declare module 'fastify' {
@@ -43,9 +48,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.log as FastifyBaseLogger,
     bodyLimit: JSON_BODY_LIMIT,
+    // Ids in paths are at most 100 characters (core/receivable/schema.ts); a longer one reaches its route,
+    // which names the field in a 400/404 instead of the router's bare 414.
+    maxParamLength: 1024,
     // Request ids in logs, never bodies: they carry debtor data.
     requestIdHeader: 'x-request-id',
     logController: new RouteLogController(),
+    // request.ip (per-address limits of the debtor pages) behind a proxy: docs/operations.md.
+    trustProxy: trustProxyFromEnv(),
   });
   // NDJSON bodies are streamed to the handler untouched; no body limit applies to them.
   app.addContentTypeParser(
@@ -118,6 +128,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerReceivableChangeRoutes(app, deps);
   registerEventRoutes(app, deps);
   registerArchiveRoutes(app, deps);
+  registerDebtorRoutes(app, deps);
   registerStaffFormRoutes(app, deps);
   await registerPages(app, deps);
   let openapi: unknown;

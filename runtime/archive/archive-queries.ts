@@ -2,6 +2,7 @@
 // status history and the parts it was sent as (names, types, sizes, hashes), and the exact bytes of a part.
 import type { CommonQueryMethods } from 'slonik';
 import { sql } from '../../platform/db/index.js';
+import type { LinkTokens } from '../dossiers/index.js';
 import { type PartName, PRIMARY_PART, readPart, type StoredPart } from './archive-store.js';
 
 export interface ArchivedMessage {
@@ -92,6 +93,7 @@ export async function receivableIdOf(
 /** The exact bytes of a part of one of the corporation's messages; undefined when absent or purged. */
 export async function archivedContent(
   db: CommonQueryMethods,
+  links: LinkTokens,
   corporation: string,
   messageId: string,
   part?: PartName,
@@ -100,5 +102,5 @@ export async function archivedContent(
     SELECT channel_type FROM messages WHERE id = ${messageId} AND corporation = ${corporation}`);
   if (!m) return undefined;
   const wanted = part ?? PRIMARY_PART[m.channel_type as string];
-  return wanted ? readPart(db, messageId, wanted) : undefined;
+  return wanted ? readPart(db, links, messageId, wanted) : undefined;
 }

@@ -1,9 +1,13 @@
 // The archive of exact content: each part of a message (the SMTP bytes, the HTML, the SMS text, the TwiML,
 // the PDF) as bytea, written by the adapter before the provider gets it. A resend after a crash reads the
 // stored parts and hands over the same bytes, so the archive always holds what the debtor received.
+// Link tokens are stored sealed (runtime/dossiers/link-seal.ts: each token replaced by its link's
+// placeholder of the same length) and put back on reading; `sha256` is of the bytes as sent. PDFs are
+// stored as they are: their text is compressed and the link is drawn as a QR code (docs/pages.md).
 import { createHash } from 'node:crypto';
 import type { CommonQueryMethods } from 'slonik';
 import { sql } from '../../platform/db/index.js';
+import { type LinkSeal, type LinkTokens, linkSealFor } from '../dossiers/index.js';
 
 export type PartName = 'eml' | 'html' | 'text' | 'sms' | 'voice' | 'twiml' | 'pdf' | 'json';
 
@@ -29,36 +33,55 @@ export const PRIMARY_PART: Record<string, PartName> = {
 
 export const sha256Hex = (body: Buffer) => createHash('sha256').update(body).digest('hex');
 
+/** Parts kept as they are: see the top of this file. */
+const UNSEALED: ReadonlySet<PartName> = new Set(['pdf']);
+
 /** Stores parts once: an existing part of the same message is kept as it was (the first send wins). */
 export async function archiveParts(
   db: CommonQueryMethods,
+  links: LinkTokens,
   corporation: string,
   messageId: string,
   parts: ArchivedPart[],
 ): Promise<void> {
+  const seal = await linkSealFor(db, links, { messageId });
   for (const p of parts) {
+    const stored = UNSEALED.has(p.part) ? p.body : seal.sealBytes(p.body);
     await db.query(sql.unsafe`
       INSERT INTO message_parts (message_id, corporation, part, content_type, body, sha256)
-      VALUES (${messageId}, ${corporation}, ${p.part}, ${p.contentType}, ${sql.binary(p.body)}, ${sha256Hex(p.body)})
+      VALUES (${messageId}, ${corporation}, ${p.part}, ${p.contentType}, ${sql.binary(stored)}, ${sha256Hex(p.body)})
       ON CONFLICT (message_id, part) DO NOTHING`);
   }
 }
 
-export async function readParts(db: CommonQueryMethods, messageId: string): Promise<StoredPart[]> {
+function storedPart(r: Record<string, unknown>, seal: LinkSeal): StoredPart {
+  const part = r.part as PartName;
+  const body = r.body as Buffer;
+  return {
+    part,
+    contentType: r.content_type as string,
+    body: UNSEALED.has(part) ? body : seal.unsealBytes(body),
+    sha256: r.sha256 as string,
+    createdAt: r.created_at as Date,
+  };
+}
+
+export async function readParts(
+  db: CommonQueryMethods,
+  links: LinkTokens,
+  messageId: string,
+): Promise<StoredPart[]> {
   const rows = await db.any(sql.unsafe`
     SELECT part, content_type, body, sha256, created_at FROM message_parts
     WHERE message_id = ${messageId} ORDER BY created_at, part`);
-  return rows.map((r) => ({
-    part: r.part as PartName,
-    contentType: r.content_type as string,
-    body: r.body as Buffer,
-    sha256: r.sha256 as string,
-    createdAt: r.created_at as Date,
-  }));
+  if (rows.length === 0) return [];
+  const seal = await linkSealFor(db, links, { messageId });
+  return rows.map((r) => storedPart(r, seal));
 }
 
 export async function readPart(
   db: CommonQueryMethods,
+  links: LinkTokens,
   messageId: string,
   part: PartName,
 ): Promise<StoredPart | undefined> {
@@ -66,11 +89,5 @@ export async function readPart(
     SELECT part, content_type, body, sha256, created_at FROM message_parts
     WHERE message_id = ${messageId} AND part = ${part}`);
   if (!r) return undefined;
-  return {
-    part: r.part as PartName,
-    contentType: r.content_type as string,
-    body: r.body as Buffer,
-    sha256: r.sha256 as string,
-    createdAt: r.created_at as Date,
-  };
+  return storedPart(r, await linkSealFor(db, links, { messageId }));
 }

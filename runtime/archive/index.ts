@@ -2,4 +2,11 @@
 // The stage's public face: other folders import from here, never from its files.
 export { archivedContent, listArchivedMessages, receivableIdOf } from './archive-queries.js';
 export { archiveParts, type PartName, readPart } from './archive-store.js';
-export { RetentionSweeper } from './retention-sweep.js';
+export {
+  RetentionSweeper,
+  SWEEP_BATCH,
+  type SweepReport,
+  sweepCorporation,
+  sweepKind,
+  sweepRetention,
+} from './retention-sweep.js';

@@ -1,17 +1,25 @@
 // The runtime's view of configuration: watches the KV bucket and swaps bundles in place, without a
 // restart. Every revision seen is also kept in Postgres, so a case can always find the flow revision it
-// started on, even after the bucket has moved on.
+// started on, even after the bucket has moved on. A bundle that would reach outside its corporation
+// (bundle-admission.ts) is refused: the bundles loaded before it keep their payment host and API keys,
+// the refusal is logged and counted, and a bundle refused for a claim is tried again when the holder
+// lets go of it.
 import { type KV, type KvEntry, KvWatchInclude } from '@nats-io/kv';
 import { BUNDLE_SCHEMA_VERSION, type BundleFlow, type ConfigBundle } from '../../core/bundle/types.js';
+import { createError } from '../../core/errors/index.js';
+import { isDnsLabel } from '../../core/resources/names.js';
 import { type Database, sql } from '../../platform/db/index.js';
 import type { Logger } from '../../platform/log.js';
 import type { RuntimeMetrics } from '../metrics/index.js';
+import { type Refusal, refusalOf } from './bundle-admission.js';
 
 export class BundleStore {
   private readonly current = new Map<string, ConfigBundle>();
   private readonly byKey = new Map<string, string>();
   private readonly byHost = new Map<string, string>();
   private readonly old = new Map<string, ConfigBundle>();
+  /** Bundles refused for a claim another corporation holds, tried again when a claim is let go. */
+  private readonly waiting = new Map<string, ConfigBundle>();
   private loaded = false;
   private stopWatch: (() => void) | undefined;
 
@@ -26,10 +34,13 @@ export class BundleStore {
     // Watch first (updates only), then load what is there: an update racing the load is applied after it.
     const iter = await kv.watch({ key: 'corp.>', include: KvWatchInclude.UpdatesOnly });
     this.stopWatch = () => iter.stop();
+    // In the order they were written, so "loaded first" means the same on every replica that starts.
+    const entries: KvEntry[] = [];
     for await (const key of await kv.keys('corp.>')) {
       const entry = await kv.get(key);
-      if (entry) await this.apply(entry);
+      if (entry) entries.push(entry);
     }
+    for (const entry of entries.sort((a, b) => a.revision - b.revision)) await this.apply(entry);
     this.loaded = true;
     void (async () => {
       for await (const entry of iter) await this.apply(entry);
@@ -40,10 +51,20 @@ export class BundleStore {
     const corporation = entry.key.slice('corp.'.length);
     if (entry.operation !== 'PUT' || entry.length === 0) {
       this.remove(corporation);
+      await this.retryWaiting();
       return;
     }
     try {
-      await this.accept(entry.json<ConfigBundle>());
+      const bundle = entry.json<ConfigBundle>();
+      if (bundle.corporation?.id !== corporation) {
+        this.waiting.delete(corporation);
+        throw createError('OST_ERR_BUNDLE_REFUSED', [
+          String(bundle.revision),
+          corporation,
+          `it names corporation "${String(bundle.corporation?.id).slice(0, 100)}" but is stored under ${entry.key}`,
+        ]);
+      }
+      await this.accept(bundle);
     } catch (err) {
       this.log.error({ corporation, err }, 'bundle rejected; keeping the last good one');
     }
@@ -57,12 +78,22 @@ export class BundleStore {
     return this.loaded;
   }
 
-  /** Installs a bundle (also used directly by tests and the simulator). */
+  /**
+   * Installs a bundle (also used directly by tests and the simulator). Throws OST_ERR_BUNDLE_REFUSED,
+   * and keeps what is loaded, when the bundle reaches outside its corporation.
+   */
   async accept(bundle: ConfigBundle): Promise<void> {
     if (bundle.schemaVersion !== BUNDLE_SCHEMA_VERSION) {
       throw new Error(`bundle schema version ${bundle.schemaVersion} is not ${BUNDLE_SCHEMA_VERSION}`);
     }
     const id = bundle.corporation.id;
+    const refusal = refusalOf(bundle, this.claims);
+    if (refusal) {
+      this.refuse(bundle, refusal);
+      if (refusal.reason === 'payment-host' || refusal.reason === 'api-key') this.waiting.set(id, bundle);
+      throw createError('OST_ERR_BUNDLE_REFUSED', [bundle.revision, id, refusal.detail]);
+    }
+    this.waiting.delete(id);
     await this.db.query(sql.unsafe`
       INSERT INTO config_bundles (revision, corporation, body)
       VALUES (${bundle.revision}, ${id}, ${sql.jsonb(bundle as never)})
@@ -75,6 +106,47 @@ export class BundleStore {
     if (previous) this.metrics?.configRevision.remove(id, previous.revision);
     this.metrics?.configRevision.set({ corporation: id, revision: bundle.revision }, 1);
     this.log.info({ corporation: id, revision: bundle.revision }, 'bundle active');
+    // A corporation's namespace is never another's base: drop a bundle that inherits from it.
+    let dropped = false;
+    for (const other of [...this.current.values()]) {
+      if (other.corporation.base !== id) continue;
+      dropped = true;
+      this.refuse(other, {
+        reason: 'base-is-corporation',
+        detail: `base "${id}" is a corporation's namespace`,
+        holder: id,
+      });
+      this.remove(other.corporation.id);
+    }
+    if (previous || dropped) await this.retryWaiting();
+  }
+
+  /** The street as loaded, for bundle-admission.ts. */
+  private readonly claims = {
+    corporationForHost: (host: string) => this.byHost.get(host),
+    corporationForKeyHash: (hash: string) => this.byKey.get(hash),
+    has: (corporation: string) => this.current.has(corporation),
+  };
+
+  private refuse(bundle: ConfigBundle, refusal: Refusal): void {
+    const corporation = bundle.corporation.id;
+    const label = isDnsLabel(corporation) ? corporation : 'invalid';
+    this.metrics?.bundlesRefused.inc({ corporation: label, reason: refusal.reason });
+    this.log.error(
+      { corporation, revision: bundle.revision, reason: refusal.reason, holder: refusal.holder },
+      `bundle refused: ${refusal.detail}`,
+    );
+  }
+
+  /** Tries the bundles that waited for a claim again, now that one was let go. */
+  private async retryWaiting(): Promise<void> {
+    for (const [corporation, bundle] of [...this.waiting]) {
+      if (refusalOf(bundle, this.claims)) continue;
+      this.waiting.delete(corporation);
+      await this.accept(bundle).catch((err: unknown) =>
+        this.log.error({ corporation, err }, 'bundle rejected; keeping the last good one'),
+      );
+    }
   }
 
   private unindex(bundle: ConfigBundle): void {
@@ -83,6 +155,7 @@ export class BundleStore {
   }
 
   private remove(corporation: string): void {
+    this.waiting.delete(corporation);
     const previous = this.current.get(corporation);
     if (!previous) return;
     this.unindex(previous);

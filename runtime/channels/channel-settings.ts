@@ -1,6 +1,7 @@
 // Settings of the channel adapters, tracking, bounce intake, print batches and retention, from the
 // environment (twelve-factor, like runtime/settings.ts). Every one is optional; docs/channels.md lists them.
 import { createError } from '../../core/errors/index.js';
+import { positive } from '../../platform/settings/runtime-settings.js';
 
 export interface ChannelSettings {
   /** HMAC key of tracking tokens (OST_TRACKING_SECRET); without it mails go out untracked. */
@@ -17,6 +18,54 @@ export interface ChannelSettings {
   printBatchIntervalMs: number;
   /** How often the retention sweep runs (OST_RETENTION_SWEEP_INTERVAL_MS, default 1 h; 0 = never). */
   retentionSweepIntervalMs: number;
+  /** Provider deadlines, all well under the dispatch lease (docs/channels.md, "Timeouts"). */
+  timeouts: ProviderTimeouts;
+}
+
+export interface ProviderTimeouts {
+  /** OST_SMTP_CONNECTION_TIMEOUT_MS: DNS and TCP (and TLS for port 465) to the relay. */
+  smtpConnectionMs: number;
+  /** OST_SMTP_GREETING_TIMEOUT_MS: the relay's 220 greeting (and a STARTTLS upgrade). */
+  smtpGreetingMs: number;
+  /** OST_SMTP_SOCKET_TIMEOUT_MS: silence on an open connection, e.g. no answer after DATA. */
+  smtpSocketMs: number;
+  /** OST_SEND_TIMEOUT_MS: the whole hand-over of one message to the relay, however it trickles. */
+  sendMs: number;
+  /** OST_SFTP_READY_TIMEOUT_MS: TCP, SSH handshake and authentication with the print provider. */
+  sftpReadyMs: number;
+  /** OST_SFTP_UPLOAD_TIMEOUT_MS: the whole upload of one print batch (under its 10-minute claim). */
+  sftpUploadMs: number;
+}
+
+export const TIMEOUT_DEFAULTS: ProviderTimeouts = {
+  smtpConnectionMs: 10_000,
+  smtpGreetingMs: 10_000,
+  smtpSocketMs: 30_000,
+  sendMs: 60_000,
+  sftpReadyMs: 15_000,
+  sftpUploadMs: 300_000,
+};
+
+/** How long a replica may hold a print batch before another one takes it over (print-batches.ts). */
+export const PRINT_BATCH_LEASE_MS = 10 * 60_000;
+
+function readTimeouts(env: NodeJS.ProcessEnv): ProviderTimeouts {
+  const t: ProviderTimeouts = {
+    smtpConnectionMs: positive(env, 'OST_SMTP_CONNECTION_TIMEOUT_MS', TIMEOUT_DEFAULTS.smtpConnectionMs),
+    smtpGreetingMs: positive(env, 'OST_SMTP_GREETING_TIMEOUT_MS', TIMEOUT_DEFAULTS.smtpGreetingMs),
+    smtpSocketMs: positive(env, 'OST_SMTP_SOCKET_TIMEOUT_MS', TIMEOUT_DEFAULTS.smtpSocketMs),
+    sendMs: positive(env, 'OST_SEND_TIMEOUT_MS', TIMEOUT_DEFAULTS.sendMs),
+    sftpReadyMs: positive(env, 'OST_SFTP_READY_TIMEOUT_MS', TIMEOUT_DEFAULTS.sftpReadyMs),
+    sftpUploadMs: positive(env, 'OST_SFTP_UPLOAD_TIMEOUT_MS', TIMEOUT_DEFAULTS.sftpUploadMs),
+  };
+  // An upload that could outlive its batch claim would let a second replica upload the same batch.
+  if (t.sftpUploadMs > PRINT_BATCH_LEASE_MS / 2) {
+    throw createError('OST_ERR_CONFIG', [
+      `OST_SFTP_UPLOAD_TIMEOUT_MS=${t.sftpUploadMs} is more than half the ${PRINT_BATCH_LEASE_MS} ms claim of a print batch`,
+      `set OST_SFTP_UPLOAD_TIMEOUT_MS to ${PRINT_BATCH_LEASE_MS / 2} or less`,
+    ]);
+  }
+  return t;
 }
 
 function positiveNumber(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -45,5 +94,6 @@ export function readChannelSettings(env: NodeJS.ProcessEnv = process.env): Chann
           },
     printBatchIntervalMs: positiveNumber(env, 'OST_PRINT_BATCH_INTERVAL_MS', 30_000),
     retentionSweepIntervalMs: positiveNumber(env, 'OST_RETENTION_SWEEP_INTERVAL_MS', 3_600_000),
+    timeouts: readTimeouts(env),
   };
 }

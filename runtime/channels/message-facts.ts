@@ -4,7 +4,7 @@
 import type { ConfigBundle } from '../../core/bundle/types.js';
 import type { ReceivableInput } from '../../core/receivable/index.js';
 import { type Database, sql } from '../../platform/db/index.js';
-import { linkUrl } from '../dossiers/index.js';
+import { type LinkKeyRow, type LinkTokens, linkUrl } from '../dossiers/index.js';
 
 export interface MessageFacts {
   messageId: string;
@@ -18,7 +18,8 @@ export interface MessageFacts {
   recipients: string | undefined;
   externalId: string | undefined;
   receivable: (ReceivableInput & { balance: number }) | undefined;
-  paymentToken: string | undefined;
+  /** The receivable's newest open payment link made by this runtime (its token can be recomputed). */
+  paymentLink: LinkKeyRow | undefined;
 }
 
 export async function messageFacts(db: Database, messageId: string): Promise<MessageFacts | undefined> {
@@ -31,12 +32,15 @@ export async function messageFacts(db: Database, messageId: string): Promise<Mes
             ORDER BY s.created_at DESC LIMIT 1) AS step_kind,
            (SELECT (s.payload ->> 'registered')::boolean FROM steps s
               WHERE s.case_id = m.case_id AND s.payload ->> 'messageId' = m.engine_message_id LIMIT 1) AS registered,
-           (SELECT l.token FROM links l WHERE l.receivable_id = m.receivable_id AND l.purpose = 'payment'
-              AND l.closed_at IS NULL ORDER BY l.created_at DESC LIMIT 1) AS payment_token
+           (SELECT jsonb_build_object('id', l.id, 'hash', encode(l.token_sha256, 'hex')) FROM links l
+              WHERE l.receivable_id = m.receivable_id AND l.purpose = 'payment' AND l.derived
+                AND l.closed_at IS NULL AND l.expires_at > now()
+              ORDER BY l.created_at DESC LIMIT 1) AS payment_link
     FROM messages m LEFT JOIN receivables r ON r.id = m.receivable_id
     WHERE m.id = ${messageId}`);
   if (!row) return undefined;
   const payload = row.payload as ReceivableInput | null;
+  const link = row.payment_link as { id: string; hash: string } | null;
   return {
     messageId,
     corporation: row.corporation as string,
@@ -48,12 +52,20 @@ export async function messageFacts(db: Database, messageId: string): Promise<Mes
     recipients: (row.recipient as string | null) ?? undefined,
     externalId: (row.external_id as string | null) ?? undefined,
     receivable: payload ? { ...payload, balance: Number(row.balance_minor) } : undefined,
-    paymentToken: (row.payment_token as string | null) ?? undefined,
+    paymentLink: link
+      ? { id: link.id, token_sha256: Buffer.from(link.hash, 'hex'), derived: true }
+      : undefined,
   };
 }
 
-export function paymentUrl(facts: MessageFacts, bundle: ConfigBundle, publicUrl: string): string | undefined {
-  return facts.paymentToken ? linkUrl(bundle, publicUrl, `/p/${facts.paymentToken}`) : undefined;
+export function paymentUrl(
+  facts: MessageFacts,
+  bundle: ConfigBundle,
+  publicUrl: string,
+  links: LinkTokens,
+): string | undefined {
+  const token = facts.paymentLink ? links.tokenFor(facts.paymentLink) : undefined;
+  return token ? linkUrl(bundle, publicUrl, `/p/${token}`) : undefined;
 }
 
 /** Remembers the provider's id as soon as it is known, so a resend after a crash does not call again. */

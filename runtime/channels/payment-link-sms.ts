@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { ComposedMessage } from '../../core/messages/index.js';
 import { type Database, sql } from '../../platform/db/index.js';
 import type { BundleStore } from '../bundles/index.js';
-import { insertEvents } from '../dossiers/index.js';
+import { insertEvents, type LinkTokens, linkSealFor } from '../dossiers/index.js';
 import type { ChannelAdapter } from './channel-adapter.js';
 import { messageFacts, paymentUrl } from './message-facts.js';
 
@@ -13,6 +13,8 @@ export interface PaymentLinkSmsDeps {
   db: Database;
   bundles: BundleStore;
   publicUrl: string;
+  /** Recomputes the payment link's token from its id. */
+  links: LinkTokens;
   /** The adapter of provider twilio. */
   sms: ChannelAdapter;
 }
@@ -28,7 +30,7 @@ export async function sendPaymentLinkSms(deps: PaymentLinkSmsDeps, voiceMessageI
   const r = facts?.receivable;
   const bundle = facts ? deps.bundles.get(facts.corporation) : undefined;
   if (!facts || !r || !bundle || !facts.caseId) return false;
-  const url = paymentUrl(facts, bundle, deps.publicUrl);
+  const url = paymentUrl(facts, bundle, deps.publicUrl, deps.links);
   const phone = r.debtor.phone;
   const channel = Object.values(bundle.channels).find((c) => c.spec.type === 'sms');
   if (!url || !phone || !channel) return false;
@@ -40,11 +42,15 @@ export async function sendPaymentLinkSms(deps: PaymentLinkSmsDeps, voiceMessageI
         AND corporation = ${facts.corporation} FOR UPDATE`);
     if (receivable.status !== 'open' || Number(receivable.balance_minor) <= 0) return undefined;
     const existing = await tx.maybeOne(sql.unsafe`
-      SELECT id, status, content FROM messages WHERE case_id = ${facts.caseId ?? null} AND step_id = ${stepId}`);
+      SELECT id, status, content, receivable_id FROM messages
+      WHERE case_id = ${facts.caseId ?? null} AND step_id = ${stepId}`);
     if (existing) {
-      return existing.status === 'sending'
-        ? { id: existing.id as string, content: existing.content as unknown as ComposedMessage }
-        : 'done';
+      if (existing.status !== 'sending') return 'done';
+      const seal = await linkSealFor(tx, deps.links, { receivableId: existing.receivable_id as string });
+      return {
+        id: existing.id as string,
+        content: seal.unsealJson(existing.content as unknown as ComposedMessage),
+      };
     }
     const locale = r.debtor.locale === 'en' ? 'en' : 'nl';
     const content: ComposedMessage = {
@@ -60,7 +66,8 @@ export async function sendPaymentLinkSms(deps: PaymentLinkSmsDeps, voiceMessageI
       INSERT INTO messages (id, case_id, receivable_id, corporation, step_id, channel, channel_type, template, locale,
         status, recipient, content)
       VALUES (${id}, ${facts.caseId ?? null}, ${receivableRow.id as string}, ${facts.corporation}, ${stepId},
-        ${channel.name}, 'sms', ${content.template}, ${locale}, 'sending', ${phone}, ${sql.jsonb(content as never)})`);
+        ${channel.name}, 'sms', ${content.template}, ${locale}, 'sending', ${phone},
+        ${sql.jsonb((await linkSealFor(tx, deps.links, { receivableId: receivableRow.id as string })).sealJson(content) as never)})`);
     return { id, content };
   });
   if (prepared === undefined) return false;

@@ -1,13 +1,16 @@
 // Uploads print batches: any replica claims a batch that is full or past its cutoff (FOR UPDATE SKIP
 // LOCKED), uploads its PDFs and a manifest over SFTP, and records 'handed-to-print' for each letter. A
 // failed upload is retried with backoff; a replica that died mid-upload leaves a stale claim that another
-// replica takes over after the lease (the same file names are written again).
+// replica takes over after the lease (the same file names are written again). An upload has deadlines
+// (OST_SFTP_READY_TIMEOUT_MS, OST_SFTP_UPLOAD_TIMEOUT_MS) at most half that lease, so a replica that is
+// alive has given up on its upload long before another one may take the batch.
 
 import { backoffDelay } from '../../platform/backoff.js';
 import { type Database, sql } from '../../platform/db/index.js';
 import type { Logger } from '../../platform/log.js';
 import type { BundleStore } from '../bundles/index.js';
 import { channelSecret, requireChannelSecret, type SecretLookup } from '../bundles/index.js';
+import { PRINT_BATCH_LEASE_MS, type ProviderTimeouts, TIMEOUT_DEFAULTS } from './channel-settings.js';
 import { type UploadFile, uploadFiles } from './sftp-upload.js';
 
 export interface PrintBatchDeps {
@@ -16,9 +19,11 @@ export interface PrintBatchDeps {
   secrets: SecretLookup;
   log: Logger;
   instanceId: string;
+  /** SFTP deadlines (TIMEOUT_DEFAULTS when not given). */
+  timeouts?: ProviderTimeouts;
 }
 
-const LEASE_MS = 10 * 60_000;
+const LEASE_MS = PRINT_BATCH_LEASE_MS;
 const backoffMs = (attempts: number) =>
   backoffDelay(attempts - 1, { initialMs: 60_000, maxMs: 60 * 60_000, jitter: 'none' });
 
@@ -153,9 +158,14 @@ export class PrintBatchWorker {
           password: channelSecret(this.deps.secrets, channel, 'password'),
           privateKey: channelSecret(this.deps.secrets, channel, 'privateKey'),
           hostKeySha256: sftp.hostKeySha256,
+          what: `Channel ${channel.source.namespace}/${channel.name}`,
         },
         sftp.directory,
         files,
+        {
+          readyMs: (this.deps.timeouts ?? TIMEOUT_DEFAULTS).sftpReadyMs,
+          uploadMs: (this.deps.timeouts ?? TIMEOUT_DEFAULTS).sftpUploadMs,
+        },
       );
       await db.transaction(async (tx) => {
         await tx.query(sql.unsafe`

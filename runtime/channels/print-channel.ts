@@ -9,6 +9,7 @@ import { createError, isOutputstraatError } from '../../core/errors/index.js';
 import { letterModel } from '../../core/letters/index.js';
 import { type Database, sql } from '../../platform/db/index.js';
 import { archiveParts, readPart } from '../archive/index.js';
+import type { LinkTokens } from '../dossiers/index.js';
 import type { ChannelAdapter, OutgoingMessage, SendResult } from './channel-adapter.js';
 import { renderLetterPdf } from './letter-pdf.js';
 import { messageFacts, paymentUrl } from './message-facts.js';
@@ -16,6 +17,8 @@ import { messageFacts, paymentUrl } from './message-facts.js';
 export interface PrintChannelOptions {
   db: Database;
   publicUrl: string;
+  /** Recomputes the payment link the letter prints (text and QR code). */
+  links: LinkTokens;
   /** Called when a batch closed because it is full, so it is uploaded without waiting for the next tick. */
   onBatchClosed?: () => void;
 }
@@ -76,7 +79,7 @@ export class PrintChannel implements ChannelAdapter {
     const { db, publicUrl } = this.options;
     const facts = await messageFacts(db, message.id);
     const registered = facts?.registered ?? false;
-    const existing = await readPart(db, message.id, 'pdf');
+    const existing = await readPart(db, this.options.links, message.id, 'pdf');
     if (existing) return { pdf: existing.body, registered };
     const receivable = facts?.receivable;
     const letter = message.content.letter;
@@ -94,14 +97,14 @@ export class PrintChannel implements ChannelAdapter {
       subject: letter.subject,
       blocks: letter.blocks,
       registered,
-      paymentUrl: paymentUrl(facts, message.bundle, publicUrl),
+      paymentUrl: paymentUrl(facts, message.bundle, publicUrl, this.options.links),
       now,
     });
     const { pdf } = await renderLetterPdf(model, now);
-    await archiveParts(db, message.bundle.corporation.id, message.id, [
+    await archiveParts(db, this.options.links, message.bundle.corporation.id, message.id, [
       { part: 'pdf', contentType: 'application/pdf', body: pdf },
     ]);
-    return { pdf: (await readPart(db, message.id, 'pdf'))?.body ?? pdf, registered };
+    return { pdf: (await readPart(db, this.options.links, message.id, 'pdf'))?.body ?? pdf, registered };
   }
 
   private async enqueue(message: OutgoingMessage, pdf: Buffer, registered: boolean): Promise<SendResult> {

@@ -2,15 +2,22 @@
 // Message-ID derived from our message id, DKIM when the channel asks for it, and open and click tracking.
 // The message is built once into its exact bytes (DKIM-signed), archived, and those bytes are what the
 // relay gets — also on a resend after a crash, so the archive always equals what was delivered.
+// Every hand-over has deadlines (connect, greeting, silence, and the whole send) well under the dispatch
+// lease; at the deadline, or when the dispatcher aborts, the connection is destroyed before the send
+// rejects, so a retry never overlaps the attempt before it. TLS is required unless the relay is loopback
+// or the Channel says `tls: none` (smtp-security.ts).
 import nodemailer, { type Transporter } from 'nodemailer';
 import { createError, isOutputstraatError } from '../../core/errors/index.js';
 import type { Database } from '../../platform/db/index.js';
 import { archiveParts, readPart } from '../archive/index.js';
 import { requireChannelSecret, type SecretLookup } from '../bundles/index.js';
-import { linkUrl } from '../dossiers/index.js';
+import { type LinkTokens, linkUrl } from '../dossiers/index.js';
 import { trackHtml } from '../tracking/index.js';
-import type { ChannelAdapter, OutgoingMessage, SendResult } from './channel-adapter.js';
+import type { ChannelAdapter, OutgoingMessage, SendOptions, SendResult } from './channel-adapter.js';
+import { type ProviderTimeouts, TIMEOUT_DEFAULTS } from './channel-settings.js';
 import { type MessageFacts, messageFacts } from './message-facts.js';
+import { smtpFailure } from './smtp-failure.js';
+import { type SmtpSecurity, smtpSecurity } from './smtp-security.js';
 
 export interface SmtpChannelOptions {
   /** Development and tests: send to this relay instead of the channel's. */
@@ -19,9 +26,13 @@ export interface SmtpChannelOptions {
   secrets?: SecretLookup;
   /** Archive and message facts; without it mails are neither archived nor tracked. */
   db?: Database;
+  /** Seals link tokens in the archive. */
+  links: LinkTokens;
   publicUrl?: string;
   /** Open and click tracking; off without a secret. */
   tracking?: { secret: string; ttlDays: number } | undefined;
+  /** Connection, greeting, socket and whole-send deadlines (TIMEOUT_DEFAULTS when not given). */
+  timeouts?: ProviderTimeouts;
 }
 
 const DAY_MS = 86_400_000;
@@ -34,7 +45,7 @@ export function emailMessageId(message: OutgoingMessage): string {
 export class SmtpChannel implements ChannelAdapter {
   private readonly transports = new Map<string, Transporter>();
 
-  constructor(private readonly options: SmtpChannelOptions = {}) {}
+  constructor(private readonly options: SmtpChannelOptions) {}
 
   private smtpOf(message: OutgoingMessage) {
     const smtp = message.channel.spec.smtp;
@@ -46,28 +57,41 @@ export class SmtpChannel implements ChannelAdapter {
     return smtp;
   }
 
-  private transportFor(message: OutgoingMessage): Transporter {
+  private get timeouts(): ProviderTimeouts {
+    return this.options.timeouts ?? TIMEOUT_DEFAULTS;
+  }
+
+  private transportFor(message: OutgoingMessage): { transport: Transporter; security: SmtpSecurity } {
     const smtp = this.smtpOf(message);
     const target = this.options.redirect ?? { host: smtp.host, port: smtp.port ?? 587 };
+    const security = smtpSecurity(smtp, this.options.redirect !== undefined);
     const ref = message.channel.spec.credentialsSecretRef?.name;
     const ns = message.channel.source.namespace;
     const username = ref ? this.options.secrets?.(ns, ref, 'username') : undefined;
     const password = ref ? this.options.secrets?.(ns, ref, 'password') : undefined;
-    const key = JSON.stringify([target, smtp.secure, smtp.maxConnections, username]);
+    const key = JSON.stringify([target, security, smtp.maxConnections, username]);
     let transport = this.transports.get(key);
     if (!transport) {
+      const t = this.timeouts;
       transport = nodemailer.createTransport({
         pool: true,
         host: target.host,
         port: target.port,
-        secure: this.options.redirect ? false : (smtp.secure ?? false),
+        secure: security.secure,
+        requireTLS: security.requireTLS,
+        ignoreTLS: security.ignoreTLS,
         maxConnections: smtp.maxConnections ?? 5,
+        connectionTimeout: t.smtpConnectionMs,
+        greetingTimeout: t.smtpGreetingMs,
+        socketTimeout: t.smtpSocketMs,
+        dnsTimeout: t.smtpConnectionMs,
+        // A connection given up on is destroyed at once: nothing more of the message reaches the relay.
+        socketCloseTimeout: 0,
         ...(username ? { auth: { user: username, pass: password ?? '' } } : {}),
-        ...(this.options.redirect ? { ignoreTLS: true } : {}),
       });
       this.transports.set(key, transport);
     }
-    return transport;
+    return { transport, security };
   }
 
   /** The HTML as sent: with tracking for messages to debtors when a tracking secret is configured. */
@@ -118,18 +142,20 @@ export class SmtpChannel implements ChannelAdapter {
     return info.message as Buffer;
   }
 
-  async send(message: OutgoingMessage): Promise<SendResult> {
+  async send(message: OutgoingMessage, options: SendOptions = {}): Promise<SendResult> {
     const c = message.bundle.corporation;
     const db = this.options.db;
+    let security: SmtpSecurity | undefined;
+    let deadline: AbortSignal | undefined;
     try {
-      let raw = db ? (await readPart(db, message.id, 'eml'))?.body : undefined;
+      let raw = db ? (await readPart(db, this.options.links, message.id, 'eml'))?.body : undefined;
       if (!raw) {
         const facts = db ? await messageFacts(db, message.id) : undefined;
         const html = this.htmlFor(message, facts);
         // An alert goes to several consultants as one message: every copy names them all.
         raw = await this.build(message, html, facts?.recipients ?? message.recipient);
         if (db) {
-          await archiveParts(db, c.id, message.id, [
+          await archiveParts(db, this.options.links, c.id, message.id, [
             { part: 'eml', contentType: 'message/rfc822', body: raw },
             ...(html !== undefined
               ? [{ part: 'html' as const, contentType: 'text/html; charset=utf-8', body: Buffer.from(html) }]
@@ -145,21 +171,26 @@ export class SmtpChannel implements ChannelAdapter {
               : []),
           ]);
           // Another replica may have archived first: send what the archive holds.
-          raw = (await readPart(db, message.id, 'eml'))?.body ?? raw;
+          raw = (await readPart(db, this.options.links, message.id, 'eml'))?.body ?? raw;
         }
       }
-      await this.transportFor(message).sendMail({
+      const relay = this.transportFor(message);
+      security = relay.security;
+      deadline = AbortSignal.timeout(this.timeouts.sendMs);
+      const signal = options.signal ? AbortSignal.any([deadline, options.signal]) : deadline;
+      await relay.transport.sendMail({
         envelope: { from: c.sender.email, to: [message.recipient] },
         raw,
+        signal,
       });
       return { providerId: emailMessageId(message) };
     } catch (cause) {
       if (isOutputstraatError(cause)) throw cause;
-      throw createError(
-        'OST_ERR_CHANNEL_SEND',
-        [message.channel.name, 'smtp', (cause as Error).message, 'check the relay; the step is retried'],
-        { cause },
-      );
+      throw smtpFailure(message.channel.name, cause, {
+        security,
+        deadlineMs: deadline?.aborted ? this.timeouts.sendMs : undefined,
+        abortedBy: options.signal?.aborted ? (options.signal.reason as Error) : undefined,
+      });
     }
   }
 

@@ -4,9 +4,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { Database } from '../../platform/db/index.js';
 import type { Logger } from '../../platform/log.js';
+import type { GuardedHttp } from '../../platform/outbound/index.js';
 import { environmentSecrets, type SecretLookup } from '../../platform/secrets.js';
 import { RetentionSweeper } from '../archive/index.js';
 import type { BundleStore } from '../bundles/index.js';
+import type { LinkTokens } from '../dossiers/index.js';
 import {
   type BounceSmtpServer,
   registerEmailBounceRoutes,
@@ -28,9 +30,13 @@ export interface ChannelsDeps {
   bundles: BundleStore;
   log: Logger;
   publicUrl: string;
+  /** Recomputes payment links that letters print and voice messages offer by SMS. */
+  links: LinkTokens;
   instanceId: string;
   /** Development and tests: every SMTP channel delivers here. */
   smtpRedirect?: { host: string; port: number } | undefined;
+  /** Webhook channels post through it (the SSRF guard). */
+  http: GuardedHttp;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -47,25 +53,27 @@ export interface RunningChannels {
 export async function startChannels(deps: ChannelsDeps): Promise<RunningChannels> {
   const settings = readChannelSettings(deps.env);
   const secrets: SecretLookup = environmentSecrets(deps.env);
-  const { db, bundles, log, publicUrl } = deps;
+  const { db, bundles, log, publicUrl, links } = deps;
   const printBatches = new PrintBatchWorker(
-    { db, bundles, secrets, log, instanceId: deps.instanceId },
+    { db, bundles, secrets, log, instanceId: deps.instanceId, timeouts: settings.timeouts },
     settings.printBatchIntervalMs,
   );
-  const twilio = new TwilioChannel({ secrets, db, publicUrl, apiBase: settings.twilioApiBase });
+  const twilio = new TwilioChannel({ secrets, db, links, publicUrl, apiBase: settings.twilioApiBase });
   const adapters = {
     smtp: new SmtpChannel({
       redirect: deps.smtpRedirect,
       secrets,
       db,
+      links,
       publicUrl,
       tracking: settings.trackingSecret
         ? { secret: settings.trackingSecret, ttlDays: settings.trackingTtlDays }
         : undefined,
+      timeouts: settings.timeouts,
     }),
     twilio,
-    'sftp-print': new PrintChannel({ db, publicUrl, onBatchClosed: () => printBatches.kick() }),
-    http: new WebhookChannel({ secrets, db }),
+    'sftp-print': new PrintChannel({ db, publicUrl, links, onBatchClosed: () => printBatches.kick() }),
+    http: new WebhookChannel({ secrets, db, links, http: deps.http }),
   };
   const registry = new ChannelRegistry(
     Object.fromEntries(Object.entries(adapters).map(([provider, a]) => [provider, rateLimited(a)])),
@@ -88,7 +96,7 @@ export async function startChannels(deps: ChannelsDeps): Promise<RunningChannels
     async routes(app) {
       registerTrackingRoutes(app, { ...events, trackingSecret: settings.trackingSecret });
       registerEmailBounceRoutes(app, { ...events, emailWebhookSecret: settings.emailWebhookSecret });
-      registerTwilioRoutes(app, { ...events, secrets, publicUrl, sms: twilio });
+      registerTwilioRoutes(app, { ...events, secrets, publicUrl, links, sms: twilio });
     },
     async close() {
       await printBatches.stop();

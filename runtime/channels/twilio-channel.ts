@@ -8,6 +8,7 @@ import { createError, isOutputstraatError } from '../../core/errors/index.js';
 import type { Database } from '../../platform/db/index.js';
 import { archiveParts, readPart } from '../archive/index.js';
 import { requireChannelSecret, type SecretLookup } from '../bundles/index.js';
+import type { LinkTokens } from '../dossiers/index.js';
 import type { ChannelAdapter, OutgoingMessage, SendResult } from './channel-adapter.js';
 import { messageFacts, paymentUrl, rememberProviderId } from './message-facts.js';
 import { TwilioClients } from './twilio-client.js';
@@ -16,6 +17,8 @@ import { voiceTwiml } from './voice-twiml.js';
 export interface TwilioChannelOptions {
   secrets: SecretLookup;
   db?: Database;
+  /** Recomputes the payment link a voice message offers by SMS, and seals tokens in the archive. */
+  links: LinkTokens;
   /** Where Twilio reaches this street's callbacks (PUBLIC_URL). */
   publicUrl: string;
   /** Development and tests: Twilio's REST API at this origin. */
@@ -68,7 +71,7 @@ export class TwilioChannel implements ChannelAdapter {
             voice: settings.voice ?? 'Polly.Lotte',
             gatherUrl: twilioGatherUrl(this.options.publicUrl, message.id),
             offerLink: facts
-              ? paymentUrl(facts, message.bundle, this.options.publicUrl) !== undefined
+              ? paymentUrl(facts, message.bundle, this.options.publicUrl, this.options.links) !== undefined
               : false,
           }),
         );
@@ -120,10 +123,10 @@ export class TwilioChannel implements ChannelAdapter {
   ): Promise<string> {
     const db = this.options.db;
     if (!db) return make();
-    const existing = await readPart(db, message.id, part);
+    const existing = await readPart(db, this.options.links, message.id, part);
     if (existing) return existing.body.toString('utf8');
     const text = make();
-    await archiveParts(db, message.bundle.corporation.id, message.id, [
+    await archiveParts(db, this.options.links, message.bundle.corporation.id, message.id, [
       {
         part,
         contentType: part === 'twiml' ? 'application/xml; charset=utf-8' : 'text/plain; charset=utf-8',
@@ -139,7 +142,7 @@ export class TwilioChannel implements ChannelAdapter {
           ]
         : []),
     ]);
-    return (await readPart(db, message.id, part))?.body.toString('utf8') ?? text;
+    return (await readPart(db, this.options.links, message.id, part))?.body.toString('utf8') ?? text;
   }
 
   private configError(channel: BundleChannel, what: string) {

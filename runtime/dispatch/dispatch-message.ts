@@ -7,6 +7,9 @@
 // A crash between 1 and 3 leaves a 'sending' message on a queued step; JetStream redelivers the dispatch
 // message (or the stale-claim sweep queues the step again) and the same message, with the same id, is
 // handed to the provider again: at-least-once towards the provider, never a second different message.
+// While the provider has it, the dispatcher renews the step's lease (send-lease.ts): no other replica
+// takes a step whose send is in flight, and a send that runs out of time is aborted by its adapter and
+// recorded as a failed attempt before the step is retried (docs/adr/0004, "Deadlines and the heartbeat").
 import { randomUUID } from 'node:crypto';
 import type { BundleChannel, ConfigBundle } from '../../core/bundle/types.js';
 import { channelQuietUntil, withholdReason } from '../../core/cases/index.js';
@@ -26,17 +29,22 @@ import {
   feedCase,
   finishStep,
   insertEvents,
+  type LinkTokens,
+  type LockedStep,
+  linkSealFor,
   linksForTemplate,
   lockCase,
   lockStep,
   type ReceivableRow,
   receivableRowOf,
+  renewStepLease,
   retryStepLater,
   type StepRow,
   type Tx,
   takeQueuedStep,
 } from '../dossiers/index.js';
 import type { RuntimeMetrics } from '../metrics/index.js';
+import { holdSendLease } from './send-lease.js';
 
 const MAX_ATTEMPTS = 5;
 const backoffMs = (attempt: number) =>
@@ -49,8 +57,12 @@ export interface DispatchDeps {
   log: Logger;
   metrics: RuntimeMetrics;
   publicUrl: string;
+  /** Makes and recomputes the link tokens a message carries. */
+  links: LinkTokens;
   /** Names this replica in the step row while it holds the step. */
   instanceId: string;
+  /** A taken step's lease (OST_DISPATCH_LEASE_MS), renewed while its send is in flight. */
+  leaseMs: number;
 }
 
 /** What travels on OST_DISPATCH: a pointer to the step row and the attempt it was queued for. */
@@ -64,7 +76,8 @@ export interface DispatchWork {
   channel: string;
 }
 
-export type DispatchOutcome = 'sent' | 'skipped' | 'failed' | 'retry' | 'stale';
+/** `busy`: another dispatcher holds the step and is sending it (a redelivered message); try again later. */
+export type DispatchOutcome = 'sent' | 'skipped' | 'failed' | 'retry' | 'stale' | 'busy';
 
 type SendEffect = Extract<Effect, { type: 'send' }>;
 type AlertEffect = Extract<Effect, { type: 'alert' }>;
@@ -82,7 +95,12 @@ interface Prepared {
 
 type Preparation =
   | { kind: 'send'; prepared: Prepared }
-  | { kind: 'done'; outcome: 'stale' | 'sent' | 'skipped' | 'failed'; channel: string; flow: string };
+  | {
+      kind: 'done';
+      outcome: 'stale' | 'busy' | 'sent' | 'skipped' | 'failed';
+      channel: string;
+      flow: string;
+    };
 
 const ACTION_LABELS: Record<string, string> = {
   call: 'Bel de huurder',
@@ -149,9 +167,10 @@ async function lockCaseAndReceivable(tx: Tx, caseId: string): Promise<{ c: CaseR
 async function prepare(deps: DispatchDeps, work: DispatchWork, now: Date): Promise<Preparation> {
   return deps.db.transaction(async (tx) => {
     const { c, r } = await lockCaseAndReceivable(tx, work.caseId);
-    const step = await takeQueuedStep(tx, work.stepRowId, work.attempt, deps.instanceId);
+    const take = await takeQueuedStep(tx, work.stepRowId, work.attempt, deps.instanceId, deps.leaseMs);
+    const step = take.taken;
     const labels = { channel: work.channel, flow: c.flow };
-    if (!step) return { kind: 'done', outcome: 'stale', ...labels };
+    if (!step) return { kind: 'done', outcome: take.held ? 'busy' : 'stale', ...labels };
     const bundle = await bundleForCase(deps.bundles, c);
     const channelName = channelLabel(step, bundle);
     const done = (outcome: 'sent' | 'skipped' | 'failed') =>
@@ -165,6 +184,7 @@ async function prepare(deps: DispatchDeps, work: DispatchWork, now: Date): Promi
     if (existing) {
       const channel = bundle.channels[existing.channel as string];
       if (channel) {
+        const seal = await linkSealFor(tx, deps.links, { receivableId: r.id });
         if (existing.status !== 'sending') {
           await tx.query(sql.unsafe`UPDATE messages SET status = 'sending' WHERE id = ${existing.id}`);
         }
@@ -174,7 +194,7 @@ async function prepare(deps: DispatchDeps, work: DispatchWork, now: Date): Promi
             messageId: existing.id as string,
             channel,
             recipients: (existing.recipient as string).split(','),
-            content: existing.content as unknown as ComposedMessage,
+            content: seal.unsealJson(existing.content as unknown as ComposedMessage),
             bundle,
             caseRow: c,
             step,
@@ -202,7 +222,7 @@ async function prepare(deps: DispatchDeps, work: DispatchWork, now: Date): Promi
       step.kind === 'send'
         ? bundle.channels[(step.payload as unknown as SendEffect).channel]?.spec.type
         : undefined;
-    const links = await linksForTemplate(tx, bundle, deps.publicUrl, template, r.id, channelType);
+    const links = await linksForTemplate(tx, deps.links, bundle, deps.publicUrl, template, r.id, channelType);
     const input = {
       bundle,
       receivable: { ...r.payload, balance: r.balance_minor, currency: r.payload.currency ?? 'EUR' },
@@ -254,12 +274,14 @@ async function prepare(deps: DispatchDeps, work: DispatchWork, now: Date): Promi
     if (!channel) return skip('no channel for this step in the current configuration');
     const messageId = randomUUID();
     const engineMessageId = step.kind === 'send' ? (step.payload.messageId as string) : undefined;
+    // Stored with its link tokens sealed; the adapter gets them as rendered.
+    const stored = (await linkSealFor(tx, deps.links, { receivableId: r.id })).sealJson(content);
     await tx.query(sql.unsafe`
       INSERT INTO messages (id, case_id, receivable_id, corporation, step_id, channel, channel_type, template, locale,
         status, recipient, subject, content, engine_message_id, step_row_id, debtor_ref, household_id)
       VALUES (${messageId}, ${c.id}, ${r.id}, ${c.corporation}, ${step.step_id}, ${channel.name}, ${channel.spec.type},
         ${content.template}, ${content.locale}, 'sending', ${recipients.join(',')}, ${content.subject ?? null},
-        ${sql.jsonb(content as never)}, ${engineMessageId ?? null}, ${step.id},
+        ${sql.jsonb(stored as never)}, ${engineMessageId ?? null}, ${step.id},
         ${step.kind === 'send' ? r.debtor_ref : null}, ${step.kind === 'send' ? r.household_id : null})`);
     return {
       kind: 'send',
@@ -304,15 +326,43 @@ async function recordSent(deps: DispatchDeps, p: Prepared, providerId: string): 
   });
 }
 
-async function recordFailure(deps: DispatchDeps, p: Prepared, work: DispatchWork, reason: string, now: Date) {
+/** The step is still this dispatcher's attempt: queued with this attempt, and held by nobody else. */
+const stillHeld = (step: LockedStep | undefined, work: DispatchWork, instanceId: string) =>
+  step?.status === 'queued' &&
+  step.attempts === work.attempt &&
+  (step.claimed_by === null || step.claimed_by === instanceId);
+
+/** What a failed attempt was, kept in the message's history (cleared with it by the retention sweep). */
+const attemptDetail = (work: DispatchWork, err: Error & { code?: string }) => ({
+  attempt: work.attempt,
+  code: err.code ?? null,
+  error: err.message,
+});
+
+async function recordFailure(deps: DispatchDeps, p: Prepared, work: DispatchWork, err: Error, now: Date) {
+  const reason = err.message;
+  const detail = attemptDetail(work, err as Error & { code?: string });
   if (work.attempt < MAX_ATTEMPTS) {
-    await retryStepLater(deps.db, p.step.id, work.attempt, backoffMs(work.attempt), reason);
-    return 'retry' as const;
+    return deps.db.transaction(async (tx) => {
+      const delayMs = backoffMs(work.attempt);
+      if (!(await retryStepLater(tx, p.step.id, work.attempt, delayMs, reason, deps.instanceId))) {
+        return 'stale' as const;
+      }
+      await tx.query(sql.unsafe`
+        INSERT INTO message_status_history (message_id, corporation, status, source, detail)
+        VALUES (${p.messageId}, ${p.caseRow.corporation}, 'attempt-failed', 'dispatch',
+          ${sql.jsonb({ ...detail, retryInMs: delayMs } as never)})`);
+      return 'retry' as const;
+    });
   }
+  let recorded = false;
   await deps.db.transaction(async (tx) => {
     await lockCase(tx, p.caseRow.id);
     const step = await lockStep(tx, p.step.id);
-    if (step?.status !== 'queued' || step.attempts !== work.attempt) return;
+    if (!stillHeld(step, work, deps.instanceId)) return;
+    recorded = true;
+    await tx.query(sql.unsafe`SELECT set_config('outputstraat.status_source', 'dispatch', true),
+      set_config('outputstraat.status_detail', ${JSON.stringify(detail)}, true)`);
     await tx.query(sql.unsafe`UPDATE messages SET status = 'failed' WHERE id = ${p.messageId}`);
     await finishStep(tx, p.step.id, 'failed', reason);
     if (p.engineMessageId) {
@@ -325,7 +375,7 @@ async function recordFailure(deps: DispatchDeps, p: Prepared, work: DispatchWork
       );
     }
   });
-  return 'failed' as const;
+  return recorded ? ('failed' as const) : ('stale' as const);
 }
 
 export async function dispatchStep(
@@ -335,7 +385,7 @@ export async function dispatchStep(
 ): Promise<DispatchOutcome> {
   const prepared = await prepare(deps, work, now);
   if (prepared.kind === 'done') {
-    if (prepared.outcome !== 'stale') {
+    if (prepared.outcome !== 'stale' && prepared.outcome !== 'busy') {
       deps.metrics.steps.inc({
         corporation: work.corporation,
         flow: prepared.flow,
@@ -348,28 +398,37 @@ export async function dispatchStep(
   const p = prepared.prepared;
   const labels = { corporation: p.caseRow.corporation, flow: p.caseRow.flow, channel: p.channel.name };
   let providerId = '';
+  const lease = holdSendLease({
+    leaseMs: deps.leaseMs,
+    renew: () => renewStepLease(deps.db, p.step.id, work.attempt, deps.instanceId),
+    onRenewError: (err) =>
+      deps.log.warn(
+        { ...labels, step: p.step.step_id, err },
+        'could not renew the lease of a send in flight',
+      ),
+  });
   try {
     const adapter = deps.channels.adapter(p.channel.spec.provider);
     for (const recipient of p.recipients) {
       providerId = (
-        await adapter.send({
-          id: p.messageId,
-          bundle: p.bundle,
-          channel: p.channel,
-          recipient,
-          content: p.content,
-        })
+        await adapter.send(
+          { id: p.messageId, bundle: p.bundle, channel: p.channel, recipient, content: p.content },
+          { signal: lease.signal },
+        )
       ).providerId;
     }
   } catch (err) {
-    const reason = (err as Error).message;
+    // The adapter has given up on its connection: this attempt is over, the next one may follow.
+    lease.release();
     deps.log.warn(
       { ...labels, step: p.step.step_id, attempt: work.attempt, code: (err as { code?: string }).code },
       'send failed',
     );
-    const outcome = await recordFailure(deps, p, work, reason, now);
+    const outcome = await recordFailure(deps, p, work, err as Error, now);
     if (outcome === 'failed') deps.metrics.steps.inc({ ...labels, outcome: 'failed' });
     return outcome;
+  } finally {
+    lease.release();
   }
   // The provider has it: recording that must outlive a short database outage, or the step is sent again.
   await withRetries(() => recordSent(deps, p, providerId), { log: deps.log, what: 'record sent message' });

@@ -5,6 +5,7 @@ import type { DatabaseTransactionConnection } from 'slonik';
 import type { CaseState, TimelineEntry } from '../../core/engine/index.js';
 import type { ReceivableInput } from '../../core/receivable/index.js';
 import { sql } from '../../platform/db/index.js';
+import { holdsPersonalData } from './event-facts.js';
 
 export type Tx = DatabaseTransactionConnection;
 
@@ -116,7 +117,10 @@ export interface EventInput {
   at?: Date;
 }
 
-/** Events in one statement, in the order given (seq follows the order of the rows). */
+/**
+ * Events in one statement, in the order given (seq follows the order of the rows). An event whose data
+ * holds more than facts is marked `personal`, so the retention sweep finds it (personal-data.ts).
+ */
 export async function insertEvents(tx: Tx, events: readonly EventInput[]): Promise<void> {
   if (events.length === 0) return;
   const fallback = new Date().toISOString();
@@ -128,9 +132,10 @@ export async function insertEvents(tx: Tx, events: readonly EventInput[]): Promi
     type: e.type,
     data: e.data ?? {},
     at: e.at ? e.at.toISOString() : fallback,
+    personal: holdsPersonalData(e.type, e.data ?? {}),
   }));
   await tx.query(sql.unsafe`
-    INSERT INTO events (corporation, receivable_id, case_id, external_id, type, data, at)
+    INSERT INTO events (corporation, receivable_id, case_id, external_id, type, data, at, personal)
     SELECT * FROM json_to_recordset(${JSON.stringify(rows)}::json) AS t (corporation text, receivable_id uuid,
-      case_id uuid, external_id text, type text, data jsonb, at timestamptz)`);
+      case_id uuid, external_id text, type text, data jsonb, at timestamptz, personal boolean)`);
 }

@@ -16,8 +16,21 @@ export {
 } from './case-repository.js';
 export { bundleForCase, feedCase } from './case-runner.js';
 export { type DebtorData, debtorRefOf, upsertDebtors } from './debtor-repository.js';
+export { debtorHash, type ErasureResult, eraseDebtor } from './erase-debtor.js';
+export { eraseRows } from './erase-rows.js';
+export { EVENT_FACTS } from './event-facts.js';
 export { type FeedEvent, formatCursor, parseCursor, readEvents } from './event-feed.js';
+export { type LinkSeal, linkSeal, linkSealFor, placeholderOf } from './link-seal.js';
+export { type LinkKeyRow, LinkTokens, tokenHash } from './link-tokens.js';
+export { NOT_PERSONAL } from './not-personal.js';
 export { ensureLink, linksForTemplate, linkUrl } from './payment-link.js';
+export {
+  PERSONAL_DATA,
+  personalColumns,
+  RETENTION_KINDS,
+  type RetentionKind,
+  ROOT_TABLES,
+} from './personal-data.js';
 export {
   claimSteps,
   countQueued,
@@ -25,11 +38,13 @@ export {
   deferStep,
   deferToSlot,
   finishStep,
+  type LockedStep,
   lockDueSteps,
   lockStep,
   markSpreadBooked,
   releaseClaims,
   releaseStaleClaims,
+  renewStepLease,
   retryStepLater,
   type StepRow,
   takeQueuedStep,

@@ -1,31 +1,39 @@
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { ConfigBundle } from '../../core/bundle/types.js';
 import { linkPath, linkPurposesOf } from '../../core/messages/index.js';
 import { sql } from '../../platform/db/index.js';
 import type { Tx } from './case-repository.js';
+import { type LinkKeyRow, type LinkTokens, tokenHash } from './link-tokens.js';
 
 const LINK_DAYS = 90;
 
 /**
- * The open link of one purpose (payment, contact, meter) for a receivable, made when missing: 144 random
- * bits, URL-safe, unguessable, bound to one corporation, one receivable and one purpose, expiring.
+ * The open link of one purpose (payment, contact, meter) for a receivable, made when missing: bound to one
+ * corporation, one receivable and one purpose, expiring, and stored only as the hash of its token. An open
+ * link is shown again when its token can be recomputed (a derived link, see link-tokens.ts); a legacy one
+ * keeps working for the messages that carry it, and the next message gets a new link.
  */
 export async function ensureLink(
   db: Pick<Tx, 'maybeOne' | 'query'>,
+  links: LinkTokens,
   corporation: string,
   receivableId: string,
   purpose: string,
   days = LINK_DAYS,
 ): Promise<string> {
   const existing = await db.maybeOne(sql.unsafe`
-    SELECT token FROM links WHERE receivable_id = ${receivableId} AND corporation = ${corporation}
-      AND purpose = ${purpose} AND closed_at IS NULL AND expires_at > now()
+    SELECT id, token_sha256, derived FROM links WHERE receivable_id = ${receivableId}
+      AND corporation = ${corporation} AND purpose = ${purpose} AND derived AND closed_at IS NULL
+      AND expires_at > now()
     ORDER BY created_at DESC LIMIT 1`);
-  if (existing) return existing.token as string;
-  const token = randomBytes(18).toString('base64url');
+  const again = existing ? links.tokenFor(existing as unknown as LinkKeyRow) : undefined;
+  if (again) return again;
+  const id = randomUUID();
+  const token = links.tokenOf(id);
   await db.query(sql.unsafe`
-    INSERT INTO links (token, corporation, receivable_id, purpose, expires_at)
-    VALUES (${token}, ${corporation}, ${receivableId}, ${purpose}, now() + make_interval(days => ${days}))`);
+    INSERT INTO links (id, token_sha256, derived, corporation, receivable_id, purpose, expires_at)
+    VALUES (${id}, ${sql.binary(tokenHash(token))}, true, ${corporation}, ${receivableId}, ${purpose},
+      now() + make_interval(days => ${days}))`);
   return token;
 }
 
@@ -41,20 +49,21 @@ const OFFERS_PAYMENT_LINK = new Set(['voice', 'letter']);
  */
 export async function linksForTemplate(
   tx: Tx,
+  links: LinkTokens,
   bundle: ConfigBundle,
   publicUrl: string,
   template: string,
   receivableId: string,
   channelType?: string,
 ): Promise<Record<string, string>> {
-  const links: Record<string, string> = {};
+  const urls: Record<string, string> = {};
   const purposes = new Set(linkPurposesOf(bundle, template));
   if (channelType && OFFERS_PAYMENT_LINK.has(channelType)) purposes.add('payment');
   for (const purpose of purposes) {
-    const token = await ensureLink(tx, bundle.corporation.id, receivableId, purpose);
-    links[purpose] = linkUrl(bundle, publicUrl, linkPath(purpose, token));
+    const token = await ensureLink(tx, links, bundle.corporation.id, receivableId, purpose);
+    urls[purpose] = linkUrl(bundle, publicUrl, linkPath(purpose, token));
   }
-  return links;
+  return urls;
 }
 
 /** Links live under the corporation's own payment host; without one, under the runtime's public URL. */

@@ -1,6 +1,8 @@
 // SQL for claiming and finishing step rows. A step row is the truth about a step: whoever holds a claim
 // (a scheduler for timers, a dispatcher for sends and alerts) must still find it as claimed, with the
-// attempt it was given, when it records the outcome.
+// attempt it was given, when it records the outcome. A queued send is held by nobody (claimed_by NULL)
+// until a dispatcher takes it; from then on claimed_by names that dispatcher and claimed_at is its lease,
+// renewed while the send is in flight, so no other replica takes a step whose send is still going on.
 import type { Database } from '../../platform/db/index.js';
 import { sql } from '../../platform/db/index.js';
 import type { Tx } from './case-repository.js';
@@ -57,7 +59,8 @@ export async function lockDueSteps(
 
 /**
  * Claims locked steps for this replica: timers become 'claimed' (the scheduler runs them), sends and
- * alerts become 'queued' (a dispatcher runs them). Each claim is a new attempt.
+ * alerts become 'queued' (a dispatcher runs them, and names itself when it takes one). Each claim is a new
+ * attempt.
  */
 export async function claimSteps(
   tx: Tx,
@@ -68,7 +71,8 @@ export async function claimSteps(
   const rows = await tx.any(sql.unsafe`
     UPDATE steps SET
       status = CASE WHEN kind IN ('send', 'alert') THEN 'queued' ELSE 'claimed' END,
-      claimed_by = ${instanceId}, claimed_at = now(), attempts = attempts + 1
+      claimed_by = CASE WHEN kind IN ('send', 'alert') THEN NULL ELSE ${instanceId} END,
+      claimed_at = now(), attempts = attempts + 1
     WHERE id = ANY(${sql.array(ids, 'uuid')})
     RETURNING id, attempts`);
   return new Map(rows.map((r) => [r.id as string, r.attempts as number]));
@@ -120,28 +124,53 @@ export async function countQueued(db: Queryable): Promise<number> {
   return (row?.n as number | undefined) ?? 0;
 }
 
-/** Locks a step row for a dispatcher and returns it with its status, or undefined when it is gone. */
-export async function lockStep(tx: Tx, id: string): Promise<(StepRow & { status: string }) | undefined> {
+export type LockedStep = StepRow & { status: string; claimed_by: string | null };
+
+/** Locks a step row for a dispatcher and returns it with its status and holder, or undefined when gone. */
+export async function lockStep(tx: Tx, id: string): Promise<LockedStep | undefined> {
   const row = await tx.maybeOne(sql.unsafe`
-    SELECT ${STEP_COLUMNS}, s.status FROM steps s WHERE s.id = ${id} FOR UPDATE`);
-  return (row ?? undefined) as (StepRow & { status: string }) | undefined;
+    SELECT ${STEP_COLUMNS}, s.status, s.claimed_by FROM steps s WHERE s.id = ${id} FOR UPDATE`);
+  return (row ?? undefined) as LockedStep | undefined;
 }
 
 /**
- * A dispatcher takes over a queued step, if it is still queued with this attempt: the row is locked, the
- * lease restarts from now and names the dispatcher. Undefined when the message was stale.
+ * A dispatcher takes a queued step, if it is still queued with this attempt and nobody holds it — or its
+ * holder let the lease lapse (it died): the lease starts now and names this dispatcher.
+ * `taken: undefined` with `held: true` means another dispatcher is sending it right now (a redelivered
+ * dispatch message); with `held: false` the message is stale.
  */
 export async function takeQueuedStep(
   tx: Tx,
   id: string,
   attempt: number,
   instanceId: string,
-): Promise<StepRow | undefined> {
+  leaseMs: number,
+): Promise<{ taken: StepRow | undefined; held: boolean }> {
   const row = await tx.maybeOne(sql.unsafe`
     UPDATE steps s SET claimed_by = ${instanceId}, claimed_at = now()
     WHERE s.id = ${id} AND s.status = 'queued' AND s.attempts = ${attempt}
+      AND (s.claimed_by IS NULL OR s.claimed_at < now() - make_interval(secs => ${leaseMs / 1000}))
     RETURNING ${STEP_COLUMNS}`);
-  return (row ?? undefined) as StepRow | undefined;
+  if (row) return { taken: row as unknown as StepRow, held: false };
+  const held = await tx.maybeOne(sql.unsafe`
+    SELECT 1 FROM steps WHERE id = ${id} AND status = 'queued' AND attempts = ${attempt}`);
+  return { taken: undefined, held: held !== null };
+}
+
+/**
+ * Renews the lease of a step this dispatcher holds while its send is in flight. False when it no longer
+ * holds it (finished, given back, or taken over after the lease lapsed): the send must stop.
+ */
+export async function renewStepLease(
+  db: Pick<Database, 'query'>,
+  id: string,
+  attempt: number,
+  instanceId: string,
+): Promise<boolean> {
+  const result = await db.query(sql.unsafe`
+    UPDATE steps SET claimed_at = now()
+    WHERE id = ${id} AND status = 'queued' AND attempts = ${attempt} AND claimed_by = ${instanceId}`);
+  return result.rowCount > 0;
 }
 
 export async function finishStep(
@@ -164,11 +193,14 @@ export async function retryStepLater(
   attempt: number,
   delayMs: number,
   reason: string,
-): Promise<void> {
-  await db.query(sql.unsafe`
+  holder: string,
+): Promise<boolean> {
+  const result = await db.query(sql.unsafe`
     UPDATE steps SET status = 'scheduled', claimed_by = NULL, claimed_at = NULL, reason = ${reason},
       due_at = now() + make_interval(secs => ${delayMs / 1000})
-    WHERE id = ${id} AND attempts = ${attempt} AND status IN ('claimed', 'queued')`);
+    WHERE id = ${id} AND attempts = ${attempt} AND status IN ('claimed', 'queued')
+      AND (claimed_by IS NULL OR claimed_by = ${holder})`);
+  return result.rowCount > 0;
 }
 
 /** Puts a step held by this dispatcher back in the queue until `at` (e.g. the end of quiet hours). */

@@ -1,5 +1,7 @@
 // Contact data from the tenant's form: stored, put on the ERP's event feed, and confirmed by email to the
-// new address through the corporation's own email channel (recorded as a message like any other).
+// new address through the corporation's own email channel (recorded as a message like any other). The
+// link it came through is spent in the same transaction: one submission per contact link, even when two
+// arrive at once.
 import { randomUUID } from 'node:crypto';
 import type { BundleChannel, ConfigBundle } from '../../core/bundle/types.js';
 import type { ComposedMessage, SendMessage } from '../../core/messages/index.js';
@@ -18,6 +20,8 @@ export interface ContactDeps {
 
 export interface ContactSubject {
   bundle: ConfigBundle;
+  /** The contact link the tenant used; it is closed (and marked used) with the submission. */
+  linkId: string;
   receivableId: string;
   externalId: string;
   debtorId: string;
@@ -29,10 +33,16 @@ export async function recordContactUpdate(
   who: ContactSubject,
   values: ContactValues,
   lang: Lang,
-): Promise<{ id: string; confirmationId?: string }> {
+): Promise<{ id: string; confirmationId?: string } | undefined> {
   const corporation = who.bundle.corporation.id;
   const confirmationId = values.email ? randomUUID() : undefined;
   const id = await deps.db.transaction(async (tx) => {
+    // The row lock makes a second submission wait for the first and then find the link closed.
+    const spent = await tx.maybeOne(sql.unsafe`
+      UPDATE links SET closed_at = now(), used_at = now()
+      WHERE id = ${who.linkId} AND corporation = ${corporation} AND closed_at IS NULL
+      RETURNING id`);
+    if (!spent) return undefined;
     const row = await tx.one(sql.unsafe`
       INSERT INTO contact_updates (corporation, receivable_id, external_id, debtor_id, email, phone, source,
         confirmation_message_id)
@@ -55,6 +65,7 @@ export async function recordContactUpdate(
     ]);
     return row.id as string;
   });
+  if (id === undefined) return undefined;
   if (values.email && confirmationId) {
     await sendConfirmation(deps, who, values.email, lang, confirmationId);
     return { id, confirmationId };

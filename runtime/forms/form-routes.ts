@@ -1,6 +1,8 @@
 // GET/POST /f/<token>: the form the link was made for (contact data or meter reading). A valid
 // submission is stored, put on the ERP's event feed and answered with a redirect to a thank-you page
 // (so a reload does not submit twice); an invalid one is shown again with the errors next to the fields.
+// A contact link is spent by its first valid submission: after that it shows "already received" and a
+// POST stores nothing. Any other closed, unknown or foreign link gets the plain 404.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { SendMessage } from '../../core/messages/index.js';
 import type { Database } from '../../platform/db/index.js';
@@ -9,7 +11,13 @@ import type { BundleStore } from '../bundles/index.js';
 import { fill, type LinkPage, notFound, openLinkPage, sendPage, TEXTS } from '../web/index.js';
 import { recordContactUpdate } from './contact-records.js';
 import { type FieldErrors, validateContact } from './contact-validation.js';
-import { contactFormPage, type MeterFormState, meterFormPage, thanksPage } from './form-views.js';
+import {
+  contactFormPage,
+  contactReceivedPage,
+  type MeterFormState,
+  meterFormPage,
+  thanksPage,
+} from './form-views.js';
 import { isPastOrToday, METER_NUMBER, today } from './meter-input.js';
 import { meterBaseline, recordMeterReading } from './meter-records.js';
 
@@ -33,7 +41,8 @@ interface Resolved extends LinkPage {
 
 async function resolve(deps: FormRouteDeps, request: FormRequest): Promise<Resolved | undefined> {
   const page = await openLinkPage(deps, request, ['contact', 'meter']);
-  if (!page || page.link.closed) return undefined;
+  // A used contact link stays reachable to say so; a link closed any other way is not found.
+  if (!page || (page.link.closed && !(page.link.used && page.link.purpose === 'contact'))) return undefined;
   const selfPath = `${page.path}/f/${page.link.token}`;
   return { ...page, action: `${selfPath}?lang=${page.lang}`, selfPath };
 }
@@ -59,6 +68,9 @@ export function registerFormRoutes(app: FastifyInstance, deps: FormRouteDeps): v
     const x = await resolve(deps, request);
     if (!x) return notFound(request, reply);
     const t = TEXTS[x.lang];
+    if (x.link.used && !request.query.done) {
+      return sendPage(reply, 200, contactReceivedPage(x.bundle, x.lang));
+    }
     if (request.query.done) {
       const lines =
         x.link.purpose === 'contact'
@@ -83,6 +95,8 @@ export function registerFormRoutes(app: FastifyInstance, deps: FormRouteDeps): v
     const body = request.body ?? {};
     const t = TEXTS[x.lang];
     const done = `${x.selfPath}?lang=${x.lang}&done=1`;
+    const received = `${x.selfPath}?lang=${x.lang}`;
+    if (x.link.used) return reply.redirect(received, 303);
     if (x.link.purpose === 'contact') {
       const input = { mobile: str(body.mobile), email: str(body.email) };
       const checked = validateContact(input, t);
@@ -93,10 +107,11 @@ export function registerFormRoutes(app: FastifyInstance, deps: FormRouteDeps): v
           contactFormPage(x.bundle, x.lang, x.action, { ...input, errors: checked.errors }),
         );
       }
-      await recordContactUpdate(
+      const recorded = await recordContactUpdate(
         deps,
         {
           bundle: x.bundle,
+          linkId: x.link.id,
           receivableId: x.link.receivable_id,
           externalId: x.receivable.externalId,
           debtorId: x.receivable.debtorId,
@@ -105,6 +120,8 @@ export function registerFormRoutes(app: FastifyInstance, deps: FormRouteDeps): v
         checked.values,
         x.lang,
       );
+      // Another submission through this link got there first: nothing was stored.
+      if (!recorded) return reply.redirect(received, 303);
       return reply.redirect(checked.values.email ? `${done}&mail=1` : done, 303);
     }
 

@@ -101,6 +101,18 @@ ${s.offerConfirm ? html`<div class="field"><label class="check" for="f-confirm">
   return { lang, bundle, title: t.meterTitle, body };
 }
 
+/** A contact link that was already used: its details arrived; the link takes no second submission. */
+export function contactReceivedPage(bundle: ConfigBundle, lang: Lang): PageView {
+  const t = TEXTS[lang];
+  return {
+    lang,
+    bundle,
+    title: t.contactReceivedTitle,
+    body: html`<section class="card" aria-labelledby="title"><div class="status ok" role="status">
+<h1 id="title">${t.contactReceivedTitle}</h1><p>${t.contactReceivedBody}</p><p>${t.contactReceivedChange}</p></div></section>`,
+  };
+}
+
 export function thanksPage(bundle: ConfigBundle, lang: Lang, title: string, lines: string[]): PageView {
   return {
     lang,

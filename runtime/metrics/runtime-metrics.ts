@@ -74,6 +74,12 @@ export function createRuntimeMetrics() {
       labelNames: ['stream', 'consumer'],
       registers: [registry],
     }),
+    bundlesRefused: new Counter({
+      name: 'outputstraat_bundles_refused_total',
+      help: 'Bundles this replica refused to load because they reach outside their corporation (reason: payment-host, api-key, base-is-corporation, foreign-source, invalid-name)',
+      labelNames: ['corporation', 'reason'],
+      registers: [registry],
+    }),
     configRevision: new Gauge({
       name: 'outputstraat_config_revision_info',
       help: 'The config bundle revision a runtime has active, per corporation (value 1)',

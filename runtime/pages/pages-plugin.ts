@@ -11,6 +11,12 @@ import { registerFormRoutes } from '../forms/index.js';
 import type { PspAdapter } from '../payments/index.js';
 import { registerPspWebhook } from '../payments/index.js';
 import { pickLang, sendPage } from '../web/index.js';
+import {
+  limitPagePosts,
+  PagePostLimiter,
+  type PageRateLimits,
+  pageRateLimitsFromEnv,
+} from './page-rate-limits.js';
 import { registerPaymentRoutes } from './payment-routes.js';
 import { errorPage } from './payment-views.js';
 import { registerQrRoute } from './qr.js';
@@ -21,6 +27,8 @@ export interface PagesOptions {
   publicUrl: string;
   /** For the confirmation email of the contact form; without it the message is only recorded. */
   send?: SendMessage | undefined;
+  /** Limits of page POSTs per token and per client address; from the environment when not given. */
+  rateLimits?: PageRateLimits | undefined;
 }
 
 export interface PagesDeps {
@@ -35,6 +43,8 @@ const FORM_BODY_LIMIT = 16 * 1024;
 export async function registerPages(app: FastifyInstance, deps: PagesDeps): Promise<void> {
   if (!deps.pages) return;
   const all = { db: deps.db, bundles: deps.bundles, log: deps.log, ...deps.pages };
+  // One limiter for both addresses of a page (the payment host and the development prefix).
+  const limiter = new PagePostLimiter(deps.pages.rateLimits ?? pageRateLimitsFromEnv());
   await app.register(async (scope) => {
     scope.addContentTypeParser(
       'application/x-www-form-urlencoded',
@@ -58,6 +68,7 @@ export async function registerPages(app: FastifyInstance, deps: PagesDeps): Prom
               request.log.warn({ code: (error as { code?: string }).code }, 'debtor page failed');
             return sendPage(reply, status, errorPage(lang));
           });
+          limitPagePosts(site, limiter);
           registerPaymentRoutes(site, all);
           registerFormRoutes(site, all);
           registerQrRoute(site, all);

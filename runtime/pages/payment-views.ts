@@ -123,3 +123,13 @@ export function errorPage(lang: Lang): PageView {
     body: html`<section class="card" aria-labelledby="title"><h1 id="title">${t.errorTitle}</h1><p>${t.errorBody}</p></section>`,
   };
 }
+
+/** Over the rate limit of page POSTs: nothing was done; the Retry-After header says when to try again. */
+export function tooManyRequestsPage(lang: Lang): PageView {
+  const t = TEXTS[lang];
+  return {
+    lang,
+    title: t.tooManyTitle,
+    body: html`<section class="card" aria-labelledby="title"><h1 id="title">${t.tooManyTitle}</h1><p>${t.tooManyBody}</p></section>`,
+  };
+}

@@ -1,9 +1,12 @@
 // Mollie through its official SDK. One client per API key; the key of each corporation comes from the
-// environment the way the local street passes Secrets: OST_SECRET_<NAMESPACE>_<NAME>_<KEY>, with the
+// environment the way the local street passes Secrets: OST_SECRET_<NAMESPACE>__<NAME>__<key>, with the
 // Secret name from OST_MOLLIE_SECRET_NAME (default `mollie`) and the key `apiKey`.
+// Every call has a deadline (OST_MOLLIE_TIMEOUT_MS): the SDK cannot cancel a request, so the runtime stops
+// waiting for it. Creating a payment again is safe — our payment id is Mollie's idempotency key.
 import { createMollieClient, Locale, type MollieClient, PaymentMethod } from '@mollie/api-client';
 import { secretEnvName } from '../../core/bundle/secret-env-name.js';
 import { createError } from '../../core/errors/index.js';
+import { positive } from '../../platform/settings/runtime-settings.js';
 import {
   type CreatePaymentRequest,
   decimalAmount,
@@ -19,6 +22,19 @@ export interface MollieOptions {
   apiEndpoint?: string;
   /** Origins of Mollie's hosted checkout, for the payment page's CSP. */
   checkoutOrigins?: string[];
+  /** Deadline of one call to Mollie (default MOLLIE_TIMEOUT_MS). */
+  timeoutMs?: number;
+}
+
+export const MOLLIE_TIMEOUT_MS = 10_000;
+
+/** The call's result, or a rejection once `ms` passed (the request itself cannot be cancelled). */
+function within<T>(ms: number, work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms (OST_MOLLIE_TIMEOUT_MS)`)), ms);
+  });
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
 }
 
 export const MOLLIE_CHECKOUT_ORIGINS = ['https://www.mollie.com'];
@@ -66,10 +82,12 @@ export class MollieAdapter implements PspAdapter {
   readonly checkoutOrigins: readonly string[];
   private readonly env: NodeJS.ProcessEnv;
   private readonly clients = new Map<string, MollieClient>();
+  private readonly timeoutMs: number;
 
   constructor(private readonly options: MollieOptions = {}) {
     this.env = options.env ?? process.env;
     this.checkoutOrigins = options.checkoutOrigins ?? MOLLIE_CHECKOUT_ORIGINS;
+    this.timeoutMs = options.timeoutMs ?? MOLLIE_TIMEOUT_MS;
   }
 
   configured(corporation: string): boolean {
@@ -95,7 +113,7 @@ export class MollieAdapter implements PspAdapter {
   async createPayment(corporation: string, request: CreatePaymentRequest): Promise<PspPayment> {
     const client = this.client(corporation);
     try {
-      const payment = await client.payments.create({
+      const create = client.payments.create({
         amount: { currency: request.currency, value: decimalAmount(request.amountMinor) },
         description: request.description,
         redirectUrl: request.redirectUrl,
@@ -105,6 +123,7 @@ export class MollieAdapter implements PspAdapter {
         metadata: { paymentId: request.paymentId },
         idempotencyKey: request.paymentId,
       });
+      const payment = await within(this.timeoutMs, create);
       return toPspPayment(payment as unknown as MolliePaymentLike);
     } catch (cause) {
       throw createError('OST_ERR_PSP', ['mollie', (cause as Error).message, 'the debtor can try again'], {
@@ -116,7 +135,8 @@ export class MollieAdapter implements PspAdapter {
   async getPayment(corporation: string, providerId: string): Promise<PspPayment> {
     const client = this.client(corporation);
     try {
-      return toPspPayment((await client.payments.get(providerId)) as unknown as MolliePaymentLike);
+      const payment = await within(this.timeoutMs, client.payments.get(providerId));
+      return toPspPayment(payment as unknown as MolliePaymentLike);
     } catch (cause) {
       throw createError(
         'OST_ERR_PSP',
@@ -129,7 +149,10 @@ export class MollieAdapter implements PspAdapter {
   }
 }
 
-/** OST_MOLLIE_API_ENDPOINT (default Mollie's own) and OST_MOLLIE_CHECKOUT_ORIGINS (comma-separated). */
+/**
+ * OST_MOLLIE_API_ENDPOINT (default Mollie's own), OST_MOLLIE_CHECKOUT_ORIGINS (comma-separated) and
+ * OST_MOLLIE_TIMEOUT_MS (default 10 s).
+ */
 export function mollieOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): MollieOptions {
   const origins = env.OST_MOLLIE_CHECKOUT_ORIGINS?.split(',')
     .map((o) => o.trim())
@@ -138,5 +161,6 @@ export function mollieOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Moll
     env,
     ...(env.OST_MOLLIE_API_ENDPOINT ? { apiEndpoint: env.OST_MOLLIE_API_ENDPOINT } : {}),
     ...(origins && origins.length > 0 ? { checkoutOrigins: origins } : {}),
+    timeoutMs: positive(env, 'OST_MOLLIE_TIMEOUT_MS', MOLLIE_TIMEOUT_MS),
   };
 }

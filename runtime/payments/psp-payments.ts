@@ -23,7 +23,7 @@ export interface PaymentRow {
   id: string;
   corporation: string;
   receivable_id: string;
-  link_token: string;
+  link_id: string | null;
   provider: string;
   provider_payment_id: string | null;
   amount_minor: number;
@@ -57,7 +57,7 @@ interface Payable {
 export async function startPayment(
   deps: PspDeps,
   bundle: ConfigBundle,
-  link: { token: string; receivable_id: string },
+  link: { id: string; token: string; receivable_id: string },
   pageBase: string,
   locale: 'nl' | 'en',
 ): Promise<StartResult> {
@@ -77,8 +77,8 @@ export async function startPayment(
 
   const id = randomUUID();
   await deps.db.query(sql.unsafe`
-    INSERT INTO psp_payments (id, corporation, receivable_id, link_token, provider, amount_minor, currency)
-    VALUES (${id}, ${corporation}, ${link.receivable_id}, ${link.token}, ${deps.psp.name}, ${amount}, ${r.currency})`);
+    INSERT INTO psp_payments (id, corporation, receivable_id, link_id, provider, amount_minor, currency)
+    VALUES (${id}, ${corporation}, ${link.receivable_id}, ${link.id}, ${deps.psp.name}, ${amount}, ${r.currency})`);
   const description = [bundle.corporation.displayName, r.payment_reference ?? r.external_id]
     .join(' ')
     .slice(0, 255);
@@ -105,7 +105,7 @@ export async function startPayment(
   return { kind: 'checkout', url: payment.checkoutUrl };
 }
 
-const PAYMENT_COLUMNS = sql.fragment`id, corporation, receivable_id, link_token, provider, provider_payment_id,
+const PAYMENT_COLUMNS = sql.fragment`id, corporation, receivable_id, link_id, provider, provider_payment_id,
   amount_minor, currency, status, checkout_url, applied_at`;
 
 export async function paymentById(db: Database, id: string): Promise<PaymentRow | undefined> {

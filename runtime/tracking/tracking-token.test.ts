@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { signTrackingToken, verifyTrackingToken } from './tracking-token.js';
 
@@ -18,7 +19,36 @@ describe('tracking tokens', () => {
       expiresAt: later,
     });
     const payload = Buffer.from(token, 'base64url');
-    expect(payload.length).toBe(1 + 1 + 4 + 16 + Buffer.byteLength(target) + 16);
+    expect(payload.length).toBe(1 + 1 + 4 + 16 + 16 + Buffer.byteLength(target) + 16);
+  });
+
+  it('a click token does not give away the link it leads to (a payment token, say) without the secret', () => {
+    const link = 'https://betalen.example/p/Zq3kW9xT2mLr8VbN4cHy7dFp';
+    const token = signTrackingToken(secret, { messageId, kind: 'click', target: link, expiresAt: later });
+    const bytes = Buffer.from(token, 'base64url');
+    expect(bytes.includes(Buffer.from('Zq3kW9xT2mLr8VbN4cHy7dFp'))).toBe(false);
+    expect(bytes.includes(Buffer.from('betalen.example'))).toBe(false);
+    const other = signTrackingToken(secret, {
+      messageId,
+      kind: 'click',
+      target: 'https://betalen.example/f/AAAAAAAAAAAAAAAAAAAAAAAA',
+      expiresAt: later,
+    });
+    expect(Buffer.from(other, 'base64url').subarray(22, 38)).not.toEqual(bytes.subarray(22, 38));
+  });
+
+  it('a version 1 token (target in clear) in a mail sent before still verifies', () => {
+    const target = 'https://a.example/x';
+    const payload = Buffer.concat([
+      Buffer.from([1, 2]),
+      Buffer.from([0, 0, 0, 0]),
+      Buffer.from(messageId.replace(/-/g, ''), 'hex'),
+      Buffer.from(target),
+    ]);
+    payload.writeUInt32BE(Math.floor(later.getTime() / 1000), 2);
+    const mac = createHmac('sha256', secret).update('outputstraat-tracking').update(payload).digest();
+    const token = Buffer.concat([payload, mac.subarray(0, 16)]).toString('base64url');
+    expect(verifyTrackingToken(secret, token, 'click', now)?.target).toBe(target);
   });
 
   it('is refused when expired, altered, signed with another key or used as the other kind', () => {

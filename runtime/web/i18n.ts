@@ -57,6 +57,14 @@ const nl = {
   contactThanksTitle: 'Bedankt',
   contactThanksBody: 'Uw contactgegevens zijn opgeslagen.',
   contactThanksMail: 'Wij hebben een bevestiging naar uw nieuwe e-mailadres gestuurd.',
+  contactReceivedTitle: 'Al ontvangen',
+  contactReceivedBody:
+    'Wij hebben uw contactgegevens via deze link al ontvangen. U hoeft niets meer te doen.',
+  contactReceivedChange:
+    'Wilt u uw gegevens nog een keer wijzigen? Neem dan contact met ons op; deze link werkt maar één keer.',
+  tooManyTitle: 'Even geduld',
+  tooManyBody:
+    'Er zijn in korte tijd te veel verzoeken gedaan. Wacht een paar minuten en probeer het dan opnieuw. Er is niets opgeslagen.',
   confirmSubject: 'Uw nieuwe e-mailadres is opgeslagen',
   confirmBody:
     'U heeft dit e-mailadres doorgegeven als contactadres. Heeft u dit niet zelf gedaan? Neem dan contact met ons op.',
@@ -138,6 +146,14 @@ const en: Texts = {
   contactThanksTitle: 'Thank you',
   contactThanksBody: 'Your contact details have been saved.',
   contactThanksMail: 'We have sent a confirmation to your new email address.',
+  contactReceivedTitle: 'Already received',
+  contactReceivedBody:
+    'We have already received your contact details through this link. There is nothing more to do.',
+  contactReceivedChange:
+    'Do you want to change your details again? Please contact us; this link works only once.',
+  tooManyTitle: 'Please wait',
+  tooManyBody:
+    'Too many requests were made in a short time. Wait a few minutes and try again. Nothing was saved.',
   confirmSubject: 'Your new email address has been saved',
   confirmBody:
     'You gave this email address as your contact address. Did you not do this yourself? Please contact us.',

@@ -6,6 +6,7 @@ import type { FastifyRequest } from 'fastify';
 import type { ConfigBundle } from '../../core/bundle/types.js';
 import { type Database, sql } from '../../platform/db/index.js';
 import type { BundleStore } from '../bundles/index.js';
+import { tokenHash } from '../dossiers/index.js';
 import { type Lang, pickLang } from './i18n.js';
 import { type ReceivableForPage, receivableForPage } from './receivable-view.js';
 
@@ -19,11 +20,15 @@ export interface PageSite {
 export type LinkPurpose = 'payment' | 'contact' | 'meter';
 
 export interface LinkRow {
+  id: string;
+  /** The token as the request presented it (the database holds only its hash); never log it. */
   token: string;
   corporation: string;
   receivable_id: string;
   purpose: string;
   closed: boolean;
+  /** Spent by a form submission (a contact link closes once used). */
+  used: boolean;
 }
 
 export interface OpenLink {
@@ -31,7 +36,7 @@ export interface OpenLink {
   bundle: ConfigBundle;
 }
 
-/** Link tokens are 18 random bytes in base64url (24 characters); anything else is not looked up. */
+/** Link tokens are 18 bytes in base64url (24 characters); anything far from that is not looked up. */
 const TOKEN = /^[A-Za-z0-9_-]{22,64}$/;
 
 export function isTokenShaped(token: string): boolean {
@@ -64,8 +69,9 @@ export function siteOf(request: FastifyRequest, bundles: BundleStore): PageSite 
 
 /**
  * The link behind a token when it may be used on this site for this purpose: it exists, has not expired,
- * belongs to the site's corporation and was made for this purpose. Closed links are returned with
- * `closed` set: a payment page still says "already paid" for them.
+ * belongs to the site's corporation and was made for this purpose. The lookup is by the token's SHA-256.
+ * Closed links are returned with `closed` set: a payment page still says "already paid" for them, a used
+ * contact link says its details were received.
  */
 export async function findLink(
   db: Database,
@@ -76,10 +82,10 @@ export async function findLink(
 ): Promise<OpenLink | undefined> {
   if (!isTokenShaped(token)) return undefined;
   const row = await db.maybeOne(sql.unsafe`
-    SELECT token, corporation, receivable_id, purpose, closed_at IS NOT NULL AS closed
-    FROM links WHERE token = ${token} AND expires_at > now()`);
+    SELECT id, corporation, receivable_id, purpose, closed_at IS NOT NULL AS closed, used_at IS NOT NULL AS used
+    FROM links WHERE token_sha256 = ${sql.binary(tokenHash(token))} AND expires_at > now()`);
   if (!row) return undefined;
-  const link = row as unknown as LinkRow;
+  const link = { ...(row as unknown as Omit<LinkRow, 'token'>), token };
   const purposes: readonly string[] = typeof purpose === 'string' ? [purpose] : purpose;
   if (!purposes.includes(link.purpose)) return undefined;
   const bundle = bundles.get(link.corporation);

@@ -9,11 +9,14 @@
 // every replica respects it) and the same events go again. Receivers deduplicate on `seq`.
 // Every replica runs the worker; a session advisory lock per channel lets one deliver at a time. It is
 // held on a connection outside any transaction, so a slow endpoint never holds back the feed's horizon.
+// The URL comes from a tenant's Channel: it is posted to through the SSRF guard (platform/outbound), and a
+// refused URL is recorded on the cursor (last_error) like any other failure, without a request.
 import type { BundleChannel } from '../../core/bundle/types.js';
-import { createError } from '../../core/errors/index.js';
+import { createError, isOutputstraatError } from '../../core/errors/index.js';
 import { backoffDelay } from '../../platform/backoff.js';
 import { type Database, sql } from '../../platform/db/index.js';
 import type { Logger } from '../../platform/log.js';
+import type { GuardedHttp } from '../../platform/outbound/index.js';
 import type { BundleStore } from '../bundles/index.js';
 import { channelSecret, type SecretLookup } from '../bundles/index.js';
 import { type FeedEvent, readEvents } from '../dossiers/index.js';
@@ -28,11 +31,14 @@ export interface WebhookDeps {
   log: Logger;
   /** Where the channel's signing secret (credentialsSecretRef key `hmacSecret`) comes from. */
   secrets: SecretLookup;
+  /** The guarded client every delivery goes out through (allow-list, deadline). */
+  http: GuardedHttp;
 }
 
 export interface WebhookOptions {
   intervalMs?: number;
   batchSize?: number;
+  /** Deadline of one delivery; the guarded client's (OST_WEBHOOK_TIMEOUT_MS) when unset. */
   timeoutMs?: number;
   /** Backoff after the first failure; doubles per failure up to retryMaxMs. */
   retryBaseMs?: number;
@@ -55,7 +61,7 @@ export class WebhookWorker {
   private stopped = true;
   private inFlight: Promise<unknown> = Promise.resolve();
   private readonly unsigned = new Set<string>();
-  private readonly o: Required<WebhookOptions>;
+  private readonly o: Required<Omit<WebhookOptions, 'timeoutMs'>> & Pick<WebhookOptions, 'timeoutMs'>;
 
   constructor(
     private readonly deps: WebhookDeps,
@@ -64,7 +70,6 @@ export class WebhookWorker {
     this.o = {
       intervalMs: 500,
       batchSize: 100,
-      timeoutMs: 10_000,
       retryBaseMs: 1_000,
       retryMaxMs: 10 * 60_000,
       maxBatchesPerRound: 20,
@@ -188,16 +193,13 @@ export class WebhookWorker {
     };
     let status: number;
     try {
-      const res = await fetch(t.url, {
-        method: 'POST',
+      ({ status } = await this.deps.http.post(t.url, {
         headers,
         body,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(this.o.timeoutMs),
-      });
-      status = res.status;
-      await res.arrayBuffer().catch(() => undefined);
+        ...(this.o.timeoutMs ? { timeoutMs: this.o.timeoutMs } : {}),
+      }));
     } catch (cause) {
+      if (isOutputstraatError(cause)) throw cause;
       throw createError(
         'OST_ERR_WEBHOOK_DELIVERY',
         [t.channel.name, t.corporation, (cause as Error).message],

@@ -19,7 +19,8 @@ import {
   startPagesStreet,
   ZUID,
 } from '../support/browser.js';
-import { eventually } from '../support/street.js';
+import { formPost, requestPage } from '../support/page-request.js';
+import { eventually, TEST_LINKS } from '../support/street.js';
 
 const AXE = readFileSync('node_modules/axe-core/axe.min.js', 'utf8');
 const SHOTS = process.env.UPDATE_SCREENSHOTS ? 'docs/screenshots' : join(tmpdir(), 'ost-screenshots');
@@ -201,7 +202,7 @@ describe('forms on a phone', () => {
   it('contact data: errors appear next to the fields, then the data is saved and confirmed', async () => {
     await s.postReceivable(NOORD.apiKey, rentReceivable('BR-3001'));
     const id = await s.receivableId(NOORD.id, 'BR-3001');
-    const token = await ensureFormLink(s.db, NOORD.id, id, 'contact');
+    const token = await ensureFormLink(s.db, TEST_LINKS, NOORD.id, id, 'contact');
     const page = await newPage();
     await page.goto(`${s.hostUrl(NOORD.host)}/f/${token}`);
     await look(page, 'contact-form');
@@ -236,7 +237,7 @@ describe('forms on a phone', () => {
       }),
     );
     const id = await s.receivableId(NOORD.id, 'BR-4001');
-    const token = await ensureFormLink(s.db, NOORD.id, id, 'meter');
+    const token = await ensureFormLink(s.db, TEST_LINKS, NOORD.id, id, 'meter');
     const page = await newPage();
     await page.goto(`${s.hostUrl(NOORD.host)}/f/${token}`);
     expect(await page.locator('dl').textContent()).toContain('WM-3300-1200');
@@ -255,6 +256,55 @@ describe('forms on a phone', () => {
       sql.unsafe`SELECT reading, needs_review FROM meter_readings WHERE receivable_id = ${id}`,
     );
     expect(row).toEqual({ reading: 812, needs_review: true });
+    await page.close();
+  });
+
+  it('a used contact link says the details were received, in Dutch and English, and takes no second submission', async () => {
+    await s.postReceivable(NOORD.apiKey, rentReceivable('BR-3002'));
+    const id = await s.receivableId(NOORD.id, 'BR-3002');
+    const token = await ensureFormLink(s.db, TEST_LINKS, NOORD.id, id, 'contact');
+    const page = await newPage();
+    await page.goto(`${s.hostUrl(NOORD.host)}/f/${token}`);
+    await page.getByLabel('Mobiel nummer').fill('06 12345678');
+    await page.getByRole('button', { name: 'Opslaan' }).click();
+    await page.waitForURL(/done=1/);
+    await page.goto(`${s.hostUrl(NOORD.host)}/f/${token}`);
+    expect(await page.locator('h1').textContent()).toBe('Al ontvangen');
+    expect(await page.locator('form').count()).toBe(0);
+    await look(page, 'contact-received');
+    await page.goto(`${s.hostUrl(NOORD.host)}/f/${token}?lang=en`);
+    expect(await page.locator('h1').textContent()).toBe('Already received');
+    await look(page, 'contact-received-en');
+    expect(
+      await s.db.oneFirst(sql.unsafe`SELECT count(*) FROM contact_updates WHERE receivable_id = ${id}`),
+    ).toBe(1);
+    await page.close();
+  });
+
+  it('over the POST limit of a link the tenant sees a clear "please wait" page', async () => {
+    await s.postReceivable(NOORD.apiKey, rentReceivable('BR-4002', { kind: 'meter-reading', amount: 0 }));
+    const id = await s.receivableId(NOORD.id, 'BR-4002');
+    const token = await ensureFormLink(s.db, TEST_LINKS, NOORD.id, id, 'meter');
+    // The default limit is 10 POSTs per link; use them up with empty submissions (refused, nothing stored).
+    for (let i = 0; i < 10; i++) {
+      expect((await requestPage(s.port, NOORD.host, `/f/${token}`, formPost({}))).status).toBe(422);
+    }
+    const page = await newPage();
+    await page.goto(`${s.hostUrl(NOORD.host)}/f/${token}`);
+    await page.getByLabel('Meternummer').fill('WM-4002');
+    await page.getByLabel('Meterstand', { exact: true }).fill('100');
+    const [answer] = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST'),
+      page.getByRole('button', { name: 'Versturen' }).click(),
+    ]);
+    expect(answer.status()).toBe(429);
+    expect(Number(answer.headers()['retry-after'])).toBeGreaterThan(0);
+    await page.waitForLoadState();
+    expect(await page.locator('h1').textContent()).toBe('Even geduld');
+    await look(page, 'too-many-requests');
+    expect(
+      await s.db.oneFirst(sql.unsafe`SELECT count(*) FROM meter_readings WHERE receivable_id = ${id}`),
+    ).toBe(0);
     await page.close();
   });
 

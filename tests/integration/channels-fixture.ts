@@ -194,7 +194,8 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-export async function startChannelStreet(): Promise<ChannelStreet> {
+/** `extra`: more resource files (name → YAML) in a folder of their own, e.g. a second corporation. */
+export async function startChannelStreet(extra: Record<string, string> = {}): Promise<ChannelStreet> {
   const dir = mkdtempSync(join(tmpdir(), 'ost-channels-'));
   const base = join(dir, 'flows');
   mkdirSync(base);
@@ -228,17 +229,26 @@ export async function startChannelStreet(): Promise<ChannelStreet> {
     OST_BOUNCE_SMTP_HOST: '127.0.0.1',
     OST_PRINT_BATCH_INTERVAL_MS: '200',
     OST_RETENTION_SWEEP_INTERVAL_MS: '0',
-    OST_SECRET_WOONSTAD_NOORD_SMTP_CREDENTIALS_DKIMPRIVATEKEY: privateKey,
-    OST_SECRET_WOONSTAD_NOORD_TWILIO_CREDENTIALS_ACCOUNTSID: twilio.accountSid,
-    OST_SECRET_WOONSTAD_NOORD_TWILIO_CREDENTIALS_AUTHTOKEN: twilio.authToken,
-    OST_SECRET_WOONSTAD_NOORD_PRINT_CREDENTIALS_USERNAME: sftp.username,
-    OST_SECRET_WOONSTAD_NOORD_PRINT_CREDENTIALS_PASSWORD: sftp.password,
-    OST_SECRET_WOONSTAD_NOORD_WEBHOOK_SIGNING_HMACSECRET: HMAC_SECRET,
+    OST_SECRET_WOONSTAD_NOORD__SMTP_CREDENTIALS__dkimPrivateKey: privateKey,
+    OST_SECRET_WOONSTAD_NOORD__TWILIO_CREDENTIALS__accountSid: twilio.accountSid,
+    OST_SECRET_WOONSTAD_NOORD__TWILIO_CREDENTIALS__authToken: twilio.authToken,
+    OST_SECRET_WOONSTAD_NOORD__PRINT_CREDENTIALS__username: sftp.username,
+    OST_SECRET_WOONSTAD_NOORD__PRINT_CREDENTIALS__password: sftp.password,
+    OST_SECRET_WOONSTAD_NOORD__WEBHOOK_SIGNING__hmacSecret: HMAC_SECRET,
+    // The local receiver is plain http on loopback: only a listed host may be reached that way.
+    OST_WEBHOOK_ALLOW_HOSTS: new URL(receiver.url).host,
   };
   Object.assign(process.env, env);
   // The SMTP sink's port is known only once the street runs: write the overlay, then reconcile again.
   writeFileSync(join(corp, 'channels.yaml'), overlayChannels(sftp, receiver.url, 2525));
-  const street = await startStreet([base, corp]);
+  const paths = [base, corp];
+  if (Object.keys(extra).length > 0) {
+    const more = join(dir, 'more');
+    mkdirSync(more);
+    for (const [name, text] of Object.entries(extra)) writeFileSync(join(more, name), text);
+    paths.push(more);
+  }
+  const street = await startStreet(paths);
   writeFileSync(join(corp, 'channels.yaml'), overlayChannels(sftp, receiver.url, street.smtp.port));
   await street.source.reconcile();
   const runtime = await street.startRuntime();

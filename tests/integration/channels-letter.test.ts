@@ -8,10 +8,11 @@ import { PNG } from 'pngjs';
 import QRCode from 'qrcode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from '../../platform/db/index.js';
+import { guardedHttpFromEnv } from '../../platform/outbound/index.js';
 import { environmentSecrets } from '../../platform/secrets.js';
-import { sweepCorporation } from '../../runtime/archive/retention-sweep.js';
+import { sweepKind } from '../../runtime/archive/retention-sweep.js';
 import { WebhookChannel } from '../../runtime/channels/webhook-channel.js';
-import { eventually } from '../support/street.js';
+import { eventually, TEST_LINKS } from '../support/street.js';
 import {
   type ChannelStreet,
   HMAC_SECRET,
@@ -153,9 +154,9 @@ describe('letters over SFTP, the webhook channel and the archive', () => {
     const decoded = execFileSync('zbarimg', ['-q', '--raw', png], { stdio: ['ignore', 'pipe', 'ignore'] })
       .toString('utf8')
       .trim();
-    const token = await cs.db.oneFirst(sql.unsafe`
-        SELECT l.token FROM links l JOIN receivables r ON r.id = l.receivable_id WHERE r.external_id = ${first.externalId}`);
-    expect(decoded).toBe(`https://betalen.woonstad-noord.example/p/${token as string}`);
+    const linkId = await cs.db.oneFirst(sql.unsafe`
+        SELECT l.id FROM links l JOIN receivables r ON r.id = l.receivable_id WHERE r.external_id = ${first.externalId}`);
+    expect(decoded).toBe(`https://betalen.woonstad-noord.example/p/${TEST_LINKS.tokenOf(linkId as string)}`);
     const image = PNG.sync.read(readFileSync(png));
     // A4 at 80 dpi: 210 x 297 mm is 661.4 x 935.4 px.
     expect(Math.abs(image.width - 661.4)).toBeLessThan(1.5);
@@ -196,7 +197,12 @@ describe('letters over SFTP, the webhook channel and the archive', () => {
       INSERT INTO messages (id, receivable_id, corporation, channel, channel_type, template, locale, status, recipient, content)
       VALUES (${id}, ${receivableId as string}, 'woonstad-noord', 'webhook', 'webhook', 'storno-sms', 'nl', 'sending',
         'webhook', ${sql.jsonb(content)})`);
-    const adapter = new WebhookChannel({ secrets: environmentSecrets(), db: cs.db });
+    const adapter = new WebhookChannel({
+      secrets: environmentSecrets(),
+      db: cs.db,
+      links: TEST_LINKS,
+      http: guardedHttpFromEnv(),
+    });
     const message = { id, bundle, channel, recipient: 'webhook', content };
     // The receiver answers the first delivery with 503: the adapter reports it, the dispatcher retries.
     await expect(adapter.send(message)).rejects.toMatchObject({ code: 'OST_ERR_CHANNEL_SEND' });
@@ -262,11 +268,14 @@ describe('letters over SFTP, the webhook channel and the archive', () => {
 
   it('after the retention period personal content is gone and the counts remain', async () => {
     const { externalId, id } = letters[0]!;
-    const retentionDays = cs.street.runtimes[0]!.bundles.get('woonstad-noord')!.corporation.retentionDays;
-    expect(await sweepCorporation(cs.db, 'woonstad-noord', retentionDays, new Date())).toBe(0);
+    const retentionDays =
+      cs.street.runtimes[0]!.bundles.get('woonstad-noord')!.corporation.retention.messagesDays;
+    const sweep = async (now: Date) =>
+      (await sweepKind(cs.db, 'woonstad-noord', 'messages', retentionDays, now)).messages ?? 0;
+    expect(await sweep(new Date())).toBe(0);
     const later = new Date(Date.now() + (retentionDays + 1) * 86_400_000);
     // The two letters; the webhook message above is still 'sending' (no dispatcher recorded it) and is kept.
-    expect(await sweepCorporation(cs.db, 'woonstad-noord', retentionDays, later)).toBe(2);
+    expect(await sweep(later)).toBe(2);
     const row = await cs.db.one(sql.unsafe`
       SELECT status, channel, template, content, recipient, subject, created_at, purged_at FROM messages WHERE id = ${id}`);
     expect(row).toMatchObject({
@@ -290,6 +299,6 @@ describe('letters over SFTP, the webhook channel and the archive', () => {
     };
     expect(list.messages[0]).toMatchObject({ status: 'sent', recipient: null, parts: [] });
     expect(list.messages[0]!.purgedAt).not.toBeNull();
-    expect(await sweepCorporation(cs.db, 'woonstad-noord', retentionDays, later)).toBe(0);
+    expect(await sweep(later)).toBe(0);
   });
 });

@@ -85,12 +85,15 @@ describe('ERP API: the event feed and signed webhooks', () => {
   beforeAll(async () => {
     endpoint = await startEndpoint(2);
     process.env[WEBHOOK_SECRET_ENV] = SECRET;
+    // The ERP's endpoint here is plain http on loopback: only a listed host may be reached that way.
+    process.env.OST_WEBHOOK_ALLOW_HOSTS = new URL(endpoint.url).host;
     erp = await startErpStreet({ webhookUrl: endpoint.url });
   });
   afterAll(async () => {
     await erp?.stop();
     await endpoint?.close();
     delete process.env[WEBHOOK_SECRET_ENV];
+    delete process.env.OST_WEBHOOK_ALLOW_HOSTS;
   });
 
   const page = async (after: string, limit: number, apiKey?: string, type?: string) => {

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from '../../platform/db/index.js';
-import { ensureLink } from '../../runtime/dossiers/payment-link.js';
+import { ensureLink, LinkTokens } from '../../runtime/dossiers/index.js';
 import { mailHeader } from '../../scripts/street/mail-headers.js';
-import { eventually } from '../support/street.js';
+import { eventually, TEST_LINK_SECRET } from '../support/street.js';
 import { type ErpStreet, postReceivables, send, startErpStreet, ZUID_KEY } from './erp-api-street.js';
 
 interface Row {
@@ -29,7 +29,8 @@ describe('ERP API: payments and changes reach every pending step at once', () =>
   async function showPaymentLink(externalId: string, corporation = 'woonstad-noord'): Promise<string> {
     const r = await erp.db.one(sql.unsafe`
       SELECT id FROM receivables WHERE corporation = ${corporation} AND external_id = ${externalId}`);
-    return erp.db.transaction((tx) => ensureLink(tx, corporation, r.id as string, 'payment'));
+    const links = LinkTokens.fromSecret(TEST_LINK_SECRET);
+    return erp.db.transaction((tx) => ensureLink(tx, links, corporation, r.id as string, 'payment'));
   }
 
   async function state(externalId: string, corporation = 'woonstad-noord'): Promise<Row> {

@@ -58,6 +58,7 @@ spec:
   locale: nl
   timezone: Europe/Amsterdam
   sender: { name: Woonstad Zuid, email: noreply@woonstad-zuid.example }
+  senderDomains: [woonstad-zuid.example]
   ingress: { apiKeySecretRef: { name: erp-api-key } }
 ---
 apiVersion: v1
@@ -80,7 +81,7 @@ spec:
 `;
 
 /** The env variable the runtime reads the test webhook's signing secret from. */
-export const WEBHOOK_SECRET_ENV = 'OST_SECRET_WOONSTAD_NOORD_ERP_EVENTS_HMACSECRET';
+export const WEBHOOK_SECRET_ENV = 'OST_SECRET_WOONSTAD_NOORD__ERP_EVENTS__hmacSecret';
 
 export interface ErpStreet {
   street: TestStreet;

@@ -1,56 +1,20 @@
 // Payment pages, the PSP webhook and the forms over HTTP, against a real street (PostgreSQL, NATS,
 // SMTP) and the official Mollie SDK talking to the local Mollie-speaking server.
-import { type IncomingHttpHeaders, request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from '../../platform/db/index.js';
+import { tokenHash } from '../../runtime/dossiers/index.js';
 import { ensureFormLink } from '../../runtime/forms/form-links.js';
 import { NOORD, type PagesStreet, rentReceivable, startPagesStreet, WEST, ZUID } from '../support/browser.js';
-import { eventually } from '../support/street.js';
+import { formPost, type PageRequest, requestPage } from '../support/page-request.js';
+import { eventually, TEST_LINKS } from '../support/street.js';
 
 let s: PagesStreet;
 
 /** GET/POST as a browser on `host` would (the street has no DNS: we connect to loopback and set Host). */
-function page(
-  host: string | undefined,
-  path: string,
-  init: { method?: string; headers?: Record<string, string>; body?: string; lang?: string } = {},
-): Promise<{ status: number; body: string; location: string | null; headers: IncomingHttpHeaders }> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: '127.0.0.1',
-        port: s.port,
-        path,
-        method: init.method ?? 'GET',
-        headers: {
-          ...init.headers,
-          host: host ? `${host}:${s.port}` : `127.0.0.1:${s.port}`,
-          'accept-language': init.lang ?? 'nl-NL,nl;q=0.9',
-        },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            body: Buffer.concat(chunks).toString('utf8'),
-            location: (res.headers.location as string | undefined) ?? null,
-            headers: res.headers,
-          }),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end(init.body);
-  });
-}
+const page = (host: string | undefined, path: string, init: PageRequest = {}) =>
+  requestPage(s.port, host, path, init);
 
-const form = (values: Record<string, string>) => ({
-  method: 'POST',
-  headers: { 'content-type': 'application/x-www-form-urlencoded' },
-  body: new URLSearchParams(values).toString(),
-});
+const form = (values: Record<string, string>) => formPost(values);
 
 async function count(table: string, where = sql.fragment`TRUE`): Promise<number> {
   return Number(
@@ -128,12 +92,12 @@ describe('payment page', () => {
     }
     expect((await page(ZUID.host, `/p/${token}/pay`, form({}))).status).toBe(404);
     await s.db.query(
-      sql.unsafe`UPDATE links SET expires_at = now() - interval '1 second' WHERE token = ${token}`,
+      sql.unsafe`UPDATE links SET expires_at = now() - interval '1 second' WHERE token_sha256 = ${sql.binary(tokenHash(token))}`,
     );
     expect((await page(NOORD.host, `/p/${token}`)).status).toBe(404);
     expect((await page(NOORD.host, `/p/${token}/pay`, form({}))).status).toBe(404);
     await s.db.query(
-      sql.unsafe`UPDATE links SET expires_at = now() + interval '90 days' WHERE token = ${token}`,
+      sql.unsafe`UPDATE links SET expires_at = now() + interval '90 days' WHERE token_sha256 = ${sql.binary(tokenHash(token))}`,
     );
     expect(await count('psp_payments')).toBe(before);
     expect(s.mollie.creates).toHaveLength(0);
@@ -215,7 +179,9 @@ describe('paying with iDEAL through Mollie', () => {
       ),
     ).toBe(0);
     expect(
-      await s.db.oneFirst(sql.unsafe`SELECT closed_at IS NOT NULL FROM links WHERE token = ${token}`),
+      await s.db.oneFirst(
+        sql.unsafe`SELECT closed_at IS NOT NULL FROM links WHERE token_sha256 = ${sql.binary(tokenHash(token))}`,
+      ),
     ).toBe(true);
     const events = await s.db.anyFirst(sql.unsafe`
       SELECT type FROM events WHERE receivable_id = ${receivableId} ORDER BY seq`);
@@ -300,7 +266,7 @@ describe('contact-data form', () => {
   beforeAll(async () => {
     await s.postReceivable(NOORD.apiKey, rentReceivable('PG-1101'));
     receivableId = await s.receivableId(NOORD.id, 'PG-1101');
-    token = await ensureFormLink(s.db, NOORD.id, receivableId, 'contact');
+    token = await ensureFormLink(s.db, TEST_LINKS, NOORD.id, receivableId, 'contact');
   });
 
   it('validates on the server and puts the message next to the field', async () => {
@@ -360,7 +326,7 @@ describe('meter-reading form and staff entry', () => {
       }),
     );
     const id = await s.receivableId(NOORD.id, 'PG-1201');
-    token = await ensureFormLink(s.db, NOORD.id, id, 'meter');
+    token = await ensureFormLink(s.db, TEST_LINKS, NOORD.id, id, 'meter');
   });
 
   it('shows address and meter number and checks the reading for plausibility', async () => {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabase, sql } from '../../platform/db/index.js';
+import { tokenHash } from '../../runtime/dossiers/index.js';
 import { decodeQuotedPrintable } from '../support/mail.js';
 import { startStreet, type TestStreet } from '../support/street.js';
 
@@ -41,7 +42,7 @@ describe('personal links in campaign messages', () => {
     try {
       const link = await db.one(sql.unsafe`
         SELECT l.purpose, l.corporation, r.external_id FROM links l JOIN receivables r ON r.id = l.receivable_id
-        WHERE l.token = ${token!}`);
+        WHERE l.token_sha256 = ${sql.binary(tokenHash(token!))}`);
       expect(link).toEqual({
         purpose: 'contact',
         corporation: 'woonstad-noord',

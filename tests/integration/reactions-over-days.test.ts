@@ -26,8 +26,8 @@ describe('reactions that take days, on the live runtime', () => {
     twilio = await startTwilioServer();
     Object.assign(env, {
       OST_TWILIO_API_BASE: twilio.url,
-      OST_SECRET_WOONSTAD_NOORD_TWILIO_CREDENTIALS_ACCOUNTSID: twilio.accountSid,
-      OST_SECRET_WOONSTAD_NOORD_TWILIO_CREDENTIALS_AUTHTOKEN: twilio.authToken,
+      OST_SECRET_WOONSTAD_NOORD__TWILIO_CREDENTIALS__accountSid: twilio.accountSid,
+      OST_SECRET_WOONSTAD_NOORD__TWILIO_CREDENTIALS__authToken: twilio.authToken,
     });
     Object.assign(process.env, env);
     dir = mkdtempSync(join(tmpdir(), 'ost-days-'));

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { type Browser, type BrowserContext, chromium } from 'playwright-core';
 import { createDatabase, type Database, sql } from '../../platform/db/index.js';
 import { type MollieServer, startMollieServer, trustLocalMollie } from './mollie-server.js';
-import { eventually, startStreet, type TestStreet } from './street.js';
+import { eventually, startStreet, TEST_LINKS, type TestStreet } from './street.js';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -81,6 +81,7 @@ spec:
     email: huur@${c.id}.example
     website: https://www.${c.id}.example
   sender: { name: ${name}, email: noreply@${c.id}.example }
+  senderDomains: [${c.id}.example]
 ${c.host ? `  paymentHost: ${c.host}\n` : ''}  ingress: { apiKeySecretRef: { name: erp-api-key } }
 ${extra}`;
 
@@ -189,20 +190,30 @@ export interface PagesStreet {
 const ENV_KEYS = [
   'OST_MOLLIE_API_ENDPOINT',
   'OST_MOLLIE_CHECKOUT_ORIGINS',
-  'OST_SECRET_PAGES_NOORD_MOLLIE_APIKEY',
-  'OST_SECRET_PAGES_ZUID_MOLLIE_APIKEY',
+  'OST_SECRET_PAGES_NOORD__MOLLIE__apiKey',
+  'OST_SECRET_PAGES_ZUID__MOLLIE__apiKey',
 ];
 
-export async function startPagesStreet(): Promise<PagesStreet> {
+export interface PagesStreetOptions {
+  /** More environment for the runtime (page rate limits, OST_TRUST_PROXY), restored on stop. */
+  env?: Record<string, string>;
+  /** Runs against the street's empty database before the runtime starts (and migrates it). */
+  beforeRuntime?: (databaseUrl: string) => Promise<void>;
+}
+
+export async function startPagesStreet(options: PagesStreetOptions = {}): Promise<PagesStreet> {
   const dir = writePagesFixture();
   const mollie = await startMollieServer({ apiKeys: [NOORD.mollieKey, ZUID.mollieKey] });
   const untrust = trustLocalMollie();
-  const saved = Object.fromEntries(ENV_KEYS.map((k) => [k, process.env[k]]));
+  const extra = options.env ?? {};
+  const saved = Object.fromEntries([...ENV_KEYS, ...Object.keys(extra)].map((k) => [k, process.env[k]]));
   process.env.OST_MOLLIE_API_ENDPOINT = mollie.apiEndpoint;
   process.env.OST_MOLLIE_CHECKOUT_ORIGINS = mollie.checkoutOrigin;
-  process.env.OST_SECRET_PAGES_NOORD_MOLLIE_APIKEY = NOORD.mollieKey;
-  process.env.OST_SECRET_PAGES_ZUID_MOLLIE_APIKEY = ZUID.mollieKey;
+  process.env.OST_SECRET_PAGES_NOORD__MOLLIE__apiKey = NOORD.mollieKey;
+  process.env.OST_SECRET_PAGES_ZUID__MOLLIE__apiKey = ZUID.mollieKey;
   const street = await startStreet([dir]);
+  Object.assign(process.env, extra);
+  await options.beforeRuntime?.(street.db.url);
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   await street.startRuntime({ port, publicUrl: url });
@@ -235,12 +246,12 @@ export async function startPagesStreet(): Promise<PagesStreet> {
       eventually(
         async () =>
           ((await db.maybeOneFirst(sql.unsafe`
-            SELECT l.token FROM links l JOIN receivables r ON r.id = l.receivable_id
+            SELECT l.id FROM links l JOIN receivables r ON r.id = l.receivable_id
             WHERE r.corporation = ${corporation} AND r.external_id = ${externalId} AND l.purpose = 'payment'
             ORDER BY l.created_at LIMIT 1`)) ?? undefined) as string | undefined,
         10_000,
         `payment link of ${externalId}`,
-      ),
+      ).then((id) => TEST_LINKS.tokenOf(id)),
     async stop() {
       await db.end().catch(() => undefined);
       await street.stop();

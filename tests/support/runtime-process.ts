@@ -7,6 +7,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { TEST_LINK_SECRET } from './street.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const logDir = mkdtempSync(join(tmpdir(), 'ost-runtime-logs-'));
@@ -73,6 +74,7 @@ export async function startRuntimeProcess(options: RuntimeProcessOptions): Promi
       OST_CLAIM_LEASE_MS: '15000',
       OST_DISPATCH_LEASE_MS: '60000',
       OST_METRICS_SAMPLE_MS: '1000',
+      OST_LINK_SECRET: TEST_LINK_SECRET,
       LOG_LEVEL: process.env.TEST_RUNTIME_LOG_LEVEL ?? 'warn',
       ...options.env,
     },

@@ -37,6 +37,10 @@ export interface TestSftpServer {
   read(path: string): Buffer;
   /** Whether the next uploads are refused (the provider is down). */
   refuse: boolean;
+  /** SSH connections accepted so far. */
+  readonly connections: number;
+  /** Whether the next uploads hang: files are never opened, and no answer comes (a stuck provider). */
+  stall: boolean;
   stop(): Promise<void>;
 }
 
@@ -51,7 +55,7 @@ function attrsOf(st: Stats) {
   };
 }
 
-function serveSftp(sftp: SFTPWrapper, root: string, server: { refuse: boolean }): void {
+function serveSftp(sftp: SFTPWrapper, root: string, server: { refuse: boolean; stall: boolean }): void {
   const handles = new Map<number, { fd: number }>();
   let next = 0;
   const local = (p: string) => join(root, normalize(`/${p}`));
@@ -63,6 +67,7 @@ function serveSftp(sftp: SFTPWrapper, root: string, server: { refuse: boolean })
     );
 
   sftp.on('OPEN', (reqid, filename, flags) => {
+    if (server.stall) return;
     if (server.refuse) return sftp.status(reqid, STATUS_CODE.PERMISSION_DENIED);
     try {
       const fd = openSync(local(filename), flagsToString(flags) ?? 'r');
@@ -142,12 +147,13 @@ export async function startSftpServer(
   if (parsed instanceof Error) throw parsed;
   const key = Array.isArray(parsed) ? parsed[0]! : parsed;
   const hostKeySha256 = createHash('sha256').update(key.getPublicSSH()).digest('base64').replace(/=+$/, '');
-  const state = { refuse: false };
+  const state = { refuse: false, stall: false, connections: 0 };
   const connections = new Set<Connection>();
   const same = (a: string, b: string) =>
     Buffer.byteLength(a) === Buffer.byteLength(b) && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
   const server = new Server({ hostKeys: [hostKey.private] }, (client) => {
+    state.connections++;
     connections.add(client);
     client.on('close', () => connections.delete(client));
     client.on('error', () => undefined);
@@ -184,6 +190,15 @@ export async function startSftpServer(
     read: (path) => readFileSync(join(root, path)),
     get refuse() {
       return state.refuse;
+    },
+    get connections() {
+      return state.connections;
+    },
+    get stall() {
+      return state.stall;
+    },
+    set stall(value: boolean) {
+      state.stall = value;
     },
     set refuse(value: boolean) {
       state.refuse = value;

@@ -9,6 +9,7 @@ import { DirectorySource } from '../../operator/sources/directory-source.js';
 import { ensureStreams } from '../../platform/bus/index.js';
 import { createLogger } from '../../platform/log.js';
 import type { RuntimeSettings } from '../../platform/settings/runtime-settings.js';
+import { LinkTokens } from '../../runtime/dossiers/index.js';
 import { type RunningRuntime, type RuntimeOptions, startRuntime } from '../../runtime/start-runtime.js';
 import { type NatsServer, startNatsServer } from './nats-server.js';
 import { createTestDatabase, type TestDatabase } from './postgres.js';
@@ -31,6 +32,10 @@ export interface TestStreet {
 }
 
 export const DEMO_KEY = 'demo-woonstad-noord-key';
+/** OST_LINK_SECRET of every test runtime: tests recompute a link's token from its id with it. */
+export const TEST_LINK_SECRET = 'test-link-secret-0123456789abcdefghijklmnop';
+/** Recomputes the token of a link made by a test runtime from its id, as the runtime itself does. */
+export const TEST_LINKS = LinkTokens.fromSecret(TEST_LINK_SECRET);
 
 export async function startStreet(paths: string[] = ['flows', 'examples']): Promise<TestStreet> {
   const nats = await startNatsServer();
@@ -58,6 +63,7 @@ export async function startStreet(paths: string[] = ['flows', 'examples']): Prom
       port: 0,
       publicUrl: 'http://127.0.0.1:0',
       instanceId: `test-runtime-${++n}`,
+      linkSecret: TEST_LINK_SECRET,
       smtpRedirect: { host: '127.0.0.1', port: smtp.port },
       schedulerIntervalMs: 50,
       claimLeaseMs: 5_000,

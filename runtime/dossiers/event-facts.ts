@@ -1,0 +1,58 @@
+// Which keys of an event's data are facts (ids, amounts, dates, statuses, the flow engine's own wording)
+// and which may hold personal data. Used when an event is written (the `personal` flag) and when its data
+// is erased (personal-data.ts); docs/privacy.md explains it.
+import { sql } from '../../platform/db/index.js';
+
+/**
+ * The keys of event data that are facts (ids, amounts, dates, statuses, engine wording), per event type
+ * (`*` for every type). Everything else in an event's data is erased; an event carrying anything else is
+ * marked `personal` when it is written (insertEvents), so the retention sweep finds it by index.
+ */
+export const EVENT_FACTS: Readonly<Record<string, readonly string[]>> = {
+  '*': [
+    'amount',
+    'balance',
+    'channel',
+    'classification',
+    'code',
+    'decidedBy',
+    'erasedAt',
+    'flow',
+    'id',
+    'kind',
+    'messageId',
+    'meterNumber',
+    'needsReview',
+    'paidAt',
+    'paymentId',
+    'previous',
+    'reading',
+    'readOn',
+    'receivables',
+    'reviewReason',
+    'source',
+    'status',
+    'stepId',
+    'template',
+  ],
+  // Sentences the flow engine writes; an ERP's free-text reason (receivable.updated) is not one of them.
+  'alert.sent': ['reason'],
+  'case.completed': ['reason'],
+  'case.stopped': ['reason'],
+  'link.closed': ['reason'],
+  'message.sent': ['reason'],
+  'step.skipped': ['reason'],
+};
+
+const ANY_TYPE = new Set(EVENT_FACTS['*']);
+
+/** Whether event data holds anything beyond its facts, and so personal data to erase in time. */
+export function holdsPersonalData(type: string, data: Record<string, unknown>): boolean {
+  return Object.keys(data).some((key) => !ANY_TYPE.has(key) && !EVENT_FACTS[type]?.includes(key));
+}
+
+/** The SET value that keeps only the facts of events.data (for the registry's eraser). */
+export const eventFactsOnly = sql.fragment`(
+  SELECT coalesce(jsonb_object_agg(d.key, d.value), '{}'::jsonb) FROM jsonb_each(events.data) d
+  WHERE (${sql.jsonb(EVENT_FACTS as never)}::jsonb -> '*') ? d.key
+     OR coalesce((${sql.jsonb(EVENT_FACTS as never)}::jsonb -> events.type) ? d.key, false))`;
