@@ -24,12 +24,18 @@ export const receivableSchema = {
     stornoReasonCode: { type: 'string', pattern: '^[A-Z0-9]{2,4}$' },
     classification: { type: 'string', maxLength: 60, pattern: '^[a-z0-9][a-z0-9-]*$' },
     source: { type: 'string', enum: ['production', 'acceptance', 'test'] },
+    /** The ERP's version of this receivable: a re-post with a higher version corrects it (docs/erp-api.md). */
+    version: { type: 'integer', minimum: 0, maximum: 9_007_199_254_740_991 },
+    /** When the ERP last changed it; decides between re-posts when there is no version. */
+    updatedAt: { type: 'string', format: 'date-time' },
     debtor: {
       type: 'object',
       additionalProperties: false,
       required: ['id', 'name'],
       properties: {
         id: code,
+        /** Groups debtors at one address for the contact budget; default: postcode + house number. */
+        householdId: code,
         name: { type: 'string', minLength: 1, maxLength: 200 },
         salutation: { type: 'string', maxLength: 200 },
         email: { type: 'string', format: 'email', maxLength: 254 },

@@ -41,6 +41,7 @@ import {
   lockCase,
   lockStep,
   type ReceivableRow,
+  receivableRowOf,
   renewStepLease,
   retryStepLater,
   type StepRow,
@@ -163,18 +164,12 @@ async function existingMessage(tx: Tx, step: StepRow, c: CaseRow) {
 async function lockCaseAndReceivable(tx: Tx, caseId: string): Promise<{ c: CaseRow; r: ReceivableRow }> {
   const row = await tx.one(sql.unsafe`
     SELECT c.id, c.receivable_id, c.corporation, c.flow, c.flow_revision, c.bundle_revision, c.classification,
-      c.status, c.state, r.external_id, r.balance_minor, r.status AS receivable_status, r.payload
-    FROM cases c JOIN receivables r ON r.id = c.receivable_id
+      c.status, c.state, r.external_id, r.balance_minor, r.status AS receivable_status, r.payload,
+      r.debtor_ref, d.contact, d.household_id
+    FROM cases c JOIN receivables r ON r.id = c.receivable_id LEFT JOIN debtors d ON d.id = r.debtor_ref
     WHERE c.id = ${caseId} FOR UPDATE OF c, r`);
   const c = row as unknown as CaseRow;
-  const r: ReceivableRow = {
-    id: row.receivable_id as string,
-    corporation: row.corporation as string,
-    external_id: row.external_id as string,
-    balance_minor: Number(row.balance_minor),
-    status: row.receivable_status as ReceivableRow['status'],
-    payload: row.payload as unknown as ReceivableRow['payload'],
-  };
+  const r = receivableRowOf({ ...row, id: row.receivable_id });
   return { c, r };
 }
 
@@ -302,10 +297,11 @@ async function prepare(deps: DispatchDeps, work: DispatchWork, now: Date): Promi
     const stored = (await linkSealFor(tx, deps.links, { receivableId: r.id })).sealJson(content);
     await tx.query(sql.unsafe`
       INSERT INTO messages (id, case_id, receivable_id, corporation, step_id, channel, channel_type, template, locale,
-        status, recipient, subject, content, engine_message_id, step_row_id)
+        status, recipient, subject, content, engine_message_id, step_row_id, debtor_ref, household_id)
       VALUES (${messageId}, ${c.id}, ${r.id}, ${c.corporation}, ${step.step_id}, ${channel.name}, ${channel.spec.type},
         ${content.template}, ${content.locale}, 'sending', ${recipients.join(',')}, ${content.subject ?? null},
-        ${sql.jsonb(stored as never)}, ${engineMessageId ?? null}, ${step.id})`);
+        ${sql.jsonb(stored as never)}, ${engineMessageId ?? null}, ${step.id},
+        ${step.kind === 'send' ? r.debtor_ref : null}, ${step.kind === 'send' ? r.household_id : null})`);
     return {
       kind: 'send',
       prepared: {

@@ -27,13 +27,39 @@ export interface ReceivableRow {
   external_id: string;
   balance_minor: number;
   status: 'open' | 'paid' | 'cancelled' | 'paused';
+  /** As posted, but `debtor` holds the debtor's current details (the debtors row), not the posted copy. */
   payload: ReceivableInput;
+  debtor_ref: string | null;
+  household_id: string | null;
+}
+
+/** The receivable's payload with the debtor's current contact details in place of the posted ones. */
+export function withCurrentDebtor(payload: ReceivableInput, contact: unknown): ReceivableInput {
+  if (!contact || typeof contact !== 'object') return payload;
+  return { ...payload, debtor: { ...(contact as ReceivableInput['debtor']), id: payload.debtor.id } };
 }
 
 export async function lockReceivable(tx: Tx, id: string): Promise<ReceivableRow> {
   const row = await tx.one(sql.unsafe`
-    SELECT id, corporation, external_id, balance_minor, status, payload FROM receivables WHERE id = ${id} FOR UPDATE`);
-  return { ...(row as unknown as ReceivableRow), balance_minor: Number(row.balance_minor) };
+    SELECT r.id, r.corporation, r.external_id, r.balance_minor, r.status, r.payload, r.debtor_ref,
+      d.contact, d.household_id
+    FROM receivables r LEFT JOIN debtors d ON d.id = r.debtor_ref
+    WHERE r.id = ${id} FOR UPDATE OF r`);
+  return receivableRowOf(row);
+}
+
+/** A ReceivableRow from a query that selected the receivable's columns and the debtor's contact. */
+export function receivableRowOf(row: Record<string, unknown>): ReceivableRow {
+  return {
+    id: row.id as string,
+    corporation: row.corporation as string,
+    external_id: row.external_id as string,
+    balance_minor: Number(row.balance_minor),
+    status: (row.receivable_status ?? row.status) as ReceivableRow['status'],
+    payload: withCurrentDebtor(row.payload as ReceivableInput, row.contact),
+    debtor_ref: (row.debtor_ref as string | null) ?? null,
+    household_id: (row.household_id as string | null) ?? null,
+  };
 }
 
 export async function insertCase(

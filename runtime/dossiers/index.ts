@@ -11,7 +11,9 @@ export {
   insertEvents,
   lockCase,
   type ReceivableRow,
+  receivableRowOf,
   type Tx,
+  withCurrentDebtor,
 } from './case-repository.js';
 export { bundleForCase, feedCase } from './case-runner.js';
 export {
@@ -26,6 +28,7 @@ export {
   recordDeadLetter,
   rescheduleDeadStep,
 } from './dead-letters.js';
+export { type DebtorData, debtorRefOf, upsertDebtors } from './debtor-repository.js';
 export { debtorHash, type ErasureResult, eraseDebtor } from './erase-debtor.js';
 export { eraseRows } from './erase-rows.js';
 export { EVENT_FACTS } from './event-facts.js';

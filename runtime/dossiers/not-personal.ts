@@ -29,6 +29,27 @@ export const NOT_PERSONAL: readonly { table: string; columns: readonly string[];
     why: 'where a message was given up and why (an error code and a message without debtor data); ids by contract',
   },
   {
+    table: 'debtors',
+    columns: ['id', 'corporation', 'data_version', 'data_at', 'created_at', 'updated_at'],
+    why: 'the row id and which ERP data the details come from',
+  },
+  {
+    table: 'receivables',
+    columns: ['debtor_ref', 'version', 'erp_updated_at'],
+    why: "the debtor row it belongs to and the ERP's version of the receivable",
+  },
+  {
+    table: 'cases',
+    columns: ['debtor_ref', 'scope'],
+    why: 'the debtor row and whether the flow runs per debtor',
+  },
+  {
+    table: 'case_items',
+    columns: ['case_id', 'receivable_id', 'corporation', 'joined_at', 'left_at'],
+    why: 'which receivables a dossier is about, and since when',
+  },
+  { table: 'messages', columns: ['debtor_ref'], why: 'the debtor row it went to' },
+  {
     table: 'receivables',
     columns: ['id', 'corporation', 'kind', 'amount_minor', 'balance_minor', 'currency', 'due_date', 'status'],
     why: 'the facts of the debt: kind, amounts, dates and status',

@@ -155,6 +155,39 @@ export const PERSONAL_DATA: readonly (RootTable | ChildTable)[] = [
     ],
   },
   {
+    table: 'debtors',
+    key: 'id',
+    pending: sql.fragment`TRUE`,
+    deletes: true,
+    ofDebtor: (rows) => sql.fragment`debtor_id = ${rows.debtorId}`,
+    retention: {
+      kind: 'dossiers',
+      since: 'updated_at',
+      // Kept while any receivable of the debtor still holds the debtor's data; goes with the last of them.
+      only: sql.fragment`NOT EXISTS (SELECT 1 FROM receivables r
+        WHERE r.debtor_ref = debtors.id AND (r.erased_at IS NULL OR r.status IN ('open', 'paused')))`,
+    },
+    columns: [
+      { column: 'debtor_id', holds: "the ERP's id of the debtor", erased: 'row deleted' },
+      {
+        column: 'contact',
+        holds: 'the current name, salutation, email, phone, postal address, locale and channel preference',
+        erased: 'row deleted',
+      },
+      {
+        column: 'household_id',
+        holds: "the ERP's household id, or the postcode and house number",
+        erased: 'row deleted',
+      },
+      { column: 'opt_outs', holds: 'the channel types the debtor refused', erased: 'row deleted' },
+      {
+        column: 'statuses',
+        holds: 'deceased, debt assistance, disputes (dates, notes)',
+        erased: 'row deleted',
+      },
+    ],
+  },
+  {
     table: 'messages',
     key: 'id',
     pending: sql.fragment`purged_at IS NULL`,
@@ -177,6 +210,12 @@ export const PERSONAL_DATA: readonly (RootTable | ChildTable)[] = [
         set: NULL,
       },
       { column: 'subject', holds: 'the subject line, which may name the debtor', erased: 'NULL', set: NULL },
+      {
+        column: 'household_id',
+        holds: "the ERP's household id, or the postcode and house number (for the contact budget)",
+        erased: 'NULL',
+        set: NULL,
+      },
       {
         column: 'content',
         holds: 'the rendered message: name, salutation, address, amounts, links',

@@ -16,12 +16,14 @@ import type { ReceivableInput } from '../../core/receivable/index.js';
 import { newIds, sql } from '../../platform/db/index.js';
 import {
   caseTimeline,
+  debtorRefOf,
   type EventInput,
   insertEvents,
   insertSteps,
   planEffects,
   type StepInsert,
   type Tx,
+  upsertDebtors,
   withoutLinkClosed,
 } from '../dossiers/index.js';
 
@@ -53,13 +55,23 @@ export async function storeBatch(tx: Tx, items: readonly BatchItem[], now: Date)
     const k = key(item.corporation, item.receivable.externalId);
     if (!unique.has(k)) unique.set(k, item);
   }
-  const inserted = await insertReceivables(tx, [...unique.values()]);
+  const debtors = await upsertDebtors(
+    tx,
+    [...unique.values()].map(({ corporation, receivable: r }) => ({
+      corporation,
+      debtor: r.debtor,
+      version: r.version,
+      at: r.updatedAt ? new Date(r.updatedAt) : now,
+    })),
+  );
+  const inserted = await insertReceivables(tx, [...unique.values()], debtors);
   const rows: Rows = { cases: [], steps: [], events: [] };
   const caseIds = newIds(inserted.length);
   const report: BatchReport = { stored: inserted.length, started: [] };
   for (const [i, { id, corporation, external_id }] of inserted.entries()) {
     const item = unique.get(key(corporation, external_id))!;
-    const flow = startOne(rows, item, { receivableId: id, caseId: caseIds[i]! }, now);
+    const debtorRef = debtorRefOf(debtors, corporation, item.receivable.debtor.id)!;
+    const flow = startOne(rows, item, { receivableId: id, caseId: caseIds[i]!, debtorRef }, now);
     if (flow) report.started.push({ corporation, flow });
   }
   await insertCases(tx, rows.cases);
@@ -72,10 +84,10 @@ export async function storeBatch(tx: Tx, items: readonly BatchItem[], now: Date)
 function startOne(
   rows: Rows,
   item: BatchItem,
-  ids: { receivableId: string; caseId: string },
+  ids: { receivableId: string; caseId: string; debtorRef: string },
   now: Date,
 ): string | undefined {
-  const { receivableId, caseId } = ids;
+  const { receivableId, caseId, debtorRef } = ids;
   const { bundle, corporation, receivable } = item;
   const base = { corporation, receivableId, externalId: receivable.externalId };
   const state = receivableState(receivable);
@@ -99,6 +111,7 @@ function startOne(
   rows.cases.push({
     id: caseId,
     receivable_id: receivableId,
+    debtor_ref: debtorRef,
     corporation,
     flow: flow.name,
     flow_revision: flow.revision,
@@ -127,12 +140,15 @@ function startOne(
   return flow.name;
 }
 
-async function insertReceivables(tx: Tx, items: readonly BatchItem[]) {
+async function insertReceivables(tx: Tx, items: readonly BatchItem[], debtors: Map<string, string>) {
   if (items.length === 0) return [];
   const ids = newIds(items.length);
   const rows = items.map(({ corporation, receivable: r }, i) => ({
     id: ids[i],
     corporation,
+    debtor_ref: debtorRefOf(debtors, corporation, r.debtor.id),
+    version: r.version ?? null,
+    erp_updated_at: r.updatedAt ?? null,
     external_id: r.externalId,
     kind: r.kind,
     amount_minor: r.amount,
@@ -148,10 +164,11 @@ async function insertReceivables(tx: Tx, items: readonly BatchItem[]) {
     source: r.source,
   }));
   const inserted = await tx.any(sql.unsafe`
-    INSERT INTO receivables (id, corporation, external_id, kind, amount_minor, balance_minor, currency, due_date,
-      payment_reference, invoice_number, description, debtor, payload, status, source)
+    INSERT INTO receivables (id, corporation, debtor_ref, version, erp_updated_at, external_id, kind,
+      amount_minor, balance_minor, currency, due_date, payment_reference, invoice_number, description, debtor,
+      payload, status, source)
     SELECT * FROM json_to_recordset(${JSON.stringify(rows)}::json) AS t (id uuid, corporation text,
-      external_id text, kind text, amount_minor int8, balance_minor int8, currency text, due_date date,
+      debtor_ref uuid, version int8, erp_updated_at timestamptz, external_id text, kind text, amount_minor int8, balance_minor int8, currency text, due_date date,
       payment_reference text, invoice_number text, description text, debtor jsonb, payload jsonb, status text,
       source text)
     ON CONFLICT (corporation, external_id) DO NOTHING
@@ -162,9 +179,9 @@ async function insertReceivables(tx: Tx, items: readonly BatchItem[]) {
 async function insertCases(tx: Tx, cases: readonly Record<string, unknown>[]) {
   if (cases.length === 0) return;
   await tx.query(sql.unsafe`
-    INSERT INTO cases (id, receivable_id, corporation, flow, flow_revision, bundle_revision, classification,
-      rule, status, cursor, state, timeline, ended_at, end_reason)
+    INSERT INTO cases (id, receivable_id, debtor_ref, corporation, flow, flow_revision, bundle_revision,
+      classification, rule, status, cursor, state, timeline, ended_at, end_reason)
     SELECT * FROM json_to_recordset(${JSON.stringify(cases)}::json) AS t (id uuid, receivable_id uuid,
-      corporation text, flow text, flow_revision text, bundle_revision text, classification text, rule text,
+      debtor_ref uuid, corporation text, flow text, flow_revision text, bundle_revision text, classification text, rule text,
       status text, cursor int4, state jsonb, timeline jsonb, ended_at timestamptz, end_reason text)`);
 }

@@ -1,0 +1,1 @@
+export { householdIdOf } from './household.js';
