@@ -4,8 +4,9 @@
 //   - a path parameter of a debtor page or provider callback with text PostgreSQL cannot hold (U+0000,
 //     an unpaired UTF-16 surrogate): no token or id contains one, so 404, like any other that does not
 //     exist (the /v1 API names such a parameter in a 400: safe-params.ts);
-//   - a JSON body with such text anywhere (field names included), or nested deeper than any request
-//     the API knows: 400 naming the field;
+//   - a JSON body outside the /v1 API (whose contracts check every field: core/receivable) with such
+//     text anywhere (field names included), or nested deeper than any request the API knows: 400 naming
+//     the field;
 //   - a body in a content type the route does not document (`config.openapi.body.contentTypes`): 415.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { createError } from '../../core/errors/index.js';
@@ -66,7 +67,9 @@ export function registerInputGuards(app: FastifyInstance): void {
     if (accepted && type !== '' && !accepted.includes(type)) {
       throw createError('OST_ERR_UNSUPPORTED_MEDIA', [type]);
     }
-    if (type === 'application/json' || type.endsWith('+json')) {
+    // /v1 bodies are checked field by field by their contract (core/receivable: every text field, every
+    // problem at once); the guard covers the routes without one (provider callbacks, debtor pages).
+    if (!request.url.startsWith('/v1/') && (type === 'application/json' || type.endsWith('+json'))) {
       const bad = findUnstorableField(request.body);
       if (bad) throw validationError([bad]);
     }

@@ -320,9 +320,11 @@ export const PERSONAL_DATA: readonly (RootTable | ChildTable)[] = [
     key: 'key',
     pending: sql.fragment`TRUE`,
     deletes: true,
-    // A stored answer names the receivable it was about.
+    // A stored answer names the receivable it was about. Answers are kept as their exact text (a JSON
+    // string); older rows hold the JSON itself.
     ofDebtor: (rows) => sql.fragment`EXISTS (SELECT 1 FROM unnest(${sql.array(rows.externalIds, 'text')}) x
-      WHERE position('"' || x || '"' in idempotency_keys.response::text) > 0)`,
+      WHERE position('"' || x || '"' in CASE WHEN jsonb_typeof(idempotency_keys.response) = 'string'
+        THEN idempotency_keys.response #>> '{}' ELSE idempotency_keys.response::text END) > 0)`,
     retention: { elsewhere: 'deleted 24 hours after the request (runtime/api/idempotency.ts)' },
     columns: [
       { column: 'key', holds: "the ERP's Idempotency-Key, free text", erased: 'row deleted' },

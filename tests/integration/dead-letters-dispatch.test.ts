@@ -102,7 +102,7 @@ describe('dead letters: poison on the dispatch stream', () => {
       pending: 0,
       ackPending: 0,
     });
-    const metrics = await (await fetch(`${erp.street.runtimes[0]!.url}/metrics`)).text();
+    const metrics = await (await fetch(`${erp.street.runtimes[0]!.metricsUrl}/metrics`)).text();
     expect(metrics).toContain(
       'outputstraat_dead_letters_total{corporation="woonstad-noord",stream="OST_DISPATCH",code="OST_ERR_DELIVERY_EXHAUSTED"} 1',
     );

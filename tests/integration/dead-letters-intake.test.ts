@@ -154,7 +154,7 @@ describe('dead letters: poison on the intake stream', () => {
     }
     expect(await feed(ZUID_KEY)).toEqual([]);
 
-    const metrics = await (await fetch(`${erp.street.runtimes[0]!.url}/metrics`)).text();
+    const metrics = await (await fetch(`${erp.street.runtimes[0]!.metricsUrl}/metrics`)).text();
     expect(metrics).toContain(
       'outputstraat_dead_letters_total{corporation="woonstad-noord",stream="OST_INTAKE",code="OST_ERR_DELIVERY_EXHAUSTED"} 6',
     );

@@ -165,6 +165,17 @@ function matrix(): Record<string, (method: string) => Probe[]> {
     'GET /v1/receivables/:externalId/messages': (m) => [
       { req: asB(m, `/v1/receivables/${a.externalId}/messages`), expect: [404] },
     ],
+    'DELETE /v1/debtors/:debtorId': (m) => [{ req: asB(m, `/v1/debtors/${a.debtorId}`), expect: [404] }],
+    // B's own dead letters: none of A's; A's (or any unknown) dead letter id is a 404, also to re-drive.
+    'GET /v1/dead-letters': (m) => [
+      { req: asB(m, '/v1/dead-letters'), expect: [200], absent: [a.externalId, 'HA-SMS-1'] },
+    ],
+    'GET /v1/dead-letters/:id': (m) => [
+      { req: asB(m, '/v1/dead-letters/0193a7e0-0000-7000-8000-000000000001'), expect: [404] },
+    ],
+    'POST /v1/dead-letters/:id/retry': (m) => [
+      { req: asB(m, '/v1/dead-letters/0193a7e0-0000-7000-8000-000000000001/retry'), expect: [404] },
+    ],
     'GET /v1/debtors/:debtorId/messages': (m) => [
       { req: asB(m, `/v1/debtors/${a.debtorId}/messages`), expect: [404] },
     ],

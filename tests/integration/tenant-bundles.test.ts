@@ -50,7 +50,7 @@ function hostileBundle(ns: string, spec: Partial<CorporationSpec>, apiKey: strin
 }
 
 async function metrics(): Promise<string> {
-  return (await street.get('/metrics')).text();
+  return (await fetch(`${street.runtimes[0]!.metricsUrl}/metrics`)).text();
 }
 
 /** Publishes `bundle` as the operator would and waits until the runtime has dealt with it. */
