@@ -45,7 +45,7 @@ export async function startRuntime(
   await runMigrations(db, { log });
   const nc = await connectBus(settings.natsUrl, { name: `outputstraat-runtime/${settings.instanceId}`, log });
   const jsm = await jetstreamManager(nc);
-  await ensureStreams(jsm, { log });
+  await ensureStreams(jsm, { replicas: settings.streamReplicas, log });
   await ensureRuntimeConsumers(jsm);
   const js = jetstream(nc);
   const kv = await new Kvm(js).open(BUNDLE_BUCKET);

@@ -31,6 +31,8 @@ export interface RuntimeSettings {
   dispatchLeaseMs?: number;
   /** How often the sampled gauges (open cases, due steps, consumer lag) are refreshed. */
   metricsSampleMs?: number;
+  /** Replicas of each JetStream stream and the bundle bucket: 1 on a single server, 3 in a cluster. */
+  streamReplicas?: number;
 }
 
 export const WORKERS = ['intake', 'scheduler', 'dispatch'] as const;
@@ -43,6 +45,7 @@ export const SETTING_DEFAULTS = {
   dispatchMaxQueued: 500,
   dispatchLeaseMs: 300_000,
   metricsSampleMs: 15_000,
+  streamReplicas: 1,
 } satisfies Partial<RuntimeSettings>;
 export type Worker = (typeof WORKERS)[number];
 
@@ -69,6 +72,20 @@ function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): numbe
     throw createError('OST_ERR_CONFIG', [
       `${name}=${raw} is not a whole number >= 1`,
       `unset ${name} or fix it`,
+    ]);
+  }
+  return value;
+}
+
+/** JetStream keeps 1 to 5 copies of a stream. */
+function replicas(env: NodeJS.ProcessEnv): number {
+  const raw = env.OST_STREAM_REPLICAS;
+  if (raw === undefined || raw === '') return SETTING_DEFAULTS.streamReplicas;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value < 1 || value > 5) {
+    throw createError('OST_ERR_CONFIG', [
+      `OST_STREAM_REPLICAS=${raw} is not a number of replicas from 1 to 5`,
+      'use 1 for a single nats-server, 3 for a three-node cluster',
     ]);
   }
   return value;
@@ -111,5 +128,6 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): RuntimeSetti
     dispatchMaxQueued: positive(env, 'OST_DISPATCH_MAX_QUEUED', SETTING_DEFAULTS.dispatchMaxQueued),
     dispatchLeaseMs: positive(env, 'OST_DISPATCH_LEASE_MS', SETTING_DEFAULTS.dispatchLeaseMs),
     metricsSampleMs: positive(env, 'OST_METRICS_SAMPLE_MS', SETTING_DEFAULTS.metricsSampleMs),
+    streamReplicas: replicas(env),
   };
 }
