@@ -16,6 +16,10 @@ export interface NatsServerOptions {
   syncInterval?: string;
   /** Milliseconds to wait for the server to accept connections (default 10 s). */
   startTimeoutMs?: number;
+  /** The server's name (each server of a JetStream cluster needs its own). */
+  serverName?: string;
+  /** Join a cluster: its name, this server's route port and the route ports of the others (nats-cluster.ts). */
+  cluster?: { name: string; port: number; routes: readonly number[] };
 }
 
 export interface NatsServer {
@@ -29,8 +33,12 @@ export interface NatsServer {
    * with SIGKILL (a crash) instead of asking it to shut down.
    */
   restart(options?: { hard?: boolean; downMs?: number }): Promise<void>;
+  /** SIGKILL, store kept: a crash of this server; `restart()` brings it back. */
+  kill(): Promise<void>;
   /** The store directory (JetStream data). */
   storeDir: string;
+  /** JetStream's fsync policy in the server's config. */
+  syncInterval: string;
 }
 
 const HOST = '127.0.0.1';
@@ -49,15 +57,27 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
   const storeDir = mkdtempSync(join(tmpdir(), 'ost-nats-'));
   storeDirs.add(storeDir);
   const config = join(storeDir, 'nats-server.conf');
+  const syncInterval = options.syncInterval ?? 'always';
+  const cluster = options.cluster;
   writeFileSync(
     config,
     [
       `host: "${HOST}"`,
       `port: ${port}`,
+      ...(options.serverName ? [`server_name: "${options.serverName}"`] : []),
       'jetstream {',
       `  store_dir: "${join(storeDir, 'jetstream')}"`,
-      `  sync_interval: ${options.syncInterval ?? 'always'}`,
+      `  sync_interval: ${syncInterval}`,
       '}',
+      ...(cluster
+        ? [
+            'cluster {',
+            `  name: "${cluster.name}"`,
+            `  listen: "${HOST}:${cluster.port}"`,
+            `  routes: [${cluster.routes.map((p) => `"nats-route://${HOST}:${p}"`).join(', ')}]`,
+            '}',
+          ]
+        : []),
       '',
     ].join('\n'),
   );
@@ -76,11 +96,15 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
     url: `nats://${HOST}:${port}`,
     port,
     storeDir,
+    syncInterval,
     async stop() {
       if (stopped) return;
       stopped = true;
       await terminate(child);
       removeStore(storeDir);
+    },
+    async kill() {
+      await terminate(child, 'SIGKILL');
     },
     async restart(how = {}) {
       if (stopped) throw new Error('nats-server was stopped; start a new one');
@@ -135,7 +159,7 @@ function isExecutable(path: string): boolean {
   }
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
