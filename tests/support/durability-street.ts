@@ -95,6 +95,8 @@ export interface DurabilityStreetOptions {
   postgresSettings?: Readonly<Record<string, string>>;
   sinkDelayMs?: number;
   runtimeEnv?: Record<string, string>;
+  /** More resource directories compiled with the fixture street (e.g. the bench's bigger email). */
+  overlays?: readonly string[];
 }
 
 export async function startDurabilityStreet(
@@ -134,7 +136,8 @@ async function startStreet(
   await ensureStreams(jsm, { replicas: bus.replicas });
   const kv = await new Kvm(jsm.jetstream()).open(BUNDLE_BUCKET);
   const log = quietLog();
-  const source = new DirectorySource([FIXTURE_STREET], new BundlePublisher(kv, log), log);
+  const paths = [FIXTURE_STREET, ...(options.overlays ?? [])];
+  const source = new DirectorySource(paths, new BundlePublisher(kv, log), log);
   const report = await source.reconcile();
   if (!report.published.includes(FIXTURE_CORPORATION)) {
     throw new Error(`the fixture street did not compile: ${JSON.stringify(report)}`);
