@@ -8,11 +8,14 @@ import {
 } from '@nats-io/jetstream';
 import { connect, type NatsConnection, nanos } from '@nats-io/transport-node';
 import nodemailer from 'nodemailer';
+import type { ReceivableInput } from '../core/receivable/index.js';
 import { DUPLICATE_WINDOW_MS } from '../platform/bus/index.js';
 import { CHUNK_RECEIVABLES } from '../runtime/api/bulk-intake.js';
 import { FIXTURE_CORPORATION, fixtureReceivable } from '../tests/support/durability-street.js';
 import { startNatsServer } from '../tests/support/nats-server.js';
+import { benchBundle } from './bench-bundle.js';
 import type { StreetUnderTest } from './ours.js';
+import { renderReminder } from './peers/email-job.js';
 import { type Rate, rate } from './rate.js';
 
 /** In flight for per-receivable messages (what a JSON-posting client can reach). */
@@ -146,8 +149,9 @@ export async function floorPostgres(street: StreetUnderTest, count: number): Pro
   return rate(count, ms);
 }
 
-/** Pooled nodemailer (5 connections, like the email Channel) to the local sink, mails of our size. */
+/** Pooled nodemailer (5 connections, like the email Channel) to the local sink, the email our dispatch sends. */
 export async function floorSmtp(street: StreetUnderTest, count: number): Promise<Rate> {
+  const email = renderReminder(await benchBundle(street), fixtureReceivable(0) as ReceivableInput);
   const transport = nodemailer.createTransport({
     pool: true,
     host: '127.0.0.1',
@@ -156,15 +160,14 @@ export async function floorSmtp(street: StreetUnderTest, count: number): Promise
     ignoreTLS: true,
   });
   const before = street.sink.mails.length;
-  const html = `<html><body>${'<p>Beste huurder, wilt u € 123,45 betalen? </p>'.repeat(20)}</body></html>`;
   const started = performance.now();
   await windowed(count, 64, (i) =>
     transport.sendMail({
       from: 'noreply@durable-wonen.example',
       to: `floor-${i}@example.org`,
-      subject: `Herinnering ${i}`,
-      text: html.replace(/<[^>]+>/g, ''),
-      html,
+      subject: email.subject ?? '',
+      text: email.text ?? '',
+      html: email.html ?? '',
       headers: { 'X-Outputstraat-Message-Id': `floor-${i}` },
     }),
   );

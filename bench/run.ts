@@ -3,13 +3,18 @@
 //   floors  JetStream publish+ack (a stream like OST_INTAKE, fsync always) of one message per receivable
 //           and of the NDJSON ingress's chunks, Postgres multi-row INSERT of receivable rows, SMTP
 //           (nodemailer pooled to the local sink);
+//   peers   the same email job (render, nodemailer pool to the sink, one archive row) drained by
+//           graphile-worker, pg-boss and a plain SKIP LOCKED loop: what a Node team would use instead;
 //   ours    bulk NDJSON ingest to 202, intake (stored + classified + first steps scheduled), dispatch of
 //           due sends to the SMTP sink, each alone; then the pipeline: ingest and intake at once, from
-//           the first byte posted to the last case stored.
+//           the first byte posted to the last case stored;
+//   timers  N steps scheduled in the future: the scheduler's claim rate beside them, the runtime's memory.
 // Options: --receivables N (each phase alone, default 50 000), --pipeline N (default: --receivables),
-// --full (the pipeline with 2.4 million: the rent-day aim, measured), --mails N (default 5 000),
-// --dispatch-pods N (dispatch runtimes, default 1), --json (also print the figures as one JSON line),
-// --profile DIR (CPU profiles of the runtimes). Runtimes run as child processes, like pods.
+// --full (the pipeline with 2.4 million and 1 million pending timers: the national-scale figures),
+// --mails N (dispatch and each peer, default 5 000), --timers N (default 100 000, 1 000 000 with --full,
+// 0 skips the phase), --dispatch-pods N (dispatch runtimes, default 1), --json (also print every figure
+// and the run's metadata as one JSON line), --profile DIR (CPU profiles of the runtimes). Runtimes and
+// peers run as child processes, like pods.
 import { parseArgs } from 'node:util';
 import {
   floorJetStream,
@@ -27,7 +32,11 @@ import {
   type StreetUnderTest,
   startStreetUnderTest,
 } from './ours.js';
+import { measurePeers } from './peers/measure-peers.js';
+import { PEERS } from './peers/peers.js';
 import { type Figures, formatReport } from './report.js';
+import { runMetadata } from './run-metadata.js';
+import { measureTimers } from './timers.js';
 
 const { values } = parseArgs({
   options: {
@@ -36,6 +45,7 @@ const { values } = parseArgs({
     profile: { type: 'string' },
     'dispatch-pods': { type: 'string', default: '1' },
     mails: { type: 'string', default: '5000' },
+    timers: { type: 'string' },
     full: { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
   },
@@ -43,6 +53,7 @@ const { values } = parseArgs({
 const receivables = Number(values.receivables);
 const pipelined = values.full ? 2_400_000 : Number(values.pipeline ?? values.receivables);
 const mails = Number(values.mails);
+const timers = Number(values.timers ?? (values.full ? 1_000_000 : 100_000));
 const floorCount = Math.min(receivables, 50_000);
 
 if (values.profile) profileRuntimesInto(values.profile);
@@ -51,6 +62,7 @@ let street: StreetUnderTest | undefined;
 try {
   say(`starting nats-server (sync_interval: always), Postgres database and SMTP sink`);
   street = await startStreetUnderTest();
+  const meta = await runMetadata(street);
   say('floor: JetStream publish+ack, one message per receivable');
   const js = await floorJetStream(street, floorCount);
   say('floor: JetStream publish+ack, receivables in chunks like the NDJSON ingress');
@@ -68,21 +80,17 @@ try {
   const dispatchPods = Number(values['dispatch-pods']);
   say(`ours: dispatch of ${mails} due sends by ${dispatchPods} pod(s)`);
   const dispatch = await measureDispatch(street, mails, dispatchPods);
+  const peers = await measurePeers(street, PEERS, mails, say);
   say(`ours: pipeline of ${pipelined} receivables (ingest and intake at once)`);
   const pipeline = await measurePipeline(street, pipelined);
+  const timerFigures = timers > 0 ? await measureTimers(street, timers, say) : undefined;
   const figures: Figures = {
-    receivables,
-    mails,
-    js,
-    jsChunked,
-    jsLazy,
-    pg,
-    smtp,
-    ingest,
-    intake,
-    dispatch,
-    dispatchPods,
-    pipeline,
+    meta,
+    options: { receivables, pipeline: pipelined, mails, dispatchPods, timers },
+    floors: { js, jsChunked, jsLazy, pg, smtp },
+    peers,
+    ours: { ingest, intake, dispatch, pipeline },
+    ...(timerFigures ? { timers: timerFigures } : {}),
   };
   process.stdout.write(formatReport(figures));
   if (values.json) process.stdout.write(`${JSON.stringify(figures)}\n`);

@@ -61,7 +61,7 @@ export async function startRuntime(
     ...(settings.nats ? { security: settings.nats } : {}),
   });
   const jsm = await jetstreamManager(nc);
-  await ensureStreams(jsm, { log });
+  await ensureStreams(jsm, { replicas: settings.streamReplicas, log });
   const redelivery = {
     ...DEFAULT_REDELIVERY,
     maxDeliver: settings.maxDeliver,

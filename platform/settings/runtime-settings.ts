@@ -44,6 +44,8 @@ export interface RuntimeSettings {
   maxDeliver?: number;
   /** The wait before a failed message's second delivery; it doubles per delivery, up to 5 minutes. */
   redeliveryDelayMs?: number;
+  /** Replicas of each JetStream stream and the bundle bucket: 1 on a single server, 3 in a cluster. */
+  streamReplicas?: number;
 }
 
 export const WORKERS = ['intake', 'scheduler', 'dispatch'] as const;
@@ -60,6 +62,7 @@ export const SETTING_DEFAULTS = {
   metricsPort: 9464,
   maxDeliver: 6,
   redeliveryDelayMs: 2_000,
+  streamReplicas: 1,
 } satisfies Partial<RuntimeSettings>;
 export type Worker = (typeof WORKERS)[number];
 
@@ -98,6 +101,20 @@ function tcpPort(env: NodeJS.ProcessEnv, name: string, fallback: number): number
   const value = Number(raw);
   if (!Number.isSafeInteger(value) || value < 0 || value > 65_535) {
     throw createError('OST_ERR_CONFIG', [`${name}=${raw} is not a TCP port`, `set ${name} to 1-65535`]);
+  }
+  return value;
+}
+
+/** JetStream keeps 1 to 5 copies of a stream. */
+function replicas(env: NodeJS.ProcessEnv): number {
+  const raw = env.OST_STREAM_REPLICAS;
+  if (raw === undefined || raw === '') return SETTING_DEFAULTS.streamReplicas;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value < 1 || value > 5) {
+    throw createError('OST_ERR_CONFIG', [
+      `OST_STREAM_REPLICAS=${raw} is not a number of replicas from 1 to 5`,
+      'use 1 for a single nats-server, 3 for a three-node cluster',
+    ]);
   }
   return value;
 }
@@ -152,5 +169,6 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): RuntimeSetti
     metricsPort,
     maxDeliver: positive(env, 'OST_MAX_DELIVER', SETTING_DEFAULTS.maxDeliver),
     redeliveryDelayMs: positive(env, 'OST_REDELIVERY_DELAY_MS', SETTING_DEFAULTS.redeliveryDelayMs),
+    streamReplicas: replicas(env),
   };
 }

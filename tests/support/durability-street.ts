@@ -1,7 +1,8 @@
-// A street for durability tests and the bench: its own nats-server (built, fsync always), a Postgres
-// database (on the shared test server, or a private server the test may restart), an SMTP sink that
-// counts mails per message id, the directory operator over the fixture street, and runtimes started as
-// separate processes (runtime-process.ts) so they can be killed.
+// A street for durability tests and the bench: its own nats-server (built, fsync always) or a three-node
+// JetStream cluster of them (startClusterStreet), a Postgres database (on the shared test server, or a
+// private server the test may restart), an SMTP sink that counts mails per message id, the directory
+// operator over the fixture street, and runtimes started as separate processes (runtime-process.ts) so
+// they can be killed.
 import { jetstreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
@@ -11,6 +12,7 @@ import { BundlePublisher } from '../../operator/publisher/bundle-publisher.js';
 import { DirectorySource } from '../../operator/sources/directory-source.js';
 import { ensureStreams } from '../../platform/bus/index.js';
 import { startSmtpSink } from '../../scripts/street/smtp-sink.js';
+import { type NatsCluster, startNatsCluster } from './nats-cluster.js';
 import { type NatsServer, startNatsServer } from './nats-server.js';
 import { createTestDatabase } from './postgres.js';
 import { type PrivatePostgres, startPrivatePostgres } from './private-postgres.js';
@@ -63,8 +65,9 @@ export async function startCountingSink(delayMs = 0): Promise<CountingSink> {
   };
 }
 
-export interface DurabilityStreet {
-  nats: NatsServer;
+interface StreetParts {
+  /** NATS_URL of the runtimes: one server, or every server of a cluster, comma separated. */
+  natsUrl: string;
   /** Only with { privatePostgres: true }. */
   postgres?: PrivatePostgres;
   databaseUrl: string;
@@ -76,18 +79,45 @@ export interface DurabilityStreet {
   stop(): Promise<void>;
 }
 
+/** A street on one nats-server. */
+export interface DurabilityStreet extends StreetParts {
+  nats: NatsServer;
+}
+
+/** A street on a three-node JetStream cluster, its streams and the runtimes' with three replicas. */
+export interface ClusterStreet extends StreetParts {
+  cluster: NatsCluster;
+}
+
 export interface DurabilityStreetOptions {
   privatePostgres?: boolean;
   /** Server settings for the private Postgres. */
   postgresSettings?: Readonly<Record<string, string>>;
   sinkDelayMs?: number;
   runtimeEnv?: Record<string, string>;
+  /** More resource directories compiled with the fixture street (e.g. the bench's bigger email). */
+  overlays?: readonly string[];
 }
 
 export async function startDurabilityStreet(
   options: DurabilityStreetOptions = {},
 ): Promise<DurabilityStreet> {
   const nats = await startNatsServer();
+  return Object.assign(await startStreet({ url: nats.url, stop: () => nats.stop(), replicas: 1 }, options), {
+    nats,
+  });
+}
+
+export async function startClusterStreet(options: DurabilityStreetOptions = {}): Promise<ClusterStreet> {
+  const cluster = await startNatsCluster();
+  const bus = { url: cluster.url, stop: () => cluster.stop(), replicas: cluster.servers.length };
+  return Object.assign(await startStreet(bus, options), { cluster });
+}
+
+async function startStreet(
+  bus: { url: string; stop(): Promise<void>; replicas: number },
+  options: DurabilityStreetOptions,
+): Promise<StreetParts> {
   let postgres: PrivatePostgres | undefined;
   let databaseUrl: string;
   let dropDatabase: () => Promise<void>;
@@ -101,20 +131,23 @@ export async function startDurabilityStreet(
     dropDatabase = () => db.drop();
   }
   const sink = await startCountingSink(options.sinkDelayMs);
-  const nc = await connect({ servers: nats.url, maxReconnectAttempts: -1, reconnectTimeWait: 250 });
+  const nc = await connect({ servers: bus.url.split(','), maxReconnectAttempts: -1, reconnectTimeWait: 250 });
   const jsm = await jetstreamManager(nc);
-  await ensureStreams(jsm);
+  await ensureStreams(jsm, { replicas: bus.replicas });
   const kv = await new Kvm(jsm.jetstream()).open(BUNDLE_BUCKET);
   const log = quietLog();
-  const source = new DirectorySource([FIXTURE_STREET], new BundlePublisher(kv, log), log);
+  const paths = [FIXTURE_STREET, ...(options.overlays ?? [])];
+  const source = new DirectorySource(paths, new BundlePublisher(kv, log), log);
   const report = await source.reconcile();
   if (!report.published.includes(FIXTURE_CORPORATION)) {
     throw new Error(`the fixture street did not compile: ${JSON.stringify(report)}`);
   }
   const sqlPool = new pg.Pool({ connectionString: databaseUrl, max: 4 });
   sqlPool.on('error', () => {}); // a restarted private Postgres drops idle clients
-  const street: DurabilityStreet = {
-    nats,
+  const replicasEnv: Record<string, string> =
+    bus.replicas > 1 ? { OST_STREAM_REPLICAS: String(bus.replicas) } : {};
+  const street: StreetParts = {
+    natsUrl: bus.url,
     ...(postgres ? { postgres } : {}),
     databaseUrl,
     sql: sqlPool,
@@ -126,9 +159,9 @@ export async function startDurabilityStreet(
         name,
         ...(nodeArgs ? { nodeArgs } : {}),
         databaseUrl,
-        natsUrl: nats.url,
+        natsUrl: bus.url,
         smtp: { port: sink.port },
-        env: { ...options.runtimeEnv, ...env },
+        env: { ...replicasEnv, ...options.runtimeEnv, ...env },
       };
       const runtime = await startRuntimeProcess(runtimeOptions);
       street.runtimes.push(runtime);
@@ -140,7 +173,7 @@ export async function startDurabilityStreet(
       await nc.close().catch(() => undefined);
       await sqlPool.end().catch(() => undefined);
       await sink.stop();
-      await nats.stop();
+      await bus.stop();
       await dropDatabase();
     },
   };

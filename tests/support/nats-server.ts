@@ -23,6 +23,10 @@ export interface NatsServerOptions {
    * present a certificate that CA signed (mutual TLS, `verify: true`).
    */
   tls?: { certFile: string; keyFile: string; caFile?: string };
+  /** The server's name (each server of a JetStream cluster needs its own). */
+  serverName?: string;
+  /** Join a cluster: its name, this server's route port and the route ports of the others (nats-cluster.ts). */
+  cluster?: { name: string; port: number; routes: readonly number[] };
 }
 
 /** A user of the `authorization` block: a user name and password, or an NKEY public key (`U…`). */
@@ -39,8 +43,12 @@ export interface NatsServer {
    * with SIGKILL (a crash) instead of asking it to shut down.
    */
   restart(options?: { hard?: boolean; downMs?: number }): Promise<void>;
+  /** SIGKILL, store kept: a crash of this server; `restart()` brings it back. */
+  kill(): Promise<void>;
   /** The store directory (JetStream data). */
   storeDir: string;
+  /** JetStream's fsync policy in the server's config. */
+  syncInterval: string;
 }
 
 const HOST = '127.0.0.1';
@@ -59,17 +67,29 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
   const storeDir = mkdtempSync(join(tmpdir(), 'ost-nats-'));
   storeDirs.add(storeDir);
   const config = join(storeDir, 'nats-server.conf');
+  const syncInterval = options.syncInterval ?? 'always';
+  const cluster = options.cluster;
   writeFileSync(
     config,
     [
       `host: "${HOST}"`,
       `port: ${port}`,
+      ...(options.serverName ? [`server_name: "${options.serverName}"`] : []),
       'jetstream {',
       `  store_dir: "${join(storeDir, 'jetstream')}"`,
-      `  sync_interval: ${options.syncInterval ?? 'always'}`,
+      `  sync_interval: ${syncInterval}`,
       '}',
       ...authorizationBlock(options.authorization),
       ...tlsBlock(options.tls),
+      ...(cluster
+        ? [
+            'cluster {',
+            `  name: "${cluster.name}"`,
+            `  listen: "${HOST}:${cluster.port}"`,
+            `  routes: [${cluster.routes.map((p) => `"nats-route://${HOST}:${p}"`).join(', ')}]`,
+            '}',
+          ]
+        : []),
       '',
     ].join('\n'),
   );
@@ -88,11 +108,15 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
     url: `nats://${HOST}:${port}`,
     port,
     storeDir,
+    syncInterval,
     async stop() {
       if (stopped) return;
       stopped = true;
       await terminate(child);
       removeStore(storeDir);
+    },
+    async kill() {
+      await terminate(child, 'SIGKILL');
     },
     async restart(how = {}) {
       if (stopped) throw new Error('nats-server was stopped; start a new one');
@@ -169,7 +193,7 @@ function isExecutable(path: string): boolean {
   }
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
