@@ -88,6 +88,14 @@ module.exports = {
       to: { path: '^operator/' },
     },
     {
+      name: 'kube-client-boundary',
+      comment:
+        '@kubernetes/client-node stays behind operator/kubernetes/kube-client.ts and kube-config.ts (ADR 0005): use KubeClient',
+      severity: 'error',
+      from: { pathNot: '^operator/kubernetes/kube-(client|config)\\.ts$' },
+      to: { path: 'node_modules/@kubernetes/client-node/' },
+    },
+    {
       name: 'no-test-code-in-production',
       comment: 'production code does not import tests, test kits or scripts',
       severity: 'error',
@@ -116,6 +124,6 @@ module.exports = {
     tsConfig: { fileName: 'tsconfig.json' },
     tsPreCompilationDeps: true,
     doNotFollow: { path: 'node_modules' },
-    exclude: { path: '^(node_modules|dist|\\.cache)/' },
+    exclude: { path: '^(dist|\\.cache)/' },
   },
 };

@@ -2,7 +2,9 @@
 # One image for both processes of the street; the Helm chart picks the entry point:
 #   operator: node dist/operator/main.js      runtime: node dist/runtime/main.js (the default)
 # Build:  docker build -t outputstraat:dev .
-ARG NODE_IMAGE=node:20.19-bookworm-slim
+# The base is the Node.js LTS line CI tests on (scripts/tools/node-lts.sh; package.json engines: >=24.11).
+# For a reproducible build pin it by digest: --build-arg NODE_IMAGE=node:24-bookworm-slim@sha256:<digest>.
+ARG NODE_IMAGE=node:24-bookworm-slim
 
 # Production dependencies only, without install scripts (nothing here needs a native build; the
 # embedded PostgreSQL of the local street is never started in a cluster).

@@ -9,6 +9,9 @@ say() { printf '== %s\n' "$*" >&2; }
 die() { printf 'test environment: %s\n' "$*" >&2; exit 1; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo -n "$@"; fi; }
 
+# The suites run on the Node.js of package.json's engines (.ci/run fetches it: scripts/tools/node-lts.sh).
+bash scripts/tools/require-node.sh >/dev/null || exit 1
+
 missing=()
 need() { # need <command> <debian package>
   command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ] || [ -x "/usr/bin/$1" ] || missing+=("$2")

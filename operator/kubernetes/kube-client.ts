@@ -1,11 +1,22 @@
-// A small Kubernetes API client over node:https: JSON requests and watch streams, nothing generated.
-// (@kubernetes/client-node 2.x loads undici 8, which needs Node ≥ 22.19 and fails to import on the
-// Node 20 this project supports; the operator needs a handful of calls, so it makes them itself.)
+// The operator's Kubernetes API client: JSON requests and watch streams by API path, on
+// @kubernetes/client-node. Its KubeConfig authenticates each request (client certificates, tokens and
+// token files, exec credential plugins, OIDC and the other auth providers) and sets up TLS, and its
+// HTTP library sends the requests and opens the watch streams. What the operator relies on stays ours:
+// one error with the apiserver's status and reason (KubeApiError, OST_ERR_KUBE_API), request timeouts,
+// a connection kept for requests while every watch gets its own, and the reading of a watch stream.
+// (client-node's Watch ends any watch that is quiet for 30 s, a limit it does not let us change; the
+// apiserver sends a bookmark about once a minute, so a quiet street would restart its watches all the
+// time. list-watch.ts supervises ours: watchdog, backoff, relist on 410 Gone.)
+// Only operator/kubernetes imports client-node (.dependency-cruiser.cjs: kube-client-boundary).
 
-import type { IncomingMessage } from 'node:http';
-import { Agent, request as httpsRequest, type RequestOptions } from 'node:https';
+import {
+  type HttpMethod,
+  IsomorphicFetchHttpLibrary,
+  type KubeConfig,
+  RequestContext,
+} from '@kubernetes/client-node';
 import { OutputstraatError } from '../../core/errors/index.js';
-import type { KubeConnection } from './kube-config.js';
+import { type KubeConnection, kubeConfigAt } from './kube-config.js';
 
 /** An error answer of the apiserver: its HTTP status and its Status reason and message. */
 export class KubeApiError extends OutputstraatError {
@@ -35,21 +46,18 @@ export interface RequestOptionsLite {
   timeoutMs?: number;
 }
 
+type Dispatcher = ReturnType<RequestContext['getDispatcher']>;
+
 export class KubeClient {
-  private readonly agent: Agent;
-  /** Watches get their own connections: a long stream never holds, or stalls, a pooled request socket. */
-  private readonly watchAgent: Agent;
+  /** The kubeconfig, pointed at `connection.server`. */
+  private readonly config: KubeConfig;
+  private readonly http = new IsomorphicFetchHttpLibrary();
+  /** The connection pool for requests (each watch gets its own), made with the first credentials. */
+  private dispatcher: Dispatcher;
+  private dispatcherReady = false;
 
   constructor(readonly connection: KubeConnection) {
-    const tls = {
-      ca: connection.ca,
-      cert: connection.cert,
-      key: connection.key,
-      rejectUnauthorized: !connection.insecureSkipTlsVerify,
-      servername: connection.tlsServerName,
-    };
-    this.agent = new Agent({ ...tls, keepAlive: true });
-    this.watchAgent = new Agent({ ...tls, keepAlive: false });
+    this.config = kubeConfigAt(connection);
   }
 
   get server(): string {
@@ -57,8 +65,9 @@ export class KubeClient {
   }
 
   close(): void {
-    this.agent.destroy();
-    this.watchAgent.destroy();
+    void this.dispatcher?.destroy().catch(() => undefined);
+    this.dispatcher = undefined;
+    this.dispatcherReady = false;
   }
 
   get<T>(path: string, options: RequestOptionsLite = {}): Promise<T> {
@@ -78,16 +87,50 @@ export class KubeClient {
     return this.request<T>('PATCH', path, { body, contentType: 'application/merge-patch+json', query });
   }
 
-  async request<T>(method: string, path: string, o: RequestOptionsLite = {}): Promise<T> {
-    const res = await this.send(method, path, o, o.timeoutMs ?? 30_000);
-    const text = await readBody(res);
-    if (res.statusCode! >= 300) throw apiError(res.statusCode!, text);
-    return (text ? JSON.parse(text) : undefined) as T;
+  async request<T>(method: HttpMethod, path: string, o: RequestOptionsLite = {}): Promise<T> {
+    const timeoutMs = o.timeoutMs ?? 30_000;
+    for (let attempt = 1; ; attempt++) {
+      const timeout = AbortSignal.timeout(timeoutMs);
+      const ctx = await this.context(
+        method,
+        path,
+        o,
+        o.signal ? AbortSignal.any([o.signal, timeout]) : timeout,
+      );
+      if (!this.dispatcherReady) {
+        this.dispatcher = ctx.getDispatcher();
+        this.dispatcherReady = true;
+      }
+      if (this.dispatcher) ctx.setDispatcher(this.dispatcher);
+      let status: number;
+      let text: string;
+      try {
+        const res = await this.http.send(ctx).toPromise();
+        status = res.httpStatusCode;
+        text = await res.body.text();
+      } catch (err) {
+        if (o.signal?.aborted) throw err;
+        if (timeout.aborted)
+          throw new Error(`${method} ${path} timed out after ${timeoutMs} ms`, { cause: err });
+        throw transportError(method, path, err);
+      }
+      // Rejected credentials may have expired with the connection made from them (a client
+      // certificate from an exec plugin): once more on a connection made with fresh ones.
+      if (status === 401 && attempt === 1) {
+        void this.dispatcher?.close().catch(() => undefined); // after the requests still on it
+        this.dispatcher = undefined;
+        this.dispatcherReady = false;
+        continue;
+      }
+      if (status >= 300) throw apiError(status, text);
+      return (text ? JSON.parse(text) : undefined) as T;
+    }
   }
 
   /**
-   * Streams a watch: calls `onEvent` for every event line and resolves when the server ends the
-   * stream; rejects on an HTTP error (a KubeApiError), a broken connection or when `signal` aborts.
+   * Streams a watch on a connection of its own: calls `onEvent` for every event and resolves when the
+   * server ends the stream; rejects on an HTTP error (a KubeApiError), a broken connection or when
+   * `signal` aborts. Timeouts are the caller's: list-watch.ts restarts a watch that went quiet.
    */
   async watch(
     path: string,
@@ -95,19 +138,17 @@ export class KubeClient {
     onEvent: WatchEventHandler,
     signal: AbortSignal,
   ): Promise<void> {
-    const res = await this.send(
-      'GET',
-      path,
-      { query: { ...query, watch: true }, signal },
-      0,
-      this.watchAgent,
-    );
-    if (res.statusCode !== 200) throw apiError(res.statusCode!, await readBody(res));
-    res.setEncoding('utf8');
-    await new Promise<void>((resolve, reject) => {
+    const ctx = await this.context('GET', path, { query: { ...query, watch: true } }, signal);
+    const dispatcher = ctx.getDispatcher();
+    try {
+      const res = await this.http.send(ctx).toPromise();
+      if (res.httpStatusCode !== 200) throw apiError(res.httpStatusCode, await res.body.text());
+      const stream = res.body.stream();
+      if (!stream) return;
+      const decoder = new TextDecoder();
       let buffer = '';
-      res.on('data', (chunk: string) => {
-        buffer += chunk;
+      for await (const chunk of stream) {
+        buffer += decoder.decode(chunk, { stream: true });
         for (let i = buffer.indexOf('\n'); i >= 0; i = buffer.indexOf('\n')) {
           const line = buffer.slice(0, i).trim();
           buffer = buffer.slice(i + 1);
@@ -120,58 +161,56 @@ export class KubeClient {
           }
           onEvent(String(event.type), event.object);
         }
-      });
-      res.once('end', resolve);
-      res.once('error', reject);
-      res.once('close', () => {
-        if (!res.complete) reject(new Error('the watch connection closed before the stream ended'));
-      });
-    });
+      }
+    } catch (err) {
+      if (err instanceof KubeApiError || signal.aborted) throw err;
+      throw transportError('watch', path, err);
+    } finally {
+      void dispatcher?.destroy().catch(() => undefined);
+    }
   }
 
-  private send(
-    method: string,
+  /**
+   * A request to `path` with fresh credentials: client-node applies the kubeconfig's (re-reading
+   * token files, running an exec plugin when its credential expired) and makes a connection pool
+   * with its TLS settings, which a watch uses and a request swaps for the client's own.
+   */
+  private async context(
+    method: HttpMethod,
     path: string,
     o: RequestOptionsLite,
-    timeoutMs: number,
-    agent = this.agent,
-  ): Promise<IncomingMessage> {
+    signal: AbortSignal,
+  ): Promise<RequestContext> {
     const url = new URL(this.connection.server + path);
     for (const [k, v] of Object.entries(o.query ?? {}))
       if (v !== undefined) url.searchParams.set(k, String(v));
-    const body = o.body === undefined ? undefined : JSON.stringify(o.body);
-    const headers: Record<string, string> = { accept: 'application/json' };
-    if (body !== undefined) {
-      headers['content-type'] = o.contentType ?? 'application/json';
-      headers['content-length'] = String(Buffer.byteLength(body));
+    const ctx = new RequestContext(url.toString(), method);
+    ctx.setHeaderParam('Accept', 'application/json');
+    if (o.body !== undefined) {
+      ctx.setHeaderParam('Content-Type', o.contentType ?? 'application/json');
+      ctx.setBody(JSON.stringify(o.body));
     }
-    const token = this.connection.token?.();
-    if (token) headers.authorization = `Bearer ${token}`;
-    const options: RequestOptions = { method, headers, agent };
-    if (o.signal) options.signal = o.signal;
-    return new Promise((resolve, reject) => {
-      const req = httpsRequest(url, options, resolve);
-      req.once('error', reject);
-      if (timeoutMs > 0) {
-        req.setTimeout(timeoutMs, () =>
-          req.destroy(new Error(`${method} ${url.pathname} timed out after ${timeoutMs} ms`)),
-        );
-      }
-      req.end(body);
-    });
+    ctx.setSignal(signal);
+    try {
+      await this.config.applySecurityAuthentication(ctx);
+    } catch (err) {
+      throw new Error(`${method} ${path}: the kubeconfig's credentials failed: ${causeOf(err)}`, {
+        cause: err,
+      });
+    }
+    return ctx;
   }
 }
 
-function readBody(res: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let text = '';
-    res.setEncoding('utf8');
-    res.on('data', (chunk: string) => {
-      text += chunk;
-    });
-    res.once('end', () => resolve(text));
-    res.once('error', reject);
-  });
+/** The innermost message of a transport error (undici's `fetch failed` names its cause). */
+function causeOf(err: unknown): string {
+  let e = err as { message?: string; cause?: unknown } | undefined;
+  while (e?.cause && typeof e.cause === 'object') e = e.cause as typeof e;
+  return e?.message ?? String(err);
+}
+
+function transportError(what: string, path: string, err: unknown): Error {
+  return new Error(`${what} ${path} failed: ${causeOf(err)}`, { cause: err });
 }
 
 function apiError(status: number, text: string): KubeApiError {

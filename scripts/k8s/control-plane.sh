@@ -113,6 +113,14 @@ gen_pki() {
   touch "$pki/done"
 }
 
+# A static bearer token (kube-apiserver --token-auth-file) for user `token-admin` in system:masters:
+# for tests of credentials that are not client certificates (exec plugins, token files).
+gen_token() {
+  [[ -s "$pki/tokens.csv" ]] && return
+  printf '%s,token-admin,token-admin,"system:masters"\n' "$(openssl rand -hex 24)" >"$pki/tokens.csv.tmp"
+  mv -f "$pki/tokens.csv.tmp" "$pki/tokens.csv"
+}
+
 write_kubeconfig() {
   cat >"$kubeconfig.tmp" <<EOF
 apiVersion: v1
@@ -171,12 +179,13 @@ start_apiserver() {
   # ServiceAccount admission is off: without a controller-manager no default SA is ever created.
   # The two shutdown flags end open watches on SIGTERM; otherwise a watch holds shutdown up to 60s.
   # The endpoint reconciler refuses a loopback advertise address, so the `kubernetes` Service has none.
+  gen_token
   launch kube-apiserver "$tools_bin/kube-apiserver" \
     --etcd-servers="$ETCD_URL" \
     --bind-address=127.0.0.1 --advertise-address=127.0.0.1 --secure-port="$APISERVER_PORT" \
     --cert-dir="$dir/apiserver" \
     --tls-cert-file="$pki/apiserver.crt" --tls-private-key-file="$pki/apiserver.key" \
-    --client-ca-file="$pki/ca.crt" \
+    --client-ca-file="$pki/ca.crt" --token-auth-file="$pki/tokens.csv" \
     --authorization-mode=RBAC \
     --service-account-issuer=https://kubernetes.default.svc.cluster.local \
     --service-account-key-file="$pki/sa.pub" --service-account-signing-key-file="$pki/sa.key" \

@@ -17,6 +17,11 @@ export interface ControlPlane {
   server: string;
   /** State dir holding kubeconfig, pki/, etcd data and the etcd/kube-apiserver logs. */
   dir: string;
+  /**
+   * A bearer token the apiserver accepts (--token-auth-file) for user `token-admin` in system:masters:
+   * for credentials that are not client certificates (an exec plugin, a token file).
+   */
+  bearerToken: string;
   /** Stops kube-apiserver and starts it again on the same port; etcd and its data stay. */
   restartApiServer(): Promise<void>;
   /** Stops both processes and removes the state dir (unless it was passed in). Idempotent. */
@@ -122,6 +127,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
     kubeconfigPath,
     server,
     dir,
+    bearerToken: readFileSync(join(dir, 'pki', 'tokens.csv'), 'utf8').split(',')[0]!,
     restartApiServer: async () => {
       await runScript('restart-apiserver', env);
     },
