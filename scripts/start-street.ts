@@ -9,10 +9,11 @@ import { BUNDLE_BUCKET } from '../core/bundle/types.js';
 import { BundlePublisher } from '../operator/publisher/bundle-publisher.js';
 import { DirectorySource } from '../operator/sources/directory-source.js';
 import { connectBus, ensureStreams } from '../platform/bus/index.js';
-import { createLogger } from '../platform/log.js';
+import { createLogger, logFile } from '../platform/log.js';
 import { packageRoot } from '../platform/package-root.js';
 import { natsOptionsFromEnv } from '../platform/settings/nats-options.js';
 import { startRuntime } from '../runtime/start-runtime.js';
+import { setDemoSecrets } from './street/demo-secrets.js';
 import { localNats } from './street/local-nats.js';
 import { localPostgres } from './street/local-postgres.js';
 import { startOutboxSink } from './street/outbox-sink.js';
@@ -20,7 +21,12 @@ import { startOutboxSink } from './street/outbox-sink.js';
 const root = packageRoot();
 const stateDir = resolve(process.env.STREET_DIR ?? join(root, '.street'));
 mkdirSync(stateDir, { recursive: true });
-const log = createLogger('street', process.env.LOG_LEVEL ?? 'warn');
+// The terminal is for people: one line per thing the street did. The JSON logs go to a file (LOG_LEVEL
+// sets how much; `tail -f .street/street.log`).
+const logPath = join(stateDir, 'street.log');
+const logs = logFile(logPath);
+const level = process.env.LOG_LEVEL ?? 'info';
+const log = createLogger('street', level, logs);
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const port = Number(process.env.PORT ?? 8080);
 const paths = (process.env.STREET_PATHS ?? 'flows,examples').split(',').map((p) => join(root, p));
@@ -44,14 +50,16 @@ try {
   const jsm = await jetstreamManager(nc);
   await ensureStreams(jsm, { log });
   const kv = await new Kvm(jsm.jetstream()).open(BUNDLE_BUCKET);
-  const operatorLog = createLogger('operator', process.env.LOG_LEVEL ?? 'info');
+  const operatorLog = createLogger('operator', level, logs);
   const source = new DirectorySource(paths, new BundlePublisher(kv, operatorLog), operatorLog);
   stops.unshift(() => source.close());
   const first = await source.watch();
   for (const b of first.bundles)
     say(`config  ${b.corporation.id}  revision ${b.revision}  (${Object.keys(b.flows).length} flows)`);
   if (first.errors.length > 0)
-    say(`config  ${first.errors.length} error(s) in flows/examples: see the log above`);
+    say(`config  ${first.errors.length} error(s) in flows/examples: see ${logPath}`);
+  const demo = setDemoSecrets(first.bundles);
+  if (demo.length > 0) say(`secrets ${demo.length} demo value(s) for this laptop (${demo.join(', ')})`);
 
   const runtime = await startRuntime(
     {
@@ -69,14 +77,15 @@ try {
       metricsHost: '127.0.0.1',
       metricsPort: Number(process.env.METRICS_PORT ?? 9464),
     },
-    createLogger('runtime', process.env.LOG_LEVEL ?? 'warn'),
+    createLogger('runtime', level, logs),
   );
   stops.unshift(() => runtime.close());
   say(`runtime ${runtime.url}  (POST /v1/receivables, GET /v1/receivables/{externalId})`);
   say(`metrics ${runtime.metricsUrl}  (internal: /metrics, /openapi.json, /healthz, /readyz)`);
   say(`outbox  ${sink.outbox}`);
+  say(`logs    ${logPath}`);
   say(
-    'ready — try: curl -s -X POST http://127.0.0.1:8080/v1/receivables -H "Authorization: Bearer demo-woonstad-noord-key" -H "Content-Type: application/json" --data @examples/01-woonstad-noord/receivables/storno.json',
+    `ready — try: curl -s -X POST ${runtime.url}/v1/receivables -H "Authorization: Bearer demo-woonstad-noord-key" -H "Content-Type: application/json" --data @examples/01-woonstad-noord/receivables/storno.json`,
   );
 } catch (err) {
   say(`could not start the street: ${(err as Error).message}`);

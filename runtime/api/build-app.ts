@@ -80,7 +80,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     bodyLimit: JSON_BODY_LIMIT,
     // Ids in paths are at most 100 characters (core/receivable/schema.ts); a longer one reaches its route,
     // which names the field in a 400/404 instead of the router's bare 414.
-    maxParamLength: 1024,
+    routerOptions: { maxParamLength: 1024 },
     // A client that sends nothing, its headers or its body too slowly holds a connection no longer than
     // these; Node checks them every few seconds (connectionsCheckingInterval).
     requestTimeout: limits.requestTimeoutMs,
