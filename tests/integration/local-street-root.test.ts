@@ -42,7 +42,7 @@ beforeAll(async () => {
     rmSync(join(checkout, name), { recursive: true, force: true });
   symlinkSync(join(root, '.cache'), join(checkout, '.cache'));
   port = await freePort();
-  const env = {
+  const env: NodeJS.ProcessEnv = {
     ...process.env,
     PORT: String(port),
     METRICS_PORT: String(await freePort()),
