@@ -8,7 +8,14 @@ import { classifyReply, type ReplyAction, type ReplyClass } from '../../core/rep
 import { type Database, newIds, sql } from '../../platform/db/index.js';
 import type { Logger } from '../../platform/log.js';
 import type { BundleStore } from '../bundles/index.js';
-import { appendTimeline, applyReceivableEvent, insertEvents, lockCase, type Tx } from '../dossiers/index.js';
+import {
+  appendTimeline,
+  applyReceivableEvent,
+  type EventInput,
+  insertEvents,
+  lockCase,
+  type Tx,
+} from '../dossiers/index.js';
 import type { RuntimeMetrics } from '../metrics/index.js';
 import { insertTask } from './tasks.js';
 
@@ -81,7 +88,7 @@ export async function recordReply(deps: ReplyDeps, input: ReplyInput): Promise<R
       ...(message?.caseId ? { caseId: message.caseId } : {}),
       at: now,
     };
-    const events = [
+    const events: EventInput[] = [
       {
         ...base,
         type: 'reply.received',
@@ -128,7 +135,7 @@ export async function recordReply(deps: ReplyDeps, input: ReplyInput): Promise<R
       events.push({
         ...base,
         type: 'task.created',
-        data: { task: taskId, reply: id, kind: 'reply', title, status: 'open' } as never,
+        data: { task: taskId, reply: id, kind: 'reply', title, status: 'open' },
       });
       sentences.push('a task was opened for a consultant');
     }

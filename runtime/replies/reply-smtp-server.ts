@@ -31,23 +31,47 @@ export interface ReplySmtpServer {
 
 const smtpError = (code: number, text: string) => Object.assign(new Error(text), { responseCode: code });
 
-/** Parses one accepted mail and stores it as a reply to the message its address names. */
+/**
+ * Parses one accepted mail and stores it as a reply to each message its accepted recipients name (one,
+ * nearly always). The mail's Message-ID with our message id makes a repeated delivery one reply.
+ */
 export async function handleEmailReply(
   deps: ReplyDeps,
-  matched: MatchedMessage,
+  recipients: readonly MatchedMessage[],
   raw: Buffer,
-): Promise<RecordedReply> {
+): Promise<RecordedReply[]> {
   const mail = await simpleParser(raw, { skipHtmlToText: false, skipImageLinks: true, skipTextLinks: true });
   const text = stripQuoted(mail.text ?? '');
-  const sender = mail.from?.value[0]?.address ?? '';
-  return recordReply(deps, {
-    corporation: matched.corporation,
-    channel: 'email',
-    providerId: mail.messageId?.slice(0, 500),
-    sender: sender.slice(0, 320),
-    text,
-    message: matched.message,
-  });
+  const sender = (mail.from?.value[0]?.address ?? '').slice(0, 320);
+  const stored: RecordedReply[] = [];
+  for (const matched of recipients) {
+    stored.push(
+      await recordReply(deps, {
+        corporation: matched.corporation,
+        channel: 'email',
+        providerId: mail.messageId ? `${mail.messageId.slice(0, 500)} ${matched.message.id}` : undefined,
+        sender,
+        text,
+        message: matched.message,
+      }),
+    );
+  }
+  return stored;
+}
+
+/** The messages the accepted recipients of a session name (each was checked at RCPT TO). */
+async function recipientsOf(
+  deps: ReplyDeps,
+  domain: string,
+  addresses: readonly SMTPServerAddress[],
+): Promise<MatchedMessage[]> {
+  const found = new Map<string, MatchedMessage>();
+  for (const { address } of addresses) {
+    const token = replyTokenIn(address, domain);
+    const m = token ? await messageOfReplyToken(deps.db, token) : undefined;
+    if (m) found.set(m.message.id, m);
+  }
+  return [...found.values()];
 }
 
 export async function startReplySmtpServer(
@@ -55,7 +79,6 @@ export async function startReplySmtpServer(
   options: ReplySmtpOptions,
 ): Promise<ReplySmtpServer> {
   const log: Logger = deps.log;
-  const matches = new Map<string, MatchedMessage>();
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['AUTH', 'STARTTLS'],
@@ -65,15 +88,11 @@ export async function startReplySmtpServer(
     maxClients: options.maxClients,
     logger: false,
     banner: 'Outputstraat reply intake',
-    onRcptTo(address: SMTPServerAddress, session, callback) {
+    onRcptTo(address: SMTPServerAddress, _session, callback) {
       const token = replyTokenIn(address.address, options.domain);
       if (!token) return callback(smtpError(550, 'no such reply address'));
       messageOfReplyToken(deps.db, token).then(
-        (m) => {
-          if (!m) return callback(smtpError(550, 'no such reply address'));
-          matches.set(session.id, m);
-          callback();
-        },
+        (m) => callback(m ? undefined : smtpError(550, 'no such reply address')),
         (err: unknown) => {
           log.warn({ err: (err as Error).message }, 'reply address lookup failed; the sender retries');
           callback(smtpError(451, 'try again later'));
@@ -81,30 +100,34 @@ export async function startReplySmtpServer(
       );
     },
     onData(stream, session, callback) {
+      // Nothing past the limit is kept in memory, however much the client keeps sending.
       const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        const matched = matches.get(session.id);
-        if (stream.sizeExceeded) return callback(smtpError(552, 'message too large'));
-        if (!matched) return callback(smtpError(554, 'no valid recipients'));
-        handleEmailReply(deps, matched, Buffer.concat(chunks)).then(
-          (reply) => {
-            // Ids and the class only: never the sender or the text.
-            log.info(
-              { corporation: matched.corporation, reply: reply.id, class: reply.classification },
-              'email reply stored',
-            );
-            callback();
-          },
-          (err: unknown) => {
-            log.warn({ err: (err as Error).message }, 'email reply could not be stored; the sender retries');
-            callback(smtpError(451, 'try again later'));
-          },
-        );
+      let bytes = 0;
+      stream.on('data', (c: Buffer) => {
+        bytes += c.length;
+        if (bytes <= options.maxBytes) chunks.push(c);
       });
-    },
-    onClose(session) {
-      matches.delete(session.id);
+      stream.on('end', () => {
+        if (stream.sizeExceeded || bytes > options.maxBytes)
+          return callback(smtpError(552, 'message too large'));
+        recipientsOf(deps, options.domain, session.envelope.rcptTo)
+          .then((recipients) => handleEmailReply(deps, recipients, Buffer.concat(chunks)))
+          .then(
+            (replies) => {
+              // Ids and the class only: never the sender or the text.
+              for (const reply of replies)
+                log.info({ reply: reply.id, class: reply.classification }, 'email reply stored');
+              callback();
+            },
+            (err: unknown) => {
+              log.warn(
+                { err: (err as Error).message },
+                'email reply could not be stored; the sender retries',
+              );
+              callback(smtpError(451, 'try again later'));
+            },
+          );
+      });
     },
   });
   server.on('error', (err) => log.warn({ err: err.message }, 'reply SMTP session error'));

@@ -205,6 +205,15 @@ describe('SMS replies', () => {
     expect(JSON.stringify(events)).not.toContain('betaald');
     expect(events[1]!.data).toMatchObject({ task: task!.id, kind: 'reply', status: 'open' });
 
+    // The dossier the SMS belonged to says so in its timeline, next to the pause.
+    const view = (await (await api('GET', `/v1/receivables/${first.externalId}`)).json()) as {
+      cases: { timeline: { text: string }[] }[];
+    };
+    const sentences = view.cases.flatMap((c) => c.timeline.map((t) => t.text));
+    expect(sentences).toContain('SMS reply received: already-paid (replies/already-paid)');
+    expect(sentences).toContain('a task was opened for a consultant');
+    expect(sentences.join('\n')).not.toContain('Ik heb al betaald');
+
     const replies = (await (await api('GET', `/v1/debtors/${id}/replies`)).json()) as { replies: unknown[] };
     expect(replies.replies).toEqual([
       expect.objectContaining({
@@ -264,6 +273,19 @@ describe('SMS replies', () => {
       await cs.db.oneFirst(sql.unsafe`
         SELECT count(*)::int FROM tasks t JOIN debtors d ON d.id = t.debtor_ref WHERE d.debtor_id = ${id}`),
     ).toBe(0);
+
+    // Erasing the debtor erases what the replies hold of them: the number and the text.
+    expect((await api('PATCH', `/v1/receivables/${r.externalId}`, { status: 'cancelled' })).status).toBe(200);
+    expect((await api('DELETE', `/v1/debtors/${id}`)).status).toBe(200);
+    const erased = await cs.db.any(sql.unsafe`
+      SELECT p.sender, p.text, p.class, p.erased_at FROM replies p JOIN messages m ON m.id = p.message_id
+      JOIN receivables r ON r.id = m.receivable_id WHERE r.external_id = ${r.externalId}`);
+    expect(erased).toHaveLength(2);
+    for (const row of erased) {
+      expect(row).toMatchObject({ sender: null, text: null, class: 'stop' });
+      expect(row.erased_at).not.toBeNull();
+    }
+    expect((await api('GET', `/v1/debtors/${id}/replies`)).status).toBe(404);
   });
 
   it('a forged or foreign signature, or a number the corporation does not own, gets 403 and stores nothing', async () => {
