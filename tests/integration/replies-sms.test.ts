@@ -1,143 +1,37 @@
-// Debtors' replies through the real pieces: the Twilio inbound webhook signed by the official twilio SDK,
-// a real reply mail sent with nodemailer to the runtime's reply SMTP endpoint, the reply rules of the
-// base street, PostgreSQL, NATS and the ERP API. A second corporation ("reply-zuid") with its own Twilio
-// Messaging Service shows that a reply reaches only the corporation that owns the number.
-import { createHash, randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import nodemailer from 'nodemailer';
+// SMS replies and tasks through the real pieces: the Twilio inbound webhook signed by the official twilio
+// SDK, the base street's reply rules, PostgreSQL, NATS and the ERP API (replies-street.ts).
+import { randomBytes } from 'node:crypto';
 import twilio from 'twilio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from '../../platform/db/index.js';
 import { eventually } from '../support/street.js';
+import { type ChannelStreet, MESSAGING_SERVICE, messageEventually, receivable } from './channels-fixture.js';
 import {
-  type ChannelStreet,
-  MESSAGING_SERVICE,
-  messageEventually,
-  receivable,
-  startChannelStreet,
-} from './channels-fixture.js';
+  debtorId,
+  INBOUND,
+  phone,
+  type ReplyStreet,
+  replyHelpers,
+  startReplyStreet,
+  ZUID,
+  ZUID_TOKEN,
+} from './replies-street.js';
 
-const REPLY_DOMAIN = 'replies.street.test';
-const MAX_BYTES = 64 * 1024;
-const ZUID = { id: 'reply-zuid', key: 'reply-zuid-erp-key', service: `MG${'7'.repeat(32)}` };
-const ZUID_TOKEN = randomBytes(16).toString('hex');
-
-const zuid = `apiVersion: outputstraat.io/v1alpha1
-kind: Corporation
-metadata: { name: ${ZUID.id}, namespace: ${ZUID.id} }
-spec:
-  displayName: Reply Zuid
-  base: outputstraat-base
-  senderDomains: [reply-zuid.example]
-  sender: { email: noreply@reply-zuid.example }
-  ingress: { apiKeySecretRef: { name: erp-api-key } }
----
-apiVersion: v1
-kind: Secret
-metadata: { name: erp-api-key, namespace: ${ZUID.id} }
-type: Opaque
-stringData: { api-key: ${ZUID.key} }
----
-apiVersion: outputstraat.io/v1alpha1
-kind: Channel
-metadata: { name: sms, namespace: ${ZUID.id} }
-spec:
-  type: sms
-  provider: twilio
-  credentialsSecretRef: { name: twilio-credentials }
-  twilio: { messagingServiceSid: ${ZUID.service} }
-`;
-
-const env: Record<string, string> = {
-  OST_REPLY_DOMAIN: REPLY_DOMAIN,
-  OST_REPLY_SMTP_HOST: '127.0.0.1',
-  OST_REPLY_SMTP_MAX_BYTES: String(MAX_BYTES),
-  OST_REPLY_SMTP_SOCKET_TIMEOUT_MS: '5000',
-  OST_SECRET_REPLY_ZUID__TWILIO_CREDENTIALS__accountSid: `AC${'1'.repeat(32)}`,
-  OST_SECRET_REPLY_ZUID__TWILIO_CREDENTIALS__authToken: ZUID_TOKEN,
-};
-
+let s: ReplyStreet;
 let cs: ChannelStreet;
-let replyPort: number;
-
-async function freePort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  const s = createServer();
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
-  const port = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
+const { api, inboundSms, post, replyCount, feed } = replyHelpers({
+  get cs() {
+    return cs;
+  },
+});
 
 beforeAll(async () => {
-  replyPort = await freePort();
-  Object.assign(process.env, env, { OST_REPLY_SMTP_PORT: String(replyPort) });
-  cs = await startChannelStreet({
-    'replies.yaml': readFileSync('flows/classification/replies.yaml', 'utf8'),
-    'zuid.yaml': zuid,
-  });
-  await eventually(async () => cs.street.runtimes[0]!.bundles.get(ZUID.id), 10_000, 'the second corporation');
-  await eventually(
-    async () => cs.street.runtimes[0]!.bundles.get('woonstad-noord')?.replies?.rules.length || undefined,
-    10_000,
-    'the reply rules in the bundle',
-  );
+  s = await startReplyStreet();
+  cs = s.cs;
 });
-
 afterAll(async () => {
-  await cs?.stop();
-  for (const key of [...Object.keys(env), 'OST_REPLY_SMTP_PORT']) delete process.env[key];
+  await s?.stop();
 });
-
-const api = (method: string, path: string, body?: unknown, key = 'demo-woonstad-noord-key') =>
-  fetch(`${cs.runtimeUrl}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${key}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-
-const INBOUND = '/v1/providers/twilio/inbound';
-
-/** An inbound SMS as Twilio posts it, signed with the official SDK for the given auth token. */
-async function inboundSms(
-  fields: { From: string; Body: string; MessageSid?: string; MessagingServiceSid?: string; To?: string },
-  authToken = cs.twilio.authToken,
-): Promise<Response> {
-  const params: Record<string, string> = {
-    AccountSid: cs.twilio.accountSid,
-    MessageSid: `SM${randomBytes(16).toString('hex')}`,
-    MessagingServiceSid: MESSAGING_SERVICE,
-    To: '+3197010203040',
-    NumMedia: '0',
-    ...fields,
-  };
-  const signature = twilio.getExpectedTwilioSignature(authToken, `${cs.publicUrl}${INBOUND}`, params);
-  return fetch(`${cs.runtimeUrl}${INBOUND}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature },
-    body: new URLSearchParams(params).toString(),
-  });
-}
-
-const debtorId = () => `D-REPLY-${randomBytes(4).toString('hex')}`;
-const phone = () => `+316${String(10_000_000 + Math.floor(Math.random() * 89_999_999))}`;
-
-async function post(r: { externalId: string }, key = 'demo-woonstad-noord-key') {
-  expect((await api('POST', '/v1/receivables', r, key)).status).toBe(202);
-}
-
-const replyCount = async () => Number(await cs.db.oneFirst(sql.unsafe`SELECT count(*) FROM replies`));
-
-async function feed(
-  types: string,
-): Promise<{ type: string; externalId: string | null; data: Record<string, unknown> }[]> {
-  const res = await api('GET', `/v1/events?type=${types}&limit=1000`);
-  expect(res.status).toBe(200);
-  return ((await res.json()) as { events: never[] }).events;
-}
 
 describe('SMS replies', () => {
   it('"Ik heb al betaald" pauses every running dossier of the tenant and opens a task; the feed shows it', async () => {
@@ -441,109 +335,5 @@ describe('tasks', () => {
     );
     expect(closed[0]!.data).toMatchObject({ kind: 'reply', status: 'done', closedBy: 'consulent.jansen' });
     expect((await api('GET', '/v1/tasks?status=bogus')).status).toBe(400);
-  });
-});
-
-describe('email replies', () => {
-  const transport = () =>
-    nodemailer.createTransport({ host: '127.0.0.1', port: replyPort, secure: false, ignoreTLS: true });
-
-  async function mailTo(externalId: string, address: string) {
-    const sent = await messageEventually(cs, externalId, (m) => m.status === 'sent', 'mail sent');
-    const mail = await eventually(
-      async () => cs.street.smtp.messages.find((m) => m.to.includes(address)),
-      10_000,
-      'the reminder in the SMTP sink',
-    );
-    return { sent, mail };
-  }
-
-  it('a reply to a reminder reaches its debtor by the per-message reply address; the quoted reminder is not read', async () => {
-    const id = debtorId();
-    const email = `${id.toLowerCase()}@tenant.example`;
-    const r = receivable({}, { id, email, preferredChannel: 'email' });
-    await post(r);
-    const { sent, mail } = await mailTo(r.externalId, email);
-    const replyTo = /^Reply-To: (.+)$/m.exec(mail.raw)?.[1]?.trim() ?? '';
-    const token = new RegExp(`^reply\\+([0-9a-f]{32})@${REPLY_DOMAIN.replaceAll('.', '\\.')}$`).exec(
-      replyTo,
-    )?.[1];
-    expect(token, replyTo).toBeDefined();
-    expect(token).not.toContain(sent.id.replaceAll('-', ''));
-    const stored = await cs.db.oneFirst(
-      sql.unsafe`SELECT reply_token_sha256 FROM messages WHERE id = ${sent.id}`,
-    );
-    expect(Buffer.from(stored as Uint8Array).equals(createHash('sha256').update(token!).digest())).toBe(true);
-
-    await transport().sendMail({
-      from: email,
-      to: replyTo,
-      subject: 'Re: uw huur',
-      messageId: `<${randomBytes(8).toString('hex')}@tenant.example>`,
-      text:
-        'Dit bedrag klopt niet, ik heb een betalingsregeling.\n\n' +
-        'Op 2 dec. 2026 om 10:00 schreef Woonstad Noord <noreply@woonstad-noord.example>:\n' +
-        '> Al betaald? Dan kunt u dit bericht negeren.\n',
-    });
-    const reply = await eventually(
-      async () =>
-        (await cs.db.maybeOne(sql.unsafe`
-          SELECT p.*, d.debtor_id FROM replies p LEFT JOIN debtors d ON d.id = p.debtor_ref
-          WHERE p.message_id = ${sent.id}`)) ?? undefined,
-      10_000,
-      'the email reply stored',
-    );
-    expect(reply).toMatchObject({
-      corporation: 'woonstad-noord',
-      debtor_id: id,
-      channel: 'email',
-      sender: email,
-      text: 'Dit bedrag klopt niet, ik heb een betalingsregeling.',
-      class: 'dispute',
-      action: 'pause-and-task',
-    });
-    await eventually(
-      async () =>
-        (await cs.db.oneFirst(
-          sql.unsafe`SELECT status FROM receivables WHERE external_id = ${r.externalId}`,
-        )) === 'paused' || undefined,
-      10_000,
-      'the dossier paused',
-    );
-  });
-
-  it('refuses an unknown reply address with 550 and an oversized reply with 552, storing nothing', async () => {
-    const id = debtorId();
-    const email = `${id.toLowerCase()}@tenant.example`;
-    const r = receivable({}, { id, email, preferredChannel: 'email' });
-    await post(r);
-    const { mail } = await mailTo(r.externalId, email);
-    const replyTo = /^Reply-To: (.+)$/m.exec(mail.raw)?.[1]?.trim() ?? '';
-    const before = await replyCount();
-
-    for (const to of [
-      `reply+${randomBytes(16).toString('hex')}@${REPLY_DOMAIN}`,
-      replyTo.replace(REPLY_DOMAIN, 'elsewhere.example'),
-      `postmaster@${REPLY_DOMAIN}`,
-    ]) {
-      const err = (await transport()
-        .sendMail({ from: email, to, subject: 'Re', text: 'STOP' })
-        .then(
-          () => undefined,
-          (e: unknown) => e,
-        )) as { responseCode?: number } | undefined;
-      expect(err?.responseCode, to).toBe(550);
-    }
-    const oversized = (await transport()
-      .sendMail({ from: email, to: replyTo, subject: 'Re', text: `STOP ${'x'.repeat(MAX_BYTES * 2)}` })
-      .then(
-        () => undefined,
-        (e: unknown) => e,
-      )) as { responseCode?: number } | undefined;
-    expect(oversized?.responseCode).toBe(552);
-    expect(await replyCount()).toBe(before);
-    expect(
-      await cs.db.oneFirst(sql.unsafe`SELECT status FROM receivables WHERE external_id = ${r.externalId}`),
-    ).toBe('open');
   });
 });
