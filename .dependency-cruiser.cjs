@@ -15,6 +15,7 @@ const RUNTIME_ORDER = [
   'dispatch', // a queued step re-checked under the case lock and handed to a channel
   'channels', // providers: SMTP, Twilio SMS/voice, print over SFTP, webhooks; their callbacks
   'tracking', // what happened to a message: delivered, opened, clicked, bounced
+  'replies', // debtors' SMS and email replies: matched, classified, acted on; tasks for people
   'pages', // the debtor's pages: payment page and its composition
   'forms', // contact-data and meter-reading forms
   'payments', // the payment service provider (Mollie) and its webhook

@@ -85,6 +85,7 @@ export async function startRuntime(
     links,
     instanceId: settings.instanceId,
     smtpRedirect: settings.smtpRedirect,
+    metrics,
   });
   const channels = delivery.registry;
   const runs = (worker: (typeof settings.workers)[number]) => settings.workers.includes(worker);

@@ -1,6 +1,8 @@
 // The compiled configuration of one corporation: everything the runtime needs, resolved (overlays
 // applied, references checked, expressions compiled once at load) and content-hashed. The operator
 // publishes it to the NATS KV bucket `outputstraat-bundles` under `corp.<namespace>`; runtime pods watch it.
+
+import type { ReplyRules } from '../replies/index.js';
 import type {
   ChannelSpec,
   ClassificationRuleEntry,
@@ -71,7 +73,10 @@ export interface BundleTemplate {
   spec: TemplateSpec;
 }
 
-export interface BundleRule extends ClassificationRuleEntry {
+/** A rule of a rule set with `target: receivables` (the CRD makes `when` and `flow` required there). */
+export interface BundleRule extends Omit<ClassificationRuleEntry, 'when' | 'flow' | 'keywords' | 'action'> {
+  when: string;
+  flow: string;
   ruleSet: string;
   kinds: string[];
 }
@@ -104,6 +109,8 @@ export interface ConfigBundle {
   templates: Record<string, BundleTemplate>;
   rules: BundleRule[];
   defaultRule?: { classification: string; flow: string };
+  /** Rule sets with `target: replies`, by priority; absent in bundles of before (every reply is `other`). */
+  replies?: ReplyRules;
   flows: Record<string, BundleFlow>;
   sources: SourceRef[];
 }

@@ -76,7 +76,7 @@ export const eventFeedQuerySchema = {
     limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
     type: {
       type: 'string',
-      pattern: '^[a-z.]+(,[a-z.]+)*$',
+      pattern: '^[a-z.-]+(,[a-z.-]+)*$',
       description: 'Only these event types, comma-separated (payment.received,message.sent).',
     },
   },

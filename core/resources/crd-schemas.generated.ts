@@ -342,7 +342,7 @@ export const CRD_SCHEMAS = {
   },
   "ClassificationRule": {
     "type": "object",
-    "description": "Ordered rules that classify a receivable from its data, the debtor, six months of payment history and any classification the ERP attached, and pick the flow to run. Rule sets are tried by priority (lowest first), rules in order; the first match wins. A ClassificationRule in a corporation's namespace replaces the base rule set of the same name.",
+    "description": "Ordered rules that classify a receivable from its data, the debtor, six months of payment history and any classification the ERP attached, and pick the flow to run; or, with `target: replies`, classify a debtor's SMS and email replies by keywords (nl and en) and say what follows (pause-and-task, opt-out, record). Rule sets are tried by priority (lowest first), rules in order; the first match wins. A ClassificationRule in a corporation's namespace replaces the base rule set of the same name.",
     "required": [
       "spec"
     ],
@@ -365,9 +365,30 @@ export const CRD_SCHEMAS = {
           {
             "rule": "has(self.rules) || has(self.default)",
             "message": "a rule set needs rules or a default"
+          },
+          {
+            "rule": "(has(self.target) && self.target == 'replies') || !has(self.rules) || self.rules.all(r, has(r.when) && has(r.flow) && !has(r.keywords) && !has(r.action))",
+            "message": "a receivables rule needs when and flow (keywords and action are for target replies)"
+          },
+          {
+            "rule": "!(has(self.target) && self.target == 'replies') || !has(self.rules) || self.rules.all(r, has(r.keywords) && has(r.action) && !has(r.when) && !has(r.flow) && r.classification in ['already-paid', 'dispute', 'deceased', 'stop', 'other'])",
+            "message": "a replies rule needs keywords, an action and a class of already-paid, dispute, deceased, stop or other (no when or flow)"
+          },
+          {
+            "rule": "!has(self.default) || ((has(self.target) && self.target == 'replies') ? (has(self.default.action) && !has(self.default.flow)) : (has(self.default.flow) && !has(self.default.action)))",
+            "message": "the default of a receivables rule set names a flow; the default of a replies rule set names an action"
           }
         ],
         "properties": {
+          "target": {
+            "type": "string",
+            "enum": [
+              "receivables",
+              "replies"
+            ],
+            "default": "receivables",
+            "description": "What the rule set classifies: new receivables (rules with when and flow) or the debtor's SMS and email replies (rules with keywords and action)."
+          },
           "priority": {
             "type": "integer",
             "default": 100,
@@ -391,7 +412,7 @@ export const CRD_SCHEMAS = {
           "rules": {
             "type": "array",
             "maxItems": 200,
-            "description": "Tried in order; the first whose expression is true decides.",
+            "description": "Tried in order; the first whose expression is true (or, for replies, whose keyword occurs) decides.",
             "x-kubernetes-list-type": "map",
             "x-kubernetes-list-map-keys": [
               "name"
@@ -400,9 +421,7 @@ export const CRD_SCHEMAS = {
               "type": "object",
               "required": [
                 "name",
-                "when",
-                "classification",
-                "flow"
+                "classification"
               ],
               "properties": {
                 "name": {
@@ -423,13 +442,48 @@ export const CRD_SCHEMAS = {
                 "classification": {
                   "type": "string",
                   "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",
-                  "description": "Classification given, e.g. green, orange, red."
+                  "description": "Classification given, e.g. green, orange, red; for replies one of already-paid, dispute, deceased, stop, other."
                 },
                 "flow": {
                   "type": "string",
                   "maxLength": 253,
                   "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",
                   "description": "Name of the Flow to run."
+                },
+                "keywords": {
+                  "type": "object",
+                  "description": "Replies only: words or phrases per language; the rule matches when one of them occurs in the reply as whole words, ignoring case, accents and punctuation.",
+                  "properties": {
+                    "nl": {
+                      "type": "array",
+                      "maxItems": 100,
+                      "items": {
+                        "type": "string",
+                        "minLength": 1,
+                        "maxLength": 100
+                      },
+                      "description": "Dutch words or phrases."
+                    },
+                    "en": {
+                      "type": "array",
+                      "maxItems": 100,
+                      "items": {
+                        "type": "string",
+                        "minLength": 1,
+                        "maxLength": 100
+                      },
+                      "description": "English words or phrases."
+                    }
+                  }
+                },
+                "action": {
+                  "type": "string",
+                  "enum": [
+                    "pause-and-task",
+                    "opt-out",
+                    "record"
+                  ],
+                  "description": "Replies only: pause-and-task pauses every running dossier of the debtor and opens a task for a consultant; opt-out records that the debtor refuses the reply's channel type; record only stores the reply on the debtor's timeline."
                 }
               }
             }
@@ -438,8 +492,7 @@ export const CRD_SCHEMAS = {
             "type": "object",
             "description": "Used when no rule of any set matches.",
             "required": [
-              "classification",
-              "flow"
+              "classification"
             ],
             "properties": {
               "classification": {
@@ -450,7 +503,16 @@ export const CRD_SCHEMAS = {
                 "type": "string",
                 "maxLength": 253,
                 "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",
-                "description": "Name of the Flow to run."
+                "description": "Name of the Flow to run (receivables)."
+              },
+              "action": {
+                "type": "string",
+                "enum": [
+                  "pause-and-task",
+                  "opt-out",
+                  "record"
+                ],
+                "description": "What follows a reply no rule matched (replies)."
               }
             }
           }

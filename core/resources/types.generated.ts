@@ -205,6 +205,10 @@ lastTransitionTime: string
  */
 export interface ClassificationRuleSpec {
 /**
+ * What the rule set classifies: new receivables (rules with when and flow) or the debtor's SMS and email replies (rules with keywords and action).
+ */
+target?: ("receivables" | "replies")
+/**
  * Rule sets with a lower number are tried first.
  */
 priority?: number
@@ -218,7 +222,7 @@ appliesTo?: {
 kinds?: string[]
 }
 /**
- * Tried in order; the first whose expression is true decides.
+ * Tried in order; the first whose expression is true (or, for replies, whose keyword occurs) decides.
  * 
  * @maxItems 200
  */
@@ -232,9 +236,13 @@ default?: {
  */
 classification: string
 /**
- * Name of the Flow to run.
+ * Name of the Flow to run (receivables).
  */
-flow: string
+flow?: string
+/**
+ * What follows a reply no rule matched (replies).
+ */
+action?: ("pause-and-task" | "opt-out" | "record")
 }
 }
 export interface ClassificationRuleEntry {
@@ -249,15 +257,36 @@ description?: string
 /**
  * CEL expression that must be true, over receivable, debtor, history (periods, timesLate, maxDaysLate, avgDaysLate, unpaidCount, totalLateAmount, onTimeStreak) and daysOverdue.
  */
-when: string
+when?: string
 /**
- * Classification given, e.g. green, orange, red.
+ * Classification given, e.g. green, orange, red; for replies one of already-paid, dispute, deceased, stop, other.
  */
 classification: string
 /**
  * Name of the Flow to run.
  */
-flow: string
+flow?: string
+/**
+ * Replies only: words or phrases per language; the rule matches when one of them occurs in the reply as whole words, ignoring case, accents and punctuation.
+ */
+keywords?: {
+/**
+ * Dutch words or phrases.
+ * 
+ * @maxItems 100
+ */
+nl?: string[]
+/**
+ * English words or phrases.
+ * 
+ * @maxItems 100
+ */
+en?: string[]
+}
+/**
+ * Replies only: pause-and-task pauses every running dossier of the debtor and opens a task for a consultant; opt-out records that the debtor refuses the reply's channel type; record only stores the reply on the debtor's timeline.
+ */
+action?: ("pause-and-task" | "opt-out" | "record")
 }
 
 /**

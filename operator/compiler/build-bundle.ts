@@ -8,6 +8,7 @@ import {
   RETENTION_DEFAULTS,
   type SourceRef,
 } from '../../core/bundle/types.js';
+import { isReplyClass, type ReplyRule, type ReplyRules } from '../../core/replies/index.js';
 import type { Resource } from '../../core/resources/kinds.js';
 import type { FlowSpec } from '../../core/resources/types.generated.js';
 import { contentHash } from './hash.js';
@@ -41,6 +42,33 @@ export function bundleFlow(flow: Resource<'Flow'>, spec: FlowSpec): BundleFlow {
   return { ...body, source: sourceRef(flow), revision: contentHash(body) };
 }
 
+/** The reply rules of a corporation (rule sets already by priority); undefined when it has none. */
+function replyRules(sets: Resource<'ClassificationRule'>[]): ReplyRules | undefined {
+  if (sets.length === 0) return undefined;
+  const rules: ReplyRule[] = sets.flatMap((set) =>
+    (set.spec.rules ?? []).flatMap((rule) =>
+      rule.keywords && rule.action && isReplyClass(rule.classification)
+        ? [
+            {
+              ruleSet: set.metadata.name,
+              name: rule.name,
+              classification: rule.classification,
+              keywords: rule.keywords,
+              action: rule.action,
+            },
+          ]
+        : [],
+    ),
+  );
+  const d = sets.find((s) => s.spec.default?.action)?.spec.default;
+  return {
+    rules,
+    ...(d?.action && isReplyClass(d.classification)
+      ? { default: { classification: d.classification, action: d.action } }
+      : {}),
+  };
+}
+
 export function buildBundle(
   corporation: Resource<'Corporation'>,
   view: OverlayView,
@@ -62,14 +90,17 @@ export function buildBundle(
       (a, b) =>
         (a.spec.priority ?? 100) - (b.spec.priority ?? 100) || a.metadata.name.localeCompare(b.metadata.name),
     );
-  const rules: BundleRule[] = ruleSets.flatMap((set) =>
-    (set.spec.rules ?? []).map((rule) => ({
-      ...rule,
-      ruleSet: set.metadata.name,
-      kinds: set.spec.appliesTo?.kinds ?? [],
-    })),
+  const forReceivables = ruleSets.filter((s) => (s.spec.target ?? 'receivables') === 'receivables');
+  const rules: BundleRule[] = forReceivables.flatMap((set) =>
+    (set.spec.rules ?? []).flatMap(({ keywords: _k, action: _a, when, flow, ...rule }) =>
+      when !== undefined && flow !== undefined
+        ? [{ ...rule, when, flow, ruleSet: set.metadata.name, kinds: set.spec.appliesTo?.kinds ?? [] }]
+        : [],
+    ),
   );
-  const defaultRule = ruleSets.find((s) => s.spec.default)?.spec.default;
+  const found = forReceivables.find((s) => s.spec.default?.flow)?.spec.default;
+  const defaultRule = found?.flow ? { classification: found.classification, flow: found.flow } : undefined;
+  const replies = replyRules(ruleSets.filter((s) => s.spec.target === 'replies'));
   const compiledFlows: Record<string, BundleFlow> = {};
   for (const [name, { resource, spec }] of [...flows].sort(([a], [b]) => a.localeCompare(b))) {
     compiledFlows[name] = bundleFlow(resource, spec);
@@ -103,6 +134,7 @@ export function buildBundle(
     templates,
     rules,
     ...(defaultRule ? { defaultRule } : {}),
+    ...(replies ? { replies } : {}),
     flows: compiledFlows,
     sources: (
       [

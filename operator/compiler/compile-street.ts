@@ -100,7 +100,10 @@ export function compileStreet(resources: Resource[], options: CompileOptions = {
       checkFlow(f, resolved.spec, view, diagnostics, (i) => resolved.stepPaths[i] ?? `spec.steps[${i}]`);
     }
     for (const set of index.list('ClassificationRule', ns)) {
+      // Reply rules are keywords and actions only; the CRD's rules check their shape.
+      if (set.spec.target === 'replies') continue;
       set.spec.rules?.forEach((rule, i) => {
+        if (rule.when === undefined || rule.flow === undefined) return;
         const compiled = compileExpression(rule.when, 'classification');
         if (compiled instanceof Error) {
           diagnostics.add(set, `spec.rules[${i}].when`, 'OST_ERR_CEL_COMPILE', [
@@ -116,7 +119,7 @@ export function compileStreet(resources: Resource[], options: CompileOptions = {
           ]);
         }
       });
-      if (set.spec.default && !view.get('Flow', set.spec.default.flow)) {
+      if (set.spec.default?.flow && !view.get('Flow', set.spec.default.flow)) {
         diagnostics.add(set, 'spec.default.flow', 'OST_ERR_REFERENCE', [
           'Flow',
           set.spec.default.flow,

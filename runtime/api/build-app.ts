@@ -30,6 +30,7 @@ import {
 } from './rate-limit.js';
 import { registerReceivableChangeRoutes } from './receivable-change-routes.js';
 import { type ReceivableRouteDeps, registerReceivableRoutes } from './receivable-routes.js';
+import { registerReplyRoutes } from './reply-routes.js';
 import { RouteLogController } from './route-log-controller.js';
 import { collectRouteTable } from './route-table.js';
 import { registerSafeParams } from './safe-params.js';
@@ -171,6 +172,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerArchiveRoutes(app, deps);
   registerDebtorRoutes(app, deps);
   registerDeadLetterRoutes(app, deps);
+  registerReplyRoutes(app, deps);
   registerStaffFormRoutes(app, deps);
   await registerPages(app, deps);
   // Served on the internal port (METRICS_PORT) with /metrics, not to the public.

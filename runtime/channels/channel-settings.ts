@@ -14,6 +14,15 @@ export interface ChannelSettings {
   emailWebhookSecret: string | undefined;
   /** Inbound SMTP endpoint for delivery status notifications (OST_BOUNCE_SMTP_PORT); off when unset. */
   bounceSmtp: { host: string; port: number } | undefined;
+  /**
+   * Email replies (docs/channels.md, "Replies"): the reply domain (OST_REPLY_DOMAIN) puts
+   * `Reply-To: reply+<token>@<domain>` on every mail to a debtor; the inbound SMTP endpoint
+   * (OST_REPLY_SMTP_PORT, OST_REPLY_SMTP_HOST) takes the replies. Both off when unset.
+   */
+  replyDomain: string | undefined;
+  replySmtp:
+    | { host: string; port: number; maxBytes: number; socketTimeoutMs: number; maxClients: number }
+    | undefined;
   /** How often print batches are checked for upload (OST_PRINT_BATCH_INTERVAL_MS, default 30 s). */
   printBatchIntervalMs: number;
   /** How often the retention sweep runs (OST_RETENTION_SWEEP_INTERVAL_MS, default 1 h; 0 = never). */
@@ -78,9 +87,40 @@ function positiveNumber(env: NodeJS.ProcessEnv, name: string, fallback: number):
   return value;
 }
 
+const DOMAIN = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)+$/i;
+
+function readReplies(env: NodeJS.ProcessEnv): Pick<ChannelSettings, 'replyDomain' | 'replySmtp'> {
+  const domain = env.OST_REPLY_DOMAIN || undefined;
+  if (domain !== undefined && !DOMAIN.test(domain)) {
+    throw createError('OST_ERR_CONFIG', [
+      `OST_REPLY_DOMAIN=${domain} is not a domain name`,
+      'set it to the domain whose MX points at the reply SMTP endpoint, e.g. replies.street.example',
+    ]);
+  }
+  const port = env.OST_REPLY_SMTP_PORT;
+  if (port === undefined || port === '') return { replyDomain: domain, replySmtp: undefined };
+  if (domain === undefined) {
+    throw createError('OST_ERR_CONFIG', [
+      'OST_REPLY_SMTP_PORT is set without OST_REPLY_DOMAIN',
+      'set OST_REPLY_DOMAIN to the domain of the reply addresses',
+    ]);
+  }
+  return {
+    replyDomain: domain,
+    replySmtp: {
+      host: env.OST_REPLY_SMTP_HOST ?? '0.0.0.0',
+      port: positiveNumber(env, 'OST_REPLY_SMTP_PORT', 0),
+      maxBytes: positive(env, 'OST_REPLY_SMTP_MAX_BYTES', 1024 * 1024),
+      socketTimeoutMs: positive(env, 'OST_REPLY_SMTP_SOCKET_TIMEOUT_MS', 30_000),
+      maxClients: positive(env, 'OST_REPLY_SMTP_MAX_CLIENTS', 50),
+    },
+  };
+}
+
 export function readChannelSettings(env: NodeJS.ProcessEnv = process.env): ChannelSettings {
   const bouncePort = env.OST_BOUNCE_SMTP_PORT;
   return {
+    ...readReplies(env),
     trackingSecret: env.OST_TRACKING_SECRET || undefined,
     trackingTtlDays: positiveNumber(env, 'OST_TRACKING_TTL_DAYS', 180),
     twilioApiBase: env.OST_TWILIO_API_BASE?.replace(/\/$/, '') || undefined,

@@ -12,6 +12,7 @@ import type { Database } from '../../platform/db/index.js';
 import { archiveParts, readPart } from '../archive/index.js';
 import { requireChannelSecret, type SecretLookup } from '../bundles/index.js';
 import { type LinkTokens, linkUrl } from '../dossiers/index.js';
+import { replyAddressOf, storeReplyToken } from '../replies/index.js';
 import { trackHtml } from '../tracking/index.js';
 import type { ChannelAdapter, OutgoingMessage, SendOptions, SendResult } from './channel-adapter.js';
 import { type ProviderTimeouts, TIMEOUT_DEFAULTS } from './channel-settings.js';
@@ -29,6 +30,8 @@ export interface SmtpChannelOptions {
   /** Seals link tokens in the archive. */
   links: LinkTokens;
   publicUrl?: string;
+  /** OST_REPLY_DOMAIN: mails to debtors carry Reply-To reply+<token>@<domain> (docs/channels.md, "Replies"). */
+  replyDomain?: string | undefined;
   /** Open and click tracking; off without a secret. */
   tracking?: { secret: string; ttlDays: number } | undefined;
   /** Connection, greeting, socket and whole-send deadlines (TIMEOUT_DEFAULTS when not given). */
@@ -107,8 +110,25 @@ export class SmtpChannel implements ChannelAdapter {
     });
   }
 
+  /**
+   * Reply-To: the message's own reply address for a message to a debtor when a reply domain is set (its
+   * token's hash stored first, so a reply can never arrive before it matches), else the corporation's.
+   */
+  private async replyToFor(message: OutgoingMessage, facts: MessageFacts | undefined) {
+    const { replyDomain, db } = this.options;
+    if (!replyDomain || !db || !facts || facts.stepKind === 'alert')
+      return message.bundle.corporation.replyTo;
+    await storeReplyToken(db, this.options.links, message.id);
+    return replyAddressOf(this.options.links, message.id, replyDomain);
+  }
+
   /** The exact RFC 5322 bytes (CRLF line ends, DKIM-signed when configured). */
-  private async build(message: OutgoingMessage, html: string | undefined, to: string): Promise<Buffer> {
+  private async build(
+    message: OutgoingMessage,
+    html: string | undefined,
+    to: string,
+    replyTo: string | undefined,
+  ): Promise<Buffer> {
     const c = message.bundle.corporation;
     const smtp = this.smtpOf(message);
     const dkim = smtp.dkim
@@ -132,7 +152,7 @@ export class SmtpChannel implements ChannelAdapter {
     const info = await builder.sendMail({
       from: { name: c.sender.name, address: c.sender.email },
       to,
-      ...(c.replyTo ? { replyTo: c.replyTo } : {}),
+      ...(replyTo ? { replyTo } : {}),
       subject: content.subject ?? '',
       ...(content.text !== undefined ? { text: content.text } : {}),
       ...(html !== undefined ? { html } : {}),
@@ -153,7 +173,8 @@ export class SmtpChannel implements ChannelAdapter {
         const facts = db ? await messageFacts(db, message.id) : undefined;
         const html = this.htmlFor(message, facts);
         // An alert goes to several consultants as one message: every copy names them all.
-        raw = await this.build(message, html, facts?.recipients ?? message.recipient);
+        const replyTo = await this.replyToFor(message, facts);
+        raw = await this.build(message, html, facts?.recipients ?? message.recipient, replyTo);
         if (db) {
           await archiveParts(db, this.options.links, c.id, message.id, [
             { part: 'eml', contentType: 'message/rfc822', body: raw },

@@ -9,6 +9,8 @@ import { environmentSecrets, type SecretLookup } from '../../platform/secrets.js
 import { RetentionSweeper } from '../archive/index.js';
 import type { BundleStore } from '../bundles/index.js';
 import type { LinkTokens } from '../dossiers/index.js';
+import type { RuntimeMetrics } from '../metrics/index.js';
+import { type ReplySmtpServer, startReplySmtpServer } from '../replies/index.js';
 import {
   type BounceSmtpServer,
   registerEmailBounceRoutes,
@@ -22,6 +24,7 @@ import { PrintChannel } from './print-channel.js';
 import { rateLimited } from './rate-limiter.js';
 import { SmtpChannel } from './smtp-channel.js';
 import { TwilioChannel } from './twilio-channel.js';
+import { registerTwilioInboundRoute } from './twilio-inbound-route.js';
 import { registerTwilioRoutes } from './twilio-routes.js';
 import { WebhookChannel } from './webhook-channel.js';
 
@@ -37,6 +40,8 @@ export interface ChannelsDeps {
   smtpRedirect?: { host: string; port: number } | undefined;
   /** Webhook channels post through it (the SSRF guard). */
   http: GuardedHttp;
+  /** Counts replies by class. */
+  metrics?: RuntimeMetrics;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -45,6 +50,7 @@ export interface RunningChannels {
   settings: ChannelSettings;
   printBatches: PrintBatchWorker;
   bounceSmtp: BounceSmtpServer | undefined;
+  replySmtp: ReplySmtpServer | undefined;
   /** Register on the runtime's fastify app: `await app.register(channels.routes)`. */
   routes(app: FastifyInstance): Promise<void>;
   close(): Promise<void>;
@@ -66,6 +72,7 @@ export async function startChannels(deps: ChannelsDeps): Promise<RunningChannels
       db,
       links,
       publicUrl,
+      replyDomain: settings.replyDomain,
       tracking: settings.trackingSecret
         ? { secret: settings.trackingSecret, ttlDays: settings.trackingTtlDays }
         : undefined,
@@ -85,6 +92,11 @@ export async function startChannels(deps: ChannelsDeps): Promise<RunningChannels
   const bounceSmtp = settings.bounceSmtp
     ? await startBounceSmtpServer(events, settings.bounceSmtp, log)
     : undefined;
+  const replies = { db, bundles, log, ...(deps.metrics ? { metrics: deps.metrics } : {}) };
+  const replySmtp =
+    settings.replySmtp && settings.replyDomain
+      ? await startReplySmtpServer(replies, { ...settings.replySmtp, domain: settings.replyDomain })
+      : undefined;
   if (!settings.trackingSecret)
     log.warn('OST_TRACKING_SECRET is not set: emails go out without open and click tracking');
 
@@ -93,15 +105,18 @@ export async function startChannels(deps: ChannelsDeps): Promise<RunningChannels
     settings,
     printBatches,
     bounceSmtp,
+    replySmtp,
     async routes(app) {
       registerTrackingRoutes(app, { ...events, trackingSecret: settings.trackingSecret });
       registerEmailBounceRoutes(app, { ...events, emailWebhookSecret: settings.emailWebhookSecret });
       registerTwilioRoutes(app, { ...events, secrets, publicUrl, links, sms: twilio });
+      registerTwilioInboundRoute(app, { ...replies, secrets, publicUrl });
     },
     async close() {
       await printBatches.stop();
       await sweeper.stop();
       await bounceSmtp?.close();
+      await replySmtp?.close();
       await registry.close();
     },
   };

@@ -41,6 +41,11 @@ export const EVENT_FACTS: Readonly<Record<string, readonly string[]>> = {
   'case.stopped': ['reason'],
   'link.closed': ['reason'],
   'message.sent': ['reason'],
+  // Replies and tasks (runtime/replies): classes, actions and the street's own titles, never reply text.
+  'reply.received': ['action', 'reply'],
+  'task.created': ['title', 'reply', 'task'],
+  'task.closed': ['title', 'task', 'closedBy'],
+  'debtor.opted-out': ['reply'],
   'step.skipped': ['reason'],
 };
 

@@ -11,6 +11,7 @@ import { createError } from '../../core/errors/index.js';
 const TOKEN_BYTES = 18;
 const MIN_SECRET_LENGTH = 32;
 const DOMAIN = 'outputstraat-link-token:';
+const REPLY_DOMAIN = 'outputstraat-reply-token:';
 
 /** SHA-256 of a token: what `links.token_sha256` holds and every lookup uses. */
 export function tokenHash(token: string): Buffer {
@@ -52,6 +53,20 @@ export class LinkTokens {
       .digest()
       .subarray(0, TOKEN_BYTES)
       .toString('base64url');
+  }
+
+  /**
+   * The token of a message's reply address (`reply+<token>@<reply domain>`): 128 bits of
+   * HMAC-SHA256(OST_LINK_SECRET, "outputstraat-reply-token:" || message id) in lower-case hex, so a mail
+   * server that folds the local part's case still delivers it. Stored only as its SHA-256 (tokenHash).
+   */
+  replyTokenOf(messageId: string): string {
+    return createHmac('sha256', this.secret)
+      .update(REPLY_DOMAIN)
+      .update(messageId)
+      .digest()
+      .subarray(0, 16)
+      .toString('hex');
   }
 
   /**

@@ -155,6 +155,31 @@ export const PERSONAL_DATA: readonly (RootTable | ChildTable)[] = [
     ],
   },
   {
+    table: 'replies',
+    key: 'id',
+    pending: sql.fragment`erased_at IS NULL`,
+    marks: [erasedMark],
+    // Erased before the debtor row (below), which the first half finds them by.
+    ofDebtor: (rows) => sql.fragment`(debtor_ref IN (SELECT d.id FROM debtors d
+        WHERE d.corporation = replies.corporation AND d.debtor_id = ${rows.debtorId})
+      OR message_id IN (SELECT m.id FROM messages m WHERE m.receivable_id = ANY(${ids(rows)})))`,
+    retention: { kind: 'messages', since: 'received_at' },
+    columns: [
+      {
+        column: 'sender',
+        holds: 'the phone number or email address a reply came from',
+        erased: 'NULL',
+        set: NULL,
+      },
+      {
+        column: 'text',
+        holds: 'what the debtor wrote (an SMS, or the new text of an email reply)',
+        erased: 'NULL; class, action, channel and time stay',
+        set: NULL,
+      },
+    ],
+  },
+  {
     table: 'debtors',
     key: 'id',
     pending: sql.fragment`TRUE`,

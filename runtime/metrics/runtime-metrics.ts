@@ -86,6 +86,12 @@ export function createRuntimeMetrics() {
       labelNames: ['corporation', 'stream', 'code'],
       registers: [registry],
     }),
+    replies: new Counter({
+      name: 'outputstraat_replies_total',
+      help: 'SMS and email replies of debtors stored, by the class their reply rules gave (already-paid, dispute, deceased, stop, other)',
+      labelNames: ['corporation', 'class'],
+      registers: [registry],
+    }),
     configRevision: new Gauge({
       name: 'outputstraat_config_revision_info',
       help: 'The config bundle revision a runtime has active, per corporation (value 1)',

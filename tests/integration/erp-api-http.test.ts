@@ -22,6 +22,7 @@ const NOT_YET_DOCUMENTED = [
   'GET /v1/debtors/:debtorId/messages',
   'GET /v1/messages/:id/content',
   'POST /v1/providers/email/bounces',
+  'POST /v1/providers/twilio/inbound',
   'POST /v1/providers/twilio/status',
   'POST /v1/providers/twilio/voice/gather',
 ];

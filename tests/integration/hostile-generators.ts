@@ -194,10 +194,19 @@ function payloadFor(
 
 const normalHost = (host: string) => host.toLowerCase().replace(/:\d+$/, '');
 
-/** The payment page's pay button on its own site: the one POST that would start a payment. */
-function genuinePay(path: string, host: string | null | undefined, ctx: HostileContext): boolean {
+/**
+ * A POST to a tenant's own page on its own site: the payment page's pay button (the one POST that would
+ * start a payment), or the contact form, whose link the street's setup already used — a used contact link
+ * answers every submission with 303 to "already received" and stores nothing, whatever the body.
+ */
+function genuineOwnPost(
+  kind: 'pay' | 'form',
+  path: string,
+  host: string | null | undefined,
+  ctx: HostileContext,
+): boolean {
   return [ctx.a, ctx.b].some((t) => {
-    if (!path.includes(`/p/${t.paymentToken}/pay`)) return false;
+    if (!path.includes(kind === 'pay' ? `/p/${t.paymentToken}/pay` : `/f/${t.contactToken}`)) return false;
     const own = host !== undefined && host !== null && normalHost(host) === normalHost(t.host);
     return path.startsWith('/c/') ? host === undefined && path.startsWith(`/c/${t.corporation}/`) : own;
   });
@@ -261,7 +270,9 @@ export function requestFor(entry: RouteEntry, ctx: HostileContext): fc.Arbitrary
       const bulk = g.payload.bulk && g.host !== null && !(g.key && !g.key.valid) ? g.payload.bulk : undefined;
       return { route, req, mustReject, keyed, ...(bulk ? { bulk } : {}) };
     })
-    .filter((h) => !(kind === 'pay' && genuinePay(h.req!.path, h.req!.host, ctx)));
+    .filter(
+      (h) => !((kind === 'pay' || kind === 'form') && genuineOwnPost(kind, h.req!.path, h.req!.host, ctx)),
+    );
 }
 
 /** A method or path no route has. */

@@ -176,6 +176,20 @@ function matrix(): Record<string, (method: string) => Probe[]> {
     'POST /v1/dead-letters/:id/retry': (m) => [
       { req: asB(m, '/v1/dead-letters/0193a7e0-0000-7000-8000-000000000001/retry'), expect: [404] },
     ],
+    // Replies and tasks: A's debtor is 404; B's own task list shows nothing of A's; a task B does not own is 404.
+    'GET /v1/debtors/:debtorId/replies': (m) => [
+      { req: asB(m, `/v1/debtors/${a.debtorId}/replies`), expect: [404] },
+    ],
+    'GET /v1/tasks': (m) => [
+      { req: asB(m, '/v1/tasks'), expect: [200], absent: [a.externalId, a.debtorId] },
+      { req: asB(m, '/v1/tasks?status=done'), expect: [200], absent: [a.externalId, a.debtorId] },
+    ],
+    'PATCH /v1/tasks/:id': (m) => [
+      {
+        req: asB(m, '/v1/tasks/0193a7e0-0000-7000-8000-000000000001', { status: 'done' }),
+        expect: [404],
+      },
+    ],
     'GET /v1/debtors/:debtorId/messages': (m) => [
       { req: asB(m, `/v1/debtors/${a.debtorId}/messages`), expect: [404] },
     ],
@@ -216,6 +230,19 @@ function matrix(): Record<string, (method: string) => Probe[]> {
       const path = `/v1/providers/twilio/status?m=${a.smsMessageId}`;
       const params = { MessageStatus: 'failed', MessageSid: 'SM0123', ErrorCode: '30003' };
       return [twilioCall(path, params), twilioCall(path, params, 'another-account-auth-token')];
+    },
+    // An SMS "reply" from A's debtor's number, unsigned or signed with another account's token.
+    'POST /v1/providers/twilio/inbound': () => {
+      const params = {
+        From: '+31612345678',
+        Body: 'STOP',
+        To: '+3197010203040',
+        MessageSid: `SM${'0'.repeat(32)}`,
+      };
+      return [
+        twilioCall('/v1/providers/twilio/inbound', params),
+        twilioCall('/v1/providers/twilio/inbound', params, 'another-account-auth-token'),
+      ];
     },
     'POST /v1/providers/twilio/voice/gather': () => {
       const path = `/v1/providers/twilio/voice/gather?m=${a.smsMessageId}`;
