@@ -6,6 +6,7 @@ import Fastify, {
 } from 'fastify';
 import { createError, type OutputstraatError } from '../../core/errors/index.js';
 import type { Logger } from '../../platform/log.js';
+import { packageVersion } from '../../platform/package-root.js';
 import { TokenBuckets } from '../../platform/rate-limit/token-buckets.js';
 import type { LinkTokens } from '../dossiers/index.js';
 import type { RuntimeMetrics } from '../metrics/index.js';
@@ -150,7 +151,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   const routeTable = collectRouteTable(app);
   const open = (summary: string) => ({ openapi: { summary, auth: false, responses: {}, errors: [] } });
-  app.get('/healthz', { config: open('Process is up') }, async () => ({ status: 'ok' }));
+  const version = packageVersion();
+  app.get('/healthz', { config: open('Process is up, and its version') }, async () => ({
+    status: 'ok',
+    version,
+  }));
   app.get(
     '/readyz',
     { config: open('PostgreSQL, NATS and config are ready (503 names what is not)') },
