@@ -29,7 +29,7 @@ const CHUNK_BYTES = 4 * 1024 * 1024;
 const MAX_LINE_BYTES = 1024 * 1024;
 const RETRIES = 5;
 
-interface PushState {
+export interface PushState {
   file: string;
   size: number;
   mtimeMs: number;
@@ -125,7 +125,8 @@ async function postChunk(api: StreetApi, chunk: NdjsonChunk): Promise<ChunkAnswe
   }
 }
 
-class Progress {
+/** Progress on stderr: a bar redrawn in place on a terminal, a plain line per 10 % otherwise. */
+export class Progress {
   private lastStep = -1;
   constructor(
     private readonly io: CliIo,

@@ -10,6 +10,7 @@ import { parse } from 'yaml';
 import { packageVersion } from '../../platform/package-root.js';
 import { resolveConnection } from './cli-config.js';
 import { type NdjsonChunk, ndjsonChunks } from './ndjson-chunks.js';
+import { Progress, type PushState } from './receivables-push-command.js';
 import { cli, isolatedCliEnv } from './test-kit.js';
 
 describe('CLI config contexts and connection', () => {
@@ -192,5 +193,42 @@ describe('outputstraat completion', () => {
     const zsh = await cli('.', 'completion', 'zsh');
     expect(zsh.out).toContain('bashcompinit');
     expect((await cli('.', 'completion', 'fish')).code).toBe(2);
+  });
+});
+
+describe('push progress', () => {
+  const state = (nextByte: number, nextLine: number): PushState => ({
+    file: 'f',
+    size: 1000,
+    mtimeMs: 0,
+    server: 'http://x',
+    nextLine,
+    nextByte,
+    accepted: nextLine - 1,
+    duplicates: 0,
+    errors: 0,
+    errorsBytes: 0,
+  });
+
+  it('on a terminal: one bar redrawn in place, ended by a newline', () => {
+    const raw: string[] = [];
+    const progress = new Progress(
+      { out: () => {}, err: () => {}, cwd: '.', tty: { write: (t) => raw.push(t) } },
+      1000,
+    );
+    progress.show(state(500, 51));
+    progress.show(state(1000, 101), true);
+    expect(raw).toEqual([
+      `\r[${'#'.repeat(15)}${'.'.repeat(15)}]  50%  line 50  accepted 50  duplicates 0  errors 0`,
+      `\r[${'#'.repeat(30)}] 100%  line 100  accepted 100  duplicates 0  errors 0\n`,
+    ]);
+  });
+
+  it('on a pipe: a plain line each time another 10 % is done', () => {
+    const lines: string[] = [];
+    const progress = new Progress({ out: () => {}, err: (l) => lines.push(l), cwd: '.' }, 1000);
+    for (const byte of [10, 50, 120, 150, 990]) progress.show(state(byte, byte));
+    expect(lines.map((l) => l.split(' ')[1])).toEqual(['1%', '12%', '99%']);
+    expect(lines[0]).toBe('progress 1% line 9  accepted 9  duplicates 0  errors 0');
   });
 });
