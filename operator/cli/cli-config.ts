@@ -94,7 +94,12 @@ export function serverUrl(raw: string, from: string): string {
 /** Flags first, then the environment, then the config file's context. */
 export function resolveConnection(flags: ConnectionFlags, env: NodeJS.ProcessEnv = process.env): Connection {
   const path = configPath(env);
-  const config = readConfig(path);
+  const flagServer = flags.server ?? flags.url;
+  const server = flagServer ?? env.OUTPUTSTRAAT_SERVER;
+  const key = flags.apiKey ?? env.OUTPUTSTRAAT_API_KEY;
+  const named = flags.context ?? env.OUTPUTSTRAAT_CONTEXT;
+  // The file is read only when it is needed: flags and environment alone never depend on it.
+  const config: CliConfig = server && key && !named ? { contexts: [] } : readConfig(path);
   const contextName = flags.context ?? env.OUTPUTSTRAAT_CONTEXT ?? config.currentContext;
   const context = contextName ? config.contexts.find((c) => c.name === contextName) : undefined;
   if (contextName && !context && (flags.context || env.OUTPUTSTRAAT_CONTEXT)) {
@@ -103,7 +108,6 @@ export function resolveConnection(flags: ConnectionFlags, env: NodeJS.ProcessEnv
       'see `outputstraat config get-contexts`; add it with `outputstraat config set-context`',
     );
   }
-  const flagServer = flags.server ?? flags.url;
   const [rawServer, from] = flagServer
     ? [flagServer, '--server']
     : env.OUTPUTSTRAAT_SERVER
@@ -115,7 +119,7 @@ export function resolveConnection(flags: ConnectionFlags, env: NodeJS.ProcessEnv
       "give the runtime's base URL with --server, OUTPUTSTRAAT_SERVER or `outputstraat config set-context`",
     );
   }
-  const apiKey = flags.apiKey ?? env.OUTPUTSTRAAT_API_KEY ?? context?.apiKey;
+  const apiKey = key ?? context?.apiKey;
   if (!apiKey) {
     throw usageError(
       '--api-key is missing',

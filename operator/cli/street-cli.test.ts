@@ -107,6 +107,8 @@ describe('CLI config contexts and connection', () => {
     expect((await cli('.', 'events', 'tail')).err).toMatch(
       /OST_ERR_FILE_READ cannot read .*config\.yaml: not YAML/,
     );
+    // Server and key given: the broken file is not read.
+    expect(resolveConnection({ server: 'http://x.example', apiKey: 'k' })).toMatchObject({ apiKey: 'k' });
   });
 
   it('version without a street prints the CLI version; -o must be text, json or yaml', async () => {
