@@ -11,12 +11,15 @@ ARG NODE_IMAGE=node:24-bookworm-slim
 FROM ${NODE_IMAGE} AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
+# The typed ERP client's workspace (clients/typescript) is named by package.json; only its manifest.
+COPY clients/typescript/package.json clients/typescript/
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund
 
 # Compile TypeScript to dist/ with the full toolchain.
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
+COPY clients/typescript/package.json clients/typescript/
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY core core

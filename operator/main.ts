@@ -8,12 +8,12 @@
 //   --renew-deadline 10s  --retry-period 2s  --watchdog 3m  --watch-timeout 5m  --resync 5m
 //   --concurrency 4  --metrics-host 0.0.0.0
 import { hostname } from 'node:os';
-import { parseArgs } from 'node:util';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import { BUNDLE_BUCKET } from '../core/bundle/types.js';
 import { connectBus, ensureBundleBucket } from '../platform/bus/index.js';
 import { createLogger } from '../platform/log.js';
+import { parseProcessArgs } from '../platform/process-args.js';
 import { natsOptionsFromEnv } from '../platform/settings/nats-options.js';
 import {
   checkLeaderTimings,
@@ -28,20 +28,34 @@ import { BundlePublisher } from './publisher/bundle-publisher.js';
 
 const log = createLogger('operator');
 
-const { values: flags } = parseArgs({
-  options: {
-    'leader-elect': { type: 'string', default: 'true' },
-    'lease-name': { type: 'string', default: 'outputstraat-operator' },
-    'lease-duration': { type: 'string', default: '15s' },
-    'renew-deadline': { type: 'string', default: '10s' },
-    'retry-period': { type: 'string', default: '2s' },
-    watchdog: { type: 'string', default: '3m' },
-    'watch-timeout': { type: 'string', default: '5m' },
-    resync: { type: 'string', default: '5m' },
-    concurrency: { type: 'string', default: '4' },
-    'metrics-host': { type: 'string', default: '0.0.0.0' },
-  },
-  strict: true,
+const USAGE = `Usage: outputstraat-operator [flags]
+
+The Outputstraat operator: watches Corporation, Flow, Template, Channel and ClassificationRule
+resources, compiles one bundle per corporation, publishes it to NATS KV and writes status back.
+
+Flags:
+  --leader-elect true|false   one active replica through a Lease (default true)
+  --lease-name NAME           the Lease (default outputstraat-operator)
+  --lease-duration 15s        --renew-deadline 10s        --retry-period 2s
+  --watchdog 3m               a watch silent this long is restarted
+  --watch-timeout 5m          --resync 5m                 --concurrency 4
+  --metrics-host 0.0.0.0      -h, --help
+
+Environment: KUBECONFIG (else ~/.kube/config, else in-cluster), NATS_URL, POD_NAME,
+LEADER_ELECTION_NAMESPACE, METRICS_PORT, LOG_LEVEL, NATS credentials and TLS (docs/operations.md).
+`;
+
+const flags = parseProcessArgs('outputstraat-operator', USAGE, {
+  'leader-elect': { type: 'string', default: 'true' },
+  'lease-name': { type: 'string', default: 'outputstraat-operator' },
+  'lease-duration': { type: 'string', default: '15s' },
+  'renew-deadline': { type: 'string', default: '10s' },
+  'retry-period': { type: 'string', default: '2s' },
+  watchdog: { type: 'string', default: '3m' },
+  'watch-timeout': { type: 'string', default: '5m' },
+  resync: { type: 'string', default: '5m' },
+  concurrency: { type: 'string', default: '4' },
+  'metrics-host': { type: 'string', default: '0.0.0.0' },
 });
 
 const leaseNamespace = () => process.env.LEADER_ELECTION_NAMESPACE ?? inClusterNamespace() ?? 'default';

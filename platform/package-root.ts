@@ -19,3 +19,8 @@ export function packageRoot(): string {
     dir = parent;
   }
 }
+
+/** The version in Outputstraat's package.json: what `outputstraat version` and /healthz report. */
+export function packageVersion(): string {
+  return String(JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')).version);
+}

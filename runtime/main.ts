@@ -1,7 +1,20 @@
 import { isOutputstraatError } from '../core/errors/index.js';
 import { createLogger } from '../platform/log.js';
+import { parseProcessArgs } from '../platform/process-args.js';
 import { readSettings } from '../platform/settings/runtime-settings.js';
 import { startRuntime } from './start-runtime.js';
+
+parseProcessArgs(
+  'outputstraat-runtime',
+  `Usage: outputstraat-runtime [-h|--help]
+
+The Outputstraat runtime: the ERP API, intake, scheduler, dispatch, channels and debtor pages.
+It takes no flags; it is configured by its environment (docs/operations.md lists every setting):
+  DATABASE_URL, NATS_URL (and NATS credentials, TLS), PORT, HOST, PUBLIC_URL, METRICS_PORT,
+  OST_LINK_SECRET, OST_WORKERS, LOG_LEVEL, the rate limits and ingress caps (OST_RATE_LIMIT_*, OST_NDJSON_*).
+`,
+  {},
+);
 
 const log = createLogger('runtime');
 try {

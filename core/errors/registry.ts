@@ -107,7 +107,7 @@ export const errorRegistry = {
   OST_ERR_CLI_REQUEST: {
     status: 502,
     message: 'cannot reach the runtime at %s: %s',
-    hint: 'check --url (the runtime API, e.g. https://outputstraat.example) and that it is reachable from here',
+    hint: 'check --server (or OUTPUTSTRAAT_SERVER, or the config context: the runtime API, e.g. https://outputstraat.example) and that it is reachable from here',
   },
 
   // ERP ingress

@@ -2,6 +2,7 @@
 // and the exit codes of docs/cli.md (0 ok, 1 invalid or failed, 2 usage or I/O error).
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { stringify } from 'yaml';
 import {
   createError,
   formatLocation,
@@ -18,6 +19,8 @@ export interface CliIo {
   err(line: string): void;
   /** Directory that relative paths on the command line are read from; file names are shown relative to it. */
   cwd: string;
+  /** When stderr is a terminal: raw writes for a progress bar redrawn in place. */
+  tty?: { write(text: string): void };
 }
 
 export function processIo(): CliIo {
@@ -25,6 +28,7 @@ export function processIo(): CliIo {
     out: (line) => process.stdout.write(`${line}\n`),
     err: (line) => process.stderr.write(`${line}\n`),
     cwd: process.cwd(),
+    ...(process.stderr.isTTY ? { tty: { write: (text: string) => process.stderr.write(text) } } : {}),
   };
 }
 
@@ -67,8 +71,9 @@ export function reportError(io: CliIo, err: unknown): number {
     return USAGE_OR_IO.has(err.code) ? EXIT_USAGE : EXIT_FAILED;
   }
   const code = (err as { code?: unknown } | undefined)?.code;
-  if (err instanceof Error && typeof code === 'string' && code.startsWith('OST_ERR_')) {
-    // Errors of the pure core with a registry code (a template that does not render, CEL …).
+  if (err instanceof Error && typeof code === 'string' && /^(OST_ERR_|HTTP_)/.test(code)) {
+    // Errors of the pure core with a registry code (a template that does not render, CEL …), and the
+    // runtime's error answers (street-api.ts).
     io.err(`error ${code} ${err.message}`);
     return EXIT_FAILED;
   }
@@ -86,8 +91,15 @@ export function parseArgument<T>(fn: () => T): T {
   }
 }
 
+export type OutputFormat = 'text' | 'json' | 'yaml';
+
 /** One output format flag for all commands. */
-export function outputFormat(value: string | undefined): 'text' | 'json' {
-  if (value === undefined || value === 'text' || value === 'json') return value ?? 'text';
-  throw usageError(`--output must be text or json, not "${value}"`);
+export function outputFormat(value: string | undefined): OutputFormat {
+  if (value === undefined || value === 'text' || value === 'json' || value === 'yaml') return value ?? 'text';
+  throw usageError(`--output must be text, json or yaml, not "${value}"`);
+}
+
+/** A command's machine-readable result, as JSON or YAML (text output is each command's own). */
+export function emit(io: CliIo, format: Exclude<OutputFormat, 'text'>, value: unknown): void {
+  io.out(format === 'json' ? JSON.stringify(value, null, 2) : stringify(value).replace(/\n$/, ''));
 }

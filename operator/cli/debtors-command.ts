@@ -1,110 +1,102 @@
-// `outputstraat debtors erase DEBTOR_ID --url URL --api-key KEY`: asks a running street to erase a
-// debtor's personal data (DELETE /v1/debtors/{debtorId}, docs/privacy.md). The CLI talks to the runtime
-// only over its HTTP API, with the corporation's ERP API key; it never touches the database itself.
+// `outputstraat debtor show|erase DEBTOR_ID` (also spelled `debtors`): a debtor on a running street,
+// through its HTTP API with the corporation's ERP API key (street-api.ts); the CLI never touches the
+// database. `show` reads GET /v1/debtors/{debtorId}; a street without that route is said so, and the
+// debtor's messages (GET /v1/debtors/{debtorId}/messages) are shown instead. `erase` is DELETE
+// /v1/debtors/{debtorId} (docs/privacy.md).
 import type { Command } from 'commander';
-import { createError } from '../../core/errors/index.js';
-import { type CliIo, EXIT_FAILED, EXIT_OK, outputFormat, type Runner, usageError } from './cli-io.js';
+import { stringify } from 'yaml';
+import { type ConnectionFlags, connectionOptions, resolveConnection } from './cli-config.js';
+import { type CliIo, EXIT_OK, emit, outputFormat, type Runner, usageError } from './cli-io.js';
+import { isMissingRoute, StreetApi } from './street-api.js';
 
-const TIMEOUT_MS = 60_000;
+type Flags = ConnectionFlags & { output: string };
 
-interface EraseOptions {
-  url?: string;
-  apiKey?: string;
-  output: string;
+interface ArchivedMessage {
+  id: string;
+  receivable: string | null;
+  channel: string;
+  template: string | null;
+  status: string;
+  createdAt: string;
+  sentAt: string | null;
 }
 
-function baseUrl(raw: string | undefined): string {
-  if (!raw)
-    throw usageError('--url is required', 'pass the runtime API, e.g. --url https://outputstraat.example');
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw usageError(
-      `--url ${raw} is not a URL`,
-      'pass it with its scheme, e.g. https://outputstraat.example',
-    );
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw usageError(
-      `--url ${raw} is not http or https`,
-      'pass the runtime API, e.g. https://outputstraat.example',
-    );
-  }
-  return url.toString().replace(/\/$/, '');
-}
-
-function debtorId(raw: string): string {
+function debtorPath(raw: string, suffix = ''): string {
   if (raw.length < 1 || raw.length > 100) {
     throw usageError(
       `DEBTOR_ID must be 1 to 100 characters, got ${raw.length}`,
       'pass the debtor.id your ERP posted',
     );
   }
-  return raw;
+  return `/v1/debtors/${encodeURIComponent(raw)}${suffix}`;
 }
 
-interface Answer {
-  status: number;
-  body: Record<string, unknown> | undefined;
-}
-
-async function deleteDebtor(url: string, key: string, id: string): Promise<Answer> {
-  let res: Response;
-  try {
-    res = await fetch(`${url}/v1/debtors/${encodeURIComponent(id)}`, {
-      method: 'DELETE',
-      headers: { authorization: `Bearer ${key}`, accept: 'application/json' },
-      signal: AbortSignal.timeout(TIMEOUT_MS),
-    });
-  } catch (cause) {
-    const inner = (cause as { cause?: { code?: string; message?: string } }).cause;
-    const reason = inner?.code ?? inner?.message ?? (cause as Error).message;
-    throw createError('OST_ERR_CLI_REQUEST', [url, reason], { cause });
-  }
-  const text = await res.text();
-  try {
-    return { status: res.status, body: JSON.parse(text) as Record<string, unknown> };
-  } catch {
-    return { status: res.status, body: undefined };
-  }
-}
-
-async function erase(io: CliIo, id: string, opts: EraseOptions): Promise<number> {
+async function show(io: CliIo, id: string, opts: Flags): Promise<number> {
   const format = outputFormat(opts.output);
-  const url = baseUrl(opts.url);
-  const key = opts.apiKey ?? process.env.OST_API_KEY;
-  if (!key)
-    throw usageError('--api-key is required', "pass the corporation's ERP API key, or set OST_API_KEY");
-  const answer = await deleteDebtor(url, key, debtorId(id));
-  if (answer.status === 200 && answer.body) {
-    const b = answer.body;
-    if (format === 'json') io.out(JSON.stringify(b, null, 2));
-    else {
-      io.out(
-        `erased debtor ${String(b.debtorId)}: ${String(b.receivables)} receivable(s), ${String(b.rows)} row(s) ` +
-          `(erasure ${String(b.erasure)} at ${String(b.erasedAt)})`,
-      );
-    }
+  const path = debtorPath(id);
+  const api = new StreetApi(resolveConnection(opts));
+  const debtor = await api.request('GET', path, { accept: [404, 405] });
+  if (debtor.status < 300) {
+    if (format !== 'text') emit(io, format, debtor.body);
+    else io.out(stringify(debtor.body).replace(/\n$/, ''));
     return EXIT_OK;
   }
-  const code = typeof answer.body?.code === 'string' ? answer.body.code : `HTTP_${answer.status}`;
-  const message =
-    typeof answer.body?.message === 'string'
-      ? answer.body.message
-      : `the runtime at ${url} answered ${answer.status}; check --url points at the runtime API`;
-  io.err(`error ${code} ${message}`);
-  return EXIT_FAILED;
+  if (!isMissingRoute(debtor, 'GET') && debtor.status !== 405) {
+    // The route is there and the debtor is not: its own error answer.
+    await api.request('GET', path);
+  }
+  io.err(
+    `note: the street at ${api.server} does not offer GET /v1/debtors/{debtorId}; showing the debtor's messages (GET /v1/debtors/{debtorId}/messages)`,
+  );
+  const listed = await api.request('GET', debtorPath(id, '/messages'), { accept: [404] });
+  if (isMissingRoute(listed, 'GET')) {
+    throw usageError(
+      `this street does not offer GET /v1/debtors/{debtorId} nor GET /v1/debtors/{debtorId}/messages`,
+      'upgrade the runtime, or look the debtor up in your ERP',
+    );
+  }
+  if (listed.status === 404) await api.request('GET', debtorPath(id, '/messages'));
+  const body = listed.body as { debtorId: string; messages: ArchivedMessage[] };
+  if (format !== 'text') emit(io, format, body);
+  else {
+    io.out(`debtor ${body.debtorId}: ${body.messages.length} message(s)`);
+    for (const m of body.messages) {
+      io.out(
+        `  ${m.sentAt ?? m.createdAt}  ${m.status.padEnd(10)} ${m.channel}  ${m.template ?? '-'}  receivable ${m.receivable ?? '-'}  ${m.id}`,
+      );
+    }
+  }
+  return EXIT_OK;
+}
+
+async function erase(io: CliIo, id: string, opts: Flags): Promise<number> {
+  const format = outputFormat(opts.output);
+  const path = debtorPath(id);
+  const api = new StreetApi(resolveConnection(opts));
+  const b = await api.json<Record<string, unknown>>('DELETE', path);
+  if (format !== 'text') emit(io, format, b);
+  else {
+    io.out(
+      `erased debtor ${String(b.debtorId)}: ${String(b.receivables)} receivable(s), ${String(b.rows)} row(s) ` +
+        `(erasure ${String(b.erasure)} at ${String(b.erasedAt)})`,
+    );
+  }
+  return EXIT_OK;
 }
 
 export function debtorsCommand(program: Command, io: CliIo, run: Runner): void {
-  const debtors = program.command('debtors').description("a debtor's data on a running street");
-  debtors
-    .command('erase')
+  const debtors = program
+    .command('debtor')
+    .alias('debtors')
+    .description("a debtor's data on a running street");
+  connectionOptions(debtors.command('show'))
+    .description(
+      "a debtor as the street knows it (or, on a street without that route, the debtor's messages)",
+    )
+    .argument('<debtorId>', 'the debtor.id your ERP posted with its receivables')
+    .action((id: string, opts: Flags) => run(() => show(io, id, opts)));
+  connectionOptions(debtors.command('erase'))
     .description("erase a debtor's personal data (GDPR art. 17); amounts, dates and counts stay")
     .argument('<debtorId>', 'the debtor.id your ERP posted with its receivables')
-    .option('--url <url>', 'the runtime API, e.g. https://outputstraat.example')
-    .option('--api-key <key>', "the corporation's ERP API key (or set OST_API_KEY)")
-    .option('-o, --output <format>', 'text or json', 'text')
-    .action((id: string, opts: EraseOptions) => run(() => erase(io, id, opts)));
+    .action((id: string, opts: Flags) => run(() => erase(io, id, opts)));
 }

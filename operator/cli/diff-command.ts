@@ -10,6 +10,7 @@ import {
   type CliIo,
   EXIT_FAILED,
   EXIT_OK,
+  emit,
   errorLine,
   outputFormat,
   type Runner,
@@ -128,13 +129,13 @@ export function diffCommand(program: Command, io: CliIo, run: Runner): void {
       `paths inside both, after -- (default for revisions: ${DEFAULT_DIFF_PATHS.join(' ')})`,
     )
     .option('--exit-code', 'exit with 1 when anything differs, like git diff --exit-code')
-    .option('-o, --output <format>', 'text or json', 'text')
+    .option('-o, --output <format>', 'text, json or yaml', 'text')
     .action((a: string, b: string, paths: string[], opts: DiffOptions) =>
       run(() => {
         const format = outputFormat(opts.output);
         if (a === b && !existsSync(resolve(io.cwd, a))) throw usageError('compare two different revisions');
         const report = diffSides(io, a, b, paths);
-        if (format === 'json') io.out(JSON.stringify(report, null, 2));
+        if (format !== 'text') emit(io, format, report);
         else printDiff(report, io, paths);
         const broken = report.errors.a.length > 0 || report.errors.b.length > 0;
         const differs = report.corporations.some((c) => c.change !== 'unchanged');

@@ -8,7 +8,7 @@ import { createError } from '../../core/errors/index.js';
 import { type ComposedMessage, composeMessage } from '../../core/messages/index.js';
 import { referencedVariables } from '../../core/render/index.js';
 import { ALERT_ACTION_LABELS } from '../../core/simulator/index.js';
-import { type CliIo, EXIT_OK, outputFormat, type Runner, usageError } from './cli-io.js';
+import { type CliIo, EXIT_OK, emit, outputFormat, type Runner, usageError } from './cli-io.js';
 import { loadBundle } from './load-street.js';
 import { readReceivableFile } from './receivable-file.js';
 import { sampleReceivable } from './sample-receivable.js';
@@ -128,10 +128,8 @@ export function runRender(io: CliIo, paths: string[], opts: RenderOptions): numb
     }
     return EXIT_OK;
   }
-  if (format === 'json') {
-    io.out(
-      JSON.stringify(opts.part ? { [opts.part]: partText(message, opts.part as Part) } : message, null, 2),
-    );
+  if (format !== 'text') {
+    emit(io, format, opts.part ? { [opts.part]: partText(message, opts.part as Part) } : message);
     return EXIT_OK;
   }
   if (opts.part) {
@@ -170,6 +168,6 @@ export function renderCommand(program: Command, io: CliIo, run: Runner): void {
       'render as a consultant alert for this action (default call for alert templates)',
     )
     .option('--out <dir>', 'write each part to a file in this folder')
-    .option('-o, --output <format>', 'text or json', 'text')
+    .option('-o, --output <format>', 'text, json or yaml', 'text')
     .action((paths: string[], opts: RenderOptions) => run(() => runRender(io, paths, opts)));
 }

@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import { calendarOf } from '../../core/cases/index.js';
 import { isOffset, resolveInstant, simulate, toDate } from '../../core/simulator/index.js';
-import { type CliIo, EXIT_OK, outputFormat, parseArgument, type Runner } from './cli-io.js';
+import { type CliIo, EXIT_OK, emit, outputFormat, parseArgument, type Runner } from './cli-io.js';
 import { parseEventSpec } from './event-spec.js';
 import { loadBundle } from './load-street.js';
 import { readReceivableFile } from './receivable-file.js';
@@ -48,7 +48,7 @@ export function runSimulate(io: CliIo, paths: string[], opts: SimulateOptions): 
     }
   });
   const result = simulate({ bundle, receivable, events, start, until: opts.until });
-  if (format === 'json') io.out(JSON.stringify(result, null, 2));
+  if (format !== 'text') emit(io, format, result);
   else
     for (const line of formatSimulation(result, { corporation: bundle.corporation.displayName, receivable }))
       io.out(line);
@@ -73,6 +73,6 @@ export function simulateCommand(program: Command, io: CliIo, run: Runner): void 
       collect,
       [],
     )
-    .option('-o, --output <format>', 'text or json', 'text')
+    .option('-o, --output <format>', 'text, json or yaml', 'text')
     .action((paths: string[], opts: SimulateOptions) => run(() => runSimulate(io, paths, opts)));
 }

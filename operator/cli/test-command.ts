@@ -6,6 +6,7 @@ import {
   type CliIo,
   EXIT_FAILED,
   EXIT_OK,
+  emit,
   errorLine,
   existingPaths,
   outputFormat,
@@ -75,12 +76,12 @@ export function testCommand(program: Command, io: CliIo, run: Runner): void {
     .description('run the FlowTests (*.test.yaml) under the paths against the resources under them')
     .argument('<paths...>', 'files or folders with FlowTests and YAML resources')
     .option('-g, --grep <text>', 'run only the tests whose name contains this text')
-    .option('-o, --output <format>', 'text or json', 'text')
+    .option('-o, --output <format>', 'text, json or yaml', 'text')
     .action((paths: string[], opts: { output?: string; grep?: string }) =>
       run(() => {
         const format = outputFormat(opts.output);
         const report = runTests(io, paths, opts.grep);
-        if (format === 'json') io.out(JSON.stringify(report, null, 2));
+        if (format !== 'text') emit(io, format, report);
         else printReport(report, io);
         return report.ok ? EXIT_OK : EXIT_FAILED;
       }),

@@ -139,3 +139,27 @@ export function writeStreet(files: Record<string, string> = MINI_STREET, into?: 
   }
   return root;
 }
+
+/**
+ * Runs the CLI's street-talking commands away from the user's own settings: no OUTPUTSTRAAT_* variables
+ * and a config file in a fresh temporary folder (returned as `configFile`). Returns the undo.
+ */
+export function isolatedCliEnv(): (() => void) & { configFile: string } {
+  const names = [
+    'OUTPUTSTRAAT_SERVER',
+    'OUTPUTSTRAAT_API_KEY',
+    'OUTPUTSTRAAT_CONTEXT',
+    'OUTPUTSTRAAT_CONFIG',
+  ];
+  const saved = Object.fromEntries(names.map((n) => [n, process.env[n]]));
+  for (const n of names) delete process.env[n];
+  const configFile = join(mkdtempSync(join(tmpdir(), 'ost-cli-config-')), 'outputstraat', 'config.yaml');
+  process.env.OUTPUTSTRAAT_CONFIG = configFile;
+  const restore = () => {
+    for (const n of names) {
+      if (saved[n] === undefined) delete process.env[n];
+      else process.env[n] = saved[n];
+    }
+  };
+  return Object.assign(restore, { configFile });
+}

@@ -2,7 +2,15 @@ import type { Command } from 'commander';
 import type { OutputstraatError } from '../../core/errors/index.js';
 import { compileStreet } from '../compiler/index.js';
 import { readResourceFiles } from '../sources/read-resource-files.js';
-import { type CliIo, EXIT_FAILED, EXIT_OK, existingPaths, outputFormat, type Runner } from './cli-io.js';
+import {
+  type CliIo,
+  EXIT_FAILED,
+  EXIT_OK,
+  emit,
+  existingPaths,
+  outputFormat,
+  type Runner,
+} from './cli-io.js';
 
 export interface ValidateReport {
   ok: boolean;
@@ -52,12 +60,12 @@ export function validateCommand(program: Command, io: CliIo, run: Runner): void 
     .command('validate')
     .description('check resources: schema, references, CEL, template variables, unreachable steps')
     .argument('<paths...>', 'files or folders with YAML resources')
-    .option('-o, --output <format>', 'text or json', 'text')
+    .option('-o, --output <format>', 'text, json or yaml', 'text')
     .action((paths: string[], opts: { output: string }) =>
       run(() => {
         const format = outputFormat(opts.output);
         const report = validatePaths(existingPaths(io, paths), io.cwd);
-        if (format === 'json') io.out(JSON.stringify(report, null, 2));
+        if (format !== 'text') emit(io, format, report);
         else printValidateReport(report, io.out);
         return report.ok ? EXIT_OK : EXIT_FAILED;
       }),

@@ -13,6 +13,7 @@ import { archivedContent, debtorKnown, listArchivedMessages, receivableIdOf } fr
 import type { BundleStore } from '../bundles/index.js';
 import type { LinkTokens } from '../dossiers/index.js';
 import { authenticate } from './authenticate.js';
+import type { RouteDoc } from './openapi.js';
 
 export interface ArchiveRouteDeps {
   db: Database;
@@ -22,31 +23,144 @@ export interface ArchiveRouteDeps {
 }
 
 const PARTS = new Set<PartName>(['eml', 'html', 'text', 'sms', 'voice', 'twiml', 'pdf', 'json']);
+
+const messageSchema = {
+  type: 'object',
+  required: ['id', 'receivable', 'channel', 'channelType', 'status', 'createdAt', 'history', 'parts'],
+  properties: {
+    id: { type: 'string', format: 'uuid' },
+    receivable: { type: ['string', 'null'], description: 'The externalId of its receivable.' },
+    caseId: { type: ['string', 'null'] },
+    stepId: { type: ['string', 'null'] },
+    channel: { type: 'string' },
+    channelType: { type: 'string', description: 'email, sms, voice, letter, webhook' },
+    template: { type: ['string', 'null'] },
+    locale: { type: ['string', 'null'] },
+    status: { type: 'string', description: 'queued, sent, delivered, bounced, failed, …' },
+    providerId: { type: ['string', 'null'] },
+    recipient: { type: ['string', 'null'] },
+    subject: { type: ['string', 'null'] },
+    createdAt: { type: 'string', format: 'date-time' },
+    sentAt: { type: ['string', 'null'], format: 'date-time' },
+    purgedAt: { type: ['string', 'null'], format: 'date-time' },
+    history: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['status', 'at'],
+        properties: {
+          status: { type: 'string' },
+          source: { type: ['string', 'null'] },
+          detail: {},
+          at: { type: 'string', format: 'date-time' },
+        },
+      },
+    },
+    parts: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['part', 'contentType', 'bytes', 'sha256', 'url'],
+        properties: {
+          part: { type: 'string' },
+          contentType: { type: 'string' },
+          bytes: { type: 'integer' },
+          sha256: { type: 'string' },
+          url: { type: 'string', description: 'GET it with your API key: /v1/messages/{id}/content?part=…' },
+        },
+      },
+    },
+  },
+} as const;
+
+const messageList = (id: string, name: string) => ({
+  $id: name,
+  type: 'object',
+  required: [id, 'messages'],
+  properties: { [id]: { type: 'string' }, messages: { type: 'array', items: messageSchema } },
+});
+
+const archiveDoc = (
+  operationId: string,
+  summary: string,
+  rest: Omit<RouteDoc, 'operationId' | 'tag' | 'summary' | 'errors'> & Partial<Pick<RouteDoc, 'errors'>>,
+): { config: { auth: 'api-key'; openapi: RouteDoc } } => ({
+  config: {
+    auth: 'api-key',
+    openapi: { operationId, tag: 'archive', summary, errors: ['OST_ERR_NOT_FOUND'], ...rest },
+  },
+});
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function registerArchiveRoutes(app: FastifyInstance, deps: ArchiveRouteDeps): void {
-  app.get<{ Params: { externalId: string } }>('/v1/receivables/:externalId/messages', async (request) => {
-    const { corporation } = authenticate(request, deps.bundles);
-    const id = await receivableIdOf(deps.db, corporation, request.params.externalId);
-    if (!id) throw createError('OST_ERR_NOT_FOUND', [`receivable ${request.params.externalId}`]);
-    return {
-      externalId: request.params.externalId,
-      messages: await listArchivedMessages(deps.db, corporation, { receivableId: id }),
-    };
-  });
+  app.get<{ Params: { externalId: string } }>(
+    '/v1/receivables/:externalId/messages',
+    archiveDoc('listReceivableMessages', 'Every message of a receivable, with its history and parts', {
+      params: { externalId: 'The id the ERP gave the receivable.' },
+      responses: {
+        200: {
+          description: 'The messages, oldest first.',
+          schema: messageList('externalId', 'ReceivableMessages'),
+        },
+      },
+    }),
+    async (request) => {
+      const { corporation } = authenticate(request, deps.bundles);
+      const id = await receivableIdOf(deps.db, corporation, request.params.externalId);
+      if (!id) throw createError('OST_ERR_NOT_FOUND', [`receivable ${request.params.externalId}`]);
+      return {
+        externalId: request.params.externalId,
+        messages: await listArchivedMessages(deps.db, corporation, { receivableId: id }),
+      };
+    },
+  );
 
-  app.get<{ Params: { debtorId: string } }>('/v1/debtors/:debtorId/messages', async (request) => {
-    const { corporation } = authenticate(request, deps.bundles);
-    // A debtor of another corporation, or of none, is not found: the same answer as for a receivable.
-    if (!(await debtorKnown(deps.db, corporation, request.params.debtorId))) {
-      throw createError('OST_ERR_NOT_FOUND', [`debtor ${request.params.debtorId}`]);
-    }
-    const messages = await listArchivedMessages(deps.db, corporation, { debtorId: request.params.debtorId });
-    return { debtorId: request.params.debtorId, messages };
-  });
+  app.get<{ Params: { debtorId: string } }>(
+    '/v1/debtors/:debtorId/messages',
+    archiveDoc('listDebtorMessages', 'Every message to a debtor, over all receivables', {
+      description: 'A debtor the corporation has no receivable of (or one of another corporation) is 404.',
+      params: { debtorId: 'The debtor.id the ERP posted with its receivables.' },
+      responses: {
+        200: {
+          description: 'The messages, oldest first.',
+          schema: messageList('debtorId', 'DebtorMessages'),
+        },
+      },
+    }),
+    async (request) => {
+      const { corporation } = authenticate(request, deps.bundles);
+      // A debtor of another corporation, or of none, is not found: the same answer as for a receivable.
+      if (!(await debtorKnown(deps.db, corporation, request.params.debtorId))) {
+        throw createError('OST_ERR_NOT_FOUND', [`debtor ${request.params.debtorId}`]);
+      }
+      const messages = await listArchivedMessages(deps.db, corporation, {
+        debtorId: request.params.debtorId,
+      });
+      return { debtorId: request.params.debtorId, messages };
+    },
+  );
 
   app.get<{ Params: { id: string }; Querystring: { part?: string } }>(
     '/v1/messages/:id/content',
+    archiveDoc('getMessageContent', 'The exact bytes of a message part, as sent', {
+      description:
+        'message/rfc822 for an email (eml), application/pdf for a letter, text for SMS and voice; the ' +
+        'X-Content-Sha256 header is the archived hash. Without `part`, the message as sent.',
+      params: { id: 'The message id from a message list.' },
+      query: {
+        type: 'object',
+        properties: {
+          part: { type: 'string', enum: [...PARTS], description: 'Which part; default the whole message.' },
+        },
+      },
+      responses: {
+        200: {
+          description: 'The bytes, in the content type of the part.',
+          contentType: 'application/octet-stream',
+        },
+      },
+      errors: ['OST_ERR_NOT_FOUND', 'OST_ERR_VALIDATION'],
+    }),
     async (request, reply) => {
       const { corporation } = authenticate(request, deps.bundles);
       const part = request.query.part;

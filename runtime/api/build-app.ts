@@ -6,6 +6,7 @@ import Fastify, {
 } from 'fastify';
 import { createError, type OutputstraatError } from '../../core/errors/index.js';
 import type { Logger } from '../../platform/log.js';
+import { packageVersion } from '../../platform/package-root.js';
 import { TokenBuckets } from '../../platform/rate-limit/token-buckets.js';
 import type { LinkTokens } from '../dossiers/index.js';
 import type { RuntimeMetrics } from '../metrics/index.js';
@@ -140,7 +141,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       takeOrRefuse(limiter, caller.keyHash);
       request.corporation = caller.corporation;
       request.apiKeyHash = caller.keyHash;
-    } else if (request.routeOptions.config.openapi?.auth) {
+    } else if (request.routeOptions.config.auth === 'api-key') {
       throw createError('OST_ERR_UNAUTHORIZED');
     }
   });
@@ -150,11 +151,48 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerIdempotency(app, deps.db);
 
   const routeTable = collectRouteTable(app);
-  const open = (summary: string) => ({ openapi: { summary, auth: false, responses: {}, errors: [] } });
-  app.get('/healthz', { config: open('Process is up') }, async () => ({ status: 'ok' }));
+  const health = (operationId: string, summary: string, schema: Record<string, unknown>, more = {}) => ({
+    auth: 'none' as const,
+    openapi: {
+      operationId,
+      tag: 'health' as const,
+      summary,
+      responses: { 200: { description: summary, schema }, ...more },
+      errors: [],
+    },
+  });
+  const version = packageVersion();
+  app.get(
+    '/healthz',
+    {
+      config: health('getHealth', 'The process is up; its version', {
+        $id: 'Health',
+        type: 'object',
+        required: ['status', 'version'],
+        properties: {
+          status: { const: 'ok' },
+          version: { type: 'string', description: 'The runtime release.' },
+        },
+      }),
+    },
+    async () => ({ status: 'ok', version }),
+  );
+  const readiness = {
+    $id: 'Readiness',
+    type: 'object',
+    required: ['ready', 'failing'],
+    properties: {
+      ready: { type: 'boolean' },
+      failing: { type: 'array', items: { type: 'string' }, description: 'What is not ready yet.' },
+    },
+  };
   app.get(
     '/readyz',
-    { config: open('PostgreSQL, NATS and config are ready (503 names what is not)') },
+    {
+      config: health('getReadiness', 'PostgreSQL, NATS and config are ready', readiness, {
+        503: { description: 'Not ready: `failing` names what is not.', schema: readiness },
+      }),
+    },
     async (_request, reply) => {
       const results = await Promise.all(
         deps.readiness.map(async (r) => ({

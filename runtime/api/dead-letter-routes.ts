@@ -78,12 +78,14 @@ export function registerDeadLetterRoutes(app: FastifyInstance, deps: DeadLetterR
     '/v1/dead-letters',
     {
       config: {
+        auth: 'api-key',
         openapi: {
+          operationId: 'listDeadLetters',
+          tag: 'dead-letters',
           summary: "The corporation's dead letters, newest first",
           description:
             'Intake and dispatch messages the runtime gave up on: unreadable, refused by the database, or ' +
             'still failing after every delivery. Each has a receivable.rejected event (intake) on the feed.',
-          auth: true,
           query: listQuerySchema,
           responses: {
             200: {
@@ -115,9 +117,11 @@ export function registerDeadLetterRoutes(app: FastifyInstance, deps: DeadLetterR
     '/v1/dead-letters/:id',
     {
       config: {
+        auth: 'api-key',
         openapi: {
+          operationId: 'getDeadLetter',
+          tag: 'dead-letters',
           summary: 'One dead letter, with its payload',
-          auth: true,
           params: idParam,
           responses: { 200: { description: 'The dead letter.', schema: deadLetterSchema } },
           errors: ['OST_ERR_NOT_FOUND'],
@@ -136,13 +140,15 @@ export function registerDeadLetterRoutes(app: FastifyInstance, deps: DeadLetterR
     '/v1/dead-letters/:id/retry',
     {
       config: {
+        auth: 'api-key',
         openapi: {
+          operationId: 'retryDeadLetter',
+          tag: 'dead-letters',
           summary: 'Re-drive a dead letter',
           description:
             'Intake: the payload is published again to the intake subject (storing a receivable that is ' +
             'already there changes nothing). Dispatch: the step is scheduled again, now. Fix the cause ' +
             'first; a message that fails again becomes a new dead letter.',
-          auth: true,
           params: idParam,
           responses: {
             202: {

@@ -66,14 +66,16 @@ export function registerDebtorRoutes(app: FastifyInstance, deps: DebtorRouteDeps
     '/v1/debtors/:debtorId',
     {
       config: {
+        auth: 'api-key',
         openapi: {
+          operationId: 'eraseDebtor',
+          tag: 'debtors',
           summary: "Erase a debtor's personal data",
           description:
             'Erases or pseudonymises the personal data of every receivable, message, archived part, form ' +
             'record, event and link of this debtor; amounts, dates, statuses and message counts stay. Refused ' +
             '(409) while a receivable is open or paused: cancel or settle it first. Idempotent: once erased, ' +
             'the same answer again. A debtor.erased event goes on the feed. docs/privacy.md has the details.',
-          auth: true,
           params: { debtorId: 'The debtor.id the ERP posted with its receivables.' },
           responses: { 200: { description: 'Erased (now or earlier).', schema: erasureSchema } },
           errors: ['OST_ERR_VALIDATION', 'OST_ERR_NOT_FOUND', 'OST_ERR_CONFLICT', 'OST_ERR_BUS'],

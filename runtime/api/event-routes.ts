@@ -40,12 +40,14 @@ export function registerEventRoutes(app: FastifyInstance, deps: { db: Database }
     '/v1/events',
     {
       config: {
+        auth: 'api-key',
         openapi: {
+          operationId: 'listEvents',
+          tag: 'events',
           summary: "The corporation's events, in order, from a cursor",
           description:
             'Every event exactly once across pages, also while events are being written. Keep the `next` ' +
             'cursor and ask again; an empty page means you are up to date.',
-          auth: true,
           query: eventFeedQuerySchema,
           responses: { 200: { description: 'A page of events.', schema: feedSchema } },
           errors: ['OST_ERR_VALIDATION'],

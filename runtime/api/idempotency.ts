@@ -58,7 +58,7 @@ export function registerIdempotency(app: FastifyInstance, db: Database): void {
   app.decorateRequest('idempotency', undefined);
 
   app.addHook('preHandler', async (request, reply) => {
-    if (request.method !== 'POST' || !request.routeOptions.config.openapi?.auth || !request.corporation)
+    if (request.method !== 'POST' || request.routeOptions.config.auth !== 'api-key' || !request.corporation)
       return;
     const key = keyOf(request);
     if (key === undefined) return;

@@ -1,24 +1,48 @@
-// /openapi.json (on the internal port): an OpenAPI 3.1 document built from the routes themselves. Every route carries its
-// documentation in `config.openapi`, with the very schema objects it validates with (core/receivable), so
-// the document cannot drift from what the API accepts. Error bodies list the codes of the one registry.
+// /openapi.json (on the internal port) and docs/openapi.json (`npm run generate`): an OpenAPI 3.1
+// document built from the routes themselves. Every route carries its documentation in `config.openapi`,
+// with the very schema objects it validates with (core/receivable), so the document cannot drift from
+// what the API accepts; how a route authenticates is its own `config.auth` (route-table.ts), never
+// read from the docs. Error bodies list the codes of the one registry.
 import { type ErrorCode, errorRegistry } from '../../core/errors/index.js';
-import type { RouteEntry } from './route-table.js';
+import type { RouteAuth, RouteEntry } from './route-table.js';
 
 type Schema = Record<string, unknown>;
 
 export interface RouteDoc {
+  /** The method name generated clients get: camelCase, unique over the API. */
+  operationId: string;
+  /** Its group in the reference (one of TAGS). */
+  tag: keyof typeof TAGS;
   summary: string;
   description?: string;
-  /** Whether the route needs the corporation's API key (every /v1 route does). */
-  auth: boolean;
   params?: Record<string, string>;
   /** A JSON Schema object whose properties are the query parameters. */
   query?: Schema;
   body?: { schema: Schema; contentTypes: string[]; description?: string };
   responses: Record<number, { description: string; schema?: Schema; contentType?: string }>;
-  /** The error codes this route answers with (401 and 429 are added for authenticated routes). */
+  /** The error codes this route answers with (401 and 429 are added for api-key routes, 400 for all). */
   errors: ErrorCode[];
 }
+
+/** The reference's groups, in this order. */
+export const TAGS = {
+  receivables:
+    'Receivables in (one as JSON, many as NDJSON), their status and timeline, payments and changes.',
+  events: 'The event feed: what happened to your receivables, in order, from a cursor.',
+  archive: 'Every message sent, with its history and the exact bytes as sent.',
+  debtors: "A debtor's data and replies; erasure (GDPR art. 17).",
+  tasks: 'Work for people: replies to look at, alerts, lapsed arrangements, dead letters.',
+  'dead-letters': 'Messages the runtime gave up on, and re-driving them.',
+  forms: 'Paper forms entered by staff, and what debtors filled in, as CSV.',
+  providers: 'Callbacks of the delivery providers (not for ERPs): signed by the provider.',
+  health: 'Liveness and readiness of the runtime process.',
+} as const;
+
+/** Refused on every route before its handler (input-guards.ts): a request without Host is a 400. */
+const GUARD_ERRORS: ErrorCode[] = ['OST_ERR_VALIDATION'];
+
+const PROVIDER_AUTH =
+  'Called by the provider, not with an API key: the handler checks its signature or shared secret.';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -80,13 +104,16 @@ export function buildOpenApi(routes: readonly RouteEntry[]): Schema {
     return { $ref: `#/components/schemas/${name}` };
   };
   const paths: Record<string, Record<string, Schema>> = {};
-  for (const { method: upper, url, doc } of routes) {
-    if (!doc) continue;
+  for (const { method: upper, url, doc, auth } of routes) {
+    if (!doc || upper === 'HEAD') continue;
     const method = upper.toLowerCase();
     const path = url.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
     paths[path] ??= {};
-    paths[path][method] = operation(method, doc, ref);
+    paths[path][method] = operation(method, doc, auth ?? 'none', ref);
   }
+  const used = new Set(
+    Object.values(paths).flatMap((ops) => Object.values(ops).map((o) => (o.tags as string[])[0])),
+  );
   return {
     openapi: '3.1.0',
     info: {
@@ -94,7 +121,18 @@ export function buildOpenApi(routes: readonly RouteEntry[]): Schema {
       version: '1',
       description:
         'Receivables in, payments and status changes in, events out. Amounts are integer cents. See docs/erp-api.md.',
+      license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
     },
+    servers: [
+      {
+        url: '{origin}',
+        description: "The runtime's public URL (OST_PUBLIC_URL); `npm start` serves it on port 8080.",
+        variables: { origin: { default: 'http://127.0.0.1:8080' } },
+      },
+    ],
+    tags: Object.entries(TAGS)
+      .filter(([name]) => used.has(name))
+      .map(([name, description]) => ({ name, description })),
     components: {
       securitySchemes: {
         apiKey: {
@@ -110,9 +148,9 @@ export function buildOpenApi(routes: readonly RouteEntry[]): Schema {
   };
 }
 
-function operation(method: string, doc: RouteDoc, ref: (s: Schema) => Schema): Schema {
+function operation(method: string, doc: RouteDoc, auth: RouteAuth, ref: (s: Schema) => Schema): Schema {
   const parameters: Schema[] = [];
-  if (method === 'post' && doc.auth) {
+  if (method === 'post' && auth === 'api-key') {
     parameters.push({
       name: 'Idempotency-Key',
       in: 'header',
@@ -140,12 +178,21 @@ function operation(method: string, doc: RouteDoc, ref: (s: Schema) => Schema): S
   for (const [status, r] of Object.entries(doc.responses)) {
     responses[status] = {
       description: r.description,
-      ...(r.schema ? { content: { [r.contentType ?? 'application/json']: { schema: ref(r.schema) } } } : {}),
+      ...(r.schema || r.contentType
+        ? {
+            content: {
+              [r.contentType ?? 'application/json']: {
+                schema: r.schema ? ref(r.schema) : { type: 'string' },
+              },
+            },
+          }
+        : {}),
     };
   }
   const codes: ErrorCode[] = [
+    ...GUARD_ERRORS,
     ...doc.errors,
-    ...(doc.auth ? (['OST_ERR_UNAUTHORIZED', 'OST_ERR_RATE_LIMITED'] as const) : []),
+    ...(auth === 'api-key' ? (['OST_ERR_UNAUTHORIZED', 'OST_ERR_RATE_LIMITED'] as const) : []),
   ];
   const byStatus = new Map<number, ErrorCode[]>();
   for (const code of new Set(codes)) {
@@ -159,10 +206,15 @@ function operation(method: string, doc: RouteDoc, ref: (s: Schema) => Schema): S
       content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
     };
   }
+  const description = [doc.description, auth === 'provider' ? PROVIDER_AUTH : undefined]
+    .filter(Boolean)
+    .join(' ');
   return {
+    operationId: doc.operationId,
+    tags: [doc.tag],
     summary: doc.summary,
-    ...(doc.description ? { description: doc.description } : {}),
-    security: doc.auth ? [{ apiKey: [] }] : [],
+    ...(description ? { description } : {}),
+    security: auth === 'api-key' ? [{ apiKey: [] }] : [],
     ...(parameters.length > 0 ? { parameters } : {}),
     ...(doc.body
       ? {

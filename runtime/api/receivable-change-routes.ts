@@ -42,12 +42,14 @@ export function registerReceivableChangeRoutes(app: FastifyInstance, deps: Recei
     '/v1/receivables/:externalId/payments',
     {
       config: {
+        auth: 'api-key',
         openapi: {
+          operationId: 'postPayment',
+          tag: 'receivables',
           summary: 'Report a payment',
           description:
             'Reduces the balance. At 0 or below the receivable is paid: every case stops, every scheduled step ' +
             'is cancelled and the payment link closes. Idempotent on paymentId.',
-          auth: true,
           params: externalIdParam,
           body: { schema: paymentSchema, contentTypes: ['application/json'] },
           responses: {
@@ -75,13 +77,15 @@ export function registerReceivableChangeRoutes(app: FastifyInstance, deps: Recei
     '/v1/receivables/:externalId',
     {
       config: {
+        auth: 'api-key',
         openapi: {
+          operationId: 'patchReceivable',
+          tag: 'receivables',
           summary: 'Change balance or status, or report a payment arrangement',
           description:
             'balance: the new open balance (0 = paid). status: paused holds every step, open resumes, ' +
             'cancelled stops for good. arrangement: pauses the flow unless it declares another course. ' +
             'A paid or cancelled receivable cannot be changed (409).',
-          auth: true,
           params: externalIdParam,
           body: { schema: receivablePatchSchema, contentTypes: ['application/json'] },
           responses: { 200: { description: 'The receivable after the change.', schema: changeResultSchema } },

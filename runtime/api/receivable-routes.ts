@@ -87,7 +87,10 @@ export function registerReceivableRoutes(app: FastifyInstance, deps: ReceivableR
     '/v1/receivables',
     {
       config: {
+        auth: 'api-key',
         openapi: {
+          operationId: 'postReceivables',
+          tag: 'receivables',
           summary: 'Post a receivable, or many as NDJSON',
           description:
             'Answers 202 once the receivable is durably on JetStream; idempotent on externalId per corporation. ' +
@@ -96,7 +99,6 @@ export function registerReceivableRoutes(app: FastifyInstance, deps: ReceivableR
             'is 413 (split the file), and lines are paced to the key’s OST_RATE_LIMIT_LINES_PER_SECOND. ' +
             '202 with the counts when any line was accepted or was a duplicate, otherwise 400 ' +
             'OST_ERR_VALIDATION with the counts.',
-          auth: true,
           body: { schema: receivableSchema, contentTypes: ['application/json', 'application/x-ndjson'] },
           responses: {
             202: {
@@ -154,9 +156,11 @@ export function registerReceivableRoutes(app: FastifyInstance, deps: ReceivableR
     '/v1/receivables/:externalId',
     {
       config: {
+        auth: 'api-key',
         openapi: {
+          operationId: 'getReceivable',
+          tag: 'receivables',
           summary: 'Status and full timeline of a receivable',
-          auth: true,
           params: externalIdParam,
           responses: { 200: { description: 'The receivable.', schema: timelineSchema } },
           errors: ['OST_ERR_NOT_FOUND'],

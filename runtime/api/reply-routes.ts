@@ -125,12 +125,14 @@ export function registerReplyRoutes(app: FastifyInstance, deps: ReplyRouteDeps):
     '/v1/debtors/:debtorId/replies',
     {
       config: {
+        auth: 'api-key',
         openapi: {
+          operationId: 'listDebtorReplies',
+          tag: 'debtors',
           summary: "A debtor's SMS and email replies, newest first",
           description:
             'Each reply with its class (already-paid, dispute, deceased, stop, other) from the reply rules and ' +
             'what followed. Personal data: the number or address and the text.',
-          auth: true,
           params: { debtorId: 'The debtor.id the ERP posted with its receivables.' },
           query: replyQuerySchema,
           responses: {
@@ -162,10 +164,12 @@ export function registerReplyRoutes(app: FastifyInstance, deps: ReplyRouteDeps):
     '/v1/tasks',
     {
       config: {
+        auth: 'api-key',
         openapi: {
+          operationId: 'listTasks',
+          tag: 'tasks',
           summary: "The corporation's tasks, oldest first",
           description: 'Work for people: replies to look at, alerts, lapsed arrangements, dead letters.',
-          auth: true,
           query: taskQuerySchema,
           responses: {
             200: {
@@ -192,10 +196,12 @@ export function registerReplyRoutes(app: FastifyInstance, deps: ReplyRouteDeps):
     '/v1/tasks/:id',
     {
       config: {
+        auth: 'api-key',
         openapi: {
+          operationId: 'patchTask',
+          tag: 'tasks',
           summary: 'Assign, snooze, reopen or close a task',
           description: 'Closing (status done) puts task.closed on the feed; a done task cannot change (409).',
-          auth: true,
           params: { id: 'The task id from GET /v1/tasks or a task.created event.' },
           body: { schema: taskPatchSchema, contentTypes: ['application/json'] },
           responses: { 200: { description: 'The task after the change.', schema: taskSchema } },

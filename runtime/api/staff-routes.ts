@@ -106,12 +106,15 @@ const csvResponse = (what: string) => ({
 });
 
 export function registerStaffFormRoutes(app: FastifyInstance, deps: StaffRouteDeps): void {
-  const doc = (summary: string, rest: Record<string, unknown>) => ({
-    config: { openapi: { summary, auth: true, errors: ['OST_ERR_VALIDATION'], ...rest } as never },
+  const doc = (operationId: string, summary: string, rest: Record<string, unknown>) => ({
+    config: {
+      auth: 'api-key' as const,
+      openapi: { operationId, tag: 'forms', summary, errors: ['OST_ERR_VALIDATION'], ...rest } as never,
+    },
   });
   app.post(
     '/v1/forms/meter-readings',
-    doc('Record a meter reading from a paper return form', {
+    doc('postMeterReading', 'Record a meter reading from a paper return form', {
       body: { schema: meterReadingSchema, contentTypes: ['application/json'] },
       responses: { 201: { description: 'Recorded; needsReview when it was implausible and confirmed.' } },
       errors: ['OST_ERR_VALIDATION', 'OST_ERR_NOT_FOUND', 'OST_ERR_IMPLAUSIBLE_READING'],
@@ -183,7 +186,7 @@ export function registerStaffFormRoutes(app: FastifyInstance, deps: StaffRouteDe
 
   app.get(
     '/v1/forms/meter-readings.csv',
-    doc('Meter readings from forms and staff, as CSV', {
+    doc('exportMeterReadings', 'Meter readings from forms and staff, as CSV', {
       query: sinceQuery,
       responses: csvResponse('Meter readings'),
     }),
@@ -227,7 +230,7 @@ export function registerStaffFormRoutes(app: FastifyInstance, deps: StaffRouteDe
 
   app.get(
     '/v1/forms/contact-updates.csv',
-    doc('Contact data from the contact form, as CSV', {
+    doc('exportContactUpdates', 'Contact data from the contact form, as CSV', {
       query: sinceQuery,
       responses: csvResponse('Contact updates'),
     }),

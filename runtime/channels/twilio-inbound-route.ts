@@ -55,7 +55,21 @@ function signedBy(
 }
 
 export function registerTwilioInboundRoute(app: FastifyInstance, deps: TwilioInboundDeps): void {
-  app.post('/v1/providers/twilio/inbound', async (request, reply) => {
+  const config = {
+    auth: 'provider' as const,
+    openapi: {
+      operationId: 'postTwilioInbound',
+      tag: 'providers' as const,
+      summary: 'Twilio delivers an SMS a debtor sent back',
+      description:
+        'Form parameters From, To (or MessagingServiceSid), Body, MessageSid. Header X-Twilio-Signature over ' +
+        'the public URL and the form parameters, for the auth token of the channel that owns the number. ' +
+        'The reply is stored on the debtor and classified by the reply rules.',
+      responses: { 200: { description: 'Stored (an empty TwiML answer).', contentType: 'text/xml' } },
+      errors: ['OST_ERR_PROVIDER_SIGNATURE' as const, 'OST_ERR_VALIDATION' as const],
+    },
+  };
+  app.post('/v1/providers/twilio/inbound', { config }, async (request, reply) => {
     const params = (request.body ?? {}) as Record<string, string>;
     const corporations = signedBy(deps, request, params);
     if (corporations.length === 0) throw createError('OST_ERR_PROVIDER_SIGNATURE', ['Twilio']);

@@ -4,7 +4,7 @@
 //   POST /v1/providers/twilio/status?m=<id>        MessageStatus / CallStatus → delivered or failed events
 //   POST /v1/providers/twilio/voice/gather?m=<id>  the digit pressed during a voice message; 1 sends the
 //                                                  payment link by SMS and answers with spoken TwiML
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyContextConfig, FastifyInstance, FastifyRequest } from 'fastify';
 import twilio from 'twilio';
 import type { BundleChannel, ConfigBundle } from '../../core/bundle/types.js';
 import { createError } from '../../core/errors/index.js';
@@ -73,52 +73,93 @@ export function registerTwilioRoutes(app: FastifyInstance, deps: TwilioRouteDeps
     (_request, body, done) => done(null, Object.fromEntries(new URLSearchParams(body as string))),
   );
 
-  app.post('/v1/providers/twilio/status', async (request, reply) => {
-    const v = await verify(deps, request);
-    const status = (v.params.MessageStatus ?? v.params.CallStatus ?? '').toLowerCase();
-    const detail = {
-      status,
-      ...(v.params.MessageSid || v.params.CallSid ? { sid: v.params.MessageSid ?? v.params.CallSid } : {}),
-      ...(v.params.ErrorCode ? { errorCode: v.params.ErrorCode } : {}),
-    };
-    const outcome = OUTCOME[status];
-    if (outcome) {
-      await recordMessageEvent(deps, {
-        messageId: v.messageId,
-        type: outcome,
-        source: 'twilio',
-        detail,
-        now: new Date(),
-      });
-    } else if (status) {
-      await recordProviderStatus(deps.db, v.messageId, `twilio:${status}`, 'twilio', detail);
-    }
-    return reply.code(204).send();
-  });
-
-  app.post('/v1/providers/twilio/voice/gather', async (request, reply) => {
-    const v = await verify(deps, request);
-    const digits = v.params.Digits ?? '';
-    await recordProviderStatus(deps.db, v.messageId, 'voice:digits', 'twilio', {
-      digits: digits.slice(0, 4),
-    });
-    let sent = false;
-    if (digits === '1') {
-      sent = await sendPaymentLinkSms(deps, v.messageId).catch((err: unknown) => {
-        request.log.warn({ err: (err as Error).message }, 'payment link SMS after a voice message failed');
-        return false;
-      });
-    }
-    const settings = v.channel.spec.twilio ?? {};
-    return reply.type('text/xml; charset=utf-8').send(
-      gatherReplyTwiml(
-        {
-          language: settings.language ?? 'nl-NL',
-          voice: settings.voice ?? 'Polly.Lotte',
-          locale: v.locale,
+  const doc = (
+    operationId: string,
+    summary: string,
+    description: string,
+    responses: NonNullable<FastifyContextConfig['openapi']>['responses'],
+  ) => ({
+    config: {
+      auth: 'provider' as const,
+      openapi: {
+        operationId,
+        tag: 'providers' as const,
+        summary,
+        description: `${description} Header X-Twilio-Signature over the public URL and the form parameters, for the auth token of the message's channel.`,
+        query: {
+          type: 'object',
+          required: ['m'],
+          properties: { m: { type: 'string', format: 'uuid', description: 'Our message id.' } },
         },
-        sent,
-      ),
-    );
+        responses,
+        errors: ['OST_ERR_PROVIDER_SIGNATURE' as const],
+      },
+    },
   });
+  app.post(
+    '/v1/providers/twilio/status',
+    doc(
+      'postTwilioStatus',
+      'Twilio reports the status of an SMS or call',
+      'Form parameters MessageStatus or CallStatus, MessageSid or CallSid, ErrorCode.',
+      { 204: { description: 'Recorded on the message.' } },
+    ),
+    async (request, reply) => {
+      const v = await verify(deps, request);
+      const status = (v.params.MessageStatus ?? v.params.CallStatus ?? '').toLowerCase();
+      const detail = {
+        status,
+        ...(v.params.MessageSid || v.params.CallSid ? { sid: v.params.MessageSid ?? v.params.CallSid } : {}),
+        ...(v.params.ErrorCode ? { errorCode: v.params.ErrorCode } : {}),
+      };
+      const outcome = OUTCOME[status];
+      if (outcome) {
+        await recordMessageEvent(deps, {
+          messageId: v.messageId,
+          type: outcome,
+          source: 'twilio',
+          detail,
+          now: new Date(),
+        });
+      } else if (status) {
+        await recordProviderStatus(deps.db, v.messageId, `twilio:${status}`, 'twilio', detail);
+      }
+      return reply.code(204).send();
+    },
+  );
+
+  app.post(
+    '/v1/providers/twilio/voice/gather',
+    doc(
+      'postTwilioGather',
+      'The digit a debtor pressed during a voice message',
+      'Form parameter Digits; 1 sends the payment link by SMS.',
+      { 200: { description: 'Spoken TwiML: what the debtor hears next.', contentType: 'text/xml' } },
+    ),
+    async (request, reply) => {
+      const v = await verify(deps, request);
+      const digits = v.params.Digits ?? '';
+      await recordProviderStatus(deps.db, v.messageId, 'voice:digits', 'twilio', {
+        digits: digits.slice(0, 4),
+      });
+      let sent = false;
+      if (digits === '1') {
+        sent = await sendPaymentLinkSms(deps, v.messageId).catch((err: unknown) => {
+          request.log.warn({ err: (err as Error).message }, 'payment link SMS after a voice message failed');
+          return false;
+        });
+      }
+      const settings = v.channel.spec.twilio ?? {};
+      return reply.type('text/xml; charset=utf-8').send(
+        gatherReplyTwiml(
+          {
+            language: settings.language ?? 'nl-NL',
+            voice: settings.voice ?? 'Polly.Lotte',
+            locale: v.locale,
+          },
+          sent,
+        ),
+      );
+    },
+  );
 }

@@ -53,7 +53,31 @@ const EVENT: Record<string, 'bounced' | 'delivered' | undefined> = {
 const NOTE = new Set(['soft-bounce', 'deferred', 'complaint']);
 
 export function registerEmailBounceRoutes(app: FastifyInstance, deps: EmailBounceRouteDeps): void {
-  app.post('/v1/providers/email/bounces', async (request, reply) => {
+  const recorded = {
+    $id: 'BounceRecorded',
+    type: 'object',
+    required: ['messageId', 'recorded'],
+    properties: { messageId: { type: 'string', format: 'uuid' }, recorded: { type: 'string' } },
+  };
+  const doc = {
+    auth: 'provider' as const,
+    openapi: {
+      operationId: 'postEmailBounce',
+      tag: 'providers' as const,
+      summary: 'An email provider reports a bounce or a delivery',
+      description:
+        'Header X-Outputstraat-Webhook-Secret: the shared secret OST_EMAIL_WEBHOOK_SECRET (unset refuses ' +
+        'every call). JSON body: `messageId` (ours) or `providerId` (the Message-ID), and `type`: bounced, ' +
+        'hard-bounce, soft-bounce, delivered or complaint; optional `status` and `diagnostic`.',
+      responses: { 202: { description: 'Recorded on the message.', schema: recorded } },
+      errors: [
+        'OST_ERR_PROVIDER_SIGNATURE' as const,
+        'OST_ERR_VALIDATION' as const,
+        'OST_ERR_NOT_FOUND' as const,
+      ],
+    },
+  };
+  app.post('/v1/providers/email/bounces', { config: doc }, async (request, reply) => {
     const header = request.headers['x-outputstraat-webhook-secret'];
     if (!sameSecret(typeof header === 'string' ? header : undefined, deps.emailWebhookSecret)) {
       throw createError('OST_ERR_PROVIDER_SIGNATURE', ['email bounce']);

@@ -400,7 +400,7 @@ describe('erasing a debtor', () => {
     expect(away.err).toContain(
       `OST_ERR_CLI_REQUEST cannot reach the runtime at http://127.0.0.1:${closed}: ECONNREFUSED`,
     );
-    expect(away.err).toContain('check --url');
+    expect(away.err).toContain('check --server');
     expect(
       await cs.db.oneFirst(sql.unsafe`
         SELECT debtor ->> 'name' FROM receivables WHERE corporation = ${NOORD} AND external_id = ${ext.b1}`),
