@@ -199,6 +199,10 @@ export const CRD_SCHEMAS = {
                 "type": "string",
                 "description": "Expected SHA-256 fingerprint of the host key (base64, as ssh-keyscan -p <port> <host> | ssh-keygen -lf - prints it). Required: letters are never uploaded to a host whose key is not pinned."
               },
+              "returnDirectory": {
+                "type": "string",
+                "description": "Remote folder where the print provider puts return files of registered letters (tracking number, delivered or returned; docs/channels.md). Read every OST_PRINT_RETURN_INTERVAL_MS; processed files are moved to its processed/ subfolder with a report. Unset: no return files are read."
+              },
               "batch": {
                 "type": "object",
                 "description": "When a print batch is closed and uploaded.",

@@ -107,6 +107,10 @@ directory: string
  */
 hostKeySha256?: string
 /**
+ * Remote folder where the print provider puts return files of registered letters (tracking number, delivered or returned; docs/channels.md). Read every OST_PRINT_RETURN_INTERVAL_MS; processed files are moved to its processed/ subfolder with a report. Unset: no return files are read.
+ */
+returnDirectory?: string
+/**
  * When a print batch is closed and uploaded.
  */
 batch?: {

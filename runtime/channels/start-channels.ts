@@ -19,6 +19,7 @@ import { ChannelRegistry } from './channel-registry.js';
 import { type ChannelSettings, readChannelSettings } from './channel-settings.js';
 import { PrintBatchWorker } from './print-batches.js';
 import { PrintChannel } from './print-channel.js';
+import { PrintReturnWorker } from './print-returns.js';
 import { rateLimited } from './rate-limiter.js';
 import { SmtpChannel } from './smtp-channel.js';
 import { TwilioChannel } from './twilio-channel.js';
@@ -44,6 +45,8 @@ export interface RunningChannels {
   registry: ChannelRegistry;
   settings: ChannelSettings;
   printBatches: PrintBatchWorker;
+  /** Reads the print providers' return files of registered letters. */
+  printReturns: PrintReturnWorker;
   bounceSmtp: BounceSmtpServer | undefined;
   /** Register on the runtime's fastify app: `await app.register(channels.routes)`. */
   routes(app: FastifyInstance): Promise<void>;
@@ -79,6 +82,11 @@ export async function startChannels(deps: ChannelsDeps): Promise<RunningChannels
     Object.fromEntries(Object.entries(adapters).map(([provider, a]) => [provider, rateLimited(a)])),
   );
   printBatches.start();
+  const printReturns = new PrintReturnWorker(
+    { db, bundles, secrets, log, timeouts: settings.timeouts },
+    settings.printReturnIntervalMs,
+  );
+  printReturns.start();
   const sweeper = new RetentionSweeper({ db, bundles, log }, settings.retentionSweepIntervalMs);
   sweeper.start();
   const events = { db, bundles, log };
@@ -92,6 +100,7 @@ export async function startChannels(deps: ChannelsDeps): Promise<RunningChannels
     registry,
     settings,
     printBatches,
+    printReturns,
     bounceSmtp,
     async routes(app) {
       registerTrackingRoutes(app, { ...events, trackingSecret: settings.trackingSecret });
@@ -100,6 +109,7 @@ export async function startChannels(deps: ChannelsDeps): Promise<RunningChannels
     },
     async close() {
       await printBatches.stop();
+      await printReturns.stop();
       await sweeper.stop();
       await bounceSmtp?.close();
       await registry.close();

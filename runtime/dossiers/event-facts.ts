@@ -41,6 +41,8 @@ export const EVENT_FACTS: Readonly<Record<string, readonly string[]>> = {
   'case.stopped': ['reason'],
   'link.closed': ['reason'],
   'message.sent': ['reason'],
+  'message.registered.delivered': ['trackingNumber', 'date'],
+  'message.registered.returned': ['trackingNumber', 'date', 'reason'],
   'step.skipped': ['reason'],
 };
 

@@ -281,6 +281,22 @@ export const NOT_PERSONAL: readonly { table: string; columns: readonly string[];
     why: 'which letter went in which batch; file names are made of ids',
   },
   {
+    table: 'print_return_files',
+    columns: [
+      'id',
+      'corporation',
+      'channel',
+      'file_name',
+      'sha256',
+      'size',
+      'recorded',
+      'refused',
+      'refused_file',
+      'processed_at',
+    ],
+    why: "the print provider's return files: names, hashes and counts; the tracking events are message history",
+  },
+  {
     table: 'webhook_cursors',
     columns: [
       'corporation',

@@ -10,6 +10,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDatabase, type Database, sql } from '../../platform/db/index.js';
+import type { BundleStore } from '../../runtime/bundles/index.js';
 import { startSftpServer, type TestSftpServer } from '../support/sftp-server.js';
 import { eventually, startStreet, type TestStreet } from '../support/street.js';
 import { startTwilioServer, type TestTwilioServer } from '../support/twilio-server.js';
@@ -29,6 +30,8 @@ export interface ChannelStreet {
   street: TestStreet;
   /** A pool on the street's database, for assertions. */
   db: Database;
+  /** The runtime's live config bundles (for workers a test runs itself). */
+  bundles: BundleStore;
   twilio: TestTwilioServer;
   sftp: TestSftpServer;
   hooks: Hook[];
@@ -148,6 +151,7 @@ spec:
     host: 127.0.0.1
     port: ${sftp.port}
     directory: /inbox
+    returnDirectory: /returns
     hostKeySha256: '${sftp.hostKeySha256}'
     batch: { maxLetters: 2, cutoff: '16:00' }
 ---
@@ -266,6 +270,7 @@ export async function startChannelStreet(extra: Record<string, string> = {}): Pr
   return {
     street,
     db,
+    bundles: runtime.bundles,
     twilio,
     sftp,
     hooks,
