@@ -468,6 +468,74 @@ formsDays?: number
 eventsDays?: number
 }
 /**
+ * Dutch collections law (docs/collections-law.md).
+ */
+collections?: {
+/**
+ * Early signalling of rent arrears to the municipality (Besluit gemeentelijke schuldhulpverlening art. 2; docs/collections-law.md). A signal is made once per dossier when every condition holds and exported as a file to the municipality's intake.
+ */
+earlySignal?: {
+/**
+ * Signal at all: true only once an agreement with the municipality is in place.
+ */
+enabled: boolean
+/**
+ * Arrears of at least this many open rent terms (receivables of the dossier).
+ */
+minArrearsTerms?: number
+/**
+ * And at least this many cents.
+ */
+minArrearsCents?: number
+/**
+ * Days after the reminder with the offer during which the tenant can still object before a signal is made.
+ */
+objectionWindowDays?: number
+/**
+ * Templates of written reminders (letter or email) that offer to pass the contact details on and point the tenant to debt help; one of them sent in the dossier is conditions (b), (c) and (d).
+ * 
+ * @minItems 1
+ * @maxItems 20
+ */
+offerTemplates: string[]
+/**
+ * Where signals go.
+ */
+export: {
+/**
+ * The municipality's (or its intake service's) SFTP server; one JSON file per signal.
+ */
+sftp: {
+/**
+ * SFTP host.
+ */
+host: string
+/**
+ * SFTP port.
+ */
+port?: number
+/**
+ * Remote folder signal files are put in.
+ */
+directory: string
+/**
+ * Expected SHA-256 fingerprint of the host key (base64); nothing is sent to a host whose key does not match.
+ */
+hostKeySha256: string
+/**
+ * Secret in this namespace with username and password or privateKey.
+ */
+credentialsSecretRef: {
+/**
+ * Secret name.
+ */
+name: string
+}
+}
+}
+}
+}
+/**
  * When true, nothing is sent for this corporation; due steps wait until it is false.
  */
 paused?: boolean

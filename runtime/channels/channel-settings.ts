@@ -18,6 +18,8 @@ export interface ChannelSettings {
   printBatchIntervalMs: number;
   /** How often print providers' return folders are read (OST_PRINT_RETURN_INTERVAL_MS, default 5 min). */
   printReturnIntervalMs: number;
+  /** How often early signals are evaluated and exported (OST_EARLY_SIGNAL_INTERVAL_MS, default 15 min). */
+  earlySignalIntervalMs: number;
   /** How often the retention sweep runs (OST_RETENTION_SWEEP_INTERVAL_MS, default 1 h; 0 = never). */
   retentionSweepIntervalMs: number;
   /** Provider deadlines, all well under the dispatch lease (docs/channels.md, "Timeouts"). */
@@ -96,6 +98,7 @@ export function readChannelSettings(env: NodeJS.ProcessEnv = process.env): Chann
           },
     printBatchIntervalMs: positiveNumber(env, 'OST_PRINT_BATCH_INTERVAL_MS', 30_000),
     printReturnIntervalMs: positiveNumber(env, 'OST_PRINT_RETURN_INTERVAL_MS', 300_000),
+    earlySignalIntervalMs: positiveNumber(env, 'OST_EARLY_SIGNAL_INTERVAL_MS', 900_000),
     retentionSweepIntervalMs: positiveNumber(env, 'OST_RETENTION_SWEEP_INTERVAL_MS', 3_600_000),
     timeouts: readTimeouts(env),
   };

@@ -17,6 +17,7 @@ import {
 } from '../tracking/index.js';
 import { ChannelRegistry } from './channel-registry.js';
 import { type ChannelSettings, readChannelSettings } from './channel-settings.js';
+import { EarlySignalWorker } from './early-signal-export.js';
 import { PrintBatchWorker } from './print-batches.js';
 import { PrintChannel } from './print-channel.js';
 import { PrintReturnWorker } from './print-returns.js';
@@ -47,6 +48,8 @@ export interface RunningChannels {
   printBatches: PrintBatchWorker;
   /** Reads the print providers' return files of registered letters. */
   printReturns: PrintReturnWorker;
+  /** Makes early signals and exports them to the municipality. */
+  earlySignals: EarlySignalWorker;
   bounceSmtp: BounceSmtpServer | undefined;
   /** Register on the runtime's fastify app: `await app.register(channels.routes)`. */
   routes(app: FastifyInstance): Promise<void>;
@@ -87,6 +90,11 @@ export async function startChannels(deps: ChannelsDeps): Promise<RunningChannels
     settings.printReturnIntervalMs,
   );
   printReturns.start();
+  const earlySignals = new EarlySignalWorker(
+    { db, bundles, secrets, log, timeouts: settings.timeouts },
+    settings.earlySignalIntervalMs,
+  );
+  earlySignals.start();
   const sweeper = new RetentionSweeper({ db, bundles, log }, settings.retentionSweepIntervalMs);
   sweeper.start();
   const events = { db, bundles, log };
@@ -101,6 +109,7 @@ export async function startChannels(deps: ChannelsDeps): Promise<RunningChannels
     settings,
     printBatches,
     printReturns,
+    earlySignals,
     bounceSmtp,
     async routes(app) {
       registerTrackingRoutes(app, { ...events, trackingSecret: settings.trackingSecret });
@@ -110,6 +119,7 @@ export async function startChannels(deps: ChannelsDeps): Promise<RunningChannels
     async close() {
       await printBatches.stop();
       await printReturns.stop();
+      await earlySignals.stop();
       await sweeper.stop();
       await bounceSmtp?.close();
       await registry.close();

@@ -297,6 +297,33 @@ export const NOT_PERSONAL: readonly { table: string; columns: readonly string[];
     why: "the print provider's return files: names, hashes and counts; the tracking events are message history",
   },
   {
+    table: 'early_signal_objections',
+    columns: ['debtor_ref', 'corporation', 'recorded_at'],
+    why: 'that and when a tenant objected to an early signal; deleted with the debtors row',
+  },
+  {
+    table: 'contact_attempts',
+    columns: ['id', 'debtor_ref', 'corporation', 'kind', 'at', 'recorded_at'],
+    why: 'when and how the corporation tried to reach a tenant in person; deleted with the debtors row',
+  },
+  {
+    table: 'early_signals',
+    columns: [
+      'id',
+      'corporation',
+      'case_id',
+      'debtor_ref',
+      'arrears_cents',
+      'arrears_terms',
+      'created_at',
+      'exported_at',
+      'export_file',
+      'attempts',
+      'last_error',
+    ],
+    why: 'ids, amounts and times of early signals; the contact details are read from debtors when exported',
+  },
+  {
     table: 'webhook_cursors',
     columns: [
       'corporation',

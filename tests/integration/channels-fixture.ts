@@ -200,8 +200,15 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** `extra`: more resource files (name → YAML) in a folder of their own, e.g. a second corporation. */
-export async function startChannelStreet(extra: Record<string, string> = {}): Promise<ChannelStreet> {
+/**
+ * `extra`: more resource files (name → YAML) in a folder of their own, e.g. a second corporation.
+ * `corporationSpec`: YAML lines appended to Woonstad Noord's spec (indented two spaces), e.g. collections;
+ * given the SFTP server, which can play another party's server too.
+ */
+export async function startChannelStreet(
+  extra: Record<string, string> = {},
+  corporationSpec?: (sftp: TestSftpServer) => string,
+): Promise<ChannelStreet> {
   const dir = mkdtempSync(join(tmpdir(), 'ost-channels-'));
   const base = join(dir, 'flows');
   mkdirSync(base);
@@ -219,6 +226,10 @@ export async function startChannelStreet(extra: Record<string, string> = {}): Pr
 
   const twilio = await startTwilioServer();
   const sftp = await startSftpServer();
+  if (corporationSpec) {
+    const file = join(corp, 'corporation.yaml');
+    writeFileSync(file, `${readFileSync(file, 'utf8').trimEnd()}\n${corporationSpec(sftp)}`);
+  }
   const hooks: Hook[] = [];
   const receiver = await startHookReceiver(hooks);
   const { privateKey, publicKey } = generateKeyPairSync('rsa', {

@@ -166,6 +166,18 @@ function matrix(): Record<string, (method: string) => Probe[]> {
       { req: asB(m, `/v1/receivables/${a.externalId}/messages`), expect: [404] },
     ],
     'DELETE /v1/debtors/:debtorId': (m) => [{ req: asB(m, `/v1/debtors/${a.debtorId}`), expect: [404] }],
+    'POST /v1/debtors/:debtorId/early-signal-objection': (m) => [
+      { req: asB(m, `/v1/debtors/${a.debtorId}/early-signal-objection`, {}), expect: [404] },
+    ],
+    'POST /v1/debtors/:debtorId/contact-attempts': (m) => [
+      {
+        req: asB(m, `/v1/debtors/${a.debtorId}/contact-attempts`, {
+          kind: 'call',
+          at: '2026-01-01T10:00:00Z',
+        }),
+        expect: [404],
+      },
+    ],
     // B's own dead letters: none of A's; A's (or any unknown) dead letter id is a 404, also to re-drive.
     'GET /v1/dead-letters': (m) => [
       { req: asB(m, '/v1/dead-letters'), expect: [200], absent: [a.externalId, 'HA-SMS-1'] },

@@ -1,0 +1,119 @@
+// The ERP's part in early signalling (docs/collections-law.md § 4): the tenant's objection to having the
+// contact details passed on, and an effort to reach the tenant in person. The corporation's own API key;
+// a debtor of another corporation is 404 exactly like one that never existed.
+import type { FastifyInstance } from 'fastify';
+import { createError } from '../../core/errors/index.js';
+import { validationError } from '../../core/receivable/validation-error.js';
+import type { Database } from '../../platform/db/index.js';
+import type { BundleStore } from '../bundles/index.js';
+import { recordContactAttempt, recordEarlySignalObjection } from '../dossiers/index.js';
+import { authenticate } from './authenticate.js';
+
+export interface EarlySignalRouteDeps {
+  db: Database;
+  bundles: BundleStore;
+  now?: () => Date;
+}
+
+const KINDS = ['call', 'visit', 'other'] as const;
+
+function debtorIdOf(raw: string): string {
+  if (raw.length < 1 || raw.length > 100) {
+    throw validationError([
+      { field: 'debtorId', message: 'must be 1 to 100 characters, the debtor.id you posted' },
+    ]);
+  }
+  return raw;
+}
+
+/** { kind, at }: at is an ISO 8601 time, not in the future (a minute's clock skew allowed). */
+function contactAttemptOf(body: unknown, now: Date): { kind: (typeof KINDS)[number]; at: Date } {
+  const b = (typeof body === 'object' && body !== null && !Array.isArray(body) ? body : {}) as Record<
+    string,
+    unknown
+  >;
+  const errors: { field: string; message: string }[] = [];
+  const kind = b.kind;
+  if (typeof kind !== 'string' || !(KINDS as readonly string[]).includes(kind))
+    errors.push({ field: 'kind', message: `must be one of ${KINDS.join(', ')}` });
+  const at = typeof b.at === 'string' && b.at.length <= 40 ? new Date(b.at) : undefined;
+  if (!at || Number.isNaN(at.getTime()) || !/^\d{4}-\d{2}-\d{2}T/.test(b.at as string))
+    errors.push({ field: 'at', message: 'must be an ISO 8601 time, e.g. 2026-12-01T10:30:00+01:00' });
+  else if (at.getTime() > now.getTime() + 60_000)
+    errors.push({ field: 'at', message: 'must not be in the future' });
+  for (const key of Object.keys(b))
+    if (key !== 'kind' && key !== 'at')
+      errors.push({ field: key, message: 'is not a field of a contact attempt' });
+  if (errors.length > 0) throw validationError(errors);
+  return { kind: kind as (typeof KINDS)[number], at: at! };
+}
+
+const contactAttemptSchema = {
+  $id: 'ContactAttempt',
+  type: 'object',
+  required: ['kind', 'at'],
+  additionalProperties: false,
+  properties: {
+    kind: {
+      type: 'string',
+      enum: KINDS,
+      description: 'How: a call, a home visit, or another way in person.',
+    },
+    at: { type: 'string', format: 'date-time', description: 'When the attempt was made.' },
+  },
+} as const;
+
+export function registerEarlySignalRoutes(app: FastifyInstance, deps: EarlySignalRouteDeps): void {
+  const now = deps.now ?? (() => new Date());
+  app.post<{ Params: { debtorId: string } }>(
+    '/v1/debtors/:debtorId/early-signal-objection',
+    {
+      config: {
+        openapi: {
+          summary: 'Record that the tenant objects to an early signal',
+          description:
+            'The tenant refused to have the contact details passed on to the municipality. From now on no ' +
+            'early signal is made for any dossier of this debtor. Idempotent: the first date stays. A signal ' +
+            'made before the objection is not recalled (signalledBefore says whether there was one).',
+          auth: true,
+          params: { debtorId: 'The debtor.id the ERP posted with its receivables.' },
+          responses: { 200: { description: 'Recorded (now or earlier).' } },
+          errors: ['OST_ERR_VALIDATION', 'OST_ERR_NOT_FOUND'],
+        },
+      },
+    },
+    async (request) => {
+      const { corporation } = authenticate(request, deps.bundles);
+      const debtorId = debtorIdOf(request.params.debtorId);
+      const result = await recordEarlySignalObjection(deps.db, corporation, debtorId, now());
+      if (!result) throw createError('OST_ERR_NOT_FOUND', ['debtor']);
+      return { status: 'objected', ...result };
+    },
+  );
+  app.post<{ Params: { debtorId: string } }>(
+    '/v1/debtors/:debtorId/contact-attempts',
+    {
+      config: {
+        openapi: {
+          summary: 'Record an effort to reach the tenant in person',
+          description:
+            'A call or home visit about the arrears: one of the conditions of an early signal. (A call the ' +
+            'street placed itself, a voice message, counts without this.)',
+          auth: true,
+          params: { debtorId: 'The debtor.id the ERP posted with its receivables.' },
+          body: { schema: contactAttemptSchema, contentTypes: ['application/json'] },
+          responses: { 201: { description: 'Recorded.' } },
+          errors: ['OST_ERR_VALIDATION', 'OST_ERR_NOT_FOUND'],
+        },
+      },
+    },
+    async (request, reply) => {
+      const { corporation } = authenticate(request, deps.bundles);
+      const debtorId = debtorIdOf(request.params.debtorId);
+      const attempt = contactAttemptOf(request.body, now());
+      const result = await recordContactAttempt(deps.db, corporation, debtorId, attempt);
+      if (!result) throw createError('OST_ERR_NOT_FOUND', ['debtor']);
+      return reply.code(201).send({ id: result.id, kind: attempt.kind, at: attempt.at.toISOString() });
+    },
+  );
+}
