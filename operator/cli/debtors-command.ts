@@ -13,7 +13,8 @@ interface EraseOptions {
   output: string;
 }
 
-function baseUrl(raw: string | undefined): string {
+/** The runtime API from --url: http or https, without a trailing slash. */
+export function baseUrl(raw: string | undefined): string {
   if (!raw)
     throw usageError('--url is required', 'pass the runtime API, e.g. --url https://outputstraat.example');
   let url: URL;

@@ -33,6 +33,8 @@ interface Probe {
 
 let h: HostileStreet;
 let aCursor: string;
+/** A dossier (case) of A's, for its evidence file. */
+let aCaseId: string;
 
 beforeAll(async () => {
   h = await startHostileStreet();
@@ -42,6 +44,8 @@ beforeAll(async () => {
     headers: { authorization: `Bearer ${h.a.apiKey}` },
   });
   aCursor = (JSON.parse(feed.body) as { events: { cursor: string }[] }).events[0]!.cursor;
+  aCaseId = (await h.db.oneFirst(sql.unsafe`
+    SELECT id FROM cases WHERE corporation = ${h.a.corporation} ORDER BY started_at LIMIT 1`)) as string;
 });
 afterAll(async () => {
   await h?.stop();
@@ -166,6 +170,9 @@ function matrix(): Record<string, (method: string) => Probe[]> {
       { req: asB(m, `/v1/receivables/${a.externalId}/messages`), expect: [404] },
     ],
     'DELETE /v1/debtors/:debtorId': (m) => [{ req: asB(m, `/v1/debtors/${a.debtorId}`), expect: [404] }],
+    'GET /v1/dossiers/:caseId/evidence': (m) => [
+      { req: asB(m, `/v1/dossiers/${aCaseId}/evidence`), expect: [404] },
+    ],
     'POST /v1/debtors/:debtorId/early-signal-objection': (m) => [
       { req: asB(m, `/v1/debtors/${a.debtorId}/early-signal-objection`, {}), expect: [404] },
     ],
