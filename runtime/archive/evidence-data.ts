@@ -67,7 +67,7 @@ export async function loadEvidence(
 ): Promise<EvidenceData | undefined> {
   const c = await db.maybeOne(sql.unsafe`
     SELECT c.id, c.flow, c.status, c.started_at, c.ended_at, c.end_reason, c.timeline,
-      r.currency, r.debtor, r.payload ->> 'description' AS description
+      r.currency, r.debtor
     FROM cases c JOIN receivables r ON r.id = c.receivable_id
     WHERE c.id = ${caseId} AND c.corporation = ${corporation.id}`);
   if (!c) return undefined;
