@@ -28,8 +28,8 @@ export const CRD_SCHEMAS = {
         ],
         "x-kubernetes-validations": [
           {
-            "rule": "self.type != 'email' || (self.provider == 'smtp' && has(self.smtp))",
-            "message": "an email channel needs provider smtp and an smtp block",
+            "rule": "self.type != 'email' || (self.provider == 'smtp' && has(self.smtp)) || (self.provider == 'registered-email' && has(self.registeredEmail))",
+            "message": "an email channel needs provider smtp and an smtp block, or provider registered-email and a registeredEmail block",
             "fieldPath": ".smtp"
           },
           {
@@ -66,7 +66,8 @@ export const CRD_SCHEMAS = {
               "smtp",
               "twilio",
               "sftp-print",
-              "http"
+              "http",
+              "registered-email"
             ],
             "description": "How the message leaves the street."
           },
@@ -221,6 +222,20 @@ export const CRD_SCHEMAS = {
                     "description": "Daily local time when open batches are uploaded."
                   }
                 }
+              }
+            }
+          },
+          "registeredEmail": {
+            "type": "object",
+            "description": "A registered-email provider (aangetekende e-mail): each message is posted, signed, to its API; the provider calls back with proof of delivery (docs/channels.md, \"Registered email\").",
+            "required": [
+              "url"
+            ],
+            "properties": {
+              "url": {
+                "type": "string",
+                "maxLength": 2048,
+                "description": "HTTPS URL of the provider's send API (http and private addresses only for hosts in OST_WEBHOOK_ALLOW_HOSTS). Redirects are not followed."
               }
             }
           },

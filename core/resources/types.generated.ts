@@ -13,7 +13,7 @@ type: ("email" | "sms" | "voice" | "letter" | "webhook")
 /**
  * How the message leaves the street.
  */
-provider: ("smtp" | "twilio" | "sftp-print" | "http")
+provider: ("smtp" | "twilio" | "sftp-print" | "http" | "registered-email")
 /**
  * What this channel is for.
  */
@@ -123,6 +123,15 @@ maxLetters?: number
  */
 cutoff?: string
 }
+}
+/**
+ * A registered-email provider (aangetekende e-mail): each message is posted, signed, to its API; the provider calls back with proof of delivery (docs/channels.md, "Registered email").
+ */
+registeredEmail?: {
+/**
+ * HTTPS URL of the provider's send API (http and private addresses only for hosts in OST_WEBHOOK_ALLOW_HOSTS). Redirects are not followed.
+ */
+url: string
 }
 /**
  * Webhook target for the corporation's own systems.

@@ -11,7 +11,6 @@ import { type Database, sql } from '../../platform/db/index.js';
 import type { Logger } from '../../platform/log.js';
 import type { BundleStore } from '../bundles/index.js';
 import { channelSecret, requireChannelSecret, type SecretLookup } from '../bundles/index.js';
-import { appendTimeline, insertEvents, lockCase } from '../dossiers/index.js';
 import { type ProviderTimeouts, TIMEOUT_DEFAULTS } from './channel-settings.js';
 import {
   parseReturnFile,
@@ -20,6 +19,7 @@ import {
   type ReturnProblem,
   returnReport,
 } from './print-return-file.js';
+import { recordRegisteredEvent } from './registered-proof.js';
 import { listFiles, moveRemoteFile, readRemoteFile, withSftp, writeRemoteFile } from './sftp-upload.js';
 
 export interface PrintReturnDeps {
@@ -49,62 +49,28 @@ export function registeredSentence(template: string, e: ReturnEntry): string {
 }
 
 /** Records one tracking event; false when the line names no registered letter of this corporation and channel. */
-async function recordEntry(
+const recordEntry = (
   db: Database,
   corporation: string,
   channel: string,
   file: string,
   e: ReturnEntry,
   now: Date,
-): Promise<boolean> {
-  return db.transaction(async (tx) => {
-    const m = await tx.maybeOne(sql.unsafe`
-      SELECT m.id, m.case_id, m.receivable_id, m.template, m.channel FROM messages m
-      JOIN print_letters l ON l.message_id = m.id AND l.registered
-      WHERE m.id = ${e.messageId} AND m.corporation = ${corporation} AND m.channel = ${channel}
-      FOR UPDATE OF m`);
-    if (!m) return false;
-    const status = `registered.${e.status}`;
-    const seen = await tx.exists(sql.unsafe`
-      SELECT 1 FROM message_status_history WHERE message_id = ${e.messageId} AND status = ${status}
-        AND detail ->> 'trackingNumber' = ${e.trackingNumber} AND detail ->> 'date' = ${e.date}`);
-    if (seen) return true;
-    const detail = {
-      trackingNumber: e.trackingNumber,
-      date: e.date,
-      ...(e.reason ? { reason: e.reason } : {}),
-      file,
-      line: e.line,
-    };
-    await tx.query(sql.unsafe`
-      INSERT INTO message_status_history (message_id, corporation, status, source, detail)
-      VALUES (${e.messageId}, ${corporation}, ${status}, 'print-return', ${sql.jsonb(detail as never)})`);
-    const caseId = (m.case_id as string | null) ?? undefined;
-    await insertEvents(tx, [
-      {
-        corporation,
-        ...(m.receivable_id ? { receivableId: m.receivable_id as string } : {}),
-        ...(caseId ? { caseId } : {}),
-        type: `message.${status}`,
-        data: {
-          messageId: e.messageId,
-          channel,
-          trackingNumber: e.trackingNumber,
-          date: e.date,
-          ...(e.reason ? { reason: e.reason } : {}),
-        },
-        at: now,
-      },
-    ]);
-    if (caseId) {
-      await lockCase(tx, caseId);
-      await appendTimeline(tx, caseId, [
-        { at: now.toISOString(), text: registeredSentence((m.template as string | null) ?? 'letter', e) },
-      ]);
-    }
-    return true;
+) =>
+  recordRegisteredEvent(db, {
+    corporation,
+    messageId: e.messageId,
+    channel,
+    printedRegistered: true,
+    status: e.status,
+    trackingNumber: e.trackingNumber,
+    date: e.date,
+    ...(e.reason ? { reason: e.reason } : {}),
+    source: 'print-return',
+    detail: { file, line: e.line },
+    sentence: (template) => registeredSentence(template, e),
+    now,
   });
-}
 
 export class PrintReturnWorker {
   private timer: NodeJS.Timeout | undefined;

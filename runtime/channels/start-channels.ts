@@ -22,6 +22,7 @@ import { PrintBatchWorker } from './print-batches.js';
 import { PrintChannel } from './print-channel.js';
 import { PrintReturnWorker } from './print-returns.js';
 import { rateLimited } from './rate-limiter.js';
+import { RegisteredEmailChannel, registerRegisteredEmailRoutes } from './registered-email.js';
 import { SmtpChannel } from './smtp-channel.js';
 import { TwilioChannel } from './twilio-channel.js';
 import { registerTwilioRoutes } from './twilio-routes.js';
@@ -80,6 +81,7 @@ export async function startChannels(deps: ChannelsDeps): Promise<RunningChannels
     twilio,
     'sftp-print': new PrintChannel({ db, publicUrl, links, onBatchClosed: () => printBatches.kick() }),
     http: new WebhookChannel({ secrets, db, links, http: deps.http }),
+    'registered-email': new RegisteredEmailChannel({ secrets, db, links, http: deps.http, publicUrl }),
   };
   const registry = new ChannelRegistry(
     Object.fromEntries(Object.entries(adapters).map(([provider, a]) => [provider, rateLimited(a)])),
@@ -115,6 +117,7 @@ export async function startChannels(deps: ChannelsDeps): Promise<RunningChannels
       registerTrackingRoutes(app, { ...events, trackingSecret: settings.trackingSecret });
       registerEmailBounceRoutes(app, { ...events, emailWebhookSecret: settings.emailWebhookSecret });
       registerTwilioRoutes(app, { ...events, secrets, publicUrl, links, sms: twilio });
+      registerRegisteredEmailRoutes(app, { db, bundles, secrets });
     },
     async close() {
       await printBatches.stop();

@@ -202,13 +202,15 @@ async function freePort(): Promise<number> {
 
 /**
  * `extra`: more resource files (name → YAML) in a folder of their own, e.g. a second corporation.
- * `corporationSpec`: YAML lines appended to Woonstad Noord's spec (indented two spaces), e.g. collections;
- * given the SFTP server, which can play another party's server too.
+ * `options.corporationSpec`: YAML lines appended to Woonstad Noord's spec (indented two spaces), e.g.
+ * collections; given the SFTP server, which can play another party's server too. `options.allowHosts`:
+ * more `host:port`s outbound posts may reach over plain http on loopback (a test's provider).
  */
 export async function startChannelStreet(
   extra: Record<string, string> = {},
-  corporationSpec?: (sftp: TestSftpServer) => string,
+  options: { corporationSpec?: (sftp: TestSftpServer) => string; allowHosts?: string[] } = {},
 ): Promise<ChannelStreet> {
+  const { corporationSpec } = options;
   const dir = mkdtempSync(join(tmpdir(), 'ost-channels-'));
   const base = join(dir, 'flows');
   mkdirSync(base);
@@ -253,7 +255,7 @@ export async function startChannelStreet(
     OST_SECRET_WOONSTAD_NOORD__PRINT_CREDENTIALS__password: sftp.password,
     OST_SECRET_WOONSTAD_NOORD__WEBHOOK_SIGNING__hmacSecret: HMAC_SECRET,
     // The local receiver is plain http on loopback: only a listed host may be reached that way.
-    OST_WEBHOOK_ALLOW_HOSTS: new URL(receiver.url).host,
+    OST_WEBHOOK_ALLOW_HOSTS: [new URL(receiver.url).host, ...(options.allowHosts ?? [])].join(','),
   };
   Object.assign(process.env, env);
   // The SMTP sink's port is known only once the street runs: write the overlay, then reconcile again.

@@ -20,7 +20,8 @@ describe('early signals to the municipality', () => {
     // The fixture's SFTP server also plays the municipality's intake server (another folder).
     cs = await startChannelStreet(
       {},
-      (sftp) => `  collections:
+      {
+        corporationSpec: (sftp) => `  collections:
     earlySignal:
       enabled: true
       objectionWindowDays: 0
@@ -33,6 +34,7 @@ describe('early signals to the municipality', () => {
           hostKeySha256: '${sftp.hostKeySha256}'
           credentialsSecretRef: { name: ${EXPORT_SECRET} }
 `,
+      },
     );
     env[secretEnvName('woonstad-noord', EXPORT_SECRET, 'username')] = cs.sftp.username;
     env[secretEnvName('woonstad-noord', EXPORT_SECRET, 'password')] = cs.sftp.password;

@@ -256,6 +256,27 @@ function matrix(): Record<string, (method: string) => Probe[]> {
         },
         expect: [403],
       })),
+    // A's email is no registered-email message, and B's provider cannot sign for it: refused alike.
+    'POST /v1/providers/registered-email/proof': () =>
+      [undefined, 't=1,v1=00', `t=${Math.floor(Date.now() / 1000)},v1=${'0'.repeat(64)}`].map(
+        (signature) => ({
+          req: {
+            method: 'POST',
+            path: '/v1/providers/registered-email/proof',
+            headers: {
+              ...(signature !== undefined ? { 'outputstraat-signature': signature } : {}),
+              'content-type': 'application/json',
+            },
+            body: JSON.stringify({
+              messageId: a.emailMessageId,
+              event: 'delivered',
+              proofId: 'RE-STEAL-1',
+              at: '2026-12-03T09:15:00Z',
+            }),
+          },
+          expect: [403],
+        }),
+      ),
     'GET /t/o/*': () => trackingProbes('o'),
     'GET /t/c/*': () => trackingProbes('c'),
   };
