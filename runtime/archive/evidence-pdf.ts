@@ -23,8 +23,15 @@ const when = (isoTime: string | null) =>
 export function proofLines(m: EvidenceMessage): string[] {
   const lines = m.history.map((h) => {
     const d = (h.detail ?? {}) as Record<string, unknown>;
-    if (h.status.startsWith('registered.'))
-      return `${when(h.at)}  ${h.status === 'registered.delivered' ? 'registered letter delivered' : 'registered letter returned'} on ${String(d.date)}, tracking number ${String(d.trackingNumber)}${d.reason ? ` (${String(d.reason)})` : ''} — print provider's return file ${String(d.file)}`;
+    if (h.status.startsWith('registered.')) {
+      const what = m.channelType === 'letter' ? 'registered letter' : 'registered email';
+      const outcome = h.status === 'registered.delivered' ? 'delivered' : 'not delivered';
+      const id = m.channelType === 'letter' ? 'tracking number' : 'proof';
+      const from = d.file
+        ? ` — print provider's return file ${String(d.file)}`
+        : ` — ${h.source ?? 'provider'}`;
+      return `${when(h.at)}  ${what} ${outcome} on ${String(d.date)}, ${id} ${String(d.trackingNumber)}${d.reason ? ` (${String(d.reason)})` : ''}${from}`;
+    }
     if (h.status === 'handed-to-print')
       return `${when(h.at)}  handed to the print provider: file ${String(d.file)}, ${String(d.pages)} page(s)`;
     return `${when(h.at)}  ${h.status}${h.source ? ` (${h.source})` : ''}`;

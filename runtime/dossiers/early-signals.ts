@@ -62,7 +62,7 @@ async function factsOf(tx: Tx, caseId: string, debtorRef: string, offerTemplates
         (SELECT min(a.at) FROM contact_attempts a WHERE a.debtor_ref = ${debtorRef}),
         (SELECT min(m.sent_at) FROM messages m WHERE m.case_id = ${caseId} AND m.channel_type = 'voice'
            AND m.sent_at IS NOT NULL AND m.status <> 'failed')) AS contact_at,
-      (SELECT o.recorded_at FROM early_signal_objections o WHERE o.debtor_ref = ${debtorRef}) AS objection_at`);
+      (SELECT o.objected_at FROM early_signal_objections o WHERE o.debtor_ref = ${debtorRef}) AS objection_at`);
   const offer = date(row.offer_at);
   const facts: EarlySignalFacts = {
     arrearsTerms: open.length,
@@ -142,23 +142,28 @@ async function lockDebtor(tx: Tx, corporation: string, debtorId: string): Promis
   return (id as string | null) ?? undefined;
 }
 
-/** Records the tenant's objection (once; the first date stays). Undefined when the debtor is unknown. */
+/** Records the tenant's objection (once; the first stays). Undefined when the debtor is unknown. */
 export async function recordEarlySignalObjection(
   db: Database,
   corporation: string,
   debtorId: string,
-  now: Date,
-): Promise<{ recordedAt: string; signalledBefore: boolean } | undefined> {
+  objection: { objectedAt: Date; how: string },
+): Promise<{ objectedAt: string; how: string; signalledBefore: boolean } | undefined> {
   return db.transaction(async (tx) => {
     const ref = await lockDebtor(tx, corporation, debtorId);
     if (!ref) return undefined;
     await tx.query(sql.unsafe`
-      INSERT INTO early_signal_objections (debtor_ref, corporation, recorded_at)
-      VALUES (${ref}, ${corporation}, ${now.toISOString()}) ON CONFLICT (debtor_ref) DO NOTHING`);
-    const at = await tx.oneFirst(sql.unsafe`
-      SELECT recorded_at FROM early_signal_objections WHERE debtor_ref = ${ref}`);
+      INSERT INTO early_signal_objections (debtor_ref, corporation, objected_at, how)
+      VALUES (${ref}, ${corporation}, ${objection.objectedAt.toISOString()}, ${objection.how})
+      ON CONFLICT (debtor_ref) DO NOTHING`);
+    const row = await tx.one(sql.unsafe`
+      SELECT objected_at, how FROM early_signal_objections WHERE debtor_ref = ${ref}`);
     const signalled = await tx.exists(sql.unsafe`SELECT 1 FROM early_signals WHERE debtor_ref = ${ref}`);
-    return { recordedAt: new Date(at as string).toISOString(), signalledBefore: signalled };
+    return {
+      objectedAt: new Date(row.objected_at as string).toISOString(),
+      how: row.how as string,
+      signalledBefore: signalled,
+    };
   });
 }
 

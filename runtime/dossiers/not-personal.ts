@@ -298,7 +298,7 @@ export const NOT_PERSONAL: readonly { table: string; columns: readonly string[];
   },
   {
     table: 'early_signal_objections',
-    columns: ['debtor_ref', 'corporation', 'recorded_at'],
+    columns: ['debtor_ref', 'corporation', 'objected_at', 'how', 'recorded_at'],
     why: 'that and when a tenant objected to an early signal; deleted with the debtors row',
   },
   {

@@ -78,9 +78,17 @@ describe('early signals to the municipality', () => {
       const res = await cs.street.post(`/v1/debtors/${id}/contact-attempts`, { kind: 'call', at });
       expect(res.status).toBe(201);
     }
-    const objection = await cs.street.post(`/v1/debtors/${debtors.objected}/early-signal-objection`, {});
+    const objection = await cs.street.post(`/v1/debtors/${debtors.objected}/early-signal-objection`, {
+      objectedAt: at,
+      how: 'phone',
+    });
     expect(objection.status).toBe(200);
-    expect(await objection.json()).toMatchObject({ status: 'objected', signalledBefore: false });
+    expect(await objection.json()).toEqual({
+      status: 'objected',
+      objectedAt: at,
+      how: 'phone',
+      signalledBefore: false,
+    });
 
     // Evaluated twice (two passes, as two replicas would): one signal, one event, one file.
     const first = await worker.runOnce();
@@ -166,11 +174,19 @@ describe('early signals to the municipality', () => {
     });
     expect(future.status).toBe(400);
     expect(((await future.json()) as { message: string }).message).toContain('at');
-    const long = await cs.street.post(`/v1/debtors/${'x'.repeat(101)}/early-signal-objection`, {});
+    const objection = { objectedAt: '2026-12-01T10:00:00Z', how: 'letter' };
+    const long = await cs.street.post(`/v1/debtors/${'x'.repeat(101)}/early-signal-objection`, objection);
     expect(long.status).toBe(400);
-    expect((await cs.street.post('/v1/debtors/D-NOBODY/early-signal-objection', {})).status).toBe(404);
-    expect((await cs.street.post('/v1/debtors/D-ES-1/early-signal-objection', {}, 'not-a-key')).status).toBe(
-      401,
-    );
+    const empty = await cs.street.post('/v1/debtors/D-ES-1/early-signal-objection', {});
+    expect(empty.status).toBe(400);
+    const emptyMessage = ((await empty.json()) as { message: string }).message;
+    expect(emptyMessage).toContain('objectedAt');
+    expect(emptyMessage).toContain('how');
+    expect((await cs.street.post('/v1/debtors/D-NOBODY/early-signal-objection', objection)).status).toBe(404);
+    expect(
+      (await cs.street.post('/v1/debtors/D-ES-1/early-signal-objection', objection, 'not-a-key')).status,
+    ).toBe(401);
+    // None of these recorded an objection: only D-ES-2 objected.
+    expect(await cs.db.oneFirst(sql.unsafe`SELECT count(*)::int FROM early_signal_objections`)).toBe(1);
   });
 });

@@ -24,6 +24,7 @@ const NOT_YET_DOCUMENTED = [
   'POST /v1/providers/email/bounces',
   'POST /v1/providers/twilio/status',
   'POST /v1/providers/twilio/voice/gather',
+  'POST /v1/providers/registered-email/proof',
 ];
 
 describe('ERP API: idempotency keys, rate limits and the OpenAPI document', () => {

@@ -174,7 +174,13 @@ function matrix(): Record<string, (method: string) => Probe[]> {
       { req: asB(m, `/v1/dossiers/${aCaseId}/evidence`), expect: [404] },
     ],
     'POST /v1/debtors/:debtorId/early-signal-objection': (m) => [
-      { req: asB(m, `/v1/debtors/${a.debtorId}/early-signal-objection`, {}), expect: [404] },
+      {
+        req: asB(m, `/v1/debtors/${a.debtorId}/early-signal-objection`, {
+          objectedAt: '2026-01-01T10:00:00Z',
+          how: 'letter',
+        }),
+        expect: [404],
+      },
     ],
     'POST /v1/debtors/:debtorId/contact-attempts': (m) => [
       {

@@ -22,9 +22,12 @@ CREATE INDEX print_return_files_idx ON print_return_files (corporation, channel,
 -- a signal carries are read from the debtors row when the file is made, and stored nowhere else.
 --
 -- The tenant refused to have the contact details passed on (POST /v1/debtors/{debtorId}/early-signal-objection).
+-- objected_at is when the tenant objected (as the ERP says), recorded_at when the street heard of it.
 CREATE TABLE early_signal_objections (
   debtor_ref   uuid        PRIMARY KEY REFERENCES debtors (id) ON DELETE CASCADE,
   corporation  text        NOT NULL,
+  objected_at  timestamptz NOT NULL,
+  how          text        NOT NULL CHECK (how IN ('letter', 'email', 'phone', 'in-person', 'form', 'other')),
   recorded_at  timestamptz NOT NULL DEFAULT now()
 );
 -- An effort to reach the tenant in person (POST /v1/debtors/{debtorId}/contact-attempts); a call the
