@@ -176,6 +176,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/dossiers/{caseId}/evidence": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A dossier's evidence file
+         * @description One ZIP for a bailiff or court: summary.pdf (dossier, amounts, the statutory cost calculation, payments, every message with its proof, the timeline), dossier.json, every message part exactly as sent with proof.json (status history: SMTP acceptance, DSNs, Twilio callbacks, print manifest line, registered-letter tracking) and manifest.json with the SHA-256 of every file. A dossier of another corporation is 404 like one that never existed. docs/collections-law.md describes it.
+         */
+        get: operations["getDossierEvidence"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/debtors/{debtorId}": {
         parameters: {
             query?: never;
@@ -191,6 +211,46 @@ export interface paths {
          * @description Erases or pseudonymises the personal data of every receivable, message, archived part, form record, event and link of this debtor; amounts, dates, statuses and message counts stay. Refused (409) while a receivable is open or paused: cancel or settle it first. Idempotent: once erased, the same answer again. A debtor.erased event goes on the feed. docs/privacy.md has the details.
          */
         delete: operations["eraseDebtor"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/debtors/{debtorId}/early-signal-objection": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record that the tenant objects to an early signal
+         * @description The tenant refused to have the contact details passed on to the municipality. From now on no early signal is made for any dossier of this debtor. Idempotent: the first objection stays. A signal made before the objection is not recalled (signalledBefore says whether there was one).
+         */
+        post: operations["postEarlySignalObjection"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/debtors/{debtorId}/contact-attempts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record an effort to reach the tenant in person
+         * @description A call or home visit about the arrears: one of the conditions of an early signal. (A call the street placed itself, a voice message, counts without this.)
+         */
+        post: operations["postContactAttempt"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -433,7 +493,7 @@ export interface components {
              * @description Stable code; never match on the message.
              * @enum {string}
              */
-            code: "OST_ERR_RESOURCE_SCHEMA" | "OST_ERR_RESOURCE_PARSE" | "OST_ERR_RESOURCE_KIND" | "OST_ERR_RESOURCE_DUPLICATE" | "OST_ERR_RESOURCE_NAMESPACE" | "OST_ERR_REFERENCE" | "OST_ERR_TEMPLATE_VARIABLE" | "OST_ERR_TEMPLATE_SYNTAX" | "OST_ERR_TEMPLATE_LOCALE" | "OST_ERR_TEMPLATE_RENDER" | "OST_ERR_CEL_COMPILE" | "OST_ERR_CEL_EVAL" | "OST_ERR_FLOW_STRUCTURE" | "OST_ERR_FLOW_PATCH" | "OST_ERR_WINDOW" | "OST_ERR_SECRET_MISSING" | "OST_ERR_UNSAFE_NAME" | "OST_ERR_NOT_A_BASE" | "OST_ERR_SENDER_DOMAIN" | "OST_ERR_DKIM_DOMAIN" | "OST_ERR_CLAIMED" | "OST_ERR_CLI_USAGE" | "OST_ERR_FILE_READ" | "OST_ERR_FLOW_TEST" | "OST_ERR_CLI_REQUEST" | "OST_ERR_UNAUTHORIZED" | "OST_ERR_VALIDATION" | "OST_ERR_BODY_TOO_LARGE" | "OST_ERR_HEADERS_TOO_LARGE" | "OST_ERR_REQUEST_TIMEOUT" | "OST_ERR_UNSUPPORTED_MEDIA" | "OST_ERR_NOT_FOUND" | "OST_ERR_CONFLICT" | "OST_ERR_NOT_READY" | "OST_ERR_NO_BUNDLE" | "OST_ERR_NO_FLOW" | "OST_ERR_RATE_LIMITED" | "OST_ERR_PSP" | "OST_ERR_PSP_NOT_CONFIGURED" | "OST_ERR_IMPLAUSIBLE_READING" | "OST_ERR_LAW_INPUT" | "OST_ERR_DATABASE" | "OST_ERR_BUS" | "OST_ERR_BUS_AUTH" | "OST_ERR_CHANNEL_SEND" | "OST_ERR_WEBHOOK_DELIVERY" | "OST_ERR_WEBHOOK_TARGET" | "OST_ERR_SFTP_HOST_KEY" | "OST_ERR_CHANNEL_CREDENTIALS" | "OST_ERR_PROVIDER_SIGNATURE" | "OST_ERR_CONFIG" | "OST_ERR_BUNDLE_REFUSED" | "OST_ERR_KUBE_API" | "OST_ERR_INTERNAL" | "OST_ERR_POISON_MESSAGE" | "OST_ERR_STORE_REFUSED" | "OST_ERR_DELIVERY_EXHAUSTED";
+            code: "OST_ERR_RESOURCE_SCHEMA" | "OST_ERR_RESOURCE_PARSE" | "OST_ERR_RESOURCE_KIND" | "OST_ERR_RESOURCE_DUPLICATE" | "OST_ERR_RESOURCE_NAMESPACE" | "OST_ERR_REFERENCE" | "OST_ERR_TEMPLATE_VARIABLE" | "OST_ERR_TEMPLATE_SYNTAX" | "OST_ERR_TEMPLATE_LOCALE" | "OST_ERR_TEMPLATE_RENDER" | "OST_ERR_CEL_COMPILE" | "OST_ERR_CEL_EVAL" | "OST_ERR_FLOW_STRUCTURE" | "OST_ERR_FLOW_PATCH" | "OST_ERR_WINDOW" | "OST_ERR_SECRET_MISSING" | "OST_ERR_UNSAFE_NAME" | "OST_ERR_NOT_A_BASE" | "OST_ERR_SENDER_DOMAIN" | "OST_ERR_DKIM_DOMAIN" | "OST_ERR_CLAIMED" | "OST_ERR_CLI_USAGE" | "OST_ERR_FILE_READ" | "OST_ERR_FLOW_TEST" | "OST_ERR_CLI_REQUEST" | "OST_ERR_UNAUTHORIZED" | "OST_ERR_VALIDATION" | "OST_ERR_BODY_TOO_LARGE" | "OST_ERR_HEADERS_TOO_LARGE" | "OST_ERR_REQUEST_TIMEOUT" | "OST_ERR_UNSUPPORTED_MEDIA" | "OST_ERR_NOT_FOUND" | "OST_ERR_CONFLICT" | "OST_ERR_NOT_READY" | "OST_ERR_NO_BUNDLE" | "OST_ERR_NO_FLOW" | "OST_ERR_RATE_LIMITED" | "OST_ERR_PSP" | "OST_ERR_PSP_NOT_CONFIGURED" | "OST_ERR_IMPLAUSIBLE_READING" | "OST_ERR_LAW_INPUT" | "OST_ERR_DATABASE" | "OST_ERR_BUS" | "OST_ERR_BUS_AUTH" | "OST_ERR_CHANNEL_SEND" | "OST_ERR_WEBHOOK_DELIVERY" | "OST_ERR_WEBHOOK_TARGET" | "OST_ERR_SFTP_HOST_KEY" | "OST_ERR_CHANNEL_CREDENTIALS" | "OST_ERR_PROVIDER_SIGNATURE" | "OST_ERR_CONFIG" | "OST_ERR_BUNDLE_REFUSED" | "OST_ERR_KUBE_API" | "OST_ERR_ARCHIVE_INTEGRITY" | "OST_ERR_INTERNAL" | "OST_ERR_POISON_MESSAGE" | "OST_ERR_STORE_REFUSED" | "OST_ERR_DELIVERY_EXHAUSTED";
             /** @description What is wrong and what to do about it. */
             message: string;
             /** @description Quote it when you ask for help; it is in the runtime log. */
@@ -705,6 +765,30 @@ export interface components {
             receivables: number;
             /** @description Rows changed over all tables. */
             rows: number;
+        };
+        EarlySignalObjection: {
+            /**
+             * Format: date-time
+             * @description When the tenant objected.
+             */
+            objectedAt: string;
+            /**
+             * @description How the objection reached the corporation.
+             * @enum {string}
+             */
+            how: "letter" | "email" | "phone" | "in-person" | "form" | "other";
+        };
+        ContactAttempt: {
+            /**
+             * @description How: a call, a home visit, or another way in person.
+             * @enum {string}
+             */
+            kind: "call" | "visit" | "other";
+            /**
+             * Format: date-time
+             * @description When the attempt was made.
+             */
+            at: string;
         };
         DeadLetterPage: {
             deadLetters: {
@@ -1534,6 +1618,75 @@ export interface operations {
             };
         };
     };
+    getDossierEvidence: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The dossier (case) id, as in GET /v1/receivables/{externalId} cases[].id. */
+                caseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The ZIP. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/zip": string;
+                };
+            };
+            /** @description Error: OST_ERR_VALIDATION */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: OST_ERR_UNAUTHORIZED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: OST_ERR_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: OST_ERR_RATE_LIMITED */
+            429: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: OST_ERR_ARCHIVE_INTEGRITY */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     eraseDebtor: {
         parameters: {
             query?: never;
@@ -1604,6 +1757,136 @@ export interface operations {
             /** @description Error: OST_ERR_BUS */
             503: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postEarlySignalObjection: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key and same request within 24 hours: the first response again. Another request: 409. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description The debtor.id the ERP posted with its receivables. */
+                debtorId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EarlySignalObjection"];
+            };
+        };
+        responses: {
+            /** @description Recorded (now or earlier). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: OST_ERR_VALIDATION */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: OST_ERR_UNAUTHORIZED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: OST_ERR_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: OST_ERR_RATE_LIMITED */
+            429: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postContactAttempt: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key and same request within 24 hours: the first response again. Another request: 409. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description The debtor.id the ERP posted with its receivables. */
+                debtorId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ContactAttempt"];
+            };
+        };
+        responses: {
+            /** @description Recorded. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: OST_ERR_VALIDATION */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: OST_ERR_UNAUTHORIZED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: OST_ERR_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: OST_ERR_RATE_LIMITED */
+            429: {
+                headers: {
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {

@@ -43,6 +43,8 @@ export interface BundleCorporation {
   alerts: NonNullable<NonNullable<CorporationSpec['alerts']>['recipients']>;
   retention: BundleRetention;
   paused: boolean;
+  /** Early signalling to the municipality (spec.collections.earlySignal); absent when not configured. */
+  earlySignal?: NonNullable<NonNullable<CorporationSpec['collections']>['earlySignal']>;
 }
 
 /** Days personal data is kept, per kind of data (Corporation spec.retention; docs/privacy.md). */

@@ -222,6 +222,11 @@ export const errorRegistry = {
     message: 'the Kubernetes API answered %s %s: %s',
     hint: 'check the RBAC of the operator and that the CRDs are installed (kubectl get crds | grep outputstraat)',
   },
+  OST_ERR_ARCHIVE_INTEGRITY: {
+    status: 500,
+    message: 'archived part %s of message %s no longer matches the SHA-256 recorded when it was sent',
+    hint: 'the archive was altered after sending, so no evidence file is made; compare message_parts with backups',
+  },
   OST_ERR_INTERNAL: {
     status: 500,
     message: 'internal error',

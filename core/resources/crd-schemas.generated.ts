@@ -28,8 +28,8 @@ export const CRD_SCHEMAS = {
         ],
         "x-kubernetes-validations": [
           {
-            "rule": "self.type != 'email' || (self.provider == 'smtp' && has(self.smtp))",
-            "message": "an email channel needs provider smtp and an smtp block",
+            "rule": "self.type != 'email' || (self.provider == 'smtp' && has(self.smtp)) || (self.provider == 'registered-email' && has(self.registeredEmail))",
+            "message": "an email channel needs provider smtp and an smtp block, or provider registered-email and a registeredEmail block",
             "fieldPath": ".smtp"
           },
           {
@@ -66,7 +66,8 @@ export const CRD_SCHEMAS = {
               "smtp",
               "twilio",
               "sftp-print",
-              "http"
+              "http",
+              "registered-email"
             ],
             "description": "How the message leaves the street."
           },
@@ -199,6 +200,10 @@ export const CRD_SCHEMAS = {
                 "type": "string",
                 "description": "Expected SHA-256 fingerprint of the host key (base64, as ssh-keyscan -p <port> <host> | ssh-keygen -lf - prints it). Required: letters are never uploaded to a host whose key is not pinned."
               },
+              "returnDirectory": {
+                "type": "string",
+                "description": "Remote folder where the print provider puts return files of registered letters (tracking number, delivered or returned; docs/channels.md). Read every OST_PRINT_RETURN_INTERVAL_MS; processed files are moved to its processed/ subfolder with a report. Unset: no return files are read."
+              },
               "batch": {
                 "type": "object",
                 "description": "When a print batch is closed and uploaded.",
@@ -217,6 +222,20 @@ export const CRD_SCHEMAS = {
                     "description": "Daily local time when open batches are uploaded."
                   }
                 }
+              }
+            }
+          },
+          "registeredEmail": {
+            "type": "object",
+            "description": "A registered-email provider (aangetekende e-mail): each message is posted, signed, to its API; the provider calls back with proof of delivery (docs/channels.md, \"Registered email\").",
+            "required": [
+              "url"
+            ],
+            "properties": {
+              "url": {
+                "type": "string",
+                "maxLength": 2048,
+                "description": "HTTPS URL of the provider's send API (http and private addresses only for hosts in OST_WEBHOOK_ALLOW_HOSTS). Redirects are not followed."
               }
             }
           },
@@ -843,6 +862,112 @@ export const CRD_SCHEMAS = {
                 "minimum": 1,
                 "maximum": 3650,
                 "description": "Personal data in the event feed (new contact data, addresses, free-text reasons, the id of an erased debtor), counted from the event. Default 90."
+              }
+            }
+          },
+          "collections": {
+            "type": "object",
+            "description": "Dutch collections law (docs/collections-law.md).",
+            "properties": {
+              "earlySignal": {
+                "type": "object",
+                "description": "Early signalling of rent arrears to the municipality (Besluit gemeentelijke schuldhulpverlening art. 2; docs/collections-law.md). A signal is made once per dossier when every condition holds and exported as a file to the municipality's intake.",
+                "required": [
+                  "enabled",
+                  "offerTemplates",
+                  "export"
+                ],
+                "properties": {
+                  "enabled": {
+                    "type": "boolean",
+                    "description": "Signal at all: true only once an agreement with the municipality is in place."
+                  },
+                  "minArrearsTerms": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "maximum": 120,
+                    "default": 1,
+                    "description": "Arrears of at least this many open rent terms (receivables of the dossier)."
+                  },
+                  "minArrearsCents": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "default": 1,
+                    "description": "And at least this many cents."
+                  },
+                  "objectionWindowDays": {
+                    "type": "integer",
+                    "minimum": 0,
+                    "maximum": 90,
+                    "default": 14,
+                    "description": "Days after the reminder with the offer during which the tenant can still object before a signal is made."
+                  },
+                  "offerTemplates": {
+                    "type": "array",
+                    "minItems": 1,
+                    "maxItems": 20,
+                    "description": "Templates of written reminders (letter or email) that offer to pass the contact details on and point the tenant to debt help; one of them sent in the dossier is conditions (b), (c) and (d).",
+                    "items": {
+                      "type": "string",
+                      "maxLength": 253
+                    }
+                  },
+                  "export": {
+                    "type": "object",
+                    "description": "Where signals go.",
+                    "required": [
+                      "sftp"
+                    ],
+                    "properties": {
+                      "sftp": {
+                        "type": "object",
+                        "description": "The municipality's (or its intake service's) SFTP server; one JSON file per signal.",
+                        "required": [
+                          "host",
+                          "directory",
+                          "hostKeySha256",
+                          "credentialsSecretRef"
+                        ],
+                        "properties": {
+                          "host": {
+                            "type": "string",
+                            "maxLength": 253,
+                            "description": "SFTP host."
+                          },
+                          "port": {
+                            "type": "integer",
+                            "minimum": 1,
+                            "maximum": 65535,
+                            "default": 22,
+                            "description": "SFTP port."
+                          },
+                          "directory": {
+                            "type": "string",
+                            "maxLength": 1024,
+                            "description": "Remote folder signal files are put in."
+                          },
+                          "hostKeySha256": {
+                            "type": "string",
+                            "description": "Expected SHA-256 fingerprint of the host key (base64); nothing is sent to a host whose key does not match."
+                          },
+                          "credentialsSecretRef": {
+                            "type": "object",
+                            "description": "Secret in this namespace with username and password or privateKey.",
+                            "required": [
+                              "name"
+                            ],
+                            "properties": {
+                              "name": {
+                                "type": "string",
+                                "description": "Secret name."
+                              }
+                            }
+                          }
+                        }
+                      }
+                    }
+                  }
+                }
               }
             }
           },

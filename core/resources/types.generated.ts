@@ -13,7 +13,7 @@ type: ("email" | "sms" | "voice" | "letter" | "webhook")
 /**
  * How the message leaves the street.
  */
-provider: ("smtp" | "twilio" | "sftp-print" | "http")
+provider: ("smtp" | "twilio" | "sftp-print" | "http" | "registered-email")
 /**
  * What this channel is for.
  */
@@ -107,6 +107,10 @@ directory: string
  */
 hostKeySha256?: string
 /**
+ * Remote folder where the print provider puts return files of registered letters (tracking number, delivered or returned; docs/channels.md). Read every OST_PRINT_RETURN_INTERVAL_MS; processed files are moved to its processed/ subfolder with a report. Unset: no return files are read.
+ */
+returnDirectory?: string
+/**
  * When a print batch is closed and uploaded.
  */
 batch?: {
@@ -119,6 +123,15 @@ maxLetters?: number
  */
 cutoff?: string
 }
+}
+/**
+ * A registered-email provider (aangetekende e-mail): each message is posted, signed, to its API; the provider calls back with proof of delivery (docs/channels.md, "Registered email").
+ */
+registeredEmail?: {
+/**
+ * HTTPS URL of the provider's send API (http and private addresses only for hosts in OST_WEBHOOK_ALLOW_HOSTS). Redirects are not followed.
+ */
+url: string
 }
 /**
  * Webhook target for the corporation's own systems.
@@ -491,6 +504,74 @@ formsDays?: number
  * Personal data in the event feed (new contact data, addresses, free-text reasons, the id of an erased debtor), counted from the event. Default 90.
  */
 eventsDays?: number
+}
+/**
+ * Dutch collections law (docs/collections-law.md).
+ */
+collections?: {
+/**
+ * Early signalling of rent arrears to the municipality (Besluit gemeentelijke schuldhulpverlening art. 2; docs/collections-law.md). A signal is made once per dossier when every condition holds and exported as a file to the municipality's intake.
+ */
+earlySignal?: {
+/**
+ * Signal at all: true only once an agreement with the municipality is in place.
+ */
+enabled: boolean
+/**
+ * Arrears of at least this many open rent terms (receivables of the dossier).
+ */
+minArrearsTerms?: number
+/**
+ * And at least this many cents.
+ */
+minArrearsCents?: number
+/**
+ * Days after the reminder with the offer during which the tenant can still object before a signal is made.
+ */
+objectionWindowDays?: number
+/**
+ * Templates of written reminders (letter or email) that offer to pass the contact details on and point the tenant to debt help; one of them sent in the dossier is conditions (b), (c) and (d).
+ * 
+ * @minItems 1
+ * @maxItems 20
+ */
+offerTemplates: string[]
+/**
+ * Where signals go.
+ */
+export: {
+/**
+ * The municipality's (or its intake service's) SFTP server; one JSON file per signal.
+ */
+sftp: {
+/**
+ * SFTP host.
+ */
+host: string
+/**
+ * SFTP port.
+ */
+port?: number
+/**
+ * Remote folder signal files are put in.
+ */
+directory: string
+/**
+ * Expected SHA-256 fingerprint of the host key (base64); nothing is sent to a host whose key does not match.
+ */
+hostKeySha256: string
+/**
+ * Secret in this namespace with username and password or privateKey.
+ */
+credentialsSecretRef: {
+/**
+ * Secret name.
+ */
+name: string
+}
+}
+}
+}
 }
 /**
  * When true, nothing is sent for this corporation; due steps wait until it is false.

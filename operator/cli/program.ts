@@ -15,6 +15,7 @@ import { completionCommand } from './completion-command.js';
 import { deadLettersCommand } from './dead-letters-command.js';
 import { debtorsCommand } from './debtors-command.js';
 import { diffCommand } from './diff-command.js';
+import { dossiersCommand } from './dossiers-command.js';
 import { eventsCommand } from './events-command.js';
 import { receivablesCommand } from './receivables-push-command.js';
 import { renderCommand } from './render-command.js';
@@ -56,6 +57,7 @@ export async function runCli(args: readonly string[], io: CliIo = processIo()): 
   versionCommand(program, io, run);
   configCommand(program, io, run);
   completionCommand(program, io, run);
+  dossiersCommand(program, io, run);
   try {
     await program.parseAsync([...args], { from: 'user' });
   } catch (err) {

@@ -52,6 +52,44 @@ export class StreetApi {
   }
 
   async request(method: string, path: string, options: RequestOptions = {}): Promise<ApiAnswer> {
+    const res = await this.send(method, path, options, 'application/json');
+    const text = await res.text();
+    let body: unknown;
+    try {
+      body = text === '' ? undefined : JSON.parse(text);
+    } catch {
+      throw createError('OST_ERR_CLI_REQUEST', [
+        this.server,
+        `${method} ${path} answered ${res.status} without JSON; is ${this.connection.from} the Outputstraat runtime's API?`,
+      ]);
+    }
+    if (res.ok || options.accept?.includes(res.status)) return { status: res.status, body };
+    throw answerError(res.status, body, this.connection.from);
+  }
+
+  /** The bytes of a 2xx answer of type `accept` (e.g. a ZIP); an error answer is thrown as by request(). */
+  async bytes(path: string, accept: string, options: RequestOptions = {}): Promise<Buffer> {
+    const res = await this.send('GET', path, options, `${accept}, application/json`);
+    const body = Buffer.from(await res.arrayBuffer());
+    if (res.ok && res.headers.get('content-type')?.startsWith(accept)) return body;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body.toString('utf8'));
+    } catch {
+      throw createError('OST_ERR_CLI_REQUEST', [
+        this.server,
+        `GET ${path} answered ${res.status} without ${accept}; is ${this.connection.from} the Outputstraat runtime's API?`,
+      ]);
+    }
+    throw answerError(res.status, parsed, this.connection.from);
+  }
+
+  private async send(
+    method: string,
+    path: string,
+    options: RequestOptions,
+    accept: string,
+  ): Promise<Response> {
     const url = new URL(`${this.server}${path}`);
     for (const [k, v] of Object.entries(options.query ?? {})) {
       if (v !== undefined) url.searchParams.set(k, String(v));
@@ -62,7 +100,7 @@ export class StreetApi {
         method,
         headers: {
           authorization: `Bearer ${this.connection.apiKey}`,
-          accept: 'application/json',
+          accept,
           ...(options.contentType ? { 'content-type': options.contentType } : {}),
         },
         ...(options.body !== undefined ? { body: options.body, duplex: 'half' } : {}),
@@ -77,18 +115,7 @@ export class StreetApi {
         },
       );
     }
-    const text = await res.text();
-    let body: unknown;
-    try {
-      body = text === '' ? undefined : JSON.parse(text);
-    } catch {
-      throw createError('OST_ERR_CLI_REQUEST', [
-        this.server,
-        `${method} ${path} answered ${res.status} without JSON; is ${this.connection.from} the Outputstraat runtime's API?`,
-      ]);
-    }
-    if (res.ok || options.accept?.includes(res.status)) return { status: res.status, body };
-    throw answerError(res.status, body, this.connection.from);
+    return res;
   }
 
   /** The JSON body of a 2xx answer. */

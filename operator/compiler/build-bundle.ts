@@ -128,6 +128,7 @@ export function buildBundle(
         eventsDays: c.retention?.eventsDays ?? RETENTION_DEFAULTS.eventsDays,
       },
       paused: c.paused ?? false,
+      ...(c.collections?.earlySignal ? { earlySignal: c.collections.earlySignal } : {}),
     },
     apiKeyHashes: [...apiKeyHashes].sort(),
     channels,

@@ -4,12 +4,20 @@
 //   GET /v1/debtors/{debtorId}/messages         every message to a debtor over all receivables (404 for a
 //                                               debtor the corporation has no receivable of)
 //   GET /v1/messages/{id}/content[?part=...]    the exact bytes as sent (message/rfc822, application/pdf, …)
+//   GET /v1/dossiers/{caseId}/evidence          the dossier's evidence file: a ZIP with a PDF summary, every
+//                                               message as sent with its proof, SHA-256 manifest
 import type { FastifyInstance } from 'fastify';
 import { createError } from '../../core/errors/index.js';
 import { validationError } from '../../core/receivable/validation-error.js';
 import type { Database } from '../../platform/db/index.js';
 import type { PartName } from '../archive/index.js';
-import { archivedContent, debtorKnown, listArchivedMessages, receivableIdOf } from '../archive/index.js';
+import {
+  archivedContent,
+  debtorKnown,
+  dossierEvidenceZip,
+  listArchivedMessages,
+  receivableIdOf,
+} from '../archive/index.js';
 import type { BundleStore } from '../bundles/index.js';
 import type { LinkTokens } from '../dossiers/index.js';
 import { authenticate } from './authenticate.js';
@@ -20,6 +28,7 @@ export interface ArchiveRouteDeps {
   bundles: BundleStore;
   /** Puts the link tokens back into the archived bytes. */
   links: LinkTokens;
+  now?: () => Date;
 }
 
 const PARTS = new Set<PartName>(['eml', 'html', 'text', 'sms', 'voice', 'twiml', 'pdf', 'json']);
@@ -181,6 +190,50 @@ export function registerArchiveRoutes(app: FastifyInstance, deps: ArchiveRouteDe
         .header('x-content-sha256', content.sha256)
         .type(content.contentType)
         .send(content.body);
+    },
+  );
+
+  app.get<{ Params: { caseId: string } }>(
+    '/v1/dossiers/:caseId/evidence',
+    {
+      config: {
+        auth: 'api-key',
+        openapi: {
+          operationId: 'getDossierEvidence',
+          tag: 'archive',
+          summary: "A dossier's evidence file",
+          description:
+            'One ZIP for a bailiff or court: summary.pdf (dossier, amounts, the statutory cost calculation, ' +
+            'payments, every message with its proof, the timeline), dossier.json, every message part exactly ' +
+            'as sent with proof.json (status history: SMTP acceptance, DSNs, Twilio callbacks, print manifest ' +
+            'line, registered-letter tracking) and manifest.json with the SHA-256 of every file. A dossier of ' +
+            'another corporation is 404 like one that never existed. docs/collections-law.md describes it.',
+          params: { caseId: 'The dossier (case) id, as in GET /v1/receivables/{externalId} cases[].id.' },
+          responses: { 200: { description: 'The ZIP.', contentType: 'application/zip' } },
+          errors: ['OST_ERR_NOT_FOUND', 'OST_ERR_ARCHIVE_INTEGRITY'],
+        },
+      },
+    },
+    async (request, reply) => {
+      const { corporation } = authenticate(request, deps.bundles);
+      if (!UUID.test(request.params.caseId)) throw createError('OST_ERR_NOT_FOUND', ['dossier']);
+      const displayName = deps.bundles.get(corporation)?.corporation.displayName ?? corporation;
+      const zip = await dossierEvidenceZip(
+        deps.db,
+        deps.links,
+        { id: corporation, displayName },
+        request.params.caseId.toLowerCase(),
+        (deps.now ?? (() => new Date()))(),
+      );
+      if (!zip) throw createError('OST_ERR_NOT_FOUND', ['dossier']);
+      return reply
+        .header('cache-control', 'private, no-store')
+        .header(
+          'content-disposition',
+          `attachment; filename="dossier-${request.params.caseId.toLowerCase()}.zip"`,
+        )
+        .type('application/zip')
+        .send(zip);
     },
   );
 }

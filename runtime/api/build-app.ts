@@ -17,6 +17,7 @@ import { apiCaller } from './authenticate.js';
 import type { BulkLimits } from './bulk-intake.js';
 import { registerDeadLetterRoutes } from './dead-letter-routes.js';
 import { registerDebtorRoutes } from './debtor-routes.js';
+import { registerEarlySignalRoutes } from './early-signal-routes.js';
 import { answerClientError, JSON_BODY_LIMIT, registryErrorOf, sendApiError } from './error-answers.js';
 import { registerEventRoutes } from './event-routes.js';
 import { registerIdempotency } from './idempotency.js';
@@ -209,6 +210,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerEventRoutes(app, deps);
   registerArchiveRoutes(app, deps);
   registerDebtorRoutes(app, deps);
+  registerEarlySignalRoutes(app, deps);
   registerDeadLetterRoutes(app, deps);
   registerReplyRoutes(app, deps);
   registerStaffFormRoutes(app, deps);

@@ -25,7 +25,7 @@ export interface ArchivedMessage {
   parts: { part: string; contentType: string; bytes: number; sha256: string; url: string }[];
 }
 
-type Scope = { receivableId: string } | { debtorId: string };
+type Scope = { receivableId: string } | { debtorId: string } | { caseId: string };
 
 const iso = (v: unknown) =>
   v instanceof Date ? v.toISOString() : v === null || v === undefined ? null : String(v);
@@ -36,9 +36,11 @@ export async function listArchivedMessages(
   scope: Scope,
 ): Promise<ArchivedMessage[]> {
   const where =
-    'receivableId' in scope
-      ? sql.fragment`m.receivable_id = ${scope.receivableId}`
-      : sql.fragment`m.receivable_id IN (SELECT id FROM receivables WHERE corporation = ${corporation}
+    'caseId' in scope
+      ? sql.fragment`m.case_id = ${scope.caseId}`
+      : 'receivableId' in scope
+        ? sql.fragment`m.receivable_id = ${scope.receivableId}`
+        : sql.fragment`m.receivable_id IN (SELECT id FROM receivables WHERE corporation = ${corporation}
           AND debtor ->> 'id' = ${scope.debtorId})`;
   const rows = await db.any(sql.unsafe`
     SELECT m.id, r.external_id, m.case_id, m.step_id, m.channel, m.channel_type, m.template, m.locale, m.status,

@@ -25,6 +25,10 @@ export interface ChannelSettings {
     | undefined;
   /** How often print batches are checked for upload (OST_PRINT_BATCH_INTERVAL_MS, default 30 s). */
   printBatchIntervalMs: number;
+  /** How often print providers' return folders are read (OST_PRINT_RETURN_INTERVAL_MS, default 5 min). */
+  printReturnIntervalMs: number;
+  /** How often early signals are evaluated and exported (OST_EARLY_SIGNAL_INTERVAL_MS, default 15 min). */
+  earlySignalIntervalMs: number;
   /** How often the retention sweep runs (OST_RETENTION_SWEEP_INTERVAL_MS, default 1 h; 0 = never). */
   retentionSweepIntervalMs: number;
   /** Provider deadlines, all well under the dispatch lease (docs/channels.md, "Timeouts"). */
@@ -133,6 +137,8 @@ export function readChannelSettings(env: NodeJS.ProcessEnv = process.env): Chann
             port: positiveNumber(env, 'OST_BOUNCE_SMTP_PORT', 0),
           },
     printBatchIntervalMs: positiveNumber(env, 'OST_PRINT_BATCH_INTERVAL_MS', 30_000),
+    printReturnIntervalMs: positiveNumber(env, 'OST_PRINT_RETURN_INTERVAL_MS', 300_000),
+    earlySignalIntervalMs: positiveNumber(env, 'OST_EARLY_SIGNAL_INTERVAL_MS', 900_000),
     retentionSweepIntervalMs: positiveNumber(env, 'OST_RETENTION_SWEEP_INTERVAL_MS', 3_600_000),
     timeouts: readTimeouts(env),
   };

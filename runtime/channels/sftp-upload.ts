@@ -106,21 +106,23 @@ async function put(sftp: SFTPWrapper, path: string, body: Buffer): Promise<void>
   await call<void>((cb) => sftp.rename(`${path}.part`, path, (err) => cb(err)));
 }
 
-async function upload(conn: Client, directory: string, files: UploadFile[]): Promise<void> {
-  const sftp = await call<SFTPWrapper>((cb) => conn.sftp((err, s) => cb(err, s)));
+async function upload(sftp: SFTPWrapper, directory: string, files: UploadFile[]): Promise<void> {
   const dir = directory.replace(/\/$/, '');
   // A missing folder is created; an existing one (the usual case) makes mkdir fail, which is fine.
   await call<void>((cb) => sftp.mkdir(dir, () => cb(null)));
   for (const f of files) await put(sftp, `${dir}/${f.name}`, f.body);
-  sftp.end();
 }
 
-export async function uploadFiles(
+/**
+ * Runs `work` on one SFTP session to a pinned host within `timeouts.uploadMs` (the whole session); at the
+ * deadline the connection is destroyed and the promise rejects. The session is ended afterwards.
+ */
+export async function withSftp<T>(
   target: SftpTarget,
-  directory: string,
-  files: UploadFile[],
   timeouts: SftpTimeouts,
-): Promise<void> {
+  work: (sftp: SFTPWrapper) => Promise<T>,
+  activity = 'SFTP session',
+): Promise<T> {
   const expected = pinnedKey(target);
   const started = Date.now();
   const conn = await connect(target, expected, Math.min(timeouts.readyMs, timeouts.uploadMs));
@@ -130,16 +132,76 @@ export async function uploadFiles(
       () => {
         conn.destroy();
         reject(
-          new Error(`the upload did not finish within ${timeouts.uploadMs} ms (OST_SFTP_UPLOAD_TIMEOUT_MS)`),
+          new Error(
+            `the ${activity} did not finish within ${timeouts.uploadMs} ms (OST_SFTP_UPLOAD_TIMEOUT_MS)`,
+          ),
         );
       },
       Math.max(0, timeouts.uploadMs - (Date.now() - started)),
     );
   });
   try {
-    await Promise.race([upload(conn, directory, files), deadline]);
+    const session = (async () => {
+      const sftp = await call<SFTPWrapper>((cb) => conn.sftp((err, s) => cb(err, s)));
+      try {
+        return await work(sftp);
+      } finally {
+        sftp.end();
+      }
+    })();
+    return await Promise.race([session, deadline]);
   } finally {
     clearTimeout(timer);
     conn.end();
   }
+}
+
+export async function uploadFiles(
+  target: SftpTarget,
+  directory: string,
+  files: UploadFile[],
+  timeouts: SftpTimeouts,
+): Promise<void> {
+  await withSftp(target, timeouts, (sftp) => upload(sftp, directory, files), 'upload');
+}
+
+/** A regular file in a remote folder. */
+export interface RemoteFile {
+  name: string;
+  size: number;
+}
+
+/** The regular files directly in `directory` (none when it does not exist), sorted by name. */
+export async function listFiles(sftp: SFTPWrapper, directory: string): Promise<RemoteFile[]> {
+  const entries = await new Promise<{ filename: string; attrs: { mode: number; size: number } }[]>(
+    (resolve, reject) =>
+      sftp.readdir(directory, (err, list) => {
+        if (err && (err as { code?: number }).code === 2) resolve([]);
+        else if (err) reject(err);
+        else resolve(list);
+      }),
+  );
+  return entries
+    .filter((e) => (e.attrs.mode & 0o170000) === 0o100000)
+    .map((e) => ({ name: e.filename, size: e.attrs.size }))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+export const readRemoteFile = (sftp: SFTPWrapper, path: string) =>
+  call<Buffer>((cb) => sftp.readFile(path, (err, data) => cb(err, data)));
+
+/** Writes a file whole (as `.part`, then renamed), replacing one of the same name. */
+export const writeRemoteFile = (sftp: SFTPWrapper, path: string, body: Buffer) => put(sftp, path, body);
+
+/** Moves a file into `toDirectory` (created when missing), replacing a file of the same name there. */
+export async function moveRemoteFile(
+  sftp: SFTPWrapper,
+  from: string,
+  toDirectory: string,
+  name: string,
+): Promise<void> {
+  const dir = toDirectory.replace(/\/$/, '');
+  await call<void>((cb) => sftp.mkdir(dir, () => cb(null)));
+  await call<void>((cb) => sftp.unlink(`${dir}/${name}`, () => cb(null)));
+  await call<void>((cb) => sftp.rename(from, `${dir}/${name}`, (err) => cb(err)));
 }

@@ -19,9 +19,12 @@ import {
 } from '../tracking/index.js';
 import { ChannelRegistry } from './channel-registry.js';
 import { type ChannelSettings, readChannelSettings } from './channel-settings.js';
+import { EarlySignalWorker } from './early-signal-export.js';
 import { PrintBatchWorker } from './print-batches.js';
 import { PrintChannel } from './print-channel.js';
+import { PrintReturnWorker } from './print-returns.js';
 import { rateLimited } from './rate-limiter.js';
+import { RegisteredEmailChannel, registerRegisteredEmailRoutes } from './registered-email.js';
 import { SmtpChannel } from './smtp-channel.js';
 import { TwilioChannel } from './twilio-channel.js';
 import { registerTwilioInboundRoute } from './twilio-inbound-route.js';
@@ -49,6 +52,10 @@ export interface RunningChannels {
   registry: ChannelRegistry;
   settings: ChannelSettings;
   printBatches: PrintBatchWorker;
+  /** Reads the print providers' return files of registered letters. */
+  printReturns: PrintReturnWorker;
+  /** Makes early signals and exports them to the municipality. */
+  earlySignals: EarlySignalWorker;
   bounceSmtp: BounceSmtpServer | undefined;
   replySmtp: ReplySmtpServer | undefined;
   /** Register on the runtime's fastify app: `await app.register(channels.routes)`. */
@@ -81,11 +88,22 @@ export async function startChannels(deps: ChannelsDeps): Promise<RunningChannels
     twilio,
     'sftp-print': new PrintChannel({ db, publicUrl, links, onBatchClosed: () => printBatches.kick() }),
     http: new WebhookChannel({ secrets, db, links, http: deps.http }),
+    'registered-email': new RegisteredEmailChannel({ secrets, db, links, http: deps.http, publicUrl }),
   };
   const registry = new ChannelRegistry(
     Object.fromEntries(Object.entries(adapters).map(([provider, a]) => [provider, rateLimited(a)])),
   );
   printBatches.start();
+  const printReturns = new PrintReturnWorker(
+    { db, bundles, secrets, log, timeouts: settings.timeouts },
+    settings.printReturnIntervalMs,
+  );
+  printReturns.start();
+  const earlySignals = new EarlySignalWorker(
+    { db, bundles, secrets, log, timeouts: settings.timeouts },
+    settings.earlySignalIntervalMs,
+  );
+  earlySignals.start();
   const sweeper = new RetentionSweeper({ db, bundles, log }, settings.retentionSweepIntervalMs);
   sweeper.start();
   const events = { db, bundles, log };
@@ -104,6 +122,8 @@ export async function startChannels(deps: ChannelsDeps): Promise<RunningChannels
     registry,
     settings,
     printBatches,
+    printReturns,
+    earlySignals,
     bounceSmtp,
     replySmtp,
     async routes(app) {
@@ -111,9 +131,12 @@ export async function startChannels(deps: ChannelsDeps): Promise<RunningChannels
       registerEmailBounceRoutes(app, { ...events, emailWebhookSecret: settings.emailWebhookSecret });
       registerTwilioRoutes(app, { ...events, secrets, publicUrl, links, sms: twilio });
       registerTwilioInboundRoute(app, { ...replies, secrets, publicUrl });
+      registerRegisteredEmailRoutes(app, { db, bundles, secrets });
     },
     async close() {
       await printBatches.stop();
+      await printReturns.stop();
+      await earlySignals.stop();
       await sweeper.stop();
       await bounceSmtp?.close();
       await replySmtp?.close();

@@ -38,6 +38,8 @@ export const EVENT_FACTS: Readonly<Record<string, readonly string[]>> = {
   // Sentences the flow engine writes; an ERP's free-text reason (receivable.updated) is not one of them.
   'alert.sent': ['reason'],
   'case.completed': ['reason'],
+  'earlySignal.created': ['arrearsCents', 'arrearsTerms'],
+  'earlySignal.exported': ['file'],
   'case.stopped': ['reason'],
   'link.closed': ['reason'],
   'message.sent': ['reason'],
@@ -46,6 +48,8 @@ export const EVENT_FACTS: Readonly<Record<string, readonly string[]>> = {
   'task.created': ['title', 'reply', 'task'],
   'task.closed': ['title', 'task', 'closedBy'],
   'debtor.opted-out': ['reply'],
+  'message.registered.delivered': ['trackingNumber', 'date'],
+  'message.registered.returned': ['trackingNumber', 'date', 'reason'],
   'step.skipped': ['reason'],
 };
 

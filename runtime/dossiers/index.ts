@@ -29,6 +29,14 @@ export {
   rescheduleDeadStep,
 } from './dead-letters.js';
 export { type DebtorData, debtorRefOf, upsertDebtors } from './debtor-repository.js';
+export {
+  type CreatedSignal,
+  type DossierItem,
+  dossierItems,
+  evaluateEarlySignals,
+  recordContactAttempt,
+  recordEarlySignalObjection,
+} from './early-signals.js';
 export { debtorHash, type ErasureResult, eraseDebtor } from './erase-debtor.js';
 export { eraseRows } from './erase-rows.js';
 export { EVENT_FACTS } from './event-facts.js';

@@ -10,6 +10,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDatabase, type Database, sql } from '../../platform/db/index.js';
+import type { BundleStore } from '../../runtime/bundles/index.js';
 import { startSftpServer, type TestSftpServer } from '../support/sftp-server.js';
 import { eventually, startStreet, type TestStreet } from '../support/street.js';
 import { startTwilioServer, type TestTwilioServer } from '../support/twilio-server.js';
@@ -29,6 +30,8 @@ export interface ChannelStreet {
   street: TestStreet;
   /** A pool on the street's database, for assertions. */
   db: Database;
+  /** The runtime's live config bundles (for workers a test runs itself). */
+  bundles: BundleStore;
   twilio: TestTwilioServer;
   sftp: TestSftpServer;
   hooks: Hook[];
@@ -148,6 +151,7 @@ spec:
     host: 127.0.0.1
     port: ${sftp.port}
     directory: /inbox
+    returnDirectory: /returns
     hostKeySha256: '${sftp.hostKeySha256}'
     batch: { maxLetters: 2, cutoff: '16:00' }
 ---
@@ -196,8 +200,17 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** `extra`: more resource files (name → YAML) in a folder of their own, e.g. a second corporation. */
-export async function startChannelStreet(extra: Record<string, string> = {}): Promise<ChannelStreet> {
+/**
+ * `extra`: more resource files (name → YAML) in a folder of their own, e.g. a second corporation.
+ * `options.corporationSpec`: YAML lines appended to Woonstad Noord's spec (indented two spaces), e.g.
+ * collections; given the SFTP server, which can play another party's server too. `options.allowHosts`:
+ * more `host:port`s outbound posts may reach over plain http on loopback (a test's provider).
+ */
+export async function startChannelStreet(
+  extra: Record<string, string> = {},
+  options: { corporationSpec?: (sftp: TestSftpServer) => string; allowHosts?: string[] } = {},
+): Promise<ChannelStreet> {
+  const { corporationSpec } = options;
   const dir = mkdtempSync(join(tmpdir(), 'ost-channels-'));
   const base = join(dir, 'flows');
   mkdirSync(base);
@@ -215,6 +228,10 @@ export async function startChannelStreet(extra: Record<string, string> = {}): Pr
 
   const twilio = await startTwilioServer();
   const sftp = await startSftpServer();
+  if (corporationSpec) {
+    const file = join(corp, 'corporation.yaml');
+    writeFileSync(file, `${readFileSync(file, 'utf8').trimEnd()}\n${corporationSpec(sftp)}`);
+  }
   const hooks: Hook[] = [];
   const receiver = await startHookReceiver(hooks);
   const { privateKey, publicKey } = generateKeyPairSync('rsa', {
@@ -238,7 +255,7 @@ export async function startChannelStreet(extra: Record<string, string> = {}): Pr
     OST_SECRET_WOONSTAD_NOORD__PRINT_CREDENTIALS__password: sftp.password,
     OST_SECRET_WOONSTAD_NOORD__WEBHOOK_SIGNING__hmacSecret: HMAC_SECRET,
     // The local receiver is plain http on loopback: only a listed host may be reached that way.
-    OST_WEBHOOK_ALLOW_HOSTS: new URL(receiver.url).host,
+    OST_WEBHOOK_ALLOW_HOSTS: [new URL(receiver.url).host, ...(options.allowHosts ?? [])].join(','),
   };
   Object.assign(process.env, env);
   // The SMTP sink's port is known only once the street runs: write the overlay, then reconcile again.
@@ -266,6 +283,7 @@ export async function startChannelStreet(extra: Record<string, string> = {}): Pr
   return {
     street,
     db,
+    bundles: runtime.bundles,
     twilio,
     sftp,
     hooks,

@@ -22,6 +22,7 @@ const NOT_YET_DOCUMENTED = [
   'POST /v1/providers/twilio/inbound',
   'POST /v1/providers/twilio/status',
   'POST /v1/providers/twilio/voice/gather',
+  'POST /v1/providers/registered-email/proof',
 ];
 
 describe('ERP API: idempotency keys, rate limits and the OpenAPI document', () => {

@@ -33,6 +33,8 @@ interface Probe {
 
 let h: HostileStreet;
 let aCursor: string;
+/** A dossier (case) of A's, for its evidence file. */
+let aCaseId: string;
 
 beforeAll(async () => {
   h = await startHostileStreet();
@@ -42,6 +44,8 @@ beforeAll(async () => {
     headers: { authorization: `Bearer ${h.a.apiKey}` },
   });
   aCursor = (JSON.parse(feed.body) as { events: { cursor: string }[] }).events[0]!.cursor;
+  aCaseId = (await h.db.oneFirst(sql.unsafe`
+    SELECT id FROM cases WHERE corporation = ${h.a.corporation} ORDER BY started_at LIMIT 1`)) as string;
 });
 afterAll(async () => {
   await h?.stop();
@@ -166,6 +170,27 @@ function matrix(): Record<string, (method: string) => Probe[]> {
       { req: asB(m, `/v1/receivables/${a.externalId}/messages`), expect: [404] },
     ],
     'DELETE /v1/debtors/:debtorId': (m) => [{ req: asB(m, `/v1/debtors/${a.debtorId}`), expect: [404] }],
+    'GET /v1/dossiers/:caseId/evidence': (m) => [
+      { req: asB(m, `/v1/dossiers/${aCaseId}/evidence`), expect: [404] },
+    ],
+    'POST /v1/debtors/:debtorId/early-signal-objection': (m) => [
+      {
+        req: asB(m, `/v1/debtors/${a.debtorId}/early-signal-objection`, {
+          objectedAt: '2026-01-01T10:00:00Z',
+          how: 'letter',
+        }),
+        expect: [404],
+      },
+    ],
+    'POST /v1/debtors/:debtorId/contact-attempts': (m) => [
+      {
+        req: asB(m, `/v1/debtors/${a.debtorId}/contact-attempts`, {
+          kind: 'call',
+          at: '2026-01-01T10:00:00Z',
+        }),
+        expect: [404],
+      },
+    ],
     // B's own dead letters: none of A's; A's (or any unknown) dead letter id is a 404, also to re-drive.
     'GET /v1/dead-letters': (m) => [
       { req: asB(m, '/v1/dead-letters'), expect: [200], absent: [a.externalId, 'HA-SMS-1'] },
@@ -264,6 +289,27 @@ function matrix(): Record<string, (method: string) => Probe[]> {
         },
         expect: [403],
       })),
+    // A's email is no registered-email message, and B's provider cannot sign for it: refused alike.
+    'POST /v1/providers/registered-email/proof': () =>
+      [undefined, 't=1,v1=00', `t=${Math.floor(Date.now() / 1000)},v1=${'0'.repeat(64)}`].map(
+        (signature) => ({
+          req: {
+            method: 'POST',
+            path: '/v1/providers/registered-email/proof',
+            headers: {
+              ...(signature !== undefined ? { 'outputstraat-signature': signature } : {}),
+              'content-type': 'application/json',
+            },
+            body: JSON.stringify({
+              messageId: a.emailMessageId,
+              event: 'delivered',
+              proofId: 'RE-STEAL-1',
+              at: '2026-12-03T09:15:00Z',
+            }),
+          },
+          expect: [403],
+        }),
+      ),
     'GET /t/o/*': () => trackingProbes('o'),
     'GET /t/c/*': () => trackingProbes('c'),
   };

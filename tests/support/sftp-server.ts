@@ -10,11 +10,13 @@ import {
   openSync,
   readdirSync,
   readFileSync,
+  readSync,
   renameSync,
   rmSync,
   type Stats,
   statSync,
   unlinkSync,
+  writeFileSync,
   writeSync,
 } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -35,6 +37,8 @@ export interface TestSftpServer {
   /** Completed files under `dir` (relative to the SFTP root), sorted. */
   files(dir: string): string[];
   read(path: string): Buffer;
+  /** Puts a file as the provider would (e.g. a return file), creating its folder. */
+  write(path: string, body: Buffer | string): void;
   /** Whether the next uploads are refused (the provider is down). */
   refuse: boolean;
   /** SSH connections accepted so far. */
@@ -86,6 +90,14 @@ function serveSftp(sftp: SFTPWrapper, root: string, server: { refuse: boolean; s
     writeSync(h.fd, data, 0, data.length, offset);
     sftp.status(reqid, STATUS_CODE.OK);
   });
+  sftp.on('READ', (reqid, handle, offset, length) => {
+    const h = handleOf(handle);
+    if (!h) return sftp.status(reqid, STATUS_CODE.FAILURE);
+    const buf = Buffer.alloc(length);
+    const read = readSync(h.fd, buf, 0, length, offset);
+    if (read === 0) return sftp.status(reqid, STATUS_CODE.EOF);
+    sftp.data(reqid, buf.subarray(0, read));
+  });
   sftp.on('FSTAT', (reqid, handle) => {
     const h = handleOf(handle);
     if (!h) return sftp.status(reqid, STATUS_CODE.FAILURE);
@@ -93,6 +105,7 @@ function serveSftp(sftp: SFTPWrapper, root: string, server: { refuse: boolean; s
   });
   sftp.on('CLOSE', (reqid, handle) => {
     const id = handle.readUInt32BE(0);
+    dirs.delete(id);
     const h = handles.get(id);
     if (h) closeSync(h.fd);
     handles.delete(id);
@@ -126,6 +139,32 @@ function serveSftp(sftp: SFTPWrapper, root: string, server: { refuse: boolean; s
     } catch (err) {
       fail(reqid, err);
     }
+  });
+  // Folder listings (the return folder of registered letters): the whole listing in one READDIR answer.
+  const dirs = new Map<number, { path: string; done: boolean }>();
+  sftp.on('OPENDIR', (reqid, path) => {
+    if (server.refuse) return sftp.status(reqid, STATUS_CODE.PERMISSION_DENIED);
+    try {
+      if (!statSync(local(path)).isDirectory()) return sftp.status(reqid, STATUS_CODE.FAILURE);
+      const id = next++;
+      dirs.set(id, { path: local(path), done: false });
+      const handle = Buffer.alloc(4);
+      handle.writeUInt32BE(id, 0);
+      sftp.handle(reqid, handle);
+    } catch (err) {
+      fail(reqid, err);
+    }
+  });
+  sftp.on('READDIR', (reqid, handle) => {
+    const d = dirs.get(handle.readUInt32BE(0));
+    if (!d) return sftp.status(reqid, STATUS_CODE.FAILURE);
+    if (d.done) return sftp.status(reqid, STATUS_CODE.EOF);
+    d.done = true;
+    const names = readdirSync(d.path).map((filename) => {
+      const attrs = attrsOf(statSync(join(d.path, filename)));
+      return { filename, longname: filename, attrs };
+    });
+    sftp.name(reqid, names);
   });
   sftp.on('MKDIR', (reqid, path) => {
     try {
@@ -188,6 +227,11 @@ export async function startSftpServer(
       }
     },
     read: (path) => readFileSync(join(root, path)),
+    write: (path, body) => {
+      const full = join(root, normalize(`/${path}`));
+      mkdirSync(join(full, '..'), { recursive: true });
+      writeFileSync(full, body);
+    },
     get refuse() {
       return state.refuse;
     },
