@@ -11,7 +11,7 @@ export type MessageEventType = Extract<CaseEvent, { messageId: string }>['type']
 /** Events about the receivable's status: arrangement, paused, resumed, cancelled. */
 export type StatusEventType = Exclude<
   CaseEvent['type'],
-  MessageEventType | 'paid' | 'partiallyPaid' | 'balanceChanged'
+  MessageEventType | 'paid' | 'partiallyPaid' | 'balanceChanged' | 'itemAdded'
 >;
 
 /** An instant: a Date or an ISO 8601 text with offset. */
