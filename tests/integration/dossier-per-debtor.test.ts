@@ -1,0 +1,208 @@
+// One dossier per debtor (issue #13, ADR 0007): a tenant three months behind, posted as three
+// receivables, gets one dossier and one series of reminders about the total; a payment of one item
+// lowers the total in the next reminder; paying the rest stops everything and closes the links. And two
+// intake batches with receivables of one debtor, at the same moment, still make one dossier.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ReceivableInput } from '../../core/receivable/index.js';
+import { sql } from '../../platform/db/index.js';
+import { storeBatch } from '../../runtime/intake/intake-batch.js';
+import { decodeQuotedPrintable } from '../support/mail.js';
+import { eventually } from '../support/street.js';
+import { type ErpStreet, send, startErpStreet, testReceivable } from './erp-api-street.js';
+
+const FLOW = `
+apiVersion: outputstraat.io/v1alpha1
+kind: Flow
+metadata: { name: dossier-test, namespace: outputstraat-base }
+spec:
+  description: Dossier tests - one dossier per debtor, a reminder every thirty minutes.
+  scope: debtor
+  trigger: { kinds: [dossier-test] }
+  preconditions:
+    - { name: balance-open, expr: receivable.balance > 0, reason: nothing is left to pay }
+  channels: { fallback: [email] }
+  steps:
+    - { id: wait-1, wait: { for: 30m } }
+    - { id: reminder-1, send: { channel: email, template: dossier-test-email } }
+    - { id: wait-2, wait: { for: 30m } }
+    - { id: reminder-2, send: { channel: email, template: dossier-test-email } }
+    - { id: wait-3, wait: { for: 30m } }
+    - { id: reminder-3, send: { channel: email, template: dossier-test-email } }
+---
+apiVersion: outputstraat.io/v1alpha1
+kind: Template
+metadata: { name: dossier-test-email, namespace: outputstraat-base }
+spec:
+  channel: email
+  locales:
+    nl:
+      subject: 'Achterstand {{dossierTotal}}'
+      text: "Totaal open: {{dossierTotal}} ({{dossier.count}} posten)\\n{{{dossierItems}}}\\nBetaal via {{paymentLink}}"
+---
+apiVersion: outputstraat.io/v1alpha1
+kind: ClassificationRule
+metadata: { name: dossier-test, namespace: outputstraat-base }
+spec:
+  priority: 1
+  appliesTo: { kinds: [dossier-test] }
+  rules:
+    - { name: dossier-test, when: 'true', classification: dossier-test, flow: dossier-test }
+`;
+
+const MONTHS = [
+  { suffix: 'OKT', dueDate: '2026-10-01', description: 'Huur oktober 2026' },
+  { suffix: 'NOV', dueDate: '2026-11-01', description: 'Huur november 2026' },
+  { suffix: 'DEC', dueDate: '2026-12-01', description: 'Huur december 2026' },
+];
+
+function rent(debtorId: string, email: string, month: (typeof MONTHS)[number]): ReceivableInput {
+  const base = testReceivable(`${debtorId}-${month.suffix}`, {
+    kind: 'dossier-test',
+    amount: 62_079,
+    dueDate: month.dueDate,
+    description: month.description,
+  });
+  return { ...base, debtor: { ...base.debtor, id: debtorId, email } } as ReceivableInput;
+}
+
+describe('one dossier per debtor', () => {
+  let erp: ErpStreet;
+  beforeAll(async () => {
+    erp = await startErpStreet({ flows: { 'dossier-test.yaml': FLOW } });
+  });
+  afterAll(async () => {
+    await erp?.stop();
+  });
+
+  const dossiersOf = async (debtorId: string) =>
+    (await erp.db.any(sql.unsafe`
+      SELECT c.id, c.status, c.scope, (SELECT count(*)::int FROM case_items ci WHERE ci.case_id = c.id) AS items
+      FROM cases c JOIN debtors d ON d.id = c.debtor_ref
+      WHERE d.corporation = 'woonstad-noord' AND d.debtor_id = ${debtorId} ORDER BY c.started_at, c.id`)) as unknown as {
+      id: string;
+      status: string;
+      scope: string;
+      items: number;
+    }[];
+  const makeDue = (caseId: string) =>
+    erp.db.query(sql.unsafe`
+      UPDATE steps SET due_at = now() WHERE case_id = ${caseId} AND status = 'scheduled' AND kind = 'due'`);
+  const mailsTo = (address: string) =>
+    erp.street.smtp.messages.filter((m) => m.to.includes(address)).map((m) => decodeQuotedPrintable(m.raw));
+  const pay = (externalId: string, amount: number, paymentId: string) =>
+    send(erp, 'POST', `/v1/receivables/${externalId}/payments`, { amount, paymentId });
+
+  it('three unpaid months: one dossier, reminders about the total and the items, stopped when all is paid', async () => {
+    const debtor = 'D-DOSSIER-1';
+    const email = 'dossier-1@example.org';
+    for (const month of MONTHS) {
+      const res = await erp.street.post('/v1/receivables', rent(debtor, email, month));
+      expect(res.status).toBe(202);
+    }
+    const [dossier] = await eventually(
+      async () => {
+        const rows = await dossiersOf(debtor);
+        return rows.length === 1 && rows[0]!.items === 3 ? rows : undefined;
+      },
+      10_000,
+      'one dossier with three items',
+    );
+    expect(dossier).toMatchObject({ scope: 'debtor', status: 'active' });
+
+    await makeDue(dossier!.id);
+    const [first] = await eventually(async () => {
+      const mails = mailsTo(email);
+      return mails.length >= 1 ? mails : undefined;
+    }, 10_000);
+    expect(first).toContain('Subject: =?UTF-8?Q?Achterstand_€_1.862,37'); // Q-encoded: the euro sign
+    expect(first).toContain('Totaal open: € 1.862,37 (3 posten)');
+    expect(first).toContain('- Huur oktober 2026 (vervaldatum 1 oktober 2026): € 620,79');
+    expect(first).toContain('- Huur november 2026 (vervaldatum 1 november 2026): € 620,79');
+    expect(first).toContain('- Huur december 2026 (vervaldatum 1 december 2026): € 620,79');
+
+    const paid = await pay(`${debtor}-OKT`, 62_079, 'psp-dossier-1-okt');
+    expect(paid.status).toBe(200);
+    expect(await paid.json()).toMatchObject({ status: 'paid', balance: 0 });
+    expect((await dossiersOf(debtor))[0]!.status).toBe('active');
+
+    await eventually(async () => {
+      const n = await erp.db.oneFirst(sql.unsafe`
+        SELECT count(*)::int FROM steps WHERE case_id = ${dossier!.id} AND status = 'scheduled' AND kind = 'due'`);
+      return Number(n) === 1 || undefined;
+    });
+    await makeDue(dossier!.id);
+    const second = await eventually(async () => mailsTo(email)[1], 10_000, 'the second reminder');
+    expect(second).toContain('Totaal open: € 1.241,58 (2 posten)');
+    expect(second).not.toContain('Huur oktober 2026');
+    expect(second).toContain('- Huur december 2026 (vervaldatum 1 december 2026): € 620,79');
+
+    expect((await pay(`${debtor}-NOV`, 62_079, 'psp-dossier-1-nov')).status).toBe(200);
+    expect((await dossiersOf(debtor))[0]!.status).toBe('active');
+    expect((await pay(`${debtor}-DEC`, 62_079, 'psp-dossier-1-dec')).status).toBe(200);
+
+    const ended = (await dossiersOf(debtor))[0]!;
+    expect(ended.status).toBe('stopped');
+    const pending = await erp.db.oneFirst(sql.unsafe`
+      SELECT count(*)::int FROM steps WHERE case_id = ${dossier!.id} AND status IN ('scheduled', 'queued', 'held')`);
+    expect(Number(pending)).toBe(0);
+    const links = await erp.db.one(sql.unsafe`
+      SELECT count(*) FILTER (WHERE l.closed_at IS NULL)::int AS open, count(*)::int AS all
+      FROM links l JOIN case_items ci ON ci.receivable_id = l.receivable_id
+      WHERE ci.case_id = ${dossier!.id} AND l.purpose = 'payment'`);
+    expect(links).toEqual({ open: 0, all: 2 }); // one link per reminder's receivable, both closed
+    const timeline = (await erp.db.oneFirst(
+      sql.unsafe`SELECT timeline FROM cases WHERE id = ${dossier!.id}`,
+    )) as { text: string }[];
+    const texts = timeline.map((t) => t.text);
+    expect(texts).toContain('Partial payment received; open balance now 1241.58');
+    expect(texts).toContain('Payment received: the receivable is paid');
+    expect(texts).toContain('Case stopped: receivable paid');
+    // Nothing more goes out, whatever is made due.
+    await makeDue(dossier!.id);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(mailsTo(email)).toHaveLength(2);
+  });
+
+  it('a receivable posted while the dossier runs joins it with the new total in the timeline', async () => {
+    const debtor = 'D-DOSSIER-2';
+    const email = 'dossier-2@example.org';
+    expect((await erp.street.post('/v1/receivables', rent(debtor, email, MONTHS[0]!))).status).toBe(202);
+    const [dossier] = await eventually(async () => {
+      const rows = await dossiersOf(debtor);
+      return rows.length === 1 ? rows : undefined;
+    }, 10_000);
+    expect((await erp.street.post('/v1/receivables', rent(debtor, email, MONTHS[1]!))).status).toBe(202);
+    await eventually(async () => ((await dossiersOf(debtor))[0]?.items === 2 ? true : undefined), 10_000);
+    expect(await dossiersOf(debtor)).toHaveLength(1);
+    const timeline = (await erp.db.oneFirst(
+      sql.unsafe`SELECT timeline FROM cases WHERE id = ${dossier!.id}`,
+    )) as { text: string }[];
+    expect(timeline.map((t) => t.text)).toContain(
+      `Receivable ${debtor}-NOV joined the dossier; total open now 1241.58`,
+    );
+    const events = await erp.db.anyFirst(sql.unsafe`
+      SELECT type FROM events WHERE case_id = ${dossier!.id} ORDER BY seq`);
+    expect(events).toContain('case.item-added');
+  });
+
+  it('two intake batches with receivables of one debtor at the same moment make one dossier', async () => {
+    const bundles = erp.street.runtimes[0]!.bundles;
+    const bundle = bundles.get('woonstad-noord')!;
+    for (let i = 0; i < 12; i++) {
+      const debtor = `D-RACE-${i}`;
+      const email = `race-${i}@example.org`;
+      const item = (month: (typeof MONTHS)[number]) => ({
+        corporation: 'woonstad-noord',
+        receivable: rent(debtor, email, month),
+        bundle,
+      });
+      const now = new Date();
+      await Promise.all([
+        erp.db.transaction((tx) => storeBatch(tx, [item(MONTHS[0]!)], now, bundles)),
+        erp.db.transaction((tx) => storeBatch(tx, [item(MONTHS[1]!)], now, bundles)),
+      ]);
+      const dossiers = await dossiersOf(debtor);
+      expect(dossiers.map((d) => [d.status, d.items])).toEqual([['active', 2]]);
+    }
+  });
+});
