@@ -2,12 +2,16 @@
 // receivables, gets one dossier and one series of reminders about the total; a payment of one item
 // lowers the total in the next reminder; paying the rest stops everything and closes the links. And two
 // intake batches with receivables of one debtor, at the same moment, still make one dossier.
+import { jetstreamManager } from '@nats-io/jetstream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReceivableInput } from '../../core/receivable/index.js';
 import { sql } from '../../platform/db/index.js';
+import { BundleStore } from '../../runtime/bundles/index.js';
+import { MetricsSampler } from '../../runtime/gauges/index.js';
 import { storeBatch } from '../../runtime/intake/intake-batch.js';
+import { createRuntimeMetrics } from '../../runtime/metrics/index.js';
 import { decodeQuotedPrintable } from '../support/mail.js';
-import { eventually } from '../support/street.js';
+import { eventually, quietLog } from '../support/street.js';
 import { type ErpStreet, send, startErpStreet, testReceivable } from './erp-api-street.js';
 
 const FLOW = `
@@ -38,6 +42,28 @@ spec:
     nl:
       subject: 'Achterstand {{dossierTotal}}'
       text: "Totaal open: {{dossierTotal}} ({{dossier.count}} posten)\\n{{{dossierItems}}}\\nBetaal via {{paymentLink}}"
+---
+apiVersion: outputstraat.io/v1alpha1
+kind: Flow
+metadata: { name: storno-handover-test, namespace: outputstraat-base }
+spec:
+  description: Dossier tests - a storno notice, then the open storno goes to the dossier-test dossier.
+  trigger: { kinds: [storno-handover-test] }
+  channels: { fallback: [email] }
+  steps:
+    - { id: wait-notice, wait: { for: 30m } }
+    - { id: notice, send: { channel: email, template: dossier-test-email } }
+    - { id: term, wait: { for: 30m } }
+    - { id: to-arrears, handOver: { flow: dossier-test, reason: storno unpaid after its term } }
+---
+apiVersion: outputstraat.io/v1alpha1
+kind: ClassificationRule
+metadata: { name: storno-handover-test, namespace: outputstraat-base }
+spec:
+  priority: 1
+  appliesTo: { kinds: [storno-handover-test] }
+  rules:
+    - { name: storno-handover-test, when: 'true', classification: storno, flow: storno-handover-test }
 ---
 apiVersion: outputstraat.io/v1alpha1
 kind: ClassificationRule
@@ -204,5 +230,98 @@ describe('one dossier per debtor', () => {
       const dossiers = await dossiersOf(debtor);
       expect(dossiers.map((d) => [d.status, d.items])).toEqual([['active', 2]]);
     }
+  });
+
+  it('the dossiers open per flow are a gauge without debtor data in its labels', async () => {
+    const metrics = createRuntimeMetrics();
+    const log = quietLog();
+    const sampler = new MetricsSampler(
+      {
+        db: erp.db,
+        jsm: await jetstreamManager(erp.street.nc),
+        bundles: new BundleStore(erp.db, log),
+        metrics,
+        log,
+        instanceId: 'dossier-gauge',
+      },
+      60_000,
+    );
+    await erp.db.query(sql.unsafe`DELETE FROM gauge_samples`);
+    await sampler.sample();
+    const running = Number(
+      await erp.db.oneFirst(sql.unsafe`
+        SELECT count(*) FROM cases WHERE scope = 'debtor' AND status IN ('active', 'paused') AND flow = 'dossier-test'`),
+    );
+    expect(running).toBeGreaterThan(0);
+    const values = (await metrics.dossiersOpen.get()).values;
+    expect(values).toEqual([
+      { labels: { corporation: 'woonstad-noord', flow: 'dossier-test' }, value: running },
+    ]);
+  });
+
+  it('a storno unpaid after its term is handed over: it joins the running dossier, or starts one', async () => {
+    const storno = (debtor: string) => {
+      const r = rent(debtor, `${debtor.toLowerCase()}@example.org`, MONTHS[2]!);
+      return {
+        ...r,
+        externalId: `${debtor}-STORNO`,
+        kind: 'storno-handover-test',
+        description: 'Storno huur',
+      };
+    };
+    const stornoCase = async (debtor: string) =>
+      (await eventually(
+        async () =>
+          (await erp.db.maybeOne(sql.unsafe`
+            SELECT c.id, c.status, c.end_reason FROM cases c JOIN receivables r ON r.id = c.receivable_id
+            WHERE r.external_id = ${`${debtor}-STORNO`}`)) ?? undefined,
+        10_000,
+      )) as { id: string; status: string; end_reason: string | null };
+    const runToEnd = async (caseId: string) => {
+      for (let i = 0; i < 10; i++) {
+        const c = await erp.db.one(sql.unsafe`SELECT status FROM cases WHERE id = ${caseId}`);
+        if (c.status !== 'active') return;
+        await makeDue(caseId);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    };
+
+    // D-HAND-1 has a running arrears dossier: the storno joins it.
+    expect(
+      (await erp.street.post('/v1/receivables', rent('D-HAND-1', 'd-hand-1@example.org', MONTHS[0]!))).status,
+    ).toBe(202);
+    const [arrears] = await eventually(
+      async () => ((await dossiersOf('D-HAND-1')).length === 1 ? dossiersOf('D-HAND-1') : undefined),
+      10_000,
+    );
+    expect((await erp.street.post('/v1/receivables', storno('D-HAND-1'))).status).toBe(202);
+    const s1 = await stornoCase('D-HAND-1');
+    await runToEnd(s1.id);
+    const ended = await erp.db.one(
+      sql.unsafe`SELECT status, end_reason, timeline FROM cases WHERE id = ${s1.id}`,
+    );
+    expect(ended).toMatchObject({
+      status: 'stopped',
+      end_reason: "handed over to flow 'dossier-test': storno unpaid after its term",
+    });
+    expect((ended.timeline as { text: string }[]).map((t) => t.text)).toContain(
+      "Handed over to flow 'dossier-test': 1 open item (620.79) joined its running dossier",
+    );
+    const after = await dossiersOf('D-HAND-1');
+    expect(after.filter((d) => d.status === 'active').map((d) => [d.id, d.items])).toEqual([
+      [arrears!.id, 2],
+    ]);
+    expect(
+      await erp.db.anyFirst(sql.unsafe`SELECT type FROM events WHERE case_id = ${s1.id} ORDER BY seq`),
+    ).toContain('case.handed-over');
+
+    // D-HAND-2 has none: the hand-over starts a dossier with the storno as its item.
+    expect((await erp.street.post('/v1/receivables', storno('D-HAND-2'))).status).toBe(202);
+    const s2 = await stornoCase('D-HAND-2');
+    await runToEnd(s2.id);
+    const started = (await dossiersOf('D-HAND-2')).filter((d) => d.scope === 'debtor');
+    expect(started.map((d) => [d.status, d.items])).toEqual([['active', 1]]);
+    const rule = await erp.db.oneFirst(sql.unsafe`SELECT rule FROM cases WHERE id = ${started[0]!.id}`);
+    expect(rule).toBe('handOver:storno-handover-test');
   });
 });
