@@ -1,6 +1,7 @@
 // A dossier's items and total (ADR 0007, "Flows"): what a debtor-scope dossier is about, as templates,
 // CEL and the engine see it. Pure; the runtime (intake, dispatch, payments) and the simulator both call
 // it, so a message's total and the engine's "total 0 is paid" cannot disagree.
+import type { CaseEvent } from '../engine/index.js';
 import type { ReceivableInput } from '../receivable/index.js';
 import type { ReceivableState } from './receivable-state.js';
 
@@ -89,4 +90,30 @@ export function dossierReceivable(
     ? 'paid'
     : first.status;
   return { input: first.input, balance: 0, status };
+}
+
+/**
+ * The event a dossier gets for a change reported on one of its items, given the dossier after it:
+ * balance events speak of the dossier's total (0 is paid); a cancelled item only lowers the total while
+ * others are open. Status events (pause, arrangement …) concern the whole dossier as they are.
+ */
+export function dossierEvent(
+  event: CaseEvent,
+  after: { total: number; status: ReceivableState['status'] },
+): CaseEvent {
+  switch (event.type) {
+    case 'paid':
+    case 'partiallyPaid':
+    case 'balanceChanged':
+      if (after.total <= 0) return { type: 'paid', balance: 0 };
+      return {
+        type: event.type === 'balanceChanged' ? 'balanceChanged' : 'partiallyPaid',
+        balance: after.total,
+      };
+    case 'cancelled':
+      if (after.total > 0) return { type: 'balanceChanged', balance: after.total };
+      return after.status === 'paid' ? { type: 'paid', balance: 0 } : event;
+    default:
+      return event;
+  }
 }

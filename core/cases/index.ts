@@ -3,6 +3,7 @@ export {
   type DossierItem,
   type DossierView,
   disputedExternalIds,
+  dossierEvent,
   dossierReceivable,
   dossierView,
   openItems,

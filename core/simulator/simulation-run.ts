@@ -4,8 +4,18 @@
 // hold keeps the sends and alerts not gone out until the release), the scheduler spreads sends and
 // alerts over the flow's maxPerHour, and the dispatcher decides whether each still goes out.
 import type { BundleFlow, ConfigBundle } from '../bundle/types.js';
-import { channelQuietUntil, engineContext, type ReceivableState } from '../cases/index.js';
+import {
+  channelQuietUntil,
+  type DossierItem,
+  dossierEvent,
+  dossierReceivable,
+  dossierView,
+  engineContext,
+  openItems,
+  type ReceivableState,
+} from '../cases/index.js';
 import { advance, type EngineInput, type EngineResult, newCaseState } from '../engine/index.js';
+import { formatMoney } from '../render/index.js';
 import { SpreadBook } from '../spread/index.js';
 import { type DispatchContext, dispatchAlert, dispatchSend } from './dispatch.js';
 import {
@@ -30,6 +40,7 @@ import type {
   SimAlert,
   SimEvent,
   SimMessage,
+  SimulationResult,
   SkippedStep,
   TimelineRow,
 } from './types.js';
@@ -58,13 +69,50 @@ export class SimulationRun {
   private heldDispatches: HeldDispatch[] = [];
   private endedAt: string | undefined;
   private readonly spread = new SpreadBook();
+  /** A debtor-scope dossier's items (ADR 0007); undefined for a per-receivable flow. */
+  items: DossierItem[] | undefined;
+  handedOver: SimulationResult['handedOver'];
 
   constructor(
     private readonly bundle: ConfigBundle,
     private readonly flow: BundleFlow,
     public receivable: ReceivableState,
     private readonly links: Record<string, string>,
-  ) {}
+  ) {
+    if (flow.scope === 'debtor') {
+      this.items = [{ input: receivable.input, balance: receivable.balance, status: receivable.status }];
+      this.receivable = dossierReceivable(this.items);
+    }
+  }
+
+  private money(minor: number): string {
+    return formatMoney(minor, this.receivable.input.currency ?? 'EUR', this.bundle.corporation.locale);
+  }
+
+  /**
+   * Another receivable of the debtor arrives, already classified into `flow`: it joins this dossier when
+   * that is the flow and the dossier runs, as at intake; else the simulation says it does not follow it.
+   */
+  addReceivable(r: ReceivableState, flow: string, now: Date): void {
+    const at = now.toISOString();
+    const id = r.input.externalId;
+    const running = this.state.status === 'active' || this.state.status === 'paused';
+    if (!this.items || flow !== this.flow.name || !running || r.status !== 'open' || r.balance <= 0) {
+      const text = `Receivable ${id} goes to flow '${flow}'${flow === this.flow.name ? ' in a case of its own' : ''}; this simulation follows flow '${this.flow.name}' only`;
+      this.warnings.push(text);
+      this.timeline.push({ at, text, kind: 'warning' });
+      return;
+    }
+    this.items.push({ input: r.input, balance: r.balance, status: r.status });
+    this.receivable = dossierReceivable(this.items);
+    this.timeline.push({
+      at,
+      text: `Receivable ${id} posted (${this.money(r.balance)}): it joins the dossier`,
+      kind: 'event',
+    });
+    const total = dossierView(this.items).total;
+    this.feed({ type: 'event', event: { type: 'itemAdded', balance: total, externalId: id } }, now);
+  }
 
   feed(input: EngineInput, now: Date): void {
     const ctx = engineContext(this.bundle, this.receivable, now);
@@ -104,7 +152,10 @@ export class SimulationRun {
       this.timeline.push({ at, text, stepId: event.step, kind: 'event' });
       return;
     }
-    const change = applyToReceivable(this.receivable, event, this.bundle.corporation.locale);
+    if (event.type === 'receivable') return;
+    const change = this.items
+      ? this.changeItems(event)
+      : applyToReceivable(this.receivable, event, this.bundle.corporation.locale);
     this.receivable = change.receivable;
     if (change.text) this.timeline.push({ at, text: change.text, kind: 'event' });
     const ctx = engineContext(this.bundle, this.receivable, now);
@@ -114,6 +165,42 @@ export class SimulationRun {
     const repeats =
       change.text !== undefined && first?.stepId === undefined && repeatsBalanceSentence(first?.text ?? '');
     this.apply(repeats ? { ...result, timeline: result.timeline.slice(1) } : result, now);
+  }
+
+  /**
+   * A payment or status event on a dossier's item (`item`; else every item for paid and cancelled, the
+   * oldest open one for a balance): the item changes as a receivable would, the dossier hears of its total.
+   */
+  private changeItems(event: Exclude<SimEvent, { step: string } | { type: 'receivable' }>) {
+    const items = this.items!;
+    const named = 'item' in event && event.item !== undefined;
+    const oldest = openItems(items, new Set())[0] ?? items[0]!;
+    const targets = named
+      ? items.filter((i) => i.input.externalId === event.item)
+      : event.type === 'paid' || event.type === 'cancelled'
+        ? items
+        : [oldest];
+    if (targets.length === 0)
+      throw new RangeError(`event ${event.type}: the dossier has no item "${event.item}"`);
+    let first: ReturnType<typeof applyToReceivable> | undefined;
+    for (const item of targets) {
+      const change = applyToReceivable(
+        { input: item.input, balance: item.balance, status: item.status },
+        event,
+        this.bundle.corporation.locale,
+      );
+      item.balance = change.receivable.balance;
+      item.status = change.receivable.status;
+      first ??= change;
+    }
+    const receivable = dossierReceivable(items);
+    const total = dossierView(items).total;
+    const which = named ? ` on ${event.item}` : '';
+    return {
+      receivable,
+      event: dossierEvent(first!.event, { total, status: receivable.status }),
+      ...(first!.text ? { text: `${first!.text}${which}; dossier total ${this.money(total)}` } : {}),
+    };
   }
 
   /** Stores the engine's new state and carries out its effects in the order they came. */
@@ -161,6 +248,9 @@ export class SimulationRun {
           planned.push({ effect: e });
           break;
         case 'closeLink':
+          break;
+        case 'handOver':
+          rows.push(this.handOver(e, at));
           break;
       }
     }
@@ -212,6 +302,30 @@ export class SimulationRun {
       this.timers.add(at, { type: 'dispatch', effect: h.effect });
     }
     this.heldDispatches = [];
+  }
+
+  /** What a hand-over gives the target flow's dossier: the open items (the runtime joins or starts it). */
+  private handOver(
+    e: Extract<EngineResult['effects'][number], { type: 'handOver' }>,
+    at: string,
+  ): TimelineRow {
+    const items = this.items ?? [
+      { input: this.receivable.input, balance: this.receivable.balance, status: this.receivable.status },
+    ];
+    const open = openItems(items, new Set());
+    const total = open.reduce((sum, i) => sum + i.balance, 0);
+    this.handedOver = {
+      at,
+      flow: e.flow,
+      reason: e.reason,
+      items: open.map((i) => i.input.externalId),
+      total,
+    };
+    const text =
+      open.length === 0
+        ? `Nothing handed over to flow '${e.flow}': no open items`
+        : `Handed over to flow '${e.flow}': ${open.length === 1 ? '1 open item' : `${open.length} open items`} (${this.money(total)})`;
+    return { at, text, stepId: e.stepId, kind: 'engine' };
   }
 
   /** Scenario problems left at the end: events whose message never went out. */
@@ -266,6 +380,7 @@ export class SimulationRun {
       flow: this.flow.name,
       links: this.links,
       now,
+      ...(this.items ? { dossier: dossierView(this.items) } : {}),
     };
     if (e.type === 'send') {
       const outcome = dispatchSend(ctx, e);

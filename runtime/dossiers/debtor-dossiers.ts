@@ -7,6 +7,7 @@
 // dossiers of one flow for one debtor; migration 017's unique index on running debtor-scope dossiers
 // per (debtor, flow) makes that a hard rule.
 import {
+  dossierEvent as coreDossierEvent,
   type DossierItem,
   type DossierView,
   disputedExternalIds,
@@ -77,24 +78,9 @@ export async function caseSubject(tx: Tx, c: CaseRow, r: ReceivableRow): Promise
   return subjectOf(r, found?.rows ?? [], found?.statuses);
 }
 
-/**
- * The event a dossier gets for a change reported on one of its items: balance events speak of the
- * dossier's total (0 is paid), a cancelled item only lowers it while others are open.
- */
+/** The event a dossier gets for a change reported on one of its items (core/cases/dossier.ts). */
 export function dossierEvent(event: CaseEvent, subject: CaseSubject): CaseEvent {
-  const total = subject.dossier.total;
-  switch (event.type) {
-    case 'paid':
-    case 'partiallyPaid':
-    case 'balanceChanged':
-      if (total <= 0) return { type: 'paid', balance: 0 };
-      return { type: event.type === 'balanceChanged' ? 'balanceChanged' : 'partiallyPaid', balance: total };
-    case 'cancelled':
-      if (total > 0) return { type: 'balanceChanged', balance: total };
-      return subject.state.status === 'paid' ? { type: 'paid', balance: 0 } : event;
-    default:
-      return event;
-  }
+  return coreDossierEvent(event, { total: subject.dossier.total, status: subject.state.status });
 }
 
 /** Running dossiers (active or paused) of debtor-scope flows, locked in id order, by `debtorRef|flow`. */
