@@ -12,7 +12,7 @@ import { storeBatch } from '../../runtime/intake/intake-batch.js';
 import { createRuntimeMetrics } from '../../runtime/metrics/index.js';
 import { decodeQuotedPrintable } from '../support/mail.js';
 import { eventually, quietLog } from '../support/street.js';
-import { type ErpStreet, send, startErpStreet, testReceivable } from './erp-api-street.js';
+import { type ErpStreet, send, startErpStreet, testReceivable, ZUID_KEY } from './erp-api-street.js';
 
 const FLOW = `
 apiVersion: outputstraat.io/v1alpha1
@@ -209,6 +209,29 @@ describe('one dossier per debtor', () => {
     const events = await erp.db.anyFirst(sql.unsafe`
       SELECT type FROM events WHERE case_id = ${dossier!.id} ORDER BY seq`);
     expect(events).toContain('case.item-added');
+
+    // The ERP sees the dossier in GET /v1/receivables/{externalId} of either item.
+    const res = await send(erp, 'GET', `/v1/receivables/${debtor}-NOV`);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as {
+      cases: { id: string }[];
+      dossiers: { id: string; flow: string; total: number; count: number; items: { externalId: string }[] }[];
+    };
+    expect(body.cases.map((c) => c.id)).toEqual([dossier!.id]);
+    expect(body.dossiers).toEqual([
+      expect.objectContaining({
+        id: dossier!.id,
+        flow: 'dossier-test',
+        status: 'active',
+        total: 124_158,
+        count: 2,
+      }),
+    ]);
+    expect(body.dossiers[0]!.items.map((i) => i.externalId)).toEqual([`${debtor}-OKT`, `${debtor}-NOV`]);
+    // Another corporation's key does not see it.
+    expect((await send(erp, 'GET', `/v1/receivables/${debtor}-NOV`, undefined, {}, ZUID_KEY)).status).toBe(
+      404,
+    );
   });
 
   it('two intake batches with receivables of one debtor at the same moment make one dossier', async () => {
