@@ -7,17 +7,16 @@ import type { BundleFlow, ConfigBundle } from '../bundle/types.js';
 import {
   channelQuietUntil,
   type DossierItem,
-  dossierEvent,
   dossierReceivable,
   dossierView,
   engineContext,
-  openItems,
   type ReceivableState,
 } from '../cases/index.js';
 import { advance, type EngineInput, type EngineResult, newCaseState } from '../engine/index.js';
 import { formatMoney } from '../render/index.js';
 import { SpreadBook } from '../spread/index.js';
 import { type DispatchContext, dispatchAlert, dispatchSend } from './dispatch.js';
+import { changeItems, handOverRow } from './dossier-events.js';
 import {
   alertRow,
   engineRows,
@@ -154,7 +153,7 @@ export class SimulationRun {
     }
     if (event.type === 'receivable') return;
     const change = this.items
-      ? this.changeItems(event)
+      ? changeItems(this.items, event, this.bundle.corporation.locale)
       : applyToReceivable(this.receivable, event, this.bundle.corporation.locale);
     this.receivable = change.receivable;
     if (change.text) this.timeline.push({ at, text: change.text, kind: 'event' });
@@ -165,42 +164,6 @@ export class SimulationRun {
     const repeats =
       change.text !== undefined && first?.stepId === undefined && repeatsBalanceSentence(first?.text ?? '');
     this.apply(repeats ? { ...result, timeline: result.timeline.slice(1) } : result, now);
-  }
-
-  /**
-   * A payment or status event on a dossier's item (`item`; else every item for paid and cancelled, the
-   * oldest open one for a balance): the item changes as a receivable would, the dossier hears of its total.
-   */
-  private changeItems(event: Exclude<SimEvent, { step: string } | { type: 'receivable' }>) {
-    const items = this.items!;
-    const named = 'item' in event && event.item !== undefined;
-    const oldest = openItems(items, new Set())[0] ?? items[0]!;
-    const targets = named
-      ? items.filter((i) => i.input.externalId === event.item)
-      : event.type === 'paid' || event.type === 'cancelled'
-        ? items
-        : [oldest];
-    if (targets.length === 0)
-      throw new RangeError(`event ${event.type}: the dossier has no item "${event.item}"`);
-    let first: ReturnType<typeof applyToReceivable> | undefined;
-    for (const item of targets) {
-      const change = applyToReceivable(
-        { input: item.input, balance: item.balance, status: item.status },
-        event,
-        this.bundle.corporation.locale,
-      );
-      item.balance = change.receivable.balance;
-      item.status = change.receivable.status;
-      first ??= change;
-    }
-    const receivable = dossierReceivable(items);
-    const total = dossierView(items).total;
-    const which = named ? ` on ${event.item}` : '';
-    return {
-      receivable,
-      event: dossierEvent(first!.event, { total, status: receivable.status }),
-      ...(first!.text ? { text: `${first!.text}${which}; dossier total ${this.money(total)}` } : {}),
-    };
   }
 
   /** Stores the engine's new state and carries out its effects in the order they came. */
@@ -249,9 +212,17 @@ export class SimulationRun {
           break;
         case 'closeLink':
           break;
-        case 'handOver':
-          rows.push(this.handOver(e, at));
+        case 'handOver': {
+          const handed = handOverRow(
+            this.items ?? [{ ...this.receivable }],
+            e,
+            at,
+            this.bundle.corporation.locale,
+          );
+          this.handedOver = handed.handedOver;
+          rows.push(handed.row);
           break;
+        }
       }
     }
     let sent = false;
@@ -302,30 +273,6 @@ export class SimulationRun {
       this.timers.add(at, { type: 'dispatch', effect: h.effect });
     }
     this.heldDispatches = [];
-  }
-
-  /** What a hand-over gives the target flow's dossier: the open items (the runtime joins or starts it). */
-  private handOver(
-    e: Extract<EngineResult['effects'][number], { type: 'handOver' }>,
-    at: string,
-  ): TimelineRow {
-    const items = this.items ?? [
-      { input: this.receivable.input, balance: this.receivable.balance, status: this.receivable.status },
-    ];
-    const open = openItems(items, new Set());
-    const total = open.reduce((sum, i) => sum + i.balance, 0);
-    this.handedOver = {
-      at,
-      flow: e.flow,
-      reason: e.reason,
-      items: open.map((i) => i.input.externalId),
-      total,
-    };
-    const text =
-      open.length === 0
-        ? `Nothing handed over to flow '${e.flow}': no open items`
-        : `Handed over to flow '${e.flow}': ${open.length === 1 ? '1 open item' : `${open.length} open items`} (${this.money(total)})`;
-    return { at, text, stepId: e.stepId, kind: 'engine' };
   }
 
   /** Scenario problems left at the end: events whose message never went out. */

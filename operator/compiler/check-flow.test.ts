@@ -69,6 +69,16 @@ describe('checkFlow: handOver', () => {
     expect(compile({ scope: 'debtor', steps: [send] }, 'flow')[0]).toContain('cannot hand over to itself');
   });
 
+  it('refuses a hand-over as soon as the case starts', () => {
+    const errors = compileStreet([
+      ...street,
+      resource('Flow', 'flow', { steps: [handOver('arrears')] }),
+      resource('Flow', 'arrears', { scope: 'debtor', steps: [send] }),
+    ]).errors.map((e) => `${e.location?.field}: ${e.message}`);
+    expect(errors).toEqual([expect.stringContaining('spec.steps[0]: ')]);
+    expect(errors[0]).toContain('hands over the case as soon as it starts');
+  });
+
   it('reports a hand-over in the same instant as a send', () => {
     const errors = compileStreet([
       ...street,

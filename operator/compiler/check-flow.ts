@@ -221,6 +221,24 @@ function checkGraph(ctx: Ctx, steps: FlowStep[], reactionTargets: string[]): voi
       if (next.branch) queue.push(...edges(j));
     }
   });
+  // A hand-over reached from the start without a wait would hand over in the very turn that starts the
+  // case, before anything reached the debtor: a flow waits (its term) before it hands over.
+  const early: number[] = [0];
+  const seenEarly = new Set<number>();
+  while (early.length > 0) {
+    const i = early.pop()!;
+    const s = steps[i];
+    if (s === undefined || s.wait || seenEarly.has(i)) continue;
+    seenEarly.add(i);
+    if (s.handOver) {
+      ctx.diagnostics.add(ctx.flow, ctx.stepPath(i), 'OST_ERR_FLOW_STRUCTURE', [
+        `step "${s.id}" hands over the case as soon as it starts`,
+        'put a wait (the term the flow gives the debtor) before the hand-over',
+      ]);
+      break;
+    }
+    early.push(...edges(i));
+  }
   // A cycle made only of non-wait steps would run forever in one instant.
   const state = new Map<number, 'visiting' | 'done'>();
   const visit = (i: number, path: number[]): boolean => {
