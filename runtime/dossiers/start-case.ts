@@ -48,7 +48,8 @@ export function startCaseRows(rows: StartRows, s: CaseStart, now: Date): EngineR
     id: caseId,
     receivable_id: s.receivableId,
     debtor_ref: s.debtorRef,
-    scope: flow.scope === 'debtor' ? 'debtor' : 'receivable',
+    // A receivable of a per-debtor flow that arrives settled runs alone, as a per-receivable case.
+    scope: flow.scope === 'debtor' && s.itemIds.length > 0 ? 'debtor' : 'receivable',
     corporation,
     flow: flow.name,
     flow_revision: flow.revision,

@@ -177,7 +177,6 @@ function route(
   const { bundle, corporation, receivable } = item;
   const base = { corporation, receivableId: id, externalId: receivable.externalId };
   const state = receivableState(receivable);
-  rows.events.push({ ...base, type: 'receivable.accepted', data: { kind: receivable.kind } });
   let decision: Classification;
   try {
     decision = classify(bundle, state, now);
@@ -186,6 +185,7 @@ function route(
     rows.events.push({ ...base, type: 'receivable.unrouted', data: { code: err.code, reason: err.message } });
     return undefined;
   }
+  rows.events.push({ ...base, type: 'receivable.accepted', data: { kind: receivable.kind } });
   return { item, id, debtorRef, state, decision, flow: bundle.flows[decision.flow]! };
 }
 

@@ -228,6 +228,18 @@ describe('one dossier per debtor', () => {
       }),
     ]);
     expect(body.dossiers[0]!.items.map((i) => i.externalId)).toEqual([`${debtor}-OKT`, `${debtor}-NOV`]);
+    // A month that arrives already settled does not join: it runs alone, and the dossier stays as it is.
+    const settled = { ...rent(debtor, email, MONTHS[2]!), balance: 0 };
+    expect((await erp.street.post('/v1/receivables', settled)).status).toBe(202);
+    const alone = await eventually(
+      async () =>
+        (await erp.db.maybeOne(sql.unsafe`
+          SELECT c.scope FROM cases c JOIN receivables r ON r.id = c.receivable_id
+          WHERE r.external_id = ${`${debtor}-DEC`}`)) ?? undefined,
+      10_000,
+    );
+    expect(alone.scope).toBe('receivable');
+    expect((await dossiersOf(debtor)).find((d) => d.id === dossier!.id)?.items).toBe(2);
     // Another corporation's key does not see it.
     expect((await send(erp, 'GET', `/v1/receivables/${debtor}-NOV`, undefined, {}, ZUID_KEY)).status).toBe(
       404,
