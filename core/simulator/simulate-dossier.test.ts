@@ -141,6 +141,18 @@ describe('simulate a debtor-scope dossier', () => {
     ).toThrow(/receivable R-X is of debtor D-2; the simulation follows debtor D-1/);
   });
 
+  it('a payment naming an item the dossier does not have is refused', () => {
+    expect(() =>
+      simulate({
+        bundle: bundleWith(flow(reminders, { scope: 'debtor' })),
+        receivable: month('R-MRT', '2026-03-01', 'Huur maart'),
+        events: [{ at: '+1d', type: 'paid', item: 'R-NOPE' }],
+        start: START,
+        until: '+3d',
+      }),
+    ).toThrow(/event paid: the dossier has no item "R-NOPE"/);
+  });
+
   it('a hand-over is recorded with the open items and their total', () => {
     const r = simulate({
       bundle: bundleWith(

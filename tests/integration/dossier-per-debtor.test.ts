@@ -240,6 +240,19 @@ describe('one dossier per debtor', () => {
     );
     expect(alone.scope).toBe('receivable');
     expect((await dossiersOf(debtor)).find((d) => d.id === dossier!.id)?.items).toBe(2);
+    // The same debtor id at another corporation is another debtor: its receivable never joins this dossier.
+    const zuid = { ...rent(debtor, 'zuid@example.org', MONTHS[2]!), externalId: `${debtor}-ZUID` };
+    expect((await erp.street.post('/v1/receivables', zuid, ZUID_KEY)).status).toBe(202);
+    const zuidDossier = await eventually(
+      async () =>
+        (await erp.db.maybeOne(sql.unsafe`
+          SELECT c.id, c.scope, c.corporation FROM cases c JOIN receivables r ON r.id = c.receivable_id
+          WHERE r.external_id = ${`${debtor}-ZUID`}`)) ?? undefined,
+      10_000,
+    );
+    expect(zuidDossier).toMatchObject({ scope: 'debtor', corporation: 'woonstad-zuid' });
+    expect(zuidDossier.id).not.toBe(dossier!.id);
+    expect((await dossiersOf(debtor)).find((d) => d.id === dossier!.id)?.items).toBe(2);
     // Another corporation's key does not see it.
     expect((await send(erp, 'GET', `/v1/receivables/${debtor}-NOV`, undefined, {}, ZUID_KEY)).status).toBe(
       404,
@@ -283,15 +296,18 @@ describe('one dossier per debtor', () => {
     );
     await erp.db.query(sql.unsafe`DELETE FROM gauge_samples`);
     await sampler.sample();
-    const running = Number(
-      await erp.db.oneFirst(sql.unsafe`
-        SELECT count(*) FROM cases WHERE scope = 'debtor' AND status IN ('active', 'paused') AND flow = 'dossier-test'`),
-    );
-    expect(running).toBeGreaterThan(0);
+    const running = await erp.db.any(sql.unsafe`
+      SELECT corporation, count(*)::int AS n FROM cases
+      WHERE scope = 'debtor' AND status IN ('active', 'paused') AND flow = 'dossier-test'
+      GROUP BY corporation ORDER BY corporation`);
+    expect(running.map((r) => r.corporation)).toEqual(['woonstad-noord', 'woonstad-zuid']);
     const values = (await metrics.dossiersOpen.get()).values;
-    expect(values).toEqual([
-      { labels: { corporation: 'woonstad-noord', flow: 'dossier-test' }, value: running },
-    ]);
+    const byCorporation = [...values].sort((a, b) =>
+      String(a.labels.corporation).localeCompare(String(b.labels.corporation)),
+    );
+    expect(byCorporation).toEqual(
+      running.map((r) => ({ labels: { corporation: r.corporation, flow: 'dossier-test' }, value: r.n })),
+    );
   });
 
   it('a storno unpaid after its term is handed over: it joins the running dossier, or starts one', async () => {
