@@ -608,6 +608,8 @@ export interface components {
             messages: Record<string, never>[];
             steps: Record<string, never>[];
             events: Record<string, never>[];
+            /** @description The dossiers (scope debtor) the receivable is or was an item of, with total and open items. */
+            dossiers?: Record<string, never>[];
         };
         ReceivableState: {
             externalId: string;

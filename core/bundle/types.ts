@@ -89,6 +89,8 @@ export interface BundleFlow {
   /** Content hash of this flow and everything it uses; cases remember it. */
   revision: string;
   description?: string;
+  /** `debtor`: one dossier per debtor, new open receivables join it (ADR 0007); absent: per receivable. */
+  scope?: 'debtor';
   trigger: { kinds: string[]; classifications: string[] };
   preconditions: FlowPrecondition[];
   window?: { days: string[]; from: string; to: string; skipHolidays: boolean };

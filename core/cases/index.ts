@@ -1,4 +1,13 @@
 export { activationFor, type Classification, classify } from './classify.js';
+export {
+  type DossierItem,
+  type DossierView,
+  disputedExternalIds,
+  dossierEvent,
+  dossierReceivable,
+  dossierView,
+  openItems,
+} from './dossier.js';
 export { calendarOf, engineContext } from './engine-context.js';
 export { channelQuietUntil } from './quiet-hours.js';
 export { initialStatus, type ReceivableState, receivableState } from './receivable-state.js';

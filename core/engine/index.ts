@@ -4,6 +4,7 @@ export { advance, newCaseState, startCase } from './engine.js';
 export {
   alertScheduledText,
   alertSentText,
+  amount,
   dispatchLabel,
   messageLabel,
   notSentText,

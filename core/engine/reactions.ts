@@ -24,6 +24,9 @@ export function handleEvent(turn: Turn, event: CaseEvent): void {
   if (isMessageEvent(event)) onMessageEvent(turn, event.type, event.messageId);
   else if (event.type === 'paid' || event.type === 'partiallyPaid' || event.type === 'balanceChanged') {
     onBalanceEvent(turn, event.type, 'balance' in event ? event.balance : undefined);
+  } else if (event.type === 'itemAdded') {
+    const which = event.externalId ? `Receivable ${event.externalId}` : 'A receivable';
+    note(turn, `${which} joined the dossier; total open now ${amount(event.balance)}`);
   } else if (event.type === 'cancelled') {
     note(turn, 'Receivable cancelled by the ERP');
     stopBuiltIn(turn, 'cancelled', 'receivable cancelled', false);

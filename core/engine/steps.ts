@@ -6,7 +6,7 @@ import { alertScheduledText, localTime } from './text.js';
 import { emit, endCase, note, type Turn } from './turn.js';
 import { windowDeferral } from './window.js';
 
-export type StepKind = 'send' | 'alert' | 'wait' | 'branch' | 'stop';
+export type StepKind = 'send' | 'alert' | 'wait' | 'branch' | 'stop' | 'handOver';
 
 export function stepKind(step: FlowStep): StepKind | undefined {
   if (step.send) return 'send';
@@ -14,6 +14,7 @@ export function stepKind(step: FlowStep): StepKind | undefined {
   if (step.wait) return 'wait';
   if (step.branch) return 'branch';
   if (step.stop) return 'stop';
+  if (step.handOver) return 'handOver';
   return undefined;
 }
 
@@ -121,9 +122,28 @@ function runStep(turn: Turn, step: FlowStep): boolean {
     endCase(turn, 'stopped', reason, { closeLink: step.stop.closeLink ?? true, stepId: step.id });
     return false;
   }
+  if (step.handOver) {
+    handOver(turn, step.id, step.handOver);
+    return false;
+  }
   skip(turn, step.id, 'the step has no action');
   s.cursor++;
   return true;
+}
+
+/**
+ * Ends the dossier and asks for its open items to go to the debtor's dossier of another flow. The link
+ * stays open: the items are still owed, now in the other dossier.
+ */
+function handOver(turn: Turn, stepId: string, h: NonNullable<FlowStep['handOver']>): void {
+  const reason = `handed over to flow '${h.flow}'${h.reason ? `: ${h.reason}` : ''}`;
+  endCase(turn, 'stopped', reason, { closeLink: false, stepId });
+  emit(turn, {
+    type: 'handOver',
+    stepId,
+    flow: h.flow,
+    reason: h.reason ?? `handed over by step '${stepId}'`,
+  });
 }
 
 export function skip(turn: Turn, stepId: string, reason: string): void {

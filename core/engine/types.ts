@@ -62,7 +62,12 @@ export type CaseEvent =
   | { type: MessageEventType; messageId: string }
   /** balance: what is still open, in minor units (cents). */
   | { type: BalanceEventType; balance?: number }
-  | { type: StatusEventType; note?: string };
+  | { type: StatusEventType; note?: string }
+  /**
+   * A debtor-scope dossier took another open receivable (ADR 0007): `balance` is the dossier's new total
+   * in minor units, `externalId` the receivable that joined.
+   */
+  | { type: 'itemAdded'; balance: number; externalId?: string };
 
 export type EngineInput =
   | { type: 'start' }
@@ -108,6 +113,11 @@ export type Effect =
   /** Feed back a `watch` input at `at`. */
   | { type: 'watch'; messageId: string; reaction: number; at: string }
   | { type: 'closeLink'; reason: string }
+  /**
+   * A handOver step ended the dossier: its open items go to the debtor's dossier of `flow` (joined when
+   * one runs, else started). The runtime (and the simulator) carry it out; the engine only asks.
+   */
+  | { type: 'handOver'; stepId: string; flow: string; reason: string }
   | { type: 'end'; status: 'stopped' | 'completed'; reason: string };
 
 /** A plain sentence a collections officer can read. */

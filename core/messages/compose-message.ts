@@ -2,6 +2,7 @@
 // locale (falling back to the template's default), wrapped in the corporation's layout. Pure; shared by
 // the runtime's dispatcher and the CLI's render and simulate commands.
 import type { BundleTemplate, ConfigBundle } from '../bundle/types.js';
+import type { DossierView } from '../cases/index.js';
 import { createError } from '../errors/index.js';
 import type { ReceivableInput } from '../receivable/index.js';
 import {
@@ -21,6 +22,8 @@ export interface ComposeInput {
   links: Record<string, string>;
   now: Date;
   case?: { id: string; classification: string; flow: string; stepsSent: number };
+  /** The dossier's total and open items; without it, the receivable alone (one item). */
+  dossier?: DossierView;
   alert?: { action: string; actionLabel: string; note?: string; caseUrl?: string };
 }
 
@@ -89,9 +92,31 @@ export function renderContext(input: ComposeInput, locale: Locale): RenderContex
     debtor: { ...receivable.debtor },
     receivable: { ...receivable, debtor: undefined, paymentHistory: undefined },
     links: input.links,
+    dossier: input.dossier ?? singleItem(receivable),
     vars: receivable.vars ?? {},
     ...(input.case ? { case: input.case } : {}),
     ...(input.alert ? { alert: input.alert } : {}),
+  };
+}
+
+/** A receivable-scope case is a dossier of one item. */
+function singleItem(r: ComposeInput['receivable']): DossierView {
+  const open = r.balance > 0;
+  return {
+    total: open ? r.balance : 0,
+    count: open ? 1 : 0,
+    currency: r.currency,
+    items: open
+      ? [
+          {
+            externalId: r.externalId,
+            ...(r.description !== undefined ? { description: r.description } : {}),
+            dueDate: r.dueDate,
+            amount: r.amount,
+            balance: r.balance,
+          },
+        ]
+      : [],
   };
 }
 

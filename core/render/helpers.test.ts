@@ -64,3 +64,50 @@ describe('rendering helpers', () => {
     expect(() => sms('{{ifEq 1 1}}')).toThrow(/"ifEq": is a block helper/);
   });
 });
+
+describe('dossier helpers', () => {
+  const dossier = {
+    total: 186237,
+    count: 3,
+    currency: 'EUR',
+    items: [
+      {
+        externalId: 'r-1',
+        description: 'Huur oktober',
+        dueDate: '2026-10-01',
+        amount: 62079,
+        balance: 62079,
+      },
+      { externalId: 'r-2', dueDate: '2026-11-01', amount: 62079, balance: 62079 },
+      {
+        externalId: 'r-3',
+        description: 'Huur december',
+        dueDate: '2026-12-01',
+        amount: 62079,
+        balance: 62079,
+      },
+    ],
+  };
+
+  it('dossierTotal formats the total in nl and en', () => {
+    expect(sms('{{dossierTotal}}', sampleContext({ dossier }))).toBe('€ 1.862,37');
+    expect(sms('{{dossierTotal}}', sampleContext({ locale: 'en', dossier }))).toBe('€1,862.37');
+  });
+
+  it('dossierItems lists the open items, one per line', () => {
+    expect(sms('{{{dossierItems}}}', sampleContext({ dossier }))).toBe(
+      [
+        '- Huur oktober (vervaldatum 1 oktober 2026): € 620,79',
+        '- r-2 (vervaldatum 1 november 2026): € 620,79',
+        '- Huur december (vervaldatum 1 december 2026): € 620,79',
+      ].join('\n'),
+    );
+    expect(sms('{{{dossierItems}}}', sampleContext({ locale: 'en', dossier })).split('\n')[0]).toBe(
+      '- Huur oktober (due 1 October 2026): €620.79',
+    );
+  });
+
+  it('refuses a context without a dossier', () => {
+    expect(() => sms('{{dossierTotal}}')).toThrow(/helper "dossierTotal": the context has no dossier/);
+  });
+});

@@ -25,6 +25,8 @@ export const RENDER_HELPER_NAMES: readonly string[] = [
   'upper',
   'eq',
   'ifEq',
+  'dossierTotal',
+  'dossierItems',
 ];
 
 export const HELPER_NAMES: readonly string[] = [...BUILTIN_HELPER_NAMES, ...RENDER_HELPER_NAMES];
@@ -98,6 +100,33 @@ function contextLink(call: Call, name: unknown, argIndex?: number): string {
   return url;
 }
 
+interface DossierContext {
+  total: number;
+  currency: string;
+  items: { externalId: string; description?: string; dueDate: string; balance: number }[];
+}
+
+function contextDossier(call: Call): DossierContext {
+  const dossier = asRecord(call.root['dossier']);
+  if (typeof dossier['total'] !== 'number' || !Array.isArray(dossier['items'])) {
+    call.fail('the context has no dossier (total and items)');
+  }
+  return {
+    total: dossier['total'] as number,
+    currency: typeof dossier['currency'] === 'string' ? dossier['currency'] : 'EUR',
+    items: dossier['items'] as DossierContext['items'],
+  };
+}
+
+function money(call: Call, amount: number, currency: string): string {
+  try {
+    return formatMoney(amount, currency, contextLocale(call));
+  } catch (error) {
+    if (error instanceof HelperError) throw error;
+    return call.fail(error instanceof Error ? error.message : String(error), undefined, error);
+  }
+}
+
 function define(name: string, body: HelperBody): Handlebars.HelperDelegate {
   return function (this: unknown, ...raw: unknown[]): unknown {
     const options = asRecord(raw[raw.length - 1]) as CallOptions;
@@ -155,6 +184,29 @@ const helpers: Record<string, HelperBody> = {
       if (error instanceof HelperError) throw error;
       return call.fail(error instanceof Error ? error.message : String(error), 0, error);
     }
+  },
+
+  /** `{{dossierTotal}}`: the dossier's open total in the context locale (`€ 1.862,37`, `€1,862.37`). */
+  dossierTotal(call: Call) {
+    const dossier = contextDossier(call);
+    return money(call, dossier.total, dossier.currency);
+  },
+
+  /**
+   * `{{dossierItems}}`: the dossier's open items, one line each ("- Huur december (vervaldatum
+   * 1 december 2026): € 620,79"), for text, SMS and letters; HTML can use `{{#each dossier.items}}`.
+   */
+  dossierItems(call: Call) {
+    const dossier = contextDossier(call);
+    const locale = contextLocale(call);
+    const due = locale === 'en' ? 'due' : 'vervaldatum';
+    return dossier.items
+      .map((item) => {
+        const what = item.description ?? item.externalId;
+        const when = formatDate(item.dueDate, locale, 'long', String(call.root['timezone'] ?? 'UTC'));
+        return `- ${what} (${due} ${when}): ${money(call, item.balance, dossier.currency)}`;
+      })
+      .join('\n');
   },
 
   /** `{{paymentLink}}`: the context's `links.payment`. */

@@ -1085,6 +1085,14 @@ export const CRD_SCHEMAS = {
             "maxLength": 1000,
             "description": "What the flow is for, in a sentence."
           },
+          "scope": {
+            "type": "string",
+            "enum": [
+              "receivable",
+              "debtor"
+            ],
+            "description": "receivable (default) - one case per receivable; debtor - one dossier per debtor: a debtor's new open receivables of this flow join the running dossier, messages show the total and the items."
+          },
           "extends": {
             "type": "object",
             "description": "The base flow this flow starts from; its fields are inherited unless set here.",
@@ -1251,14 +1259,14 @@ export const CRD_SCHEMAS = {
             "description": "The steps, run in order unless a branch jumps.",
             "items": {
               "type": "object",
-              "description": "One step; set exactly one of send, alert, wait, branch, stop.",
+              "description": "One step; set exactly one of send, alert, wait, branch, stop, handOver.",
               "required": [
                 "id"
               ],
               "x-kubernetes-validations": [
                 {
-                  "rule": "[has(self.send), has(self.alert), has(self.wait), has(self.branch), has(self.stop)].filter(x, x).size() == 1",
-                  "message": "a step sets exactly one of send, alert, wait, branch, stop"
+                  "rule": "[has(self.send), has(self.alert), has(self.wait), has(self.branch), has(self.stop), has(self.handOver)].filter(x, x).size() == 1",
+                  "message": "a step sets exactly one of send, alert, wait, branch, stop, handOver"
                 }
               ],
               "properties": {
@@ -1412,6 +1420,26 @@ export const CRD_SCHEMAS = {
                       "description": "Close the payment link."
                     }
                   }
+                },
+                "handOver": {
+                  "type": "object",
+                  "description": "End the dossier and give its open items to the debtor's dossier of another flow (joined when one runs, else started), e.g. a storno unpaid after its term goes to the arrears dossier.",
+                  "required": [
+                    "flow"
+                  ],
+                  "properties": {
+                    "flow": {
+                      "type": "string",
+                      "maxLength": 253,
+                      "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",
+                      "description": "Name of the Flow (scope debtor) that takes the open items."
+                    },
+                    "reason": {
+                      "type": "string",
+                      "maxLength": 500,
+                      "description": "Why, shown in the timeline."
+                    }
+                  }
                 }
               }
             }
@@ -1554,14 +1582,14 @@ export const CRD_SCHEMAS = {
                   "description": "The new steps.",
                   "items": {
                     "type": "object",
-                    "description": "One step; set exactly one of send, alert, wait, branch, stop.",
+                    "description": "One step; set exactly one of send, alert, wait, branch, stop, handOver.",
                     "required": [
                       "id"
                     ],
                     "x-kubernetes-validations": [
                       {
-                        "rule": "[has(self.send), has(self.alert), has(self.wait), has(self.branch), has(self.stop)].filter(x, x).size() == 1",
-                        "message": "a step sets exactly one of send, alert, wait, branch, stop"
+                        "rule": "[has(self.send), has(self.alert), has(self.wait), has(self.branch), has(self.stop), has(self.handOver)].filter(x, x).size() == 1",
+                        "message": "a step sets exactly one of send, alert, wait, branch, stop, handOver"
                       }
                     ],
                     "properties": {
@@ -1713,6 +1741,26 @@ export const CRD_SCHEMAS = {
                             "type": "boolean",
                             "default": true,
                             "description": "Close the payment link."
+                          }
+                        }
+                      },
+                      "handOver": {
+                        "type": "object",
+                        "description": "End the dossier and give its open items to the debtor's dossier of another flow (joined when one runs, else started), e.g. a storno unpaid after its term goes to the arrears dossier.",
+                        "required": [
+                          "flow"
+                        ],
+                        "properties": {
+                          "flow": {
+                            "type": "string",
+                            "maxLength": 253,
+                            "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",
+                            "description": "Name of the Flow (scope debtor) that takes the open items."
+                          },
+                          "reason": {
+                            "type": "string",
+                            "maxLength": 500,
+                            "description": "Why, shown in the timeline."
                           }
                         }
                       }

@@ -631,6 +631,10 @@ export interface FlowSpec {
  */
 description?: string
 /**
+ * receivable (default) - one case per receivable; debtor - one dossier per debtor: a debtor's new open receivables of this flow join the running dossier, messages show the total and the items.
+ */
+scope?: ("receivable" | "debtor")
+/**
  * The base flow this flow starts from; its fields are inherited unless set here.
  */
 extends?: {
@@ -751,7 +755,7 @@ to: string
 skipHolidays?: boolean
 }
 /**
- * One step; set exactly one of send, alert, wait, branch, stop.
+ * One step; set exactly one of send, alert, wait, branch, stop, handOver.
  */
 export interface FlowStep {
 /**
@@ -851,6 +855,19 @@ reason?: string
  * Close the payment link.
  */
 closeLink?: boolean
+}
+/**
+ * End the dossier and give its open items to the debtor's dossier of another flow (joined when one runs, else started), e.g. a storno unpaid after its term goes to the arrears dossier.
+ */
+handOver?: {
+/**
+ * Name of the Flow (scope debtor) that takes the open items.
+ */
+flow: string
+/**
+ * Why, shown in the timeline.
+ */
+reason?: string
 }
 }
 export interface FlowReaction {

@@ -2,7 +2,7 @@
 // (runtime/cases/dispatch-message.ts): the same rule for what may still go out, the same recipients,
 // the same rendering through composeMessage — only the provider is left out.
 import type { ConfigBundle } from '../bundle/types.js';
-import { type ReceivableState, withholdReason } from '../cases/index.js';
+import { type DossierView, type ReceivableState, withholdReason } from '../cases/index.js';
 import type { CaseState, Effect } from '../engine/index.js';
 import { type ComposedMessage, type ComposeInput, composeMessage } from '../messages/index.js';
 import type { SimAlert, SimMessage } from './types.js';
@@ -26,6 +26,8 @@ export interface DispatchContext {
   flow: string;
   links: Record<string, string>;
   now: Date;
+  /** A debtor-scope dossier's total and items; without it, the receivable alone. */
+  dossier?: DossierView;
 }
 
 /**
@@ -53,6 +55,7 @@ function composeInput(ctx: DispatchContext): Omit<ComposeInput, 'template'> {
     receivable: { ...r.input, balance: r.balance, currency: r.input.currency ?? 'EUR' },
     links: ctx.links,
     now: ctx.now,
+    ...(ctx.dossier ? { dossier: ctx.dossier } : {}),
     case: {
       id: 'simulation',
       classification: ctx.state.classification,

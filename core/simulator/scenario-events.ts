@@ -36,7 +36,7 @@ export interface ReceivableChange {
 /** The receivable after a payment or status event, and the engine event to feed. */
 export function applyToReceivable(
   r: ReceivableState,
-  e: Exclude<SimEvent, { step: string }>,
+  e: Exclude<SimEvent, { step: string } | { type: 'receivable' }>,
   locale: Locale,
 ): ReceivableChange {
   const currency = r.input.currency ?? 'EUR';

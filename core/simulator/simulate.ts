@@ -53,7 +53,8 @@ export function simulate(input: SimulateInput): SimulationResult {
     if (event && (!timer || event.time.getTime() <= timer.at)) {
       if (event.time.getTime() > until.getTime()) break;
       next++;
-      run.feedEvent(event);
+      if (event.type === 'receivable') postReceivable(run, bundle, event.receivable, event.time);
+      else run.feedEvent(event);
     } else if (timer) {
       if (timer.at > until.getTime()) break;
       run.timers.take();
@@ -85,7 +86,31 @@ export function simulate(input: SimulateInput): SimulationResult {
     warnings: run.warnings,
     receivable: { balance: run.receivable.balance, status: run.receivable.status },
     state: run.state,
+    ...(run.items
+      ? {
+          items: run.items.map((i) => ({
+            externalId: i.input.externalId,
+            balance: i.balance,
+            status: i.status,
+          })),
+        }
+      : {}),
+    ...(run.handedOver ? { handedOver: run.handedOver } : {}),
   };
+}
+
+/** Another receivable of the same debtor, validated and classified as at intake, offered to the run. */
+function postReceivable(run: SimulationRun, bundle: SimulateInput['bundle'], input: unknown, at: Date): void {
+  const checked = validateReceivable(structuredClone(input) as never);
+  if (!checked.ok) throw createError('OST_ERR_VALIDATION', [describeFieldErrors(checked.errors)]);
+  const debtor = run.receivable.input.debtor.id;
+  if (checked.value.debtor.id !== debtor) {
+    throw new RangeError(
+      `receivable ${checked.value.externalId} is of debtor ${checked.value.debtor.id}; the simulation follows debtor ${debtor}`,
+    );
+  }
+  const state = receivableState(checked.value);
+  run.addReceivable(state, classify(bundle, state, at).flow, at);
 }
 
 function scheduleEvents(

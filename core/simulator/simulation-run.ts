@@ -4,10 +4,19 @@
 // hold keeps the sends and alerts not gone out until the release), the scheduler spreads sends and
 // alerts over the flow's maxPerHour, and the dispatcher decides whether each still goes out.
 import type { BundleFlow, ConfigBundle } from '../bundle/types.js';
-import { channelQuietUntil, engineContext, type ReceivableState } from '../cases/index.js';
+import {
+  channelQuietUntil,
+  type DossierItem,
+  dossierReceivable,
+  dossierView,
+  engineContext,
+  type ReceivableState,
+} from '../cases/index.js';
 import { advance, type EngineInput, type EngineResult, newCaseState } from '../engine/index.js';
+import { formatMoney } from '../render/index.js';
 import { SpreadBook } from '../spread/index.js';
 import { type DispatchContext, dispatchAlert, dispatchSend } from './dispatch.js';
+import { changeItems, handOverRow } from './dossier-events.js';
 import {
   alertRow,
   engineRows,
@@ -30,6 +39,7 @@ import type {
   SimAlert,
   SimEvent,
   SimMessage,
+  SimulationResult,
   SkippedStep,
   TimelineRow,
 } from './types.js';
@@ -58,13 +68,50 @@ export class SimulationRun {
   private heldDispatches: HeldDispatch[] = [];
   private endedAt: string | undefined;
   private readonly spread = new SpreadBook();
+  /** A debtor-scope dossier's items (ADR 0007); undefined for a per-receivable flow. */
+  items: DossierItem[] | undefined;
+  handedOver: SimulationResult['handedOver'];
 
   constructor(
     private readonly bundle: ConfigBundle,
     private readonly flow: BundleFlow,
     public receivable: ReceivableState,
     private readonly links: Record<string, string>,
-  ) {}
+  ) {
+    if (flow.scope === 'debtor') {
+      this.items = [{ input: receivable.input, balance: receivable.balance, status: receivable.status }];
+      this.receivable = dossierReceivable(this.items);
+    }
+  }
+
+  private money(minor: number): string {
+    return formatMoney(minor, this.receivable.input.currency ?? 'EUR', this.bundle.corporation.locale);
+  }
+
+  /**
+   * Another receivable of the debtor arrives, already classified into `flow`: it joins this dossier when
+   * that is the flow and the dossier runs, as at intake; else the simulation says it does not follow it.
+   */
+  addReceivable(r: ReceivableState, flow: string, now: Date): void {
+    const at = now.toISOString();
+    const id = r.input.externalId;
+    const running = this.state.status === 'active' || this.state.status === 'paused';
+    if (!this.items || flow !== this.flow.name || !running || r.status !== 'open' || r.balance <= 0) {
+      const text = `Receivable ${id} goes to flow '${flow}'${flow === this.flow.name ? ' in a case of its own' : ''}; this simulation follows flow '${this.flow.name}' only`;
+      this.warnings.push(text);
+      this.timeline.push({ at, text, kind: 'warning' });
+      return;
+    }
+    this.items.push({ input: r.input, balance: r.balance, status: r.status });
+    this.receivable = dossierReceivable(this.items);
+    this.timeline.push({
+      at,
+      text: `Receivable ${id} posted (${this.money(r.balance)}): it joins the dossier`,
+      kind: 'event',
+    });
+    const total = dossierView(this.items).total;
+    this.feed({ type: 'event', event: { type: 'itemAdded', balance: total, externalId: id } }, now);
+  }
 
   feed(input: EngineInput, now: Date): void {
     const ctx = engineContext(this.bundle, this.receivable, now);
@@ -104,7 +151,10 @@ export class SimulationRun {
       this.timeline.push({ at, text, stepId: event.step, kind: 'event' });
       return;
     }
-    const change = applyToReceivable(this.receivable, event, this.bundle.corporation.locale);
+    if (event.type === 'receivable') return;
+    const change = this.items
+      ? changeItems(this.items, event, this.bundle.corporation.locale)
+      : applyToReceivable(this.receivable, event, this.bundle.corporation.locale);
     this.receivable = change.receivable;
     if (change.text) this.timeline.push({ at, text: change.text, kind: 'event' });
     const ctx = engineContext(this.bundle, this.receivable, now);
@@ -162,6 +212,17 @@ export class SimulationRun {
           break;
         case 'closeLink':
           break;
+        case 'handOver': {
+          const handed = handOverRow(
+            this.items ?? [{ ...this.receivable }],
+            e,
+            at,
+            this.bundle.corporation.locale,
+          );
+          this.handedOver = handed.handedOver;
+          rows.push(handed.row);
+          break;
+        }
       }
     }
     let sent = false;
@@ -266,6 +327,7 @@ export class SimulationRun {
       flow: this.flow.name,
       links: this.links,
       now,
+      ...(this.items ? { dossier: dossierView(this.items) } : {}),
     };
     if (e.type === 'send') {
       const outcome = dispatchSend(ctx, e);

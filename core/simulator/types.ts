@@ -11,7 +11,7 @@ export type MessageEventType = Extract<CaseEvent, { messageId: string }>['type']
 /** Events about the receivable's status: arrangement, paused, resumed, cancelled. */
 export type StatusEventType = Exclude<
   CaseEvent['type'],
-  MessageEventType | 'paid' | 'partiallyPaid' | 'balanceChanged'
+  MessageEventType | 'paid' | 'partiallyPaid' | 'balanceChanged' | 'itemAdded'
 >;
 
 /** An instant: a Date or an ISO 8601 text with offset. */
@@ -23,10 +23,16 @@ export type Instant = Date | string;
  */
 export type SimEvent =
   | { at: Instant; type: MessageEventType; step: string; channel?: string }
-  | { at: Instant; type: 'paid' }
-  /** balance: what is still open afterwards, in minor units (cents). */
-  | { at: Instant; type: 'partiallyPaid' | 'balanceChanged'; balance: number }
-  | { at: Instant; type: StatusEventType; note?: string };
+  /** item: the externalId of the dossier item paid; without it, every item of a dossier. */
+  | { at: Instant; type: 'paid'; item?: string }
+  /**
+   * balance: what is still open afterwards, in minor units (cents); item: the dossier item it is about
+   * (without it, the oldest open one).
+   */
+  | { at: Instant; type: 'partiallyPaid' | 'balanceChanged'; balance: number; item?: string }
+  | { at: Instant; type: StatusEventType; note?: string; item?: string }
+  /** Another receivable of the same debtor posted at `at` (validated as the ingress would). */
+  | { at: Instant; type: 'receivable'; receivable: ReceivableInput };
 
 export interface SimulateInput {
   bundle: ConfigBundle;
@@ -138,4 +144,8 @@ export interface SimulationResult {
   receivable: { balance: number; status: 'open' | 'paid' | 'cancelled' | 'paused' };
   /** The engine's case state at the end. */
   state: CaseState;
+  /** A debtor-scope dossier's items at the end (externalId, balance, status). */
+  items?: { externalId: string; balance: number; status: string }[];
+  /** A handOver step ended the dossier: the flow that takes its open items, and which they were. */
+  handedOver?: { at: string; flow: string; reason: string; items: string[]; total: number };
 }

@@ -47,7 +47,8 @@ export function parseEventSpec(spec: string): SimEvent {
     }
     return { at, type: type as MessageEventType, step, ...(channel ? { channel } : {}) };
   }
-  if (type === 'paid') return { at, type };
+  // '+3d paid R-2026-03': the item of a debtor's dossier that was paid (else the whole dossier).
+  if (type === 'paid') return { at, type, ...(args[0] ? { item: args[0] } : {}) };
   if (type === 'partiallyPaid' || type === 'balanceChanged') {
     const balance = args[0] === undefined ? undefined : parseBalance(args.join(' '));
     if (balance === undefined) {

@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import { calendarOf } from '../../core/cases/index.js';
 import { isOffset, resolveInstant, simulate, toDate } from '../../core/simulator/index.js';
-import { type CliIo, EXIT_OK, emit, outputFormat, parseArgument, type Runner } from './cli-io.js';
+import { type CliIo, EXIT_OK, emit, outputFormat, parseArgument, type Runner, usageError } from './cli-io.js';
 import { parseEventSpec } from './event-spec.js';
 import { loadBundle } from './load-street.js';
 import { readReceivableFile } from './receivable-file.js';
@@ -15,6 +15,8 @@ interface SimulateOptions {
   start?: string;
   until: string;
   event: string[];
+  /** '<at> <file>': another receivable of the same debtor posted at <at>. */
+  add: string[];
   output?: string;
 }
 
@@ -29,6 +31,16 @@ function thisMinute(): Date {
 export function runSimulate(io: CliIo, paths: string[], opts: SimulateOptions): number {
   const format = outputFormat(opts.output);
   const events = opts.event.map(parseEventSpec);
+  for (const spec of opts.add) {
+    const [at, file, ...rest] = spec.trim().split(/\s+/);
+    if (!at || !file || rest.length > 0) {
+      throw usageError(
+        `--add "${spec}" needs a time and a receivable file`,
+        "e.g. '+3d receivables/rent-april.json'",
+      );
+    }
+    events.push({ at, type: 'receivable', receivable: readReceivableFile(io, file) });
+  }
   const receivable = readReceivableFile(io, opts.receivable);
   const bundle = loadBundle(io, paths, opts.corporation, opts.receivable);
   const calendar = calendarOf(bundle);
@@ -42,7 +54,7 @@ export function runSimulate(io: CliIo, paths: string[], opts: SimulateOptions): 
   parseArgument(() => {
     resolveInstant(opts.until, start, calendar, '--until');
     for (const e of events) {
-      const what = `--event "${e.at} ${e.type}"`;
+      const what = `--${e.type === 'receivable' ? 'add' : 'event'} "${e.at} ${e.type}"`;
       if (resolveInstant(e.at, start, calendar, what) < start)
         throw new RangeError(`${what} is before --start`);
     }
@@ -70,6 +82,12 @@ export function simulateCommand(program: Command, io: CliIo, run: Runner): void 
     .option(
       '-e, --event <spec>',
       "an event: '<at> <type> [step [channel] | balance]', e.g. '+1h bounced storno-email' (repeatable)",
+      collect,
+      [],
+    )
+    .option(
+      '-a, --add <spec>',
+      "another receivable of the same debtor: '<at> <file>', e.g. '+3d rent-april.json'; it joins a per-debtor dossier (repeatable)",
       collect,
       [],
     )

@@ -87,6 +87,14 @@ describe('outputstraat test', { timeout: 30_000 }, () => {
     expect(r.out.split('\n').at(-1)).toBe('0 passed, 1 failed');
   });
 
+  it('a receivable event without its receivable names the field', async () => {
+    const doc = PASSING.replace("- { at: '+1d', type: paid }", "- { at: '+1d', type: receivable }");
+    const dir = writeStreet({ 'tests/more.test.yaml': doc }, writeStreet());
+    const r = await cli(dir, 'test', '.');
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('spec.events[0].receivable: is required');
+  });
+
   it('reports the run as json with --output json', async () => {
     const dir = writeStreet({ 'tests/pay.test.yaml': PASSING }, writeStreet());
     const r = await cli(dir, 'test', '.', '--output', 'json');

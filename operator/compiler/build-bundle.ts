@@ -29,6 +29,7 @@ export function bundleFlow(flow: Resource<'Flow'>, spec: FlowSpec): BundleFlow {
   const body = {
     name: flow.metadata.name,
     ...(spec.description ? { description: spec.description } : {}),
+    ...(spec.scope === 'debtor' ? { scope: 'debtor' as const } : {}),
     trigger: { kinds: spec.trigger?.kinds ?? [], classifications: spec.trigger?.classifications ?? [] },
     preconditions: spec.preconditions ?? [],
     ...(w ? { window: { days: w.days, from: w.from, to: w.to, skipHolidays: w.skipHolidays ?? true } } : {}),

@@ -49,3 +49,44 @@ describe('checkFlow: a stop in the same instant as a send or alert', () => {
     expect(errorsOf([send, wait, alert])).toEqual([]);
   });
 });
+
+describe('checkFlow: handOver', () => {
+  const handOver = (flow: string): FlowStep => ({ id: 'to-arrears', handOver: { flow, reason: 'unpaid' } });
+  const compile = (target: SpecOf['Flow'] | undefined, flow = 'arrears') =>
+    compileStreet([
+      ...street,
+      resource('Flow', 'flow', { steps: [send, wait, handOver(flow)] }),
+      ...(target ? [resource('Flow', 'arrears', target)] : []),
+    ]).errors.map((e) => `${e.location?.field}: ${e.message}`);
+
+  it('accepts a hand-over to a debtor-scope flow', () => {
+    expect(compile({ scope: 'debtor', steps: [send] })).toEqual([]);
+  });
+
+  it('refuses a flow that does not exist, runs per receivable, or is the flow itself', () => {
+    expect(compile(undefined)).toEqual([expect.stringContaining('spec.steps[2].handOver.flow: ')]);
+    expect(compile({ steps: [send] })[0]).toContain('flow "arrears" runs per receivable');
+    expect(compile({ scope: 'debtor', steps: [send] }, 'flow')[0]).toContain('cannot hand over to itself');
+  });
+
+  it('refuses a hand-over as soon as the case starts', () => {
+    const errors = compileStreet([
+      ...street,
+      resource('Flow', 'flow', { steps: [handOver('arrears')] }),
+      resource('Flow', 'arrears', { scope: 'debtor', steps: [send] }),
+    ]).errors.map((e) => `${e.location?.field}: ${e.message}`);
+    expect(errors).toEqual([expect.stringContaining('spec.steps[0]: ')]);
+    expect(errors[0]).toContain('hands over the case as soon as it starts');
+  });
+
+  it('reports a hand-over in the same instant as a send', () => {
+    const errors = compileStreet([
+      ...street,
+      resource('Flow', 'flow', { steps: [send, handOver('arrears')] }),
+      resource('Flow', 'arrears', { scope: 'debtor', steps: [send] }),
+    ]).errors.map((e) => e.message);
+    expect(errors[0]).toContain(
+      'step "to-arrears" hands over the case in the same instant step "reminder" sends',
+    );
+  });
+});

@@ -135,6 +135,7 @@ function checkStep(
     }
   }
   if (s.alert) templateOf(ctx, `${field}.alert.template`, s.alert.template ?? 'consultant-alert', 'email');
+  if (s.handOver) handOverTarget(ctx, `${field}.handOver.flow`, s.handOver.flow);
   if (s.branch) {
     s.branch.cases.forEach((c, j) => {
       cel(ctx, `${field}.branch.cases[${j}].when`, c.when, 'branch');
@@ -144,12 +145,36 @@ function checkStep(
   }
 }
 
+/** A hand-over names another Flow that runs per debtor (its dossier takes the open items). */
+function handOverTarget(ctx: Ctx, field: string, name: string): void {
+  const target = ctx.view.get('Flow', name);
+  if (!target) {
+    ctx.diagnostics.add(ctx.flow, field, 'OST_ERR_REFERENCE', [
+      'Flow',
+      name,
+      'create the Flow or name an existing one',
+    ]);
+    return;
+  }
+  if (name === ctx.flow.metadata.name) {
+    ctx.diagnostics.add(ctx.flow, field, 'OST_ERR_FLOW_STRUCTURE', [
+      'a flow cannot hand over to itself',
+      'name the flow that takes the open items, e.g. rent-arrears',
+    ]);
+  } else if (target.spec.scope !== 'debtor' && !target.spec.extends) {
+    ctx.diagnostics.add(ctx.flow, field, 'OST_ERR_FLOW_STRUCTURE', [
+      `flow "${name}" runs per receivable, so there is no dossier to hand over to`,
+      `set spec.scope: debtor on flow "${name}"`,
+    ]);
+  }
+}
+
 /** Every step must be reachable, and any loop must pass a wait step (else the case would spin). */
 function checkGraph(ctx: Ctx, steps: FlowStep[], reactionTargets: string[]): void {
   const index = new Map(steps.map((s, i) => [s.id, i]));
   const edges = (i: number): number[] => {
     const s = steps[i]!;
-    if (s.stop) return [];
+    if (s.stop || s.handOver) return [];
     const out: number[] = [];
     if (s.branch) {
       for (const c of s.branch.cases) out.push(index.get(c.goto)!);
@@ -186,9 +211,9 @@ function checkGraph(ctx: Ctx, steps: FlowStep[], reactionTargets: string[]): voi
       const next = steps[j];
       if (next === undefined || seen.has(j)) continue;
       seen.add(j);
-      if (next.stop) {
+      if (next.stop || next.handOver) {
         ctx.diagnostics.add(ctx.flow, ctx.stepPath(j), 'OST_ERR_FLOW_STRUCTURE', [
-          `step "${next.id}" stops the case in the same instant step "${s.id}" ${s.send ? 'sends' : 'alerts'}, so that ${s.send ? 'message' : 'alert'} never goes out`,
+          `step "${next.id}" ${next.stop ? 'stops' : 'hands over'} the case in the same instant step "${s.id}" ${s.send ? 'sends' : 'alerts'}, so that ${s.send ? 'message' : 'alert'} never goes out`,
           'put a wait before the stop, or leave the stop out so the flow ends (completed) after the last step',
         ]);
         return;
@@ -196,6 +221,24 @@ function checkGraph(ctx: Ctx, steps: FlowStep[], reactionTargets: string[]): voi
       if (next.branch) queue.push(...edges(j));
     }
   });
+  // A hand-over reached from the start without a wait would hand over in the very turn that starts the
+  // case, before anything reached the debtor: a flow waits (its term) before it hands over.
+  const early: number[] = [0];
+  const seenEarly = new Set<number>();
+  while (early.length > 0) {
+    const i = early.pop()!;
+    const s = steps[i];
+    if (s === undefined || s.wait || seenEarly.has(i)) continue;
+    seenEarly.add(i);
+    if (s.handOver) {
+      ctx.diagnostics.add(ctx.flow, ctx.stepPath(i), 'OST_ERR_FLOW_STRUCTURE', [
+        `step "${s.id}" hands over the case as soon as it starts`,
+        'put a wait (the term the flow gives the debtor) before the hand-over',
+      ]);
+      break;
+    }
+    early.push(...edges(i));
+  }
   // A cycle made only of non-wait steps would run forever in one instant.
   const state = new Map<number, 'visiting' | 'done'>();
   const visit = (i: number, path: number[]): boolean => {

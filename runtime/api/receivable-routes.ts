@@ -77,6 +77,12 @@ const timelineSchema = {
     messages: { type: 'array', items: { type: 'object' } },
     steps: { type: 'array', items: { type: 'object' } },
     events: { type: 'array', items: { type: 'object' } },
+    dossiers: {
+      type: 'array',
+      description:
+        'The dossiers (scope debtor) the receivable is or was an item of, with total and open items.',
+      items: { type: 'object' },
+    },
   },
 } as const;
 

@@ -1,5 +1,5 @@
 // What the evidence file of one dossier holds, read in one go for one corporation: the case and its
-// timeline, the debtor, the dossier's items (runtime/dossiers dossierItems), payments, and every message
+// timeline, the debtor, the dossier's items (runtime/dossiers dossierReceivables), payments, and every message
 // with its status history (SMTP acceptance, DSNs, Twilio callbacks, print hand-over, registered-letter
 // tracking), the print manifest line of each letter, and its archived parts exactly as sent.
 import type { CommonQueryMethods } from 'slonik';
@@ -7,7 +7,7 @@ import { sql } from '../../platform/db/index.js';
 import {
   type CaseTimelineEntry,
   type DossierItem,
-  dossierItems,
+  dossierReceivables,
   type LinkTokens,
 } from '../dossiers/index.js';
 import { type ArchivedMessage, listArchivedMessages } from './archive-queries.js';
@@ -71,7 +71,7 @@ export async function loadEvidence(
     FROM cases c JOIN receivables r ON r.id = c.receivable_id
     WHERE c.id = ${caseId} AND c.corporation = ${corporation.id}`);
   if (!c) return undefined;
-  const items = await dossierItems(db, caseId);
+  const items = await dossierReceivables(db, caseId);
   const descriptions = new Map(
     (
       await db.any(sql.unsafe`

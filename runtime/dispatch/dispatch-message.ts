@@ -29,6 +29,7 @@ import {
   appendTimeline,
   bundleForCase,
   type CaseRow,
+  caseSubject,
   deferStep,
   feedCase,
   finishStep,
@@ -153,7 +154,7 @@ async function recordSkip(tx: Tx, c: CaseRow, step: StepRow, reason: string, now
 /** An earlier attempt of this step recorded a message: resend it (same id) or finish without sending. */
 async function existingMessage(tx: Tx, step: StepRow, c: CaseRow) {
   return tx.maybeOne(sql.unsafe`
-    SELECT id, channel, recipient, content, engine_message_id, status FROM messages
+    SELECT id, channel, recipient, content, engine_message_id, status, receivable_id FROM messages
     WHERE step_row_id = ${step.id}
        OR (step_row_id IS NULL AND case_id = ${c.id} AND step_id = ${step.step_id} AND status = 'sending'
            AND engine_message_id IS NOT DISTINCT FROM ${(step.payload.messageId as string) ?? null})
@@ -164,11 +165,11 @@ async function existingMessage(tx: Tx, step: StepRow, c: CaseRow) {
 async function lockCaseAndReceivable(tx: Tx, caseId: string): Promise<{ c: CaseRow; r: ReceivableRow }> {
   const row = await tx.one(sql.unsafe`
     SELECT c.id, c.receivable_id, c.corporation, c.flow, c.flow_revision, c.bundle_revision, c.classification,
-      c.status, c.state, r.external_id, r.balance_minor, r.status AS receivable_status, r.payload,
+      c.status, c.state, c.scope, c.debtor_ref AS case_debtor_ref, r.external_id, r.balance_minor, r.status AS receivable_status, r.payload,
       r.debtor_ref, d.contact, d.household_id
     FROM cases c JOIN receivables r ON r.id = c.receivable_id LEFT JOIN debtors d ON d.id = r.debtor_ref
     WHERE c.id = ${caseId} FOR UPDATE OF c, r`);
-  const c = row as unknown as CaseRow;
+  const c = { ...(row as unknown as CaseRow), debtor_ref: (row.case_debtor_ref as string | null) ?? null };
   const r = receivableRowOf({ ...row, id: row.receivable_id });
   return { c, r };
 }
@@ -194,7 +195,8 @@ async function prepare(deps: DispatchDeps, work: DispatchWork, now: Date): Promi
     if (existing) {
       const channel = bundle.channels[existing.channel as string];
       if (channel) {
-        const seal = await linkSealFor(tx, deps.links, { receivableId: r.id });
+        // Sealed with the links of the receivable it was recorded for (a dossier's may have moved on).
+        const seal = await linkSealFor(tx, deps.links, { receivableId: existing.receivable_id as string });
         if (existing.status !== 'sending') {
           await tx.query(sql.unsafe`UPDATE messages SET status = 'sending' WHERE id = ${existing.id}`);
         }
@@ -219,7 +221,10 @@ async function prepare(deps: DispatchDeps, work: DispatchWork, now: Date): Promi
       await holdStep(tx, step.id, 'held: the case is paused');
       return { kind: 'done', outcome: 'stale', channel: channelName, flow: c.flow };
     }
-    const withheld = withholdReason(c.status, r.status, bundle.corporation.paused);
+    // A dossier is about its open items: the receivable it stands for and their total (ADR 0007).
+    const subject = await caseSubject(tx, c, r);
+    const about = subject.receivable;
+    const withheld = withholdReason(c.status, subject.state.status, bundle.corporation.paused);
     if (withheld) return skip(withheld);
     const template =
       step.kind === 'alert'
@@ -241,10 +246,23 @@ async function prepare(deps: DispatchDeps, work: DispatchWork, now: Date): Promi
       step.kind === 'send'
         ? bundle.channels[(step.payload as unknown as SendEffect).channel]?.spec.type
         : undefined;
-    const links = await linksForTemplate(tx, deps.links, bundle, deps.publicUrl, template, r.id, channelType);
+    const links = await linksForTemplate(
+      tx,
+      deps.links,
+      bundle,
+      deps.publicUrl,
+      template,
+      about.id,
+      channelType,
+    );
     const input = {
       bundle,
-      receivable: { ...r.payload, balance: r.balance_minor, currency: r.payload.currency ?? 'EUR' },
+      receivable: {
+        ...subject.state.input,
+        balance: subject.state.balance,
+        currency: subject.state.input.currency ?? 'EUR',
+      },
+      dossier: subject.dossier,
       links,
       now,
       case: {
@@ -277,7 +295,7 @@ async function prepare(deps: DispatchDeps, work: DispatchWork, now: Date): Promi
       } else {
         const send = step.payload as unknown as SendEffect;
         channel = bundle.channels[send.channel];
-        const to = channel ? recipientOf(channel.spec.type, r) : undefined;
+        const to = channel ? recipientOf(channel.spec.type, about) : undefined;
         if (!to) return skip(`debtor has no address for channel ${send.channel}`);
         recipients = [to];
         content = composeMessage({ ...input, template: send.template });
@@ -294,14 +312,14 @@ async function prepare(deps: DispatchDeps, work: DispatchWork, now: Date): Promi
     const messageId = randomUUID();
     const engineMessageId = step.kind === 'send' ? (step.payload.messageId as string) : undefined;
     // Stored with its link tokens sealed; the adapter gets them as rendered.
-    const stored = (await linkSealFor(tx, deps.links, { receivableId: r.id })).sealJson(content);
+    const stored = (await linkSealFor(tx, deps.links, { receivableId: about.id })).sealJson(content);
     await tx.query(sql.unsafe`
       INSERT INTO messages (id, case_id, receivable_id, corporation, step_id, channel, channel_type, template, locale,
         status, recipient, subject, content, engine_message_id, step_row_id, debtor_ref, household_id)
-      VALUES (${messageId}, ${c.id}, ${r.id}, ${c.corporation}, ${step.step_id}, ${channel.name}, ${channel.spec.type},
+      VALUES (${messageId}, ${c.id}, ${about.id}, ${c.corporation}, ${step.step_id}, ${channel.name}, ${channel.spec.type},
         ${content.template}, ${content.locale}, 'sending', ${recipients.join(',')}, ${content.subject ?? null},
         ${sql.jsonb(stored as never)}, ${engineMessageId ?? null}, ${step.id},
-        ${step.kind === 'send' ? r.debtor_ref : null}, ${step.kind === 'send' ? r.household_id : null})`);
+        ${step.kind === 'send' ? about.debtor_ref : null}, ${step.kind === 'send' ? about.household_id : null})`);
     return {
       kind: 'send',
       prepared: {

@@ -205,7 +205,9 @@ export async function applyEngineResult(tx: Tx, c: CaseRow, result: EngineResult
   if (plan.closeLink) {
     const closed = await tx.query(sql.unsafe`
       UPDATE links SET closed_at = now()
-      WHERE receivable_id = ${c.receivable_id} AND purpose = 'payment' AND closed_at IS NULL`);
+      WHERE (receivable_id = ${c.receivable_id}
+             OR receivable_id IN (SELECT receivable_id FROM case_items WHERE case_id = ${c.id} AND left_at IS NULL))
+        AND purpose = 'payment' AND closed_at IS NULL`);
     // Links are made by the first message that shows one: with none made yet, none was closed.
     if (closed.rowCount === 0) events = withoutLinkClosed(events);
   }

@@ -14,6 +14,7 @@ import { type Database, sql } from '../../platform/db/index.js';
 import type { BundleStore } from '../bundles/index.js';
 import { type EventInput, insertEvents, lockCase, lockReceivable, type Tx } from './case-repository.js';
 import { feedCase } from './case-runner.js';
+import { caseSubject, dossierEvent } from './debtor-dossiers.js';
 
 export type ReceivableChange =
   | { type: 'payment'; payment: PaymentInput }
@@ -123,8 +124,10 @@ async function applyLocked(
     tx,
     plan.events.map((e) => ({ ...base, ...e, at: now })),
   );
-  for (const event of plan.engine) {
+  for (const reported of plan.engine) {
     for (const [i, c] of cases.entries()) {
+      // A dossier hears of the change as a change of its total (0: paid), read after the update.
+      const event = c.scope === 'debtor' ? dossierEvent(reported, await caseSubject(tx, c, r)) : reported;
       if (!concerns(event, c.status, c.state.linkClosed === true)) continue;
       const fed = await feedCase(tx, deps.bundles, c.id, { type: 'event', event }, now);
       cases[i] = { ...c, status: fed.caseRow.status, state: fed.caseRow.state };
@@ -139,9 +142,14 @@ const reusedPaymentId = (paymentId: string) =>
     'give every payment its own paymentId; repeat a payment only with the same body',
   ]);
 
+/** The receivable's own cases and every dossier it is a current item of. */
 async function candidateCases(tx: Tx, receivableId: string): Promise<string[]> {
   const ids = await tx.anyFirst(sql.unsafe`
-    SELECT id FROM cases WHERE receivable_id = ${receivableId} AND ${CANDIDATE_CASES} ORDER BY id`);
+    SELECT id FROM cases
+    WHERE (receivable_id = ${receivableId}
+           OR id IN (SELECT case_id FROM case_items WHERE receivable_id = ${receivableId} AND left_at IS NULL))
+      AND ${CANDIDATE_CASES}
+    ORDER BY id`);
   return ids as string[];
 }
 

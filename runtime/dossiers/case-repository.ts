@@ -19,6 +19,9 @@ export interface CaseRow {
   classification: string | null;
   status: string;
   state: CaseState;
+  /** `debtor`: a dossier whose items are in case_items (ADR 0007); absent on rows read without it. */
+  scope?: 'receivable' | 'debtor';
+  debtor_ref?: string | null;
 }
 
 export interface ReceivableRow {
@@ -77,7 +80,8 @@ export async function insertCase(
 /** Locks the case row: every change to a case (timers, events, payments) is serialised on it. */
 export async function lockCase(tx: Tx, id: string): Promise<CaseRow> {
   return (await tx.one(sql.unsafe`
-    SELECT id, receivable_id, corporation, flow, flow_revision, bundle_revision, classification, status, state
+    SELECT id, receivable_id, corporation, flow, flow_revision, bundle_revision, classification, status, state,
+      scope, debtor_ref
     FROM cases WHERE id = ${id} FOR UPDATE`)) as unknown as CaseRow;
 }
 

@@ -3,20 +3,18 @@
 import type { ConfigBundle } from '../../core/bundle/types.js';
 import { engineContext, receivableState } from '../../core/cases/index.js';
 import { advance, type EngineInput } from '../../core/engine/index.js';
-import { createError } from '../../core/errors/index.js';
 import type { BundleStore } from '../bundles/index.js';
 import { applyEngineResult } from './apply-effects.js';
+import { bundleForCase, flowForCase } from './case-config.js';
 import { type CaseRow, lockCase, lockReceivable, type ReceivableRow, type Tx } from './case-repository.js';
+import { caseSubject } from './debtor-dossiers.js';
+import { handOver } from './hand-over.js';
+
+export { bundleForCase };
 
 export interface CaseInputResult {
   caseRow: CaseRow;
   bundle: ConfigBundle;
-}
-
-export async function bundleForCase(bundles: BundleStore, c: CaseRow): Promise<ConfigBundle> {
-  const bundle = bundles.get(c.corporation) ?? (await bundles.revision(c.corporation, c.bundle_revision));
-  if (!bundle) throw createError('OST_ERR_NO_BUNDLE', [c.corporation]);
-  return bundle;
 }
 
 export function stateOf(r: ReceivableRow) {
@@ -34,10 +32,13 @@ export async function feedCase(
   const c = await lockCase(tx, caseId);
   const r = await lockReceivable(tx, c.receivable_id);
   const bundle = await bundleForCase(bundles, c);
-  const flow = await bundles.flowFor(c.corporation, c.bundle_revision, c.flow, c.flow_revision);
-  if (!flow)
-    throw createError('OST_ERR_CONFIG', [`flow ${c.flow} of case ${c.id} is gone`, 'restore the Flow']);
-  const result = advance(flow, c.state, input, engineContext(bundle, stateOf(r), now));
+  const flow = await flowForCase(bundles, c);
+  // A dossier's engine sees its oldest open item with the total as balance (core/cases/dossier.ts).
+  const subject = await caseSubject(tx, c, r);
+  const result = advance(flow, c.state, input, engineContext(bundle, subject.state, now));
   await applyEngineResult(tx, c, result, now);
+  for (const e of result.effects) {
+    if (e.type === 'handOver') await handOver(tx, bundles, bundle, c, subject, e, now);
+  }
   return { caseRow: { ...c, state: result.state, status: result.state.status }, bundle };
 }

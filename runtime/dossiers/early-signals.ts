@@ -20,13 +20,19 @@ export interface DossierItem {
 }
 
 /**
- * The receivables a dossier covers: today the case's own receivable. (When dossiers list more items,
- * this is the one place that reads them.)
+ * The receivables a dossier covers now, as facts for the early signal and the evidence file: a
+ * per-debtor dossier's current items (case_items without left_at), else the case's own receivable (a
+ * per-receivable case has no case_items rows, docs/adr/0007). The dispatcher reads items with their
+ * payload and statuses through debtor-dossiers.ts.
  */
-export async function dossierItems(db: Database | Tx, caseId: string): Promise<DossierItem[]> {
+export async function dossierReceivables(db: Database | Tx, caseId: string): Promise<DossierItem[]> {
   const rows = await db.any(sql.unsafe`
     SELECT r.id, r.external_id, r.balance_minor, r.amount_minor, r.due_date::text AS due_date
-    FROM cases c JOIN receivables r ON r.id = c.receivable_id WHERE c.id = ${caseId}`);
+    FROM receivables r
+    WHERE r.id IN (SELECT ci.receivable_id FROM case_items ci WHERE ci.case_id = ${caseId} AND ci.left_at IS NULL)
+       OR (NOT EXISTS (SELECT 1 FROM case_items ci WHERE ci.case_id = ${caseId})
+           AND r.id = (SELECT c.receivable_id FROM cases c WHERE c.id = ${caseId}))
+    ORDER BY r.due_date, r.external_id`);
   return rows.map((r) => ({
     receivableId: r.id as string,
     externalId: r.external_id as string,
@@ -50,7 +56,7 @@ const euros = (cents: number) =>
 
 /** The facts of one dossier, read under the debtor's lock. */
 async function factsOf(tx: Tx, caseId: string, debtorRef: string, offerTemplates: readonly string[]) {
-  const items = await dossierItems(tx, caseId);
+  const items = await dossierReceivables(tx, caseId);
   const open = items.filter((i) => i.balanceCents > 0);
   const row = await tx.one(sql.unsafe`
     SELECT

@@ -28,11 +28,22 @@ export {
   recordDeadLetter,
   rescheduleDeadStep,
 } from './dead-letters.js';
+export {
+  type CaseSubject,
+  caseSubject,
+  dossierEvent,
+  dossierItems,
+  dossierKey,
+  insertCaseItems,
+  insertCases,
+  lockRunningDossiers,
+  subjectOf,
+} from './debtor-dossiers.js';
 export { type DebtorData, debtorRefOf, upsertDebtors } from './debtor-repository.js';
 export {
   type CreatedSignal,
   type DossierItem,
-  dossierItems,
+  dossierReceivables,
   evaluateEarlySignals,
   recordContactAttempt,
   recordEarlySignalObjection,
@@ -41,6 +52,7 @@ export { debtorHash, type ErasureResult, eraseDebtor } from './erase-debtor.js';
 export { eraseRows } from './erase-rows.js';
 export { EVENT_FACTS } from './event-facts.js';
 export { type FeedEvent, formatCursor, parseCursor, readEvents } from './event-feed.js';
+export { joinDossier } from './join-dossier.js';
 export { type LinkSeal, linkSeal, linkSealFor, placeholderOf } from './link-seal.js';
 export { type LinkKeyRow, LinkTokens, tokenHash } from './link-tokens.js';
 export { NOT_PERSONAL } from './not-personal.js';
@@ -52,6 +64,7 @@ export {
   type RetentionKind,
   ROOT_TABLES,
 } from './personal-data.js';
+export { emptyStartRows, type StartRows, startCaseRows } from './start-case.js';
 export {
   claimSteps,
   countQueued,

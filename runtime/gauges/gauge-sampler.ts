@@ -75,11 +75,18 @@ export class MetricsSampler {
       counts = body;
     }
     this.exportCases(counts.cases);
+    this.exportDossiers(counts.dossiers ?? []);
     this.exportSteps(counts.steps);
   }
 
   private exportCases(rows: DatabaseCounts['cases']): void {
     const gauge = this.deps.metrics.casesOpen;
+    gauge.reset();
+    for (const r of rows) gauge.set({ corporation: r.corporation, flow: r.flow }, r.n);
+  }
+
+  private exportDossiers(rows: NonNullable<DatabaseCounts['dossiers']>): void {
+    const gauge = this.deps.metrics.dossiersOpen;
     gauge.reset();
     for (const r of rows) gauge.set({ corporation: r.corporation, flow: r.flow }, r.n);
   }
@@ -122,6 +129,8 @@ export class MetricsSampler {
 
 interface DatabaseCounts {
   cases: { corporation: string; flow: string; n: number }[];
+  /** Debtor-scope dossiers among the cases; absent in counts stored by a replica of before. */
+  dossiers?: { corporation: string; flow: string; n: number }[];
   steps: {
     corporation: string;
     flow: string;
@@ -141,7 +150,8 @@ const isDatabaseCounts = (body: unknown): body is DatabaseCounts =>
 async function countStreet(db: Database): Promise<DatabaseCounts> {
   const [cases, steps] = await Promise.all([
     db.any(sql.unsafe`
-      SELECT corporation, flow, count(*)::int AS n FROM cases WHERE status IN ('active', 'paused')
+      SELECT corporation, flow, count(*)::int AS n, count(*) FILTER (WHERE scope = 'debtor')::int AS dossiers
+      FROM cases WHERE status IN ('active', 'paused')
       GROUP BY corporation, flow`),
     db.any(sql.unsafe`
       SELECT corporation,
@@ -154,7 +164,18 @@ async function countStreet(db: Database): Promise<DatabaseCounts> {
       GROUP BY 1, 2, 3, 4, 5`),
   ]);
   return {
-    cases: cases as unknown as DatabaseCounts['cases'],
+    cases: cases.map((r) => ({
+      corporation: r.corporation as string,
+      flow: r.flow as string,
+      n: r.n as number,
+    })),
+    dossiers: cases
+      .filter((r) => (r.dossiers as number) > 0)
+      .map((r) => ({
+        corporation: r.corporation as string,
+        flow: r.flow as string,
+        n: r.dossiers as number,
+      })),
     steps: steps as unknown as DatabaseCounts['steps'],
   };
 }

@@ -8,23 +8,34 @@
 // Idempotent like the one-at-a-time path: a receivable already stored (unique (corporation, externalId))
 // produces nothing, so a redelivered batch is harmless.
 
-import type { ConfigBundle } from '../../core/bundle/types.js';
-import { classify, engineContext, initialStatus, receivableState } from '../../core/cases/index.js';
-import { startCase } from '../../core/engine/index.js';
+import type { BundleFlow, ConfigBundle } from '../../core/bundle/types.js';
+import {
+  type Classification,
+  classify,
+  dossierReceivable,
+  initialStatus,
+  type ReceivableState,
+  receivableState,
+} from '../../core/cases/index.js';
 import { isOutputstraatError } from '../../core/errors/index.js';
 import type { ReceivableInput } from '../../core/receivable/index.js';
 import { newIds, sql } from '../../platform/db/index.js';
+import type { BundleStore } from '../bundles/index.js';
 import {
-  caseTimeline,
+  type CaseRow,
   debtorRefOf,
-  type EventInput,
+  dossierKey,
+  emptyStartRows,
+  insertCaseItems,
+  insertCases,
   insertEvents,
   insertSteps,
-  planEffects,
-  type StepInsert,
+  joinDossier,
+  lockRunningDossiers,
+  type StartRows,
+  startCaseRows,
   type Tx,
   upsertDebtors,
-  withoutLinkClosed,
 } from '../dossiers/index.js';
 
 export interface BatchItem {
@@ -40,16 +51,30 @@ export interface BatchReport {
   started: { corporation: string; flow: string }[];
 }
 
-interface Rows {
-  cases: Record<string, unknown>[];
-  steps: StepInsert[];
-  events: EventInput[];
+/** A stored receivable with the flow it was classified into. */
+interface Routed {
+  item: BatchItem;
+  id: string;
+  debtorRef: string;
+  state: ReceivableState;
+  decision: Classification;
+  flow: BundleFlow;
 }
 
 const key = (corporation: string, externalId: string) => `${corporation}\u0000${externalId}`;
 
-/** Stores a batch of receivables and starts their cases inside `tx`. */
-export async function storeBatch(tx: Tx, items: readonly BatchItem[], now: Date): Promise<BatchReport> {
+/**
+ * Stores a batch of receivables and starts their cases inside `tx`. A new open receivable of a
+ * debtor-scope flow joins the debtor's running dossier of that flow, or starts one together with the
+ * batch's other receivables of that debtor and flow (ADR 0007). The debtor upsert holds every debtor
+ * row of the batch locked, so the one lookup of running dossiers cannot race another replica's batch.
+ */
+export async function storeBatch(
+  tx: Tx,
+  items: readonly BatchItem[],
+  now: Date,
+  bundles: BundleStore,
+): Promise<BatchReport> {
   const unique = new Map<string, BatchItem>();
   for (const item of items) {
     const k = key(item.corporation, item.receivable.externalId);
@@ -65,33 +90,94 @@ export async function storeBatch(tx: Tx, items: readonly BatchItem[], now: Date)
     })),
   );
   const inserted = await insertReceivables(tx, [...unique.values()], debtors);
-  const rows: Rows = { cases: [], steps: [], events: [] };
-  const caseIds = newIds(inserted.length);
+  const rows = emptyStartRows();
   const report: BatchReport = { stored: inserted.length, started: [] };
-  for (const [i, { id, corporation, external_id }] of inserted.entries()) {
+  const singles: Routed[] = [];
+  const groups = new Map<string, Routed[]>();
+  for (const { id, corporation, external_id } of inserted) {
     const item = unique.get(key(corporation, external_id))!;
-    const debtorRef = debtorRefOf(debtors, corporation, item.receivable.debtor.id)!;
-    const flow = startOne(rows, item, { receivableId: id, caseId: caseIds[i]!, debtorRef }, now);
-    if (flow) report.started.push({ corporation, flow });
+    const routed = route(rows, item, id, debtorRefOf(debtors, corporation, item.receivable.debtor.id)!, now);
+    if (!routed) continue;
+    if (routed.flow.scope === 'debtor' && routed.state.status === 'open' && routed.state.balance > 0) {
+      const k = dossierKey(routed.debtorRef, routed.flow.name);
+      groups.set(k, [...(groups.get(k) ?? []), routed]);
+    } else {
+      singles.push(routed);
+    }
+  }
+  const running = await lockRunningDossiers(
+    tx,
+    [...groups.values()].map((g) => ({ debtorRef: g[0]!.debtorRef, flow: g[0]!.flow.name })),
+  );
+  const ids = newIds(singles.length + groups.size);
+  let next = 0;
+  const start = (r: Routed, state: ReceivableState, receivableId: string, itemIds: string[]) => {
+    const { corporation, bundle } = r.item;
+    startCaseRows(
+      rows,
+      {
+        caseId: ids[next++]!,
+        corporation,
+        bundle,
+        flow: r.flow,
+        classification: r.decision.classification,
+        rule: r.decision.decidedBy,
+        debtorRef: r.debtorRef,
+        state,
+        receivableId,
+        itemIds,
+      },
+      now,
+    );
+    report.started.push({ corporation, flow: r.flow.name });
+  };
+  for (const r of singles) start(r, r.state, r.id, []);
+  const joins: { c: CaseRow; joining: Routed[] }[] = [];
+  for (const [k, group] of groups) {
+    const c = running.get(k);
+    if (c) {
+      joins.push({ c, joining: group });
+      continue;
+    }
+    const state = dossierReceivable(
+      group.map((g) => ({ input: g.item.receivable, balance: g.state.balance, status: g.state.status })),
+    );
+    const first = group.find((g) => g.item.receivable.externalId === state.input.externalId) ?? group[0]!;
+    start(
+      first,
+      state,
+      first.id,
+      group.map((g) => g.id),
+    );
   }
   await insertCases(tx, rows.cases);
+  await insertCaseItems(tx, rows.items, now);
   await insertSteps(tx, rows.steps);
   await insertEvents(tx, rows.events);
+  for (const { c, joining } of joins) {
+    await joinDossier(
+      tx,
+      bundles,
+      c,
+      joining.map((j) => ({ id: j.id, external_id: j.item.receivable.externalId })),
+      now,
+    );
+  }
   return report;
 }
 
-/** Classifies one new receivable and runs the engine's first turn; returns the flow, if a case started. */
-function startOne(
-  rows: Rows,
+/** Classifies one new receivable; undefined (with a `receivable.unrouted` event) when no flow takes it. */
+function route(
+  rows: StartRows,
   item: BatchItem,
-  ids: { receivableId: string; caseId: string; debtorRef: string },
+  id: string,
+  debtorRef: string,
   now: Date,
-): string | undefined {
-  const { receivableId, caseId, debtorRef } = ids;
+): Routed | undefined {
   const { bundle, corporation, receivable } = item;
-  const base = { corporation, receivableId, externalId: receivable.externalId };
+  const base = { corporation, receivableId: id, externalId: receivable.externalId };
   const state = receivableState(receivable);
-  let decision: ReturnType<typeof classify>;
+  let decision: Classification;
   try {
     decision = classify(bundle, state, now);
   } catch (err) {
@@ -99,45 +185,8 @@ function startOne(
     rows.events.push({ ...base, type: 'receivable.unrouted', data: { code: err.code, reason: err.message } });
     return undefined;
   }
-  const flow = bundle.flows[decision.flow]!;
-  const result = startCase(flow, decision.classification, engineContext(bundle, state, now));
-  const plan = planEffects(
-    { id: caseId, corporation, receivable_id: receivableId, flow: flow.name },
-    result,
-    now,
-  );
-  const s = result.state;
-  const ended = s.status === 'stopped' || s.status === 'completed';
-  rows.cases.push({
-    id: caseId,
-    receivable_id: receivableId,
-    debtor_ref: debtorRef,
-    corporation,
-    flow: flow.name,
-    flow_revision: flow.revision,
-    bundle_revision: bundle.revision,
-    classification: decision.classification,
-    rule: decision.decidedBy,
-    status: s.status,
-    cursor: s.cursor,
-    state: s,
-    timeline: caseTimeline([...result.timeline, ...plan.timeline]),
-    ended_at: ended ? now.toISOString() : null,
-    end_reason: s.endReason ?? null,
-  });
-  rows.events.push(
-    { ...base, type: 'receivable.accepted', data: { kind: receivable.kind } },
-    {
-      ...base,
-      caseId,
-      type: 'case.started',
-      data: { flow: flow.name, classification: decision.classification, decidedBy: decision.decidedBy },
-    },
-    // No payment link exists yet at intake (the first message that shows one makes it).
-    ...withoutLinkClosed(plan.events),
-  );
-  rows.steps.push(...plan.steps);
-  return flow.name;
+  rows.events.push({ ...base, type: 'receivable.accepted', data: { kind: receivable.kind } });
+  return { item, id, debtorRef, state, decision, flow: bundle.flows[decision.flow]! };
 }
 
 async function insertReceivables(tx: Tx, items: readonly BatchItem[], debtors: Map<string, string>) {
@@ -174,14 +223,4 @@ async function insertReceivables(tx: Tx, items: readonly BatchItem[], debtors: M
     ON CONFLICT (corporation, external_id) DO NOTHING
     RETURNING id, corporation, external_id`);
   return inserted as unknown as { id: string; corporation: string; external_id: string }[];
-}
-
-async function insertCases(tx: Tx, cases: readonly Record<string, unknown>[]) {
-  if (cases.length === 0) return;
-  await tx.query(sql.unsafe`
-    INSERT INTO cases (id, receivable_id, debtor_ref, corporation, flow, flow_revision, bundle_revision,
-      classification, rule, status, cursor, state, timeline, ended_at, end_reason)
-    SELECT * FROM json_to_recordset(${JSON.stringify(cases)}::json) AS t (id uuid, receivable_id uuid,
-      debtor_ref uuid, corporation text, flow text, flow_revision text, bundle_revision text, classification text, rule text,
-      status text, cursor int4, state jsonb, timeline jsonb, ended_at timestamptz, end_reason text)`);
 }

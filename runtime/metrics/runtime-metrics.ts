@@ -31,6 +31,12 @@ export function createRuntimeMetrics() {
       labelNames: ['corporation', 'flow'],
       registers: [registry],
     }),
+    dossiersOpen: new Gauge({
+      name: 'outputstraat_dossiers_open',
+      help: 'Debtor-scope dossiers active or paused, per flow (sampled from the database; no debtor labels)',
+      labelNames: ['corporation', 'flow'],
+      registers: [registry],
+    }),
     steps: new Counter({
       name: 'outputstraat_steps_total',
       help: 'Send and alert steps finished by this replica, by outcome (sent, skipped, failed), channel and flow',

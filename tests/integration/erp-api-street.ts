@@ -91,12 +91,20 @@ export interface ErpStreet {
 }
 
 export async function startErpStreet(
-  options: { webhookUrl?: string; schedulerIntervalMs?: number; runtime?: Partial<RuntimeSettings> } = {},
+  options: {
+    webhookUrl?: string;
+    schedulerIntervalMs?: number;
+    runtime?: Partial<RuntimeSettings>;
+    /** More resources for the base street: file name in flows/ → YAML. */
+    flows?: Record<string, string>;
+  } = {},
 ) {
   const dir = mkdtempSync(join(tmpdir(), 'ost-erp-api-'));
   cpSync('flows', join(dir, 'flows'), { recursive: true });
   cpSync('examples', join(dir, 'examples'), { recursive: true });
   writeFileSync(join(dir, 'flows', 'erp-api-test.yaml'), FLOW);
+  for (const [name, yaml] of Object.entries(options.flows ?? {}))
+    writeFileSync(join(dir, 'flows', name), yaml);
   mkdirSync(join(dir, 'examples', 'zz-woonstad-zuid'));
   writeFileSync(join(dir, 'examples', 'zz-woonstad-zuid', 'corporation.yaml'), ZUID);
   if (options.webhookUrl) {

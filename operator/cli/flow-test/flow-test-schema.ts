@@ -36,18 +36,31 @@ const event = {
         'paused',
         'resumed',
         'cancelled',
+        'receivable',
       ],
     },
     step: STEP_ID,
     channel: { type: 'string', minLength: 1 },
     balance: { type: 'integer', minimum: 0 },
     note: { type: 'string' },
+    item: { type: 'string', minLength: 1 },
+    receivable: {
+      type: 'object',
+      description:
+        "Another receivable of the debtor: fields over the test's receivable (externalId at least).",
+      required: ['externalId'],
+    },
   },
   allOf: [
     {
       if: { properties: { type: { enum: ['bounced', 'delivered', 'opened', 'clicked', 'failed'] } } },
       // biome-ignore lint/suspicious/noThenProperty: a JSON Schema keyword, never awaited
       then: { required: ['step'] },
+    },
+    {
+      if: { properties: { type: { const: 'receivable' } } },
+      // biome-ignore lint/suspicious/noThenProperty: a JSON Schema keyword, never awaited
+      then: { required: ['receivable'] },
     },
     {
       if: { properties: { type: { enum: ['partiallyPaid', 'balanceChanged'] } } },
@@ -157,6 +170,10 @@ export type FlowTestEvent = {
   channel?: string;
   balance?: number;
   note?: string;
+  /** The dossier item (externalId) a payment or status event is about. */
+  item?: string;
+  /** For `receivable`: fields over the test's receivable. */
+  receivable?: Record<string, unknown>;
 };
 
 export interface ExpectedMessage {

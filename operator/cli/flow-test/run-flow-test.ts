@@ -30,9 +30,12 @@ export function basesNeeded(tests: readonly FlowTestCase[], street: { corporatio
   return [...bases];
 }
 
-function toSimEvent(e: FlowTestEvent): SimEvent {
+function toSimEvent(e: FlowTestEvent, receivable: FlowTestCase['receivable']): SimEvent {
   const at = e.at;
+  const item = e.item ? { item: e.item } : {};
   switch (e.type) {
+    case 'receivable':
+      return { at, type: 'receivable', receivable: { ...receivable, ...e.receivable } as typeof receivable };
     case 'bounced':
     case 'delivered':
     case 'opened':
@@ -40,15 +43,16 @@ function toSimEvent(e: FlowTestEvent): SimEvent {
     case 'failed':
       return { at, type: e.type, step: e.step ?? '', ...(e.channel ? { channel: e.channel } : {}) };
     case 'paid':
-      return { at, type: 'paid' };
+      return { at, type: 'paid', ...item };
     case 'partiallyPaid':
     case 'balanceChanged':
-      return { at, type: e.type, balance: e.balance ?? 0 };
+      return { at, type: e.type, balance: e.balance ?? 0, ...item };
     default:
       return {
         at,
         type: e.type as 'arrangement' | 'paused' | 'resumed' | 'cancelled',
         ...(e.note ? { note: e.note } : {}),
+        ...item,
       };
   }
 }
@@ -79,7 +83,7 @@ export function runFlowTest(street: Street, test: FlowTestCase, corporations: Se
     result = simulate({
       bundle,
       receivable: test.receivable,
-      events: (test.spec.events ?? []).map(toSimEvent),
+      events: (test.spec.events ?? []).map((e) => toSimEvent(e, test.receivable)),
       start,
       until: test.spec.until ?? '+30d',
     });
