@@ -41,6 +41,9 @@ export const EVENT_FACTS: Readonly<Record<string, readonly string[]>> = {
   'case.stopped': ['reason'],
   'link.closed': ['reason'],
   'message.sent': ['reason'],
+  // Field names and the ERP's version numbers of a correction, never the values.
+  'receivable.corrected': ['fields', 'version'],
+  'receivable.correction-ignored': ['fields', 'version', 'storedVersion'],
   'step.skipped': ['reason'],
 };
 

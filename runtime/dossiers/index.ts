@@ -16,6 +16,7 @@ export {
   withCurrentDebtor,
 } from './case-repository.js';
 export { bundleForCase, feedCase } from './case-runner.js';
+export { correctReceivables, type RePost, storedReceivable } from './corrections.js';
 export {
   type DeadLetterDeps,
   type DeadLetterInput,

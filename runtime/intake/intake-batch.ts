@@ -14,8 +14,10 @@ import { startCase } from '../../core/engine/index.js';
 import { isOutputstraatError } from '../../core/errors/index.js';
 import type { ReceivableInput } from '../../core/receivable/index.js';
 import { newIds, sql } from '../../platform/db/index.js';
+import type { BundleStore } from '../bundles/index.js';
 import {
   caseTimeline,
+  correctReceivables,
   debtorRefOf,
   type EventInput,
   insertEvents,
@@ -36,6 +38,8 @@ export interface BatchItem {
 export interface BatchReport {
   /** Receivables stored by this batch (the rest were there already). */
   stored: number;
+  /** Receivables already stored that a newer re-post corrected. */
+  corrected: number;
   /** Cases started, per corporation and flow, for the metrics. */
   started: { corporation: string; flow: string }[];
 }
@@ -48,16 +52,27 @@ interface Rows {
 
 const key = (corporation: string, externalId: string) => `${corporation}\u0000${externalId}`;
 
-/** Stores a batch of receivables and starts their cases inside `tx`. */
-export async function storeBatch(tx: Tx, items: readonly BatchItem[], now: Date): Promise<BatchReport> {
+/**
+ * Stores a batch of receivables and starts their cases inside `tx`; a receivable stored before is a
+ * re-post: a correction when it is newer and changed (runtime/dossiers/corrections.ts).
+ */
+export async function storeBatch(
+  tx: Tx,
+  items: readonly BatchItem[],
+  now: Date,
+  bundles: BundleStore,
+): Promise<BatchReport> {
   const unique = new Map<string, BatchItem>();
+  // A second post of an externalId in the same batch is a re-post of the first.
+  const again: BatchItem[] = [];
   for (const item of items) {
     const k = key(item.corporation, item.receivable.externalId);
     if (!unique.has(k)) unique.set(k, item);
+    else again.push(item);
   }
   const debtors = await upsertDebtors(
     tx,
-    [...unique.values()].map(({ corporation, receivable: r }) => ({
+    items.map(({ corporation, receivable: r }) => ({
       corporation,
       debtor: r.debtor,
       version: r.version,
@@ -67,7 +82,7 @@ export async function storeBatch(tx: Tx, items: readonly BatchItem[], now: Date)
   const inserted = await insertReceivables(tx, [...unique.values()], debtors);
   const rows: Rows = { cases: [], steps: [], events: [] };
   const caseIds = newIds(inserted.length);
-  const report: BatchReport = { stored: inserted.length, started: [] };
+  const report: BatchReport = { stored: inserted.length, corrected: 0, started: [] };
   for (const [i, { id, corporation, external_id }] of inserted.entries()) {
     const item = unique.get(key(corporation, external_id))!;
     const debtorRef = debtorRefOf(debtors, corporation, item.receivable.debtor.id)!;
@@ -77,6 +92,9 @@ export async function storeBatch(tx: Tx, items: readonly BatchItem[], now: Date)
   await insertCases(tx, rows.cases);
   await insertSteps(tx, rows.steps);
   await insertEvents(tx, rows.events);
+  const fresh = new Set(inserted.map((r) => key(r.corporation, r.external_id)));
+  const rePosts = [...[...unique.entries()].filter(([k]) => !fresh.has(k)).map(([, item]) => item), ...again];
+  report.corrected = await correctReceivables(tx, bundles, rePosts, now);
   return report;
 }
 

@@ -268,7 +268,7 @@ export class IntakeWorker {
     for (;;) {
       try {
         const now = this.deps.now?.() ?? new Date();
-        const report = await this.deps.db.transaction((tx) => storeBatch(tx, items, now));
+        const report = await this.deps.db.transaction((tx) => storeBatch(tx, items, now, this.deps.bundles));
         for (const started of report.started) this.deps.metrics.casesStarted.inc(started);
         return true;
       } catch (err) {
