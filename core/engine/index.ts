@@ -18,6 +18,7 @@ export type {
   CaseState,
   CaseVariables,
   CaseWatch,
+  DebtorEvent,
   Effect,
   EngineContext,
   EngineInput,
@@ -27,3 +28,4 @@ export type {
   SentMessage,
   TimelineEntry,
 } from './types.js';
+export { FREEZE_END_WATCH } from './types.js';

@@ -52,6 +52,10 @@ export interface CaseState {
   startedAt?: string;
   endReason?: string;
   linkClosed?: boolean;
+  /** Debtor statuses holding the case paused ('freeze', 'dispute'); it resumes when none is left. */
+  holds?: string[];
+  /** When the debtor's freeze ends (ISO 8601): a timer then resumes the case. */
+  frozenUntil?: string;
 }
 
 export type MessageEventType = 'bounced' | 'delivered' | 'opened' | 'clicked' | 'failed';
@@ -62,7 +66,21 @@ export type CaseEvent =
   | { type: MessageEventType; messageId: string }
   /** balance: what is still open, in minor units (cents). */
   | { type: BalanceEventType; balance?: number }
-  | { type: StatusEventType; note?: string };
+  | { type: StatusEventType; note?: string }
+  | DebtorEvent;
+
+/** A debtor status changed (docs/adr/0007): fed to every running dossier of the debtor. */
+export type DebtorEvent =
+  | { type: 'deceased' }
+  /** Debt assistance, a moratorium or WSNP from `from`, until `until` (an instant) or open-ended. */
+  | { type: 'frozen'; kind: string; from?: string; until?: string }
+  | { type: 'unfrozen' }
+  /** Every open item of the dossier is disputed / no longer. */
+  | { type: 'disputed' }
+  | { type: 'undisputed' };
+
+/** The watch id of a freeze's end timer: a `watch` input with it unfreezes when the freeze is over. */
+export const FREEZE_END_WATCH = 'debtor:frozen-until';
 
 export type EngineInput =
   | { type: 'start' }

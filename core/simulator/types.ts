@@ -2,7 +2,7 @@
 // comes out (a readable timeline, the messages and alerts that went out, skipped steps, the case's end).
 // Plain JSON, so the CLI can print it as is with --output json.
 import type { ConfigBundle } from '../bundle/types.js';
-import type { CaseEvent, CaseState } from '../engine/index.js';
+import type { CaseEvent, CaseState, DebtorEvent } from '../engine/index.js';
 import type { ComposedMessage } from '../messages/index.js';
 import type { ReceivableInput } from '../receivable/index.js';
 
@@ -11,7 +11,7 @@ export type MessageEventType = Extract<CaseEvent, { messageId: string }>['type']
 /** Events about the receivable's status: arrangement, paused, resumed, cancelled. */
 export type StatusEventType = Exclude<
   CaseEvent['type'],
-  MessageEventType | 'paid' | 'partiallyPaid' | 'balanceChanged'
+  MessageEventType | 'paid' | 'partiallyPaid' | 'balanceChanged' | DebtorEvent['type']
 >;
 
 /** An instant: a Date or an ISO 8601 text with offset. */

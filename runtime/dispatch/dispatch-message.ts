@@ -29,6 +29,7 @@ import {
   appendTimeline,
   bundleForCase,
   type CaseRow,
+  debtorGate,
   deferStep,
   feedCase,
   finishStep,
@@ -39,6 +40,7 @@ import {
   linkSealFor,
   linksForTemplate,
   lockCase,
+  lockDebtorOfCase,
   lockStep,
   type ReceivableRow,
   receivableRowOf,
@@ -176,6 +178,8 @@ async function lockCaseAndReceivable(tx: Tx, caseId: string): Promise<{ c: CaseR
 /** Step 1: check and record, under the case lock. */
 async function prepare(deps: DispatchDeps, work: DispatchWork, now: Date): Promise<Preparation> {
   return deps.db.transaction(async (tx) => {
+    // The debtor before the case (ADR 0007 lock order): a PATCH of its statuses and this send serialise.
+    const debtor = await lockDebtorOfCase(tx, work.caseId);
     const { c, r } = await lockCaseAndReceivable(tx, work.caseId);
     const take = await takeQueuedStep(tx, work.stepRowId, work.attempt, deps.instanceId, deps.leaseMs);
     const step = take.taken;
@@ -221,6 +225,11 @@ async function prepare(deps: DispatchDeps, work: DispatchWork, now: Date): Promi
     }
     const withheld = withholdReason(c.status, r.status, bundle.corporation.paused);
     if (withheld) return skip(withheld);
+    const sendType = bundle.channels[String(step.payload.channel)]?.spec.type;
+    const refusal = await debtorGate(tx, deps.bundles, debtor, c, step.kind, sendType, now);
+    if (refusal?.hold) await holdStep(tx, step.id, refusal.reason);
+    if (refusal?.hold) return { kind: 'done', outcome: 'stale', channel: channelName, flow: c.flow };
+    if (refusal) return skip(refusal.reason);
     const template =
       step.kind === 'alert'
         ? (step.payload as unknown as AlertEffect).template

@@ -21,7 +21,7 @@ export async function bundleForCase(bundles: BundleStore, c: CaseRow): Promise<C
 
 export function stateOf(r: ReceivableRow) {
   const s = receivableState(r.payload);
-  return { ...s, balance: r.balance_minor, status: r.status };
+  return { ...s, balance: r.balance_minor, status: r.status, optOuts: r.opt_outs ?? [] };
 }
 
 export async function feedCase(

@@ -41,6 +41,9 @@ export const EVENT_FACTS: Readonly<Record<string, readonly string[]>> = {
   'case.stopped': ['reason'],
   'link.closed': ['reason'],
   'message.sent': ['reason'],
+  // Field names and statuses of a debtor's change; its id and the values are personal.
+  'debtor.updated': ['fields', 'optOuts'],
+  'debtor.status-changed': ['set', 'from', 'until'],
   // Field names and the ERP's version numbers of a correction, never the values.
   'receivable.corrected': ['fields', 'version'],
   'receivable.correction-ignored': ['fields', 'version', 'storedVersion'],

@@ -29,7 +29,9 @@ export {
   recordDeadLetter,
   rescheduleDeadStep,
 } from './dead-letters.js';
+export { type DebtorLock, debtorGate, lockDebtorOfCase } from './debtor-gate.js';
 export { type DebtorData, debtorRefOf, upsertDebtors } from './debtor-repository.js';
+export { type DebtorPatchResult, type DebtorStatusDeps, patchDebtor } from './debtor-status.js';
 export { debtorHash, type ErasureResult, eraseDebtor } from './erase-debtor.js';
 export { eraseRows } from './erase-rows.js';
 export { EVENT_FACTS } from './event-facts.js';
