@@ -80,13 +80,15 @@ export async function storeBatch(
     })),
   );
   const inserted = await insertReceivables(tx, [...unique.values()], debtors);
+  const refused = await optOutsOf(tx, [...new Set(debtors.values())]);
   const rows: Rows = { cases: [], steps: [], events: [] };
   const caseIds = newIds(inserted.length);
   const report: BatchReport = { stored: inserted.length, corrected: 0, started: [] };
   for (const [i, { id, corporation, external_id }] of inserted.entries()) {
     const item = unique.get(key(corporation, external_id))!;
     const debtorRef = debtorRefOf(debtors, corporation, item.receivable.debtor.id)!;
-    const flow = startOne(rows, item, { receivableId: id, caseId: caseIds[i]!, debtorRef }, now);
+    const optOuts = refused.get(debtorRef) ?? [];
+    const flow = startOne(rows, item, { receivableId: id, caseId: caseIds[i]!, debtorRef, optOuts }, now);
     if (flow) report.started.push({ corporation, flow });
   }
   await insertCases(tx, rows.cases);
@@ -102,13 +104,14 @@ export async function storeBatch(
 function startOne(
   rows: Rows,
   item: BatchItem,
-  ids: { receivableId: string; caseId: string; debtorRef: string },
+  ids: { receivableId: string; caseId: string; debtorRef: string; optOuts: readonly string[] },
   now: Date,
 ): string | undefined {
-  const { receivableId, caseId, debtorRef } = ids;
+  const { receivableId, caseId, debtorRef, optOuts } = ids;
   const { bundle, corporation, receivable } = item;
   const base = { corporation, receivableId, externalId: receivable.externalId };
-  const state = receivableState(receivable);
+  // The debtor's opt-outs count from the first step: that channel type is unreachable (ADR 0007).
+  const state = { ...receivableState(receivable), optOuts };
   let decision: ReturnType<typeof classify>;
   try {
     decision = classify(bundle, state, now);
@@ -156,6 +159,14 @@ function startOne(
   );
   rows.steps.push(...plan.steps);
   return flow.name;
+}
+
+/** The opt-outs of the debtors that have any, by debtor row id. */
+async function optOutsOf(tx: Tx, debtorRefs: readonly string[]): Promise<Map<string, string[]>> {
+  if (debtorRefs.length === 0) return new Map();
+  const rows = await tx.any(sql.unsafe`
+    SELECT id, opt_outs FROM debtors WHERE id = ANY(${sql.array(debtorRefs, 'uuid')}) AND opt_outs <> '{}'`);
+  return new Map(rows.map((r) => [r.id as string, r.opt_outs as unknown as string[]]));
 }
 
 async function insertReceivables(tx: Tx, items: readonly BatchItem[], debtors: Map<string, string>) {
