@@ -11,7 +11,10 @@ describe('debtor statuses as engine events', () => {
     d.start(TUESDAY);
     const effects = d.event('2026-03-04T10:00:00.000Z', { type: 'deceased' });
     expect(effects.map((e) => e.type)).toEqual(['cancelScheduled', 'closeLink', 'end', 'alert']);
-    expect(effects.at(-1)).toMatchObject({
+    expect(effects.at(-1)).toEqual({
+      type: 'alert',
+      stepId: 'storno-email',
+      aboutEnd: true,
       action: 'review',
       template: 'consultant-alert',
       note: 'debtor deceased',

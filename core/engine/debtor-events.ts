@@ -32,6 +32,7 @@ export function handleDebtorEvent(turn: Turn, event: DebtorEvent): void {
         action: 'review',
         template: 'consultant-alert',
         note: 'debtor deceased',
+        aboutEnd: true,
       });
       note(turn, alertScheduledText('review', 'the debtor was reported deceased'), stepId);
       return;

@@ -105,7 +105,15 @@ export type Effect =
       /** 'step' | 'fallback after bounce' | 'not opened within 2d' | 'reaction to clicked' … */
       reason: string;
     }
-  | { type: 'alert'; stepId: string; action: string; template: string; note?: string }
+  | {
+      type: 'alert';
+      stepId: string;
+      action: string;
+      template: string;
+      note?: string;
+      /** The alert tells the consultants why the case ended (deceased): it goes out although it stopped. */
+      aboutEnd?: boolean;
+    }
   | { type: 'skip'; stepId: string; reason: string }
   /**
    * Cancel every pending timer of the case (step timers and watches) and every send and alert asked for

@@ -1,6 +1,7 @@
 // GET /v1/debtors/{debtorId}: the whole picture of one debtor of one corporation, for a call centre and
 // the ERP — contact, statuses, opt-outs, open receivables with their balances and the total, dossiers with
-// their flow, status and next step, messages with what tracking saw, and payments.
+// their flow, status and next step, messages to the debtor (not consultant alerts) with what tracking
+// saw, and payments.
 import { type DebtorStatuses, disputedItems } from '../../core/debtors/index.js';
 import { type Database, sql } from '../../platform/db/index.js';
 
@@ -50,7 +51,9 @@ export async function loadDebtorView(db: Database, corporation: string, debtorId
         coalesce((SELECT array_agg(DISTINCT h.status ORDER BY h.status) FROM message_status_history h
                   WHERE h.message_id = m.id), '{}') AS tracking
       FROM messages m JOIN receivables r ON r.id = m.receivable_id
-      WHERE r.debtor_ref = ${d.id} AND m.corporation = ${corporation} ORDER BY m.created_at`),
+      WHERE r.debtor_ref = ${d.id} AND m.corporation = ${corporation}
+        AND NOT EXISTS (SELECT 1 FROM steps s WHERE s.id = m.step_row_id AND s.kind = 'alert')
+      ORDER BY m.created_at`),
     db.any(sql.unsafe`
       SELECT p.payment_id, r.external_id, p.amount_minor, p.paid_at, p.method, p.balance_after
       FROM payments p JOIN receivables r ON r.id = p.receivable_id

@@ -223,7 +223,8 @@ async function prepare(deps: DispatchDeps, work: DispatchWork, now: Date): Promi
       await holdStep(tx, step.id, 'held: the case is paused');
       return { kind: 'done', outcome: 'stale', channel: channelName, flow: c.flow };
     }
-    const withheld = withholdReason(c.status, r.status, bundle.corporation.paused);
+    const aboutEnd = step.kind === 'alert' && step.payload.aboutEnd === true;
+    const withheld = withholdReason(c.status, r.status, bundle.corporation.paused, aboutEnd);
     if (withheld) return skip(withheld);
     const sendType = bundle.channels[String(step.payload.channel)]?.spec.type;
     const refusal = await debtorGate(tx, deps.bundles, debtor, c, step.kind, sendType, now);

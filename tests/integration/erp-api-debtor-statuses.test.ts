@@ -224,6 +224,7 @@ describe('ERP API: debtor statuses reach every dossier of the debtor, race-free'
         SELECT e.at FROM events e WHERE e.type = 'debtor.status-changed' AND e.data->>'debtorId' = ${p.debtor}`)) as Date;
       const messages = await erp.db.any(sql.unsafe`
         SELECT r.external_id, m.created_at, m.status FROM messages m JOIN receivables r ON r.id = m.receivable_id
+          JOIN steps s ON s.id = m.step_row_id AND s.kind = 'send'
         WHERE r.external_id = ANY(${sql.array(ids, 'text')})`);
       for (const m of messages) {
         // Recorded before the status was: it was on its way.
@@ -250,6 +251,18 @@ describe('ERP API: debtor statuses reach every dossier of the debtor, race-free'
     );
     expect(deceasedTimeline).toContain('The debtor was reported deceased');
     expect(deceasedTimeline).toContain('Consultant alert scheduled after the debtor was reported deceased');
+    // ... and the alert goes out although the dossier stopped: one per running dossier, none skipped.
+    const alerts = await eventually(
+      async () => {
+        const rows = (await erp.db.anyFirst(sql.unsafe`
+          SELECT s.status FROM steps s JOIN cases c ON c.id = s.case_id JOIN receivables r ON r.id = c.receivable_id
+          WHERE r.external_id LIKE 'DEB-RACE-0-%' AND s.kind = 'alert'`)) as string[];
+        return rows.length > 0 && rows.every((x) => x === 'sent') ? rows : undefined;
+      },
+      10_000,
+      'the consultant alerts of DEB-RACE-0',
+    );
+    expect(alerts.length).toBeGreaterThan(0);
   });
 
   it('a freeze with an end holds both dossiers and resumes them when it ends; clearing it resumes at once', async () => {
