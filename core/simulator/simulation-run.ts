@@ -107,6 +107,7 @@ export class SimulationRun {
     const change = applyToReceivable(this.receivable, event, this.bundle.corporation.locale);
     this.receivable = change.receivable;
     if (change.text) this.timeline.push({ at, text: change.text, kind: 'event' });
+    if (!change.event) return;
     const ctx = engineContext(this.bundle, this.receivable, now);
     const result = advance(this.flow, this.state, { type: 'event', event: change.event }, ctx);
     // The simulator's sentence (with the balance) stands in for the engine's own about the same payment.

@@ -26,7 +26,19 @@ export type SimEvent =
   | { at: Instant; type: 'paid' }
   /** balance: what is still open afterwards, in minor units (cents). */
   | { at: Instant; type: 'partiallyPaid' | 'balanceChanged'; balance: number }
-  | { at: Instant; type: StatusEventType; note?: string };
+  | { at: Instant; type: StatusEventType; note?: string }
+  | DebtorSimEvent;
+
+/**
+ * A debtor status (docs/adr/0007), as PATCH /v1/debtors/{id} sets it: reported deceased; debt assistance
+ * (`kind`, default debt-assistance) from `at` until `until` (an offset from the start or an instant) or
+ * open-ended; its end; an opt-out of a channel type (email, sms, voice, letter).
+ */
+export type DebtorSimEvent =
+  | { at: Instant; type: 'deceased' }
+  | { at: Instant; type: 'frozen'; kind?: string; until?: Instant }
+  | { at: Instant; type: 'unfrozen' }
+  | { at: Instant; type: 'optOut'; channel: string };
 
 export interface SimulateInput {
   bundle: ConfigBundle;

@@ -36,12 +36,18 @@ const event = {
         'paused',
         'resumed',
         'cancelled',
+        'deceased',
+        'frozen',
+        'unfrozen',
+        'optOut',
       ],
     },
     step: STEP_ID,
     channel: { type: 'string', minLength: 1 },
     balance: { type: 'integer', minimum: 0 },
     note: { type: 'string' },
+    kind: { enum: ['debt-assistance', 'moratorium', 'wsnp'] },
+    until: TIME,
   },
   allOf: [
     {
@@ -53,6 +59,11 @@ const event = {
       if: { properties: { type: { enum: ['partiallyPaid', 'balanceChanged'] } } },
       // biome-ignore lint/suspicious/noThenProperty: a JSON Schema keyword, never awaited
       then: { required: ['balance'] },
+    },
+    {
+      if: { properties: { type: { const: 'optOut' } } },
+      // biome-ignore lint/suspicious/noThenProperty: a JSON Schema keyword, never awaited
+      then: { required: ['channel'], properties: { channel: { enum: ['email', 'sms', 'voice', 'letter'] } } },
     },
   ],
 } as const;
@@ -157,6 +168,9 @@ export type FlowTestEvent = {
   channel?: string;
   balance?: number;
   note?: string;
+  /** frozen: the kind of debt assistance and when it ends. */
+  kind?: string;
+  until?: FlowTestTime;
 };
 
 export interface ExpectedMessage {

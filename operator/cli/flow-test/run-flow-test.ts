@@ -44,6 +44,18 @@ function toSimEvent(e: FlowTestEvent): SimEvent {
     case 'partiallyPaid':
     case 'balanceChanged':
       return { at, type: e.type, balance: e.balance ?? 0 };
+    case 'deceased':
+    case 'unfrozen':
+      return { at, type: e.type };
+    case 'frozen':
+      return {
+        at,
+        type: 'frozen',
+        ...(e.kind ? { kind: e.kind } : {}),
+        ...(e.until ? { until: e.until } : {}),
+      };
+    case 'optOut':
+      return { at, type: 'optOut', channel: e.channel ?? '' };
     default:
       return {
         at,
