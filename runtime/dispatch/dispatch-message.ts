@@ -227,10 +227,9 @@ async function prepare(deps: DispatchDeps, work: DispatchWork, now: Date): Promi
     const withheld = withholdReason(c.status, r.status, bundle.corporation.paused, aboutEnd);
     if (withheld) return skip(withheld);
     const sendType = bundle.channels[String(step.payload.channel)]?.spec.type;
-    const refusal = await debtorGate(tx, deps.bundles, debtor, c, step.kind, sendType, now);
-    if (refusal?.hold) await holdStep(tx, step.id, refusal.reason);
-    if (refusal?.hold) return { kind: 'done', outcome: 'stale', channel: channelName, flow: c.flow };
-    if (refusal) return skip(refusal.reason);
+    const gate = await debtorGate(tx, deps.bundles, debtor, c, step, sendType, now);
+    if (gate === 'held') return { kind: 'done', outcome: 'stale', channel: channelName, flow: c.flow };
+    if (gate) return skip(gate.skip);
     const template =
       step.kind === 'alert'
         ? (step.payload as unknown as AlertEffect).template

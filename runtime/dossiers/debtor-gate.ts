@@ -3,11 +3,12 @@
 // due send wait for each other; the statuses and opt-outs are then read under the same locks as the
 // case and the balance. A status the case has not been told about (it started after the PATCH, or a
 // freeze began later) is fed to it here, so the case pauses or stops with its timeline, not only the step.
-import { type DebtorStatuses, freezeEnd, isFrozen, sendRefusal } from '../../core/debtors/index.js';
+import { type DebtorStatuses, freezeEnd, sendRefusal } from '../../core/debtors/index.js';
 import { sql } from '../../platform/db/index.js';
 import type { BundleStore } from '../bundles/index.js';
 import type { CaseRow, Tx } from './case-repository.js';
 import { feedCase } from './case-runner.js';
+import { deferStep, holdStep } from './step-claims.js';
 
 export interface DebtorLock {
   statuses: DebtorStatuses;
@@ -29,30 +30,38 @@ export async function lockDebtorOfCase(tx: Tx, caseId: string): Promise<DebtorLo
 }
 
 /**
- * Whether the debtor lets this send go out now: undefined, or the refusal — `hold` (a freeze: the case
- * is paused and the step waits for its end) or not (deceased, opted out: the step is skipped). Alerts go
- * to consultants and pass.
+ * Whether the debtor lets this send go out now: undefined, `held` (a freeze: the step waits — with the
+ * paused case for its resume, or, in a case that already completed, until the freeze ends or is cleared)
+ * or `{ skip }` (deceased, opted out: the step is skipped with that reason). Alerts go to consultants and
+ * pass.
  */
 export async function debtorGate(
   tx: Tx,
   bundles: BundleStore,
   debtor: DebtorLock | undefined,
   c: CaseRow,
-  kind: string,
+  step: { id: string; kind: string },
   channelType: string | undefined,
   now: Date,
-): Promise<{ hold: boolean; reason: string } | undefined> {
-  if (!debtor || kind !== 'send') return undefined;
+): Promise<'held' | { skip: string } | undefined> {
+  if (!debtor || step.kind !== 'send') return undefined;
   const refusal = sendRefusal(debtor.statuses, debtor.optOuts, channelType, now);
   if (!refusal) return undefined;
   const s = debtor.statuses;
+  const running = c.status === 'active' || c.status === 'paused';
   if (s.deceased) {
-    await feedCase(tx, bundles, c.id, { type: 'event', event: { type: 'deceased' } }, now);
-  } else if (isFrozen(s, now) && !c.state.holds?.includes('freeze')) {
+    if (running) await feedCase(tx, bundles, c.id, { type: 'event', event: { type: 'deceased' } }, now);
+    return { skip: refusal.reason };
+  }
+  if (!refusal.hold) return { skip: refusal.reason };
+  const until = freezeEnd(s);
+  if (running && !c.state.holds?.includes('freeze')) {
     const a = s.debtAssistance!;
-    const until = freezeEnd(s);
     const event = { type: 'frozen' as const, kind: a.kind, from: a.from, ...(until ? { until } : {}) };
     await feedCase(tx, bundles, c.id, { type: 'event', event }, now);
   }
-  return refusal;
+  // A completed case has no resume: its last send waits for the freeze's end (or the PATCH clearing it).
+  if (!running && until) await deferStep(tx, step.id, new Date(until), refusal.reason);
+  else await holdStep(tx, step.id, refusal.reason);
+  return 'held';
 }

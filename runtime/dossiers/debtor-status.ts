@@ -105,6 +105,7 @@ export async function patchDebtor(
     }
     await insertEvents(tx, events);
     const dossiers = await feedDossiers(tx, deps.bundles, d.id as string, before, after, now);
+    if (before.debtAssistance && !after.debtAssistance) await releaseEndedCases(tx, d.id as string, now);
     return { debtorId, statuses: after, optOuts, dossiers };
   });
 }
@@ -121,6 +122,18 @@ async function runningDossiers(tx: Tx, debtorRef: string) {
       AND (c.debtor_ref = ${debtorRef}
         OR (c.debtor_ref IS NULL AND c.receivable_id IN (SELECT id FROM receivables WHERE debtor_ref = ${debtorRef})))
     GROUP BY c.id ORDER BY c.id`)) as unknown as { id: string; open_items: string[] }[];
+}
+
+/**
+ * Sends the dispatcher held for a freeze in dossiers that had already completed (they have no resume):
+ * queued again, from now on.
+ */
+async function releaseEndedCases(tx: Tx, debtorRef: string, now: Date): Promise<void> {
+  await tx.query(sql.unsafe`
+    UPDATE steps SET status = 'scheduled', reason = NULL, due_at = greatest(due_at, ${now.toISOString()}::timestamptz)
+    WHERE status = 'held' AND kind = 'send' AND reason LIKE 'held: % of the debtor'
+      AND case_id IN (SELECT c.id FROM cases c JOIN receivables r ON r.id = c.receivable_id
+                      WHERE r.debtor_ref = ${debtorRef} AND c.status NOT IN ('active', 'paused'))`);
 }
 
 async function feedDossiers(

@@ -162,6 +162,69 @@ describe('ERP API: debtor statuses reach every dossier of the debtor, race-free'
     });
   });
 
+  it('a dispute holds only the dossier whose open items are all disputed, and leaves the total', async () => {
+    const ids = await postDebtor('DEB-DISPUTE-1');
+    const res = await patch('DEB-DISPUTE-1', {
+      dispute: { externalIds: [ids[0]!], note: 'betwist servicekosten' },
+    });
+    expect(await res.json()).toMatchObject({ dossiers: 1, statuses: { dispute: { externalIds: [ids[0]] } } });
+    expect(await caseStatuses('DEB-DISPUTE-1')).toEqual(['paused', 'active']);
+    const view = (await (await get('DEB-DISPUTE-1')).json()) as {
+      open: { total: number; receivables: { externalId: string; disputed: boolean }[] };
+    };
+    expect(view.open.total).toBe(10_000);
+    expect(view.open.receivables.map((r) => r.disputed)).toEqual([true, false]);
+    // The note is for the consultants: not on the ERP's feed.
+    const feed = JSON.stringify(
+      await erp.db.anyFirst(sql.unsafe`SELECT data FROM events WHERE data->>'debtorId' = 'DEB-DISPUTE-1'`),
+    );
+    expect(feed).toContain('"status":"dispute"');
+    expect(feed).not.toContain('servicekosten');
+    await patch('DEB-DISPUTE-1', { dispute: null });
+    expect(await caseStatuses('DEB-DISPUTE-1')).toEqual(['active', 'active']);
+  });
+
+  it('a dossier that starts after the debtor was frozen holds its send until the freeze is cleared', async () => {
+    await postDebtor('DEB-LATE-1');
+    const from = clock().toISOString().slice(0, 10);
+    await patch('DEB-LATE-1', { debtAssistance: { kind: 'debt-assistance', from } });
+    const base = testReceivable('DEB-LATE-1-C', { kind: 'erp-api-test' });
+    const res = await send(erp, 'POST', '/v1/receivables', {
+      ...base,
+      debtor: { ...base.debtor, id: 'DEB-LATE-1' },
+    });
+    expect(res.status).toBe(202);
+    await eventually(
+      async () => ((await caseStatuses('DEB-LATE-1')).length === 3 ? true : undefined),
+      10_000,
+      'the third dossier',
+    );
+    expect(await caseStatuses('DEB-LATE-1')).toEqual(['paused', 'paused', 'active']);
+    await makeDue('DEB-LATE-1', new Date());
+    await eventually(
+      async () =>
+        (await erp.db.maybeOne(sql.unsafe`
+          SELECT s.status, s.reason FROM steps s JOIN cases c ON c.id = s.case_id JOIN receivables r ON r.id = c.receivable_id
+          WHERE r.external_id = 'DEB-LATE-1-C' AND s.kind = 'send' AND s.status = 'held'`)) ?? undefined,
+      10_000,
+      "the late dossier's send held by the dispatcher",
+    );
+    // Its last step asked for the send, so the dossier completed; the send waits for the freeze to end.
+    expect(await caseStatuses('DEB-LATE-1')).toEqual(['paused', 'paused', 'completed']);
+    const step = await erp.db.one(sql.unsafe`
+      SELECT s.status, s.reason FROM steps s JOIN cases c ON c.id = s.case_id JOIN receivables r ON r.id = c.receivable_id
+      WHERE r.external_id = 'DEB-LATE-1-C' AND s.kind = 'send'`);
+    expect(step).toEqual({ status: 'held', reason: 'held: debt-assistance of the debtor' });
+    expect(mailsFor(['DEB-LATE-1-A', 'DEB-LATE-1-B', 'DEB-LATE-1-C'])).toHaveLength(0);
+    // Cleared: the two paused dossiers resume, and the held send goes out.
+    expect(await (await patch('DEB-LATE-1', { debtAssistance: null })).json()).toMatchObject({ dossiers: 2 });
+    await eventually(
+      async () => (mailsFor(['DEB-LATE-1-C']).length === 1 ? true : undefined),
+      10_000,
+      'the held reminder after the freeze was cleared',
+    );
+  });
+
   it('PATCH deceased or debt assistance while a send is due sends nothing more for that debtor in any flow', async () => {
     // 24 debtors with two dossiers each, the scheduler polling every 10 ms:
     //   early: the status 1 s before the reminders are due           -> never a message;
