@@ -49,7 +49,7 @@ export interface paths {
         put?: never;
         /**
          * Post a receivable, or many as NDJSON
-         * @description Answers 202 once the receivable is durably on JetStream; idempotent on externalId per corporation. application/x-ndjson: one receivable per line, streamed, with errors by line number; a line over OST_NDJSON_MAX_LINE_BYTES is one of those errors, a request over OST_NDJSON_MAX_BODY_BYTES is 413 (split the file), and lines are paced to the key’s OST_RATE_LIMIT_LINES_PER_SECOND. 202 with the counts when any line was accepted or was a duplicate, otherwise 400 OST_ERR_VALIDATION with the counts.
+         * @description Answers 202 once the receivable is durably on JetStream; idempotent on externalId per corporation. application/x-ndjson: one receivable per line, streamed, with errors by line number; a line over OST_NDJSON_MAX_LINE_BYTES is one of those errors, a request over OST_NDJSON_MAX_BODY_BYTES is 413 (split the file), and lines are paced to the key’s OST_RATE_LIMIT_LINES_PER_SECOND. 202 with the counts when any line was accepted or was a duplicate, otherwise 400 OST_ERR_VALIDATION with the counts. A re-post of a known externalId with changed content corrects it when it is newer (a higher version, else a later updatedAt, else any change); a JSON re-post that is not newer is answered 200 stale and changes nothing (docs/erp-api.md, "Corrections").
          */
         post: operations["postReceivables"];
         delete?: never;
@@ -203,7 +203,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Everything about one debtor
+         * @description Contact details, statuses and opt-outs; open receivables with their balances and the total (disputed items left out); dossiers with their flow, status and next step; messages with what tracking saw (delivered, opened, clicked, bounced); payments.
+         */
+        get: operations["getDebtor"];
         put?: never;
         post?: never;
         /**
@@ -213,7 +217,11 @@ export interface paths {
         delete: operations["eraseDebtor"];
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Change a debtor's contact details, statuses or opt-outs
+         * @description Takes effect on every running dossier of the debtor in the same transaction as the answer: deceased stops them and alerts the consultants; debtAssistance freezes them until `until` (or until cleared with null); a dispute holds a dossier whose open items are all disputed; an opt-out makes the next step of that channel type fall back to the next channel. A 200 means no message that was not already on its way goes out against it. Events: debtor.updated, debtor.status-changed.
+         */
+        patch: operations["patchDebtor"];
         trace?: never;
     };
     "/v1/debtors/{debtorId}/early-signal-objection": {
@@ -527,11 +535,21 @@ export interface components {
             /** @description What is not ready yet. */
             failing: string[];
         };
+        /** @description A re-post with changed content that is not newer than the stored receivable (version, else updatedAt): nothing changed. */
+        Stale: {
+            externalId: string;
+            /** @constant */
+            status: "stale";
+            /** @description The version stored (null: none). */
+            storedVersion: number | null;
+            /** Format: date-time */
+            storedUpdatedAt?: string | null;
+        };
         Accepted: {
             externalId: string;
             /** @constant */
             status: "accepted";
-            /** @description This externalId was accepted before; nothing new happens. */
+            /** @description This receivable was accepted before with the same content; nothing new happens. */
             duplicate: boolean;
         };
         Receivable: {
@@ -751,6 +769,81 @@ export interface components {
                     url: string;
                 }[];
             }[];
+        };
+        Debtor: {
+            debtorId: string;
+            householdId?: string | null;
+            /** @description Current contact details (the newest ERP data or PATCH). */
+            contact: Record<string, never>;
+            /** @description deceased, debtAssistance, dispute: set ones only. */
+            statuses: Record<string, never>;
+            optOuts: string[];
+            open: {
+                /** @description Sum of the open balances, disputed items left out (cents). */
+                total: number;
+                receivables: Record<string, never>[];
+            };
+            dossiers: Record<string, never>[];
+            messages: Record<string, never>[];
+            payments: Record<string, never>[];
+        };
+        DebtorPatched: {
+            debtorId: string;
+            /** @description The statuses now set. */
+            statuses: Record<string, never>;
+            optOuts: string[];
+            /** @description Running dossiers the change paused, resumed or stopped. */
+            dossiers: number;
+        };
+        DebtorPatch: {
+            /** @description Contact details to change; the rest stay. Later receivables keep them current too. */
+            contact?: {
+                name?: string;
+                salutation?: string;
+                /** Format: email */
+                email?: string;
+                phone?: string;
+                /** @enum {string} */
+                locale?: "nl" | "en";
+                /** @enum {string} */
+                preferredChannel?: "email" | "sms" | "letter" | "voice";
+                /** Format: date */
+                tenancyStartDate?: string;
+                address?: {
+                    street: string;
+                    houseNumber: string;
+                    postalCode: string;
+                    city: string;
+                    /** @default NL */
+                    country: string;
+                };
+            };
+            /** @description Reported deceased: every dossier stops and the consultants get an alert. null clears it. */
+            deceased?: {
+                /** Format: date */
+                date: string;
+                source?: string;
+            } | null;
+            /** @description Debt assistance, a moratorium or WSNP: every dossier is frozen from `from`, and resumes at `until` (or when cleared with null). */
+            debtAssistance?: {
+                /** @enum {string} */
+                kind: "debt-assistance" | "moratorium" | "wsnp";
+                /** Format: date */
+                from: string;
+                /** Format: date */
+                until?: string;
+            } | null;
+            /** @description The debtor disputes these receivables: they leave the total, and a dossier with nothing else open is held. null clears it. */
+            dispute?: {
+                externalIds: string[];
+                /** @description For the consultants (not sent anywhere). */
+                note?: string;
+            } | null;
+            /** @description Channel types the debtor refuses (set) or accepts again (clear). */
+            optOuts?: {
+                set?: ("email" | "sms" | "voice" | "letter")[];
+                clear?: ("email" | "sms" | "voice" | "letter")[];
+            };
         };
         Erasure: {
             debtorId: string;
@@ -1081,6 +1174,15 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Stale: a changed re-post that is not newer; nothing changed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Stale"];
+                };
+            };
             /** @description Accepted (JSON: this receivable; NDJSON: the counts). */
             202: {
                 headers: {
@@ -1689,6 +1791,66 @@ export interface operations {
             };
         };
     };
+    getDebtor: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The debtor.id the ERP posted with its receivables. */
+                debtorId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The debtor. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Debtor"];
+                };
+            };
+            /** @description Error: OST_ERR_VALIDATION */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: OST_ERR_UNAUTHORIZED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: OST_ERR_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: OST_ERR_RATE_LIMITED */
+            429: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     eraseDebtor: {
         parameters: {
             query?: never;
@@ -1759,6 +1921,79 @@ export interface operations {
             /** @description Error: OST_ERR_BUS */
             503: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    patchDebtor: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The debtor.id the ERP posted with its receivables. */
+                debtorId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DebtorPatch"];
+            };
+        };
+        responses: {
+            /** @description The debtor after the change. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DebtorPatched"];
+                };
+            };
+            /** @description Error: OST_ERR_VALIDATION */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: OST_ERR_UNAUTHORIZED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: OST_ERR_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: OST_ERR_UNSUPPORTED_MEDIA */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: OST_ERR_RATE_LIMITED */
+            429: {
+                headers: {
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {

@@ -63,7 +63,10 @@ export function engineContext(bundle: ConfigBundle, state: ReceivableState, now:
       return evaluateBool(expr, vars.case ? { ...base, case: vars.case } : base);
     },
     debtor: debtor.preferredChannel ? { preferredChannel: debtor.preferredChannel } : {},
-    reachable: (channel) => reachableBy[channelType(channel) ?? ''] ?? false,
+    reachable: (channel) => {
+      const type = channelType(channel) ?? '';
+      return !state.optOuts?.includes(type) && (reachableBy[type] ?? false);
+    },
     channelType,
   };
 }

@@ -5,6 +5,8 @@ export interface ReceivableState {
   input: ReceivableInput;
   balance: number;
   status: 'open' | 'paid' | 'cancelled' | 'paused';
+  /** Channel types the debtor opted out of: the engine treats them as unreachable (docs/adr/0007). */
+  optOuts?: readonly string[];
 }
 
 /** A debt whose balance is already zero arrives paid; a receivable without an amount (a campaign) is open. */

@@ -11,7 +11,7 @@ import { failedPrecondition } from './conditions.js';
 import { completeIfDone, jumpTo, reachesPeople, runSteps, scheduleStep, skip } from './steps.js';
 import { alertScheduledText, localTime } from './text.js';
 import { emit, endCase, note, type Turn } from './turn.js';
-import type { CaseWatch, SentMessage } from './types.js';
+import { type CaseWatch, FREEZE_END_WATCH, type SentMessage } from './types.js';
 import { windowDeferral } from './window.js';
 
 /** Why a reaction runs: the reaction's event, the message it is about, and how to re-arm it. */
@@ -179,6 +179,9 @@ export function pauseCase(turn: Turn, cause: string): void {
   emit(turn, { type: 'hold', reason: `paused: ${cause}` });
   turn.state.status = 'paused';
   note(turn, `Case paused (${cause}); pending steps held until it is resumed`);
+  // The hold cancels timers; a freeze's end is one that must still come (debtor-events.ts).
+  const until = turn.state.frozenUntil;
+  if (until) emit(turn, { type: 'watch', messageId: FREEZE_END_WATCH, reaction: -1, at: until });
 }
 
 /**
@@ -189,6 +192,10 @@ export function pauseCase(turn: Turn, cause: string): void {
 export function resumeCase(turn: Turn, cause: string): void {
   const s = turn.state;
   if (s.status !== 'paused') return;
+  if (s.holds?.length) {
+    note(turn, `Not resumed (${cause}): the debtor's ${s.holds.join(' and ')} still holds the case`);
+    return;
+  }
   s.status = 'active';
   note(turn, `Case resumed (${cause})`);
   const notBefore = windowDeferral(turn, turn.ctx.now)?.at ?? turn.ctx.now;

@@ -64,12 +64,23 @@
 //     and the case active, the reaction runs; a watch that fires late, outside the window, is re-armed
 //     at the next opening and checks again.
 //   - While paused only stop, resume and record reactions run; an ended case only records.
+// - Debtor statuses (debtor-events.ts, docs/adr/0007): deceased stops the case (link closed) and alerts
+//   the consultants; frozen (debt assistance) and disputed (every open item) pause it with a hold in
+//   state.holds, and it resumes only when the last hold is lifted (unfrozen, undisputed, or the freeze's
+//   end timer: a `watch` for FREEZE_END_WATCH at frozenUntil). An ERP resume does not lift a hold.
 import type { BundleFlow } from '../bundle/types.js';
 import { failedPrecondition } from './conditions.js';
+import { handleFreezeEnd } from './debtor-events.js';
 import { handleEvent, handleWatch } from './reactions.js';
 import { runSteps, skip } from './steps.js';
 import { closeTurn, endCase, note, openTurn, type Turn } from './turn.js';
-import type { CaseState, EngineContext, EngineInput, EngineResult } from './types.js';
+import {
+  type CaseState,
+  type EngineContext,
+  type EngineInput,
+  type EngineResult,
+  FREEZE_END_WATCH,
+} from './types.js';
 
 /** A case that has not started: run `advance(flow, state, { type: 'start' }, ctx)` on it. */
 export function newCaseState(classification: string): CaseState {
@@ -112,6 +123,7 @@ export function advance(
     }
     case 'watch': {
       const turn = openTurn(flow, state, ctx);
+      if (input.messageId === FREEZE_END_WATCH) return handleFreezeEnd(turn) ? closeTurn(turn) : unchanged;
       return handleWatch(turn, input.messageId, input.reaction) ? closeTurn(turn) : unchanged;
     }
     case 'event': {

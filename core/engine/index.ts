@@ -19,6 +19,7 @@ export type {
   CaseState,
   CaseVariables,
   CaseWatch,
+  DebtorEvent,
   Effect,
   EngineContext,
   EngineInput,
@@ -28,3 +29,4 @@ export type {
   SentMessage,
   TimelineEntry,
 } from './types.js';
+export { FREEZE_END_WATCH } from './types.js';

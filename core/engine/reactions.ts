@@ -1,6 +1,7 @@
 // Case events and watches: record what happened, then run the built-in and declared reactions.
 import type { FlowReaction } from '../resources/types.generated.js';
 import { applyReaction, COURSE_ACTIONS, causeOf, pauseCase, resumeCase, type Trigger } from './actions.js';
+import { handleDebtorEvent, isDebtorEvent } from './debtor-events.js';
 import { completeIfDone } from './steps.js';
 import { amount, messageLabel } from './text.js';
 import { closeLink, endCase, note, type Turn } from './turn.js';
@@ -21,7 +22,8 @@ const VERB: Record<MessageEventType, string> = {
 };
 
 export function handleEvent(turn: Turn, event: CaseEvent): void {
-  if (isMessageEvent(event)) onMessageEvent(turn, event.type, event.messageId);
+  if (isDebtorEvent(event)) handleDebtorEvent(turn, event);
+  else if (isMessageEvent(event)) onMessageEvent(turn, event.type, event.messageId);
   else if (event.type === 'paid' || event.type === 'partiallyPaid' || event.type === 'balanceChanged') {
     onBalanceEvent(turn, event.type, 'balance' in event ? event.balance : undefined);
   } else if (event.type === 'itemAdded') {

@@ -52,6 +52,10 @@ export interface CaseState {
   startedAt?: string;
   endReason?: string;
   linkClosed?: boolean;
+  /** Debtor statuses holding the case paused ('freeze', 'dispute'); it resumes when none is left. */
+  holds?: string[];
+  /** When the debtor's freeze ends (ISO 8601): a timer then resumes the case. */
+  frozenUntil?: string;
 }
 
 export type MessageEventType = 'bounced' | 'delivered' | 'opened' | 'clicked' | 'failed';
@@ -67,7 +71,21 @@ export type CaseEvent =
    * A debtor-scope dossier took another open receivable (ADR 0007): `balance` is the dossier's new total
    * in minor units, `externalId` the receivable that joined.
    */
-  | { type: 'itemAdded'; balance: number; externalId?: string };
+  | { type: 'itemAdded'; balance: number; externalId?: string }
+  | DebtorEvent;
+
+/** A debtor status changed (docs/adr/0007): fed to every running dossier of the debtor. */
+export type DebtorEvent =
+  | { type: 'deceased' }
+  /** Debt assistance, a moratorium or WSNP from `from`, until `until` (an instant) or open-ended. */
+  | { type: 'frozen'; kind: string; from?: string; until?: string }
+  | { type: 'unfrozen' }
+  /** Every open item of the dossier is disputed / no longer. */
+  | { type: 'disputed' }
+  | { type: 'undisputed' };
+
+/** The watch id of a freeze's end timer: a `watch` input with it unfreezes when the freeze is over. */
+export const FREEZE_END_WATCH = 'debtor:frozen-until';
 
 export type EngineInput =
   | { type: 'start' }
@@ -92,7 +110,15 @@ export type Effect =
       /** 'step' | 'fallback after bounce' | 'not opened within 2d' | 'reaction to clicked' … */
       reason: string;
     }
-  | { type: 'alert'; stepId: string; action: string; template: string; note?: string }
+  | {
+      type: 'alert';
+      stepId: string;
+      action: string;
+      template: string;
+      note?: string;
+      /** The alert tells the consultants why the case ended (deceased): it goes out although it stopped. */
+      aboutEnd?: boolean;
+    }
   | { type: 'skip'; stepId: string; reason: string }
   /**
    * Cancel every pending timer of the case (step timers and watches) and every send and alert asked for

@@ -34,8 +34,8 @@ export interface DispatchContext {
  * Why nothing may go out now, or undefined. A completed case still delivers the sends its last steps
  * asked for; a stopped or paused one does not; a paid receivable gets nothing.
  */
-export function withheldBecause(ctx: DispatchContext): string | undefined {
-  return withholdReason(ctx.state.status, ctx.receivable.status, ctx.bundle.corporation.paused);
+export function withheldBecause(ctx: DispatchContext, aboutEnd = false): string | undefined {
+  return withholdReason(ctx.state.status, ctx.receivable.status, ctx.bundle.corporation.paused, aboutEnd);
 }
 
 /** Where a message of this channel type goes for the receivable's debtor. */
@@ -112,7 +112,7 @@ export function dispatchAlert(
   ctx: DispatchContext,
   e: AlertEffect,
 ): { alert: SimAlert } | { withheld: string } {
-  const withheld = withheldBecause(ctx);
+  const withheld = withheldBecause(ctx, e.aboutEnd === true);
   if (withheld) return { withheld };
   const recipients = ctx.bundle.corporation.alerts
     .filter((a) => !a.actions || a.actions.length === 0 || a.actions.includes(e.action as never))

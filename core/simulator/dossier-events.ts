@@ -20,15 +20,15 @@ export function changeItems(
   event: Exclude<SimEvent, { step: string } | { type: 'receivable' }>,
   locale: Locale,
 ): ReceivableChange {
-  const named = 'item' in event && event.item !== undefined;
+  const item = 'item' in event && typeof event.item === 'string' ? event.item : undefined;
+  const named = item !== undefined;
   const oldest = openItems(items, new Set())[0] ?? items[0]!;
   const targets = named
-    ? items.filter((i) => i.input.externalId === event.item)
+    ? items.filter((i) => i.input.externalId === item)
     : event.type === 'paid' || event.type === 'cancelled'
       ? items
       : [oldest];
-  if (targets.length === 0)
-    throw new RangeError(`event ${event.type}: the dossier has no item "${event.item}"`);
+  if (targets.length === 0) throw new RangeError(`event ${event.type}: the dossier has no item "${item}"`);
   let first: ReceivableChange | undefined;
   for (const item of targets) {
     const change = applyToReceivable(
@@ -42,10 +42,10 @@ export function changeItems(
   }
   const receivable = dossierReceivable(items);
   const total = dossierView(items).total;
-  const which = named ? ` on ${event.item}` : '';
+  const which = named ? ` on ${item}` : '';
   return {
     receivable,
-    event: dossierEvent(first!.event, { total, status: receivable.status }),
+    ...(first!.event ? { event: dossierEvent(first!.event, { total, status: receivable.status }) } : {}),
     ...(first!.text ? { text: `${first!.text}${which}; dossier total ${money(items, total, locale)}` } : {}),
   };
 }

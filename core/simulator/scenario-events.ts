@@ -28,7 +28,8 @@ export function messageOfStep(
 
 export interface ReceivableChange {
   receivable: ReceivableState;
-  event: CaseEvent;
+  /** The engine event to feed; none for an opt-out (the engine reads it from the receivable's state). */
+  event?: CaseEvent;
   /** The simulator's own sentence for the timeline, when the change is worth one. */
   text?: string;
 }
@@ -67,6 +68,25 @@ export function applyToReceivable(
       return { receivable: { ...r, status: r.status === 'paused' ? 'open' : r.status }, event: withNote(e) };
     case 'arrangement':
       return { receivable: r, event: withNote(e) };
+    case 'deceased':
+      return { receivable: r, event: { type: 'deceased' }, text: 'Debtor reported deceased' };
+    case 'frozen': {
+      // scheduleEvents resolved `until` to an instant.
+      const until = e.until === undefined ? undefined : new Date(e.until).toISOString();
+      const kind = e.kind ?? 'debt-assistance';
+      return {
+        receivable: r,
+        event: { type: 'frozen', kind, ...(until ? { until } : {}) },
+        text: `Debtor status: ${kind}${until ? ` until ${until}` : ''}`,
+      };
+    }
+    case 'unfrozen':
+      return { receivable: r, event: { type: 'unfrozen' }, text: 'Debtor status cleared: debt assistance' };
+    case 'optOut':
+      return {
+        receivable: { ...r, optOuts: [...new Set([...(r.optOuts ?? []), e.channel])] },
+        text: `Debtor opted out of ${e.channel}`,
+      };
   }
 }
 

@@ -125,6 +125,10 @@ function scheduleEvents(
         `event ${index + 1} (${e.type}) at ${time.toISOString()} is before the start ${start.toISOString()}`,
       );
     }
+    if (e.type === 'frozen' && e.until !== undefined) {
+      const until = resolveInstant(e.until, start, calendar, `event ${index + 1} (frozen) until`);
+      return { ...e, until, time, index };
+    }
     return { ...e, time, index };
   });
   return timed.sort((a, b) => a.time.getTime() - b.time.getTime() || a.index - b.index);

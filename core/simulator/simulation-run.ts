@@ -17,6 +17,9 @@ import { formatMoney } from '../render/index.js';
 import { SpreadBook } from '../spread/index.js';
 import { type DispatchContext, dispatchAlert, dispatchSend } from './dispatch.js';
 import { changeItems, handOverRow } from './dossier-events.js';
+
+const DEBTOR_EVENTS: ReadonlySet<string> = new Set(['deceased', 'frozen', 'unfrozen', 'optOut']);
+
 import {
   alertRow,
   engineRows,
@@ -152,11 +155,16 @@ export class SimulationRun {
       return;
     }
     if (event.type === 'receivable') return;
-    const change = this.items
-      ? changeItems(this.items, event, this.bundle.corporation.locale)
-      : applyToReceivable(this.receivable, event, this.bundle.corporation.locale);
-    this.receivable = change.receivable;
+    // A debtor status is about the debtor, not an item: it changes the dossier as a whole.
+    const change =
+      this.items && !DEBTOR_EVENTS.has(event.type)
+        ? changeItems(this.items, event, this.bundle.corporation.locale)
+        : applyToReceivable(this.receivable, event, this.bundle.corporation.locale);
+    // A dossier's items do not carry the debtor's opt-outs: they stay with the dossier.
+    const optOuts = change.receivable.optOuts ?? this.receivable.optOuts;
+    this.receivable = optOuts ? { ...change.receivable, optOuts } : change.receivable;
     if (change.text) this.timeline.push({ at, text: change.text, kind: 'event' });
+    if (!change.event) return;
     const ctx = engineContext(this.bundle, this.receivable, now);
     const result = advance(this.flow, this.state, { type: 'event', event: change.event }, ctx);
     // The simulator's sentence (with the balance) stands in for the engine's own about the same payment.

@@ -2,7 +2,7 @@
 // comes out (a readable timeline, the messages and alerts that went out, skipped steps, the case's end).
 // Plain JSON, so the CLI can print it as is with --output json.
 import type { ConfigBundle } from '../bundle/types.js';
-import type { CaseEvent, CaseState } from '../engine/index.js';
+import type { CaseEvent, CaseState, DebtorEvent } from '../engine/index.js';
 import type { ComposedMessage } from '../messages/index.js';
 import type { ReceivableInput } from '../receivable/index.js';
 
@@ -11,7 +11,7 @@ export type MessageEventType = Extract<CaseEvent, { messageId: string }>['type']
 /** Events about the receivable's status: arrangement, paused, resumed, cancelled. */
 export type StatusEventType = Exclude<
   CaseEvent['type'],
-  MessageEventType | 'paid' | 'partiallyPaid' | 'balanceChanged' | 'itemAdded'
+  MessageEventType | 'paid' | 'partiallyPaid' | 'balanceChanged' | 'itemAdded' | DebtorEvent['type']
 >;
 
 /** An instant: a Date or an ISO 8601 text with offset. */
@@ -32,7 +32,19 @@ export type SimEvent =
   | { at: Instant; type: 'partiallyPaid' | 'balanceChanged'; balance: number; item?: string }
   | { at: Instant; type: StatusEventType; note?: string; item?: string }
   /** Another receivable of the same debtor posted at `at` (validated as the ingress would). */
-  | { at: Instant; type: 'receivable'; receivable: ReceivableInput };
+  | { at: Instant; type: 'receivable'; receivable: ReceivableInput }
+  | DebtorSimEvent;
+
+/**
+ * A debtor status (docs/adr/0007), as PATCH /v1/debtors/{id} sets it: reported deceased; debt assistance
+ * (`kind`, default debt-assistance) from `at` until `until` (an offset from the start or an instant) or
+ * open-ended; its end; an opt-out of a channel type (email, sms, voice, letter).
+ */
+export type DebtorSimEvent =
+  | { at: Instant; type: 'deceased' }
+  | { at: Instant; type: 'frozen'; kind?: string; until?: Instant }
+  | { at: Instant; type: 'unfrozen' }
+  | { at: Instant; type: 'optOut'; channel: string };
 
 export interface SimulateInput {
   bundle: ConfigBundle;

@@ -1,5 +1,6 @@
 // Scenario events on the command line: '<at> <type> [arguments]', e.g. '+1h bounced storno-email',
-// '+1h opened storno-email email', '+3d paid', '+2d partiallyPaid 300,00', '+5d arrangement'.
+// '+1h opened storno-email email', '+3d paid', '+2d partiallyPaid 300,00', '+5d arrangement'; debtor
+// statuses: '+1d deceased', '+1d frozen moratorium +30d', '+9d unfrozen', '+1d optOut sms'.
 import type { MessageEventType, SimEvent, StatusEventType } from '../../core/simulator/index.js';
 import { usageError } from './cli-io.js';
 
@@ -17,10 +18,14 @@ export const STATUS_EVENT_TYPES: readonly StatusEventType[] = [
   'resumed',
   'cancelled',
 ];
+export const DEBTOR_EVENT_TYPES = ['deceased', 'frozen', 'unfrozen', 'optOut'] as const;
+const ASSISTANCE_KINDS: readonly string[] = ['debt-assistance', 'moratorium', 'wsnp'];
+const CHANNEL_TYPES: readonly string[] = ['email', 'sms', 'voice', 'letter'];
 export const EVENT_TYPES: readonly string[] = [
   ...MESSAGE_EVENT_TYPES,
   ...BALANCE_EVENT_TYPES,
   ...STATUS_EVENT_TYPES,
+  ...DEBTOR_EVENT_TYPES,
 ];
 
 const EXAMPLES = "e.g. '+1h bounced storno-email', '+3d paid', '+2d partiallyPaid 300,00'";
@@ -62,6 +67,21 @@ export function parseEventSpec(spec: string): SimEvent {
   if ((STATUS_EVENT_TYPES as readonly string[]).includes(type)) {
     const note = args.join(' ');
     return { at, type: type as StatusEventType, ...(note ? { note } : {}) };
+  }
+  if (type === 'deceased' || type === 'unfrozen') return { at, type };
+  if (type === 'frozen') {
+    const [kind, until] = ASSISTANCE_KINDS.includes(args[0] ?? '') ? args : [undefined, args[0]];
+    return { at, type, ...(kind ? { kind } : {}), ...(until ? { until } : {}) };
+  }
+  if (type === 'optOut') {
+    const channel = args[0];
+    if (!channel || !CHANNEL_TYPES.includes(channel)) {
+      throw usageError(
+        `--event "${spec}": optOut needs a channel type`,
+        `one of ${CHANNEL_TYPES.join(', ')}`,
+      );
+    }
+    return { at, type, channel };
   }
   throw usageError(`--event "${spec}": unknown event type "${type}"`, `use one of ${EVENT_TYPES.join(', ')}`);
 }

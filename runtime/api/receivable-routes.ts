@@ -1,10 +1,11 @@
 import type { JetStreamClient } from '@nats-io/jetstream';
 import type { FastifyInstance } from 'fastify';
 import { createError } from '../../core/errors/index.js';
-import { receivableSchema, validateReceivable } from '../../core/receivable/index.js';
+import { changedFields, isNewer, receivableSchema, validateReceivable } from '../../core/receivable/index.js';
 import { validationError } from '../../core/receivable/validation-error.js';
 import type { Database } from '../../platform/db/index.js';
 import type { BundleStore } from '../bundles/index.js';
+import { storedReceivable } from '../dossiers/index.js';
 import { receivableMsgId, type SingleIntakeEnvelope } from '../intake/index.js';
 import type { RuntimeMetrics } from '../metrics/index.js';
 import { acceptNdjson, type BulkLimits, tooLargeHint } from './bulk-intake.js';
@@ -32,7 +33,7 @@ export async function publishReceivable(
     receivable,
   };
   return publishToIntake(deps.js, corporation, JSON.stringify(envelope), {
-    msgID: receivableMsgId(corporation, receivable.externalId),
+    msgID: receivableMsgId(corporation, receivable),
   });
 }
 
@@ -43,7 +44,25 @@ const acceptedSchema = {
   properties: {
     externalId: { type: 'string' },
     status: { const: 'accepted' },
-    duplicate: { type: 'boolean', description: 'This externalId was accepted before; nothing new happens.' },
+    duplicate: {
+      type: 'boolean',
+      description: 'This receivable was accepted before with the same content; nothing new happens.',
+    },
+  },
+} as const;
+
+const staleSchema = {
+  $id: 'Stale',
+  type: 'object',
+  description:
+    'A re-post with changed content that is not newer than the stored receivable (version, else updatedAt): ' +
+    'nothing changed.',
+  required: ['externalId', 'status', 'storedVersion'],
+  properties: {
+    externalId: { type: 'string' },
+    status: { const: 'stale' },
+    storedVersion: { type: ['integer', 'null'], description: 'The version stored (null: none).' },
+    storedUpdatedAt: { type: ['string', 'null'], format: 'date-time' },
   },
 } as const;
 
@@ -104,12 +123,18 @@ export function registerReceivableRoutes(app: FastifyInstance, deps: ReceivableR
             'over OST_NDJSON_MAX_LINE_BYTES is one of those errors, a request over OST_NDJSON_MAX_BODY_BYTES ' +
             'is 413 (split the file), and lines are paced to the key’s OST_RATE_LIMIT_LINES_PER_SECOND. ' +
             '202 with the counts when any line was accepted or was a duplicate, otherwise 400 ' +
-            'OST_ERR_VALIDATION with the counts.',
+            'OST_ERR_VALIDATION with the counts. A re-post of a known externalId with changed content corrects it ' +
+            'when it is newer (a higher version, else a later updatedAt, else any change); a JSON re-post that ' +
+            'is not newer is answered 200 stale and changes nothing (docs/erp-api.md, "Corrections").',
           body: { schema: receivableSchema, contentTypes: ['application/json', 'application/x-ndjson'] },
           responses: {
             202: {
               description: 'Accepted (JSON: this receivable; NDJSON: the counts).',
               schema: acceptedSchema,
+            },
+            200: {
+              description: 'Stale: a changed re-post that is not newer; nothing changed.',
+              schema: staleSchema,
             },
           },
           errors: [
@@ -151,6 +176,21 @@ export function registerReceivableRoutes(app: FastifyInstance, deps: ReceivableR
       if (!checked.ok) {
         deps.metrics.receivablesRejected.inc({ corporation, reason: 'validation' });
         throw validationError(checked.errors);
+      }
+      // A changed re-post that is already older than what is stored is answered now; a race between two
+      // posts is decided by intake (receivable.correction-ignored).
+      const stored = await storedReceivable(deps.db, corporation, checked.value.externalId);
+      if (
+        stored &&
+        changedFields(stored.payload, checked.value).length > 0 &&
+        !isNewer(checked.value, stored)
+      ) {
+        return reply.code(200).send({
+          externalId: checked.value.externalId,
+          status: 'stale',
+          storedVersion: stored.version,
+          storedUpdatedAt: stored.updatedAt,
+        });
       }
       const { duplicate } = await publishReceivable(deps, corporation, checked.value);
       if (!duplicate) deps.metrics.receivablesAccepted.inc({ corporation });

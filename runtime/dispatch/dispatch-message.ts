@@ -30,6 +30,7 @@ import {
   bundleForCase,
   type CaseRow,
   caseSubject,
+  debtorGate,
   deferStep,
   feedCase,
   finishStep,
@@ -40,6 +41,7 @@ import {
   linkSealFor,
   linksForTemplate,
   lockCase,
+  lockDebtorOfCase,
   lockStep,
   type ReceivableRow,
   receivableRowOf,
@@ -177,6 +179,8 @@ async function lockCaseAndReceivable(tx: Tx, caseId: string): Promise<{ c: CaseR
 /** Step 1: check and record, under the case lock. */
 async function prepare(deps: DispatchDeps, work: DispatchWork, now: Date): Promise<Preparation> {
   return deps.db.transaction(async (tx) => {
+    // The debtor before the case (ADR 0007 lock order): a PATCH of its statuses and this send serialise.
+    const debtor = await lockDebtorOfCase(tx, work.caseId);
     const { c, r } = await lockCaseAndReceivable(tx, work.caseId);
     const take = await takeQueuedStep(tx, work.stepRowId, work.attempt, deps.instanceId, deps.leaseMs);
     const step = take.taken;
@@ -224,8 +228,13 @@ async function prepare(deps: DispatchDeps, work: DispatchWork, now: Date): Promi
     // A dossier is about its open items: the receivable it stands for and their total (ADR 0007).
     const subject = await caseSubject(tx, c, r);
     const about = subject.receivable;
-    const withheld = withholdReason(c.status, subject.state.status, bundle.corporation.paused);
+    const aboutEnd = step.kind === 'alert' && step.payload.aboutEnd === true;
+    const withheld = withholdReason(c.status, subject.state.status, bundle.corporation.paused, aboutEnd);
     if (withheld) return skip(withheld);
+    const sendType = bundle.channels[String(step.payload.channel)]?.spec.type;
+    const gate = await debtorGate(tx, deps.bundles, debtor, c, step, sendType, now);
+    if (gate === 'held') return { kind: 'done', outcome: 'stale', channel: channelName, flow: c.flow };
+    if (gate) return skip(gate.skip);
     const template =
       step.kind === 'alert'
         ? (step.payload as unknown as AlertEffect).template

@@ -34,6 +34,8 @@ export interface ReceivableRow {
   payload: ReceivableInput;
   debtor_ref: string | null;
   household_id: string | null;
+  /** The debtor's opt-outs (channel types). */
+  opt_outs?: string[];
 }
 
 /** The receivable's payload with the debtor's current contact details in place of the posted ones. */
@@ -45,7 +47,7 @@ export function withCurrentDebtor(payload: ReceivableInput, contact: unknown): R
 export async function lockReceivable(tx: Tx, id: string): Promise<ReceivableRow> {
   const row = await tx.one(sql.unsafe`
     SELECT r.id, r.corporation, r.external_id, r.balance_minor, r.status, r.payload, r.debtor_ref,
-      d.contact, d.household_id
+      d.contact, d.household_id, d.opt_outs
     FROM receivables r LEFT JOIN debtors d ON d.id = r.debtor_ref
     WHERE r.id = ${id} FOR UPDATE OF r`);
   return receivableRowOf(row);
@@ -62,6 +64,7 @@ export function receivableRowOf(row: Record<string, unknown>): ReceivableRow {
     payload: withCurrentDebtor(row.payload as ReceivableInput, row.contact),
     debtor_ref: (row.debtor_ref as string | null) ?? null,
     household_id: (row.household_id as string | null) ?? null,
+    opt_outs: (row.opt_outs as string[] | null) ?? [],
   };
 }
 

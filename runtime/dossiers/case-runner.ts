@@ -19,7 +19,7 @@ export interface CaseInputResult {
 
 export function stateOf(r: ReceivableRow) {
   const s = receivableState(r.payload);
-  return { ...s, balance: r.balance_minor, status: r.status };
+  return { ...s, balance: r.balance_minor, status: r.status, optOuts: r.opt_outs ?? [] };
 }
 
 export async function feedCase(

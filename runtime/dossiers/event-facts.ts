@@ -50,6 +50,12 @@ export const EVENT_FACTS: Readonly<Record<string, readonly string[]>> = {
   'debtor.opted-out': ['reply'],
   'message.registered.delivered': ['trackingNumber', 'date'],
   'message.registered.returned': ['trackingNumber', 'date', 'reason'],
+  // Field names and statuses of a debtor's change; its id and the values are personal.
+  'debtor.updated': ['fields', 'optOuts'],
+  'debtor.status-changed': ['set', 'from', 'until'],
+  // Field names and the ERP's version numbers of a correction, never the values.
+  'receivable.corrected': ['fields', 'version'],
+  'receivable.correction-ignored': ['fields', 'version', 'storedVersion'],
   'step.skipped': ['reason'],
 };
 

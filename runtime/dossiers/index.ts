@@ -16,6 +16,7 @@ export {
   withCurrentDebtor,
 } from './case-repository.js';
 export { bundleForCase, feedCase } from './case-runner.js';
+export { correctReceivables, type RePost, storedReceivable } from './corrections.js';
 export {
   type DeadLetterDeps,
   type DeadLetterInput,
@@ -39,7 +40,9 @@ export {
   lockRunningDossiers,
   subjectOf,
 } from './debtor-dossiers.js';
+export { type DebtorLock, debtorGate, lockDebtorOfCase } from './debtor-gate.js';
 export { type DebtorData, debtorRefOf, upsertDebtors } from './debtor-repository.js';
+export { type DebtorPatchResult, type DebtorStatusDeps, patchDebtor } from './debtor-status.js';
 export {
   type CreatedSignal,
   type DossierItem,

@@ -283,7 +283,9 @@ export const PERSONAL_DATA: readonly (RootTable | ChildTable)[] = [
     key: 'seq',
     pending: sql.fragment`personal`,
     marks: [sql.fragment`personal = false`],
-    ofDebtor: (rows) => sql.fragment`receivable_id = ANY(${ids(rows)})`,
+    // A debtor's own events (debtor.updated, debtor.status-changed) name it by its id, not a receivable.
+    ofDebtor: (rows) => sql.fragment`(receivable_id = ANY(${ids(rows)})
+      OR (receivable_id IS NULL AND type LIKE 'debtor.%' AND data->>'debtorId' = ${rows.debtorId}))`,
     retention: { kind: 'events', since: 'at' },
     columns: [
       {

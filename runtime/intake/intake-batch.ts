@@ -23,6 +23,8 @@ import { newIds, sql } from '../../platform/db/index.js';
 import type { BundleStore } from '../bundles/index.js';
 import {
   type CaseRow,
+  caseTimeline,
+  correctReceivables,
   debtorRefOf,
   dossierKey,
   emptyStartRows,
@@ -47,6 +49,8 @@ export interface BatchItem {
 export interface BatchReport {
   /** Receivables stored by this batch (the rest were there already). */
   stored: number;
+  /** Receivables already stored that a newer re-post corrected. */
+  corrected: number;
   /** Cases started, per corporation and flow, for the metrics. */
   started: { corporation: string; flow: string }[];
 }
@@ -68,6 +72,8 @@ const key = (corporation: string, externalId: string) => `${corporation}\u0000${
  * debtor-scope flow joins the debtor's running dossier of that flow, or starts one together with the
  * batch's other receivables of that debtor and flow (ADR 0007). The debtor upsert holds every debtor
  * row of the batch locked, so the one lookup of running dossiers cannot race another replica's batch.
+ * A receivable stored before is a re-post: a correction when it is newer and changed
+ * (runtime/dossiers/corrections.ts).
  */
 export async function storeBatch(
   tx: Tx,
@@ -76,13 +82,16 @@ export async function storeBatch(
   bundles: BundleStore,
 ): Promise<BatchReport> {
   const unique = new Map<string, BatchItem>();
+  // A second post of an externalId in the same batch is a re-post of the first.
+  const again: BatchItem[] = [];
   for (const item of items) {
     const k = key(item.corporation, item.receivable.externalId);
     if (!unique.has(k)) unique.set(k, item);
+    else again.push(item);
   }
   const debtors = await upsertDebtors(
     tx,
-    [...unique.values()].map(({ corporation, receivable: r }) => ({
+    items.map(({ corporation, receivable: r }) => ({
       corporation,
       debtor: r.debtor,
       version: r.version,
@@ -90,13 +99,15 @@ export async function storeBatch(
     })),
   );
   const inserted = await insertReceivables(tx, [...unique.values()], debtors);
+  const refused = await optOutsOf(tx, [...new Set(debtors.values())]);
   const rows = emptyStartRows();
-  const report: BatchReport = { stored: inserted.length, started: [] };
+  const report: BatchReport = { stored: inserted.length, corrected: 0, started: [] };
   const singles: Routed[] = [];
   const groups = new Map<string, Routed[]>();
   for (const { id, corporation, external_id } of inserted) {
     const item = unique.get(key(corporation, external_id))!;
-    const routed = route(rows, item, id, debtorRefOf(debtors, corporation, item.receivable.debtor.id)!, now);
+    const debtorRef = debtorRefOf(debtors, corporation, item.receivable.debtor.id)!;
+    const routed = route(rows, item, id, debtorRef, refused.get(debtorRef) ?? [], now);
     if (!routed) continue;
     if (routed.flow.scope === 'debtor' && routed.state.status === 'open' && routed.state.balance > 0) {
       const k = dossierKey(routed.debtorRef, routed.flow.name);
@@ -163,6 +174,9 @@ export async function storeBatch(
       now,
     );
   }
+  const fresh = new Set(inserted.map((r) => key(r.corporation, r.external_id)));
+  const rePosts = [...[...unique.entries()].filter(([k]) => !fresh.has(k)).map(([, item]) => item), ...again];
+  report.corrected = await correctReceivables(tx, bundles, rePosts, now);
   return report;
 }
 
@@ -172,11 +186,13 @@ function route(
   item: BatchItem,
   id: string,
   debtorRef: string,
+  optOuts: readonly string[],
   now: Date,
 ): Routed | undefined {
   const { bundle, corporation, receivable } = item;
   const base = { corporation, receivableId: id, externalId: receivable.externalId };
-  const state = receivableState(receivable);
+  // The debtor's opt-outs count from the first step: that channel type is unreachable (ADR 0007).
+  const state = { ...receivableState(receivable), optOuts };
   let decision: Classification;
   try {
     decision = classify(bundle, state, now);
@@ -187,6 +203,14 @@ function route(
   }
   rows.events.push({ ...base, type: 'receivable.accepted', data: { kind: receivable.kind } });
   return { item, id, debtorRef, state, decision, flow: bundle.flows[decision.flow]! };
+}
+
+/** The opt-outs of the debtors that have any, by debtor row id. */
+async function optOutsOf(tx: Tx, debtorRefs: readonly string[]): Promise<Map<string, string[]>> {
+  if (debtorRefs.length === 0) return new Map();
+  const rows = await tx.any(sql.unsafe`
+    SELECT id, opt_outs FROM debtors WHERE id = ANY(${sql.array(debtorRefs, 'uuid')}) AND opt_outs <> '{}'`);
+  return new Map(rows.map((r) => [r.id as string, r.opt_outs as unknown as string[]]));
 }
 
 async function insertReceivables(tx: Tx, items: readonly BatchItem[], debtors: Map<string, string>) {

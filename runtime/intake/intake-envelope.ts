@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { ReceivableInput } from '../../core/receivable/index.js';
+import { canonicalJson, type ReceivableInput } from '../../core/receivable/index.js';
 
-/** One receivable posted as JSON: JetStream's msgID dedupe answers `duplicate` per externalId. */
+/** One receivable posted as JSON: JetStream's msgID dedupe answers `duplicate` per externalId and content. */
 export interface SingleIntakeEnvelope {
   type: 'receivable';
   corporation: string;
@@ -31,9 +31,12 @@ export function receivablesOf(envelope: IntakeEnvelope): readonly ReceivableInpu
   return envelope.type === 'receivables' ? envelope.receivables : [envelope.receivable];
 }
 
-/** JetStream de-duplicates a repeated post within its window; the intake worker does so forever after. */
-export const receivableMsgId = (corporation: string, externalId: string) =>
-  `rcv:${corporation}:${externalId}`;
+/**
+ * JetStream de-duplicates a repeated post within its window; the intake worker does so forever after. The
+ * id is (externalId, content hash): a correction (changed content) is a new message, not a duplicate.
+ */
+export const receivableMsgId = (corporation: string, receivable: ReceivableInput) =>
+  `rcv:${corporation}:${receivable.externalId}:${createHash('sha256').update(canonicalJson(receivable)).digest('base64url')}`;
 
 /**
  * A chunk's msgID is the hash of its receivables: the same NDJSON posted again (an ERP retrying after a

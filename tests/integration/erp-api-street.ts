@@ -1,6 +1,7 @@
 // The street the ERP API suites run on: a temporary copy of flows/ and examples/ plus
 //   - the flow `erp-api-test` (kind erp-api-test): wait 30 minutes, then one email, no dispatch window, so
 //     a test decides when the step is due by moving the step row's due time;
+//   - the same once more as `erp-api-test-2` (kind erp-api-test-2), for a debtor in two flows;
 //   - a second corporation, `woonstad-zuid` (key demo-woonstad-zuid-key), for isolation;
 //   - optionally a webhook Channel in woonstad-noord pointing at a local URL.
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -47,6 +48,30 @@ spec:
   appliesTo: { kinds: [erp-api-test] }
   rules:
     - { name: erp-api-test, when: 'true', classification: erp-api-test, flow: erp-api-test }
+---
+apiVersion: outputstraat.io/v1alpha1
+kind: Flow
+metadata: { name: erp-api-test-2, namespace: outputstraat-base }
+spec:
+  description: ERP API tests - a second flow like erp-api-test, for a debtor with two dossiers.
+  trigger: { kinds: [erp-api-test-2] }
+  preconditions:
+    - { name: balance-open, expr: receivable.balance > 0, reason: nothing is left to pay }
+  channels: { fallback: [email] }
+  steps:
+    - { id: wait-a-bit, wait: { for: 30m } }
+    - { id: reminder, send: { channel: email, template: erp-api-test-email } }
+  reactions:
+    - { event: paid, then: stop }
+---
+apiVersion: outputstraat.io/v1alpha1
+kind: ClassificationRule
+metadata: { name: erp-api-test-2, namespace: outputstraat-base }
+spec:
+  priority: 1
+  appliesTo: { kinds: [erp-api-test-2] }
+  rules:
+    - { name: erp-api-test-2, when: 'true', classification: erp-api-test-2, flow: erp-api-test-2 }
 `;
 
 const ZUID = `
@@ -97,6 +122,8 @@ export async function startErpStreet(
     runtime?: Partial<RuntimeSettings>;
     /** More resources for the base street: file name in flows/ → YAML. */
     flows?: Record<string, string>;
+    /** The runtime's clock (intake, scheduler, dispatch, ERP changes); tests move it to let days pass. */
+    clock?: () => Date;
   } = {},
 ) {
   const dir = mkdtempSync(join(tmpdir(), 'ost-erp-api-'));
@@ -114,10 +141,10 @@ export async function startErpStreet(
     );
   }
   const street = await startStreet([join(dir, 'flows'), join(dir, 'examples')]);
-  const runtime = await street.startRuntime({
-    schedulerIntervalMs: options.schedulerIntervalMs ?? 10,
-    ...options.runtime,
-  });
+  const runtime = await street.startRuntime(
+    { schedulerIntervalMs: options.schedulerIntervalMs ?? 10, ...options.runtime },
+    options.clock ? { clock: options.clock } : {},
+  );
   const loaded = () =>
     runtime.bundles.get('woonstad-zuid') && runtime.bundles.get('woonstad-noord')?.flows['erp-api-test'];
   if (!loaded()) {

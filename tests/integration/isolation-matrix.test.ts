@@ -191,6 +191,11 @@ function matrix(): Record<string, (method: string) => Probe[]> {
         expect: [404],
       },
     ],
+    'GET /v1/debtors/:debtorId': (m) => [{ req: asB(m, `/v1/debtors/${a.debtorId}`), expect: [404] }],
+    'PATCH /v1/debtors/:debtorId': (m) => [
+      { req: asB(m, `/v1/debtors/${a.debtorId}`, { deceased: { date: '2026-12-01' } }), expect: [404] },
+      { req: asB(m, `/v1/debtors/${a.debtorId}`, { optOuts: { set: ['email', 'sms'] } }), expect: [404] },
+    ],
     // B's own dead letters: none of A's; A's (or any unknown) dead letter id is a 404, also to re-drive.
     'GET /v1/dead-letters': (m) => [
       { req: asB(m, '/v1/dead-letters'), expect: [200], absent: [a.externalId, 'HA-SMS-1'] },

@@ -37,6 +37,10 @@ const event = {
         'resumed',
         'cancelled',
         'receivable',
+        'deceased',
+        'frozen',
+        'unfrozen',
+        'optOut',
       ],
     },
     step: STEP_ID,
@@ -50,6 +54,8 @@ const event = {
         "Another receivable of the debtor: fields over the test's receivable (externalId at least).",
       required: ['externalId'],
     },
+    kind: { enum: ['debt-assistance', 'moratorium', 'wsnp'] },
+    until: TIME,
   },
   allOf: [
     {
@@ -66,6 +72,11 @@ const event = {
       if: { properties: { type: { enum: ['partiallyPaid', 'balanceChanged'] } } },
       // biome-ignore lint/suspicious/noThenProperty: a JSON Schema keyword, never awaited
       then: { required: ['balance'] },
+    },
+    {
+      if: { properties: { type: { const: 'optOut' } } },
+      // biome-ignore lint/suspicious/noThenProperty: a JSON Schema keyword, never awaited
+      then: { required: ['channel'], properties: { channel: { enum: ['email', 'sms', 'voice', 'letter'] } } },
     },
   ],
 } as const;
@@ -174,6 +185,9 @@ export type FlowTestEvent = {
   item?: string;
   /** For `receivable`: fields over the test's receivable. */
   receivable?: Record<string, unknown>;
+  /** frozen: the kind of debt assistance and when it ends. */
+  kind?: string;
+  until?: FlowTestTime;
 };
 
 export interface ExpectedMessage {

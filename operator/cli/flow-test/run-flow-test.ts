@@ -47,6 +47,18 @@ function toSimEvent(e: FlowTestEvent, receivable: FlowTestCase['receivable']): S
     case 'partiallyPaid':
     case 'balanceChanged':
       return { at, type: e.type, balance: e.balance ?? 0, ...item };
+    case 'deceased':
+    case 'unfrozen':
+      return { at, type: e.type };
+    case 'frozen':
+      return {
+        at,
+        type: 'frozen',
+        ...(e.kind ? { kind: e.kind } : {}),
+        ...(e.until ? { until: e.until } : {}),
+      };
+    case 'optOut':
+      return { at, type: 'optOut', channel: e.channel ?? '' };
     default:
       return {
         at,

@@ -1,0 +1,67 @@
+// The dispatcher's check of the debtor before it records a message (docs/adr/0007, "Race-freedom"):
+// the debtor row is taken FOR SHARE before the case lock, so a PATCH of the debtor (FOR UPDATE) and a
+// due send wait for each other; the statuses and opt-outs are then read under the same locks as the
+// case and the balance. A status the case has not been told about (it started after the PATCH, or a
+// freeze began later) is fed to it here, so the case pauses or stops with its timeline, not only the step.
+import { type DebtorStatuses, freezeEnd, sendRefusal } from '../../core/debtors/index.js';
+import { sql } from '../../platform/db/index.js';
+import type { BundleStore } from '../bundles/index.js';
+import type { CaseRow, Tx } from './case-repository.js';
+import { feedCase } from './case-runner.js';
+import { deferStep, holdStep } from './step-claims.js';
+
+export interface DebtorLock {
+  statuses: DebtorStatuses;
+  optOuts: string[];
+}
+
+/** Takes the debtor row of a case FOR SHARE (before the case lock); undefined for a case without one. */
+export async function lockDebtorOfCase(tx: Tx, caseId: string): Promise<DebtorLock | undefined> {
+  const row = await tx.maybeOne(sql.unsafe`
+    SELECT d.statuses, d.opt_outs FROM debtors d
+    WHERE d.id = (SELECT coalesce(c.debtor_ref, r.debtor_ref) FROM cases c
+                  JOIN receivables r ON r.id = c.receivable_id WHERE c.id = ${caseId})
+    FOR SHARE OF d`);
+  if (!row) return undefined;
+  return {
+    statuses: row.statuses as unknown as DebtorStatuses,
+    optOuts: row.opt_outs as unknown as string[],
+  };
+}
+
+/**
+ * Whether the debtor lets this send go out now: undefined, `held` (a freeze: the step waits — with the
+ * paused case for its resume, or, in a case that already completed, until the freeze ends or is cleared)
+ * or `{ skip }` (deceased, opted out: the step is skipped with that reason). Alerts go to consultants and
+ * pass.
+ */
+export async function debtorGate(
+  tx: Tx,
+  bundles: BundleStore,
+  debtor: DebtorLock | undefined,
+  c: CaseRow,
+  step: { id: string; kind: string },
+  channelType: string | undefined,
+  now: Date,
+): Promise<'held' | { skip: string } | undefined> {
+  if (!debtor || step.kind !== 'send') return undefined;
+  const refusal = sendRefusal(debtor.statuses, debtor.optOuts, channelType, now);
+  if (!refusal) return undefined;
+  const s = debtor.statuses;
+  const running = c.status === 'active' || c.status === 'paused';
+  if (s.deceased) {
+    if (running) await feedCase(tx, bundles, c.id, { type: 'event', event: { type: 'deceased' } }, now);
+    return { skip: refusal.reason };
+  }
+  if (!refusal.hold) return { skip: refusal.reason };
+  const until = freezeEnd(s);
+  if (running && !c.state.holds?.includes('freeze')) {
+    const a = s.debtAssistance!;
+    const event = { type: 'frozen' as const, kind: a.kind, from: a.from, ...(until ? { until } : {}) };
+    await feedCase(tx, bundles, c.id, { type: 'event', event }, now);
+  }
+  // A completed case has no resume: its last send waits for the freeze's end (or the PATCH clearing it).
+  if (!running && until) await deferStep(tx, step.id, new Date(until), refusal.reason);
+  else await holdStep(tx, step.id, refusal.reason);
+  return 'held';
+}
