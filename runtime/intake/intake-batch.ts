@@ -23,7 +23,6 @@ import { newIds, sql } from '../../platform/db/index.js';
 import type { BundleStore } from '../bundles/index.js';
 import {
   type CaseRow,
-  caseTimeline,
   correctReceivables,
   debtorRefOf,
   dossierKey,
