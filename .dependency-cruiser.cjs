@@ -16,6 +16,7 @@ const RUNTIME_ORDER = [
   'channels', // providers: SMTP, Twilio SMS/voice, print over SFTP, webhooks; their callbacks
   'tracking', // what happened to a message: delivered, opened, clicked, bounced
   'pages', // the debtor's pages: payment page and its composition
+  'console', // the staff console: OIDC login, search, the debtor page, actions, audit log
   'forms', // contact-data and meter-reading forms
   'payments', // the payment service provider (Mollie) and its webhook
   'web', // the page shell shared by every page: layout, i18n, CSP, link lookup
