@@ -314,7 +314,7 @@ export async function registerConsole(app: FastifyInstance, deps: ConsoleDeps): 
           .header('referrer-policy', 'no-referrer')
           .header('content-disposition', `inline; filename="${request.params.id}.${part}"`)
           .type(content.contentType)
-          .send(content.body);
+          .send(part === 'html' ? withoutRemoteImages(content.body.toString('utf8')) : content.body);
       },
     );
 
@@ -384,7 +384,20 @@ export async function registerConsole(app: FastifyInstance, deps: ConsoleDeps): 
       await endSession(deps.db, id);
       await audit(deps.db, session, 'logout');
       setSessionCookie(reply, undefined, ctx.secure);
-      return reply.redirect(`${ctx.root}/login`, 303);
+      return reply.redirect(`${ctx.root}/logged-out?lang=${ctx.lang}`, 303);
+    });
+
+    // Not straight back to login: the IdP's own session would sign the user in again at once.
+    site.get('/console/logged-out', async (request, reply) => {
+      const ctx = contextOf(request, deps.bundles);
+      const t = CONSOLE_TEXTS[ctx.lang];
+      return page(
+        reply,
+        ctx,
+        200,
+        t.loggedOut,
+        html`<h1>${t.loggedOut}</h1><section><p><a class="btn" href="${ctx.root}/login?lang=${ctx.lang}">${t.signIn}</a></p></section>`,
+      );
     });
 
     site.get('/console/audit', async (request, reply) => {
@@ -435,4 +448,13 @@ function sqlMessage(corporation: string, id: string) {
 
 function sqlDebtor(corporation: string, debtorId: string) {
   return sql.unsafe`SELECT id FROM debtors WHERE corporation = ${corporation} AND debtor_id = ${debtorId}`;
+}
+
+/**
+ * The archived email for the console's frame: remote images (the open pixel above all) are not fetched,
+ * so a staff member reading it never counts as the tenant opening it; the bytes as sent stay in the
+ * archive (GET /v1/messages/{id}/content). Their src is kept as data-remote-src.
+ */
+export function withoutRemoteImages(htmlText: string): string {
+  return htmlText.replace(/(<img\b[^>]*?\s)src\s*=\s*(?!["']?data:)(["']?)/gi, '$1data-remote-src=$2');
 }

@@ -7,6 +7,10 @@ import { formatAddress, type SearchHit } from './search.js';
 import { atLeast, type StaffSession } from './sessions.js';
 import { CONSOLE_TEXTS } from './texts.js';
 
+/** A table in a region that scrolls sideways on a narrow screen and can be scrolled with the keyboard. */
+const scroll = (label: string, table: SafeHtml) =>
+  html`<div class="scroll" role="region" tabindex="0" aria-label="${label}">${table}</div>`;
+
 const when = (iso: string | null, lang: Lang) =>
   iso
     ? new Date(iso).toLocaleString(lang === 'nl' ? 'nl-NL' : 'en-GB', {
@@ -30,9 +34,12 @@ ${
     : html`<section aria-live="polite"><h2>${t.hits}: ${hits.length}</h2>${
         hits.length === 0
           ? html`<p>${t.noHits}</p>`
-          : html`<table><thead><tr><th scope="col">${t.name}</th><th scope="col">${t.address}</th><th scope="col">${t.debtor}</th></tr></thead><tbody>
+          : html`${scroll(
+              t.hits,
+              html`<table><thead><tr><th scope="col">${t.name}</th><th scope="col">${t.address}</th><th scope="col">${t.debtor}</th></tr></thead><tbody>
 ${hits.map((h) => html`<tr><td><a href="${root}/debtors/${encodeURIComponent(h.debtorId)}?lang=${lang}">${h.name || h.debtorId}</a></td><td>${h.address ?? ''}</td><td>${h.debtorId}</td></tr>`)}
-</tbody></table>`
+</tbody></table>`,
+            )}`
       }</section>`
 }`;
 }
@@ -87,20 +94,32 @@ ${notice ? html`<p class="notice" role="status">${notice}</p>` : ''}
 <dt>${t.optOuts}</dt><dd>${d.optOuts.length ? d.optOuts.join(', ') : t.none}</dd>
 <dt>${t.statuses}</dt><dd>${statuses.length ? statuses.join(', ') : t.none}</dd>
 </dl></section>
-<section><h2>${t.open}</h2><table><thead><tr><th scope="col">${t.receivable}</th><th scope="col">${t.status}</th><th scope="col">${t.dueOn}</th><th scope="col">${t.amount}</th></tr></thead><tbody>
+<section><h2>${t.open}</h2>${scroll(
+    t.open,
+    html`<table><thead><tr><th scope="col">${t.receivable}</th><th scope="col">${t.status}</th><th scope="col">${t.dueOn}</th><th scope="col">${t.amount}</th></tr></thead><tbody>
 ${d.receivables.map((r) => html`<tr><td>${r.externalId}</td><td>${r.status}</td><td>${r.dueDate}</td><td>${money(r.balance, r.currency)}</td></tr>`)}
-</tbody></table><p><strong>${t.total}: ${money(d.openTotal)}</strong></p></section>
+</tbody></table>`,
+  )}<p><strong>${t.total}: ${money(d.openTotal)}</strong></p></section>
 </div>
-<section><h2>${t.dossiers}</h2><table><thead><tr><th scope="col">${t.receivable}</th><th scope="col">${t.flow}</th><th scope="col">${t.status}</th><th scope="col">${t.step}</th><th scope="col">${t.next}</th></tr></thead><tbody>
+<section><h2>${t.dossiers}</h2>${scroll(
+    t.dossiers,
+    html`<table><thead><tr><th scope="col">${t.receivable}</th><th scope="col">${t.flow}</th><th scope="col">${t.status}</th><th scope="col">${t.step}</th><th scope="col">${t.next}</th></tr></thead><tbody>
 ${d.cases.map((c) => html`<tr><td>${c.externalId}</td><td>${c.flow}</td><td>${c.status}</td><td>${c.currentStep ?? '–'}</td><td>${c.next ? html`${c.next.stepId} · ${when(c.next.dueAt, lang)}${c.next.reason ? html` (${c.next.reason})` : ''}` : '–'}</td></tr>`)}
-</tbody></table></section>
-<section><h2>${t.messages}</h2><table><thead><tr><th scope="col">${t.when}</th><th scope="col">${t.channel}</th><th scope="col">${t.subject}</th><th scope="col">${t.marks}</th><th scope="col"><span class="skip">${t.show}</span></th></tr></thead><tbody>
+</tbody></table>`,
+  )}</section>
+<section><h2>${t.messages}</h2>${scroll(
+    t.messages,
+    html`<table><thead><tr><th scope="col">${t.when}</th><th scope="col">${t.channel}</th><th scope="col">${t.subject}</th><th scope="col">${t.marks}</th><th scope="col"><span class="skip">${t.show}</span></th></tr></thead><tbody>
 ${d.messages.map((m) => html`<tr><td>${when(m.sentAt ?? m.createdAt, lang)}</td><td>${m.channelType}</td><td>${m.subject ?? m.template ?? ''}</td><td>${m.marks.map((k) => html`<span class="mark">${k}</span>`)}</td><td>${m.parts.length ? html`<a href="${root}/messages/${m.id}?lang=${lang}">${t.show}<span class="skip"> ${m.subject ?? m.template ?? m.channelType}</span></a>` : ''}</td></tr>`)}
-</tbody></table></section>
+</tbody></table>`,
+  )}</section>
 <div class="grid">
-<section><h2>${t.payments}</h2><table><thead><tr><th scope="col">${t.when}</th><th scope="col">${t.receivable}</th><th scope="col">${t.amount}</th></tr></thead><tbody>
+<section><h2>${t.payments}</h2>${scroll(
+    t.payments,
+    html`<table><thead><tr><th scope="col">${t.when}</th><th scope="col">${t.receivable}</th><th scope="col">${t.amount}</th></tr></thead><tbody>
 ${d.payments.map((p) => html`<tr><td>${when(p.paidAt ?? p.recordedAt, lang)}</td><td>${p.externalId}</td><td>${money(p.amount)}</td></tr>`)}
-</tbody></table>
+</tbody></table>`,
+  )}
 <h2>${t.arrangements}</h2><ul>${d.arrangements.map((a) => {
     const terms = ((a.data as { terms?: { dueOn: string; amountCents: number }[] }).terms ?? []).map(
       (x) => `${x.dueOn} ${money(x.amountCents)}`,
@@ -127,17 +146,20 @@ export function messageView(
   const t = CONSOLE_TEXTS[lang];
   return html`<h1>${t.message}</h1><section><dl><dt>${t.channel}</dt><dd>${m.channelType}</dd>
 ${m.subject ? html`<dt>${t.subject}</dt><dd>${m.subject}</dd>` : ''}</dl>
-${m.hasHtml ? html`<iframe title="${m.subject ?? t.message}" sandbox src="${root}/messages/${m.id}/part/html"></iframe>` : ''}
+${m.hasHtml ? html`<p>${t.remoteBlocked}</p><iframe title="${m.subject ?? t.message}" sandbox src="${root}/messages/${m.id}/part/html"></iframe>` : ''}
 ${m.hasPdf ? html`<p><a href="${root}/messages/${m.id}/part/pdf">${t.pdf}</a></p>` : ''}
 ${m.text !== undefined ? html`<pre>${m.text}</pre>` : ''}</section>`;
 }
 
 export function auditView(lang: Lang, root: string, rows: AuditRow[]): SafeHtml {
   const t = CONSOLE_TEXTS[lang];
-  return html`<h1>${t.audit}</h1><p><a href="${root}/audit.csv">${t.exportCsv}</a></p><section><table>
+  return html`<h1>${t.audit}</h1><p><a href="${root}/audit.csv">${t.exportCsv}</a></p><section>${scroll(
+    t.audit,
+    html`<table>
 <thead><tr><th scope="col">${t.when}</th><th scope="col">${t.who}</th><th scope="col">${t.role}</th><th scope="col">${t.what}</th><th scope="col">${t.debtor}</th></tr></thead><tbody>
 ${rows.map((r) => html`<tr><td>${when(r.at.toISOString(), lang)}</td><td>${r.actorName ?? r.actor}</td><td>${r.role}</td><td>${r.action}</td><td>${r.debtorId ?? ''}</td></tr>`)}
-</tbody></table></section>`;
+</tbody></table>`,
+  )}</section>`;
 }
 
 export function messageText(lang: Lang, title: string, body: string): SafeHtml {
