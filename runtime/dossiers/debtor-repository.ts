@@ -69,7 +69,9 @@ export async function upsertDebtors(tx: Tx, data: readonly DebtorData[]): Promis
     UNION ALL
     SELECT d.id, d.corporation, d.debtor_id FROM debtors d JOIN input i USING (corporation, debtor_id)
     WHERE NOT EXISTS (SELECT 1 FROM up WHERE up.corporation = i.corporation AND up.debtor_id = i.debtor_id)`);
-  const refs = new Map(stored.map((r) => [key(r.corporation as string, r.debtor_id as string), r.id as string]));
+  const refs = new Map(
+    stored.map((r) => [key(r.corporation as string, r.debtor_id as string), r.id as string]),
+  );
   // A debtor another transaction inserted and committed while this statement ran: ON CONFLICT saw it
   // (and left it, its data being as new), but the statement's snapshot does not, so the SELECT above
   // missed it. A new statement has a new snapshot and finds it.

@@ -21,7 +21,7 @@ export interface TestIdp {
   stop(): Promise<void>;
 }
 
-const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
   let body = '';
@@ -88,7 +88,7 @@ export async function startIdp(port: number, users: IdpUser[], clients: IdpClien
         res.setHeader('content-type', 'text/html; charset=utf-8');
         res.end(`<!doctype html><html lang="en"><head><title>Test IdP</title></head><body><main>
 <h1>Sign in</h1><form method="post" action="${url.pathname}"><label for="user">User</label>
-<select id="user" name="user">${users.map((u) => `<option value="${escape(u.sub)}">${escape(u.name)}</option>`).join('')}</select>
+<select id="user" name="user">${users.map((u) => `<option value="${escapeHtml(u.sub)}">${escapeHtml(u.name)}</option>`).join('')}</select>
 <button type="submit" id="signin">Sign in</button></form></main></body></html>`);
       } catch (err) {
         res.statusCode = 400;
