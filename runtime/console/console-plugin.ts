@@ -3,7 +3,7 @@
 // actions and the audit log. Only a console session opens it: the ERP's API key does not (ADR 0011).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ConfigBundle } from '../../core/bundle/types.js';
-import { type ErrorCode, isOutputstraatError } from '../../core/errors/index.js';
+import { createError, type ErrorCode, isOutputstraatError } from '../../core/errors/index.js';
 import { type Database, sql } from '../../platform/db/index.js';
 import type { SecretLookup } from '../../platform/secrets.js';
 import { archivedContent } from '../archive/index.js';
@@ -135,28 +135,23 @@ export async function registerConsole(app: FastifyInstance, deps: ConsoleDeps): 
             let ctx: Ctx;
             try {
               ctx = contextOf(request, deps.bundles);
-            } catch {
-              return reply.code(404).type('text/plain; charset=utf-8').send('not found');
+            } catch (err) {
+              // No console here (or a Host no URL can be made of): the app's answer, JSON on the
+              // runtime's host, the debtor pages' error page on a payment host.
+              throw err instanceof NotServed ? error : err;
             }
             const ours = isOutputstraatError(error) ? error : undefined;
             const status = ours?.statusCode ?? (error as { statusCode?: number }).statusCode ?? 500;
             if (status >= 500) request.log.warn({ code: ours?.code }, 'console page failed');
             const code: ErrorCode = ours?.code ?? (status < 500 ? 'OST_ERR_VALIDATION' : 'OST_ERR_INTERNAL');
-            if (ours && ours.code === 'OST_ERR_VALIDATION') {
-              return errorPage(reply, ctx, 400, code).header(
-                'x-error-detail',
-                ours.message.slice(0, 300).replace(/[^\x20-\x7e]/g, '?'),
-              );
-            }
             return errorPage(reply, ctx, status >= 400 && status < 500 ? status : 503, code);
           });
-          // Everything below answers 404 where the corporation has no console.
-          site.addHook('preHandler', async (request, reply) => {
+          // Everything below is not found where the corporation has no console.
+          site.addHook('preHandler', async (request) => {
             try {
               contextOf(request, deps.bundles);
             } catch (err) {
-              if (err instanceof NotServed)
-                return reply.code(404).type('text/plain; charset=utf-8').send('not found');
+              if (err instanceof NotServed) throw createError('OST_ERR_NOT_FOUND', ['console']);
               throw err;
             }
           });
