@@ -23,7 +23,9 @@ header button{background:transparent;border:2px solid ${onBrand};border-radius:.
 main{max-width:80rem;margin:0 auto;padding:1rem}
 .grid{display:grid;gap:1rem}
 @media (min-width:60rem){.grid{grid-template-columns:1fr 1fr}}
-section{background:#fff;border-radius:.5rem;padding:1rem;box-shadow:0 1px 2px rgba(0,0,0,.08);min-width:0}
+section{background:#fff;border-radius:.5rem;padding:1rem;margin:0 0 1rem;box-shadow:0 1px 2px rgba(0,0,0,.08);min-width:0}
+.grid section{margin:0}
+.grid{margin:0 0 1rem}
 .scroll{overflow-x:auto}
 h1{font-size:1.5rem;margin:0 0 1rem}h2{font-size:1.125rem;margin:0 0 .5rem}
 table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.375rem .5rem;border-bottom:1px solid #d0d4d9;vertical-align:top}

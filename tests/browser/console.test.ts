@@ -87,9 +87,17 @@ async function axeViolations(context: BrowserContext, page: Page): Promise<AxeVi
   }
 }
 
-/** axe-clean, and a screenshot at the context's size. */
+/** axe-clean, and screenshots at 1280×800 and 390×844 (the context's size is restored afterwards). */
 async function look(context: BrowserContext, page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+  const size = page.viewportSize()!;
+  for (const [suffix, width, height] of [
+    ['', 1280, 800],
+    ['-phone', 390, 844],
+  ] as const) {
+    await page.setViewportSize({ width, height });
+    await page.screenshot({ path: join(SHOTS, `${name}${suffix}.png`) });
+  }
+  await page.setViewportSize(size);
   expect(await axeViolations(context, page), `axe on ${name}`).toEqual([]);
 }
 
@@ -289,7 +297,7 @@ describe('an agent', () => {
     const context = await newContext(390, 844);
     const page = await newPage(context);
     await login(page, NOORD, 'bram', '/debtors/D-7001');
-    await look(context, page, 'console-debtor-phone');
+    await look(context, page, 'console-debtor-agent');
     const form = page.locator('form[action$="/arrangement"]');
     await form.locator('select[name=externalId]').selectOption('CN-7001');
     const today = new Date();
@@ -342,6 +350,23 @@ describe('sessions and CSRF', () => {
     });
     expect(withKey.status).toBe(303);
     expect(withKey.location).toMatch(/^\/console\/login\?/);
+
+    // Noord's session opens nothing on Zuid's console, and Noord's staff cannot sign in there.
+    const noordCookie = (await context.cookies()).find((c) => c.name === 'ost-console')!;
+    const onZuid = await requestPage(s.port, ZUID.host, '/console', {
+      headers: { cookie: `ost-console=${noordCookie.value}` },
+    });
+    expect(onZuid.status).toBe(303);
+    expect(onZuid.location).toMatch(/^\/console\/login/);
+    const zuidContext = await newContext();
+    const zuidPage = await newPage(zuidContext);
+    await zuidPage.goto(consoleUrl(ZUID));
+    await zuidPage.waitForURL(/\/interaction\//);
+    await zuidPage.selectOption('#user', 'bram');
+    const refusedLogin = zuidPage.waitForResponse((r) => r.url().includes('/console/callback'));
+    await zuidPage.click('#signin');
+    expect((await refusedLogin).status()).toBe(401);
+    await zuidContext.close();
 
     // Idle for longer than idleMinutes: back to login (where the IdP's own session signs bram in again).
     const idle = (await context.cookies()).find((c) => c.name === 'ost-console')!;
