@@ -53,6 +53,8 @@ interface Ctx {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const FORM_BODY_LIMIT = 16 * 1024;
+/** A path of this console to return to after login: plain path characters only, never another host. */
+const SAFE_RETURN = /^\/[A-Za-z0-9\-._~/?=&%+]{0,500}$/;
 
 class NotServed extends Error {}
 
@@ -95,6 +97,8 @@ export async function registerConsole(app: FastifyInstance, deps: ConsoleDeps): 
     status: number,
     code: ErrorCode,
     session?: StaffSession,
+    /** The registry's message of a 4xx (it names the field). */
+    detail?: string,
   ) => {
     const t = CONSOLE_TEXTS[ctx.lang];
     const title = status === 404 ? t.notFound : status === 403 ? t.forbidden : t.refused;
@@ -103,7 +107,7 @@ export async function registerConsole(app: FastifyInstance, deps: ConsoleDeps): 
       ctx,
       status,
       title,
-      html`<h1>${title}</h1><section><p>${code}</p><p><a href="${ctx.root}?lang=${ctx.lang}">${t.back}</a></p></section>`,
+      html`<h1>${title}</h1><section><p>${code}</p>${detail ? html`<p>${detail}</p>` : ''}<p><a href="${ctx.root}?lang=${ctx.lang}">${t.back}</a></p></section>`,
       session,
     );
   };
@@ -144,7 +148,15 @@ export async function registerConsole(app: FastifyInstance, deps: ConsoleDeps): 
             const status = ours?.statusCode ?? (error as { statusCode?: number }).statusCode ?? 500;
             if (status >= 500) request.log.warn({ code: ours?.code }, 'console page failed');
             const code: ErrorCode = ours?.code ?? (status < 500 ? 'OST_ERR_VALIDATION' : 'OST_ERR_INTERNAL');
-            return errorPage(reply, ctx, status >= 400 && status < 500 ? status : 503, code);
+            const client = status >= 400 && status < 500;
+            return errorPage(
+              reply,
+              ctx,
+              client ? status : 503,
+              code,
+              undefined,
+              client ? ours?.message : undefined,
+            );
           });
           // Everything below is not found where the corporation has no console.
           site.addHook('preHandler', async (request) => {
@@ -167,7 +179,7 @@ export async function registerConsole(app: FastifyInstance, deps: ConsoleDeps): 
       const ctx = contextOf(request, deps.bundles);
       const wanted = (request.query as { return?: string }).return ?? ctx.root;
       // Only a path of this console: never an open redirect.
-      const returnTo = wanted.startsWith(`${ctx.root}`) && !wanted.startsWith('//') ? wanted : ctx.root;
+      const returnTo = wanted.startsWith(ctx.root) && SAFE_RETURN.test(wanted) ? wanted : ctx.root;
       const config = await idps.config(ctx.corporation, ctx.console);
       const url = await startLogin(deps.db, config, {
         corporation: ctx.corporation,

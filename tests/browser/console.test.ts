@@ -314,7 +314,15 @@ describe('an agent', () => {
     await form.locator('button[type=submit]').click();
     await page.waitForURL(/done=arrangement/);
     expect(await page.locator('[role=status]').textContent()).toBe('Vastgelegd.');
-    const events = await feedTypes(NOORD);
+    // The feed shows an event once every transaction that began before it ended (docs/erp-api.md).
+    const events = await eventually(
+      async () => {
+        const all = await feedTypes(NOORD);
+        return all.some((e) => e.type === 'arrangement.recorded') ? all : undefined;
+      },
+      10_000,
+      'arrangement.recorded in the feed',
+    );
     const recorded = events.find((e) => e.type === 'arrangement.recorded');
     expect(recorded).toMatchObject({ externalId: 'CN-7001', data: { totalCents: 30100 } });
     expect((recorded!.data as { terms: unknown[] }).terms).toHaveLength(3);
@@ -408,6 +416,81 @@ describe('sessions and CSRF', () => {
     expect(
       await s.db.oneFirst(sql.unsafe`SELECT count(*) FROM console_sessions WHERE subject = 'bram'`),
     ).toBe(0);
+    await context.close();
+  });
+
+  it('hostile input from a signed-in agent is refused naming the field, and nothing is stored', async () => {
+    const context = await newContext();
+    const page = await newPage(context);
+    await login(page, NOORD, 'bram', '/debtors/D-7001');
+    const csrf = await csrfOf(page);
+    const notes = () =>
+      s.db
+        .oneFirst(sql.unsafe`SELECT count(*) FROM console_notes WHERE corporation = ${NOORD.id}`)
+        .then(Number);
+    const before = await notes();
+    const control = await postWithCookie(context, '/debtors/D-7001/notes', {
+      _csrf: csrf,
+      body: 'a\u0000b\u001bc',
+    });
+    expect(control.status).toBe(400);
+    expect(control.body).toContain('OST_ERR_VALIDATION');
+    expect(control.body).toContain('body');
+    const long = await postWithCookie(context, '/debtors/D-7001/notes', {
+      _csrf: csrf,
+      body: 'x'.repeat(2001),
+    });
+    expect(long.status).toBe(400);
+    const huge = await postWithCookie(context, '/debtors/D-7001/notes', {
+      _csrf: csrf,
+      body: 'x'.repeat(20_000),
+    });
+    expect(huge.status).toBe(413);
+    const channel = await postWithCookie(context, '/debtors/D-7001/opt-out', {
+      _csrf: csrf,
+      channel: "sms'; --",
+    });
+    expect(channel.status).toBe(400);
+    expect(channel.body).toContain('channel');
+    const terms = await postWithCookie(context, '/debtors/D-7001/arrangement', {
+      _csrf: csrf,
+      externalId: 'CN-7003',
+      due1: '2020-01-01',
+      amount1: '1,00',
+      due2: 'morgen',
+      amount2: '-5',
+      due3: '2099-01-01',
+      amount3: '100',
+    });
+    expect(terms.status).toBe(400);
+    for (const field of ['due2', 'amount2']) expect(terms.body).toContain(field);
+    const foreignItem = await postWithCookie(context, '/debtors/D-7001/arrangement', {
+      _csrf: csrf,
+      externalId: 'CZ-8001',
+    });
+    expect(foreignItem.status).toBe(400);
+    expect(foreignItem.body).toContain('externalId');
+    expect(await notes()).toBe(before);
+    expect(await s.db.oneFirst(sql.unsafe`SELECT opt_outs FROM debtors WHERE debtor_id = 'D-7001'`)).toEqual(
+      [],
+    );
+    // Search: wildcards and quotes are text, an overlong query finds nothing, the page still answers.
+    for (const q of ['%', '_%_', "' OR 1=1 --", '\\', 'x'.repeat(500)]) {
+      await page.goto(`${consoleUrl(NOORD)}?q=${encodeURIComponent(q)}`);
+      expect(await page.locator('main').textContent()).toContain('Niets gevonden');
+    }
+    // After login, back to a path of this console only, never to another host.
+    for (const wanted of ['//evil.example/console', 'https://evil.example/', '/console\\@evil.example']) {
+      const res = await requestPage(
+        s.port,
+        NOORD.host,
+        `/console/login?return=${encodeURIComponent(wanted)}`,
+      );
+      expect(res.status).toBe(303);
+      const row = await s.db.oneFirst(sql.unsafe`
+        SELECT return_to FROM console_logins WHERE corporation = ${NOORD.id} ORDER BY created_at DESC LIMIT 1`);
+      expect(row).toBe('/console');
+    }
     await context.close();
   });
 
