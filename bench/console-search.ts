@@ -91,10 +91,12 @@ try {
   await settle();
   const scansBefore = await seqScans();
   const all: number[] = [];
-  console.log('kind                 median ms   p95 ms   hits (first round)');
+  console.log('kind                 median ms   p95 ms   hits seq scans');
   for (const [kind, query] of Object.entries(kinds)) {
     const times: number[] = [];
     let firstHits = 0;
+    await settle();
+    const kindScansBefore = await seqScans();
     for (let round = 0; round < ROUNDS; round++) {
       const started = performance.now();
       const hits = await searchDebtors(db, CORP, query(pick(round)));
@@ -103,8 +105,10 @@ try {
     }
     times.sort((a, b) => a - b);
     all.push(...times);
+    await settle();
+    const kindScans = (await seqScans()) - kindScansBefore;
     console.log(
-      `${kind.padEnd(20)} ${pct(times, 0.5).toFixed(2).padStart(9)} ${pct(times, 0.95).toFixed(2).padStart(8)}   ${firstHits}`,
+      `${kind.padEnd(20)} ${pct(times, 0.5).toFixed(2).padStart(9)} ${pct(times, 0.95).toFixed(2).padStart(8)}   ${String(firstHits).padEnd(4)} ${kindScans}`,
     );
   }
   all.sort((a, b) => a - b);
