@@ -54,6 +54,8 @@ export async function startLogin(
   const verifier = client.randomPKCECodeVerifier();
   const state = client.randomState();
   const nonce = client.randomNonce();
+  // Abandoned logins go before a new one is kept: the table holds at most ten minutes of login starts.
+  await db.query(sql.unsafe`DELETE FROM console_logins WHERE created_at < now() - interval '10 minutes'`);
   await db.query(sql.unsafe`
     INSERT INTO console_logins (state_sha256, corporation, code_verifier, nonce, return_to)
     VALUES (${sql.binary(stateHash(state))}, ${input.corporation}, ${verifier}, ${nonce}, ${input.returnTo})`);

@@ -479,6 +479,10 @@ describe('sessions and CSRF', () => {
       await page.goto(`${consoleUrl(NOORD)}?q=${encodeURIComponent(q)}`);
       expect(await page.locator('main').textContent()).toContain('Niets gevonden');
     }
+    // A login started and abandoned is gone ten minutes later, at the next login start.
+    await s.db.query(sql.unsafe`
+      INSERT INTO console_logins (state_sha256, corporation, code_verifier, nonce, return_to, created_at)
+      VALUES ('\\x00', ${NOORD.id}, 'v', 'n', '/console', now() - interval '11 minutes')`);
     // After login, back to a path of this console only, never to another host.
     for (const wanted of ['//evil.example/console', 'https://evil.example/', '/console\\@evil.example']) {
       const res = await requestPage(
@@ -491,6 +495,11 @@ describe('sessions and CSRF', () => {
         SELECT return_to FROM console_logins WHERE corporation = ${NOORD.id} ORDER BY created_at DESC LIMIT 1`);
       expect(row).toBe('/console');
     }
+    expect(
+      await s.db.oneFirst(
+        sql.unsafe`SELECT count(*) FROM console_logins WHERE created_at < now() - interval '10 minutes'`,
+      ),
+    ).toBe(0);
     await context.close();
   });
 
