@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { withoutRemoteImages } from './console-plugin.js';
+import { withoutRemoteImages } from './message-routes.js';
 
 describe('withoutRemoteImages', () => {
   it('keeps remote images from loading, and data images and the rest of the mail as they were', () => {

@@ -1,130 +1,34 @@
 // The staff console under each corporation's payment host at /console (and /c/<corporation>/console on
 // the runtime's own host, for development): OIDC login, search, the debtor page, archived messages,
 // actions and the audit log. Only a console session opens it: the ERP's API key does not (ADR 0011).
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { ConfigBundle } from '../../core/bundle/types.js';
+import type { FastifyInstance } from 'fastify';
 import { createError, type ErrorCode, isOutputstraatError } from '../../core/errors/index.js';
-import { type Database, sql } from '../../platform/db/index.js';
-import type { SecretLookup } from '../../platform/secrets.js';
-import { archivedContent } from '../archive/index.js';
-import type { BundleStore } from '../bundles/index.js';
-import type { LinkTokens } from '../dossiers/index.js';
 import { toCsv } from '../forms/index.js';
-import { html, type Lang, pickLang, siteOf } from '../web/index.js';
 import { addNote, optOut, pauseOrResume, recordArrangement } from './actions.js';
 import { audit, readAudit } from './audit.js';
-import { debtorPicture } from './debtor-picture.js';
-import { sendConsolePage } from './layout.js';
-import { finishLogin, IdentityProviders, startLogin } from './oidc-login.js';
-import { searchDebtors } from './search.js';
 import {
-  atLeast,
-  createSession,
-  csrfMatches,
-  endSession,
-  type Role,
-  readSessionCookie,
-  type StaffSession,
-  setSessionCookie,
-  touchSession,
-} from './sessions.js';
+  type ConsoleDeps,
+  type Ctx,
+  consoleKit,
+  contextOf,
+  FORM_BODY_LIMIT,
+  NotServed,
+  sqlDebtor,
+} from './console-kit.js';
+import { debtorPicture } from './debtor-picture.js';
+import { registerLoginRoutes } from './login-routes.js';
+import { registerMessageRoutes } from './message-routes.js';
+import { searchDebtors } from './search.js';
+import { atLeast, csrfMatches, type Role, type StaffSession } from './sessions.js';
 import { CONSOLE_TEXTS } from './texts.js';
-import { auditView, debtorView, messageView, searchView } from './views.js';
+import { auditView, debtorView, searchView } from './views.js';
 
-export interface ConsoleDeps {
-  db: Database;
-  bundles: BundleStore;
-  links: LinkTokens;
-  secrets: SecretLookup;
-  now?: () => Date;
-}
-
-interface Ctx {
-  bundle: ConfigBundle;
-  console: NonNullable<ConfigBundle['corporation']['console']>;
-  corporation: string;
-  /** '/console' or '/c/<corporation>/console'. */
-  root: string;
-  /** Absolute URL of root. */
-  base: string;
-  secure: boolean;
-  lang: Lang;
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const FORM_BODY_LIMIT = 16 * 1024;
-/** A path of this console to return to after login: plain path characters only, never another host. */
-const SAFE_RETURN = /^\/[A-Za-z0-9\-._~/?=&%+]{0,500}$/;
-
-class NotServed extends Error {}
-
-function contextOf(request: FastifyRequest, bundles: BundleStore): Ctx {
-  const site = siteOf(request, bundles);
-  const corporation = site?.corporation;
-  const bundle = corporation ? bundles.get(corporation) : undefined;
-  const console = bundle?.corporation.console;
-  if (!site || !corporation || !bundle || !console) throw new NotServed();
-  const base = `${site.base}/console`;
-  const root = new URL(base).pathname;
-  const query = request.query as { lang?: string };
-  const lang = pickLang(query.lang, request.headers['accept-language'], undefined, bundle.corporation.locale);
-  return { bundle, console, corporation, root, base, secure: base.startsWith('https:'), lang };
-}
+export type { ConsoleDeps } from './console-kit.js';
+export { withoutRemoteImages } from './message-routes.js';
 
 export async function registerConsole(app: FastifyInstance, deps: ConsoleDeps): Promise<void> {
-  const idps = new IdentityProviders(deps.secrets);
-
-  const page = (
-    reply: FastifyReply,
-    ctx: Ctx,
-    status: number,
-    title: string,
-    body: ReturnType<typeof html>,
-    session?: StaffSession,
-  ) =>
-    sendConsolePage(reply, status, {
-      lang: ctx.lang,
-      title,
-      body,
-      bundle: ctx.bundle,
-      root: ctx.root,
-      session,
-    });
-
-  const errorPage = (
-    reply: FastifyReply,
-    ctx: Ctx,
-    status: number,
-    code: ErrorCode,
-    session?: StaffSession,
-    /** The registry's message of a 4xx (it names the field). */
-    detail?: string,
-  ) => {
-    const t = CONSOLE_TEXTS[ctx.lang];
-    const title = status === 404 ? t.notFound : status === 403 ? t.forbidden : t.refused;
-    return page(
-      reply,
-      ctx,
-      status,
-      title,
-      html`<h1>${title}</h1><section><p>${code}</p>${detail ? html`<p>${detail}</p>` : ''}<p><a href="${ctx.root}?lang=${ctx.lang}">${t.back}</a></p></section>`,
-      session,
-    );
-  };
-
-  /** The session, or a redirect to login (answered here; undefined then). */
-  async function sessionOf(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    ctx: Ctx,
-  ): Promise<StaffSession | undefined> {
-    const id = readSessionCookie(request);
-    const session = id ? await touchSession(deps.db, id, ctx.corporation) : undefined;
-    if (session) return session;
-    const back = request.method === 'GET' ? request.url : ctx.root;
-    reply.redirect(`${ctx.root}/login?return=${encodeURIComponent(back)}`, 303);
-    return undefined;
-  }
+  const kit = consoleKit(deps);
+  const { page, errorPage, sessionOf } = kit;
 
   await app.register(async (scope) => {
     scope.addContentTypeParser(
@@ -175,45 +79,8 @@ export async function registerConsole(app: FastifyInstance, deps: ConsoleDeps): 
   });
 
   function routes(site: FastifyInstance): void {
-    site.get('/console/login', async (request, reply) => {
-      const ctx = contextOf(request, deps.bundles);
-      const wanted = (request.query as { return?: string }).return ?? ctx.root;
-      // Only a path of this console: never an open redirect.
-      const returnTo = wanted.startsWith(ctx.root) && SAFE_RETURN.test(wanted) ? wanted : ctx.root;
-      const config = await idps.config(ctx.corporation, ctx.console);
-      const url = await startLogin(deps.db, config, {
-        corporation: ctx.corporation,
-        scopes: ctx.console.scopes,
-        redirectUri: `${ctx.base}/callback`,
-        returnTo,
-      });
-      return reply.header('cache-control', 'no-store').redirect(url.href, 303);
-    });
-
-    site.get('/console/callback', async (request, reply) => {
-      const ctx = contextOf(request, deps.bundles);
-      const config = await idps.config(ctx.corporation, ctx.console);
-      const query = new URL(request.url, 'http://x').search;
-      const user = await finishLogin(
-        deps.db,
-        config,
-        ctx.console,
-        ctx.corporation,
-        new URL(`${ctx.base}/callback${query}`),
-      );
-      const id = await createSession(deps.db, { corporation: ctx.corporation, ...user }, ctx.console);
-      const session: StaffSession = {
-        corporation: ctx.corporation,
-        subject: user.subject,
-        name: user.name,
-        role: user.role,
-        csrf: '',
-      };
-      await audit(deps.db, session, 'login');
-      setSessionCookie(reply, id, ctx.secure);
-      return reply.redirect(user.returnTo, 303);
-    });
-
+    registerLoginRoutes(site, deps, kit);
+    registerMessageRoutes(site, deps, kit);
     site.get('/console', async (request, reply) => {
       const ctx = contextOf(request, deps.bundles);
       const session = await sessionOf(request, reply, ctx);
@@ -255,75 +122,6 @@ export async function registerConsole(app: FastifyInstance, deps: ConsoleDeps): 
         session,
       );
     });
-
-    site.get<{ Params: { id: string } }>('/console/messages/:id', async (request, reply) => {
-      const ctx = contextOf(request, deps.bundles);
-      const session = await sessionOf(request, reply, ctx);
-      if (!session) return reply;
-      const id = request.params.id;
-      const m = UUID.test(id) ? await deps.db.maybeOne(sqlMessage(ctx.corporation, id)) : null;
-      if (!m) {
-        await audit(deps.db, session, 'not-found', {}, { message: UUID.test(id) ? id : 'malformed' });
-        return errorPage(reply, ctx, 404, 'OST_ERR_NOT_FOUND', session);
-      }
-      await audit(
-        deps.db,
-        session,
-        'view-message',
-        { ref: m.debtor_ref as string | null, id: m.debtor_id as string | null },
-        { messageId: id },
-      );
-      const parts = m.parts as string[];
-      const textPart = ['sms', 'voice', 'text'].find((p) => parts.includes(p));
-      const text = textPart
-        ? (await archivedContent(deps.db, deps.links, ctx.corporation, id, textPart as 'sms'))?.body.toString(
-            'utf8',
-          )
-        : undefined;
-      return page(
-        reply,
-        ctx,
-        200,
-        CONSOLE_TEXTS[ctx.lang].message,
-        messageView(ctx.lang, ctx.root, {
-          id,
-          channelType: m.channel_type as string,
-          subject: (m.subject as string | null) ?? null,
-          text,
-          hasHtml: parts.includes('html'),
-          hasPdf: parts.includes('pdf'),
-        }),
-        session,
-      );
-    });
-
-    site.get<{ Params: { id: string; part: string } }>(
-      '/console/messages/:id/part/:part',
-      async (request, reply) => {
-        const ctx = contextOf(request, deps.bundles);
-        const session = await sessionOf(request, reply, ctx);
-        if (!session) return reply;
-        const part = request.params.part;
-        const content =
-          UUID.test(request.params.id) && (part === 'html' || part === 'pdf')
-            ? await archivedContent(deps.db, deps.links, ctx.corporation, request.params.id, part)
-            : undefined;
-        if (!content) return errorPage(reply, ctx, 404, 'OST_ERR_NOT_FOUND', session);
-        // The email exactly as sent, in a frame that can run nothing, load nothing remote and submit nothing.
-        const policy =
-          part === 'html'
-            ? "default-src 'none'; img-src data:; style-src 'unsafe-inline'; sandbox; frame-ancestors 'self'"
-            : "default-src 'none'; sandbox; frame-ancestors 'self'";
-        return reply
-          .header('content-security-policy', policy)
-          .header('x-content-type-options', 'nosniff')
-          .header('cache-control', 'no-store')
-          .header('referrer-policy', 'no-referrer')
-          .header('content-disposition', `inline; filename="${request.params.id}.${part}"`)
-          .type(content.contentType)
-          .send(part === 'html' ? withoutRemoteImages(content.body.toString('utf8')) : content.body);
-      },
-    );
 
     const action = (
       path: string,
@@ -380,33 +178,6 @@ export async function registerConsole(app: FastifyInstance, deps: ConsoleDeps): 
       recordArrangement(deps, ctx.corporation, ctx.console, ctx.bundle.corporation.timezone, d, form),
     );
 
-    site.post('/console/logout', async (request, reply) => {
-      const ctx = contextOf(request, deps.bundles);
-      const id = readSessionCookie(request);
-      const session = id ? await touchSession(deps.db, id, ctx.corporation) : undefined;
-      if (!session || !id) return reply.redirect(`${ctx.root}/login`, 303);
-      if (!csrfMatches(session, (request.body as Record<string, unknown> | undefined)?._csrf)) {
-        return errorPage(reply, ctx, 403, 'OST_ERR_CONSOLE_CSRF', session);
-      }
-      await endSession(deps.db, id);
-      await audit(deps.db, session, 'logout');
-      setSessionCookie(reply, undefined, ctx.secure);
-      return reply.redirect(`${ctx.root}/logged-out?lang=${ctx.lang}`, 303);
-    });
-
-    // Not straight back to login: the IdP's own session would sign the user in again at once.
-    site.get('/console/logged-out', async (request, reply) => {
-      const ctx = contextOf(request, deps.bundles);
-      const t = CONSOLE_TEXTS[ctx.lang];
-      return page(
-        reply,
-        ctx,
-        200,
-        t.loggedOut,
-        html`<h1>${t.loggedOut}</h1><section><p><a class="btn" href="${ctx.root}/login?lang=${ctx.lang}">${t.signIn}</a></p></section>`,
-      );
-    });
-
     site.get('/console/audit', async (request, reply) => {
       const ctx = contextOf(request, deps.bundles);
       const session = await sessionOf(request, reply, ctx);
@@ -442,26 +213,4 @@ export async function registerConsole(app: FastifyInstance, deps: ConsoleDeps): 
         .send(csv);
     });
   }
-}
-
-/** One message of this corporation, with its debtor and the names of its archived parts. */
-function sqlMessage(corporation: string, id: string) {
-  return sql.unsafe`
-    SELECT m.channel_type, m.subject, m.debtor_ref, d.debtor_id,
-      coalesce((SELECT array_agg(p.part ORDER BY p.part) FROM message_parts p WHERE p.message_id = m.id), '{}') AS parts
-    FROM messages m LEFT JOIN debtors d ON d.id = m.debtor_ref
-    WHERE m.id = ${id} AND m.corporation = ${corporation}`;
-}
-
-function sqlDebtor(corporation: string, debtorId: string) {
-  return sql.unsafe`SELECT id FROM debtors WHERE corporation = ${corporation} AND debtor_id = ${debtorId}`;
-}
-
-/**
- * The archived email for the console's frame: remote images (the open pixel above all) are not fetched,
- * so a staff member reading it never counts as the tenant opening it; the bytes as sent stay in the
- * archive (GET /v1/messages/{id}/content). Their src is kept as data-remote-src.
- */
-export function withoutRemoteImages(htmlText: string): string {
-  return htmlText.replace(/(<img\b[^>]*?\s)src\s*=\s*(?!["']?data:)(["']?)/gi, '$1data-remote-src=$2');
 }
