@@ -17,6 +17,7 @@ const RUNTIME_ORDER = [
   'tracking', // what happened to a message: delivered, opened, clicked, bounced
   'replies', // debtors' SMS and email replies: matched, classified, acted on; tasks for people
   'pages', // the debtor's pages: payment page and its composition
+  'console', // the staff console: OIDC login, search, the debtor page, actions, audit log
   'forms', // contact-data and meter-reading forms
   'payments', // the payment service provider (Mollie) and its webhook
   'web', // the page shell shared by every page: layout, i18n, CSP, link lookup

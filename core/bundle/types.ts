@@ -2,6 +2,7 @@
 // applied, references checked, expressions compiled once at load) and content-hashed. The operator
 // publishes it to the NATS KV bucket `outputstraat-bundles` under `corp.<namespace>`; runtime pods watch it.
 
+import type { ArrangementLimits } from '../law/arrangement-plan.js';
 import type { ReplyRules } from '../replies/index.js';
 import type {
   ChannelSpec,
@@ -45,6 +46,22 @@ export interface BundleCorporation {
   paused: boolean;
   /** Early signalling to the municipality (spec.collections.earlySignal); absent when not configured. */
   earlySignal?: NonNullable<NonNullable<CorporationSpec['collections']>['earlySignal']>;
+  /** The staff console's identity provider and roles (spec.console); absent: no console. */
+  console?: BundleConsole;
+}
+
+/** Corporation spec.console with its defaults applied (docs/console.md). */
+export interface BundleConsole {
+  issuer: string;
+  clientId: string;
+  clientSecretRef: { name: string; key: string };
+  scopes: string[];
+  groupsClaim: string;
+  roles: { viewer: string[]; agent: string[]; admin: string[] };
+  idleMinutes: number;
+  absoluteHours: number;
+  /** Limits of an arrangement recorded in the console (core/law/arrangement-plan.ts). */
+  arrangements: ArrangementLimits;
 }
 
 /** Days personal data is kept, per kind of data (Corporation spec.retention; docs/privacy.md). */

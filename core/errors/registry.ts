@@ -165,6 +165,22 @@ export const errorRegistry = {
     hint: 'check the reading; send "confirm": true to record it anyway, flagged for review',
   },
 
+  // Staff console (runtime/console, docs/console.md)
+  OST_ERR_CONSOLE_FORBIDDEN: {
+    status: 403,
+    message: 'the role %s may not %s',
+    hint: 'ask an admin of your corporation for a group that maps to agent or admin (spec.console.roles)',
+  },
+  OST_ERR_CONSOLE_CSRF: {
+    status: 403,
+    message: 'the form was not sent from this console session (field _csrf)',
+    hint: 'reload the page and send the form again',
+  },
+  OST_ERR_CONSOLE_LOGIN: {
+    status: 401,
+    message: 'login through the identity provider failed: %s',
+    hint: 'start again at /console/login; an admin can check spec.console and the IdP client',
+  },
   // Collections law (core/law)
   OST_ERR_LAW_INPUT: {
     status: 422,

@@ -971,6 +971,150 @@ export const CRD_SCHEMAS = {
               }
             }
           },
+          "console": {
+            "type": "object",
+            "description": "The staff console under the payment host's /console (docs/console.md): the corporation's OpenID Connect identity provider and which of its groups get which role. Without it the console of this corporation answers 404.",
+            "required": [
+              "issuer",
+              "clientId",
+              "clientSecretRef",
+              "roles"
+            ],
+            "properties": {
+              "issuer": {
+                "type": "string",
+                "maxLength": 500,
+                "pattern": "^https?://[^\\s]+$",
+                "description": "The IdP's issuer URL (its /.well-known/openid-configuration is read), e.g. https://login.microsoftonline.com/<tenant>/v2.0. http only for a loopback IdP."
+              },
+              "clientId": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 255,
+                "description": "The client (application) id registered at the IdP."
+              },
+              "clientSecretRef": {
+                "type": "object",
+                "description": "Secret in this namespace holding the client secret.",
+                "required": [
+                  "name"
+                ],
+                "properties": {
+                  "name": {
+                    "type": "string",
+                    "maxLength": 253,
+                    "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",
+                    "description": "Name of the Secret."
+                  },
+                  "key": {
+                    "type": "string",
+                    "default": "client-secret",
+                    "maxLength": 253,
+                    "pattern": "^\\.?[-_a-zA-Z0-9][-._a-zA-Z0-9]*$",
+                    "description": "Key in the Secret."
+                  }
+                }
+              },
+              "scopes": {
+                "type": "array",
+                "maxItems": 20,
+                "default": [
+                  "openid",
+                  "profile",
+                  "email"
+                ],
+                "description": "Scopes asked for; openid is always added.",
+                "items": {
+                  "type": "string",
+                  "maxLength": 100,
+                  "pattern": "^[!#-\\[\\]-~]+$"
+                }
+              },
+              "groupsClaim": {
+                "type": "string",
+                "default": "groups",
+                "maxLength": 100,
+                "description": "The ID token claim that lists the user's groups (Entra ID and Keycloak: groups)."
+              },
+              "roles": {
+                "type": "object",
+                "description": "Groups (as the IdP puts them in the groups claim) per role; a user gets the highest role of any of their groups and cannot log in with none. viewer reads (call centre), agent also acts (pause, arrangement, note, opt-out, payment link), admin also reads the audit log.",
+                "properties": {
+                  "viewer": {
+                    "type": "array",
+                    "maxItems": 50,
+                    "items": {
+                      "type": "string",
+                      "maxLength": 255
+                    }
+                  },
+                  "agent": {
+                    "type": "array",
+                    "maxItems": 50,
+                    "items": {
+                      "type": "string",
+                      "maxLength": 255
+                    }
+                  },
+                  "admin": {
+                    "type": "array",
+                    "maxItems": 50,
+                    "items": {
+                      "type": "string",
+                      "maxLength": 255
+                    }
+                  }
+                }
+              },
+              "arrangements": {
+                "type": "object",
+                "description": "The corporation's limits for a payment arrangement recorded in the console (its policy: docs/collections-law.md).",
+                "default": {},
+                "properties": {
+                  "maxTerms": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "maximum": 60,
+                    "default": 12,
+                    "description": "Most instalments."
+                  },
+                  "minTermCents": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "default": 2500,
+                    "description": "Least amount of one instalment, in cents."
+                  },
+                  "maxTotalCents": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "default": 1000000,
+                    "description": "Largest debt one arrangement covers, in cents."
+                  },
+                  "firstTermWithinDays": {
+                    "type": "integer",
+                    "minimum": 0,
+                    "maximum": 365,
+                    "default": 30,
+                    "description": "The first instalment is due within this many days."
+                  }
+                }
+              },
+              "idleMinutes": {
+                "type": "integer",
+                "minimum": 5,
+                "maximum": 480,
+                "default": 30,
+                "description": "A session unused this long ends."
+              },
+              "absoluteHours": {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 24,
+                "default": 10,
+                "description": "A session ends this long after login, used or not."
+              }
+            }
+          },
           "paused": {
             "type": "boolean",
             "default": false,

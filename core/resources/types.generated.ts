@@ -574,6 +574,88 @@ name: string
 }
 }
 /**
+ * The staff console under the payment host's /console (docs/console.md): the corporation's OpenID Connect identity provider and which of its groups get which role. Without it the console of this corporation answers 404.
+ */
+console?: {
+/**
+ * The IdP's issuer URL (its /.well-known/openid-configuration is read), e.g. https://login.microsoftonline.com/<tenant>/v2.0. http only for a loopback IdP.
+ */
+issuer: string
+/**
+ * The client (application) id registered at the IdP.
+ */
+clientId: string
+/**
+ * Secret in this namespace holding the client secret.
+ */
+clientSecretRef: {
+/**
+ * Name of the Secret.
+ */
+name: string
+/**
+ * Key in the Secret.
+ */
+key?: string
+}
+/**
+ * Scopes asked for; openid is always added.
+ * 
+ * @maxItems 20
+ */
+scopes?: string[]
+/**
+ * The ID token claim that lists the user's groups (Entra ID and Keycloak: groups).
+ */
+groupsClaim?: string
+/**
+ * Groups (as the IdP puts them in the groups claim) per role; a user gets the highest role of any of their groups and cannot log in with none. viewer reads (call centre), agent also acts (pause, arrangement, note, opt-out, payment link), admin also reads the audit log.
+ */
+roles: {
+/**
+ * @maxItems 50
+ */
+viewer?: string[]
+/**
+ * @maxItems 50
+ */
+agent?: string[]
+/**
+ * @maxItems 50
+ */
+admin?: string[]
+}
+/**
+ * The corporation's limits for a payment arrangement recorded in the console (its policy: docs/collections-law.md).
+ */
+arrangements?: {
+/**
+ * Most instalments.
+ */
+maxTerms?: number
+/**
+ * Least amount of one instalment, in cents.
+ */
+minTermCents?: number
+/**
+ * Largest debt one arrangement covers, in cents.
+ */
+maxTotalCents?: number
+/**
+ * The first instalment is due within this many days.
+ */
+firstTermWithinDays?: number
+}
+/**
+ * A session unused this long ends.
+ */
+idleMinutes?: number
+/**
+ * A session ends this long after login, used or not.
+ */
+absoluteHours?: number
+}
+/**
  * When true, nothing is sent for this corporation; due steps wait until it is false.
  */
 paused?: boolean

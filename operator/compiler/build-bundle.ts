@@ -1,6 +1,7 @@
 import {
   BUNDLE_SCHEMA_VERSION,
   type BundleChannel,
+  type BundleConsole,
   type BundleFlow,
   type BundleRule,
   type BundleTemplate,
@@ -10,7 +11,7 @@ import {
 } from '../../core/bundle/types.js';
 import { isReplyClass, type ReplyRule, type ReplyRules } from '../../core/replies/index.js';
 import type { Resource } from '../../core/resources/kinds.js';
-import type { FlowSpec } from '../../core/resources/types.generated.js';
+import type { CorporationSpec, FlowSpec } from '../../core/resources/types.generated.js';
 import { contentHash } from './hash.js';
 import type { OverlayView } from './resource-index.js';
 
@@ -130,6 +131,7 @@ export function buildBundle(
       },
       paused: c.paused ?? false,
       ...(c.collections?.earlySignal ? { earlySignal: c.collections.earlySignal } : {}),
+      ...(c.console ? { console: bundleConsole(c.console) } : {}),
     },
     apiKeyHashes: [...apiKeyHashes].sort(),
     channels,
@@ -154,4 +156,23 @@ export function buildBundle(
       }),
   };
   return { ...body, revision: contentHash(body) };
+}
+
+function bundleConsole(c: NonNullable<CorporationSpec['console']>): BundleConsole {
+  return {
+    issuer: c.issuer,
+    clientId: c.clientId,
+    clientSecretRef: { name: c.clientSecretRef.name, key: c.clientSecretRef.key ?? 'client-secret' },
+    scopes: [...new Set(['openid', ...(c.scopes ?? ['profile', 'email'])])],
+    groupsClaim: c.groupsClaim ?? 'groups',
+    roles: { viewer: c.roles.viewer ?? [], agent: c.roles.agent ?? [], admin: c.roles.admin ?? [] },
+    idleMinutes: c.idleMinutes ?? 30,
+    absoluteHours: c.absoluteHours ?? 10,
+    arrangements: {
+      maxTerms: c.arrangements?.maxTerms ?? 12,
+      minTermCents: c.arrangements?.minTermCents ?? 2500,
+      maxTotalCents: c.arrangements?.maxTotalCents ?? 1_000_000,
+      firstTermWithinDays: c.arrangements?.firstTermWithinDays ?? 30,
+    },
+  };
 }

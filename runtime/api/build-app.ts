@@ -8,6 +8,8 @@ import { createError, type OutputstraatError } from '../../core/errors/index.js'
 import type { Logger } from '../../platform/log.js';
 import { packageVersion } from '../../platform/package-root.js';
 import { TokenBuckets } from '../../platform/rate-limit/token-buckets.js';
+import { environmentSecrets, type SecretLookup } from '../../platform/secrets.js';
+import { registerConsole } from '../console/index.js';
 import type { LinkTokens } from '../dossiers/index.js';
 import type { RuntimeMetrics } from '../metrics/index.js';
 import { type PagesOptions, registerPages } from '../pages/index.js';
@@ -58,6 +60,8 @@ export interface AppDeps extends Omit<ReceivableRouteDeps, 'bulk'> {
   pages?: PagesOptions;
   /** Link tokens: archived messages are served with their links put back (runtime/dossiers/link-seal.ts). */
   links: LinkTokens;
+  /** Secret values (the console's OIDC client secrets); from the environment when not given. */
+  secrets?: SecretLookup;
   /** The clock of payments and status changes fed to cases (default: the system clock). */
   now?: () => Date;
 }
@@ -215,6 +219,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerReplyRoutes(app, deps);
   registerStaffFormRoutes(app, deps);
   await registerPages(app, deps);
+  // The staff console lives beside the debtor pages, under the same hosts; a console session opens it,
+  // the ERP's API key does not.
+  if (deps.pages) {
+    await registerConsole(app, {
+      db: deps.db,
+      bundles: deps.bundles,
+      links: deps.links,
+      secrets: deps.secrets ?? environmentSecrets(),
+      ...(deps.now ? { now: deps.now } : {}),
+    });
+  }
   // Served on the internal port (METRICS_PORT) with /metrics, not to the public.
   let openapi: unknown;
   app.decorate('openApi', () => {

@@ -1,6 +1,12 @@
 // Archive: every message exactly as sent, and the retention sweep.
 // The stage's public face: other folders import from here, never from its files.
-export { archivedContent, debtorKnown, listArchivedMessages, receivableIdOf } from './archive-queries.js';
+export {
+  type ArchivedMessage,
+  archivedContent,
+  debtorKnown,
+  listArchivedMessages,
+  receivableIdOf,
+} from './archive-queries.js';
 export { archiveParts, type PartName, readPart } from './archive-store.js';
 export { dossierEvidenceZip, type EvidenceManifest } from './evidence-zip.js';
 export {

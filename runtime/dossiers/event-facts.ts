@@ -37,6 +37,8 @@ export const EVENT_FACTS: Readonly<Record<string, readonly string[]>> = {
   ],
   // Sentences the flow engine writes; an ERP's free-text reason (receivable.updated) is not one of them.
   'alert.sent': ['reason'],
+  // Recorded in the staff console (runtime/console/actions.ts): the plan's dates and amounts.
+  'arrangement.recorded': ['reference', 'totalCents', 'terms'],
   'case.completed': ['reason'],
   'earlySignal.created': ['arrearsCents', 'arrearsTerms'],
   'earlySignal.exported': ['file'],

@@ -406,6 +406,37 @@ export const NOT_PERSONAL: readonly { table: string; columns: readonly string[];
     why: 'kept on purpose: a one-way hash that lets a repeated request and an audit find the erasure (docs/privacy.md)',
   },
   {
+    table: 'console_notes',
+    columns: ['id', 'corporation', 'author', 'author_name', 'created_at'],
+    why: 'which staff member wrote the note and when (staff, not debtor data); deleted with the note',
+  },
+  {
+    table: 'console_audit',
+    columns: ['id', 'corporation', 'actor', 'actor_name', 'role', 'action', 'at'],
+    why: 'who of the staff did what and when: the audit trail itself, kept without the debtor',
+  },
+  {
+    table: 'console_sessions',
+    columns: [
+      'id_sha256',
+      'corporation',
+      'subject',
+      'name',
+      'role',
+      'csrf_token',
+      'idle_seconds',
+      'created_at',
+      'last_seen_at',
+      'expires_at',
+    ],
+    why: 'a staff session (staff, not debtor data): deleted at logout, and once ended at the next login',
+  },
+  {
+    table: 'console_logins',
+    columns: ['state_sha256', 'corporation', 'code_verifier', 'nonce', 'return_to', 'created_at'],
+    why: 'a login under way: used once at the callback, abandoned ones deleted after ten minutes',
+  },
+  {
     table: 'schema_migrations',
     columns: ['version', 'name', 'checksum', 'applied_at'],
     why: 'the schema version',

@@ -359,6 +359,41 @@ export const PERSONAL_DATA: readonly (RootTable | ChildTable)[] = [
       { column: 'response', holds: 'the stored answer', erased: 'row deleted' },
     ],
   },
+  {
+    table: 'console_notes',
+    key: 'id',
+    pending: sql.fragment`TRUE`,
+    deletes: true,
+    ofDebtor: (rows) => sql.fragment`debtor_ref IN (SELECT d.id FROM debtors d
+      WHERE d.corporation = console_notes.corporation AND d.debtor_id = ${rows.debtorId})`,
+    retention: { kind: 'dossiers', since: 'created_at' },
+    columns: [
+      { column: 'body', holds: "a staff member's note about the debtor (free text)", erased: 'row deleted' },
+      { column: 'debtor_ref', holds: 'which debtor the note is about', erased: 'row deleted' },
+    ],
+  },
+  {
+    table: 'console_audit',
+    key: 'id',
+    pending: sql.fragment`(debtor_id IS NOT NULL OR debtor_ref IS NOT NULL OR detail <> '{}'::jsonb)`,
+    ofDebtor: (rows) => sql.fragment`debtor_id = ${rows.debtorId}`,
+    retention: { kind: 'dossiers', since: 'at' },
+    columns: [
+      {
+        column: 'debtor_id',
+        holds: "the ERP's id of the debtor whose page was viewed or changed",
+        erased: 'NULL',
+        set: NULL,
+      },
+      { column: 'debtor_ref', holds: 'the debtor row viewed or changed', erased: 'NULL', set: NULL },
+      {
+        column: 'detail',
+        holds: 'what was done (counts, a message id, the action refused)',
+        erased: "'{}'; who, when, the role and the action stay",
+        set: sql.fragment`'{}'::jsonb`,
+      },
+    ],
+  },
 ];
 
 export const isRoot = (t: RootTable | ChildTable): t is RootTable => 'key' in t;

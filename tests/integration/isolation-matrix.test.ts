@@ -326,6 +326,50 @@ function matrix(): Record<string, (method: string) => Probe[]> {
     for (const prefix of ['', '/c/:corporation'])
       cases[`POST ${prefix}${pattern}`] = (m) => pages(m, prefix + pattern);
   }
+  // The staff console: only a console session opens it, never an ERP key. B's key on A's host (and on
+  // the runtime's own host, and in the development prefix) is sent to login or finds no console (these
+  // corporations declare none): 303 or 404, nothing of A's, nothing changed.
+  const consoleRoutes: [string, string][] = [
+    ...[
+      '',
+      '/login',
+      '/callback',
+      '/logged-out',
+      '/debtors/:debtorId',
+      '/messages/:id',
+      '/messages/:id/part/:part',
+      '/audit',
+      '/audit.csv',
+    ].map((p): [string, string] => ['GET', p]),
+    ...[
+      '/logout',
+      ...['notes', 'opt-out', 'pause', 'resume', 'arrangement'].map((x) => `/debtors/:debtorId/${x}`),
+    ].map((p): [string, string] => ['POST', p]),
+  ];
+  for (const [method, pattern] of consoleRoutes) {
+    for (const prefix of ['', '/c/:corporation']) {
+      cases[`${method} ${prefix}/console${pattern}`] = (m) => {
+        const path = (corporation: string) =>
+          `${prefix.replace(':corporation', corporation)}/console${pattern}`
+            .replace(':debtorId', a.debtorId)
+            .replace(':id', a.emailMessageId)
+            .replace(':part', 'html');
+        const values = m === 'POST' ? { _csrf: 'forged', body: 'x', channel: 'sms' } : undefined;
+        const withKey = (req: RawRequest): RawRequest => ({
+          ...req,
+          headers: { ...req.headers, authorization: `Bearer ${h.b.apiKey}` },
+        });
+        return [
+          {
+            req: withKey(onHost(m, a.host, path(a.corporation).replace(/^\/c\/[^/]+/, ''), values)),
+            expect: [303, 404],
+          },
+          { req: withKey(onHost(m, undefined, path(a.corporation), values)), expect: [303, 404] },
+          { req: withKey(onHost(m, h.b.host, path(a.corporation), values)), expect: [303, 404] },
+        ];
+      };
+    }
+  }
   return cases;
 }
 

@@ -1,0 +1,54 @@
+// Two intake batches that bring the same new debtor at the same moment: the second waits on the first's
+// insert (ON CONFLICT), finds the row it committed and must still return its id, so the second
+// receivable gets its debtor_ref (the console and the contact budget find receivables by it). Real
+// PostgreSQL, two real transactions.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDatabase, type Database, runMigrations } from '../../platform/db/index.js';
+import { upsertDebtors } from '../../runtime/dossiers/index.js';
+import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
+
+let testDb: TestDatabase;
+let db: Database;
+
+beforeAll(async () => {
+  testDb = await createTestDatabase();
+  db = await createDatabase(testDb.url);
+  await runMigrations(db);
+});
+afterAll(async () => {
+  await db?.end();
+  await testDb?.drop();
+});
+
+describe('upsertDebtors under a concurrent insert of the same debtor', () => {
+  it('returns the id the other transaction committed', async () => {
+    const data = (name: string) => ({
+      corporation: 'race-noord',
+      debtor: { id: 'D-RACE-1', name, email: 'race@example.org' },
+      at: new Date('2026-12-01T10:00:00Z'),
+    });
+    let releaseFirst!: () => void;
+    const firstMayCommit = new Promise<void>((resolve) => {
+      releaseFirst = resolve;
+    });
+    let firstInserted!: () => void;
+    const firstHasInserted = new Promise<void>((resolve) => {
+      firstInserted = resolve;
+    });
+    const first = db.transaction(async (tx) => {
+      const refs = await upsertDebtors(tx, [data('A. Race')]);
+      firstInserted();
+      await firstMayCommit;
+      return refs;
+    });
+    await firstHasInserted;
+    // Same data: ON CONFLICT waits for the first, then leaves the row (nothing newer) and returns nothing.
+    const second = db.transaction((tx) => upsertDebtors(tx, [data('A. Race')]));
+    await new Promise((r) => setTimeout(r, 300));
+    releaseFirst();
+    const [a, b] = await Promise.all([first, second]);
+    const id = [...a.values()][0];
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    expect([...b.values()]).toEqual([id]);
+  });
+});
