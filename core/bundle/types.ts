@@ -4,6 +4,7 @@
 import type {
   ChannelSpec,
   ClassificationRuleEntry,
+  CorporationContactPolicy,
   CorporationSpec,
   FlowPrecondition,
   FlowReaction,
@@ -41,6 +42,8 @@ export interface BundleCorporation {
   alerts: NonNullable<NonNullable<CorporationSpec['alerts']>['recipients']>;
   retention: BundleRetention;
   paused: boolean;
+  /** The contact budget (spec.contactPolicy over the street defaults'); absent: no budget. */
+  contactPolicy?: CorporationContactPolicy;
 }
 
 /** Days personal data is kept, per kind of data (Corporation spec.retention; docs/privacy.md). */
@@ -91,6 +94,10 @@ export interface BundleFlow {
   steps: FlowStep[];
   reactions: FlowReaction[];
   revisionPolicy: 'keep' | 'latest';
+  /** For the contact budget; absent means 'reminder'. */
+  contactClass?: 'legal' | 'arrears' | 'reminder' | 'campaign';
+  /** A send over the contact budget; absent means 'defer'. */
+  overBudget?: 'defer' | 'skip';
 }
 
 export interface ConfigBundle {

@@ -1,6 +1,7 @@
 // From a Corporation's spec.contactPolicy (durations as text, as written in YAML) to the ContactPolicy
 // decideContact works with (milliseconds). Windows are rolling elapsed time: '2d' is 48 hours.
 import { parseFlowDuration } from '../calendar/index.js';
+import type { CorporationContactPolicy } from '../resources/types.generated.js';
 import {
   CONTACT_CLASSES,
   type ContactClass,
@@ -8,18 +9,9 @@ import {
   type ContactScopePolicy,
 } from './decide-contact.js';
 
-export interface ContactLimitSpec {
-  max?: number;
-  window?: string;
-  minGap?: string;
-  channels?: { type: string; max: number; window: string }[];
-}
-
-export interface ContactPolicySpec {
-  debtor?: ContactLimitSpec;
-  household?: ContactLimitSpec;
-  priorities?: string[];
-}
+/** Corporation spec.contactPolicy, as written (crds/corporation.yaml). */
+export type ContactPolicySpec = CorporationContactPolicy;
+export type ContactLimitSpec = NonNullable<ContactPolicySpec['debtor']>;
 
 /** A duration of days, hours and minutes as milliseconds; business days have no place in a rolling window. */
 export function rollingMs(text: string): number {

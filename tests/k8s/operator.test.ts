@@ -302,7 +302,7 @@ describe('operator in a cluster', () => {
     const corp = (await listOurs(kube)).find(
       (o) => o.kind === 'Corporation' && o.metadata.namespace === corporation,
     )!;
-    const ref = (corp.spec as CorporationSpec).ingress.apiKeySecretRef;
+    const ref = (corp.spec as CorporationSpec).ingress!.apiKeySecretRef;
     const key = ref.key ?? 'api-key';
     const before = (await liveBundle(kv, corporation))!;
     const requestPass = () =>
