@@ -264,6 +264,16 @@ describe('decideContact: priorities and contenders', () => {
   });
 });
 
+describe('decideContact: the moment of a deferral', () => {
+  it('is rounded up to the whole minute', () => {
+    const history = [{ at: new Date(now.getTime() - D + 1_500), debtor: 'D1', channelType: 'email' }];
+    expect(decideContact(perHousehold(1, D), history, [], candidate(), now)).toMatchObject({
+      decision: 'defer',
+      until: at(60_000),
+    });
+  });
+});
+
 describe('decideContact: over budget', () => {
   it('skip instead of defer when the flow says so, with the same reason', () => {
     const d = decideContact(perHousehold(1, 2 * D), [sent(-D)], [], candidate({ overBudget: 'skip' }), now);

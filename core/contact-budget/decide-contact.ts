@@ -11,8 +11,8 @@
 //   - a contender (another pending send of the household) ranked higher — by contact class, then the
 //     earlier due time, then the id — that is due by the time the candidate could go, goes first: it is
 //     placed at its own earliest moment and the candidate comes after it;
-//   - the candidate goes at the earliest moment that satisfies all of that: now (allow), later (defer),
-//     or, when its flow says `overBudget: skip`, not at all (skip).
+//   - the candidate goes at the earliest moment that satisfies all of that: now (allow), later (defer, on
+//     the next whole minute), or, when its flow says `overBudget: skip`, not at all (skip).
 
 export const CONTACT_CLASSES = ['legal', 'arrears', 'reminder', 'campaign'] as const;
 export type ContactClass = (typeof CONTACT_CLASSES)[number];
@@ -78,6 +78,7 @@ export type ContactDecision =
   | { decision: 'defer'; until: Date; reason: ContactReason }
   | { decision: 'skip'; reason: ContactReason };
 
+const MINUTE = 60_000;
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
@@ -246,5 +247,7 @@ export function decideContact(
       }
     : bound!.reason;
   if (candidate.overBudget === 'skip' || !Number.isFinite(at)) return { decision: 'skip', reason };
-  return { decision: 'defer', until: new Date(at), reason };
+  // On the next whole minute: the moment the timeline names is the moment it goes, and a message counted a
+  // few milliseconds after the decision that placed it has left the window by then.
+  return { decision: 'defer', until: new Date(Math.ceil(at / MINUTE) * MINUTE), reason };
 }

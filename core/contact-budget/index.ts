@@ -14,6 +14,7 @@ export {
   decideContact,
   spanText,
 } from './decide-contact.js';
+export { contactClassOf, sendChannelTypeOf } from './pending-send.js';
 export {
   type ContactLimitSpec,
   type ContactPolicySpec,
@@ -21,3 +22,4 @@ export {
   lookbackMs,
   rollingMs,
 } from './policy.js';
+export { budgetDeferredText, budgetSkipReason } from './text.js';
