@@ -121,7 +121,14 @@ function scopeWord(scope: Scope): string {
 }
 
 function agoText(ms: number): string {
-  return ms <= 0 ? 'just now' : `${spanText(ms)} ago`;
+  if (ms < MINUTE) return 'just now';
+  const [n, unit] =
+    ms >= DAY
+      ? [Math.floor(ms / DAY), 'day']
+      : ms >= HOUR
+        ? [Math.floor(ms / HOUR), 'hour']
+        : [Math.floor(ms / MINUTE), 'minute'];
+  return `${n} ${unit}${n === 1 ? '' : 's'} ago`;
 }
 
 /** The earliest moment ≥ `from` at which `send` fits the policy, given `records` all at or before `from`. */
@@ -214,8 +221,12 @@ export function decideContact(
   const placed: ContactRecord[] = [];
   const placedIds = new Set<string>();
   let from = nowMs;
+  // A moment later than now is taken on the next whole minute: the moment the timeline names is the
+  // moment it goes, a message counted a few milliseconds after the decision that placed it has left the
+  // window by then, and replicas deciding a few milliseconds apart reach the same moments.
+  const up = (t: number) => (t > nowMs && Number.isFinite(t) ? Math.ceil(t / MINUTE) * MINUTE : t);
   let bound = earliest(policy, history, candidate, from, nowMs);
-  let at = bound?.at ?? from;
+  let at = up(bound?.at ?? from);
   let first: ContactSend | undefined;
   // Place the higher-ranked contenders that are due by the candidate's moment, in rank order; each one
   // placed can push the candidate later and bring more of them in, so start over until nothing changes.
@@ -224,13 +235,13 @@ export function decideContact(
     for (const c of ahead) {
       if (placedIds.has(c.id) || c.dueAt.getTime() > at) continue;
       const cFrom = Math.max(nowMs, c.dueAt.getTime(), ...placed.map((p) => p.at.getTime()));
-      const cAt = earliest(policy, [...history, ...placed], c, cFrom, nowMs)?.at ?? cFrom;
+      const cAt = up(earliest(policy, [...history, ...placed], c, cFrom, nowMs)?.at ?? cFrom);
       if (!Number.isFinite(cAt) || cAt > at) continue; // it cannot go before the candidate could
       placed.push({ at: new Date(cAt), debtor: c.debtor, channelType: c.channelType });
       placedIds.add(c.id);
       from = Math.max(from, cAt);
       bound = earliest(policy, [...history, ...placed], candidate, from, nowMs);
-      const next = bound?.at ?? from;
+      const next = up(bound?.at ?? from);
       if (next > at) {
         first = c;
         at = next;
@@ -243,11 +254,9 @@ export function decideContact(
   const reason: ContactReason = first
     ? {
         code: 'priority',
-        text: `a ${first.contactClass} message of the household goes first${bound ? ` (${bound.rule})` : ''}`,
+        text: `${/^[aeiou]/.test(first.contactClass) ? 'an' : 'a'} ${first.contactClass} message of the household goes first${bound ? ` (${bound.rule})` : ''}`,
       }
     : bound!.reason;
   if (candidate.overBudget === 'skip' || !Number.isFinite(at)) return { decision: 'skip', reason };
-  // On the next whole minute: the moment the timeline names is the moment it goes, and a message counted a
-  // few milliseconds after the decision that placed it has left the window by then.
-  return { decision: 'defer', until: new Date(Math.ceil(at / MINUTE) * MINUTE), reason };
+  return { decision: 'defer', until: new Date(at), reason };
 }

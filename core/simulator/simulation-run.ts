@@ -5,12 +5,14 @@
 // alerts over the flow's maxPerHour, and the dispatcher decides whether each still goes out.
 import type { BundleFlow, ConfigBundle } from '../bundle/types.js';
 import { channelQuietUntil, engineContext, type ReceivableState } from '../cases/index.js';
+import { budgetDeferredText, budgetSkipReason, type ContactDecision } from '../contact-budget/index.js';
 import { advance, type EngineInput, type EngineResult, newCaseState } from '../engine/index.js';
 import { SpreadBook } from '../spread/index.js';
-import { type DispatchContext, dispatchAlert, dispatchSend } from './dispatch.js';
+import { type DispatchContext, dispatchAlert, dispatchSend, withheldBecause } from './dispatch.js';
 import {
   alertRow,
   engineRows,
+  messageLabel,
   messageRow,
   placeAfterAlertNote,
   queuedRow,
@@ -39,6 +41,12 @@ import { type DispatchEffect, VirtualTimers } from './virtual-timers.js';
 const SLOT_NOW_MS = 1_000;
 
 export type TimedEvent = SimEvent & { time: Date; index: number };
+
+/** The contact budget of the household a run's debtor belongs to (household.ts). */
+export interface BudgetHook {
+  decide(run: SimulationRun, e: Extract<DispatchEffect, { type: 'send' }>, now: Date): ContactDecision;
+  spent(run: SimulationRun, channelType: string, now: Date): void;
+}
 type HeldEvent = TimedEvent & { step: string; type: MessageEventType; channel?: string };
 /** A send or alert a pause holds, and when it was to go out. */
 interface HeldDispatch {
@@ -60,10 +68,12 @@ export class SimulationRun {
   private readonly spread = new SpreadBook();
 
   constructor(
-    private readonly bundle: ConfigBundle,
-    private readonly flow: BundleFlow,
+    readonly bundle: ConfigBundle,
+    readonly flow: BundleFlow,
     public receivable: ReceivableState,
     private readonly links: Record<string, string>,
+    /** The household's contact budget, shared by the cases simulated together (household.ts). */
+    private readonly budget?: BudgetHook,
   ) {}
 
   feed(input: EngineInput, now: Date): void {
@@ -268,12 +278,32 @@ export class SimulationRun {
       now,
     };
     if (e.type === 'send') {
+      // Like the dispatcher: what may not go out at all first, then the contact budget.
+      const verdict = withheldBecause(ctx) ? undefined : this.budget?.decide(this, e, now);
+      if (verdict && verdict.decision !== 'allow') {
+        if (verdict.decision === 'skip') {
+          this.withhold(e, budgetSkipReason(verdict.reason.text), now, rows);
+          return false;
+        }
+        this.timers.add(verdict.until, { type: 'dispatch', effect: e });
+        const tz = this.bundle.corporation.timezone;
+        const text = budgetDeferredText(
+          messageLabel(this.typeOf(e)),
+          e.template,
+          verdict.until,
+          tz,
+          verdict.reason.text,
+        );
+        this.place(rows, e, { at: now.toISOString(), stepId: e.stepId, kind: 'queued', text });
+        return false;
+      }
       const outcome = dispatchSend(ctx, e);
       if ('withheld' in outcome) {
         this.withhold(e, outcome.withheld, now, rows);
         return false;
       }
       this.messages.push(outcome.message);
+      this.budget?.spent(this, outcome.message.channelType, now);
       this.place(rows, e, messageRow(outcome.message));
       return outcome.message.error === undefined;
     }

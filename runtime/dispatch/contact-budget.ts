@@ -6,8 +6,8 @@
 //      send to that household waits here, so two of them never spend the same budget;
 //   2. after the case and quiet-hours checks: `checkContactBudget` reads the household's messages of the
 //      window and its other pending sends (and step timers that will send) and lets core decide
-//      (decideContact). A deferral reschedules the step with a timeline sentence; a skip (the flow says overBudget: skip) is the dispatcher's to
-//      record, with the reason.
+//      (decideContact). A deferral reschedules the step with a timeline sentence; a skip (the flow says
+//      overBudget: skip) is the dispatcher's to record, with the reason.
 import type { ConfigBundle } from '../../core/bundle/types.js';
 import {
   budgetDeferredText,
@@ -53,7 +53,7 @@ export async function lockHousehold(
     FROM steps s JOIN cases c ON c.id = s.case_id JOIN receivables r ON r.id = c.receivable_id
       LEFT JOIN debtors d ON d.id = r.debtor_ref
     WHERE s.id = ${stepRowId} AND s.corporation = ${corporation}`);
-  if (!row || row.kind !== 'send' || !row.debtor_ref) return undefined;
+  if (row?.kind !== 'send' || !row.debtor_ref) return undefined;
   const householdId = (row.household_id as string | null) ?? null;
   const key = householdId
     ? `contact-budget|${corporation}|household|${householdId}`
@@ -79,16 +79,17 @@ export async function checkContactBudget(
     : sql.fragment`m.debtor_ref = ${scope.debtorRef}`;
   const history = await tx.any(sql.unsafe`
     SELECT m.counted_at, m.debtor_ref, m.channel_type FROM messages m
-    WHERE ${who} AND m.counted_at > ${since} AND m.counted_at <= ${now.toISOString()} AND m.status <> 'failed'`);
+    WHERE ${who} AND m.counted_at > ${since} AND m.status <> 'failed'`);
   const whose = scope.householdId
     ? sql.fragment`d.corporation = ${scope.corporation} AND d.household_id = ${scope.householdId}`
     : sql.fragment`d.id = ${scope.debtorRef}`;
   const pending = await tx.any(sql.unsafe`
     SELECT s.id, s.kind, s.step_id, s.due_at, s.payload->>'channel' AS channel, c.flow, d.id AS debtor_ref
-    FROM debtors d JOIN cases c ON c.debtor_ref = d.id AND c.status = 'active'
-      JOIN steps s ON s.case_id = c.id
+    FROM debtors d JOIN cases c ON c.debtor_ref = d.id JOIN steps s ON s.case_id = c.id
     WHERE ${whose} AND s.kind IN ('send', 'due') AND s.status IN ('scheduled', 'claimed', 'queued')
       AND s.id <> ${step.id} AND s.due_at <= ${horizon}
+      -- A send whose message is recorded is on its way: it counts in the history already.
+      AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.step_row_id = s.id AND m.status <> 'failed')
     ORDER BY s.due_at, s.id LIMIT 200`);
   // Sends waiting to go, and step timers that will send when they come due (pending-send.ts).
   const contenders: ContactSend[] = pending.flatMap((p) => {
@@ -110,8 +111,10 @@ export async function checkContactBudget(
   const flow = bundle.flows[c.flow];
   const decision = decideContact(
     scope.policy,
+    // A replica whose clock is a little behind, or that waited for the lock, may find a message counted
+    // a moment after its `now`: it counts as now.
     history.map((h) => ({
-      at: new Date(h.counted_at as string),
+      at: new Date(Math.min(new Date(h.counted_at as string).getTime(), now.getTime())),
       debtor: h.debtor_ref as string,
       channelType: h.channel_type as string,
     })),

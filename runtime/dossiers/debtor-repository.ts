@@ -69,7 +69,20 @@ export async function upsertDebtors(tx: Tx, data: readonly DebtorData[]): Promis
     UNION ALL
     SELECT d.id, d.corporation, d.debtor_id FROM debtors d JOIN input i USING (corporation, debtor_id)
     WHERE NOT EXISTS (SELECT 1 FROM up WHERE up.corporation = i.corporation AND up.debtor_id = i.debtor_id)`);
-  return new Map(stored.map((r) => [key(r.corporation as string, r.debtor_id as string), r.id as string]));
+  const refs = new Map(
+    stored.map((r) => [key(r.corporation as string, r.debtor_id as string), r.id as string]),
+  );
+  // A debtor another transaction inserted while this statement waited on its conflict is not in the
+  // statement's snapshot (and, unchanged, not in RETURNING either); a new statement sees it.
+  const missing = ordered.filter(([k]) => !refs.has(k)).map(([, d]) => d);
+  if (missing.length > 0) {
+    const late = await tx.any(sql.unsafe`
+      SELECT d.id, d.corporation, d.debtor_id FROM debtors d
+      JOIN json_to_recordset(${JSON.stringify(missing.map((d) => ({ corporation: d.corporation, debtor_id: d.debtor.id })))}::json)
+        AS i (corporation text, debtor_id text) USING (corporation, debtor_id)`);
+    for (const r of late) refs.set(key(r.corporation as string, r.debtor_id as string), r.id as string);
+  }
+  return refs;
 }
 
 /** The debtor row id of `(corporation, debtor id)` in a map returned by upsertDebtors. */
