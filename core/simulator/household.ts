@@ -30,6 +30,15 @@ export interface HouseholdResult {
   cases: SimulationResult[];
 }
 
+/**
+ * One receivable through the flow on a virtual clock. Under a contact policy its own messages count
+ * against its debtor's and household's budget, as in the runtime.
+ */
+export function simulate(input: SimulateInput): SimulationResult {
+  const { receivable, events, ...rest } = input;
+  return simulateHousehold({ ...rest, cases: [{ receivable, ...(events ? { events } : {}) }] }).cases[0]!;
+}
+
 export function simulateHousehold(input: SimulateHouseholdInput): HouseholdResult {
   const policy = contactPolicyOf(input.bundle.corporation.contactPolicy);
   const history: ContactRecord[] = [];

@@ -1,4 +1,4 @@
-// The flow simulator: runs one receivable through a corporation's compiled bundle on a virtual clock,
+// The flow simulator's driver: runs receivables through a corporation's compiled bundle on a virtual clock,
 // exactly as the runtime would — classify, startCase, then timers and events fed back through advance —
 // and carries out the effects the way the runtime's dispatcher does. Pure: no I/O, no clock reads.
 
@@ -133,12 +133,6 @@ export function resultOf(c: CaseDriver, start: Date, until: Date): SimulationRes
     receivable: { balance: run.receivable.balance, status: run.receivable.status },
     state: run.state,
   };
-}
-
-export function simulate(input: SimulateInput): SimulationResult {
-  const c = prepareCase(input, input.receivable, input.events ?? []);
-  driveCases([c], c.start, c.until);
-  return resultOf(c, c.start, c.until);
 }
 
 function scheduleEvents(
