@@ -212,4 +212,53 @@ describe('the contact budget across three runtime replicas', () => {
       [new Date(NINE).toISOString()],
     ]);
   });
+
+  it('skips a campaign over the budget with the reason, and another corporation at the same address has its own budget', async () => {
+    // Monday 9 March, 09:00: the household had the invoice reminder on Saturday, less than two days ago.
+    const post = (url: string, key: string, body: unknown) =>
+      fetch(`${url}/v1/receivables`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const campaign = receivable('BW-CAMPAIGN-1', 'campaign', 'D-TENANT', 'Kim de Vries');
+    // Budget Zuid knows a tenant with the same ERP ids at the same address: a household of its own.
+    const zuid = receivable('BZ-INV-1', 'invoice', 'D-TENANT', 'Kim de Vries');
+    expect((await post(street.runtimes[2]!.url, KEY, campaign)).status).toBe(202);
+    expect((await post(street.runtimes[1]!.url, 'budget-zuid-test-key', zuid)).status).toBe(202);
+    // Budget Wonen's key does not reach Budget Zuid's receivable.
+    expect((await street.get('/v1/receivables/BZ-INV-1', KEY)).status).toBe(404);
+    await eventually(
+      async () => {
+        const t = await timelineOf('BW-CAMPAIGN-1');
+        const z = (await (
+          await street.get('/v1/receivables/BZ-INV-1', 'budget-zuid-test-key')
+        ).json()) as Timeline;
+        return t.cases?.length === 1 && z.cases?.length === 1;
+      },
+      10_000,
+      'both cases started',
+    );
+    setClock(NINE + 6 * DAY + 5_000);
+    await street.smtp.waitForMessages(4, 15_000);
+    const skipped = await eventually(
+      async () => {
+        const t = await timelineOf('BW-CAMPAIGN-1');
+        return t.steps.some((s) => s.kind === 'send' && s.status === 'skipped') ? t : undefined;
+      },
+      15_000,
+      'the campaign skipped',
+    );
+    expect(skipped.cases[0]!.timeline.map((e) => e.text)).toContain(
+      "Email 'notice-email' not sent: over the contact budget: the household had a message 1 day ago (at most 1 message per 2 days)",
+    );
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(street.smtp.messages).toHaveLength(4);
+    const { rows } = await sql.query(
+      `SELECT m.corporation, c.flow FROM messages m JOIN cases c ON c.id = m.case_id
+       WHERE m.counted_at >= $1 ORDER BY m.counted_at`,
+      [new Date(NINE + 6 * DAY).toISOString()],
+    );
+    expect(rows).toEqual([{ corporation: 'budget-zuid', flow: 'invoice-reminder' }]);
+  });
 });
