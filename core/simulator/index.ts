@@ -12,6 +12,7 @@ export { isOffset, resolveInstant, toDate } from './instants.js';
 export { messageLabel } from './rows.js';
 export type {
   CaseEnd,
+  DeferredSend,
   Instant,
   MessageEventType,
   SimAlert,

@@ -128,6 +128,7 @@ export function resultOf(c: CaseDriver, start: Date, until: Date): SimulationRes
     messages: run.messages,
     alerts: run.alerts,
     skipped: run.skipped,
+    deferred: run.deferred,
     end: run.end(),
     warnings: run.warnings,
     receivable: { balance: run.receivable.balance, status: run.receivable.status },

@@ -28,6 +28,7 @@ import {
 } from './scenario-events.js';
 import type {
   CaseEnd,
+  DeferredSend,
   MessageEventType,
   SimAlert,
   SimEvent,
@@ -61,6 +62,7 @@ export class SimulationRun {
   readonly messages: SimMessage[] = [];
   readonly alerts: SimAlert[] = [];
   readonly skipped: SkippedStep[] = [];
+  readonly deferred: DeferredSend[] = [];
   readonly warnings: string[] = [];
   private held: HeldEvent[] = [];
   private heldDispatches: HeldDispatch[] = [];
@@ -286,6 +288,12 @@ export class SimulationRun {
           return false;
         }
         this.timers.add(verdict.until, { type: 'dispatch', effect: e });
+        this.deferred.push({
+          at: now.toISOString(),
+          step: e.stepId,
+          until: verdict.until.toISOString(),
+          reason: verdict.reason.text,
+        });
         const tz = this.bundle.corporation.timezone;
         const text = budgetDeferredText(
           messageLabel(this.typeOf(e)),
