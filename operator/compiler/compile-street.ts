@@ -165,9 +165,12 @@ export function compileStreet(resources: Resource[], options: CompileOptions = {
     const view = views.get(ns)!;
     const base = baseOf.get(ns);
     const defaults = base === undefined ? undefined : streetDefaults.get(base);
+    // The street defaults as written, valid or not: broken defaults block the bundle (which keeps its
+    // previous revision) instead of compiling it without a contact budget.
+    const defaultsAsWritten = resources.filter((r) => isStreetDefaults(r) && r.metadata.namespace === base);
     const members: Resource[] = [
       corp,
-      ...(defaults ? [defaults] : []),
+      ...defaultsAsWritten,
       ...view.list('Channel'),
       ...view.list('Template'),
       ...view.list('ClassificationRule'),

@@ -71,6 +71,15 @@ describe('street defaults', () => {
     expect(result.outcomes.find((o) => o.resource === defaults)?.revisions).toHaveLength(2);
   });
 
+  it('broken street defaults stop the bundles of their base instead of dropping the budget', () => {
+    const broken = streetDefaults({ contactPolicy: { household: { max: 1, window: '3bd' } } });
+    const result = compileStreet([channel, flow({}), broken, corporation('zuid', {})]);
+    expect(result.bundles).toEqual([]);
+    expect(result.failedCorporations.get('zuid')?.map((e) => e.location?.field)).toEqual([
+      'spec.contactPolicy.household.window',
+    ]);
+  });
+
   it('a corporation without street defaults and without a policy has no budget', () => {
     const result = compileStreet([channel, flow({}), corporation('zuid', {})]);
     expect(result.bundles[0]?.corporation.contactPolicy).toBeUndefined();
