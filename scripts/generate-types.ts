@@ -31,6 +31,7 @@ const nestedNames: Record<string, Record<string, string>> = {
     'dispatch.window': 'DispatchWindowSpec',
   },
   ClassificationRule: { 'rules.items': 'ClassificationRuleEntry' },
+  Corporation: { contactPolicy: 'CorporationContactPolicy' },
   Template: { 'locales.additionalProperties': 'TemplateLocaleParts', 'variables.items': 'TemplateVariable' },
 };
 

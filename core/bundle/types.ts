@@ -7,6 +7,7 @@ import type { ReplyRules } from '../replies/index.js';
 import type {
   ChannelSpec,
   ClassificationRuleEntry,
+  CorporationContactPolicy,
   CorporationSpec,
   FlowPrecondition,
   FlowReaction,
@@ -48,6 +49,8 @@ export interface BundleCorporation {
   earlySignal?: NonNullable<NonNullable<CorporationSpec['collections']>['earlySignal']>;
   /** The staff console's identity provider and roles (spec.console); absent: no console. */
   console?: BundleConsole;
+  /** The contact budget (spec.contactPolicy over the street defaults'); absent: no budget. */
+  contactPolicy?: CorporationContactPolicy;
 }
 
 /** Corporation spec.console with its defaults applied (docs/console.md). */
@@ -117,6 +120,10 @@ export interface BundleFlow {
   steps: FlowStep[];
   reactions: FlowReaction[];
   revisionPolicy: 'keep' | 'latest';
+  /** For the contact budget; absent means 'reminder'. */
+  contactClass?: 'legal' | 'arrears' | 'reminder' | 'campaign';
+  /** A send over the contact budget; absent means 'defer'. */
+  overBudget?: 'defer' | 'skip';
 }
 
 export interface ConfigBundle {

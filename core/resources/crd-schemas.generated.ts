@@ -627,12 +627,35 @@ export const CRD_SCHEMAS = {
         "type": "object",
         "description": "What the corporation is called, how its messages look and who gets its alerts.",
         "required": [
-          "displayName",
-          "sender",
-          "senderDomains",
-          "ingress"
+          "displayName"
+        ],
+        "x-kubernetes-validations": [
+          {
+            "rule": "(has(self.defaults) && self.defaults) || has(self.sender)",
+            "message": "a corporation needs a sender (only street defaults, defaults true, have none)",
+            "fieldPath": ".sender"
+          },
+          {
+            "rule": "(has(self.defaults) && self.defaults) || has(self.senderDomains)",
+            "message": "a corporation needs senderDomains (only street defaults, defaults true, have none)",
+            "fieldPath": ".senderDomains"
+          },
+          {
+            "rule": "(has(self.defaults) && self.defaults) || has(self.ingress)",
+            "message": "a corporation needs ingress (only street defaults, defaults true, have none)",
+            "fieldPath": ".ingress"
+          },
+          {
+            "rule": "!(has(self.defaults) && self.defaults) || (!has(self.ingress) && !has(self.sender) && !has(self.paymentHost))",
+            "message": "street defaults (defaults true) are not a tenant - remove ingress, sender and paymentHost",
+            "fieldPath": ".defaults"
+          }
         ],
         "properties": {
+          "defaults": {
+            "type": "boolean",
+            "description": "When true this Corporation is not a tenant but the street defaults of its namespace, a base namespace: every corporation overlaying that base gets its contactPolicy unless it declares its own, field by field. It has no ingress, sender or payment host."
+          },
           "displayName": {
             "type": "string",
             "minLength": 1,
@@ -1112,6 +1135,171 @@ export const CRD_SCHEMAS = {
                 "maximum": 24,
                 "default": 10,
                 "description": "A session ends this long after login, used or not."
+              }
+            }
+          },
+          "contactPolicy": {
+            "type": "object",
+            "description": "The contact budget: how many messages one debtor and one household (debtors sharing an address or the ERP's householdId) may get, across all flows and channels. A send over the budget is deferred to the next allowed moment (or skipped when its Flow says overBudget skip), with the reason in the timeline. Fields not set come from the street defaults (a Corporation with defaults true in the base namespace). docs/contact-budget.md.",
+            "properties": {
+              "debtor": {
+                "type": "object",
+                "description": "Limits per debtor (the ERP's debtor.id).",
+                "properties": {
+                  "max": {
+                    "type": "integer",
+                    "minimum": 0,
+                    "maximum": 1000,
+                    "description": "At most this many messages in any rolling window (all channels together)."
+                  },
+                  "window": {
+                    "type": "string",
+                    "minLength": 2,
+                    "maxLength": 20,
+                    "pattern": "^([0-9]{1,4}d)?([0-9]{1,4}h)?([0-9]{1,5}m)?$",
+                    "description": "The rolling window of max, e.g. \"2d\", \"7d\", \"36h\"."
+                  },
+                  "minGap": {
+                    "type": "string",
+                    "minLength": 2,
+                    "maxLength": 20,
+                    "pattern": "^([0-9]{1,4}d)?([0-9]{1,4}h)?([0-9]{1,5}m)?$",
+                    "description": "At least this long between two messages, e.g. \"1d\"."
+                  },
+                  "channels": {
+                    "type": "array",
+                    "maxItems": 10,
+                    "description": "Limits per channel type, on top of max.",
+                    "items": {
+                      "type": "object",
+                      "required": [
+                        "type",
+                        "max",
+                        "window"
+                      ],
+                      "properties": {
+                        "type": {
+                          "type": "string",
+                          "enum": [
+                            "email",
+                            "sms",
+                            "voice",
+                            "letter",
+                            "webhook"
+                          ],
+                          "description": "The channel type this limit counts."
+                        },
+                        "max": {
+                          "type": "integer",
+                          "minimum": 0,
+                          "maximum": 1000,
+                          "description": "At most this many messages of the type per window."
+                        },
+                        "window": {
+                          "type": "string",
+                          "minLength": 2,
+                          "maxLength": 20,
+                          "pattern": "^([0-9]{1,4}d)?([0-9]{1,4}h)?([0-9]{1,5}m)?$",
+                          "description": "The rolling window, e.g. \"7d\"."
+                        }
+                      }
+                    }
+                  }
+                },
+                "x-kubernetes-validations": [
+                  {
+                    "rule": "has(self.max) == has(self.window)",
+                    "message": "max and window go together",
+                    "fieldPath": ".window"
+                  }
+                ]
+              },
+              "household": {
+                "type": "object",
+                "description": "Limits per household, all debtors of one household together.",
+                "properties": {
+                  "max": {
+                    "type": "integer",
+                    "minimum": 0,
+                    "maximum": 1000,
+                    "description": "At most this many messages in any rolling window (all channels together)."
+                  },
+                  "window": {
+                    "type": "string",
+                    "minLength": 2,
+                    "maxLength": 20,
+                    "pattern": "^([0-9]{1,4}d)?([0-9]{1,4}h)?([0-9]{1,5}m)?$",
+                    "description": "The rolling window of max, e.g. \"2d\", \"7d\", \"36h\"."
+                  },
+                  "minGap": {
+                    "type": "string",
+                    "minLength": 2,
+                    "maxLength": 20,
+                    "pattern": "^([0-9]{1,4}d)?([0-9]{1,4}h)?([0-9]{1,5}m)?$",
+                    "description": "At least this long between two messages, e.g. \"1d\"."
+                  },
+                  "channels": {
+                    "type": "array",
+                    "maxItems": 10,
+                    "description": "Limits per channel type, on top of max.",
+                    "items": {
+                      "type": "object",
+                      "required": [
+                        "type",
+                        "max",
+                        "window"
+                      ],
+                      "properties": {
+                        "type": {
+                          "type": "string",
+                          "enum": [
+                            "email",
+                            "sms",
+                            "voice",
+                            "letter",
+                            "webhook"
+                          ],
+                          "description": "The channel type this limit counts."
+                        },
+                        "max": {
+                          "type": "integer",
+                          "minimum": 0,
+                          "maximum": 1000,
+                          "description": "At most this many messages of the type per window."
+                        },
+                        "window": {
+                          "type": "string",
+                          "minLength": 2,
+                          "maxLength": 20,
+                          "pattern": "^([0-9]{1,4}d)?([0-9]{1,4}h)?([0-9]{1,5}m)?$",
+                          "description": "The rolling window, e.g. \"7d\"."
+                        }
+                      }
+                    }
+                  }
+                },
+                "x-kubernetes-validations": [
+                  {
+                    "rule": "has(self.max) == has(self.window)",
+                    "message": "max and window go together",
+                    "fieldPath": ".window"
+                  }
+                ]
+              },
+              "priorities": {
+                "type": "array",
+                "maxItems": 4,
+                "x-kubernetes-list-type": "set",
+                "description": "Which flow classes (Flow spec.contactClass) go first when the budget allows fewer than are due, highest first. Default [legal, arrears, reminder, campaign].",
+                "items": {
+                  "type": "string",
+                  "enum": [
+                    "legal",
+                    "arrears",
+                    "reminder",
+                    "campaign"
+                  ]
+                }
               }
             }
           },
@@ -1922,6 +2110,24 @@ export const CRD_SCHEMAS = {
             ],
             "default": "keep",
             "description": "keep - running cases stay on the revision they started with; latest - they move to new revisions."
+          },
+          "contactClass": {
+            "type": "string",
+            "enum": [
+              "legal",
+              "arrears",
+              "reminder",
+              "campaign"
+            ],
+            "description": "What kind of contact this flow's messages are, for the corporation's contact budget (Corporation spec.contactPolicy): when several sends of one household are due and the budget allows fewer, the higher class goes first (by default legal > arrears > reminder > campaign). Default reminder."
+          },
+          "overBudget": {
+            "type": "string",
+            "enum": [
+              "defer",
+              "skip"
+            ],
+            "description": "What a send of this flow does when the contact budget does not allow it now: defer - wait for the next allowed moment (the step is rescheduled, the timeline says until when and why); skip - it is not sent, with the reason in the timeline. Default defer."
           }
         }
       },

@@ -350,6 +350,10 @@ lastTransitionTime: string
  */
 export interface CorporationSpec {
 /**
+ * When true this Corporation is not a tenant but the street defaults of its namespace, a base namespace: every corporation overlaying that base gets its contactPolicy unless it declares its own, field by field. It has no ingress, sender or payment host.
+ */
+defaults?: boolean
+/**
  * The name tenants see in every message and page, e.g. "Woonstad Noord".
  */
 displayName: string
@@ -406,7 +410,7 @@ postalAddress?: string
 /**
  * The From of every email sent for this corporation.
  */
-sender: {
+sender?: {
 /**
  * Display name; defaults to displayName.
  */
@@ -428,7 +432,7 @@ replyTo?: string
  * 
  * Items: A domain name of at least two labels, lower case, e.g. woonstad-noord.nl.
  */
-senderDomains: string[]
+senderDomains?: string[]
 /**
  * Host name under which this corporation's payment and form pages are served, e.g. "betalen.woonstad-noord.example". Links in messages use it. One corporation of the street per host: a later Corporation that names a host already taken is refused.
  */
@@ -436,7 +440,7 @@ paymentHost?: string
 /**
  * How the corporation's ERP authenticates to the runtime's HTTP ingress.
  */
-ingress: {
+ingress?: {
 /**
  * Secret in this namespace holding the ERP's bearer API key. The key is this corporation's alone: a key another corporation of the street already uses is refused.
  */
@@ -655,10 +659,94 @@ idleMinutes?: number
  */
 absoluteHours?: number
 }
+contactPolicy?: CorporationContactPolicy
 /**
  * When true, nothing is sent for this corporation; due steps wait until it is false.
  */
 paused?: boolean
+}
+/**
+ * The contact budget: how many messages one debtor and one household (debtors sharing an address or the ERP's householdId) may get, across all flows and channels. A send over the budget is deferred to the next allowed moment (or skipped when its Flow says overBudget skip), with the reason in the timeline. Fields not set come from the street defaults (a Corporation with defaults true in the base namespace). docs/contact-budget.md.
+ */
+export interface CorporationContactPolicy {
+/**
+ * Limits per debtor (the ERP's debtor.id).
+ */
+debtor?: {
+/**
+ * At most this many messages in any rolling window (all channels together).
+ */
+max?: number
+/**
+ * The rolling window of max, e.g. "2d", "7d", "36h".
+ */
+window?: string
+/**
+ * At least this long between two messages, e.g. "1d".
+ */
+minGap?: string
+/**
+ * Limits per channel type, on top of max.
+ * 
+ * @maxItems 10
+ */
+channels?: {
+/**
+ * The channel type this limit counts.
+ */
+type: ("email" | "sms" | "voice" | "letter" | "webhook")
+/**
+ * At most this many messages of the type per window.
+ */
+max: number
+/**
+ * The rolling window, e.g. "7d".
+ */
+window: string
+}[]
+}
+/**
+ * Limits per household, all debtors of one household together.
+ */
+household?: {
+/**
+ * At most this many messages in any rolling window (all channels together).
+ */
+max?: number
+/**
+ * The rolling window of max, e.g. "2d", "7d", "36h".
+ */
+window?: string
+/**
+ * At least this long between two messages, e.g. "1d".
+ */
+minGap?: string
+/**
+ * Limits per channel type, on top of max.
+ * 
+ * @maxItems 10
+ */
+channels?: {
+/**
+ * The channel type this limit counts.
+ */
+type: ("email" | "sms" | "voice" | "letter" | "webhook")
+/**
+ * At most this many messages of the type per window.
+ */
+max: number
+/**
+ * The rolling window, e.g. "7d".
+ */
+window: string
+}[]
+}
+/**
+ * Which flow classes (Flow spec.contactClass) go first when the budget allows fewer than are due, highest first. Default [legal, arrears, reminder, campaign].
+ * 
+ * @maxItems 4
+ */
+priorities?: ("legal" | "arrears" | "reminder" | "campaign")[]
 }
 
 /**
@@ -798,6 +886,14 @@ patches?: FlowPatch[]
  * keep - running cases stay on the revision they started with; latest - they move to new revisions.
  */
 revisionPolicy?: ("keep" | "latest")
+/**
+ * What kind of contact this flow's messages are, for the corporation's contact budget (Corporation spec.contactPolicy): when several sends of one household are due and the budget allows fewer, the higher class goes first (by default legal > arrears > reminder > campaign). Default reminder.
+ */
+contactClass?: ("legal" | "arrears" | "reminder" | "campaign")
+/**
+ * What a send of this flow does when the contact budget does not allow it now: defer - wait for the next allowed moment (the step is rescheduled, the timeline says until when and why); skip - it is not sent, with the reason in the timeline. Default defer.
+ */
+overBudget?: ("defer" | "skip")
 }
 export interface FlowPrecondition {
 /**

@@ -59,6 +59,9 @@ const PATTERN_RULES: Record<string, string> = {
   [DNS_LABEL_PATTERN]: NAME_RULES.namespace,
   [DNS_SUBDOMAIN_PATTERN]: NAME_RULES.name,
   [SECRET_KEY_PATTERN]: NAME_RULES.key,
+  // Corporation spec.contactPolicy windows and gaps: rolling time, no business days.
+  '^([0-9]{1,4}d)?([0-9]{1,4}h)?([0-9]{1,5}m)?$':
+    "a rolling duration in days, hours and minutes, e.g. '2d', '36h' or '1d12h' (no business days)",
 };
 
 function describe(err: ErrorObject): SchemaViolation {

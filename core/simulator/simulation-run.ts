@@ -12,10 +12,11 @@ import {
   engineContext,
   type ReceivableState,
 } from '../cases/index.js';
+import { budgetDeferredText, budgetSkipReason, type ContactDecision } from '../contact-budget/index.js';
 import { advance, type EngineInput, type EngineResult, newCaseState } from '../engine/index.js';
 import { formatMoney } from '../render/index.js';
 import { SpreadBook } from '../spread/index.js';
-import { type DispatchContext, dispatchAlert, dispatchSend } from './dispatch.js';
+import { type DispatchContext, dispatchAlert, dispatchSend, withheldBecause } from './dispatch.js';
 import { changeItems, handOverRow } from './dossier-events.js';
 
 const DEBTOR_EVENTS: ReadonlySet<string> = new Set(['deceased', 'frozen', 'unfrozen', 'optOut']);
@@ -23,6 +24,7 @@ const DEBTOR_EVENTS: ReadonlySet<string> = new Set(['deceased', 'frozen', 'unfro
 import {
   alertRow,
   engineRows,
+  messageLabel,
   messageRow,
   placeAfterAlertNote,
   queuedRow,
@@ -38,6 +40,7 @@ import {
 } from './scenario-events.js';
 import type {
   CaseEnd,
+  DeferredSend,
   MessageEventType,
   SimAlert,
   SimEvent,
@@ -52,6 +55,12 @@ import { type DispatchEffect, VirtualTimers } from './virtual-timers.js';
 const SLOT_NOW_MS = 1_000;
 
 export type TimedEvent = SimEvent & { time: Date; index: number };
+
+/** The contact budget of the household a run's debtor belongs to (household.ts). */
+export interface BudgetHook {
+  decide(run: SimulationRun, e: Extract<DispatchEffect, { type: 'send' }>, now: Date): ContactDecision;
+  spent(run: SimulationRun, channelType: string, now: Date): void;
+}
 type HeldEvent = TimedEvent & { step: string; type: MessageEventType; channel?: string };
 /** A send or alert a pause holds, and when it was to go out. */
 interface HeldDispatch {
@@ -66,6 +75,7 @@ export class SimulationRun {
   readonly messages: SimMessage[] = [];
   readonly alerts: SimAlert[] = [];
   readonly skipped: SkippedStep[] = [];
+  readonly deferred: DeferredSend[] = [];
   readonly warnings: string[] = [];
   private held: HeldEvent[] = [];
   private heldDispatches: HeldDispatch[] = [];
@@ -76,10 +86,12 @@ export class SimulationRun {
   handedOver: SimulationResult['handedOver'];
 
   constructor(
-    private readonly bundle: ConfigBundle,
-    private readonly flow: BundleFlow,
+    readonly bundle: ConfigBundle,
+    readonly flow: BundleFlow,
     public receivable: ReceivableState,
     private readonly links: Record<string, string>,
+    /** The household's contact budget, shared by the cases simulated together (household.ts). */
+    private readonly budget?: BudgetHook,
   ) {
     if (flow.scope === 'debtor') {
       this.items = [{ input: receivable.input, balance: receivable.balance, status: receivable.status }];
@@ -338,12 +350,38 @@ export class SimulationRun {
       ...(this.items ? { dossier: dossierView(this.items) } : {}),
     };
     if (e.type === 'send') {
+      // Like the dispatcher: what may not go out at all first, then the contact budget.
+      const verdict = withheldBecause(ctx) ? undefined : this.budget?.decide(this, e, now);
+      if (verdict && verdict.decision !== 'allow') {
+        if (verdict.decision === 'skip') {
+          this.withhold(e, budgetSkipReason(verdict.reason.text), now, rows);
+          return false;
+        }
+        this.timers.add(verdict.until, { type: 'dispatch', effect: e });
+        this.deferred.push({
+          at: now.toISOString(),
+          step: e.stepId,
+          until: verdict.until.toISOString(),
+          reason: verdict.reason.text,
+        });
+        const tz = this.bundle.corporation.timezone;
+        const text = budgetDeferredText(
+          messageLabel(this.typeOf(e)),
+          e.template,
+          verdict.until,
+          tz,
+          verdict.reason.text,
+        );
+        this.place(rows, e, { at: now.toISOString(), stepId: e.stepId, kind: 'queued', text });
+        return false;
+      }
       const outcome = dispatchSend(ctx, e);
       if ('withheld' in outcome) {
         this.withhold(e, outcome.withheld, now, rows);
         return false;
       }
       this.messages.push(outcome.message);
+      this.budget?.spent(this, outcome.message.channelType, now);
       this.place(rows, e, messageRow(outcome.message));
       return outcome.message.error === undefined;
     }

@@ -123,6 +123,14 @@ export interface SkippedStep {
   reason: string;
 }
 
+/** A send the contact budget moved to a later moment. */
+export interface DeferredSend {
+  at: string;
+  step: string;
+  until: string;
+  reason: string;
+}
+
 export interface CaseEnd {
   status: CaseState['status'];
   /** Why the case ended (or is paused). */
@@ -149,6 +157,8 @@ export interface SimulationResult {
   messages: SimMessage[];
   alerts: SimAlert[];
   skipped: SkippedStep[];
+  /** Sends the contact budget deferred (docs/contact-budget.md). */
+  deferred: DeferredSend[];
   end: CaseEnd;
   /** Scenario problems, e.g. an event about a step that sent nothing by then. */
   warnings: string[];

@@ -54,6 +54,11 @@ export class VirtualTimers {
     return first;
   }
 
+  /** Every pending timer, in no particular order. */
+  pending(): readonly VirtualTimer[] {
+    return this.timers;
+  }
+
   /** Removes and returns the earliest timer. */
   take(): VirtualTimer | undefined {
     const first = this.peek();

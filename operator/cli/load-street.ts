@@ -5,7 +5,7 @@ import { dirname, resolve, sep } from 'node:path';
 import type { ConfigBundle } from '../../core/bundle/types.js';
 import { createError, type OutputstraatError } from '../../core/errors/index.js';
 import { API_VERSION, type Resource } from '../../core/resources/kinds.js';
-import { type CompileResult, compileStreet } from '../compiler/index.js';
+import { type CompileResult, compileStreet, isStreetDefaults } from '../compiler/index.js';
 import { type ReadResult, readResourceFiles } from '../sources/read-resource-files.js';
 import { type CliIo, errorLine, existingPaths, usageError } from './cli-io.js';
 
@@ -94,7 +94,7 @@ export function loadBundle(
   nearFile?: string,
 ): ConfigBundle {
   const read = readResourceFiles(existingPaths(io, paths), io.cwd);
-  const corporations = read.resources.filter((r) => r.kind === 'Corporation');
+  const corporations = read.resources.filter((r) => r.kind === 'Corporation' && !isStreetDefaults(r));
   if (corporation !== undefined) {
     const isBase =
       !corporations.some((c) => c.metadata.namespace === corporation) &&

@@ -1,6 +1,7 @@
 // `outputstraat test <path...>`: runs every FlowTest (*.test.yaml) under the paths against the resources
 // under the same paths, one line per test, a readable diff for each failure, and `N passed, M failed`.
 import type { Command } from 'commander';
+import { isStreetDefaults } from '../compiler/index.js';
 import { readResourceFiles } from '../sources/read-resource-files.js';
 import {
   type CliIo,
@@ -35,7 +36,9 @@ export function runTests(io: CliIo, paths: string[], grep?: string): TestReport 
   }
   const read = readResourceFiles(abs, io.cwd);
   const corporations = new Set(
-    read.resources.filter((r) => r.kind === 'Corporation').map((r) => r.metadata.namespace),
+    read.resources
+      .filter((r) => r.kind === 'Corporation' && !isStreetDefaults(r))
+      .map((r) => r.metadata.namespace),
   );
   const street = compileRead(read, basesNeeded(found.tests, { corporations }));
   const outcomes = found.tests.map((t) => runFlowTest(street, t, corporations));

@@ -1,10 +1,12 @@
 // A corporation overlays one base namespace: the shared library, a namespace without a Corporation. A
 // namespace that holds a Corporation is never a base, neither through spec.base nor through a Flow's
 // extends.namespace: otherwise one corporation would inherit another's Channels, their credentials and
-// DKIM key, its templates and flows.
+// DKIM key, its templates and flows. A namespace whose only Corporation is the street defaults
+// (spec.defaults true, street-defaults.ts) is a base.
 import { type Resource, resourceId } from '../../core/resources/kinds.js';
 import type { Diagnostics } from './diagnostics.js';
 import type { ResourceIndex } from './resource-index.js';
+import { isStreetDefaults } from './street-defaults.js';
 
 export const DEFAULT_BASE = 'outputstraat-base';
 
@@ -14,6 +16,8 @@ export class BaseNamespaces {
 
   constructor(index: ResourceIndex) {
     for (const c of index.list('Corporation')) {
+      // Street defaults are not a tenant: their namespace stays a base.
+      if (isStreetDefaults(c)) continue;
       if (!this.corporations.has(c.metadata.namespace)) this.corporations.set(c.metadata.namespace, c);
     }
   }

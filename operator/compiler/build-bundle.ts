@@ -14,6 +14,7 @@ import type { Resource } from '../../core/resources/kinds.js';
 import type { CorporationSpec, FlowSpec } from '../../core/resources/types.generated.js';
 import { contentHash } from './hash.js';
 import type { OverlayView } from './resource-index.js';
+import { effectiveContactPolicy, tenantSpec } from './street-defaults.js';
 
 export function sourceRef(r: Resource): SourceRef {
   return {
@@ -40,6 +41,9 @@ export function bundleFlow(flow: Resource<'Flow'>, spec: FlowSpec): BundleFlow {
     steps: spec.steps ?? [],
     reactions: spec.reactions ?? [],
     revisionPolicy: spec.revisionPolicy ?? 'keep',
+    // Only when declared, so the revisions of flows that do not use the contact budget stay as they were.
+    ...(spec.contactClass ? { contactClass: spec.contactClass } : {}),
+    ...(spec.overBudget ? { overBudget: spec.overBudget } : {}),
   };
   return { ...body, source: sourceRef(flow), revision: contentHash(body) };
 }
@@ -76,8 +80,11 @@ export function buildBundle(
   view: OverlayView,
   flows: Map<string, { resource: Resource<'Flow'>; spec: FlowSpec }>,
   apiKeyHashes: string[],
+  /** The street defaults of the corporation's base (a Corporation with spec.defaults true). */
+  streetDefaults?: Resource<'Corporation'>,
 ): ConfigBundle {
-  const c = corporation.spec;
+  const c = tenantSpec(corporation);
+  const contactPolicy = effectiveContactPolicy(c.contactPolicy, streetDefaults?.spec.contactPolicy);
   const channels: Record<string, BundleChannel> = {};
   for (const r of view.list('Channel')) {
     channels[r.metadata.name] = { name: r.metadata.name, source: sourceRef(r), spec: r.spec };
@@ -132,6 +139,7 @@ export function buildBundle(
       paused: c.paused ?? false,
       ...(c.collections?.earlySignal ? { earlySignal: c.collections.earlySignal } : {}),
       ...(c.console ? { console: bundleConsole(c.console) } : {}),
+      ...(contactPolicy ? { contactPolicy } : {}),
     },
     apiKeyHashes: [...apiKeyHashes].sort(),
     channels,
@@ -143,6 +151,7 @@ export function buildBundle(
     sources: (
       [
         corporation,
+        ...(streetDefaults ? [streetDefaults] : []),
         ...view.list('Channel'),
         ...view.list('Template'),
         ...view.list('ClassificationRule'),

@@ -5,6 +5,7 @@
 import { type Resource, resourceId } from '../../core/resources/kinds.js';
 import type { Diagnostics } from './diagnostics.js';
 import type { OverlayView } from './resource-index.js';
+import { tenantSpec } from './street-defaults.js';
 
 /** The domain of an address, lower case ('' when it has none). */
 export const domainOf = (address: string) => address.slice(address.lastIndexOf('@') + 1).toLowerCase();
@@ -24,7 +25,7 @@ export function checkSenderDomains(
   const declared = corp.spec.senderDomains ?? [];
   const declares = (domain: string) => declared.some((d) => isWithin(domain, d));
   const addresses: [field: string, address: string | undefined][] = [
-    ['spec.sender.email', corp.spec.sender.email],
+    ['spec.sender.email', tenantSpec(corp).sender.email],
     ['spec.replyTo', corp.spec.replyTo],
   ];
   for (const [field, address] of addresses) {
@@ -35,7 +36,7 @@ export function checkSenderDomains(
       declared.length > 0 ? declared.join(', ') : 'none declared',
     ]);
   }
-  const sender = corp.spec.sender.email;
+  const sender = tenantSpec(corp).sender.email;
   const senderDomain = domainOf(sender);
   for (const channel of view.list('Channel')) {
     const dkim = channel.spec.type === 'email' ? channel.spec.smtp?.dkim : undefined;

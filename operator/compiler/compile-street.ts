@@ -20,6 +20,7 @@ import { sha256Hex } from './hash.js';
 import { resolveFlow } from './merge-flow.js';
 import { OverlayView, ResourceIndex } from './resource-index.js';
 import { type Claimant, checkClaims, type HeldClaims } from './street-claims.js';
+import { isStreetDefaults, tenantSpec } from './street-defaults.js';
 
 export type SecretResolver = (namespace: string, name: string, key: string) => string | undefined;
 
@@ -70,17 +71,21 @@ export function compileStreet(resources: Resource[], options: CompileOptions = {
   const diagnostics = new Diagnostics();
   const valid = resources.flatMap((r) => withDefaults(r, diagnostics) ?? []);
   const index = new ResourceIndex(valid, diagnostics);
-  const corporations = index.list('Corporation');
+  const everyCorporation = index.list('Corporation');
+  const corporations = everyCorporation.filter((c) => !isStreetDefaults(c));
+  const streetDefaults = new Map(
+    everyCorporation.filter(isStreetDefaults).map((c) => [c.metadata.namespace, c] as const),
+  );
   const bases = new BaseNamespaces(index);
   const baseOf = new Map<string, string | undefined>();
-  for (const c of corporations) {
+  for (const c of everyCorporation) {
     if (index.list('Corporation', c.metadata.namespace).length > 1) {
       diagnostics.add(c, 'metadata.name', 'OST_ERR_FLOW_STRUCTURE', [
         'a namespace holds more than one Corporation',
         'keep one Corporation per namespace',
       ]);
     }
-    baseOf.set(c.metadata.namespace, bases.baseOf(c, diagnostics));
+    if (!isStreetDefaults(c)) baseOf.set(c.metadata.namespace, bases.baseOf(c, diagnostics));
   }
   const views = new Map<string, OverlayView>();
   for (const ns of index.namespaces) views.set(ns, new OverlayView(index, ns, baseOf.get(ns)));
@@ -141,7 +146,7 @@ export function compileStreet(resources: Resource[], options: CompileOptions = {
       ]);
     }
     checkSenderDomains(corp, views.get(ns)!, diagnostics);
-    const ref = corp.spec.ingress.apiKeySecretRef;
+    const ref = tenantSpec(corp).ingress.apiKeySecretRef;
     const key = ref.key ?? 'api-key';
     const apiKey = options.secrets?.(ns, ref.name, key);
     if (options.secrets && !apiKey) {
@@ -161,8 +166,14 @@ export function compileStreet(resources: Resource[], options: CompileOptions = {
   for (const { corporation: corp, apiKeyHash } of claimants) {
     const ns = corp.metadata.namespace;
     const view = views.get(ns)!;
+    const base = baseOf.get(ns);
+    const defaults = base === undefined ? undefined : streetDefaults.get(base);
+    // The street defaults as written, valid or not: broken defaults block the bundle (which keeps its
+    // previous revision) instead of compiling it without a contact budget.
+    const defaultsAsWritten = resources.filter((r) => isStreetDefaults(r) && r.metadata.namespace === base);
     const members: Resource[] = [
       corp,
+      ...defaultsAsWritten,
       ...view.list('Channel'),
       ...view.list('Template'),
       ...view.list('ClassificationRule'),
@@ -178,7 +189,7 @@ export function compileStreet(resources: Resource[], options: CompileOptions = {
         .list('Flow')
         .map((f) => [f.metadata.name, { resource: f, spec: resolvedFlows.get(resourceId(f))! }]),
     );
-    const bundle = buildBundle(corp, view, flows, apiKeyHash ? [apiKeyHash] : []);
+    const bundle = buildBundle(corp, view, flows, apiKeyHash ? [apiKeyHash] : [], defaults);
     bundles.push(bundle);
     for (const m of members) {
       const id = resourceId(m);

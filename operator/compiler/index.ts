@@ -8,3 +8,4 @@ export {
 } from './compile-street.js';
 export { canonicalJson, contentHash, sha256Hex } from './hash.js';
 export { type HeldClaims, heldBy } from './street-claims.js';
+export { effectiveContactPolicy, isStreetDefaults } from './street-defaults.js';

@@ -12,6 +12,7 @@ import type { ConfigBundle } from '../../core/bundle/types.js';
 import { type Resource, resourceId } from '../../core/resources/kinds.js';
 import { overlaps } from './check-sender-domains.js';
 import type { Diagnostics } from './diagnostics.js';
+import { tenantSpec } from './street-defaults.js';
 
 /** What a corporation's live bundle holds, by corporation (namespace). */
 export type HeldClaims = Map<
@@ -61,7 +62,7 @@ function claimsOf(c: Claimant): Claim[] {
     });
   }
   if (c.apiKeyHash) {
-    const ref = spec.ingress.apiKeySecretRef;
+    const ref = tenantSpec(c.corporation).ingress.apiKeySecretRef;
     out.push({
       kind: 'apiKey',
       value: c.apiKeyHash,

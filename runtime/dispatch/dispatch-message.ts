@@ -52,6 +52,7 @@ import {
   takeQueuedStep,
 } from '../dossiers/index.js';
 import type { RuntimeMetrics } from '../metrics/index.js';
+import { checkContactBudget, lockHousehold } from './contact-budget.js';
 import { sentSentence, wordsOf } from './dispatch-sentences.js';
 import { holdSendLease } from './send-lease.js';
 
@@ -109,6 +110,8 @@ type Preparation =
       outcome: 'stale' | 'busy' | 'sent' | 'skipped' | 'failed';
       channel: string;
       flow: string;
+      /** The contact budget deferred the step, for this reason (a metric label). */
+      deferredBy?: string;
     };
 
 const ACTION_LABELS: Record<string, string> = {
@@ -179,6 +182,8 @@ async function lockCaseAndReceivable(tx: Tx, caseId: string): Promise<{ c: CaseR
 /** Step 1: check and record, under the case lock. */
 async function prepare(deps: DispatchDeps, work: DispatchWork, now: Date): Promise<Preparation> {
   return deps.db.transaction(async (tx) => {
+    // The household's lock comes before every row lock (docs/adr/0007, "Race-freedom").
+    const budget = await lockHousehold(tx, deps.bundles, work.corporation, work.stepRowId);
     // The debtor before the case (ADR 0007 lock order): a PATCH of its statuses and this send serialise.
     const debtor = await lockDebtorOfCase(tx, work.caseId);
     const { c, r } = await lockCaseAndReceivable(tx, work.caseId);
@@ -255,6 +260,19 @@ async function prepare(deps: DispatchDeps, work: DispatchWork, now: Date): Promi
       step.kind === 'send'
         ? bundle.channels[(step.payload as unknown as SendEffect).channel]?.spec.type
         : undefined;
+    if (budget && channelType) {
+      const verdict = await checkContactBudget(tx, budget, c, step, bundle, channelType, now);
+      if (verdict.kind === 'skip') return skip(verdict.reason);
+      if (verdict.kind === 'deferred') {
+        return {
+          kind: 'done',
+          outcome: 'stale',
+          channel: channelName,
+          flow: c.flow,
+          deferredBy: verdict.reason,
+        };
+      }
+    }
     const links = await linksForTemplate(
       tx,
       deps.links,
@@ -324,11 +342,12 @@ async function prepare(deps: DispatchDeps, work: DispatchWork, now: Date): Promi
     const stored = (await linkSealFor(tx, deps.links, { receivableId: about.id })).sealJson(content);
     await tx.query(sql.unsafe`
       INSERT INTO messages (id, case_id, receivable_id, corporation, step_id, channel, channel_type, template, locale,
-        status, recipient, subject, content, engine_message_id, step_row_id, debtor_ref, household_id)
+        status, recipient, subject, content, engine_message_id, step_row_id, debtor_ref, household_id, counted_at)
       VALUES (${messageId}, ${c.id}, ${about.id}, ${c.corporation}, ${step.step_id}, ${channel.name}, ${channel.spec.type},
         ${content.template}, ${content.locale}, 'sending', ${recipients.join(',')}, ${content.subject ?? null},
         ${sql.jsonb(stored as never)}, ${engineMessageId ?? null}, ${step.id},
-        ${step.kind === 'send' ? about.debtor_ref : null}, ${step.kind === 'send' ? about.household_id : null})`);
+        ${step.kind === 'send' ? about.debtor_ref : null}, ${step.kind === 'send' ? about.household_id : null},
+        ${now.toISOString()})`);
     return {
       kind: 'send',
       prepared: {
@@ -438,6 +457,13 @@ export async function dispatchStep(
   now: Date,
 ): Promise<DispatchOutcome> {
   const prepared = await prepare(deps, work, now);
+  if (prepared.kind === 'done' && prepared.deferredBy) {
+    deps.metrics.contactDeferrals.inc({
+      corporation: work.corporation,
+      flow: prepared.flow,
+      reason: prepared.deferredBy,
+    });
+  }
   if (prepared.kind === 'done') {
     if (prepared.outcome !== 'stale' && prepared.outcome !== 'busy') {
       deps.metrics.steps.inc({

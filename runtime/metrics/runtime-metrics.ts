@@ -43,6 +43,12 @@ export function createRuntimeMetrics() {
       labelNames: ['corporation', 'flow', 'channel', 'outcome'],
       registers: [registry],
     }),
+    contactDeferrals: new Counter({
+      name: 'outputstraat_contact_deferrals_total',
+      help: 'Sends the contact budget deferred to a later moment, by reason: household-limit, household-channel-limit, household-min-gap, debtor-limit, debtor-channel-limit, debtor-min-gap, priority',
+      labelNames: ['corporation', 'flow', 'reason'],
+      registers: [registry],
+    }),
     stepsQueued: new Counter({
       name: 'outputstraat_steps_queued_total',
       help: 'Send and alert steps this replica queued for the dispatchers on JetStream',

@@ -149,7 +149,10 @@ describe('operator in a cluster', () => {
   });
 
   it('publishes each corporation’s bundle to NATS KV at the revision its Corporation reports', async () => {
-    const corporations = (await listOurs(kube)).filter((o) => o.kind === 'Corporation');
+    // Street defaults (spec.defaults) are not a tenant and get no bundle.
+    const corporations = (await listOurs(kube)).filter(
+      (o) => o.kind === 'Corporation' && !(o.spec as CorporationSpec).defaults,
+    );
     expect(corporations.map((c) => c.metadata.namespace).sort()).toEqual(fixture.corporations);
     for (const corp of corporations) {
       const bundle = await liveBundle(kv, corp.metadata.namespace!);
@@ -302,7 +305,7 @@ describe('operator in a cluster', () => {
     const corp = (await listOurs(kube)).find(
       (o) => o.kind === 'Corporation' && o.metadata.namespace === corporation,
     )!;
-    const ref = (corp.spec as CorporationSpec).ingress.apiKeySecretRef;
+    const ref = (corp.spec as CorporationSpec).ingress!.apiKeySecretRef;
     const key = ref.key ?? 'api-key';
     const before = (await liveBundle(kv, corporation))!;
     const requestPass = () =>

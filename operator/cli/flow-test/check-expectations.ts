@@ -141,6 +141,33 @@ function checkSkipped(
   };
 }
 
+function checkDeferred(
+  env: Env,
+  expected: { step: string; until?: string; reason?: string }[],
+  result: SimulationResult,
+): Mismatch | undefined {
+  const matches = (e: (typeof expected)[number], d: SimulationResult['deferred'][number]) =>
+    d.step === e.step &&
+    includesText(d.reason, e.reason) &&
+    (e.until === undefined || minute(expectedAt(env, e.until)) === minute(d.until));
+  const missing = expected.filter((e) => !result.deferred.some((d) => matches(e, d)));
+  if (missing.length === 0) return undefined;
+  return {
+    what: 'deferred',
+    lines: [
+      'deferred: expected sends the contact budget defers that it did not',
+      ...missing.map(
+        (e) =>
+          `  ✗ ${e.step}${e.until ? ` until ${when(env, expectedAt(env, e.until))}` : ''}${e.reason ? ` (reason containing "${e.reason}")` : ''}`,
+      ),
+      '    deferred in the simulation:',
+      ...(result.deferred.length === 0
+        ? ['      (none)']
+        : result.deferred.map((d) => `      ${d.step} until ${when(env, d.until)}: ${d.reason}`)),
+    ],
+  };
+}
+
 function alertMatches(env: Env, e: { step?: string; action?: string; at?: string }, a: SimAlert): boolean {
   return (
     (e.step === undefined || e.step === a.step) &&
@@ -197,6 +224,10 @@ export function checkExpectations(expect: FlowTestExpect, result: SimulationResu
   }
   if (expect.skipped !== undefined) {
     const m = checkSkipped(expect.skipped, result);
+    if (m) out.push(m);
+  }
+  if (expect.deferred !== undefined) {
+    const m = checkDeferred(env, expect.deferred, result);
     if (m) out.push(m);
   }
   if (expect.alerts !== undefined) {

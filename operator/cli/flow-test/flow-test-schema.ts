@@ -109,6 +109,19 @@ export const flowTestSchema = {
         override: { type: 'object' },
         events: { type: 'array', items: event },
         until: TIME,
+        /** Other receivables of the same household, arriving at start: the contact budget is shared. */
+        household: {
+          type: 'array',
+          maxItems: 20,
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['receivable'],
+            properties: { receivable: { type: 'object' } },
+          },
+        },
+        /** Replaces the corporation's contact policy for this test (Corporation spec.contactPolicy). */
+        contactPolicy: { type: 'object' },
         expect: {
           type: 'object',
           additionalProperties: false,
@@ -138,6 +151,15 @@ export const flowTestSchema = {
                 additionalProperties: false,
                 required: ['step'],
                 properties: { step: STEP_ID, reason: { type: 'string' } },
+              },
+            },
+            deferred: {
+              type: 'array',
+              items: {
+                type: 'object',
+                additionalProperties: false,
+                required: ['step'],
+                properties: { step: STEP_ID, until: TIME, reason: { type: 'string' } },
               },
             },
             alerts: {
@@ -203,6 +225,7 @@ export interface FlowTestExpect {
   messages?: ExpectedMessage[];
   allowMore?: boolean;
   skipped?: { step: string; reason?: string }[];
+  deferred?: { step: string; until?: FlowTestTime; reason?: string }[];
   alerts?: { step?: string; action?: string; at?: FlowTestTime }[];
   end?: { status: 'active' | 'paused' | 'stopped' | 'completed'; reason?: string };
 }
@@ -216,6 +239,8 @@ export interface FlowTestSpec {
   override?: Record<string, unknown>;
   events?: FlowTestEvent[];
   until?: FlowTestTime;
+  household?: { receivable: Record<string, unknown> }[];
+  contactPolicy?: Record<string, unknown>;
   expect: FlowTestExpect;
 }
 

@@ -24,6 +24,8 @@ export interface FlowTestCase {
   line: number;
   spec: FlowTestSpec;
   receivable: ReceivableInput;
+  /** spec.household: the other receivables of the household, checked like the receivable. */
+  household: ReceivableInput[];
   /** Namespace whose flows the built-in test corporation overlays when spec.corporation is not set. */
   base: string;
 }
@@ -178,12 +180,23 @@ function readDocument(doc: ParsedDocument, src: DocumentSource): FlowTestCase | 
     fail(field, lineOf(field), message),
   );
   if (!receivable) return invalid;
+  const household = (test.spec.household ?? []).map((h, i) => {
+    const checked = validateReceivable(structuredClone(h.receivable));
+    if (checked.ok) return checked.value;
+    for (const e of checked.errors) {
+      const field = `spec.household[${i}].receivable${e.field === '(body)' ? '' : `.${e.field}`}`;
+      fail(field, lineOf(field), `${e.message} (the ERP receivable contract)`);
+    }
+    return undefined;
+  });
+  if (invalid.errors.length > 0) return invalid;
   return {
     name: test.metadata.name,
     file,
     line: docLine,
     spec: test.spec,
     receivable,
+    household: household.filter((h): h is ReceivableInput => h !== undefined),
     base: test.metadata.namespace ?? folderNamespace(src.path, src.nsCache) ?? DEFAULT_BASE,
   };
 }

@@ -4,7 +4,7 @@
 import type { ConfigBundle } from '../../../core/bundle/types.js';
 import { calendarOf } from '../../../core/cases/index.js';
 import { isOutputstraatError } from '../../../core/errors/index.js';
-import { type SimEvent, type SimulationResult, simulate } from '../../../core/simulator/index.js';
+import { type SimEvent, type SimulationResult, simulateHousehold } from '../../../core/simulator/index.js';
 import { bundleOf, type Street, testNamespace } from '../load-street.js';
 import { checkExpectations, type Mismatch } from './check-expectations.js';
 import type { FlowTestEvent } from './flow-test-schema.js';
@@ -92,13 +92,23 @@ export function runFlowTest(street: Street, test: FlowTestCase, corporations: Se
   const start = new Date(test.spec.start);
   let result: SimulationResult;
   try {
-    result = simulate({
-      bundle,
-      receivable: test.receivable,
-      events: (test.spec.events ?? []).map((e) => toSimEvent(e, test.receivable)),
+    const policy = test.spec.contactPolicy as ConfigBundle['corporation']['contactPolicy'];
+    // spec.contactPolicy replaces the corporation's; spec.household adds the household's other receivables.
+    const withPolicy = policy
+      ? { ...bundle, corporation: { ...bundle.corporation, contactPolicy: policy } }
+      : bundle;
+    result = simulateHousehold({
+      bundle: withPolicy,
+      cases: [
+        {
+          receivable: test.receivable,
+          events: (test.spec.events ?? []).map((e) => toSimEvent(e, test.receivable)),
+        },
+        ...test.household.map((receivable) => ({ receivable })),
+      ],
       start,
       until: test.spec.until ?? '+30d',
-    });
+    }).cases[0]!;
   } catch (err) {
     if (isOutputstraatError(err) || err instanceof TypeError || err instanceof RangeError) {
       return fail('simulation', [`the simulation could not run: ${err.message}`]);
