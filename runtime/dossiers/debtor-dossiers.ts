@@ -61,12 +61,18 @@ export async function dossierItems(
 /** The subject of a case whose items are known (`rows` empty or a receivable-scope case: `r` alone). */
 export function subjectOf(r: ReceivableRow, rows: readonly ReceivableRow[], statuses: unknown): CaseSubject {
   if (rows.length === 0) {
-    const state: ReceivableState = { input: r.payload, balance: r.balance_minor, status: r.status };
+    const state: ReceivableState = {
+      input: r.payload,
+      balance: r.balance_minor,
+      status: r.status,
+      optOuts: r.opt_outs ?? [],
+    };
     return { state, dossier: dossierView([itemOf(r)]), receivable: r, items: [r] };
   }
   const disputed = disputedExternalIds(statuses);
   const items = rows.map(itemOf);
-  const state = dossierReceivable(items, disputed);
+  // The debtor's opt-outs (ADR 0007) are the dossier's: its engine treats those channel types as unreachable.
+  const state = { ...dossierReceivable(items, disputed), optOuts: r.opt_outs ?? [] };
   const receivable = rows.find((x) => x.external_id === state.input.externalId) ?? r;
   return { state, dossier: dossierView(items, disputed), receivable, items: [...rows] };
 }
