@@ -1,6 +1,7 @@
 // The compiled configuration of one corporation: everything the runtime needs, resolved (overlays
 // applied, references checked, expressions compiled once at load) and content-hashed. The operator
 // publishes it to the NATS KV bucket `outputstraat-bundles` under `corp.<namespace>`; runtime pods watch it.
+import type { BundleExperiment } from '../experiments/settings.js';
 import type {
   ChannelSpec,
   ClassificationRuleEntry,
@@ -91,6 +92,8 @@ export interface BundleFlow {
   steps: FlowStep[];
   reactions: FlowReaction[];
   revisionPolicy: 'keep' | 'latest';
+  /** An A/B test or bandit that new cases of this flow are assigned in (docs/experiments.md). */
+  experiment?: BundleExperiment;
 }
 
 export interface ConfigBundle {

@@ -13,6 +13,7 @@ export {
   experimentReport,
   stoppedVariants,
 } from './report.js';
+export { type BundleExperiment, experimentSettings, type FlowExperimentSpec, percent } from './settings.js';
 export {
   type Comparison,
   compareProportions,

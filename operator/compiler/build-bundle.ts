@@ -8,6 +8,7 @@ import {
   RETENTION_DEFAULTS,
   type SourceRef,
 } from '../../core/bundle/types.js';
+import { experimentSettings } from '../../core/experiments/index.js';
 import type { Resource } from '../../core/resources/kinds.js';
 import type { FlowSpec } from '../../core/resources/types.generated.js';
 import { contentHash } from './hash.js';
@@ -37,6 +38,7 @@ export function bundleFlow(flow: Resource<'Flow'>, spec: FlowSpec): BundleFlow {
     steps: spec.steps ?? [],
     reactions: spec.reactions ?? [],
     revisionPolicy: spec.revisionPolicy ?? 'keep',
+    ...(spec.experiment ? { experiment: experimentSettings(flow.metadata.name, spec.experiment) } : {}),
   };
   return { ...body, source: sourceRef(flow), revision: contentHash(body) };
 }
