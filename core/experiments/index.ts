@@ -1,5 +1,7 @@
 // Experiments on flows: deterministic assignment with a fixed holdout, two-proportion statistics, a
 // Thompson-sampling bandit and guardrails. Pure: randomness comes in as a `Random`. docs/experiments.md.
+
+export { allocationSeed, nextAllocation } from './allocate.js';
 export { type Allocation, armAt, assignmentPoint, fixedAllocation, HOLDOUT } from './assignment.js';
 export { type BanditOptions, banditAllocation } from './bandit.js';
 export { type ArmHarm, type GuardrailState, type GuardrailThresholds, guardrailState } from './guardrails.js';

@@ -18,6 +18,7 @@ import { registerDeadLetterRoutes } from './dead-letter-routes.js';
 import { registerDebtorRoutes } from './debtor-routes.js';
 import { answerClientError, JSON_BODY_LIMIT, registryErrorOf, sendApiError } from './error-answers.js';
 import { registerEventRoutes } from './event-routes.js';
+import { registerExperimentRoutes } from './experiment-routes.js';
 import { registerIdempotency } from './idempotency.js';
 import { type IngressLimits, ingressLimitsFromEnv } from './ingress-limits.js';
 import { registerInputGuards } from './input-guards.js';
@@ -171,6 +172,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerArchiveRoutes(app, deps);
   registerDebtorRoutes(app, deps);
   registerDeadLetterRoutes(app, deps);
+  registerExperimentRoutes(app, deps);
   registerStaffFormRoutes(app, deps);
   await registerPages(app, deps);
   // Served on the internal port (METRICS_PORT) with /metrics, not to the public.

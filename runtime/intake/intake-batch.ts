@@ -26,6 +26,7 @@ import {
   upsertDebtors,
   withoutLinkClosed,
 } from '../dossiers/index.js';
+import { caseArm, loadAllocations } from './experiment-arm.js';
 
 export interface BatchItem {
   corporation: string;
@@ -41,6 +42,8 @@ export interface BatchReport {
 }
 
 interface Rows {
+  /** Stored experiment allocations of the batch's corporations (experiment-arm.ts). */
+  allocations: Awaited<ReturnType<typeof loadAllocations>>;
   cases: Record<string, unknown>[];
   steps: StepInsert[];
   events: EventInput[];
@@ -65,7 +68,8 @@ export async function storeBatch(tx: Tx, items: readonly BatchItem[], now: Date)
     })),
   );
   const inserted = await insertReceivables(tx, [...unique.values()], debtors);
-  const rows: Rows = { cases: [], steps: [], events: [] };
+  const allocations = await loadAllocations(tx, [...new Set(items.map((i) => i.bundle))]);
+  const rows: Rows = { allocations, cases: [], steps: [], events: [] };
   const caseIds = newIds(inserted.length);
   const report: BatchReport = { stored: inserted.length, started: [] };
   for (const [i, { id, corporation, external_id }] of inserted.entries()) {
@@ -99,8 +103,11 @@ function startOne(
     rows.events.push({ ...base, type: 'receivable.unrouted', data: { code: err.code, reason: err.message } });
     return undefined;
   }
-  const flow = bundle.flows[decision.flow]!;
+  const declared = bundle.flows[decision.flow]!;
+  const arm = caseArm(bundle, declared, receivable.debtor.id, rows.allocations);
+  const flow = arm?.flow ?? declared;
   const result = startCase(flow, decision.classification, engineContext(bundle, state, now));
+  const assigned = arm ? [{ at: now.toISOString(), text: arm.text }] : [];
   const plan = planEffects(
     { id: caseId, corporation, receivable_id: receivableId, flow: flow.name },
     result,
@@ -121,9 +128,12 @@ function startOne(
     status: s.status,
     cursor: s.cursor,
     state: s,
-    timeline: caseTimeline([...result.timeline, ...plan.timeline]),
+    timeline: caseTimeline([...assigned, ...result.timeline, ...plan.timeline]),
     ended_at: ended ? now.toISOString() : null,
     end_reason: s.endReason ?? null,
+    started_at: now.toISOString(),
+    experiment: arm?.experiment ?? null,
+    experiment_arm: arm?.arm ?? null,
   });
   rows.events.push(
     { ...base, type: 'receivable.accepted', data: { kind: receivable.kind } },
@@ -180,8 +190,9 @@ async function insertCases(tx: Tx, cases: readonly Record<string, unknown>[]) {
   if (cases.length === 0) return;
   await tx.query(sql.unsafe`
     INSERT INTO cases (id, receivable_id, debtor_ref, corporation, flow, flow_revision, bundle_revision,
-      classification, rule, status, cursor, state, timeline, ended_at, end_reason)
+      classification, rule, status, cursor, state, timeline, ended_at, end_reason, started_at, experiment, experiment_arm)
     SELECT * FROM json_to_recordset(${JSON.stringify(cases)}::json) AS t (id uuid, receivable_id uuid,
       debtor_ref uuid, corporation text, flow text, flow_revision text, bundle_revision text, classification text, rule text,
-      status text, cursor int4, state jsonb, timeline jsonb, ended_at timestamptz, end_reason text)`);
+      status text, cursor int4, state jsonb, timeline jsonb, ended_at timestamptz, end_reason text,
+      started_at timestamptz, experiment text, experiment_arm text)`);
 }
