@@ -10,7 +10,7 @@ interface Connection {
   apiKey: string;
 }
 
-interface ConnectionFlags {
+export interface ConnectionFlags {
   url?: string;
   apiKey?: string;
   output: string;
@@ -29,7 +29,7 @@ interface DeadLetter {
 }
 
 /** --url and --api-key, or OUTPUTSTRAAT_URL and OUTPUTSTRAAT_API_KEY (keeps the key out of `ps`). */
-function connection(flags: ConnectionFlags, env: NodeJS.ProcessEnv = process.env): Connection {
+export function connection(flags: ConnectionFlags, env: NodeJS.ProcessEnv = process.env): Connection {
   const url = flags.url ?? env.OUTPUTSTRAAT_URL;
   const apiKey = flags.apiKey ?? env.OUTPUTSTRAAT_API_KEY;
   if (!url)
@@ -47,7 +47,7 @@ function connection(flags: ConnectionFlags, env: NodeJS.ProcessEnv = process.env
 }
 
 /** The API's answer as JSON; an error answer becomes its own code and message (exit 1). */
-async function call(c: Connection, method: 'GET' | 'POST', path: string): Promise<unknown> {
+export async function call(c: Connection, method: 'GET' | 'POST', path: string): Promise<unknown> {
   let res: Response;
   try {
     res = await fetch(`${c.url}${path}`, {

@@ -13,6 +13,7 @@ import {
 import { deadLettersCommand } from './dead-letters-command.js';
 import { debtorsCommand } from './debtors-command.js';
 import { diffCommand } from './diff-command.js';
+import { experimentsCommand } from './experiments-command.js';
 import { renderCommand } from './render-command.js';
 import { simulateCommand } from './simulate-command.js';
 import { testCommand } from './test-command.js';
@@ -45,6 +46,7 @@ export async function runCli(args: readonly string[], io: CliIo = processIo()): 
   diffCommand(program, io, run);
   debtorsCommand(program, io, run);
   deadLettersCommand(program, io, run);
+  experimentsCommand(program, io, run);
   try {
     await program.parseAsync([...args], { from: 'user' });
   } catch (err) {
