@@ -176,6 +176,10 @@ function matrix(): Record<string, (method: string) => Probe[]> {
     'POST /v1/dead-letters/:id/retry': (m) => [
       { req: asB(m, '/v1/dead-letters/0193a7e0-0000-7000-8000-000000000001/retry'), expect: [404] },
     ],
+    // tests/integration/experiments-report.test.ts asks for another corporation's running experiment.
+    'GET /v1/experiments/:name/report': (m) => [
+      { req: asB(m, '/v1/experiments/storno-sms-first/report'), expect: [404] },
+    ],
     'GET /v1/debtors/:debtorId/messages': (m) => [
       { req: asB(m, `/v1/debtors/${a.debtorId}/messages`), expect: [404] },
     ],
