@@ -17,6 +17,7 @@ import {
 } from '../../core/experiments/index.js';
 import { cli } from '../../operator/cli/test-kit.js';
 import { createDatabase, type Database, sql } from '../../platform/db/index.js';
+import { findAllocation, refreshAllocations } from '../../runtime/dossiers/index.js';
 import { DEMO_KEY, eventually, startStreet, type TestStreet } from '../support/street.js';
 
 const DAY = 86_400_000;
@@ -25,7 +26,7 @@ const UPLIFT = 20_000;
 const SAME = 6_000;
 const RIVIERSTEDE_KEY = 'demo-rivierstede-key';
 
-const flows = (name: string, kind: string) => `apiVersion: outputstraat.io/v1alpha1
+const flows = (name: string, kind: string, mode: 'fixed' | 'bandit') => `apiVersion: outputstraat.io/v1alpha1
 kind: Flow
 metadata: { name: ${name}, namespace: woonstad-noord }
 spec:
@@ -45,6 +46,7 @@ spec:
     holdout: '10%'
     outcome: { paidWithinDays: 14 }
     minimumSample: 500
+    mode: ${mode}
     guardrails: { complaintRate: '1%' }
 ---
 apiVersion: outputstraat.io/v1alpha1
@@ -89,7 +91,7 @@ describe('experiments: assignment, outcomes and the report on a seeded street', 
       cpSync(join('examples/01-woonstad-noord', f), join(corp, f));
     writeFileSync(
       join(corp, 'experiments.yaml'),
-      `${flows('uplift', 'exp-uplift')}---\n${flows('same', 'exp-same')}---\n${rules}`,
+      `${flows('uplift', 'exp-uplift', 'bandit')}---\n${flows('same', 'exp-same', 'fixed')}---\n${rules}`,
     );
     cpSync('examples/02-rivierstede', join(dir, 'rivierstede'), { recursive: true });
     street = await startStreet([join(dir, 'flows'), corp, join(dir, 'rivierstede')]);
@@ -218,7 +220,7 @@ describe('experiments: assignment, outcomes and the report on a seeded street', 
       'experiments street',
       JSON.stringify({ storedMs: stored - started, payments: payments.length, paidMs: Date.now() - paying }),
     );
-  }, 200_000);
+  }, 300_000);
 
   it('B truly 8 points better: the report counts exactly what was paid within 14 days and calls B better, 0 outside the interval', async () => {
     const { status, body } = await report('uplift');
@@ -242,7 +244,7 @@ describe('experiments: assignment, outcomes and the report on a seeded street', 
     const text = await cli('.', ...args);
     expect(text.code).toBe(0);
     expect(text.out.split('\n')[0]).toBe(
-      'experiment uplift (flow uplift, mode fixed): conclusive: b is better than the control; the stop rule says stop',
+      'experiment uplift (flow uplift, mode bandit): conclusive: b is better than the control; the stop rule says stop',
     );
     expect(text.out).toMatch(/\nb +\d+ +\d+ +\d+\.\d% .* better/);
     const json = await cli('.', ...args, '-o', 'json');
@@ -277,5 +279,57 @@ describe('experiments: assignment, outcomes and the report on a seeded street', 
     const long = await street.get(`/v1/experiments/${'a'.repeat(5000)}/report`);
     expect(long.status).toBeGreaterThanOrEqual(400);
     expect(long.status).toBeLessThan(500);
+  });
+
+  it('bandit: the sweep moves new traffic to B, which pays better, and the holdout keeps its share', async () => {
+    const runtime = street.runtimes[0]!;
+    const bundles = runtime.bundles.corporations().flatMap((c) => runtime.bundles.get(c) ?? []);
+    expect(await refreshAllocations(db, bundles, clock())).toBe(2);
+    const stored = await findAllocation(db, 'woonstad-noord', 'uplift');
+    expect(stored!.allocation.holdout).toBe(0.1);
+    const shareOfB = stored!.allocation.variants.find((v) => v.name === 'b')!.share;
+    expect(shareOfB).toBeGreaterThan(0.9);
+    expect(stored!.stopped).toEqual([]);
+    // "same" runs fixed: the declared weights stay.
+    expect((await findAllocation(db, 'woonstad-noord', 'same'))!.allocation.variants).toEqual([
+      { name: 'a', share: 0.5 },
+      { name: 'b', share: 0.5 },
+    ]);
+
+    // 2,000 new debtors: intake reads the stored allocation.
+    const example = JSON.parse(readFileSync('examples/01-woonstad-noord/receivables/storno.json', 'utf8'));
+    const body = Array.from({ length: 2_000 }, (_, i) =>
+      JSON.stringify({
+        ...example,
+        kind: 'exp-uplift',
+        externalId: `EXP-N-${i}`,
+        debtor: { ...example.debtor, id: `D-N-${i}` },
+      }),
+    ).join('\n');
+    expect(
+      (await street.post('/v1/receivables', `${body}\n`, undefined, 'application/x-ndjson')).status,
+    ).toBe(202);
+    const arms = await eventually(
+      async () => {
+        const rows = (await db.any(sql.unsafe`
+          SELECT c.experiment_arm AS arm, count(*)::int AS n FROM cases c JOIN receivables r ON r.id = c.receivable_id
+          WHERE r.external_id LIKE 'EXP-N-%' GROUP BY 1`)) as unknown as { arm: string; n: number }[];
+        const all = Object.fromEntries(rows.map((r) => [r.arm, r.n]));
+        return rows.reduce((sum, r) => sum + r.n, 0) === 2_000 ? all : undefined;
+      },
+      60_000,
+      'the new cases',
+    );
+    // Holdout: 10% of 2,000 (s.d. 13), by the same hash as before; B: most of the rest.
+    expect(Math.abs((arms.holdout ?? 0) - 200)).toBeLessThan(60);
+    expect((arms.b ?? 0) / ((arms.a ?? 0) + (arms.b ?? 0))).toBeGreaterThan(0.85);
+    const declared = fixedAllocation(0.1, [
+      { name: 'a', weight: 1 },
+      { name: 'b', weight: 1 },
+    ]);
+    const inHoldout = Array.from({ length: 2_000 }, (_, i) => `D-N-${i}`).filter(
+      (d) => armAt(declared, assignmentPoint('woonstad-noord', 'uplift', d)) === HOLDOUT,
+    ).length;
+    expect(arms.holdout ?? 0).toBe(inHoldout);
   });
 });
