@@ -74,6 +74,17 @@ describe('Flow spec.experiment', () => {
     );
   });
 
+  it("the CRD's rules: variant names are unique and none is called holdout", () => {
+    const dup = experiment({ variants: [{ name: 'a' }, { name: 'a', flow: 'base-sms-first' }] });
+    expect(errorsOf([resource('Flow', 'base', { steps, experiment: dup }), variantFlow])).toContain(
+      'OST_ERR_RESOURCE_SCHEMA spec.experiment.variants',
+    );
+    const holdout = experiment({ variants: [{ name: 'a' }, { name: 'holdout', flow: 'base-sms-first' }] });
+    expect(errorsOf([resource('Flow', 'base', { steps, experiment: holdout }), variantFlow])).toContain(
+      'OST_ERR_RESOURCE_SCHEMA spec.experiment.variants',
+    );
+  });
+
   it('settings: percentages as fractions, defaults, and the declaring flow for a variant without one', () => {
     expect(
       experimentSettings(
