@@ -181,6 +181,7 @@ describe('experiments: assignment, outcomes and the report on a seeded street', 
     };
     const random = seededRandom(20261202);
     const payments: { externalId: string; paidAt: string }[] = [];
+    let late = 0; // the first 300 late payers (day 20) are posted too; the draws stay the same
     for (const r of rows.sort((x, y) => x.external_id.localeCompare(y.external_id))) {
       const experiment = truth[r.experiment] ?? {};
       truth[r.experiment] = experiment;
@@ -193,7 +194,7 @@ describe('experiments: assignment, outcomes and the report on a seeded street', 
           externalId: r.external_id,
           paidAt: new Date(T0 + (1 + Math.floor(random() * 13)) * DAY).toISOString(),
         });
-      } else if (random() < 0.05) {
+      } else if (random() < 0.05 && late++ < 300) {
         payments.push({ externalId: r.external_id, paidAt: new Date(T0 + 20 * DAY).toISOString() });
       }
     }
