@@ -21,7 +21,7 @@ import { buildApp, type ReadinessCheck } from './api/index.js';
 import { BundleStore } from './bundles/index.js';
 import { startChannels } from './channels/index.js';
 import { Dispatcher } from './dispatch/index.js';
-import { LinkTokens } from './dossiers/index.js';
+import { LinkTokens, refreshAllocations } from './dossiers/index.js';
 import { MetricsSampler } from './gauges/index.js';
 import { IntakeWorker } from './intake/index.js';
 import { createRuntimeMetrics } from './metrics/index.js';
@@ -120,6 +120,17 @@ export async function startRuntime(
     },
   );
   if (runs('scheduler')) scheduler.start();
+  // Experiments' allocations (bandit shares, guardrail stops) for intake; replicas compute the same result.
+  const clock = options.clock ?? (() => new Date());
+  const experimentSweep =
+    runs('scheduler') && settings.experimentSweepMs > 0
+      ? setInterval(() => {
+          const all = bundles.corporations().flatMap((c) => bundles.get(c) ?? []);
+          refreshAllocations(db, all, clock()).catch((err: unknown) =>
+            log.warn({ err: (err as Error).message }, 'experiment allocations not refreshed'),
+          );
+        }, settings.experimentSweepMs)
+      : undefined;
   const sampler = new MetricsSampler(
     { db, jsm, bundles, metrics, log, instanceId: settings.instanceId },
     settings.metricsSampleMs,
@@ -181,6 +192,7 @@ export async function startRuntime(
       await app.close();
       await internal.close();
       await scheduler.stop();
+      clearInterval(experimentSweep);
       await Promise.all([intake.stop(), dispatcher.stop()]);
       await sampler.stop();
       await webhooks.stop();

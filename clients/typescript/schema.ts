@@ -381,6 +381,26 @@ export interface paths {
         patch: operations["patchTask"];
         trace?: never;
     };
+    "/v1/experiments/{name}/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An experiment’s report
+         * @description Per arm: cases with a known outcome, the rate paid within the window with its Wilson interval, the difference with the control and the holdout with a Newcombe interval, conclusive or not, and the guardrails. docs/experiments.md explains the numbers and their limits.
+         */
+        get: operations["getExperimentReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/forms/meter-readings": {
         parameters: {
             query?: never;
@@ -1058,6 +1078,70 @@ export interface components {
             snoozedUntil?: string;
             /** @description Who closed it (default: the assignee). */
             closedBy?: string;
+        };
+        ExperimentReport: {
+            experiment: string;
+            /** @description The Flow that declares the experiment. */
+            flow: string;
+            /** @enum {string} */
+            mode: "fixed" | "bandit";
+            outcome: {
+                paidWithinDays: number;
+            };
+            /** @description Two-sided confidence of each comparison, raised for several variants (Bonferroni). */
+            comparisonConfidence: number;
+            /** @enum {string} */
+            status: "collecting" | "conclusive" | "inconclusive";
+            /** @description The stop rule says: stop and decide. */
+            stop: boolean;
+            /** @description The variant called better than the control, when one is. */
+            winner?: string;
+            /** Format: date-time */
+            allocationUpdatedAt?: string;
+            arms: {
+                /** @description A variant, or holdout. */
+                arm: string;
+                /** @description Cases whose outcome is known. */
+                n: number;
+                /** @description Of those, paid in full within the window. */
+                successes: number;
+                rate: number;
+                rateInterval: {
+                    lower: number;
+                    upper: number;
+                };
+                /** @description Share of new cases this arm gets now. */
+                share: number;
+                vsControl?: {
+                    /** @description This arm’s rate minus the other’s. */
+                    difference: number;
+                    interval: {
+                        lower: number;
+                        upper: number;
+                    };
+                    /** @enum {string} */
+                    verdict: "better" | "worse" | "inconclusive" | "too-few";
+                    conclusive: boolean;
+                };
+                vsHoldout?: {
+                    /** @description This arm’s rate minus the other’s. */
+                    difference: number;
+                    interval: {
+                        lower: number;
+                        upper: number;
+                    };
+                    /** @enum {string} */
+                    verdict: "better" | "worse" | "inconclusive" | "too-few";
+                    conclusive: boolean;
+                };
+                guardrail?: {
+                    stopped: boolean;
+                    /** @enum {string} */
+                    reason?: "complaintRate" | "optOutRate";
+                    complaintRate: number;
+                    optOutRate: number;
+                };
+            }[];
         };
         MeterReading: {
             /** @description The number printed on the meter. */
@@ -2502,6 +2586,66 @@ export interface operations {
             };
             /** @description Error: OST_ERR_UNSUPPORTED_MEDIA */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: OST_ERR_RATE_LIMITED */
+            429: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getExperimentReport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The experiment name (Flow spec.experiment.name). */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExperimentReport"];
+                };
+            };
+            /** @description Error: OST_ERR_VALIDATION */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: OST_ERR_UNAUTHORIZED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: OST_ERR_NOT_FOUND */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -2,6 +2,7 @@
 // applied, references checked, expressions compiled once at load) and content-hashed. The operator
 // publishes it to the NATS KV bucket `outputstraat-bundles` under `corp.<namespace>`; runtime pods watch it.
 
+import type { BundleExperiment } from '../experiments/settings.js';
 import type { ArrangementLimits } from '../law/arrangement-plan.js';
 import type { ReplyRules } from '../replies/index.js';
 import type {
@@ -124,6 +125,8 @@ export interface BundleFlow {
   contactClass?: 'legal' | 'arrears' | 'reminder' | 'campaign';
   /** A send over the contact budget; absent means 'defer'. */
   overBudget?: 'defer' | 'skip';
+  /** An A/B test or bandit that new cases of this flow are assigned in (docs/experiments.md). */
+  experiment?: BundleExperiment;
 }
 
 export interface ConfigBundle {

@@ -2102,6 +2102,142 @@ export const CRD_SCHEMAS = {
               }
             }
           },
+          "experiment": {
+            "type": "object",
+            "description": "An A/B test or bandit over this flow (docs/experiments.md). Each new case is assigned by a hash of corporation, experiment name and debtor id: a fixed holdout share keeps this flow unchanged, the rest is split over the variants by weight (or by the bandit).",
+            "required": [
+              "name",
+              "variants",
+              "outcome"
+            ],
+            "x-kubernetes-validations": [
+              {
+                "rule": "self.variants.all(v, self.variants.exists_one(w, w.name == v.name))",
+                "message": "variant names must be unique",
+                "fieldPath": ".variants"
+              },
+              {
+                "rule": "!self.variants.exists(v, v.name == 'holdout')",
+                "message": "holdout is the name of the holdout arm; give the variant another name",
+                "fieldPath": ".variants"
+              }
+            ],
+            "properties": {
+              "name": {
+                "type": "string",
+                "maxLength": 63,
+                "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",
+                "description": "Name of the experiment; part of the assignment hash, so renaming it reassigns every debtor."
+              },
+              "variants": {
+                "type": "array",
+                "minItems": 2,
+                "maxItems": 8,
+                "description": "The arms; the first is the control that the others are compared with.",
+                "items": {
+                  "type": "object",
+                  "required": [
+                    "name"
+                  ],
+                  "properties": {
+                    "name": {
+                      "type": "string",
+                      "maxLength": 63,
+                      "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",
+                      "description": "Name of the variant, shown on the timeline and in the report."
+                    },
+                    "flow": {
+                      "type": "string",
+                      "maxLength": 253,
+                      "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",
+                      "description": "The Flow this variant runs (it may extend this flow and patch its steps); unset runs this flow."
+                    },
+                    "weight": {
+                      "type": "integer",
+                      "minimum": 0,
+                      "maximum": 1000,
+                      "default": 1,
+                      "description": "Relative share of the non-holdout cases (mode fixed; the bandit starts from it)."
+                    }
+                  }
+                }
+              },
+              "holdout": {
+                "type": "string",
+                "pattern": "^(0|[1-9][0-9]?)(\\.[0-9]+)?%$",
+                "default": "10%",
+                "description": "Share of new cases kept on this flow unchanged for an honest uplift, e.g. '10%'; never moved by the bandit."
+              },
+              "outcome": {
+                "type": "object",
+                "required": [
+                  "paidWithinDays"
+                ],
+                "properties": {
+                  "paidWithinDays": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "maximum": 365,
+                    "description": "The outcome: the receivable is paid in full within this many days of the case start."
+                  }
+                }
+              },
+              "minimumSample": {
+                "type": "integer",
+                "minimum": 10,
+                "maximum": 10000000,
+                "default": 500,
+                "description": "Cases per arm, with their outcome window passed, before any verdict."
+              },
+              "stopRule": {
+                "type": "object",
+                "description": "When to stop and decide.",
+                "properties": {
+                  "confidence": {
+                    "type": "string",
+                    "enum": [
+                      "90%",
+                      "95%",
+                      "99%"
+                    ],
+                    "default": "95%",
+                    "description": "Two-sided confidence of the comparison with the control."
+                  },
+                  "maxSample": {
+                    "type": "integer",
+                    "minimum": 10,
+                    "maximum": 10000000,
+                    "description": "Cases per arm at which an experiment without a verdict stops as inconclusive."
+                  }
+                }
+              },
+              "mode": {
+                "type": "string",
+                "enum": [
+                  "fixed",
+                  "bandit"
+                ],
+                "default": "fixed",
+                "description": "fixed - the weights; bandit - Thompson sampling moves traffic to the better variant."
+              },
+              "guardrails": {
+                "type": "object",
+                "description": "A variant whose rate is above a threshold with confidence gets no new cases.",
+                "properties": {
+                  "complaintRate": {
+                    "type": "string",
+                    "pattern": "^(0|[1-9][0-9]?)(\\.[0-9]+)?%$",
+                    "description": "Highest acceptable share of cases with a complaint, e.g. '1%'."
+                  },
+                  "optOutRate": {
+                    "type": "string",
+                    "pattern": "^(0|[1-9][0-9]?)(\\.[0-9]+)?%$",
+                    "description": "Highest acceptable share of cases that opted out of a channel, e.g. '2%'."
+                  }
+                }
+              }
+            }
+          },
           "revisionPolicy": {
             "type": "string",
             "enum": [

@@ -883,6 +883,79 @@ reactions?: FlowReaction[]
  */
 patches?: FlowPatch[]
 /**
+ * An A/B test or bandit over this flow (docs/experiments.md). Each new case is assigned by a hash of corporation, experiment name and debtor id: a fixed holdout share keeps this flow unchanged, the rest is split over the variants by weight (or by the bandit).
+ */
+experiment?: {
+/**
+ * Name of the experiment; part of the assignment hash, so renaming it reassigns every debtor.
+ */
+name: string
+/**
+ * The arms; the first is the control that the others are compared with.
+ * 
+ * @minItems 2
+ * @maxItems 8
+ */
+variants: {
+/**
+ * Name of the variant, shown on the timeline and in the report.
+ */
+name: string
+/**
+ * The Flow this variant runs (it may extend this flow and patch its steps); unset runs this flow.
+ */
+flow?: string
+/**
+ * Relative share of the non-holdout cases (mode fixed; the bandit starts from it).
+ */
+weight?: number
+}[]
+/**
+ * Share of new cases kept on this flow unchanged for an honest uplift, e.g. '10%'; never moved by the bandit.
+ */
+holdout?: string
+outcome: {
+/**
+ * The outcome: the receivable is paid in full within this many days of the case start.
+ */
+paidWithinDays: number
+}
+/**
+ * Cases per arm, with their outcome window passed, before any verdict.
+ */
+minimumSample?: number
+/**
+ * When to stop and decide.
+ */
+stopRule?: {
+/**
+ * Two-sided confidence of the comparison with the control.
+ */
+confidence?: ("90%" | "95%" | "99%")
+/**
+ * Cases per arm at which an experiment without a verdict stops as inconclusive.
+ */
+maxSample?: number
+}
+/**
+ * fixed - the weights; bandit - Thompson sampling moves traffic to the better variant.
+ */
+mode?: ("fixed" | "bandit")
+/**
+ * A variant whose rate is above a threshold with confidence gets no new cases.
+ */
+guardrails?: {
+/**
+ * Highest acceptable share of cases with a complaint, e.g. '1%'.
+ */
+complaintRate?: string
+/**
+ * Highest acceptable share of cases that opted out of a channel, e.g. '2%'.
+ */
+optOutRate?: string
+}
+}
+/**
  * keep - running cases stay on the revision they started with; latest - they move to new revisions.
  */
 revisionPolicy?: ("keep" | "latest")

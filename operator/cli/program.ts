@@ -17,6 +17,7 @@ import { debtorsCommand } from './debtors-command.js';
 import { diffCommand } from './diff-command.js';
 import { dossiersCommand } from './dossiers-command.js';
 import { eventsCommand } from './events-command.js';
+import { experimentsCommand } from './experiments-command.js';
 import { receivablesCommand } from './receivables-push-command.js';
 import { renderCommand } from './render-command.js';
 import { simulateCommand } from './simulate-command.js';
@@ -58,6 +59,7 @@ export async function runCli(args: readonly string[], io: CliIo = processIo()): 
   configCommand(program, io, run);
   completionCommand(program, io, run);
   dossiersCommand(program, io, run);
+  experimentsCommand(program, io, run);
   try {
     await program.parseAsync([...args], { from: 'user' });
   } catch (err) {

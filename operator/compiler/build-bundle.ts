@@ -9,6 +9,7 @@ import {
   RETENTION_DEFAULTS,
   type SourceRef,
 } from '../../core/bundle/types.js';
+import { experimentSettings } from '../../core/experiments/index.js';
 import { isReplyClass, type ReplyRule, type ReplyRules } from '../../core/replies/index.js';
 import type { Resource } from '../../core/resources/kinds.js';
 import type { CorporationSpec, FlowSpec } from '../../core/resources/types.generated.js';
@@ -44,6 +45,7 @@ export function bundleFlow(flow: Resource<'Flow'>, spec: FlowSpec): BundleFlow {
     // Only when declared, so the revisions of flows that do not use the contact budget stay as they were.
     ...(spec.contactClass ? { contactClass: spec.contactClass } : {}),
     ...(spec.overBudget ? { overBudget: spec.overBudget } : {}),
+    ...(spec.experiment ? { experiment: experimentSettings(flow.metadata.name, spec.experiment) } : {}),
   };
   return { ...body, source: sourceRef(flow), revision: contentHash(body) };
 }

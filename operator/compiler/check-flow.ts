@@ -1,6 +1,7 @@
 import { compileExpression } from '../../core/cel/index.js';
 import type { Resource } from '../../core/resources/kinds.js';
 import type { FlowSpec, FlowStep } from '../../core/resources/types.generated.js';
+import { checkExperiment } from './check-experiment.js';
 import type { Diagnostics } from './diagnostics.js';
 import type { OverlayView } from './resource-index.js';
 
@@ -101,6 +102,7 @@ export function checkFlow(
     }
     if (r.step) stepRef(`${field}.step`, r.step);
   });
+  checkExperiment(flow, spec, view, diagnostics);
   if (diagnostics.has(flow)) return;
   checkGraph(
     ctx,

@@ -57,6 +57,8 @@ export function resolveFlow(
   const merged: FlowSpec = { ...baseSpec, ...own };
   delete merged.extends;
   delete merged.patches;
+  // An experiment belongs to the flow that declares it: a variant extending it does not run it again.
+  if (!own.experiment) delete merged.experiment;
   if (own.steps) return { spec: merged, stepPaths: ownPaths(own.steps) };
   const patched = applyPatches(flow, baseSpec.steps ?? [], patches ?? [], base.metadata.name, diagnostics);
   merged.steps = patched.map((p) => p.step);

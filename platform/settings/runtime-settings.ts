@@ -37,6 +37,8 @@ export interface RuntimeSettings {
   dispatchLeaseMs?: number;
   /** How often the sampled gauges (open cases, due steps, consumer lag) are refreshed. */
   metricsSampleMs?: number;
+  /** How often experiments' allocations (bandit shares, guardrail stops) are recomputed; 0: never. */
+  experimentSweepMs?: number;
   /** The internal port (/metrics, /openapi.json, /healthz, /readyz): bind address and port (0: any free). */
   metricsHost?: string;
   metricsPort?: number;
@@ -58,6 +60,7 @@ export const SETTING_DEFAULTS = {
   dispatchMaxQueued: 500,
   dispatchLeaseMs: 300_000,
   metricsSampleMs: 15_000,
+  experimentSweepMs: 60_000,
   metricsHost: '0.0.0.0',
   metricsPort: 9464,
   maxDeliver: 6,
@@ -165,6 +168,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): RuntimeSetti
     dispatchMaxQueued: positive(env, 'OST_DISPATCH_MAX_QUEUED', SETTING_DEFAULTS.dispatchMaxQueued),
     dispatchLeaseMs: positive(env, 'OST_DISPATCH_LEASE_MS', SETTING_DEFAULTS.dispatchLeaseMs),
     metricsSampleMs: positive(env, 'OST_METRICS_SAMPLE_MS', SETTING_DEFAULTS.metricsSampleMs),
+    experimentSweepMs: Number(env.OST_EXPERIMENT_SWEEP_MS ?? SETTING_DEFAULTS.experimentSweepMs),
     metricsHost: env.METRICS_HOST || SETTING_DEFAULTS.metricsHost,
     metricsPort,
     maxDeliver: positive(env, 'OST_MAX_DELIVER', SETTING_DEFAULTS.maxDeliver),

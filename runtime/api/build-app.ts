@@ -22,6 +22,7 @@ import { registerDebtorRoutes } from './debtor-routes.js';
 import { registerEarlySignalRoutes } from './early-signal-routes.js';
 import { answerClientError, JSON_BODY_LIMIT, registryErrorOf, sendApiError } from './error-answers.js';
 import { registerEventRoutes } from './event-routes.js';
+import { registerExperimentRoutes } from './experiment-routes.js';
 import { registerIdempotency } from './idempotency.js';
 import { type IngressLimits, ingressLimitsFromEnv } from './ingress-limits.js';
 import { registerInputGuards } from './input-guards.js';
@@ -217,6 +218,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerEarlySignalRoutes(app, deps);
   registerDeadLetterRoutes(app, deps);
   registerReplyRoutes(app, deps);
+  registerExperimentRoutes(app, deps);
   registerStaffFormRoutes(app, deps);
   await registerPages(app, deps);
   // The staff console lives beside the debtor pages, under the same hosts; a console session opens it,

@@ -32,6 +32,7 @@ export const TAGS = {
   archive: 'Every message sent, with its history and the exact bytes as sent.',
   debtors: "A debtor's data and replies; erasure (GDPR art. 17).",
   tasks: 'Work for people: replies to look at, alerts, lapsed arrangements, dead letters.',
+  experiments: 'A/B tests and bandits declared on flows: per arm the outcome, differences and guardrails.',
   'dead-letters': 'Messages the runtime gave up on, and re-driving them.',
   forms: 'Paper forms entered by staff, and what debtors filled in, as CSV.',
   providers: 'Callbacks of the delivery providers (not for ERPs): signed by the provider.',

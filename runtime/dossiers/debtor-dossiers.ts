@@ -136,9 +136,10 @@ export async function insertCases(tx: Tx, cases: readonly Record<string, unknown
   if (cases.length === 0) return;
   await tx.query(sql.unsafe`
     INSERT INTO cases (id, receivable_id, debtor_ref, scope, corporation, flow, flow_revision, bundle_revision,
-      classification, rule, status, cursor, state, timeline, ended_at, end_reason)
+      classification, rule, status, cursor, state, timeline, ended_at, end_reason, started_at, experiment,
+      experiment_arm)
     SELECT * FROM json_to_recordset(${JSON.stringify(cases)}::json) AS t (id uuid, receivable_id uuid,
       debtor_ref uuid, scope text, corporation text, flow text, flow_revision text, bundle_revision text,
       classification text, rule text, status text, cursor int4, state jsonb, timeline jsonb,
-      ended_at timestamptz, end_reason text)`);
+      ended_at timestamptz, end_reason text, started_at timestamptz, experiment text, experiment_arm text)`);
 }

@@ -55,6 +55,14 @@ export { debtorHash, type ErasureResult, eraseDebtor } from './erase-debtor.js';
 export { eraseRows } from './erase-rows.js';
 export { EVENT_FACTS } from './event-facts.js';
 export { type FeedEvent, formatCursor, parseCursor, readEvents } from './event-feed.js';
+export {
+  experimentCounts,
+  findAllocation,
+  findExperiment,
+  refreshAllocations,
+  type StoredAllocation,
+  saveAllocation,
+} from './experiment-results.js';
 export { joinDossier } from './join-dossier.js';
 export { type LinkSeal, linkSeal, linkSealFor, placeholderOf } from './link-seal.js';
 export { type LinkKeyRow, LinkTokens, tokenHash } from './link-tokens.js';

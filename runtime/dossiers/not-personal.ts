@@ -82,6 +82,16 @@ export const NOT_PERSONAL: readonly { table: string; columns: readonly string[];
     why: 'the debtor row and whether the flow runs per debtor',
   },
   {
+    table: 'cases',
+    columns: ['experiment', 'experiment_arm'],
+    why: 'the experiment and the arm (variant name or holdout) the case was assigned to',
+  },
+  {
+    table: 'experiment_allocations',
+    columns: ['corporation', 'experiment', 'allocation', 'stopped', 'updated_at'],
+    why: "an experiment's shares per variant and the variants stopped: names and fractions",
+  },
+  {
     table: 'case_items',
     columns: ['case_id', 'receivable_id', 'corporation', 'joined_at', 'left_at'],
     why: 'which receivables a dossier is about, and since when',

@@ -31,6 +31,8 @@ export interface CaseStart {
   receivableId: string;
   /** A debtor-scope dossier's items (receivable ids); empty for a per-receivable case. */
   itemIds: readonly string[];
+  /** The experiment arm the case was assigned to (docs/experiments.md), with its timeline sentence. */
+  experiment?: { experiment: string; arm: string; text: string };
 }
 
 /** Runs the engine's first turn and adds the case's rows to `rows`; returns the turn. */
@@ -59,9 +61,16 @@ export function startCaseRows(rows: StartRows, s: CaseStart, now: Date): EngineR
     status: st.status,
     cursor: st.cursor,
     state: st,
-    timeline: caseTimeline([...result.timeline, ...plan.timeline]),
+    timeline: caseTimeline([
+      ...(s.experiment ? [{ at: now.toISOString(), text: s.experiment.text }] : []),
+      ...result.timeline,
+      ...plan.timeline,
+    ]),
     ended_at: ended ? now.toISOString() : null,
     end_reason: st.endReason ?? null,
+    started_at: now.toISOString(),
+    experiment: s.experiment?.experiment ?? null,
+    experiment_arm: s.experiment?.arm ?? null,
   });
   for (const receivableId of s.itemIds)
     rows.items.push({ case_id: caseId, receivable_id: receivableId, corporation });

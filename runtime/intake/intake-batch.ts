@@ -38,6 +38,7 @@ import {
   type Tx,
   upsertDebtors,
 } from '../dossiers/index.js';
+import { type CaseArm, caseArm, loadAllocations } from './experiment-arm.js';
 
 export interface BatchItem {
   corporation: string;
@@ -62,6 +63,8 @@ interface Routed {
   state: ReceivableState;
   decision: Classification;
   flow: BundleFlow;
+  /** The experiment arm, when the classified flow runs an experiment (the flow is then the arm's). */
+  arm?: CaseArm;
 }
 
 const key = (corporation: string, externalId: string) => `${corporation}\u0000${externalId}`;
@@ -99,6 +102,7 @@ export async function storeBatch(
   );
   const inserted = await insertReceivables(tx, [...unique.values()], debtors);
   const refused = await optOutsOf(tx, [...new Set(debtors.values())]);
+  const allocations = await loadAllocations(tx, [...new Set(items.map((i) => i.bundle))]);
   const rows = emptyStartRows();
   const report: BatchReport = { stored: inserted.length, corrected: 0, started: [] };
   const singles: Routed[] = [];
@@ -106,7 +110,13 @@ export async function storeBatch(
   for (const { id, corporation, external_id } of inserted) {
     const item = unique.get(key(corporation, external_id))!;
     const debtorRef = debtorRefOf(debtors, corporation, item.receivable.debtor.id)!;
-    const routed = route(rows, item, id, debtorRef, refused.get(debtorRef) ?? [], now);
+    const routed = route(
+      rows,
+      item,
+      { id, debtorRef, optOuts: refused.get(debtorRef) ?? [] },
+      allocations,
+      now,
+    );
     if (!routed) continue;
     if (routed.flow.scope === 'debtor' && routed.state.status === 'open' && routed.state.balance > 0) {
       const k = dossierKey(routed.debtorRef, routed.flow.name);
@@ -136,6 +146,7 @@ export async function storeBatch(
         state,
         receivableId,
         itemIds,
+        ...(r.arm ? { experiment: r.arm } : {}),
       },
       now,
     );
@@ -183,11 +194,11 @@ export async function storeBatch(
 function route(
   rows: StartRows,
   item: BatchItem,
-  id: string,
-  debtorRef: string,
-  optOuts: readonly string[],
+  ids: { id: string; debtorRef: string; optOuts: readonly string[] },
+  allocations: Awaited<ReturnType<typeof loadAllocations>>,
   now: Date,
 ): Routed | undefined {
+  const { id, debtorRef, optOuts } = ids;
   const { bundle, corporation, receivable } = item;
   const base = { corporation, receivableId: id, externalId: receivable.externalId };
   // The debtor's opt-outs count from the first step: that channel type is unreachable (ADR 0007).
@@ -201,7 +212,9 @@ function route(
     return undefined;
   }
   rows.events.push({ ...base, type: 'receivable.accepted', data: { kind: receivable.kind } });
-  return { item, id, debtorRef, state, decision, flow: bundle.flows[decision.flow]! };
+  const declared = bundle.flows[decision.flow]!;
+  const arm = caseArm(bundle, declared, receivable.debtor.id, allocations);
+  return { item, id, debtorRef, state, decision, flow: arm?.flow ?? declared, ...(arm ? { arm } : {}) };
 }
 
 /** The opt-outs of the debtors that have any, by debtor row id. */

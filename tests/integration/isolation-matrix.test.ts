@@ -220,6 +220,10 @@ function matrix(): Record<string, (method: string) => Probe[]> {
         expect: [404],
       },
     ],
+    // tests/integration/experiments-report.test.ts asks for another corporation's running experiment.
+    'GET /v1/experiments/:name/report': (m) => [
+      { req: asB(m, '/v1/experiments/storno-sms-first/report'), expect: [404] },
+    ],
     'GET /v1/debtors/:debtorId/messages': (m) => [
       { req: asB(m, `/v1/debtors/${a.debtorId}/messages`), expect: [404] },
     ],
