@@ -37,9 +37,9 @@ describe('outputstraat experiments report', () => {
     expect(lines).toHaveLength(6);
   });
 
-  it('without --url, with a bad name or format: usage errors (exit 2)', async () => {
+  it('without --server, with a bad name or format: usage errors (exit 2)', async () => {
     expect((await cli('.', 'experiments', 'report', 'x', '--api-key', 'k')).err).toContain(
-      '--url is missing',
+      '--server is missing',
     );
     const badName = await cli(
       '.',
@@ -59,13 +59,13 @@ describe('outputstraat experiments report', () => {
       'report',
       'x',
       '-o',
-      'yaml',
+      'xml',
       '--url',
       'http://127.0.0.1:9',
       '--api-key',
       'k',
     );
     expect(badFormat.code).toBe(2);
-    expect(badFormat.err).toContain('--output must be text or json');
+    expect(badFormat.err).toContain('--output must be text, json or yaml, not "xml"');
   });
 });
