@@ -9,6 +9,7 @@
 import { buildEarlySignal, type TenantContactDetails } from '../../core/law/index.js';
 import { type Database, sql } from '../../platform/db/index.js';
 import type { Logger } from '../../platform/log.js';
+import { Periodic } from '../../platform/periodic.js';
 import type { BundleStore, SecretLookup } from '../bundles/index.js';
 import { appendTimeline, evaluateEarlySignals, insertEvents } from '../dossiers/index.js';
 import { type ProviderTimeouts, TIMEOUT_DEFAULTS } from './channel-settings.js';
@@ -58,29 +59,21 @@ export function signalFile(
 }
 
 export class EarlySignalWorker {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
+  private readonly periodic: Periodic;
 
   constructor(
     private readonly deps: EarlySignalDeps,
-    private readonly intervalMs: number,
-  ) {}
-
-  start(): void {
-    this.timer = setInterval(() => {
-      if (this.running) return;
-      this.running = this.runOnce()
-        .catch((err: unknown) => this.deps.log.error({ err }, 'early signal pass failed'))
-        .finally(() => {
-          this.running = undefined;
-        });
-    }, this.intervalMs);
-    this.timer.unref();
+    intervalMs: number,
+  ) {
+    this.periodic = new Periodic(() => this.runOnce(), intervalMs, deps.log, 'early signal pass failed');
   }
 
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
+  start(): void {
+    this.periodic.start();
+  }
+
+  stop(): Promise<void> {
+    return this.periodic.stop();
   }
 
   /** Evaluates, then exports what is pending; returns how many signals were made and exported. */

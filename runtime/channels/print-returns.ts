@@ -9,6 +9,7 @@
 import { createHash } from 'node:crypto';
 import { type Database, sql } from '../../platform/db/index.js';
 import type { Logger } from '../../platform/log.js';
+import { Periodic } from '../../platform/periodic.js';
 import type { BundleStore } from '../bundles/index.js';
 import { channelSecret, requireChannelSecret, type SecretLookup } from '../bundles/index.js';
 import { type ProviderTimeouts, TIMEOUT_DEFAULTS } from './channel-settings.js';
@@ -73,29 +74,21 @@ const recordEntry = (
   });
 
 export class PrintReturnWorker {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
+  private readonly periodic: Periodic;
 
   constructor(
     private readonly deps: PrintReturnDeps,
-    private readonly intervalMs: number,
-  ) {}
-
-  start(): void {
-    this.timer = setInterval(() => {
-      if (this.running) return;
-      this.running = this.runOnce()
-        .catch((err: unknown) => this.deps.log.error({ err }, 'print return pass failed'))
-        .finally(() => {
-          this.running = undefined;
-        });
-    }, this.intervalMs);
-    this.timer.unref();
+    intervalMs: number,
+  ) {
+    this.periodic = new Periodic(() => this.runOnce(), intervalMs, deps.log, 'print return pass failed');
   }
 
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
+  start(): void {
+    this.periodic.start();
+  }
+
+  stop(): Promise<void> {
+    return this.periodic.stop();
   }
 
   /** Reads every return folder of every corporation once; one channel's failure does not stop the others. */
