@@ -75,6 +75,10 @@ function table(out: string): Record<string, string>[] {
   );
 }
 
+/** The tenant Corporations: street defaults (spec.defaults) are not a tenant and get no bundle. */
+const tenants = (objects: OurObject[]) =>
+  objects.filter((o) => o.kind === 'Corporation' && !(o.spec as CorporationSpec).defaults);
+
 /** A Flow of the fixture that is part of a bundle and sends with a fixed template. */
 function flowToBreak(resources: Resource[]): { flow: Resource<'Flow'>; step: number } {
   for (const r of resources) {
@@ -132,7 +136,7 @@ describe('operator in a cluster', () => {
       expect(condition(o, 'Reconciling'), idOf(o)).toMatchObject({ status: 'False' });
       expect(condition(o, 'Stalled'), idOf(o)).toMatchObject({ status: 'False' });
     }
-    for (const corp of all.filter((o) => o.kind === 'Corporation')) {
+    for (const corp of tenants(all)) {
       expect(corp.metadata.finalizers).toContain('outputstraat.io/bundle');
       expect(corp.status?.revision).toMatch(/^[0-9a-f]{16}$/);
     }
@@ -150,9 +154,7 @@ describe('operator in a cluster', () => {
 
   it('publishes each corporation’s bundle to NATS KV at the revision its Corporation reports', async () => {
     // Street defaults (spec.defaults) are not a tenant and get no bundle.
-    const corporations = (await listOurs(kube)).filter(
-      (o) => o.kind === 'Corporation' && !(o.spec as CorporationSpec).defaults,
-    );
+    const corporations = tenants(await listOurs(kube));
     expect(corporations.map((c) => c.metadata.namespace).sort()).toEqual(fixture.corporations);
     for (const corp of corporations) {
       const bundle = await liveBundle(kv, corp.metadata.namespace!);
@@ -228,7 +230,7 @@ describe('operator in a cluster', () => {
       const objects = await listOurs(kube);
       return objects.every(isReady) ? objects : undefined;
     });
-    for (const corp of healed.filter((o) => o.kind === 'Corporation')) {
+    for (const corp of tenants(healed)) {
       expect((await liveBundle(kv, corp.metadata.namespace!))?.revision).toBe(corp.status?.revision);
     }
   }, 60_000);
