@@ -125,6 +125,8 @@ export interface BundleFlow {
   contactClass?: 'legal' | 'arrears' | 'reminder' | 'campaign';
   /** A send over the contact budget; absent means 'defer'. */
   overBudget?: 'defer' | 'skip';
+  /** When a debtor's freeze reaches its end date; absent means 'resume'. */
+  onFreezeEnd?: 'resume' | 'alert';
   /** An A/B test or bandit that new cases of this flow are assigned in (docs/experiments.md). */
   experiment?: BundleExperiment;
 }

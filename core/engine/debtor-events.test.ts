@@ -58,6 +58,38 @@ describe('debtor statuses as engine events', () => {
     expect(d.sends().map((s) => s.stepId)).toEqual(['storno-email', 'sms-reminder']);
   });
 
+  it('a flow with onFreezeEnd: alert stays paused at the end of the freeze and alerts a consultant', () => {
+    const d = new Driver(stornoFlow({ onFreezeEnd: 'alert' }));
+    d.start(TUESDAY);
+    const until = '2026-03-20T00:00:00.000Z';
+    d.event('2026-03-04T10:00:00.000Z', { type: 'frozen', kind: 'wsnp', until });
+    d.runUntil('2026-03-19T23:59:59.000Z');
+    const ended = d.runUntil(until);
+    expect(ended).toEqual([
+      {
+        type: 'alert',
+        stepId: 'storno-email',
+        action: 'review',
+        template: 'consultant-alert',
+        note: 'freeze ended',
+        aboutEnd: true,
+      },
+    ]);
+    expect(d.state.status).toBe('paused');
+    expect(d.state.holds).toBeUndefined();
+    expect(d.state.frozenUntil).toBeUndefined();
+    expect(d.timeline.map((t) => t.text)).toContain(
+      'Debt assistance period over; the flow leaves the decision to resume to a consultant',
+    );
+    // Nothing is sent on its own; the SMS step goes once someone resumes the dossier.
+    d.runUntil('2026-04-01T00:00:00.000Z');
+    expect(d.sends().map((s) => s.stepId)).toEqual(['storno-email']);
+    expect(d.event('2026-04-01T10:00:00.000Z', { type: 'resumed' })[0]).toMatchObject({ type: 'release' });
+    expect(d.state.status).toBe('active');
+    d.runUntil('2026-04-02T12:00:00.000Z');
+    expect(d.sends().map((s) => s.stepId)).toEqual(['storno-email', 'sms-reminder']);
+  });
+
   it('an end timer of a freeze that was extended meanwhile changes nothing', () => {
     const d = new Driver(stornoFlow());
     d.start(TUESDAY);

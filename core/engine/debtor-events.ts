@@ -1,6 +1,7 @@
 // Debtor statuses as engine events (docs/adr/0007): deceased stops the case and alerts the consultants;
 // a freeze (debt assistance, moratorium, WSNP) and a dispute of everything open hold it paused until they
-// end — a freeze with an end sets a timer that resumes it. A case held by several statuses resumes only
+// end — a freeze with an end sets a timer that resumes it (or, when the flow says onFreezeEnd: alert, alerts a
+// consultant and leaves it paused). A case held by several statuses resumes only
 // when the last one ends; an ERP resume does not lift a debtor's hold.
 import { pauseCase, resumeCase } from './actions.js';
 import { alertScheduledText, localTime } from './text.js';
@@ -75,8 +76,35 @@ export function handleFreezeEnd(turn: Turn): boolean {
   const until = turn.state.frozenUntil;
   if (!running(turn) || !until || Date.parse(until) > turn.ctx.now.getTime()) return false;
   delete turn.state.frozenUntil;
+  if (turn.flow.onFreezeEnd === 'alert') {
+    endFreezeForConsultant(turn);
+    return true;
+  }
   liftHold(turn, 'freeze', 'Debt assistance period over', 'debt assistance period over');
   return true;
+}
+
+/**
+ * The flow says a consultant decides when a freeze ends (onFreezeEnd: alert): the freeze no longer holds
+ * the dossier, but it stays paused until someone resumes it, and the consultants are alerted.
+ */
+function endFreezeForConsultant(turn: Turn): void {
+  const s = turn.state;
+  if (!s.holds?.includes('freeze')) return;
+  s.holds = s.holds.filter((h) => h !== 'freeze');
+  if (s.holds.length === 0) delete s.holds;
+  note(turn, 'Debt assistance period over; the flow leaves the decision to resume to a consultant');
+  const stepId = s.messages.at(-1)?.stepId ?? turn.flow.steps[0]?.id ?? turn.flow.name;
+  // About the dossier's state itself, like the deceased alert: it goes out although the dossier is paused.
+  emit(turn, {
+    type: 'alert',
+    stepId,
+    action: 'review',
+    template: 'consultant-alert',
+    note: 'freeze ended',
+    aboutEnd: true,
+  });
+  note(turn, alertScheduledText('review', "the debtor's freeze ended"), stepId);
 }
 
 function addHold(turn: Turn, hold: string, cause: string): void {

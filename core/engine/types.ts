@@ -116,7 +116,10 @@ export type Effect =
       action: string;
       template: string;
       note?: string;
-      /** The alert tells the consultants why the case ended (deceased): it goes out although it stopped. */
+      /**
+       * The alert tells the consultants why the case ended (deceased) or why it stays paused (a freeze ended
+       * under onFreezeEnd: alert): it goes out although the case stopped or is paused.
+       */
       aboutEnd?: boolean;
     }
   | { type: 'skip'; stepId: string; reason: string }

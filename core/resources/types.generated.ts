@@ -967,6 +967,10 @@ contactClass?: ("legal" | "arrears" | "reminder" | "campaign")
  * What a send of this flow does when the contact budget does not allow it now: defer - wait for the next allowed moment (the step is rescheduled, the timeline says until when and why); skip - it is not sent, with the reason in the timeline. Default defer.
  */
 overBudget?: ("defer" | "skip")
+/**
+ * What a dossier of this flow does when a debtor's freeze (debt assistance, moratorium, WSNP) reaches its end date: resume - it goes on where it stopped; alert - it stays paused and a consultant is alerted (action review) to decide. Default resume.
+ */
+onFreezeEnd?: ("resume" | "alert")
 }
 export interface FlowPrecondition {
 /**

@@ -45,6 +45,7 @@ export function bundleFlow(flow: Resource<'Flow'>, spec: FlowSpec): BundleFlow {
     // Only when declared, so the revisions of flows that do not use the contact budget stay as they were.
     ...(spec.contactClass ? { contactClass: spec.contactClass } : {}),
     ...(spec.overBudget ? { overBudget: spec.overBudget } : {}),
+    ...(spec.onFreezeEnd === 'alert' ? { onFreezeEnd: 'alert' as const } : {}),
     ...(spec.experiment ? { experiment: experimentSettings(flow.metadata.name, spec.experiment) } : {}),
   };
   return { ...body, source: sourceRef(flow), revision: contentHash(body) };

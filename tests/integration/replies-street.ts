@@ -67,13 +67,14 @@ export interface ReplyStreet {
   stop(): Promise<void>;
 }
 
-/** The street, with the reply rules and the second corporation loaded. */
-export async function startReplyStreet(): Promise<ReplyStreet> {
+/** The street, with the reply rules and the second corporation loaded; `extra`: more resource files. */
+export async function startReplyStreet(extra: Record<string, string> = {}): Promise<ReplyStreet> {
   const replyPort = await freePort();
   Object.assign(process.env, env, { OST_REPLY_SMTP_PORT: String(replyPort) });
   const cs = await startChannelStreet({
     'replies.yaml': readFileSync('flows/classification/replies.yaml', 'utf8'),
     'zuid.yaml': zuid,
+    ...extra,
   });
   await eventually(async () => cs.street.runtimes[0]!.bundles.get(ZUID.id), 10_000, 'the second corporation');
   await eventually(
