@@ -14,12 +14,17 @@ import { freePort } from '../support/nats-server.js';
 
 const root = packageRoot();
 const doc = readFileSync(join(root, 'docs', 'tutorial.md'), 'utf8');
-const blocks = [...doc.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1] ?? '');
-const steps = blocks.flatMap((body) => {
+// Each `sh` block with the `text` block right after it (the output the doc promises), if any.
+const blocks = [...doc.matchAll(/```sh\n([\s\S]*?)```(?:\s*```text\n([\s\S]*?)```)?/g)].map((m) => ({
+  body: m[1] ?? '',
+  promised: m[2] ?? '',
+}));
+const steps = blocks.flatMap(({ body, promised }) => {
   const name = /^# step (\S+)\n/.exec(body)?.[1];
-  return name ? [{ name, body }] : [];
+  return name ? [{ name, body, promised }] : [];
 });
-const streetCommand = blocks.find((b) => b.includes('npm start'));
+const streetBlock = blocks.find((b) => b.body.includes('npm start'));
+const streetCommand = streetBlock?.body;
 
 const privateDir = mkdtempSync(join(tmpdir(), 'ost-tutorial-'));
 const checkout = join(privateDir, 'outputstraat');
@@ -52,15 +57,26 @@ function run(index: number): { status: number | null; out: string } {
   return { status: result.status, out: `${result.stdout}${result.stderr}` };
 }
 
+// Every piece of a promised line between the `…` elisions must be in the output.
+function missing(promised: string, out: string): string[] {
+  return onPort(promised)
+    .split('\n')
+    .flatMap((line) => line.split('…'))
+    .map((piece) => piece.trim())
+    .filter((piece) => piece !== '' && !out.includes(piece));
+}
+
 async function stepUntil(name: string, check: (out: string) => boolean, timeoutMs = 0) {
   const index = steps.findIndex((s) => s.name === name);
   expect(index, `docs/tutorial.md has a step '${name}'`).toBeGreaterThanOrEqual(0);
   const end = Date.now() + timeoutMs;
   for (;;) {
     const { status, out } = run(index);
-    if (status === 0 && check(out)) return out;
+    if (status === 0 && check(out) && missing(steps[index]?.promised ?? '', out).length === 0) return out;
     if (Date.now() > end)
-      throw new Error(`step '${name}' exited ${status}:\n${out}\nstreet said:\n${streetOut}`);
+      throw new Error(
+        `step '${name}' exited ${status}, missing ${JSON.stringify(missing(steps[index]?.promised ?? '', out))}:\n${out}\nstreet said:\n${streetOut}`,
+      );
     await new Promise((r) => setTimeout(r, 1000));
   }
 }
@@ -100,10 +116,12 @@ describe('docs/tutorial.md, followed command by command', () => {
       'debtors',
     ]);
     expect(streetCommand).toBe('STREET_PATHS=flows,examples,docs/tutorial npm start\n');
+    for (const step of steps)
+      expect(step.promised === '', `step '${step.name}' shows its output`).toBe(step.name === 'env');
   });
 
   it('checks the corporation offline: validate, test, simulate', async () => {
-    await stepUntil('validate', (out) => /^ok {4}corporation zuiderhaven: 10 flows/m.test(out));
+    await stepUntil('validate', (out) => /^ok {4}corporation zuiderhaven: \d+ flows/m.test(out));
     await stepUntil('test', (out) =>
       out.includes('✓ zuiderhaven storno email at once, paid after two days, no reminder'),
     );
@@ -144,7 +162,8 @@ describe('docs/tutorial.md, followed command by command', () => {
         throw new Error(`the street did not start:\n${streetOut}`);
       await new Promise((r) => setTimeout(r, 200));
     }
-    expect(streetOut).toMatch(/^config {2}zuiderhaven {2}revision \w+ {2}\(10 flows\)$/m);
+    expect(streetOut).toMatch(/^config {2}zuiderhaven {2}revision \w+ {2}\(\d+ flows\)$/m);
+    expect(missing(streetBlock?.promised ?? '', streetOut)).toEqual([]);
   }, 180_000);
 
   it('pushes the receivables and delivers both mails to the outbox', async () => {
