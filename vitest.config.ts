@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 // Suites: `unit` (pure code, no services), `integration` (real PostgreSQL, NATS JetStream, SMTP…),
 // `browser` (debtor pages in headless Chromium), `kubernetes` (the operator, RBAC and the Helm chart
 // against a real kube-apiserver + etcd), `monitoring` (dashboards and alert rules against a real
-// Prometheus) and `flows` (the YAML flow tests next to flows/ and examples/, run by the CLI).
+// Prometheus) and `flows` (the YAML flow tests next to flows/, examples/ and docs/tutorial/, run by the CLI).
 // `npm test` runs all of them.
 export default defineConfig({
   test: {
