@@ -25,7 +25,7 @@ import { LinkTokens, refreshAllocations } from './dossiers/index.js';
 import { MetricsSampler } from './gauges/index.js';
 import { IntakeWorker } from './intake/index.js';
 import { createRuntimeMetrics } from './metrics/index.js';
-import { MollieAdapter, mollieOptionsFromEnv } from './payments/index.js';
+import { MollieAdapter, mollieOptionsFromEnv, type PspAdapter } from './payments/index.js';
 import { Scheduler } from './scheduler/index.js';
 import { WebhookWorker } from './webhooks/index.js';
 
@@ -42,6 +42,8 @@ export interface RunningRuntime {
 export interface RuntimeOptions {
   /** The clock of intake, scheduler, dispatch and ERP changes; tests move it forward to let days pass. */
   clock?: () => Date;
+  /** The payment service provider of the pages; default Mollie (the local street brings its own). */
+  psp?: PspAdapter;
 }
 
 export async function startRuntime(
@@ -153,7 +155,7 @@ export async function startRuntime(
     metrics,
     links,
     pages: {
-      psp: new MollieAdapter(mollieOptionsFromEnv()),
+      psp: options.psp ?? new MollieAdapter(mollieOptionsFromEnv()),
       publicUrl: settings.publicUrl,
       send: (message) => channels.adapter(message.channel.spec.provider).send(message),
     },

@@ -16,6 +16,7 @@ import { startRuntime } from '../runtime/start-runtime.js';
 import { setDemoSecrets } from './street/demo-secrets.js';
 import { localNats } from './street/local-nats.js';
 import { localPostgres } from './street/local-postgres.js';
+import { startLocalPsp } from './street/local-psp.js';
 import { startOutboxSink } from './street/outbox-sink.js';
 
 const root = packageRoot();
@@ -42,6 +43,8 @@ try {
   stops.unshift(nats.stop);
   const sink = await startOutboxSink(stateDir, say);
   stops.unshift(sink.stop);
+  const psp = await startLocalPsp(Number(process.env.STREET_PSP_PORT ?? 0));
+  stops.unshift(psp.stop);
 
   // NATS_URL may name a server that wants credentials or TLS: the same variables as in a cluster.
   const natsSecurity = process.env.NATS_URL ? natsOptionsFromEnv() : {};
@@ -78,11 +81,13 @@ try {
       metricsPort: Number(process.env.METRICS_PORT ?? 9464),
     },
     createLogger('runtime', level, logs),
+    { psp: psp.adapter },
   );
   stops.unshift(() => runtime.close());
   say(`runtime ${runtime.url}  (POST /v1/receivables, GET /v1/receivables/{externalId})`);
   say(`metrics ${runtime.metricsUrl}  (internal: /metrics, /openapi.json, /healthz, /readyz)`);
   say(`outbox  ${sink.outbox}`);
+  say(`pay     ${psp.url}  (a local checkout: the payment link's "Betalen" lands here; no money moves)`);
   say(`logs    ${logPath}`);
   say(
     `ready — try: curl -s -X POST ${runtime.url}/v1/receivables -H "Authorization: Bearer demo-woonstad-noord-key" -H "Content-Type: application/json" --data @examples/01-woonstad-noord/receivables/storno.json`,

@@ -7,6 +7,7 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packageRoot } from '../../platform/package-root.js';
 import { freePort } from '../support/nats-server.js';
@@ -86,6 +87,36 @@ describe('the local street from a private folder', () => {
       return files.length > 0 ? files : undefined;
     });
     expect(mails[0]).toMatch(/woonstad-noord/);
+  });
+
+  it('lets the tenant pay through the link in the mail at the local checkout, and the receivable is paid', async () => {
+    const outbox = join(checkout, '.street', 'outbox');
+    const eml = readdirSync(outbox).find((f) => f.endsWith('.eml'))!;
+    const mail = await simpleParser(readFileSync(join(outbox, eml)));
+    const token = /\/p\/([A-Za-z0-9_-]{20,})/.exec(`${mail.text ?? ''} ${mail.html || ''}`)?.[1];
+    expect(token, 'a payment link in the mail').toBeDefined();
+    const page = `http://127.0.0.1:${port}/c/woonstad-noord/p/${token}`;
+    const start = await fetch(`${page}/pay`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: '',
+      redirect: 'manual',
+    });
+    expect(start.status).toBe(303);
+    const checkoutUrl = start.headers.get('location')!;
+    expect(checkoutUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/checkout\/lp_[0-9a-f]{16}$/);
+    expect(await (await fetch(checkoutUrl)).text()).toContain('€ 620,79');
+    const paid = await fetch(`${checkoutUrl}/pay`, { method: 'POST', redirect: 'manual' });
+    expect(paid.status).toBe(303);
+    expect(paid.headers.get('location')).toContain(`/p/${token}/return/`);
+    const receivable = `http://127.0.0.1:${port}/v1/receivables/WN-2026-000123`;
+    const auth = { authorization: 'Bearer demo-woonstad-noord-key' };
+    let last = '';
+    for (const end = Date.now() + 30_000; Date.now() < end; await new Promise((r) => setTimeout(r, 300))) {
+      last = ((await (await fetch(receivable, { headers: auth })).json()) as { status: string }).status;
+      if (last === 'paid') break;
+    }
+    expect(last).toBe('paid');
   });
 
   it('prints human lines only: no JSON log lines, no warnings, nothing on stderr', () => {
