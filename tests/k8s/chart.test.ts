@@ -68,6 +68,7 @@ interface VolumeMount {
 
 interface Volume {
   name: string;
+  configMap?: { name: string };
   secret?: { secretName: string; defaultMode?: number; items?: { key: string; path: string }[] };
 }
 
@@ -76,6 +77,11 @@ interface PodSpec {
   containers: {
     name: string;
     securityContext?: unknown;
+    image?: string;
+    args?: string[];
+    startupProbe?: unknown;
+    livenessProbe?: unknown;
+    readinessProbe?: unknown;
     env?: EnvVar[];
     ports?: { name: string; containerPort: number }[];
     volumeMounts?: VolumeMount[];
@@ -183,6 +189,80 @@ describe('Helm chart', () => {
         'runtime.autoscaling.enabled=true',
       ]),
     ).rejects.toThrow(/enable one/);
+  });
+
+  it('pins the image by digest, takes extra env, args, volumes and probes from values, keeps 3 revisions by default', async () => {
+    const defaults = docs(await renderChart('outputstraat', 'outputstraat'));
+    for (const name of ['outputstraat-operator', 'outputstraat-runtime']) {
+      const d = find(defaults, 'Deployment', name);
+      expect(d.spec!.revisionHistoryLimit, name).toBe(3);
+      expect(containerOf(d).image, name).toMatch(/^ghcr\.io\/outputstraat\/outputstraat:[^@]+$/);
+    }
+    const operatorDefault = containerOf(find(defaults, 'Deployment', 'outputstraat-operator'));
+    expect(operatorDefault.livenessProbe).toEqual({
+      httpGet: { path: '/healthz', port: 'metrics' },
+      periodSeconds: 20,
+    });
+    expect(operatorDefault.readinessProbe).toEqual({
+      httpGet: { path: '/readyz', port: 'metrics' },
+      periodSeconds: 10,
+    });
+    const runtimeDefault = containerOf(find(defaults, 'Deployment', 'outputstraat-runtime'));
+    expect(runtimeDefault.startupProbe).toEqual({
+      httpGet: { path: '/healthz', port: 'http' },
+      periodSeconds: 2,
+      failureThreshold: 60,
+    });
+    expect(runtimeDefault.readinessProbe).toEqual({
+      httpGet: { path: '/readyz', port: 'http' },
+      periodSeconds: 5,
+    });
+
+    const rendered = await renderChart('ost', 'outputstraat', ['-f', allOptionsValues]);
+    const all = docs(rendered);
+    const digest = 'sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef';
+    const operator = find(all, 'Deployment', 'ost-operator');
+    const runtime = find(all, 'Deployment', 'ost-runtime');
+    for (const d of [operator, runtime])
+      expect(containerOf(d).image).toBe(`registry.example.org/outputstraat/outputstraat@${digest}`);
+    expect(operator.spec!.revisionHistoryLimit).toBe(5);
+    expect(runtime.spec!.revisionHistoryLimit).toBe(10);
+    expect(containerOf(operator).args!.at(-1)).toBe('--watch-timeout=4m');
+    expect(envOf(operator).get('HTTPS_PROXY')?.value).toBe('http://proxy.example.org:3128');
+    expect(envOf(operator).has('NATS_URL')).toBe(true);
+    expect(containerOf(operator).volumeMounts).toContainEqual({
+      name: 'ca-bundle',
+      mountPath: '/etc/ssl/corporate',
+      readOnly: true,
+    });
+    expect(podOf(operator).volumes).toContainEqual({
+      name: 'ca-bundle',
+      configMap: { name: 'corporate-ca' },
+    });
+    expect(containerOf(operator).livenessProbe).toMatchObject({ periodSeconds: 30, timeoutSeconds: 3 });
+    expect(containerOf(runtime).volumeMounts).toContainEqual({
+      name: 'fonts',
+      mountPath: '/usr/share/fonts/corporate',
+      readOnly: true,
+    });
+    expect(podOf(runtime).volumes).toContainEqual({ name: 'fonts', configMap: { name: 'letter-fonts' } });
+    expect(containerOf(runtime).startupProbe).toMatchObject({ periodSeconds: 5, failureThreshold: 120 });
+    expect(containerOf(runtime).readinessProbe).toMatchObject({ failureThreshold: 2 });
+    const out = await dryRun(rendered);
+    expect(out).toContain('deployment.apps/ost-operator created (server dry run)');
+    expect(out).toContain('deployment.apps/ost-runtime created (server dry run)');
+
+    // A tag-shaped or short digest, a probe without its key and an env entry without a name are refused.
+    for (const bad of [
+      ['--set', 'image.digest=sha256:abc'],
+      ['--set', 'image.digest=0.1.0'],
+      ['--set', 'runtime.probes.startup=null'],
+      ['--set', 'operator.revisionHistoryLimit=-1'],
+      ['--set-json', 'operator.extraEnv=[{"value":"x"}]'],
+      ['--set-json', 'runtime.extraVolumeMounts=[{"name":"x"}]'],
+    ]) {
+      await expect(renderChart('t', 'outputstraat', bad), bad.join(' ')).rejects.toThrow(/schema/);
+    }
   });
 
   it('ships the repository’s CRDs, read by helm exactly as our tools read crds/, kept on uninstall', async () => {
