@@ -265,6 +265,77 @@ describe('Helm chart', () => {
     }
   });
 
+  it('has a helm test hook: the runtime image runs files/tests/smoke.mjs with the API key from the values-named Secret', async () => {
+    const rendered = await renderChart('ost', 'outputstraat', [
+      '-f',
+      allOptionsValues,
+      '--set',
+      'tests.apiKeySecret.name=woonstad-noord-smoke',
+      '--set',
+      'tests.timeoutSeconds=90',
+    ]);
+    const all = docs(rendered);
+    const pod = find(all, 'Pod', 'ost-test');
+    const config = find(all, 'ConfigMap', 'ost-test');
+    for (const hook of [pod, config]) expect(hook.metadata.annotations?.['helm.sh/hook']).toBe('test');
+    const spec = pod.spec as unknown as PodSpec & { restartPolicy: string };
+    const container = spec.containers[0]!;
+    expect(spec.restartPolicy).toBe('Never');
+    expect(spec.automountServiceAccountToken).toBe(false);
+    expect(container.image).toBe(containerOf(find(all, 'Deployment', 'ost-runtime')).image);
+    expect(spec.securityContext).toMatchObject({
+      runAsNonRoot: true,
+      seccompProfile: { type: 'RuntimeDefault' },
+    });
+    expect(container.securityContext).toMatchObject({
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      capabilities: { drop: ['ALL'] },
+    });
+    const env = new Map((container.env ?? []).map((e) => [e.name, e]));
+    expect(env.get('OST_URL')?.value).toBe('http://ost-runtime.outputstraat.svc:80');
+    expect(env.get('OST_API_KEY')?.valueFrom?.secretKeyRef).toEqual({
+      name: 'woonstad-noord-smoke',
+      key: 'apiKey',
+    });
+    expect(env.get('OST_TIMEOUT_SECONDS')?.value).toBe('90');
+    expect(config.data!['smoke.mjs']!.trimEnd()).toBe(
+      readFileSync(join(chartDir, 'files', 'tests', 'smoke.mjs'), 'utf8').trimEnd(),
+    );
+    expect(JSON.parse(config.data!['receivable.json']!)).toMatchObject({
+      externalId: 'HELM-TEST',
+      source: 'test',
+    });
+    // runtimeFrom names the ingress controller only: the test Pod is let in next to it.
+    const policy = find(all, 'NetworkPolicy', 'ost-runtime').spec as { ingress: NetworkPolicyRule[] };
+    expect(policy.ingress[0]!.from).toContainEqual({
+      podSelector: {
+        matchLabels: {
+          'app.kubernetes.io/name': 'outputstraat',
+          'app.kubernetes.io/instance': 'ost',
+          'app.kubernetes.io/component': 'test',
+        },
+      },
+    });
+    const out = await dryRun(rendered);
+    expect(out).toContain('pod/ost-test created (server dry run)');
+    expect(out).toContain('configmap/ost-test created (server dry run)');
+
+    const off = docs(
+      await renderChart('ost', 'outputstraat', ['-f', allOptionsValues, '--set', 'tests.enabled=false']),
+    );
+    expect(off.filter((d) => d.metadata.name === 'ost-test')).toEqual([]);
+    const offPolicy = find(off, 'NetworkPolicy', 'ost-runtime').spec as { ingress: NetworkPolicyRule[] };
+    expect(offPolicy.ingress[0]!.from).toHaveLength(1);
+    for (const bad of [
+      ['--set', 'tests.receivable.externalId=a b'],
+      ['--set', 'tests.timeoutSeconds=0'],
+      ['--set', 'tests.apiKeySecret.name='],
+    ]) {
+      await expect(renderChart('t', 'outputstraat', bad), bad.join(' ')).rejects.toThrow(/schema/);
+    }
+  });
+
   it('ships the repository’s CRDs, read by helm exactly as our tools read crds/, kept on uninstall', async () => {
     execFileSync(
       process.execPath,
@@ -323,7 +394,7 @@ describe('Helm chart', () => {
 
   it('ships three Grafana dashboards for the sidecar and the alert rules as a PrometheusRule', async () => {
     const all = docs(await renderChart('ost', 'outputstraat', ['-f', allOptionsValues]));
-    const dashboards = all.filter((d) => d.kind === 'ConfigMap');
+    const dashboards = all.filter((d) => d.kind === 'ConfigMap' && !d.metadata.annotations?.['helm.sh/hook']);
     expect(dashboards.map((d) => d.metadata.name).sort()).toEqual([
       'ost-dashboard-collections-funnel',
       'ost-dashboard-runtime-health',
@@ -517,7 +588,18 @@ describe('Helm chart', () => {
     expect(policy.ingress).toEqual([
       {
         ports: [{ port: 8080 }],
-        from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }],
+        from: [
+          { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } },
+          {
+            podSelector: {
+              matchLabels: {
+                'app.kubernetes.io/name': 'outputstraat',
+                'app.kubernetes.io/instance': 'ost',
+                'app.kubernetes.io/component': 'test',
+              },
+            },
+          },
+        ],
       },
       { ports: [{ port: 9465 }], from: monitoring },
     ]);
