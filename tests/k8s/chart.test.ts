@@ -30,6 +30,7 @@ import {
   intakeSubject,
 } from '../../platform/bus/index.js';
 import { createLogger } from '../../platform/log.js';
+import { chartReadme, valueRows } from '../../scripts/k8s/chart-readme.js';
 import { type ControlPlane, startControlPlane } from '../support/kube-control-plane.js';
 import { findNatsServer } from '../support/nats-server.js';
 import { allOptionsValues, chartDir, helm, renderChart } from './support/helm.js';
@@ -334,6 +335,47 @@ describe('Helm chart', () => {
     ]) {
       await expect(renderChart('t', 'outputstraat', bad), bad.join(' ')).rejects.toThrow(/schema/);
     }
+  });
+
+  it('has a generated README listing every value with its type, default and description', () => {
+    const read = (file: string) => readFileSync(join(chartDir, file), 'utf8');
+    const [values, schema, chart] = [read('values.yaml'), read('values.schema.json'), read('Chart.yaml')];
+    expect(read('README.md')).toBe(chartReadme(values, schema, chart));
+    const rows = valueRows(values, JSON.parse(schema));
+    const byKey = new Map(rows.map((r) => [r.key, r]));
+    expect(rows.length).toBe(byKey.size);
+    for (const r of rows) expect(r.description, r.key).not.toBe('');
+    expect(byKey.get('image.digest')).toEqual({
+      key: 'image.digest',
+      type: 'string',
+      default: '""',
+      description:
+        'Pin the image by digest (sha256:...): the image is then repository@digest and tag is ignored.',
+    });
+    expect(byKey.get('operator.revisionHistoryLimit')).toMatchObject({ type: 'integer', default: '3' });
+    expect(byKey.get('runtime.probes.startup')?.default).toBe(
+      '{"httpGet":{"path":"/healthz","port":"http"},"periodSeconds":2,"failureThreshold":60}',
+    );
+    // A map the schema leaves open is one value; the first key of a map keeps its comment.
+    expect(byKey.has('tests.receivable')).toBe(true);
+    expect(byKey.has('tests.receivable.kind')).toBe(false);
+    expect(byKey.get('crds.install')?.description).toBe(
+      'Install (and upgrade) the five CustomResourceDefinitions with the release.',
+    );
+    // Every leaf of the values is a row: a new value without a row would fail here.
+    const leaves = (value: unknown, prefix: string): string[] =>
+      value && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length > 0
+        ? Object.entries(value).flatMap(([k, v]) => leaves(v, `${prefix}${k}.`))
+        : [prefix.slice(0, -1)];
+    for (const leaf of leaves(parse(values), ''))
+      expect(
+        rows.some((r) => leaf === r.key || leaf.startsWith(`${r.key}.`)),
+        leaf,
+      ).toBe(true);
+    // A changed default or comment changes the README: npm run check:chart-crds then fails.
+    expect(
+      chartReadme(values.replace('revisionHistoryLimit: 3', 'revisionHistoryLimit: 4'), schema, chart),
+    ).not.toBe(read('README.md'));
   });
 
   it('ships the repository’s CRDs, read by helm exactly as our tools read crds/, kept on uninstall', async () => {
