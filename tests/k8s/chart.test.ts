@@ -305,7 +305,7 @@ describe('Helm chart', () => {
     );
     expect(JSON.parse(config.data!['receivable.json']!)).toMatchObject({
       externalId: 'HELM-TEST',
-      source: 'test',
+      source: 'production',
     });
     // runtimeFrom names the ingress controller only: the test Pod is let in next to it.
     const policy = find(all, 'NetworkPolicy', 'ost-runtime').spec as { ingress: NetworkPolicyRule[] };
