@@ -35,6 +35,7 @@ async function main() {
     const page = await feed(cursor);
     cursor = page.next;
     if (page.events.length === 0) break;
+    if (Date.now() >= deadline) throw new Error(`the event feed did not end within ${timeoutMs / 1000}s`);
   }
   const receivable = JSON.parse(readFileSync(process.env.OST_RECEIVABLE_FILE, 'utf8'));
   const externalId = `${receivable.externalId}-${Date.now().toString(36)}`;
