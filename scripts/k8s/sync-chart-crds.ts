@@ -1,7 +1,8 @@
 // Copies crds/*.yaml into charts/outputstraat/files/crds/ for the Helm chart, with the
 // `helm.sh/resource-policy: keep` annotation added, and the base library's resources (flows/, without
 // flow tests, test receivables and the Namespace, which the chart makes) into files/base/, so
-// `helm install --set baseLibrary.install=true` gives a street with flows. The copies are written for
+// `helm install --set baseLibrary.install=true` gives a street with flows, and the chart's README
+// (scripts/k8s/chart-readme.ts). The copies are written for
 // YAML 1.1 readers (helm, kubectl, Argo CD, Flux): a key such as `on` is quoted, so they read exactly
 // what our own YAML 1.2 tools read. `--check` fails when the copies are out of date (CI).
 //   npx tsx scripts/k8s/sync-chart-crds.ts [--check]
@@ -9,6 +10,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Document, parse, parseAllDocuments } from 'yaml';
+import { chartReadme } from './chart-readme.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const source = join(root, 'crds');
@@ -100,12 +102,24 @@ for (const [file, wanted] of base) {
   if (check) console.error(`charts/outputstraat/files/base/${file} is out of date with flows/`);
   else writeFileSync(join(baseTarget, file), wanted);
 }
+const chartRoot = join(root, 'charts', 'outputstraat');
+const readme = chartReadme(
+  readFileSync(join(chartRoot, 'values.yaml'), 'utf8'),
+  readFileSync(join(chartRoot, 'values.schema.json'), 'utf8'),
+  readFileSync(join(chartRoot, 'Chart.yaml'), 'utf8'),
+);
+if (readOrEmpty(join(chartRoot, 'README.md')) !== readme) {
+  stale++;
+  if (check)
+    console.error('charts/outputstraat/README.md is out of date with values.yaml and values.schema.json');
+  else writeFileSync(join(chartRoot, 'README.md'), readme);
+}
 if (check && stale > 0) {
   console.error('run `npm run chart:crds` and commit the result');
   process.exit(1);
 }
 console.log(
   check
-    ? 'chart CRDs and base library are up to date'
-    : `chart CRDs and base library written (${stale} changed)`,
+    ? 'chart CRDs, base library and README are up to date'
+    : `chart CRDs, base library and README written (${stale} changed)`,
 );

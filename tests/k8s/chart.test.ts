@@ -30,6 +30,7 @@ import {
   intakeSubject,
 } from '../../platform/bus/index.js';
 import { createLogger } from '../../platform/log.js';
+import { chartReadme, valueRows } from '../../scripts/k8s/chart-readme.js';
 import { type ControlPlane, startControlPlane } from '../support/kube-control-plane.js';
 import { findNatsServer } from '../support/nats-server.js';
 import { allOptionsValues, chartDir, helm, renderChart } from './support/helm.js';
@@ -68,6 +69,7 @@ interface VolumeMount {
 
 interface Volume {
   name: string;
+  configMap?: { name: string };
   secret?: { secretName: string; defaultMode?: number; items?: { key: string; path: string }[] };
 }
 
@@ -76,6 +78,11 @@ interface PodSpec {
   containers: {
     name: string;
     securityContext?: unknown;
+    image?: string;
+    args?: string[];
+    startupProbe?: unknown;
+    livenessProbe?: unknown;
+    readinessProbe?: unknown;
     env?: EnvVar[];
     ports?: { name: string; containerPort: number }[];
     volumeMounts?: VolumeMount[];
@@ -185,6 +192,192 @@ describe('Helm chart', () => {
     ).rejects.toThrow(/enable one/);
   });
 
+  it('pins the image by digest, takes extra env, args, volumes and probes from values, keeps 3 revisions by default', async () => {
+    const defaults = docs(await renderChart('outputstraat', 'outputstraat'));
+    for (const name of ['outputstraat-operator', 'outputstraat-runtime']) {
+      const d = find(defaults, 'Deployment', name);
+      expect(d.spec!.revisionHistoryLimit, name).toBe(3);
+      expect(containerOf(d).image, name).toMatch(/^ghcr\.io\/outputstraat\/outputstraat:[^@]+$/);
+    }
+    const operatorDefault = containerOf(find(defaults, 'Deployment', 'outputstraat-operator'));
+    expect(operatorDefault.livenessProbe).toEqual({
+      httpGet: { path: '/healthz', port: 'metrics' },
+      periodSeconds: 20,
+    });
+    expect(operatorDefault.readinessProbe).toEqual({
+      httpGet: { path: '/readyz', port: 'metrics' },
+      periodSeconds: 10,
+    });
+    const runtimeDefault = containerOf(find(defaults, 'Deployment', 'outputstraat-runtime'));
+    expect(runtimeDefault.startupProbe).toEqual({
+      httpGet: { path: '/healthz', port: 'http' },
+      periodSeconds: 2,
+      failureThreshold: 60,
+    });
+    expect(runtimeDefault.readinessProbe).toEqual({
+      httpGet: { path: '/readyz', port: 'http' },
+      periodSeconds: 5,
+    });
+
+    const rendered = await renderChart('ost', 'outputstraat', ['-f', allOptionsValues]);
+    const all = docs(rendered);
+    const digest = 'sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef';
+    const operator = find(all, 'Deployment', 'ost-operator');
+    const runtime = find(all, 'Deployment', 'ost-runtime');
+    for (const d of [operator, runtime])
+      expect(containerOf(d).image).toBe(`registry.example.org/outputstraat/outputstraat@${digest}`);
+    expect(operator.spec!.revisionHistoryLimit).toBe(5);
+    expect(runtime.spec!.revisionHistoryLimit).toBe(10);
+    expect(containerOf(operator).args!.at(-1)).toBe('--watch-timeout=4m');
+    expect(envOf(operator).get('HTTPS_PROXY')?.value).toBe('http://proxy.example.org:3128');
+    expect(envOf(operator).has('NATS_URL')).toBe(true);
+    expect(containerOf(operator).volumeMounts).toContainEqual({
+      name: 'ca-bundle',
+      mountPath: '/etc/ssl/corporate',
+      readOnly: true,
+    });
+    expect(podOf(operator).volumes).toContainEqual({
+      name: 'ca-bundle',
+      configMap: { name: 'corporate-ca' },
+    });
+    expect(containerOf(operator).livenessProbe).toMatchObject({ periodSeconds: 30, timeoutSeconds: 3 });
+    expect(containerOf(runtime).volumeMounts).toContainEqual({
+      name: 'fonts',
+      mountPath: '/usr/share/fonts/corporate',
+      readOnly: true,
+    });
+    expect(podOf(runtime).volumes).toContainEqual({ name: 'fonts', configMap: { name: 'letter-fonts' } });
+    expect(containerOf(runtime).startupProbe).toMatchObject({ periodSeconds: 5, failureThreshold: 120 });
+    expect(containerOf(runtime).readinessProbe).toMatchObject({ failureThreshold: 2 });
+    const out = await dryRun(rendered);
+    expect(out).toContain('deployment.apps/ost-operator created (server dry run)');
+    expect(out).toContain('deployment.apps/ost-runtime created (server dry run)');
+
+    // A tag-shaped or short digest, a probe without its key and an env entry without a name are refused.
+    for (const bad of [
+      ['--set', 'image.digest=sha256:abc'],
+      ['--set', 'image.digest=0.1.0'],
+      ['--set', 'runtime.probes.startup=null'],
+      ['--set', 'operator.revisionHistoryLimit=-1'],
+      ['--set-json', 'operator.extraEnv=[{"value":"x"}]'],
+      ['--set-json', 'runtime.extraVolumeMounts=[{"name":"x"}]'],
+    ]) {
+      await expect(renderChart('t', 'outputstraat', bad), bad.join(' ')).rejects.toThrow(/schema/);
+    }
+  });
+
+  it('has a helm test hook: the runtime image runs files/tests/smoke.mjs with the API key from the values-named Secret', async () => {
+    const rendered = await renderChart('ost', 'outputstraat', [
+      '-f',
+      allOptionsValues,
+      '--set',
+      'tests.apiKeySecret.name=woonstad-noord-smoke',
+      '--set',
+      'tests.timeoutSeconds=90',
+    ]);
+    const all = docs(rendered);
+    const pod = find(all, 'Pod', 'ost-test');
+    const config = find(all, 'ConfigMap', 'ost-test');
+    for (const hook of [pod, config]) expect(hook.metadata.annotations?.['helm.sh/hook']).toBe('test');
+    const spec = pod.spec as unknown as PodSpec & { restartPolicy: string };
+    const container = spec.containers[0]!;
+    expect(spec.restartPolicy).toBe('Never');
+    expect(spec.automountServiceAccountToken).toBe(false);
+    expect(container.image).toBe(containerOf(find(all, 'Deployment', 'ost-runtime')).image);
+    expect(spec.securityContext).toMatchObject({
+      runAsNonRoot: true,
+      seccompProfile: { type: 'RuntimeDefault' },
+    });
+    expect(container.securityContext).toMatchObject({
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      capabilities: { drop: ['ALL'] },
+    });
+    const env = new Map((container.env ?? []).map((e) => [e.name, e]));
+    expect(env.get('OST_URL')?.value).toBe('http://ost-runtime.outputstraat.svc:80');
+    expect(env.get('OST_API_KEY')?.valueFrom?.secretKeyRef).toEqual({
+      name: 'woonstad-noord-smoke',
+      key: 'apiKey',
+    });
+    expect(env.get('OST_TIMEOUT_SECONDS')?.value).toBe('90');
+    expect(config.data!['smoke.mjs']!.trimEnd()).toBe(
+      readFileSync(join(chartDir, 'files', 'tests', 'smoke.mjs'), 'utf8').trimEnd(),
+    );
+    expect(JSON.parse(config.data!['receivable.json']!)).toMatchObject({
+      externalId: 'HELM-TEST',
+      source: 'production',
+    });
+    // runtimeFrom names the ingress controller only: the test Pod is let in next to it.
+    const policy = find(all, 'NetworkPolicy', 'ost-runtime').spec as { ingress: NetworkPolicyRule[] };
+    expect(policy.ingress[0]!.from).toContainEqual({
+      podSelector: {
+        matchLabels: {
+          'app.kubernetes.io/name': 'outputstraat',
+          'app.kubernetes.io/instance': 'ost',
+          'app.kubernetes.io/component': 'test',
+        },
+      },
+    });
+    const out = await dryRun(rendered);
+    expect(out).toContain('pod/ost-test created (server dry run)');
+    expect(out).toContain('configmap/ost-test created (server dry run)');
+
+    const off = docs(
+      await renderChart('ost', 'outputstraat', ['-f', allOptionsValues, '--set', 'tests.enabled=false']),
+    );
+    expect(off.filter((d) => d.metadata.name === 'ost-test')).toEqual([]);
+    const offPolicy = find(off, 'NetworkPolicy', 'ost-runtime').spec as { ingress: NetworkPolicyRule[] };
+    expect(offPolicy.ingress[0]!.from).toHaveLength(1);
+    for (const bad of [
+      ['--set', 'tests.receivable.externalId=a b'],
+      ['--set', 'tests.timeoutSeconds=0'],
+      ['--set', 'tests.apiKeySecret.name='],
+    ]) {
+      await expect(renderChart('t', 'outputstraat', bad), bad.join(' ')).rejects.toThrow(/schema/);
+    }
+  });
+
+  it('has a generated README listing every value with its type, default and description', () => {
+    const read = (file: string) => readFileSync(join(chartDir, file), 'utf8');
+    const [values, schema, chart] = [read('values.yaml'), read('values.schema.json'), read('Chart.yaml')];
+    expect(read('README.md')).toBe(chartReadme(values, schema, chart));
+    const rows = valueRows(values, JSON.parse(schema));
+    const byKey = new Map(rows.map((r) => [r.key, r]));
+    expect(rows.length).toBe(byKey.size);
+    for (const r of rows) expect(r.description, r.key).not.toBe('');
+    expect(byKey.get('image.digest')).toEqual({
+      key: 'image.digest',
+      type: 'string',
+      default: '""',
+      description:
+        'Pin the image by digest (sha256:...): the image is then repository@digest and tag is ignored.',
+    });
+    expect(byKey.get('operator.revisionHistoryLimit')).toMatchObject({ type: 'integer', default: '3' });
+    expect(byKey.get('runtime.probes.startup')?.default).toBe(
+      '{"httpGet":{"path":"/healthz","port":"http"},"periodSeconds":2,"failureThreshold":60}',
+    );
+    // A map the schema leaves open is one value; the first key of a map keeps its comment.
+    expect(byKey.has('tests.receivable')).toBe(true);
+    expect(byKey.has('tests.receivable.kind')).toBe(false);
+    expect(byKey.get('crds.install')?.description).toBe(
+      'Install (and upgrade) the five CustomResourceDefinitions with the release.',
+    );
+    // Every leaf of the values is a row: a new value without a row would fail here.
+    const leaves = (value: unknown, prefix: string): string[] =>
+      value && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length > 0
+        ? Object.entries(value).flatMap(([k, v]) => leaves(v, `${prefix}${k}.`))
+        : [prefix.slice(0, -1)];
+    for (const leaf of leaves(parse(values), ''))
+      expect(
+        rows.some((r) => leaf === r.key || leaf.startsWith(`${r.key}.`)),
+        leaf,
+      ).toBe(true);
+    // A changed default or comment changes the README: npm run check:chart-crds then fails.
+    expect(
+      chartReadme(values.replace('revisionHistoryLimit: 3', 'revisionHistoryLimit: 4'), schema, chart),
+    ).not.toBe(read('README.md'));
+  });
+
   it('ships the repository’s CRDs, read by helm exactly as our tools read crds/, kept on uninstall', async () => {
     execFileSync(
       process.execPath,
@@ -243,7 +436,7 @@ describe('Helm chart', () => {
 
   it('ships three Grafana dashboards for the sidecar and the alert rules as a PrometheusRule', async () => {
     const all = docs(await renderChart('ost', 'outputstraat', ['-f', allOptionsValues]));
-    const dashboards = all.filter((d) => d.kind === 'ConfigMap');
+    const dashboards = all.filter((d) => d.kind === 'ConfigMap' && !d.metadata.annotations?.['helm.sh/hook']);
     expect(dashboards.map((d) => d.metadata.name).sort()).toEqual([
       'ost-dashboard-collections-funnel',
       'ost-dashboard-runtime-health',
@@ -437,7 +630,18 @@ describe('Helm chart', () => {
     expect(policy.ingress).toEqual([
       {
         ports: [{ port: 8080 }],
-        from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }],
+        from: [
+          { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } },
+          {
+            podSelector: {
+              matchLabels: {
+                'app.kubernetes.io/name': 'outputstraat',
+                'app.kubernetes.io/instance': 'ost',
+                'app.kubernetes.io/component': 'test',
+              },
+            },
+          },
+        ],
       },
       { ports: [{ port: 9465 }], from: monitoring },
     ]);
