@@ -11,6 +11,7 @@ import type {
   PspPayment,
   PspStatus,
 } from '../../runtime/payments/index.js';
+import { escapeHtml } from '../../runtime/web/index.js';
 
 interface LocalPayment extends PspPayment {
   description: string;
@@ -19,7 +20,6 @@ interface LocalPayment extends PspPayment {
 }
 
 const ID = /^\/checkout\/(lp_[0-9a-f]{16})(\/(pay|cancel))?$/;
-const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 export interface LocalPsp {
   adapter: PspAdapter;
@@ -49,7 +49,7 @@ export async function startLocalPsp(port = 0): Promise<LocalPsp> {
           'content-security-policy': "default-src 'none'; form-action 'self'",
         })
         .end(`<!doctype html><html lang="nl"><meta charset="utf-8"><title>Lokale betaling</title>
-<main><h1>Lokale betaling (demo)</h1><p>${escape(payment.description)}: <strong>${amount}</strong></p>
+<main><h1>Lokale betaling (demo)</h1><p>${escapeHtml(payment.description)}: <strong>${amount}</strong></p>
 <p>Status: ${payment.status}</p>
 <form method="post" action="/checkout/${payment.providerId}/pay"><button>Betalen</button></form>
 <form method="post" action="/checkout/${payment.providerId}/cancel"><button>Annuleren</button></form></main></html>`);
