@@ -99,6 +99,11 @@ export const NOT_PERSONAL: readonly { table: string; columns: readonly string[];
   { table: 'messages', columns: ['debtor_ref'], why: 'the debtor row it went to' },
   {
     table: 'messages',
+    columns: ['counted_at'],
+    why: "when the message counted against the contact budget (the dispatcher's clock); a time only",
+  },
+  {
+    table: 'messages',
     columns: ['reply_token_sha256'],
     why: 'the SHA-256 of the reply address token, derived from the message id (useless without OST_LINK_SECRET)',
   },
