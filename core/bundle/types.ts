@@ -127,6 +127,11 @@ export interface BundleFlow {
   overBudget?: 'defer' | 'skip';
   /** When a debtor's freeze reaches its end date; absent means 'resume'. */
   onFreezeEnd?: 'resume' | 'alert';
+  /**
+   * When the debtor is reported deceased: besides stopping and alerting, one final letter to the estate
+   * through this letter channel and template; absent means stop only.
+   */
+  onDeceased?: { action: 'estateLetter'; channel: string; template: string };
   /** An A/B test or bandit that new cases of this flow are assigned in (docs/experiments.md). */
   experiment?: BundleExperiment;
 }

@@ -2,7 +2,8 @@
  * Why a message may not go out now, or undefined: the one rule the runtime's dispatcher and the
  * simulator both apply. A completed case still delivers the sends its last steps asked for; a stopped or
  * paused one does not; nothing goes out for a paid, cancelled or paused receivable or a paused
- * corporation — except an alert that tells the consultants why the case ended or stays paused. "Paid" is the
+ * corporation — except an alert that tells the consultants why the case ended or stays paused, and the
+ * letter to the estate of a deceased debtor that the flow asks for (spec.onDeceased: estateLetter). "Paid" is the
  * receivable's status (set by a payment), not a zero balance: campaigns (contact data, meter readings,
  * letters) carry no amount and are not paid.
  */
@@ -12,7 +13,8 @@ export function withholdReason(
   corporationPaused: boolean,
   /**
    * An alert about the case's end or hold itself (a deceased debtor, a freeze that ended under
-   * onFreezeEnd: alert): only a paused corporation holds it.
+   * onFreezeEnd: alert), or the estate letter after a deceased debtor's stop: only a paused corporation
+   * holds it.
    */
   aboutEnd = false,
 ): string | undefined {

@@ -49,6 +49,16 @@ describe('debtor statuses', () => {
     expect(sendRefusal({}, ['sms'], 'email', NOW)).toBeUndefined();
   });
 
+  it('of a deceased debtor only the estate letter passes: not by email, not without the estate mark', () => {
+    const deceased = { deceased: { date: '2026-12-01' } };
+    expect(sendRefusal(deceased, [], 'letter', NOW, true)).toBeUndefined();
+    expect(sendRefusal(deceased, [], 'letter', NOW)?.reason).toBe('the debtor is deceased');
+    expect(sendRefusal(deceased, [], 'email', NOW, true)?.reason).toBe('the debtor is deceased');
+    expect(sendRefusal({}, [], 'letter', NOW, true)?.reason).toBe(
+      'a letter to the estate is only for a deceased debtor',
+    );
+  });
+
   it('a patch names the field it refuses', () => {
     const bad = (body: unknown) => {
       const r = validateDebtorPatch(body);

@@ -66,15 +66,22 @@ export function statusEvents(
 /**
  * Whether a message may go out for a debtor at `now` (the dispatcher asks under the debtor's lock):
  * never for a deceased debtor, never while frozen, and never on a channel type the debtor opted out of.
- * Alerts go to the corporation's consultants, not to the debtor: they are not gated.
+ * Alerts go to the corporation's consultants, not to the debtor: they are not gated. The one exception
+ * for a deceased debtor is the letter to the estate a flow asks for (spec.onDeceased: estateLetter).
  */
 export function sendRefusal(
   s: DebtorStatuses,
   optOuts: readonly string[],
   channelType: string | undefined,
   now: Date,
+  /** The send is the estate letter of Flow spec.onDeceased (the engine marks it `estate`). */
+  estate = false,
 ): { hold: boolean; reason: string } | undefined {
-  if (s.deceased) return { hold: false, reason: 'the debtor is deceased' };
+  if (s.deceased) {
+    if (estate && channelType === 'letter') return undefined;
+    return { hold: false, reason: 'the debtor is deceased' };
+  }
+  if (estate) return { hold: false, reason: 'a letter to the estate is only for a deceased debtor' };
   if (isFrozen(s, now)) return { hold: true, reason: `held: ${s.debtAssistance!.kind} of the debtor` };
   if (channelType && optOuts.includes(channelType))
     return { hold: false, reason: `the debtor opted out of ${channelType}` };

@@ -1,7 +1,7 @@
 // Debtor statuses mid-flow (docs/adr/0007): deceased stops and alerts; a freeze holds the case and its end
 // timer resumes it; a dispute holds it too, and the case resumes only when the last hold is lifted.
 import { describe, expect, it } from 'vitest';
-import { Driver, stornoFlow } from './test-kit.js';
+import { Driver, makeWorld, stornoFlow } from './test-kit.js';
 
 const TUESDAY = '2026-03-03T10:00:00.000Z';
 
@@ -24,6 +24,38 @@ describe('debtor statuses as engine events', () => {
     // Nothing more happens, whatever comes after.
     expect(d.runUntil('2026-04-01T00:00:00.000Z')).toEqual([]);
     expect(d.event('2026-03-05T10:00:00.000Z', { type: 'deceased' })).toEqual([]);
+  });
+
+  it('a flow with onDeceased: estateLetter also asks for one letter to the estate, after the stop', () => {
+    const onDeceased = { action: 'estateLetter' as const, channel: 'letter', template: 'estate-letter' };
+    const d = new Driver(stornoFlow({ onDeceased }));
+    d.start(TUESDAY);
+    const effects = d.event('2026-03-04T10:00:00.000Z', { type: 'deceased' });
+    expect(effects.map((e) => e.type)).toEqual(['cancelScheduled', 'closeLink', 'end', 'alert', 'send']);
+    expect(effects.at(-1)).toEqual({
+      type: 'send',
+      stepId: 'onDeceased',
+      messageId: 'onDeceased.letter.2',
+      channel: 'letter',
+      channelType: 'letter',
+      template: 'estate-letter',
+      alsoVia: [],
+      registered: false,
+      estate: true,
+      reason: 'letter to the estate',
+    });
+    expect(d.state.status).toBe('stopped');
+    expect(d.runUntil('2026-04-01T00:00:00.000Z')).toEqual([]);
+    expect(d.event('2026-03-05T10:00:00.000Z', { type: 'deceased' })).toEqual([]);
+  });
+
+  it('an estate letter for a debtor without a postal address is not asked for, and says why', () => {
+    const onDeceased = { action: 'estateLetter' as const, channel: 'letter', template: 'estate-letter' };
+    const d = new Driver(stornoFlow({ onDeceased }), makeWorld({ reachable: ['email', 'sms'] }));
+    d.start(TUESDAY);
+    const effects = d.event('2026-03-04T10:00:00.000Z', { type: 'deceased' });
+    expect(effects.map((e) => e.type)).toEqual(['cancelScheduled', 'closeLink', 'end', 'alert']);
+    expect(d.timeline.at(-1)?.text).toBe('No letter to the estate: the debtor has no postal address');
   });
 
   it('a freeze with an end holds every step and its timer resumes the case at the end', () => {

@@ -4,7 +4,7 @@
 // consultant and leaves it paused). A case held by several statuses resumes only
 // when the last one ends; an ERP resume does not lift a debtor's hold.
 import { pauseCase, resumeCase } from './actions.js';
-import { alertScheduledText, localTime } from './text.js';
+import { alertScheduledText, localTime, sendScheduledText } from './text.js';
 import { emit, endCase, note, type Turn } from './turn.js';
 import { type DebtorEvent, FREEZE_END_WATCH } from './types.js';
 
@@ -36,6 +36,7 @@ export function handleDebtorEvent(turn: Turn, event: DebtorEvent): void {
         aboutEnd: true,
       });
       note(turn, alertScheduledText('review', 'the debtor was reported deceased'), stepId);
+      sendEstateLetter(turn);
       return;
     }
     case 'frozen': {
@@ -63,6 +64,44 @@ export function handleDebtorEvent(turn: Turn, event: DebtorEvent): void {
       liftHold(turn, 'dispute', 'The dispute no longer holds this case', 'dispute resolved');
       return;
   }
+}
+
+/** The step id of the estate letter in the timeline, the message id and the step rows. */
+export const ESTATE_LETTER_STEP = 'onDeceased';
+
+/**
+ * The flow says the estate gets one final letter (spec.onDeceased: estateLetter): asked for after the case
+ * stopped, like the alert, and marked `estate` so the dispatcher lets exactly this send through.
+ */
+function sendEstateLetter(turn: Turn): void {
+  const hook = turn.flow.onDeceased;
+  if (hook?.action !== 'estateLetter') return;
+  const { channel, template } = hook;
+  const channelType = turn.ctx.channelType(channel);
+  if (channelType !== 'letter' || !turn.ctx.reachable(channel)) {
+    const why =
+      channelType === 'letter' ? 'the debtor has no postal address' : `${channel} is not a letter channel`;
+    note(turn, `No letter to the estate: ${why}`, ESTATE_LETTER_STEP);
+    return;
+  }
+  const s = turn.state;
+  const messageId = `${ESTATE_LETTER_STEP}.${channel}.${s.messages.length + 1}`;
+  s.messages.push({ messageId, stepId: ESTATE_LETTER_STEP, channel, channelType, template, at: turn.at });
+  if (!s.channelsTried.includes(channel)) s.channelsTried.push(channel);
+  const reason = 'letter to the estate';
+  emit(turn, {
+    type: 'send',
+    stepId: ESTATE_LETTER_STEP,
+    messageId,
+    channel,
+    channelType,
+    template,
+    alsoVia: [],
+    registered: false,
+    estate: true,
+    reason,
+  });
+  note(turn, sendScheduledText({ channel, channelType, template, alsoVia: [], reason }), ESTATE_LETTER_STEP);
 }
 
 /** The freeze's end timer; set again whenever a pause cancelled the case's timers. */

@@ -107,6 +107,11 @@ export type Effect =
       template: string;
       alsoVia: string[];
       registered: boolean;
+      /**
+       * A letter to the estate of a deceased debtor (Flow spec.onDeceased: estateLetter): the one send that
+       * goes out although the case stopped and the debtor is deceased, addressed "De erven van <naam>".
+       */
+      estate?: boolean;
       /** 'step' | 'fallback after bounce' | 'not opened within 2d' | 'reaction to clicked' … */
       reason: string;
     }

@@ -3,6 +3,7 @@ export {
   ADDRESS_TOP_MM,
   addressLines,
   COLOUR_BAR_MM,
+  estateAddressee,
   INFO_MM,
   type LetterBlock,
   type LetterInput,

@@ -74,4 +74,30 @@ describe('letter layout', () => {
     expect(m.corporation.returnLine).toBe('Woonstad Noord · Postbus 100, 9700 AA Groningen');
     expect(m.registered).toBe(true);
   });
+
+  it("addresses a letter to the estate of a deceased debtor at the same address, in the letter's language", () => {
+    const address = { street: 'Vismarkt', houseNumber: '12', postalCode: '9712 CB', city: 'Groningen' };
+    const input = (locale: 'nl' | 'en') =>
+      letterModel({
+        corporation,
+        locale,
+        registered: false,
+        toEstate: true,
+        now: new Date('2026-11-22T10:00:00Z'),
+        subject: 'Onderwerp',
+        blocks: ['Tekst'],
+        receivable: {
+          externalId: 'WN-1',
+          balance: 62079,
+          paymentReference: '1528',
+          debtor: { id: 'D-1', name: 'K. Balogun', address },
+        } as never,
+      });
+    expect(input('nl').addressLines).toEqual([
+      'De erven van K. Balogun',
+      'Vismarkt 12',
+      '9712 CB  GRONINGEN',
+    ]);
+    expect(input('en').addressLines[0]).toBe('The estate of K. Balogun');
+  });
 });

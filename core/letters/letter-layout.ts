@@ -80,6 +80,14 @@ export function letterBlocks(blocks: string[]): LetterBlock[] {
     .map((b) => (/^https?:\/\/\S+$/.test(b) ? { kind: 'qr', url: b } : { kind: 'text', text: b }));
 }
 
+const ESTATE = { nl: 'De erven van', en: 'The estate of' } as const;
+
+/**
+ * Who a letter to the estate of a deceased debtor is addressed to (Flow spec.onDeceased: estateLetter):
+ * "De erven van <naam>" / "The estate of <name>". The address stays the tenant's.
+ */
+export const estateAddressee = (name: string, locale: Locale) => `${ESTATE[locale]} ${name}`;
+
 export function addressLines(
   name: string,
   address: NonNullable<ReceivableInput['debtor']['address']>,
@@ -110,6 +118,8 @@ export interface LetterInput {
   subject: string;
   blocks: string[];
   registered: boolean;
+  /** The letter goes to the estate of the deceased debtor: the address block names "De erven van …". */
+  toEstate?: boolean;
   paymentUrl?: string | undefined;
   now: Date;
 }
@@ -124,6 +134,7 @@ export function letterModel(input: LetterInput): LetterModel {
     .map((v) => v.replace(/^https?:\/\//, ''));
   const currency = r.currency ?? 'EUR';
   const today = localDateKey(localDateOf(input.now, c.timezone));
+  const addressee = input.toEstate ? estateAddressee(r.debtor.name, locale) : r.debtor.name;
   return {
     locale,
     corporation: {
@@ -133,7 +144,7 @@ export function letterModel(input: LetterInput): LetterModel {
       contactLines,
       returnLine: [c.displayName, contact.postalAddress].filter(Boolean).join(' · '),
     },
-    addressLines: address ? addressLines(r.debtor.name, address) : [r.debtor.name],
+    addressLines: address ? addressLines(addressee, address) : [addressee],
     registered: input.registered,
     info: [
       { label: labels.date, value: formatDate(today, locale, 'long', c.timezone) },

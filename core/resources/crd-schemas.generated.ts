@@ -2272,6 +2272,45 @@ export const CRD_SCHEMAS = {
               "alert"
             ],
             "description": "What a dossier of this flow does when a debtor's freeze (debt assistance, moratorium, WSNP) reaches its end date: resume - it goes on where it stopped; alert - it stays paused and a consultant is alerted (action review) to decide. Default resume."
+          },
+          "onDeceased": {
+            "type": "object",
+            "description": "What a dossier of this flow does when the debtor is reported deceased (PATCH /v1/debtors/{debtorId}, status deceased). It always stops, closes the payment link and alerts the consultants (action review); with action estateLetter it also sends one final letter to the estate (\"De erven van <naam>\" / \"The estate of <name>\", at the tenant's address) through the named letter channel. Nothing else goes out for the debtor afterwards. Default stop.",
+            "required": [
+              "action"
+            ],
+            "x-kubernetes-validations": [
+              {
+                "rule": "self.action != 'estateLetter' || (has(self.channel) && has(self.template))",
+                "message": "an estate letter needs a letter channel and a letter template",
+                "fieldPath": ".channel"
+              },
+              {
+                "rule": "self.action == 'estateLetter' || (!has(self.channel) && !has(self.template))",
+                "message": "channel and template only go with action estateLetter",
+                "fieldPath": ".action"
+              }
+            ],
+            "properties": {
+              "action": {
+                "type": "string",
+                "enum": [
+                  "stop",
+                  "estateLetter"
+                ],
+                "description": "stop - stop and alert only; estateLetter - stop, alert, and send one letter to the estate."
+              },
+              "channel": {
+                "type": "string",
+                "minLength": 1,
+                "description": "A Channel of type letter that prints the estate letter."
+              },
+              "template": {
+                "type": "string",
+                "minLength": 1,
+                "description": "A letter Template written to the estate (the address block says \"De erven van <naam>\")."
+              }
+            }
           }
         }
       },

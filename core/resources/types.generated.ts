@@ -971,6 +971,23 @@ overBudget?: ("defer" | "skip")
  * What a dossier of this flow does when a debtor's freeze (debt assistance, moratorium, WSNP) reaches its end date: resume - it goes on where it stopped; alert - it stays paused and a consultant is alerted (action review) to decide. Default resume.
  */
 onFreezeEnd?: ("resume" | "alert")
+/**
+ * What a dossier of this flow does when the debtor is reported deceased (PATCH /v1/debtors/{debtorId}, status deceased). It always stops, closes the payment link and alerts the consultants (action review); with action estateLetter it also sends one final letter to the estate ("De erven van <naam>" / "The estate of <name>", at the tenant's address) through the named letter channel. Nothing else goes out for the debtor afterwards. Default stop.
+ */
+onDeceased?: {
+/**
+ * stop - stop and alert only; estateLetter - stop, alert, and send one letter to the estate.
+ */
+action: ("stop" | "estateLetter")
+/**
+ * A Channel of type letter that prints the estate letter.
+ */
+channel?: string
+/**
+ * A letter Template written to the estate (the address block says "De erven van <naam>").
+ */
+template?: string
+}
 }
 export interface FlowPrecondition {
 /**

@@ -4,6 +4,7 @@
 import type { ConfigBundle } from '../bundle/types.js';
 import { type DossierView, type ReceivableState, withholdReason } from '../cases/index.js';
 import type { CaseState, Effect } from '../engine/index.js';
+import { estateAddressee } from '../letters/index.js';
 import { type ComposedMessage, type ComposeInput, composeMessage } from '../messages/index.js';
 import type { SimAlert, SimMessage } from './types.js';
 
@@ -85,12 +86,14 @@ export function dispatchSend(
   ctx: DispatchContext,
   e: SendEffect,
 ): { message: SimMessage } | { withheld: string } {
-  const withheld = withheldBecause(ctx);
+  const withheld = withheldBecause(ctx, e.estate === true);
   if (withheld) return { withheld };
   const channel = ctx.bundle.channels[e.channel];
   const recipient = channel ? recipientOf(channel.spec.type, ctx.receivable) : undefined;
   if (!channel || !recipient) return { withheld: `debtor has no address for channel ${e.channel}` };
   const rendered = render(() => composeMessage({ ...composeInput(ctx), template: e.template }));
+  const locale = 'content' in rendered ? rendered.content.locale : ctx.bundle.corporation.locale;
+  const addressee = e.estate ? estateAddressee(ctx.receivable.input.debtor.name, locale) : undefined;
   return {
     message: {
       at: ctx.now.toISOString(),
@@ -103,6 +106,7 @@ export function dispatchSend(
       alsoVia: e.alsoVia,
       registered: e.registered,
       recipient,
+      ...(addressee ? { addressee } : {}),
       ...rendered,
     },
   };

@@ -101,6 +101,8 @@ export interface SimMessage {
   registered: boolean;
   /** Email address, phone number or postal code + house number. */
   recipient: string;
+  /** Whom a letter is addressed to when it is not the debtor: the estate ("De erven van …"). */
+  addressee?: string;
   /** The rendered message; absent when rendering failed (see error). */
   content?: ComposedMessage;
   error?: { code: string; message: string };

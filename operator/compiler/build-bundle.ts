@@ -46,9 +46,17 @@ export function bundleFlow(flow: Resource<'Flow'>, spec: FlowSpec): BundleFlow {
     ...(spec.contactClass ? { contactClass: spec.contactClass } : {}),
     ...(spec.overBudget ? { overBudget: spec.overBudget } : {}),
     ...(spec.onFreezeEnd === 'alert' ? { onFreezeEnd: 'alert' as const } : {}),
+    ...estateLetter(spec),
     ...(spec.experiment ? { experiment: experimentSettings(flow.metadata.name, spec.experiment) } : {}),
   };
   return { ...body, source: sourceRef(flow), revision: contentHash(body) };
+}
+
+/** Only an estate letter is kept: `stop` is what a flow does without the hook, and keeps its revision. */
+function estateLetter(spec: FlowSpec): Pick<BundleFlow, 'onDeceased'> {
+  const d = spec.onDeceased;
+  if (d?.action !== 'estateLetter' || !d.channel || !d.template) return {};
+  return { onDeceased: { action: 'estateLetter', channel: d.channel, template: d.template } };
 }
 
 /** The reply rules of a corporation (rule sets already by priority); undefined when it has none. */

@@ -90,3 +90,48 @@ describe('checkFlow: handOver', () => {
     );
   });
 });
+
+describe('checkFlow: onDeceased', () => {
+  const letterStreet = [
+    resource('Channel', 'letter', {
+      type: 'letter',
+      provider: 'sftp-print',
+      sftp: { host: 'print.example', directory: '/in', hostKeySha256: 'A'.repeat(43) },
+    }),
+    resource('Template', 'estate-letter', {
+      channel: 'letter',
+      locales: { nl: { letter: { subject: 'Openstaande huur', blocks: ['Geachte erven,'] } } },
+    }),
+  ];
+  const compile = (onDeceased: SpecOf['Flow']['onDeceased']) =>
+    compileStreet([
+      ...street,
+      ...letterStreet,
+      resource('Flow', 'flow', { steps: [send, wait], ...(onDeceased ? { onDeceased } : {}) }),
+    ]).errors.map((e) => `${e.location?.field}: ${e.message}`);
+
+  it('accepts an estate letter through a letter channel with a letter template', () => {
+    expect(compile({ action: 'estateLetter', channel: 'letter', template: 'estate-letter' })).toEqual([]);
+    expect(compile({ action: 'stop' })).toEqual([]);
+  });
+
+  it('names spec.onDeceased.channel for a channel that is not a letter channel or does not exist', () => {
+    const email = compile({ action: 'estateLetter', channel: 'email', template: 'estate-letter' });
+    expect(email).toEqual([expect.stringContaining('spec.onDeceased.channel: ')]);
+    expect(email[0]).toContain('channel "email" is a email channel');
+    expect(compile({ action: 'estateLetter', channel: 'post', template: 'estate-letter' })).toEqual([
+      expect.stringMatching(/^spec\.onDeceased\.channel: .*Channel "post"/),
+    ]);
+  });
+
+  it('names spec.onDeceased.template for an email template', () => {
+    expect(compile({ action: 'estateLetter', channel: 'letter', template: 'reminder-email' })).toEqual([
+      expect.stringMatching(/^spec\.onDeceased\.template: .*written for email, but the channel is letter/),
+    ]);
+  });
+
+  it('rejects an estate letter without a channel through the CRD rule', () => {
+    const errors = compile({ action: 'estateLetter', template: 'estate-letter' });
+    expect(errors).toEqual([expect.stringContaining('an estate letter needs a letter channel')]);
+  });
+});

@@ -102,6 +102,7 @@ export function checkFlow(
     }
     if (r.step) stepRef(`${field}.step`, r.step);
   });
+  checkOnDeceased(ctx, spec);
   checkExperiment(flow, spec, view, diagnostics);
   if (diagnostics.has(flow)) return;
   checkGraph(
@@ -145,6 +146,26 @@ function checkStep(
     });
     if (s.branch.otherwise) stepRef(`${field}.branch.otherwise`, s.branch.otherwise);
   }
+}
+
+/** An estate letter goes through a letter Channel with a letter Template (the CRD requires both names). */
+function checkOnDeceased(ctx: Ctx, spec: FlowSpec): void {
+  const d = spec.onDeceased;
+  if (d?.action !== 'estateLetter') return;
+  const field = 'spec.onDeceased';
+  if (
+    d.channel &&
+    reference(ctx, `${field}.channel`, 'Channel', d.channel, 'name a Channel of type letter')
+  ) {
+    const type = ctx.view.get('Channel', d.channel)!.spec.type;
+    if (type !== 'letter') {
+      ctx.diagnostics.add(ctx.flow, `${field}.channel`, 'OST_ERR_FLOW_STRUCTURE', [
+        `channel "${d.channel}" is a ${type} channel; an estate letter is printed and posted`,
+        'name a Channel of type letter',
+      ]);
+    }
+  }
+  if (d.template) templateOf(ctx, `${field}.template`, d.template, 'letter');
 }
 
 /** A hand-over names another Flow that runs per debtor (its dossier takes the open items). */

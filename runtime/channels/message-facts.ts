@@ -13,6 +13,8 @@ export interface MessageFacts {
   stepKind: string | undefined;
   engineMessageId: string | undefined;
   registered: boolean;
+  /** The letter to the estate of a deceased debtor (Flow spec.onDeceased: estateLetter). */
+  estate: boolean;
   providerId: string | undefined;
   /** The recipients recorded with the message, comma-separated (several for an alert). */
   recipients: string | undefined;
@@ -32,6 +34,8 @@ export async function messageFacts(db: Database, messageId: string): Promise<Mes
             ORDER BY s.created_at DESC LIMIT 1) AS step_kind,
            (SELECT (s.payload ->> 'registered')::boolean FROM steps s
               WHERE s.case_id = m.case_id AND s.payload ->> 'messageId' = m.engine_message_id LIMIT 1) AS registered,
+           (SELECT (s.payload ->> 'estate')::boolean FROM steps s
+              WHERE s.case_id = m.case_id AND s.payload ->> 'messageId' = m.engine_message_id LIMIT 1) AS estate,
            (SELECT jsonb_build_object('id', l.id, 'hash', encode(l.token_sha256, 'hex')) FROM links l
               WHERE l.receivable_id = m.receivable_id AND l.purpose = 'payment' AND l.derived
                 AND l.closed_at IS NULL AND l.expires_at > now()
@@ -48,6 +52,7 @@ export async function messageFacts(db: Database, messageId: string): Promise<Mes
     stepKind: (row.step_kind as string | null) ?? undefined,
     engineMessageId: (row.engine_message_id as string | null) ?? undefined,
     registered: row.registered === true,
+    estate: row.estate === true,
     providerId: (row.provider_id as string | null) ?? undefined,
     recipients: (row.recipient as string | null) ?? undefined,
     externalId: (row.external_id as string | null) ?? undefined,

@@ -97,6 +97,7 @@ export class PrintChannel implements ChannelAdapter {
       subject: letter.subject,
       blocks: letter.blocks,
       registered,
+      toEstate: facts.estate,
       paymentUrl: paymentUrl(facts, message.bundle, publicUrl, this.options.links),
       now,
     });

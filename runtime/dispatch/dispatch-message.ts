@@ -233,7 +233,10 @@ async function prepare(deps: DispatchDeps, work: DispatchWork, now: Date): Promi
     // A dossier is about its open items: the receivable it stands for and their total (ADR 0007).
     const subject = await caseSubject(tx, c, r);
     const about = subject.receivable;
-    const aboutEnd = step.kind === 'alert' && step.payload.aboutEnd === true;
+    // An alert about the end, or the estate letter of Flow spec.onDeceased: they go out after the stop.
+    const aboutEnd =
+      (step.kind === 'alert' && step.payload.aboutEnd === true) ||
+      (step.kind === 'send' && step.payload.estate === true);
     const withheld = withholdReason(c.status, subject.state.status, bundle.corporation.paused, aboutEnd);
     if (withheld) return skip(withheld);
     const sendType = bundle.channels[String(step.payload.channel)]?.spec.type;

@@ -33,19 +33,20 @@ export async function lockDebtorOfCase(tx: Tx, caseId: string): Promise<DebtorLo
  * Whether the debtor lets this send go out now: undefined, `held` (a freeze: the step waits — with the
  * paused case for its resume, or, in a case that already completed, until the freeze ends or is cleared)
  * or `{ skip }` (deceased, opted out: the step is skipped with that reason). Alerts go to consultants and
- * pass.
+ * pass; of a deceased debtor only the estate letter of Flow spec.onDeceased passes.
  */
 export async function debtorGate(
   tx: Tx,
   bundles: BundleStore,
   debtor: DebtorLock | undefined,
   c: CaseRow,
-  step: { id: string; kind: string },
+  step: { id: string; kind: string; payload?: Record<string, unknown> },
   channelType: string | undefined,
   now: Date,
 ): Promise<'held' | { skip: string } | undefined> {
   if (!debtor || step.kind !== 'send') return undefined;
-  const refusal = sendRefusal(debtor.statuses, debtor.optOuts, channelType, now);
+  const estate = step.payload?.estate === true;
+  const refusal = sendRefusal(debtor.statuses, debtor.optOuts, channelType, now, estate);
   if (!refusal) return undefined;
   const s = debtor.statuses;
   const running = c.status === 'active' || c.status === 'paused';

@@ -41,6 +41,7 @@ function messageMatches(env: Env, e: ExpectedMessage, m: SimMessage): boolean {
     e.step === m.step &&
     sameChannel(e.channel, m) &&
     (e.template === undefined || e.template === m.template) &&
+    (e.addressee === undefined || (m.addressee ?? '').startsWith(e.addressee)) &&
     (e.at === undefined || minute(expectedAt(env, e.at)) === minute(m.at))
   );
 }
@@ -50,6 +51,7 @@ function describeExpected(env: Env, e: ExpectedMessage): string {
     e.step,
     e.channel ? `via ${e.channel}` : '',
     e.template ? `'${e.template}'` : '',
+    e.addressee ? `to '${e.addressee}…'` : '',
     e.at ? `at ${when(env, expectedAt(env, e.at))}` : '',
   ]
     .filter(Boolean)
@@ -57,7 +59,8 @@ function describeExpected(env: Env, e: ExpectedMessage): string {
 }
 
 function describeActual(env: Env, m: SimMessage): string {
-  return `${m.step} via ${m.channel} '${m.template}' at ${when(env, m.at)}`;
+  const to = m.addressee ? ` to '${m.addressee}'` : '';
+  return `${m.step} via ${m.channel} '${m.template}'${to} at ${when(env, m.at)}`;
 }
 
 function table(rows: [string, string, string][]): string[] {

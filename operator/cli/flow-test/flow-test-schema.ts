@@ -140,6 +140,7 @@ export const flowTestSchema = {
                   channel: { type: 'string' },
                   template: { type: 'string' },
                   at: TIME,
+                  addressee: { type: 'string', minLength: 1 },
                 },
               },
             },
@@ -217,6 +218,8 @@ export interface ExpectedMessage {
   channel?: string;
   template?: string;
   at?: FlowTestTime;
+  /** The letter is addressed to someone other than the debtor, starting with this (e.g. 'De erven van'). */
+  addressee?: string;
 }
 
 export interface FlowTestExpect {
