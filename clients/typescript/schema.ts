@@ -219,7 +219,7 @@ export interface paths {
         head?: never;
         /**
          * Change a debtor's contact details, statuses or opt-outs
-         * @description Takes effect on every running dossier of the debtor in the same transaction as the answer: deceased stops them and alerts the consultants; debtAssistance freezes them until `until` (or until cleared with null); a dispute holds a dossier whose open items are all disputed; an opt-out makes the next step of that channel type fall back to the next channel. A 200 means no message that was not already on its way goes out against it. Events: debtor.updated, debtor.status-changed.
+         * @description Takes effect on every running dossier of the debtor in the same transaction as the answer: deceased stops them and alerts the consultants (and, where the Flow says onDeceased: estateLetter, sends one letter addressed to the estate, "De erven van <naam>"); debtAssistance freezes them until `until` (or until cleared with null); a dispute holds a dossier whose open items are all disputed; an opt-out makes the next step of that channel type fall back to the next channel. A 200 means no message that was not already on its way goes out against it, other than that letter to the estate. Events: debtor.updated, debtor.status-changed.
          */
         patch: operations["patchDebtor"];
         trace?: never;

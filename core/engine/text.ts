@@ -51,6 +51,8 @@ export interface SendWords {
   alsoVia?: readonly string[];
   /** 'step', or why else it was sent: 'fallback after bounce' … */
   reason?: string;
+  /** Addressed to the estate of the deceased debtor (Flow spec.onDeceased), not to the debtor. */
+  estate?: boolean;
 }
 
 function via(w: SendWords): string {
@@ -66,7 +68,8 @@ export function sendScheduledText(w: SendWords): string {
 
 /** The message was handed to the provider. */
 export function sentText(w: SendWords): string {
-  return `${messageLabel(w.channelType)} '${w.template}' sent to the debtor ${via(w)}`;
+  const to = w.estate ? 'the estate of the debtor' : 'the debtor';
+  return `${messageLabel(w.channelType)} '${w.template}' sent to ${to} ${via(w)}`;
 }
 
 /** The engine asked for an alert to the consultants; it has not gone out yet. */

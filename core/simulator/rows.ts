@@ -40,7 +40,7 @@ export function messageRow(m: SimMessage): TimelineRow {
     stepId: m.step,
     kind: 'message',
     messageId: m.messageId,
-    text: sentText(m),
+    text: sentText({ ...m, ...(m.addressee ? { estate: true } : {}) }),
   };
 }
 

@@ -276,6 +276,8 @@ async function prepare(deps: DispatchDeps, work: DispatchWork, now: Date): Promi
         };
       }
     }
+    // The estate letter is sent after the stop closed the payment link: it offers no new one.
+    const offerLinkOn = step.kind === 'send' && step.payload.estate === true ? undefined : channelType;
     const links = await linksForTemplate(
       tx,
       deps.links,
@@ -283,7 +285,7 @@ async function prepare(deps: DispatchDeps, work: DispatchWork, now: Date): Promi
       deps.publicUrl,
       template,
       about.id,
-      channelType,
+      offerLinkOn,
     );
     const input = {
       bundle,

@@ -25,5 +25,11 @@ export function sentSentence(
     return alertSentText(template, alert.action, recipients);
   }
   const send = step.payload as unknown as Extract<Effect, { type: 'send' }>;
-  return sentText({ channelType: channel.spec.type, template, channel: channel.name, reason: send.reason });
+  return sentText({
+    channelType: channel.spec.type,
+    template,
+    channel: channel.name,
+    reason: send.reason,
+    ...(send.estate ? { estate: true } : {}),
+  });
 }
