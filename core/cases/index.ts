@@ -9,6 +9,7 @@ export {
   openItems,
 } from './dossier.js';
 export { calendarOf, engineContext } from './engine-context.js';
+export { type PaymentShare, spreadPayment } from './payment-spread.js';
 export { channelQuietUntil } from './quiet-hours.js';
 export { initialStatus, type ReceivableState, receivableState } from './receivable-state.js';
 export { withholdReason } from './withhold.js';

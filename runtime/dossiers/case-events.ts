@@ -37,11 +37,12 @@ export interface CaseEventDeps {
 type Status = 'open' | 'paid' | 'cancelled' | 'paused';
 
 /** A case the change may concern: still running, or ended with its payment link still open. */
-const CANDIDATE_CASES = sql.fragment`(status IN ('active', 'paused') OR NOT coalesce((state->>'linkClosed')::boolean, false))`;
+export const CANDIDATE_CASES = sql.fragment`(status IN ('active', 'paused') OR NOT coalesce((state->>'linkClosed')::boolean, false))`;
 
 const MAX_ATTEMPTS = 3;
 
-class CaseSetChanged extends Error {}
+/** A case or item appeared between the first look and the locks: the transaction starts again. */
+export class CaseSetChanged extends Error {}
 
 export async function applyReceivableEvent(
   deps: CaseEventDeps,
@@ -63,7 +64,11 @@ export async function applyReceivableEvent(
   }
 }
 
-async function applyLocked(
+/**
+ * Applies a change to one receivable inside the caller's transaction; the caller holds (or lets this take)
+ * the locks of every candidate case, then of the receivable (dossier-payment.ts takes them for all items).
+ */
+export async function applyLocked(
   tx: Tx,
   deps: CaseEventDeps,
   corporation: string,

@@ -16,7 +16,7 @@ import {
   type ReceivableState,
 } from '../../core/cases/index.js';
 import type { CaseEvent } from '../../core/engine/index.js';
-import { sql } from '../../platform/db/index.js';
+import { type Database, sql } from '../../platform/db/index.js';
 import { type CaseRow, type ReceivableRow, receivableRowOf, type Tx } from './case-repository.js';
 
 /** What a case is about at this moment: the engine's receivable, the template's dossier, the row of both. */
@@ -30,7 +30,8 @@ export interface CaseSubject {
   items: ReceivableRow[];
 }
 
-const itemOf = (r: ReceivableRow): DossierItem => ({
+/** A receivable row as core/cases sees a dossier item. */
+export const dossierItemOf = (r: ReceivableRow): DossierItem => ({
   input: r.payload,
   balance: r.balance_minor,
   status: r.status,
@@ -38,7 +39,7 @@ const itemOf = (r: ReceivableRow): DossierItem => ({
 
 /** The receivable rows of dossiers' current items, per case id, with the debtor's statuses. */
 export async function dossierItems(
-  tx: Tx,
+  tx: Tx | Database,
   caseIds: readonly string[],
 ): Promise<Map<string, { rows: ReceivableRow[]; statuses: unknown }>> {
   const out = new Map<string, { rows: ReceivableRow[]; statuses: unknown }>();
@@ -67,10 +68,10 @@ export function subjectOf(r: ReceivableRow, rows: readonly ReceivableRow[], stat
       status: r.status,
       optOuts: r.opt_outs ?? [],
     };
-    return { state, dossier: dossierView([itemOf(r)]), receivable: r, items: [r] };
+    return { state, dossier: dossierView([dossierItemOf(r)]), receivable: r, items: [r] };
   }
   const disputed = disputedExternalIds(statuses);
-  const items = rows.map(itemOf);
+  const items = rows.map(dossierItemOf);
   // The debtor's opt-outs (ADR 0007) are the dossier's: its engine treats those channel types as unreachable.
   const state = { ...dossierReceivable(items, disputed), optOuts: r.opt_outs ?? [] };
   const receivable = rows.find((x) => x.external_id === state.input.externalId) ?? r;

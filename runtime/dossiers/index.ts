@@ -43,6 +43,7 @@ export {
 export { type DebtorLock, debtorGate, lockDebtorOfCase } from './debtor-gate.js';
 export { type DebtorData, debtorRefOf, upsertDebtors } from './debtor-repository.js';
 export { type DebtorPatchResult, type DebtorStatusDeps, patchDebtor } from './debtor-status.js';
+export { applyDossierPayment, type DossierPaymentResult, payableDossier } from './dossier-payment.js';
 export {
   type CreatedSignal,
   type DossierItem,

@@ -4,6 +4,7 @@
 // the answer is the same plain 404 page, and nothing changes.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { isOutputstraatError } from '../../core/errors/index.js';
+import { payableDossier } from '../dossiers/index.js';
 import { type PaymentRow, type PspDeps, paymentById, startPayment, syncPayment } from '../payments/index.js';
 import {
   type LinkPage,
@@ -29,8 +30,22 @@ type TokenRequest = FastifyRequest<{
 
 type Resolved = LinkPage;
 
-export function resolvePaymentLink(deps: PspDeps, request: TokenRequest): Promise<Resolved | undefined> {
-  return openLinkPage(deps, request, 'payment');
+/**
+ * The link and what it pays: its receivable, or — when that is an item of a running debtor-scope dossier —
+ * the dossier's open items and their total, read now (runtime/dossiers/dossier-payment.ts).
+ */
+export async function resolvePaymentLink(
+  deps: PspDeps,
+  request: TokenRequest,
+): Promise<Resolved | undefined> {
+  const x = await openLinkPage(deps, request, 'payment');
+  if (!x) return undefined;
+  const dossier = await payableDossier(deps.db, x.link.corporation, x.link.receivable_id);
+  if (!dossier) return x;
+  const { total, items } = dossier.view;
+  // The dossier is open while anything is; a paused item (an arrangement) pauses the payment as before.
+  const status = total <= 0 ? 'paid' : x.receivable.status === 'paused' ? 'paused' : 'open';
+  return { ...x, receivable: { ...x.receivable, balanceMinor: total, status, items } };
 }
 
 const isPaid = (r: ReceivableForPage) => r.status === 'paid' || r.balanceMinor <= 0;

@@ -1,14 +1,35 @@
 // The payment page and what follows it: the amount in nl-NL notation, invoice number, payment reference
-// and description, one iDEAL button; then success, pending (reloads itself) and failed; and "already
+// and description — for a debtor-scope dossier its open items and their total instead — one iDEAL button; then success, pending (reloads itself) and failed; and "already
 // paid" for a receivable that was settled any other way.
 import type { ConfigBundle } from '../../core/bundle/types.js';
 import { formatDate, formatMoney } from '../../core/render/index.js';
 import type { PageView, PayableView } from '../web/index.js';
 import { html, type Lang, type SafeHtml, TEXTS } from '../web/index.js';
 
+/** A dossier's open items, oldest first, with their total (the amount the button pays). */
+function itemsTable(r: PayableView, bundle: ConfigBundle, lang: Lang): SafeHtml {
+  const t = TEXTS[lang];
+  const money = (minor: number) => formatMoney(minor, r.currency, lang);
+  const tz = bundle.corporation.timezone;
+  return html`<table>
+<caption>${t.openItems}</caption>
+<thead><tr><th scope="col">${t.description}</th><th scope="col">${t.dueDate}</th><th scope="col" class="num">${t.amount}</th></tr></thead>
+<tbody>${(r.items ?? []).map(
+    (i) =>
+      html`<tr><td>${i.description ?? i.externalId}</td><td>${formatDate(i.dueDate, lang, 'short', tz)}</td><td class="num">${money(i.balance)}</td></tr>`,
+  )}</tbody>
+<tfoot><tr><th scope="row" colspan="2">${t.total}</th><td class="num">${money(r.balanceMinor)}</td></tr></tfoot>
+</table>`;
+}
+
 function details(r: PayableView, bundle: ConfigBundle, lang: Lang): SafeHtml {
   const t = TEXTS[lang];
   const rows: [string, string][] = [];
+  // A dossier's items say what it is about; its payment reference is the one to quote on a transfer.
+  if (r.items && r.items.length > 0) {
+    if (r.paymentReference) rows.push([t.paymentReference, r.paymentReference]);
+    return html`${itemsTable(r, bundle, lang)}<dl>${rows.map(([k, v]) => html`<dt>${k}</dt><dd>${v}</dd>`)}</dl>`;
+  }
   if (r.invoiceNumber) rows.push([t.invoiceNumber, r.invoiceNumber]);
   if (r.paymentReference) rows.push([t.paymentReference, r.paymentReference]);
   if (r.description) rows.push([t.description, r.description]);
@@ -28,6 +49,7 @@ export function payPage(
 <h1 id="title">${t.payTitle}</h1>
 <p>${t.amountDue}</p>
 <p class="amount" id="amount">${amount}</p>
+${r.items && r.items.length > 1 ? html`<p>${t.openItemsIntro}</p>` : ''}
 ${details(r, bundle, lang)}
 ${
   payAction

@@ -7,7 +7,7 @@ import type { ConfigBundle } from '../../core/bundle/types.js';
 import { type Database, sql } from '../../platform/db/index.js';
 import type { Logger } from '../../platform/log.js';
 import type { BundleStore } from '../bundles/index.js';
-import { applyReceivableEvent } from '../dossiers/index.js';
+import { applyDossierPayment, applyReceivableEvent, payableDossier } from '../dossiers/index.js';
 import type { PspAdapter, PspPayment, PspStatus } from './psp.js';
 
 export interface PspDeps {
@@ -50,9 +50,10 @@ interface Payable {
 }
 
 /**
- * Sends the debtor to the PSP's checkout for the current balance. A receivable that is paid starts
- * nothing; an open checkout for the same amount from the last minutes is reused, so a double tap or a
- * back button does not create a second payment.
+ * Sends the debtor to the PSP's checkout for what is open now: the receivable's balance, or — when it is
+ * an item of a running debtor-scope dossier — the dossier's total, read at this moment (not the total a
+ * message once showed). Nothing open starts nothing; an open checkout for the same amount from the last
+ * minutes is reused, so a double tap or a back button does not create a second payment.
  */
 export async function startPayment(
   deps: PspDeps,
@@ -65,9 +66,12 @@ export async function startPayment(
   const r = (await deps.db.one(sql.unsafe`
     SELECT external_id, balance_minor, currency, status, payment_reference, description
     FROM receivables WHERE id = ${link.receivable_id} AND corporation = ${corporation}`)) as unknown as Payable;
-  if (r.status === 'paid' || Number(r.balance_minor) <= 0) return { kind: 'paid' };
-  if (r.status !== 'open' || !deps.psp.configured(corporation)) return { kind: 'unavailable' };
-  const amount = Number(r.balance_minor);
+  const dossier = await payableDossier(deps.db, corporation, link.receivable_id);
+  const amount = dossier ? dossier.view.total : Number(r.balance_minor);
+  if ((!dossier && r.status === 'paid') || amount <= 0) return { kind: 'paid' };
+  if (r.status === 'paused' || r.status === 'cancelled' || !deps.psp.configured(corporation)) {
+    return { kind: 'unavailable' };
+  }
   const open = await deps.db.maybeOne(sql.unsafe`
     SELECT checkout_url FROM psp_payments
     WHERE receivable_id = ${link.receivable_id} AND status = 'open' AND checkout_url IS NOT NULL
@@ -154,18 +158,45 @@ export async function syncPayment(deps: PspDeps, row: PaymentRow): Promise<Payme
   return applyPaid(deps, updated, payment.amountMinor);
 }
 
+/**
+ * Books a paid payment once. On a dossier's link it is spread over the dossier's open items
+ * (runtime/dossiers/dossier-payment.ts), `applied_at` claimed in the same transaction; else it is a
+ * payment of the link's receivable.
+ */
 async function applyPaid(deps: PspDeps, row: PaymentRow, amountMinor: number): Promise<PaymentRow> {
+  const payment = {
+    paymentId: `${row.provider}:${row.provider_payment_id}`,
+    amount: amountMinor,
+    paidAt: new Date().toISOString(),
+    method: 'ideal',
+  };
+  const caseDeps = { db: deps.db, bundles: deps.bundles };
+  const spread = await applyDossierPayment(
+    caseDeps,
+    row.corporation,
+    row.receivable_id,
+    payment,
+    async (tx) =>
+      Boolean(
+        await tx.maybeOne(sql.unsafe`
+        UPDATE psp_payments SET applied_at = now(), paid_amount_minor = ${amountMinor}
+        WHERE id = ${row.id} AND applied_at IS NULL RETURNING id`),
+      ),
+  );
+  if (spread.kind !== 'none') {
+    if (spread.kind === 'spread') {
+      deps.log.info(
+        { corporation: row.corporation, payment: row.id, items: spread.shares.length },
+        'PSP payment spread over the dossier',
+      );
+    }
+    return (await deps.db.one(
+      sql.unsafe`SELECT ${PAYMENT_COLUMNS} FROM psp_payments WHERE id = ${row.id}`,
+    )) as unknown as PaymentRow;
+  }
   const externalId = await deps.db.oneFirst(sql.unsafe`
     SELECT external_id FROM receivables WHERE id = ${row.receivable_id}`);
-  await applyReceivableEvent({ db: deps.db, bundles: deps.bundles }, row.corporation, externalId as string, {
-    type: 'payment',
-    payment: {
-      paymentId: `${row.provider}:${row.provider_payment_id}`,
-      amount: amountMinor,
-      paidAt: new Date().toISOString(),
-      method: 'ideal',
-    },
-  });
+  await applyReceivableEvent(caseDeps, row.corporation, externalId as string, { type: 'payment', payment });
   const applied = await deps.db.maybeOne(sql.unsafe`
     UPDATE psp_payments SET applied_at = now(), paid_amount_minor = ${amountMinor}
     WHERE id = ${row.id} AND applied_at IS NULL

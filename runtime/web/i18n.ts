@@ -22,6 +22,9 @@ const nl = {
   paymentReference: 'Betalingskenmerk',
   description: 'Omschrijving',
   dueDate: 'Vervaldatum',
+  openItems: 'Openstaande posten',
+  openItemsIntro: 'U betaalt alles wat nog openstaat in één keer.',
+  total: 'Totaal',
   payWithIdeal: 'Betaal met iDEAL',
   payIntro: 'U betaalt veilig met iDEAL via uw eigen bank.',
   payUnavailable:
@@ -116,6 +119,9 @@ const en: Texts = {
   paymentReference: 'Payment reference',
   description: 'Description',
   dueDate: 'Due date',
+  openItems: 'Open items',
+  openItemsIntro: 'You pay everything that is still open at once.',
+  total: 'Total',
   payWithIdeal: 'Pay with iDEAL',
   payIntro: 'You pay securely with iDEAL through your own bank.',
   payUnavailable:

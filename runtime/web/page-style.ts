@@ -25,6 +25,12 @@ p{margin:0 0 .75rem}
 dl{margin:0 0 1rem}
 dt{color:#4a4a4a;font-size:.9375rem}
 dd{margin:0 0 .625rem;font-weight:600;overflow-wrap:anywhere}
+table{width:100%;border-collapse:collapse;margin:0 0 1rem}
+caption{text-align:left;font-weight:700;margin:0 0 .375rem}
+th,td{text-align:left;padding:.375rem .25rem;border-bottom:1px solid #d0d4d9;font-weight:400;vertical-align:top}
+thead th{color:#4a4a4a;font-size:.9375rem}
+.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+tfoot th,tfoot td{font-weight:700;border-bottom:0}
 @media (min-width:30rem){dl{display:grid;grid-template-columns:auto 1fr;gap:.375rem 1.5rem}dt{font-size:inherit}dd{margin:0}}
 .btn{display:block;width:100%;min-height:3rem;padding:.75rem 1rem;border:0;border-radius:.375rem;background:var(--brand);color:var(--on-brand);font:inherit;font-weight:700;text-align:center;text-decoration:none;cursor:pointer}
 .btn.secondary{background:#fff;color:var(--brand-on-white);border:2px solid var(--brand-on-white)}

@@ -9,6 +9,11 @@ export interface PayableView {
   paymentReference: string | null;
   invoiceNumber: string | null;
   description: string | null;
+  /**
+   * The open items of the debtor-scope dossier the link belongs to, oldest first; `balanceMinor` is then
+   * their total. Absent for a receivable on its own.
+   */
+  items?: { externalId: string; description?: string; dueDate: string; balance: number }[];
 }
 
 export interface ReceivableForPage extends PayableView {

@@ -15,6 +15,7 @@ import {
   NOORD,
   type PagesStreet,
   phoneContext,
+  postDossier,
   rentReceivable,
   startPagesStreet,
   ZUID,
@@ -180,6 +181,27 @@ describe('paying from a reminder on a phone', () => {
     })()`);
     expect(colours).toEqual(['rgb(255, 213, 79)', 'rgb(26, 26, 26)']);
     await look(page, 'payment-page-en-light-brand');
+    await page.close();
+  });
+
+  it('a per-debtor dossier: the page lists the open items with their total, in Dutch and English, and the checkout asks the total', async () => {
+    const { token } = await postDossier(s, 'D-BR-DOSSIER');
+    const page = await newPage();
+    await page.goto(`${s.hostUrl(NOORD.host)}/p/${token}`);
+    expect(await page.locator('#amount').textContent()).toBe('€ 1.862,37');
+    const table = page.getByRole('table', { name: 'Openstaande posten' });
+    expect(await table.locator('tbody tr').count()).toBe(3);
+    expect(await table.locator('tbody tr').first().textContent()).toContain('Huur september 2026');
+    expect(await table.locator('tfoot').textContent()).toBe('Totaal€ 1.862,37');
+    await look(page, 'payment-page-dossier');
+    await page.goto(`${s.hostUrl(NOORD.host)}/p/${token}?lang=en`);
+    expect(await page.getByRole('table', { name: 'Open items' }).locator('tfoot').textContent()).toBe(
+      'Total€1,862.37',
+    );
+    await look(page, 'payment-page-dossier-en');
+    await page.getByRole('button', { name: 'Pay with iDEAL' }).click();
+    await page.waitForURL(/\/checkout\/tr_/);
+    expect(await page.locator('#amount').textContent()).toBe('€ 1862.37');
     await page.close();
   });
 

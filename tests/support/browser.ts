@@ -146,6 +146,33 @@ spec:
   appliesTo: { kinds: [rent] }
   rules: []
   default: { classification: rent, flow: two-reminders }
+---
+apiVersion: outputstraat.io/v1alpha1
+kind: Flow
+metadata: { name: rent-dossier, namespace: outputstraat-base }
+spec:
+  description: One dossier per tenant (scope debtor) - its payment page pays the total of the open items.
+  scope: debtor
+  trigger: { kinds: [rent-dossier] }
+  preconditions:
+    - { name: balance-open, expr: receivable.balance > 0, reason: nothing is left to pay }
+  channels: { fallback: [email] }
+  steps:
+    - { id: gather, wait: { for: 1m } }
+    - { id: first, send: { template: reminder, channel: email } }
+    - { id: pause, wait: { for: 1d } }
+    - { id: second, send: { template: reminder, channel: email } }
+  reactions:
+    - { event: paid, then: stop }
+---
+apiVersion: outputstraat.io/v1alpha1
+kind: ClassificationRule
+metadata: { name: rent-dossier, namespace: outputstraat-base }
+spec:
+  priority: 5
+  appliesTo: { kinds: [rent-dossier] }
+  rules:
+    - { name: dossier, when: "receivable.kind == 'rent-dossier'", classification: rent-dossier, flow: rent-dossier }
 `;
 
 /** Writes the fixture street (base + three corporations) to a fresh temporary folder. */
@@ -294,4 +321,47 @@ export function rentReceivable(
     },
     ...overrides,
   };
+}
+
+/** The three months `postDossier` posts: due date and description, oldest first. */
+export const DOSSIER_MONTHS = [
+  ['2026-09-01', 'Huur september 2026'],
+  ['2026-10-01', 'Huur oktober 2026'],
+  ['2026-11-01', 'Huur november 2026'],
+] as const;
+
+/**
+ * Three unpaid months (€ 620,79 each) of one Noord tenant, posted newest first, in one `rent-dossier`
+ * (scope debtor) dossier; its first reminder made now. Ids `<debtor>-1..3`, oldest first; the token is
+ * the dossier's payment link (it belongs to the oldest open item).
+ */
+export async function postDossier(
+  s: PagesStreet,
+  debtor: string,
+): Promise<{ ids: string[]; caseId: string; token: string }> {
+  const ids = DOSSIER_MONTHS.map((_, i) => `${debtor}-${i + 1}`);
+  for (const i of [2, 1, 0]) {
+    const [dueDate, description] = DOSSIER_MONTHS[i]!;
+    const base = rentReceivable(ids[i]!);
+    await s.postReceivable(NOORD.apiKey, {
+      ...base,
+      kind: 'rent-dossier',
+      dueDate,
+      description,
+      debtor: { ...(base.debtor as Record<string, unknown>), id: debtor },
+    });
+  }
+  const caseId = await eventually(
+    async () =>
+      ((await s.db.maybeOneFirst(sql.unsafe`
+        SELECT ci.case_id FROM case_items ci JOIN receivables r ON r.id = ci.receivable_id
+        WHERE r.corporation = ${NOORD.id} AND r.external_id = ANY(${sql.array(ids, 'text')})
+        GROUP BY ci.case_id HAVING count(*) = 3`)) ?? undefined) as string | undefined,
+    15_000,
+    'one dossier with three items',
+  );
+  // The flow gathers for a minute before its first reminder (which makes the payment link): now.
+  await s.db.query(sql.unsafe`
+    UPDATE steps SET due_at = now() WHERE case_id = ${caseId} AND kind = 'due' AND status = 'scheduled'`);
+  return { ids, caseId, token: await s.paymentToken(NOORD.id, ids[0]!) };
 }
