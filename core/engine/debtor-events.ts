@@ -6,7 +6,7 @@
 import { pauseCase, resumeCase } from './actions.js';
 import { alertScheduledText, localTime, sendScheduledText } from './text.js';
 import { emit, endCase, note, type Turn } from './turn.js';
-import { type DebtorEvent, FREEZE_END_WATCH } from './types.js';
+import { type DebtorEvent, ESTATE_LETTER_STEP, FREEZE_END_WATCH } from './types.js';
 
 const KIND_WORDS: Record<string, string> = {
   'debt-assistance': 'debt assistance',
@@ -65,9 +65,6 @@ export function handleDebtorEvent(turn: Turn, event: DebtorEvent): void {
       return;
   }
 }
-
-/** The step id of the estate letter in the timeline, the message id and the step rows. */
-export const ESTATE_LETTER_STEP = 'onDeceased';
 
 /**
  * The flow says the estate gets one final letter (spec.onDeceased: estateLetter): asked for after the case

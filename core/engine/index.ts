@@ -29,4 +29,4 @@ export type {
   SentMessage,
   TimelineEntry,
 } from './types.js';
-export { FREEZE_END_WATCH } from './types.js';
+export { ESTATE_LETTER_STEP, FREEZE_END_WATCH } from './types.js';

@@ -87,6 +87,9 @@ export type DebtorEvent =
 /** The watch id of a freeze's end timer: a `watch` input with it unfreezes when the freeze is over. */
 export const FREEZE_END_WATCH = 'debtor:frozen-until';
 
+/** The step id of the letter to a deceased debtor's estate (Flow spec.onDeceased): timeline, messages, steps. */
+export const ESTATE_LETTER_STEP = 'onDeceased';
+
 export type EngineInput =
   | { type: 'start' }
   /** A scheduled step's time has come. */

@@ -4,6 +4,7 @@
 // case and the balance. A status the case has not been told about (it started after the PATCH, or a
 // freeze began later) is fed to it here, so the case pauses or stops with its timeline, not only the step.
 import { type DebtorStatuses, freezeEnd, sendRefusal } from '../../core/debtors/index.js';
+import { ESTATE_LETTER_STEP } from '../../core/engine/index.js';
 import { sql } from '../../platform/db/index.js';
 import type { BundleStore } from '../bundles/index.js';
 import type { CaseRow, Tx } from './case-repository.js';
@@ -11,6 +12,8 @@ import { feedCase } from './case-runner.js';
 import { deferStep, holdStep } from './step-claims.js';
 
 export interface DebtorLock {
+  /** The debtors row's id (messages.debtor_ref). */
+  id: string;
   statuses: DebtorStatuses;
   optOuts: string[];
 }
@@ -18,15 +21,36 @@ export interface DebtorLock {
 /** Takes the debtor row of a case FOR SHARE (before the case lock); undefined for a case without one. */
 export async function lockDebtorOfCase(tx: Tx, caseId: string): Promise<DebtorLock | undefined> {
   const row = await tx.maybeOne(sql.unsafe`
-    SELECT d.statuses, d.opt_outs FROM debtors d
+    SELECT d.id, d.statuses, d.opt_outs FROM debtors d
     WHERE d.id = (SELECT coalesce(c.debtor_ref, r.debtor_ref) FROM cases c
                   JOIN receivables r ON r.id = c.receivable_id WHERE c.id = ${caseId})
     FOR SHARE OF d`);
   if (!row) return undefined;
   return {
+    id: row.id as string,
     statuses: row.statuses as unknown as DebtorStatuses,
     optOuts: row.opt_outs as unknown as string[],
   };
+}
+
+/**
+ * The estate gets one letter, however many dossiers of the debtor ask for one (two rent flows, say): the
+ * first to record it wins. Dispatchers hold the debtor row only FOR SHARE, so the check is serialised by
+ * an advisory lock on the debtor, taken after every row lock (a second dispatcher waits for the first to
+ * commit its message, then sees it).
+ */
+async function oneEstateLetter(tx: Tx, debtorRef: string, stepRowId: string) {
+  await tx.query(
+    sql.unsafe`SELECT pg_advisory_xact_lock(hashtextextended(${`estate-letter|${debtorRef}`}, 0))`,
+  );
+  const sent = await tx.maybeOneFirst(sql.unsafe`
+    SELECT 1 FROM messages
+    WHERE debtor_ref = ${debtorRef} AND step_id = ${ESTATE_LETTER_STEP} AND status <> 'failed'
+      AND step_row_id IS DISTINCT FROM ${stepRowId}
+    LIMIT 1`);
+  return sent
+    ? { skip: 'the estate already has its letter (from another dossier of the debtor)' }
+    : undefined;
 }
 
 /**
@@ -47,7 +71,7 @@ export async function debtorGate(
   if (!debtor || step.kind !== 'send') return undefined;
   const estate = step.payload?.estate === true;
   const refusal = sendRefusal(debtor.statuses, debtor.optOuts, channelType, now, estate);
-  if (!refusal) return undefined;
+  if (!refusal) return estate ? oneEstateLetter(tx, debtor.id, step.id) : undefined;
   const s = debtor.statuses;
   const running = c.status === 'active' || c.status === 'paused';
   if (s.deceased) {

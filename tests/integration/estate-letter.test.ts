@@ -194,4 +194,50 @@ describe('the letter to the estate of a tenant reported deceased', () => {
     expect(Number(letters)).toBe(1);
     expect(cs.sftp.files('inbox')).toHaveLength(before);
   });
+
+  it('two dossiers of one deceased tenant ask for a letter to the estate: exactly one is sent', async () => {
+    const tenant = { ...tenants[0]!, id: 'D-EST-3', name: 'E. de Boer' };
+    const posted = [receivable({ kind: 'test-estate' }, tenant), receivable({ kind: 'test-estate' }, tenant)];
+    for (const r of posted) expect((await cs.street.post('/v1/receivables', r)).status).toBe(202);
+    for (const r of posted) {
+      await eventually(
+        async () =>
+          (await messagesOf(cs, r.externalId)).some(
+            (m) => m.channel_type === 'email' && m.status === 'sent',
+          ) || undefined,
+        20_000,
+        'the first reminder of each dossier sent',
+      );
+    }
+    const res = await fetch(`${cs.runtimeUrl}/v1/debtors/${tenant.id}`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${DEMO_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ deceased: { date: '2026-12-01' } }),
+    });
+    expect(await res.json()).toMatchObject({ dossiers: 2 });
+    const estateSteps = await eventually(
+      async () => {
+        const rows = await cs.db.any(sql.unsafe`
+          SELECT s.status, s.reason FROM steps s JOIN cases c ON c.id = s.case_id
+          JOIN receivables r ON r.id = c.receivable_id
+          WHERE r.external_id = ANY(${sql.array(
+            posted.map((r) => r.externalId),
+            'text',
+          )}) AND s.step_id = 'onDeceased' AND s.kind = 'send'`);
+        return rows.length === 2 && rows.every((r) => r.status === 'sent' || r.status === 'skipped')
+          ? rows
+          : undefined;
+      },
+      20_000,
+      'both estate letters decided',
+    );
+    expect(estateSteps.map((s) => s.status).sort()).toEqual(['sent', 'skipped']);
+    expect(estateSteps.find((s) => s.status === 'skipped')!.reason).toBe(
+      'the estate already has its letter (from another dossier of the debtor)',
+    );
+    const letters = await cs.db.any(sql.unsafe`
+      SELECT m.recipient FROM messages m JOIN debtors d ON d.id = m.debtor_ref
+      WHERE d.debtor_id = ${tenant.id} AND m.channel_type = 'letter'`);
+    expect(letters).toHaveLength(1);
+  });
 });
