@@ -69,9 +69,10 @@ export async function startPayment(
   const dossier = await payableDossier(deps.db, corporation, link.receivable_id);
   const amount = dossier ? dossier.view.total : Number(r.balance_minor);
   if ((!dossier && r.status === 'paid') || amount <= 0) return { kind: 'paid' };
-  if (r.status === 'paused' || r.status === 'cancelled' || !deps.psp.configured(corporation)) {
-    return { kind: 'unavailable' };
-  }
+  // A dossier is payable while anything in it is open, whatever became of the item the link belongs to;
+  // a paused link (an arrangement) pays nothing online, as the page says.
+  const blocked = dossier ? r.status === 'paused' : r.status !== 'open';
+  if (blocked || !deps.psp.configured(corporation)) return { kind: 'unavailable' };
   const open = await deps.db.maybeOne(sql.unsafe`
     SELECT checkout_url FROM psp_payments
     WHERE receivable_id = ${link.receivable_id} AND status = 'open' AND checkout_url IS NOT NULL
