@@ -128,6 +128,11 @@ describe('the payment page of a per-debtor dossier', () => {
     expect(rest.body).toContain('<p class="amount" id="amount">€ 662,37</p>');
     expect(rest.body.match(/<tr><td>Huur/g)).toHaveLength(2);
     expect(rest.body).not.toContain('<td>Huur september 2026</td>');
+    // Its own item is paid, but the link pays the dossier: a checkout for the rest.
+    const creates = s.mollie.creates.length;
+    expect((await requestPage(s.port, NOORD.host, `/p/${token}/pay`, formPost({}))).status).toBe(303);
+    expect(s.mollie.creates).toHaveLength(creates + 1);
+    expect(s.mollie.creates.at(-1)!.body).toMatchObject({ amount: { value: '662.37' } });
   });
 
   it('a PSP webhook racing an ERP payment or a balance change on the same dossier books every cent once, oldest first', async () => {
