@@ -118,7 +118,7 @@ describe('checkFlow: onDeceased', () => {
   it('names spec.onDeceased.channel for a channel that is not a letter channel or does not exist', () => {
     const email = compile({ action: 'estateLetter', channel: 'email', template: 'estate-letter' });
     expect(email).toEqual([expect.stringContaining('spec.onDeceased.channel: ')]);
-    expect(email[0]).toContain('channel "email" is a email channel');
+    expect(email[0]).toContain('channel "email" has type email');
     expect(compile({ action: 'estateLetter', channel: 'post', template: 'estate-letter' })).toEqual([
       expect.stringMatching(/^spec\.onDeceased\.channel: .*Channel "post"/),
     ]);

@@ -160,7 +160,7 @@ function checkOnDeceased(ctx: Ctx, spec: FlowSpec): void {
     const type = ctx.view.get('Channel', d.channel)!.spec.type;
     if (type !== 'letter') {
       ctx.diagnostics.add(ctx.flow, `${field}.channel`, 'OST_ERR_FLOW_STRUCTURE', [
-        `channel "${d.channel}" is a ${type} channel; an estate letter is printed and posted`,
+        `channel "${d.channel}" has type ${type}; an estate letter is printed and posted`,
         'name a Channel of type letter',
       ]);
     }
