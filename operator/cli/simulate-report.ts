@@ -25,7 +25,8 @@ function detailOf(row: TimelineRow, result: SimulationResult): string | undefine
     const m = result.messages.find((x) => x.messageId === row.messageId && !x.error);
     if (!m) return undefined;
     const p = preview(m);
-    return `to ${m.recipient}${p ? `: "${p}"` : ''}`;
+    const to = m.addressee ? `${m.addressee}, ${m.recipient}` : m.recipient;
+    return `to ${to}${p ? `: "${p}"` : ''}`;
   }
   if (row.kind === 'alert') {
     const a: SimAlert | undefined = result.alerts.find((x) => x.at === row.at && x.step === row.stepId);
