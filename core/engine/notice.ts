@@ -90,6 +90,17 @@ export function recordNotice(turn: Turn, stepId: string, message: SentMessage): 
     costsCents: costs.totalCents,
     charges: chargesOf(costs.charges),
   };
+  // The same letter by post and by email in one instant: the later deadline holds (the creditor carries
+  // the risk of a late receipt), so the email copy never shortens the letter's term.
+  const earlier = turn.state.notice;
+  if (earlier && !earlier.voided && earlier.sentAt === notice.sentAt && earlier.deadline >= notice.deadline) {
+    note(
+      turn,
+      `Also the 14-day letter, by ${notice.channelType}: the term of the ${earlier.channelType} (pay by ${earlier.deadline}) holds`,
+      stepId,
+    );
+    return;
+  }
   turn.state.notice = notice;
   emit(turn, { type: 'notice', stepId, notice });
   note(
@@ -104,6 +115,19 @@ export function voidNoticeForFreeze(turn: Turn, kind: string): void {
   const n = turn.state.notice;
   if (!n || n.voided || (turn.state.costs ?? []).some((c) => c.noticeMessageId === n.messageId)) return;
   n.voided = `the debtor was frozen (${kind}) after the 14-day letter of ${n.sentOn}`;
+  note(turn, `The 14-day letter of ${n.sentOn} no longer supports costs: ${n.voided}`);
+}
+
+/**
+ * A payment arrangement made before the letter's term ended replaces the demand to pay within it: the
+ * letter no longer supports costs (a broken arrangement needs a new 14-day letter for them).
+ */
+export function voidNoticeForArrangement(turn: Turn): void {
+  const n = turn.state.notice;
+  if (!n || n.voided || (turn.state.costs ?? []).some((c) => c.noticeMessageId === n.messageId)) return;
+  const today = localDateOf(turn.ctx.now, turn.ctx.calendar.timezone ?? DUTCH_TIME_ZONE);
+  if (compareLocalDates(today, parseLocalDate(n.costsChargeableFrom)!) >= 0) return;
+  n.voided = `a payment arrangement was made within the term of the 14-day letter of ${n.sentOn}`;
   note(turn, `The 14-day letter of ${n.sentOn} no longer supports costs: ${n.voided}`);
 }
 

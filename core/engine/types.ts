@@ -246,6 +246,8 @@ export interface CaseVariables {
   bounced: boolean;
   /** Channel types tried so far, in order. */
   channelsTried: string[];
+  /** Collection costs the case added (addCosts steps), in minor units. */
+  costsAdded: number;
 }
 
 export interface EvaluationVars {

@@ -140,6 +140,8 @@ export const flowTestSchema = {
                   channel: { type: 'string' },
                   template: { type: 'string' },
                   at: TIME,
+                  /** Texts the rendered message must hold (subject, text, SMS, voice or letter), any case. */
+                  contains: { type: 'array', items: { type: 'string', minLength: 1 } },
                 },
               },
             },
@@ -160,6 +162,16 @@ export const flowTestSchema = {
                 additionalProperties: false,
                 required: ['step'],
                 properties: { step: STEP_ID, until: TIME, reason: { type: 'string' } },
+              },
+            },
+            /** The cost lines addCosts steps added, in order; [] for none (docs/collections-law.md). */
+            costs: {
+              type: 'array',
+              items: {
+                type: 'object',
+                additionalProperties: false,
+                required: ['amount'],
+                properties: { step: STEP_ID, amount: { type: 'integer', minimum: 1 }, at: TIME },
               },
             },
             alerts: {
@@ -217,6 +229,7 @@ export interface ExpectedMessage {
   channel?: string;
   template?: string;
   at?: FlowTestTime;
+  contains?: string[];
 }
 
 export interface FlowTestExpect {
@@ -227,6 +240,7 @@ export interface FlowTestExpect {
   skipped?: { step: string; reason?: string }[];
   deferred?: { step: string; until?: FlowTestTime; reason?: string }[];
   alerts?: { step?: string; action?: string; at?: FlowTestTime }[];
+  costs?: { step?: string; amount: number; at?: FlowTestTime }[];
   end?: { status: 'active' | 'paused' | 'stopped' | 'completed'; reason?: string };
 }
 
