@@ -1,7 +1,8 @@
 // What templates see of the 14-day letter and the dossier's cost lines (docs/collections-law.md § 7):
 // `dossier.principal` and `dossier.costs` (cents; `dossier.total` and `{{dossierTotal}}` include the costs)
 // and `notice.*`, formatted for the message's locale: `{{notice.deadline}}` ("17 december 2026"),
-// `{{notice.costs}}` ("€ 93,12"), `{{notice.principal}}`, `{{notice.receivedOn}}`, `{{notice.sentOn}}`.
+// `{{notice.costs}}` ("€ 93,12"), `{{notice.vat}}` (the VAT in it, empty when none), `{{notice.principal}}`,
+// `{{notice.receivedOn}}`, `{{notice.sentOn}}`.
 import type { DossierView } from '../cases/index.js';
 import type { CostLine, NoticeRecord } from '../engine/index.js';
 import { formatDate, formatMoney, type Locale } from '../render/index.js';
@@ -26,6 +27,8 @@ export interface NoticeContext {
   deadline: string;
   costs: string;
   principal: string;
+  /** The VAT in the costs ("€ 20,48"); empty when the corporation reclaims VAT and none is added. */
+  vat: string;
 }
 
 export function noticeContext(
@@ -35,11 +38,13 @@ export function noticeContext(
 ): NoticeContext | undefined {
   if (!notice) return undefined;
   const date = (d: string) => formatDate(d, locale, 'long', timezone);
+  const vatCents = notice.charges.reduce((sum, c) => sum + c.vatCents, 0);
   return {
     sentOn: date(notice.sentOn),
     receivedOn: date(notice.assumedReceiptOn),
     deadline: date(notice.deadline),
     costs: formatMoney(notice.costsCents, notice.currency, locale),
     principal: formatMoney(notice.principalCents, notice.currency, locale),
+    vat: vatCents > 0 ? formatMoney(vatCents, notice.currency, locale) : '',
   };
 }

@@ -54,6 +54,7 @@ const KNOWN_PATHS = [
   'notice.deadline',
   'notice.costs',
   'notice.principal',
+  'notice.vat',
   'dossier.count',
   'dossier.currency',
   'dossier.items',
