@@ -175,6 +175,15 @@ describe('the 14-day letter and statutory costs on the street', () => {
       }),
     ]);
 
+    // The ERP sees the letter and the costs on the debtor's dossier.
+    const debtor = (await (await send(erp, 'GET', '/v1/debtors/DEB-COSTS-1')).json()) as {
+      dossiers: { id: string; notice: unknown; costs: number }[];
+    };
+    expect(debtor.dossiers.find((d) => d.id === c.id)).toMatchObject({
+      notice: { deadline: recorded.deadline, costs: 9_311, voided: null },
+      costs: 9_311,
+    });
+
     // The evidence summary says the costs were charged, with the letter's dates.
     const res = await send(erp, 'GET', `/v1/dossiers/${c.id}/evidence`);
     expect(res.status).toBe(200);
