@@ -102,6 +102,40 @@ describe('the 14-day letter and statutory costs', () => {
     expect(skipped).toMatchObject({ reason: expect.stringContaining('send a new 14-day letter') });
   });
 
+  it('the same letter by post and email in one instant keeps the later deadline of the post', () => {
+    const f = flow([
+      { id: 'letter', send: { channel: 'letter', template: 'notice', notice: 'fourteenDay' } },
+      { id: 'email', send: { channel: 'email', template: 'notice', notice: 'fourteenDay' } },
+    ]);
+    const d = new Driver(f);
+    d.start(TUESDAY);
+    // Posted Tuesday 3 March: received Thursday 5 March, pay by Thursday 19 March.
+    expect(d.state.notice).toMatchObject({ stepId: 'letter', deadline: '2026-03-19' });
+    expect(d.effects.filter((e) => e.type === 'notice')).toHaveLength(1);
+    expect(d.timeline.map((t) => t.text)).toContain(
+      'Also the 14-day letter, by email: the term of the letter (pay by 2026-03-19) holds',
+    );
+  });
+
+  it('an arrangement within the term voids the letter for costs; one after the term does not', () => {
+    const within = new Driver(noticeFlow());
+    within.start(TUESDAY);
+    within.event('2026-03-10T09:00:00.000Z', { type: 'arrangement' });
+    expect(within.state.notice?.voided).toContain('payment arrangement');
+    const after = new Driver(noticeFlow());
+    after.start(TUESDAY);
+    after.event('2026-03-18T09:00:00.000Z', { type: 'arrangement' });
+    expect(after.state.notice?.voided).toBeUndefined();
+  });
+
+  it('a letter that went by SMS is no 14-day letter', () => {
+    const f = flow([{ id: 'notice', send: { channel: 'sms', template: 'notice', notice: 'fourteenDay' } }]);
+    const d = new Driver(f);
+    d.start(TUESDAY);
+    expect(d.state.notice).toBeUndefined();
+    expect(d.timeline.map((t) => t.text).join('\n')).toContain('Not a 14-day letter: it went by sms');
+  });
+
   it('an addCosts step without a letter before it adds nothing', () => {
     const d = new Driver(flow([{ id: 'costs', addCosts: { basis: 'statutory' } }]));
     d.start(TUESDAY);
