@@ -136,6 +136,26 @@ describe('the 14-day letter and statutory costs', () => {
     expect(d.timeline.map((t) => t.text).join('\n')).toContain('Not a 14-day letter: it went by sms');
   });
 
+  it('a second letter about the same items announces and adds no costs again (costs are charged once)', () => {
+    const f = flow([
+      { id: 'notice', send: { channel: 'email', template: 'notice', notice: 'fourteenDay' } },
+      { id: 'wait-term', wait: { for: '15d' } },
+      { id: 'costs', addCosts: { basis: 'statutory' } },
+      { id: 'wait-more', wait: { for: '7d' } },
+      { id: 'notice-2', send: { channel: 'email', template: 'notice', notice: 'fourteenDay' } },
+      { id: 'wait-term-2', wait: { for: '15d' } },
+      { id: 'costs-2', addCosts: { basis: 'statutory' } },
+    ]);
+    const d = new Driver(f);
+    d.start(TUESDAY);
+    d.runUntil('2026-05-01T00:00:00.000Z');
+    expect(d.state.costs?.map((c) => c.amountCents)).toEqual([4_000]);
+    expect(d.state.notice).toMatchObject({ stepId: 'notice-2', costsCents: 0 });
+    expect(d.effects.find((e) => e.type === 'skip' && e.stepId === 'costs-2')).toMatchObject({
+      reason: 'the costs of these items were charged before in this dossier',
+    });
+  });
+
   it('an addCosts step without a letter before it adds nothing', () => {
     const d = new Driver(flow([{ id: 'costs', addCosts: { basis: 'statutory' } }]));
     d.start(TUESDAY);

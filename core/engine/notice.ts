@@ -41,10 +41,15 @@ function openItems(turn: Turn): { externalId: string; balance: number; currency?
   return (turn.ctx.items ?? []).filter((i) => i.balance > 0);
 }
 
+/** Costs are charged once per claim (recurring-claims.ts): items a cost line of this dossier covers get none. */
 function costsOver(turn: Turn, items: readonly { externalId: string; principalCents: number }[]) {
   const settings = turn.ctx.collections ?? {};
+  const charged = (turn.state.costs ?? []).flatMap((c) => c.items);
   return letterCollectionCosts(
-    { claims: items.map((i) => ({ id: i.externalId, principalCents: i.principalCents })) },
+    {
+      claims: items.map((i) => ({ id: i.externalId, principalCents: i.principalCents })),
+      alreadyChargedClaimIds: charged,
+    },
     {
       ...(settings.vatReclaimable !== undefined ? { vatReclaimable: settings.vatReclaimable } : {}),
       ...(settings.grouping ? { grouping: settings.grouping } : {}),
@@ -167,6 +172,9 @@ export function decideCosts(turn: Turn, stepId: string): AddCostsOutcome {
   }
   // Never more than the letter announced; less when part was paid in the term.
   const costs = costsOver(turn, still);
+  if (costs.totalCents === 0) {
+    return { kind: 'skipped', reason: 'the costs of these items were charged before in this dossier' };
+  }
   const amountCents = Math.min(costs.totalCents, n.costsCents);
   const vatCents = Math.min(
     costs.charges.reduce((sum, c) => sum + c.breakdown.vatCents, 0),
@@ -180,8 +188,8 @@ export function decideCosts(turn: Turn, stepId: string): AddCostsOutcome {
       basis: 'statutory',
       amountCents,
       vatCents,
-      principalCents: still.reduce((sum, i) => sum + i.principalCents, 0),
-      items: still.map((i) => i.externalId),
+      principalCents: costs.charges.reduce((sum, c) => sum + c.breakdown.principalCents, 0),
+      items: costs.charges.flatMap((c) => c.claimIds),
       noticeMessageId: n.messageId,
     },
   };

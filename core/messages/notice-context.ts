@@ -43,7 +43,8 @@ export function noticeContext(
     sentOn: date(notice.sentOn),
     receivedOn: date(notice.assumedReceiptOn),
     deadline: date(notice.deadline),
-    costs: formatMoney(notice.costsCents, notice.currency, locale),
+    // Empty when the letter announces none (its items were charged before): `{{#if notice.costs}}` skips the sentence.
+    costs: notice.costsCents > 0 ? formatMoney(notice.costsCents, notice.currency, locale) : '',
     principal: formatMoney(notice.principalCents, notice.currency, locale),
     vat: vatCents > 0 ? formatMoney(vatCents, notice.currency, locale) : '',
   };
