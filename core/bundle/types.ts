@@ -48,6 +48,8 @@ export interface BundleCorporation {
   paused: boolean;
   /** Early signalling to the municipality (spec.collections.earlySignal); absent when not configured. */
   earlySignal?: NonNullable<NonNullable<CorporationSpec['collections']>['earlySignal']>;
+  /** Statutory costs and the 14-day letter (spec.collections.costs); absent: the law's defaults. */
+  collectionCosts?: NonNullable<NonNullable<CorporationSpec['collections']>['costs']>;
   /** The staff console's identity provider and roles (spec.console); absent: no console. */
   console?: BundleConsole;
   /** The contact budget (spec.contactPolicy over the street defaults'); absent: no budget. */

@@ -27,7 +27,16 @@ export function calendarOf(bundle: ConfigBundle): CalendarSettings {
   return { timezone: bundle.corporation.timezone, holidayCountry: 'NL' };
 }
 
-export function engineContext(bundle: ConfigBundle, state: ReceivableState, now: Date): EngineContext {
+/**
+ * `items`: a dossier's open items (core/cases/dossier.ts); unset, the case's one receivable. The engine
+ * computes a 14-day letter's costs over them.
+ */
+export function engineContext(
+  bundle: ConfigBundle,
+  state: ReceivableState,
+  now: Date,
+  items?: readonly { externalId: string; balance: number }[],
+): EngineContext {
   const cal = calendarOf(bundle);
   const debtor = state.input.debtor;
   const reachableBy: Record<string, boolean> = {
@@ -68,5 +77,9 @@ export function engineContext(bundle: ConfigBundle, state: ReceivableState, now:
       return !state.optOuts?.includes(type) && (reachableBy[type] ?? false);
     },
     channelType,
+    items: items ?? [
+      { externalId: state.input.externalId, balance: state.balance, currency: state.input.currency ?? 'EUR' },
+    ],
+    ...(bundle.corporation.collectionCosts ? { collections: bundle.corporation.collectionCosts } : {}),
   };
 }

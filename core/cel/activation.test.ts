@@ -115,6 +115,7 @@ describe('buildActivation', () => {
       clicked: false,
       bounced: true,
       channelsTried: ['email'],
+      costsAdded: 0,
     });
   });
 

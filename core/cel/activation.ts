@@ -42,6 +42,8 @@ export interface CaseVars {
   clicked: boolean;
   bounced: boolean;
   channelsTried: readonly string[];
+  /** Collection costs the case added (addCosts steps), in minor units. */
+  costsAdded: number;
 }
 
 export interface CelActivation {
@@ -154,6 +156,7 @@ export function buildActivation(input: BuildActivationInput): CelActivation {
       clicked: input.case.clicked ?? false,
       bounced: input.case.bounced ?? false,
       channelsTried: [...(input.case.channelsTried ?? [])],
+      costsAdded: input.case.costsAdded ?? 0,
     };
   }
   return activation;

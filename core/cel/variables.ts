@@ -37,6 +37,7 @@
 // |   .stepsSent                | int            |       | steps sent so far                                          |
 // |   .opened/.clicked/.bounced | bool           |       | what happened to the messages sent so far                  |
 // |   .channelsTried            | list<string>   |       | channel types tried so far, in order                       |
+// |   .costsAdded               | int            |       | collection costs the case added (addCosts), minor units    |
 
 export type CelEnvName = 'classification' | 'precondition' | 'branch';
 
@@ -111,6 +112,7 @@ export const CASE_FIELDS = {
   clicked: 'bool',
   bounced: 'bool',
   channelsTried: 'list<string>',
+  costsAdded: 'int',
 } as const satisfies Record<string, CelFieldType>;
 
 /** In the order error hints list them. */

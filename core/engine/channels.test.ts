@@ -116,7 +116,14 @@ describe('channel choice', () => {
     );
     d.start(TUESDAY);
     expect(seen).toEqual([
-      { stepsSent: 1, opened: false, clicked: false, bounced: false, channelsTried: ['email'] },
+      {
+        stepsSent: 1,
+        opened: false,
+        clicked: false,
+        bounced: false,
+        channelsTried: ['email'],
+        costsAdded: 0,
+      },
     ]);
   });
 });

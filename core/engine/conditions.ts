@@ -14,6 +14,7 @@ export function caseVariables(state: CaseState, ctx: EngineContext): CaseVariabl
     clicked: state.messages.some((m) => m.clicked === true),
     bounced: state.messages.some((m) => m.bounced === true),
     channelsTried: types,
+    costsAdded: (state.costs ?? []).reduce((sum, c) => sum + c.amountCents, 0),
   };
 }
 

@@ -4,6 +4,7 @@
 // consultant and leaves it paused). A case held by several statuses resumes only
 // when the last one ends; an ERP resume does not lift a debtor's hold.
 import { pauseCase, resumeCase } from './actions.js';
+import { voidNoticeForFreeze } from './notice.js';
 import { alertScheduledText, localTime, sendScheduledText } from './text.js';
 import { emit, endCase, note, type Turn } from './turn.js';
 import { type DebtorEvent, ESTATE_LETTER_STEP, FREEZE_END_WATCH } from './types.js';
@@ -50,6 +51,7 @@ export function handleDebtorEvent(turn: Turn, event: DebtorEvent): void {
       // Pausing arms the end timer (actions.ts); a case already paused gets it here.
       addHold(turn, 'freeze', words);
       if (wasPaused) armFreezeEnd(turn);
+      voidNoticeForFreeze(turn, words);
       return;
     }
     case 'unfrozen':

@@ -26,6 +26,10 @@
 //     clicked), clicked, bounced, channelsTried (channel types)}; the first true one jumps, else
 //     `otherwise`, else the next step. A branch that cannot be evaluated stops the case (fail closed).
 //   - stop: ends the case (stopped) and closes the payment link unless closeLink is false.
+//   - send with notice fourteenDay: the 14-day letter; the state records its items, computed term and
+//     costs (notice.ts, core/law). addCosts: a cost line once that letter's term ended unpaid (it waits
+//     for the first chargeable day); skipped without a valid letter. A freeze, or an arrangement within
+//     the term, voids the letter for costs (docs/collections-law.md § 9).
 //   - Falling off the end completes the case (the link stays open: the debtor may still pay), unless a
 //     watch (notOpened check, deferred reaction) is pending: then it completes when the last one is done.
 // - Before every send or alert step — and every reaction that sends or alerts — the preconditions are

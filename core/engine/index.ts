@@ -1,6 +1,7 @@
 // The pure flow engine, shared by the simulator and the live runtime. See engine.ts for the semantics.
 export { caseVariables } from './conditions.js';
 export { advance, newCaseState, startCase } from './engine.js';
+export { costsWithoutNotice } from './notice-paths.js';
 export {
   alertScheduledText,
   alertSentText,
@@ -19,6 +20,9 @@ export type {
   CaseState,
   CaseVariables,
   CaseWatch,
+  CollectionCharge,
+  CollectionSettings,
+  CostLine,
   DebtorEvent,
   Effect,
   EngineContext,
@@ -26,6 +30,7 @@ export type {
   EngineResult,
   EvaluationVars,
   FlowWindow,
+  NoticeRecord,
   SentMessage,
   TimelineEntry,
 } from './types.js';

@@ -2,6 +2,7 @@
 import type { FlowReaction } from '../resources/types.generated.js';
 import { applyReaction, COURSE_ACTIONS, causeOf, pauseCase, resumeCase, type Trigger } from './actions.js';
 import { handleDebtorEvent, isDebtorEvent } from './debtor-events.js';
+import { voidNoticeForArrangement } from './notice.js';
 import { completeIfDone } from './steps.js';
 import { amount, messageLabel } from './text.js';
 import { closeLink, endCase, note, type Turn } from './turn.js';
@@ -33,6 +34,7 @@ export function handleEvent(turn: Turn, event: CaseEvent): void {
     note(turn, 'Receivable cancelled by the ERP');
     stopBuiltIn(turn, 'cancelled', 'receivable cancelled', false);
   } else {
+    if (event.type === 'arrangement') voidNoticeForArrangement(turn);
     onStatusEvent(turn, event.type);
   }
 }

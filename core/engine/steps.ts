@@ -2,11 +2,12 @@
 import type { FlowStep } from '../resources/types.generated.js';
 import { candidateChannels, chooseChannel, sendMessage, stepTemplates } from './channels.js';
 import { decideBranch, failedPrecondition } from './conditions.js';
+import { recordNotice, runAddCosts } from './notice.js';
 import { alertScheduledText, localTime } from './text.js';
 import { emit, endCase, note, type Turn } from './turn.js';
 import { windowDeferral } from './window.js';
 
-export type StepKind = 'send' | 'alert' | 'wait' | 'branch' | 'stop' | 'handOver';
+export type StepKind = 'send' | 'alert' | 'wait' | 'branch' | 'stop' | 'handOver' | 'addCosts';
 
 export function stepKind(step: FlowStep): StepKind | undefined {
   if (step.send) return 'send';
@@ -15,6 +16,7 @@ export function stepKind(step: FlowStep): StepKind | undefined {
   if (step.branch) return 'branch';
   if (step.stop) return 'stop';
   if (step.handOver) return 'handOver';
+  if (step.addCosts) return 'addCosts';
   return undefined;
 }
 
@@ -126,6 +128,14 @@ function runStep(turn: Turn, step: FlowStep): boolean {
     handOver(turn, step.id, step.handOver);
     return false;
   }
+  if (step.addCosts) {
+    return runAddCosts(
+      turn,
+      step,
+      (at) => scheduleStep(turn, step.id, at, false),
+      (reason) => skip(turn, step.id, reason),
+    );
+  }
   skip(turn, step.id, 'the step has no action');
   s.cursor++;
   return true;
@@ -157,11 +167,12 @@ function runSend(turn: Turn, stepId: string, send: NonNullable<FlowStep['send']>
     skip(turn, stepId, choice.reason);
     return;
   }
-  sendMessage(turn, stepId, choice.plan, {
+  const message = sendMessage(turn, stepId, choice.plan, {
     alsoVia: send.alsoVia ?? [],
     registered: send.registered ?? false,
     reason: 'step',
   });
+  if (send.notice === 'fourteenDay') recordNotice(turn, stepId, message);
 }
 
 function runAlert(turn: Turn, stepId: string, alert: NonNullable<FlowStep['alert']>): void {

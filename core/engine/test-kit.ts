@@ -109,6 +109,7 @@ export function contextAt(
     debtor: world.preferredChannel === undefined ? {} : { preferredChannel: world.preferredChannel },
     reachable: (channel) => world.reachable.includes(channel),
     channelType: (channel) => world.channels[channel],
+    items: [{ externalId: 'R-1', balance: world.balance, currency: 'EUR' }],
   };
 }
 

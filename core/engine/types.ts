@@ -56,6 +56,68 @@ export interface CaseState {
   holds?: string[];
   /** When the debtor's freeze ends (ISO 8601): a timer then resumes the case. */
   frozenUntil?: string;
+  /** The dossier's 14-day letter (a send step with notice fourteenDay); the latest one when there are more. */
+  notice?: NoticeRecord;
+  /** Cost lines added by addCosts steps; dossier totals include them. */
+  costs?: CostLine[];
+}
+
+/** A 14-day letter as the engine recorded it when it asked for the send (notice.ts). Dates are local. */
+export interface NoticeRecord {
+  stepId: string;
+  messageId: string;
+  channelType: 'email' | 'letter';
+  /** When the send was asked for (ISO 8601). */
+  sentAt: string;
+  sentOn: string;
+  assumedReceiptOn: string;
+  /** Last day of the term, inclusive (YYYY-MM-DD): a payment on this day is in time. */
+  deadline: string;
+  /** The first day the costs may be added. */
+  costsChargeableFrom: string;
+  /** The items the letter demands, with their open principal when it was sent (cents). */
+  items: { externalId: string; principalCents: number }[];
+  principalCents: number;
+  currency: string;
+  /** The costs the letter announces (VAT included where it applies), and how they were computed. */
+  costsCents: number;
+  charges: CollectionCharge[];
+  /** Why the letter no longer supports costs (a freeze during or after its term); unset while it does. */
+  voided?: string;
+}
+
+/** One application of the BIK scale (per letter, or per item under grouping per-claim). */
+export interface CollectionCharge {
+  claimIds: string[];
+  principalCents: number;
+  scaleCents: number;
+  minimumApplied: boolean;
+  maximumApplied: boolean;
+  costsCents: number;
+  vatRateBasisPoints: number;
+  vatCents: number;
+  totalCents: number;
+}
+
+/** A cost line on the dossier. */
+export interface CostLine {
+  stepId: string;
+  at: string;
+  basis: 'statutory';
+  amountCents: number;
+  vatCents: number;
+  /** The principal the amount was computed over (the noticed items still open when the term ended). */
+  principalCents: number;
+  items: string[];
+  noticeMessageId: string;
+}
+
+/** The corporation's collections-law settings (Corporation spec.collections.costs) the engine uses. */
+export interface CollectionSettings {
+  vatReclaimable?: boolean;
+  grouping?: 'per-letter' | 'per-claim';
+  termDays?: number;
+  letterDeliveryDays?: number;
 }
 
 export type MessageEventType = 'bounced' | 'delivered' | 'opened' | 'clicked' | 'failed';
@@ -155,6 +217,10 @@ export type Effect =
    * one runs, else started). The runtime (and the simulator) carry it out; the engine only asks.
    */
   | { type: 'handOver'; stepId: string; flow: string; reason: string }
+  /** A 14-day letter was asked for: the dossier records it (the runtime puts it on the event feed). */
+  | { type: 'notice'; stepId: string; notice: NoticeRecord }
+  /** An addCosts step added a cost line to the dossier. */
+  | { type: 'costsAdded'; stepId: string; line: CostLine }
   | { type: 'end'; status: 'stopped' | 'completed'; reason: string };
 
 /** A plain sentence a collections officer can read. */
@@ -188,6 +254,8 @@ export interface CaseVariables {
   bounced: boolean;
   /** Channel types tried so far, in order. */
   channelsTried: string[];
+  /** Collection costs the case added (addCosts steps), in minor units. */
+  costsAdded: number;
 }
 
 export interface EvaluationVars {
@@ -209,6 +277,10 @@ export interface EngineContext {
   reachable(channel: string): boolean;
   /** The type (email, sms, letter, voice, webhook) of a channel in the bundle; undefined when unknown. */
   channelType(channel: string): string | undefined;
+  /** The dossier's open items (a receivable-scope case: its one receivable), for the 14-day letter's costs. */
+  items?: readonly { externalId: string; balance: number; currency?: string }[];
+  /** Spec.collections.costs of the corporation; absent: the defaults of docs/collections-law.md. */
+  collections?: CollectionSettings;
 }
 
 export interface EngineResult {

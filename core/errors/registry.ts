@@ -53,6 +53,13 @@ export const errorRegistry = {
   OST_ERR_CEL_COMPILE: { status: 422, message: '%s: %s', hint: '%s' },
   OST_ERR_CEL_EVAL: { status: 500, message: '%s: %s', hint: '%s' },
   OST_ERR_FLOW_STRUCTURE: { status: 422, message: '%s: %s', hint: '%s' },
+  // The addCosts step's id and the path that reaches it without a 14-day letter (docs/collections-law.md).
+  OST_ERR_FLOW_COSTS_WITHOUT_NOTICE: {
+    status: 422,
+    message:
+      '%s: step "%s" adds collection costs, but %s reaches it without a 14-day letter (a send step with notice: fourteenDay) before it',
+    hint: 'send the 14-day letter (send.notice: fourteenDay) on every path before the addCosts step (art. 6:96 lid 6 BW)',
+  },
   OST_ERR_FLOW_PATCH: {
     status: 422,
     message: '%s: patch %s refers to step "%s", which the base flow "%s" does not have',

@@ -14,6 +14,7 @@ import {
   type Renderer,
   type TemplateParts,
 } from '../render/index.js';
+import { type CollectionsState, dossierWithCosts, noticeContext } from './notice-context.js';
 
 export interface ComposeInput {
   bundle: ConfigBundle;
@@ -25,6 +26,8 @@ export interface ComposeInput {
   /** The dossier's total and open items; without it, the receivable alone (one item). */
   dossier?: DossierView;
   alert?: { action: string; actionLabel: string; note?: string; caseUrl?: string };
+  /** The case's 14-day letter and cost lines (notice-context.ts). */
+  collections?: CollectionsState;
 }
 
 export interface ComposedMessage {
@@ -92,11 +95,17 @@ export function renderContext(input: ComposeInput, locale: Locale): RenderContex
     debtor: { ...receivable.debtor },
     receivable: { ...receivable, debtor: undefined, paymentHistory: undefined },
     links: input.links,
-    dossier: input.dossier ?? singleItem(receivable),
+    dossier: dossierWithCosts(input.dossier ?? singleItem(receivable), input.collections),
+    ...withNotice(input.collections, locale, c.timezone),
     vars: receivable.vars ?? {},
     ...(input.case ? { case: input.case } : {}),
     ...(input.alert ? { alert: input.alert } : {}),
   };
+}
+
+function withNotice(collections: CollectionsState | undefined, locale: Locale, timezone: string) {
+  const notice = noticeContext(collections?.notice, locale, timezone);
+  return notice ? { notice } : {};
 }
 
 /** A receivable-scope case is a dossier of one item. */

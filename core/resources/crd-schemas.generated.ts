@@ -892,6 +892,41 @@ export const CRD_SCHEMAS = {
             "type": "object",
             "description": "Dutch collections law (docs/collections-law.md).",
             "properties": {
+              "costs": {
+                "type": "object",
+                "description": "Statutory collection costs and the 14-day letter (art. 6:96 BW, BIK; docs/collections-law.md section 1 and 2). Used by flows with a send step notice fourteenDay and an addCosts step.",
+                "default": {},
+                "properties": {
+                  "vatReclaimable": {
+                    "type": "boolean",
+                    "default": true,
+                    "description": "The corporation can reclaim the VAT on collection costs; false adds 21 % VAT to the costs (BIK art. 2 lid 3)."
+                  },
+                  "grouping": {
+                    "type": "string",
+                    "enum": [
+                      "per-letter",
+                      "per-claim"
+                    ],
+                    "default": "per-letter",
+                    "description": "per-letter: the scale once over the sum of the items a 14-day letter demands; per-claim: each item its own scale and minimum."
+                  },
+                  "termDays": {
+                    "type": "integer",
+                    "minimum": 14,
+                    "maximum": 90,
+                    "default": 14,
+                    "description": "Days the 14-day letter gives (at least the 14 of art. 6:96 lid 6 BW)."
+                  },
+                  "letterDeliveryDays": {
+                    "type": "integer",
+                    "minimum": 0,
+                    "maximum": 10,
+                    "default": 2,
+                    "description": "Postal delivery days after posting on which a letter counts as received."
+                  }
+                }
+              },
               "earlySignal": {
                 "type": "object",
                 "description": "Early signalling of rent arrears to the municipality (Besluit gemeentelijke schuldhulpverlening art. 2; docs/collections-law.md). A signal is made once per dossier when every condition holds and exported as a file to the municipality's intake.",
@@ -1591,14 +1626,14 @@ export const CRD_SCHEMAS = {
             "description": "The steps, run in order unless a branch jumps.",
             "items": {
               "type": "object",
-              "description": "One step; set exactly one of send, alert, wait, branch, stop, handOver.",
+              "description": "One step; set exactly one of send, alert, wait, branch, stop, handOver, addCosts.",
               "required": [
                 "id"
               ],
               "x-kubernetes-validations": [
                 {
-                  "rule": "[has(self.send), has(self.alert), has(self.wait), has(self.branch), has(self.stop), has(self.handOver)].filter(x, x).size() == 1",
-                  "message": "a step sets exactly one of send, alert, wait, branch, stop, handOver"
+                  "rule": "[has(self.send), has(self.alert), has(self.wait), has(self.branch), has(self.stop), has(self.handOver), has(self.addCosts)].filter(x, x).size() == 1",
+                  "message": "a step sets exactly one of send, alert, wait, branch, stop, handOver, addCosts"
                 }
               ],
               "properties": {
@@ -1656,6 +1691,13 @@ export const CRD_SCHEMAS = {
                       "type": "boolean",
                       "default": false,
                       "description": "Letters only; send as a registered letter."
+                    },
+                    "notice": {
+                      "type": "string",
+                      "enum": [
+                        "fourteenDay"
+                      ],
+                      "description": "fourteenDay: this message is the 14-day letter (art. 6:96 lid 6 BW). Its deadline is computed when it is sent (email: received that day; letter: on the second postal delivery day; 14 days from the day after) and the dossier records the items, the deadline and the statutory costs; templates read them as notice.deadline and notice.costs (docs/collections-law.md)."
                     }
                   }
                 },
@@ -1770,6 +1812,22 @@ export const CRD_SCHEMAS = {
                       "type": "string",
                       "maxLength": 500,
                       "description": "Why, shown in the timeline."
+                    }
+                  }
+                },
+                "addCosts": {
+                  "type": "object",
+                  "description": "Add the statutory collection costs announced by the dossier's 14-day letter, once its term ended unpaid: a cost line on the dossier (totals include it) and a costs.added event. Before the term ends the step waits for it; a payment in the term, or a freeze (debt assistance, moratorium) after the letter, adds nothing. outputstraat validate rejects a flow in which a path reaches this step without a send with notice fourteenDay before it.",
+                  "required": [
+                    "basis"
+                  ],
+                  "properties": {
+                    "basis": {
+                      "type": "string",
+                      "enum": [
+                        "statutory"
+                      ],
+                      "description": "statutory: the BIK scale (Besluit vergoeding voor buitengerechtelijke incassokosten art. 2) over the noticed principal."
                     }
                   }
                 }
@@ -1914,14 +1972,14 @@ export const CRD_SCHEMAS = {
                   "description": "The new steps.",
                   "items": {
                     "type": "object",
-                    "description": "One step; set exactly one of send, alert, wait, branch, stop, handOver.",
+                    "description": "One step; set exactly one of send, alert, wait, branch, stop, handOver, addCosts.",
                     "required": [
                       "id"
                     ],
                     "x-kubernetes-validations": [
                       {
-                        "rule": "[has(self.send), has(self.alert), has(self.wait), has(self.branch), has(self.stop), has(self.handOver)].filter(x, x).size() == 1",
-                        "message": "a step sets exactly one of send, alert, wait, branch, stop, handOver"
+                        "rule": "[has(self.send), has(self.alert), has(self.wait), has(self.branch), has(self.stop), has(self.handOver), has(self.addCosts)].filter(x, x).size() == 1",
+                        "message": "a step sets exactly one of send, alert, wait, branch, stop, handOver, addCosts"
                       }
                     ],
                     "properties": {
@@ -1979,6 +2037,13 @@ export const CRD_SCHEMAS = {
                             "type": "boolean",
                             "default": false,
                             "description": "Letters only; send as a registered letter."
+                          },
+                          "notice": {
+                            "type": "string",
+                            "enum": [
+                              "fourteenDay"
+                            ],
+                            "description": "fourteenDay: this message is the 14-day letter (art. 6:96 lid 6 BW). Its deadline is computed when it is sent (email: received that day; letter: on the second postal delivery day; 14 days from the day after) and the dossier records the items, the deadline and the statutory costs; templates read them as notice.deadline and notice.costs (docs/collections-law.md)."
                           }
                         }
                       },
@@ -2093,6 +2158,22 @@ export const CRD_SCHEMAS = {
                             "type": "string",
                             "maxLength": 500,
                             "description": "Why, shown in the timeline."
+                          }
+                        }
+                      },
+                      "addCosts": {
+                        "type": "object",
+                        "description": "Add the statutory collection costs announced by the dossier's 14-day letter, once its term ended unpaid: a cost line on the dossier (totals include it) and a costs.added event. Before the term ends the step waits for it; a payment in the term, or a freeze (debt assistance, moratorium) after the letter, adds nothing. outputstraat validate rejects a flow in which a path reaches this step without a send with notice fourteenDay before it.",
+                        "required": [
+                          "basis"
+                        ],
+                        "properties": {
+                          "basis": {
+                            "type": "string",
+                            "enum": [
+                              "statutory"
+                            ],
+                            "description": "statutory: the BIK scale (Besluit vergoeding voor buitengerechtelijke incassokosten art. 2) over the noticed principal."
                           }
                         }
                       }

@@ -514,6 +514,27 @@ eventsDays?: number
  */
 collections?: {
 /**
+ * Statutory collection costs and the 14-day letter (art. 6:96 BW, BIK; docs/collections-law.md section 1 and 2). Used by flows with a send step notice fourteenDay and an addCosts step.
+ */
+costs?: {
+/**
+ * The corporation can reclaim the VAT on collection costs; false adds 21 % VAT to the costs (BIK art. 2 lid 3).
+ */
+vatReclaimable?: boolean
+/**
+ * per-letter: the scale once over the sum of the items a 14-day letter demands; per-claim: each item its own scale and minimum.
+ */
+grouping?: ("per-letter" | "per-claim")
+/**
+ * Days the 14-day letter gives (at least the 14 of art. 6:96 lid 6 BW).
+ */
+termDays?: number
+/**
+ * Postal delivery days after posting on which a letter counts as received.
+ */
+letterDeliveryDays?: number
+}
+/**
  * Early signalling of rent arrears to the municipality (Besluit gemeentelijke schuldhulpverlening art. 2; docs/collections-law.md). A signal is made once per dossier when every condition holds and exported as a file to the municipality's intake.
  */
 earlySignal?: {
@@ -1027,7 +1048,7 @@ to: string
 skipHolidays?: boolean
 }
 /**
- * One step; set exactly one of send, alert, wait, branch, stop, handOver.
+ * One step; set exactly one of send, alert, wait, branch, stop, handOver, addCosts.
  */
 export interface FlowStep {
 /**
@@ -1064,6 +1085,10 @@ alsoVia?: string[]
  * Letters only; send as a registered letter.
  */
 registered?: boolean
+/**
+ * fourteenDay: this message is the 14-day letter (art. 6:96 lid 6 BW). Its deadline is computed when it is sent (email: received that day; letter: on the second postal delivery day; 14 days from the day after) and the dossier records the items, the deadline and the statutory costs; templates read them as notice.deadline and notice.costs (docs/collections-law.md).
+ */
+notice?: "fourteenDay"
 }
 /**
  * Alert the corporation's consultants with the case and a suggested action.
@@ -1140,6 +1165,15 @@ flow: string
  * Why, shown in the timeline.
  */
 reason?: string
+}
+/**
+ * Add the statutory collection costs announced by the dossier's 14-day letter, once its term ended unpaid: a cost line on the dossier (totals include it) and a costs.added event. Before the term ends the step waits for it; a payment in the term, or a freeze (debt assistance, moratorium) after the letter, adds nothing. outputstraat validate rejects a flow in which a path reaches this step without a send with notice fourteenDay before it.
+ */
+addCosts?: {
+/**
+ * statutory: the BIK scale (Besluit vergoeding voor buitengerechtelijke incassokosten art. 2) over the noticed principal.
+ */
+basis: "statutory"
 }
 }
 export interface FlowReaction {

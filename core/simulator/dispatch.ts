@@ -57,6 +57,7 @@ function composeInput(ctx: DispatchContext): Omit<ComposeInput, 'template'> {
     links: ctx.links,
     now: ctx.now,
     ...(ctx.dossier ? { dossier: ctx.dossier } : {}),
+    collections: ctx.state,
     case: {
       id: 'simulation',
       classification: ctx.state.classification,

@@ -128,8 +128,14 @@ export class SimulationRun {
     this.feed({ type: 'event', event: { type: 'itemAdded', balance: total, externalId: id } }, now);
   }
 
+  /** The engine's context now: a dossier's open items feed the 14-day letter's costs. */
+  private engineContextAt(now: Date) {
+    const items = this.items ? dossierView(this.items).items : undefined;
+    return engineContext(this.bundle, this.receivable, now, items);
+  }
+
   feed(input: EngineInput, now: Date): void {
-    const ctx = engineContext(this.bundle, this.receivable, now);
+    const ctx = this.engineContextAt(now);
     this.apply(advance(this.flow, this.state, input, ctx), now);
   }
 
@@ -177,7 +183,7 @@ export class SimulationRun {
     this.receivable = optOuts ? { ...change.receivable, optOuts } : change.receivable;
     if (change.text) this.timeline.push({ at, text: change.text, kind: 'event' });
     if (!change.event) return;
-    const ctx = engineContext(this.bundle, this.receivable, now);
+    const ctx = this.engineContextAt(now);
     const result = advance(this.flow, this.state, { type: 'event', event: change.event }, ctx);
     // The simulator's sentence (with the balance) stands in for the engine's own about the same payment.
     const first = result.timeline[0];

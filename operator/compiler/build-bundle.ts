@@ -149,6 +149,7 @@ export function buildBundle(
       },
       paused: c.paused ?? false,
       ...(c.collections?.earlySignal ? { earlySignal: c.collections.earlySignal } : {}),
+      ...(c.collections?.costs ? { collectionCosts: c.collections.costs } : {}),
       ...(c.console ? { console: bundleConsole(c.console) } : {}),
       ...(contactPolicy ? { contactPolicy } : {}),
     },

@@ -135,3 +135,29 @@ describe('checkFlow: onDeceased', () => {
     expect(errors).toEqual([expect.stringContaining('an estate letter needs a letter channel')]);
   });
 });
+
+describe('checkFlow: collection costs only after a 14-day letter', () => {
+  const notice: FlowStep = {
+    id: 'notice',
+    send: { channel: 'email', template: 'reminder-email', notice: 'fourteenDay' },
+  };
+  const costs: FlowStep = { id: 'costs', addCosts: { basis: 'statutory' } };
+
+  it('accepts costs after the letter on every path', () => {
+    expect(errorsOf([notice, wait, costs])).toEqual([]);
+  });
+
+  it('rejects costs a path reaches without the letter, naming the step and the field', () => {
+    const branch: FlowStep = { id: 'opened', branch: { cases: [{ when: 'case.opened', goto: 'costs' }] } };
+    const errors = compileStreet([
+      ...street,
+      resource('Flow', 'flow', { steps: [send, wait, branch, notice, { ...wait, id: 'term' }, costs] }),
+    ]).errors;
+    expect(errors).toHaveLength(1);
+    expect(errors[0]?.code).toBe('OST_ERR_FLOW_COSTS_WITHOUT_NOTICE');
+    expect(errors[0]?.location?.field).toBe('spec.steps[5].addCosts');
+    expect(errors[0]?.message).toContain(
+      'step "costs" adds collection costs, but the start of the flow reaches it without a 14-day letter',
+    );
+  });
+});

@@ -1,4 +1,5 @@
 import { compileExpression } from '../../core/cel/index.js';
+import { costsWithoutNotice } from '../../core/engine/index.js';
 import type { Resource } from '../../core/resources/kinds.js';
 import type { FlowSpec, FlowStep } from '../../core/resources/types.generated.js';
 import { checkExperiment } from './check-experiment.js';
@@ -105,11 +106,15 @@ export function checkFlow(
   checkOnDeceased(ctx, spec);
   checkExperiment(flow, spec, view, diagnostics);
   if (diagnostics.has(flow)) return;
-  checkGraph(
-    ctx,
-    steps,
-    (spec.reactions ?? []).flatMap((r) => (r.step ? [r.step] : [])),
-  );
+  const reactionTargets = (spec.reactions ?? []).flatMap((r) => (r.step ? [r.step] : []));
+  checkGraph(ctx, steps, reactionTargets);
+  // Costs only after a 14-day letter on every path (art. 6:96 lid 6 BW; core/engine/notice-paths.ts).
+  for (const bare of costsWithoutNotice(steps, reactionTargets)) {
+    diagnostics.add(flow, `${stepPath(bare.index)}.addCosts`, 'OST_ERR_FLOW_COSTS_WITHOUT_NOTICE', [
+      bare.stepId,
+      bare.via,
+    ]);
+  }
 }
 
 function checkStep(

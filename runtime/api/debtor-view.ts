@@ -1,9 +1,23 @@
 // GET /v1/debtors/{debtorId}: the whole picture of one debtor of one corporation, for a call centre and
 // the ERP — contact, statuses, opt-outs, open receivables with their balances and the total, dossiers with
-// their flow, status and next step, messages to the debtor (not consultant alerts) with what tracking
+// their flow, status, next step, 14-day letter and costs added, messages to the debtor (not consultant alerts) with what tracking
 // saw, and payments.
 import { type DebtorStatuses, disputedItems } from '../../core/debtors/index.js';
+import type { CostLine, NoticeRecord } from '../../core/engine/index.js';
 import { type Database, sql } from '../../platform/db/index.js';
+
+/** A dossier's 14-day letter and the statutory costs added to it (docs/collections-law.md § 9). */
+const collectionsOf = (notice: NoticeRecord | null, costs: CostLine[]) => ({
+  notice: notice
+    ? {
+        sentOn: notice.sentOn,
+        deadline: notice.deadline,
+        costs: notice.costsCents,
+        voided: notice.voided ?? null,
+      }
+    : null,
+  costs: costs.reduce((sum, l) => sum + l.amountCents, 0),
+});
 
 const iso = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string).toISOString());
 
@@ -43,7 +57,8 @@ export async function loadDebtorView(db: Database, corporation: string, debtorId
       ORDER BY due_date, external_id`),
     db.any(sql.unsafe`
       SELECT c.id, c.flow, c.status, c.scope, c.started_at, c.ended_at, c.end_reason, r.external_id,
-        c.state->>'pendingStepId' AS next_step, c.state->>'pendingAt' AS next_at
+        c.state->>'pendingStepId' AS next_step, c.state->>'pendingAt' AS next_at,
+        c.state->'notice' AS notice, coalesce(c.state->'costs', '[]'::jsonb) AS costs
       FROM cases c JOIN receivables r ON r.id = c.receivable_id
       WHERE r.debtor_ref = ${d.id} AND c.corporation = ${corporation} ORDER BY c.started_at, c.id`),
     db.any(sql.unsafe`
@@ -98,6 +113,7 @@ export async function loadDebtorView(db: Database, corporation: string, debtorId
       endedAt: iso(c.ended_at),
       endReason: c.end_reason ?? null,
       nextStep: c.status === 'active' && c.next_step ? { stepId: c.next_step, at: c.next_at } : null,
+      ...collectionsOf(c.notice as NoticeRecord | null, c.costs as unknown as CostLine[]),
     })),
     messages: messages.map((m) => ({
       id: m.id,

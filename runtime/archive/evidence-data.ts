@@ -3,6 +3,7 @@
 // with its status history (SMTP acceptance, DSNs, Twilio callbacks, print hand-over, registered-letter
 // tracking), the print manifest line of each letter, and its archived parts exactly as sent.
 import type { CommonQueryMethods } from 'slonik';
+import type { CaseState, CostLine, NoticeRecord } from '../../core/engine/index.js';
 import { sql } from '../../platform/db/index.js';
 import {
   type CaseTimelineEntry,
@@ -54,7 +55,15 @@ export interface EvidenceData {
   payments: EvidencePayment[];
   timeline: CaseTimelineEntry[];
   messages: EvidenceMessage[];
+  /** The dossier's 14-day letter and cost lines, from the case state (core/engine/notice.ts). */
+  notice?: NoticeRecord;
+  costs: CostLine[];
 }
+
+const collectionsOf = (state: CaseState | null) => ({
+  ...(state?.notice ? { notice: state.notice } : {}),
+  costs: state?.costs ?? [],
+});
 
 const iso = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string).toISOString());
 
@@ -66,7 +75,7 @@ export async function loadEvidence(
   caseId: string,
 ): Promise<EvidenceData | undefined> {
   const c = await db.maybeOne(sql.unsafe`
-    SELECT c.id, c.flow, c.status, c.started_at, c.ended_at, c.end_reason, c.timeline,
+    SELECT c.id, c.flow, c.status, c.started_at, c.ended_at, c.end_reason, c.timeline, c.state,
       r.currency, r.debtor
     FROM cases c JOIN receivables r ON r.id = c.receivable_id
     WHERE c.id = ${caseId} AND c.corporation = ${corporation.id}`);
@@ -152,5 +161,6 @@ export async function loadEvidence(
     })),
     timeline: (c.timeline as CaseTimelineEntry[]) ?? [],
     messages,
+    ...collectionsOf(c.state as CaseState | null),
   };
 }

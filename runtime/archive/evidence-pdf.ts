@@ -1,9 +1,9 @@
 // The evidence file's summary as an A4 PDF (pdfkit, as the letters): the dossier, the debtor, the amounts,
-// the statutory cost calculation over the open principal (core/law), payments, every message with what
-// proves it was sent and delivered, and the timeline. It states what the records say and nothing more:
-// a cost figure is shown as what the law allows, never as charged, because this street records no charge.
+// the 14-day letter's dates and the statutory cost calculation (evidence-costs.ts), payments, every message
+// with what proves it was sent and delivered, and the timeline. It states what the records say and nothing
+// more: costs are shown as charged only when the dossier has a cost line.
 import PDFDocument from 'pdfkit';
-import { collectionCosts } from '../../core/law/index.js';
+import { writeCollectionsSection } from './evidence-costs.js';
 import type { EvidenceData, EvidenceMessage } from './evidence-data.js';
 
 type Doc = InstanceType<typeof PDFDocument>;
@@ -127,24 +127,12 @@ export function renderEvidencePdf(e: EvidenceData, now: Date): Promise<Buffer> {
   const principal = e.items.reduce((n, i) => n + i.amountCents, 0);
   w.row(['Total', '', euros(principal), euros(principal - open), euros(open)], cols, true);
 
-  if (open > 0) {
-    const costs = collectionCosts(open);
-    w.heading('Statutory collection costs (BIK), calculated');
-    w.line(
-      `The most the law allows over the open principal of ${euros(open)} (Besluit vergoeding voor buitengerechtelijke incassokosten, art. 2). Owed only once a valid 14-day letter's term has ended unpaid; this dossier records no costs charged.`,
-      { grey: true },
-    );
-    for (const b of costs.bands.filter((x) => x.baseCents > 0))
-      w.row([`${b.rateBasisPoints / 100} % of ${euros(b.baseCents)}`, euros(b.amountCents)], [0, 80]);
-    w.row(
-      [
-        `Costs${costs.minimumApplied ? ' (minimum € 40,00)' : costs.maximumApplied ? ' (maximum € 6.775,00)' : ''}`,
-        euros(costs.costsCents),
-      ],
-      [0, 80],
-      true,
-    );
+  const costs = e.costs.reduce((n, l) => n + l.amountCents, 0);
+  if (costs > 0) {
+    w.row(['Collection costs', '', '', '', euros(costs)], cols);
+    w.row(['Total with costs', '', '', '', euros(open + costs)], cols, true);
   }
+  writeCollectionsSection(w, e, open, euros);
 
   w.heading('Payments');
   if (e.payments.length === 0) w.line('No payments recorded.');

@@ -295,6 +295,7 @@ async function prepare(deps: DispatchDeps, work: DispatchWork, now: Date): Promi
         currency: subject.state.input.currency ?? 'EUR',
       },
       dossier: subject.dossier,
+      collections: c.state,
       links,
       now,
       case: {

@@ -5,8 +5,10 @@
 // A pause holds the sends and alerts that have not gone out ('held' rows) and a resume releases them, so
 // a pause never loses a send the engine asked for; a send that will not go out says so in the timeline.
 import {
+  type CostLine,
   dispatchLabel,
   type EngineResult,
+  type NoticeRecord,
   notSentText,
   type TimelineEntry,
 } from '../../core/engine/index.js';
@@ -123,6 +125,12 @@ export function planEffects(c: CaseRef, result: EngineResult, now: Date): Effect
         }
         plan.changes.push({ type: 'release', notBefore: e.notBefore });
         break;
+      case 'notice':
+        plan.events.push({ ...base, type: 'notice.recorded', data: noticeFacts(e.notice) });
+        break;
+      case 'costsAdded':
+        plan.events.push({ ...base, type: 'costs.added', data: costFacts(e.line) });
+        break;
       case 'closeLink':
         plan.closeLink = true;
         plan.events.push({ ...base, type: 'link.closed', data: { reason: e.reason } });
@@ -134,6 +142,29 @@ export function planEffects(c: CaseRef, result: EngineResult, now: Date): Effect
   }
   return plan;
 }
+
+const noticeFacts = (n: NoticeRecord) => ({
+  stepId: n.stepId,
+  messageId: n.messageId,
+  channelType: n.channelType,
+  sentOn: n.sentOn,
+  assumedReceiptOn: n.assumedReceiptOn,
+  deadline: n.deadline,
+  principalCents: n.principalCents,
+  costsCents: n.costsCents,
+  currency: n.currency,
+  items: n.items.map((i) => i.externalId),
+});
+
+const costFacts = (l: CostLine) => ({
+  stepId: l.stepId,
+  basis: l.basis,
+  amountCents: l.amountCents,
+  vatCents: l.vatCents,
+  principalCents: l.principalCents,
+  items: l.items,
+  noticeMessageId: l.noticeMessageId,
+});
 
 /** The plan's events without `link.closed`, for a turn that found no open payment link to close. */
 export const withoutLinkClosed = (events: readonly EventInput[]) =>

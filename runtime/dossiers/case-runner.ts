@@ -35,7 +35,12 @@ export async function feedCase(
   const flow = await flowForCase(bundles, c);
   // A dossier's engine sees its oldest open item with the total as balance (core/cases/dossier.ts).
   const subject = await caseSubject(tx, c, r);
-  const result = advance(flow, c.state, input, engineContext(bundle, subject.state, now));
+  const result = advance(
+    flow,
+    c.state,
+    input,
+    engineContext(bundle, subject.state, now, subject.dossier.items),
+  );
   await applyEngineResult(tx, c, result, now);
   for (const e of result.effects) {
     if (e.type === 'handOver') await handOver(tx, bundles, bundle, c, subject, e, now);

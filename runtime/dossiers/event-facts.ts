@@ -40,6 +40,26 @@ export const EVENT_FACTS: Readonly<Record<string, readonly string[]>> = {
   // Recorded in the staff console (runtime/console/actions.ts): the plan's dates and amounts.
   'arrangement.recorded': ['reference', 'totalCents', 'terms'],
   'case.completed': ['reason'],
+  // The 14-day letter and the statutory costs (core/engine/notice.ts): dates, amounts and item ids.
+  'notice.recorded': [
+    'channelType',
+    'sentOn',
+    'assumedReceiptOn',
+    'deadline',
+    'costsCents',
+    'principalCents',
+    'items',
+    'currency',
+  ],
+  'costs.added': [
+    'basis',
+    'amountCents',
+    'vatCents',
+    'principalCents',
+    'items',
+    'noticeMessageId',
+    'currency',
+  ],
   'earlySignal.created': ['arrearsCents', 'arrearsTerms'],
   'earlySignal.exported': ['file'],
   'case.stopped': ['reason'],

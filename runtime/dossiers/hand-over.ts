@@ -80,6 +80,7 @@ export async function handOver(
         state,
         receivableId: first.id,
         itemIds: open.map((r) => r.id),
+        items: open.map((r) => ({ externalId: r.external_id, balance: r.balance_minor })),
       },
       now,
     );

@@ -33,7 +33,7 @@ export async function joinDossier(
   const found = (await dossierItems(tx, [c.id])).get(c.id);
   const rows = found?.rows ?? [];
   const subject = subjectOf(rows[0]!, rows, found?.statuses);
-  const ctx = engineContext(bundle, subject.state, now);
+  const ctx = engineContext(bundle, subject.state, now, subject.dossier.items);
   let state = c.state;
   const events: EventInput[] = [];
   const turns: EngineResult[] = [];

@@ -31,6 +31,8 @@ export interface CaseStart {
   receivableId: string;
   /** A debtor-scope dossier's items (receivable ids); empty for a per-receivable case. */
   itemIds: readonly string[];
+  /** A dossier's open items with their balances (a 14-day letter on its first step costs them); unset: `state`'s. */
+  items?: readonly { externalId: string; balance: number }[];
   /** The experiment arm the case was assigned to (docs/experiments.md), with its timeline sentence. */
   experiment?: { experiment: string; arm: string; text: string };
 }
@@ -38,7 +40,7 @@ export interface CaseStart {
 /** Runs the engine's first turn and adds the case's rows to `rows`; returns the turn. */
 export function startCaseRows(rows: StartRows, s: CaseStart, now: Date): EngineResult {
   const { caseId, corporation, flow, bundle } = s;
-  const result = startCase(flow, s.classification, engineContext(bundle, s.state, now));
+  const result = startCase(flow, s.classification, engineContext(bundle, s.state, now, s.items));
   const plan = planEffects(
     { id: caseId, corporation, receivable_id: s.receivableId, flow: flow.name },
     result,

@@ -131,7 +131,13 @@ export async function storeBatch(
   );
   const ids = newIds(singles.length + groups.size);
   let next = 0;
-  const start = (r: Routed, state: ReceivableState, receivableId: string, itemIds: string[]) => {
+  const start = (
+    r: Routed,
+    state: ReceivableState,
+    receivableId: string,
+    itemIds: string[],
+    items?: { externalId: string; balance: number }[],
+  ) => {
     const { corporation, bundle } = r.item;
     startCaseRows(
       rows,
@@ -146,6 +152,7 @@ export async function storeBatch(
         state,
         receivableId,
         itemIds,
+        ...(items ? { items } : {}),
         ...(r.arm ? { experiment: r.arm } : {}),
       },
       now,
@@ -164,11 +171,13 @@ export async function storeBatch(
       group.map((g) => ({ input: g.item.receivable, balance: g.state.balance, status: g.state.status })),
     );
     const first = group.find((g) => g.item.receivable.externalId === state.input.externalId) ?? group[0]!;
+    const open = group.filter((g) => g.state.status === 'open' && g.state.balance > 0);
     start(
       first,
       state,
       first.id,
       group.map((g) => g.id),
+      open.map((g) => ({ externalId: g.item.receivable.externalId, balance: g.state.balance })),
     );
   }
   await insertCases(tx, rows.cases);

@@ -1,14 +1,19 @@
 // The evidence file of a dossier with an email, an SMS, a registered letter (delivered, per the print
 // provider's return file) and a payment: one ZIP that a real `unzip` opens, whose manifest hashes match
 // every file, whose messages are the archived bytes as sent, and whose summary PDF (pdftotext, and one
-// page rendered with pdftoppm) shows what a bailiff needs.
+// page rendered with pdftoppm) shows what a bailiff needs: among it the registered letter's 14-day term
+// (sent, assumed receipt, deadline) and the statutory costs it announced (principal, scale, VAT, amount).
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localDateKey } from '../../core/calendar/index.js';
+import type { NoticeRecord } from '../../core/engine/index.js';
+import { fourteenDayTerm } from '../../core/law/index.js';
 import { cli } from '../../operator/cli/test-kit.js';
+import { sql } from '../../platform/db/index.js';
 import { createLogger } from '../../platform/log.js';
 import { environmentSecrets } from '../../platform/secrets.js';
 import { PrintReturnWorker } from '../../runtime/channels/print-returns.js';
@@ -42,7 +47,7 @@ spec:
     - id: text
       send: { channel: sms, template: storno-sms }
     - id: letter
-      send: { channel: letter, template: storno-letter, registered: true }
+      send: { channel: letter, template: storno-letter, registered: true, notice: fourteenDay }
     - id: wait-a-month
       wait: { for: 30d }
     - id: done
@@ -171,6 +176,20 @@ describe('the evidence file of a dossier', () => {
       }
     }
 
+    // The letter is the 14-day letter: the dossier recorded its term, computed by core/law from when it was sent.
+    const notice = (await cs.db.oneFirst(
+      sql.unsafe`SELECT state -> 'notice' FROM cases WHERE id = ${caseId}`,
+    )) as NoticeRecord;
+    const term = fourteenDayTerm(new Date(notice.sentAt), 'letter');
+    expect(notice).toMatchObject({
+      channelType: 'letter',
+      sentOn: localDateKey(term.sentOn),
+      assumedReceiptOn: localDateKey(term.assumedReceiptOn),
+      deadline: localDateKey(term.lastDay),
+      principalCents: 62_079,
+      costsCents: 9_311,
+    });
+
     // The summary, as text: the debtor, the amounts, the cost calculation, the payment, the proof, the timeline.
     const text = execFileSync('pdftotext', ['-layout', join(out, 'summary.pdf'), '-'], { encoding: 'utf8' });
     for (const expected of [
@@ -183,8 +202,15 @@ describe('the evidence file of a dossier', () => {
       '€ 620,79',
       '€ 200,00',
       '€ 420,79',
-      'Statutory collection costs (BIK), calculated',
-      '€ 63,11',
+      // The 14-day letter's dates and the costs it announced: 15 % of € 620,79, no VAT, not charged (yet).
+      '14-day letter (art. 6:96 lid 6 BW)',
+      'Statutory collection costs (BIK), as announced in the 14-day letter',
+      'Principal',
+      '15 % of € 620,79',
+      'VAT: no',
+      'Amount',
+      '€ 93,11',
+      'Charged: no costs were added to this dossier.',
       'EV-PAY-1',
       'registered letter delivered on 2026-12-03, tracking number 3SOSTEV0000001',
       'handed to the print provider',
@@ -192,6 +218,13 @@ describe('the evidence file of a dossier', () => {
     ]) {
       expect(text, expected).toContain(expected);
     }
+    // Table rows: label and value in their columns.
+    expect(text).toMatch(new RegExp(`Sent\\s+${notice.sentOn} by letter`));
+    expect(text).toMatch(
+      new RegExp(`Assumed receipt\\s+${notice.assumedReceiptOn} \\(letter: received on the second postal`),
+    );
+    expect(text).toMatch(new RegExp(`Deadline \\(last day to pay\\)\\s+${notice.deadline}`));
+    expect(text).toMatch(/Amount\s+€ 93,11/);
     expect(text).not.toContain('M. Jansen');
     // One page as a picture, to look at (docs/screenshots/evidence-summary.png is such a page).
     execFileSync('pdftoppm', [

@@ -36,9 +36,20 @@ function sameChannel(expected: string | undefined, m: { channel: string; channel
   return expected === undefined || expected === m.channel || expected === m.channelType;
 }
 
+/** Every text a rendered message shows, for `contains`. */
+function messageText(m: SimMessage): string {
+  const c = m.content;
+  if (!c) return '';
+  return [c.subject, c.text, c.html, c.sms, c.voice, c.letter?.subject, ...(c.letter?.blocks ?? [])]
+    .filter((x): x is string => typeof x === 'string')
+    .join('\n')
+    .toLowerCase();
+}
+
 function messageMatches(env: Env, e: ExpectedMessage, m: SimMessage): boolean {
   return (
     e.step === m.step &&
+    (e.contains ?? []).every((t) => messageText(m).includes(t.toLowerCase())) &&
     sameChannel(e.channel, m) &&
     (e.template === undefined || e.template === m.template) &&
     (e.addressee === undefined || (m.addressee ?? '').startsWith(e.addressee)) &&
@@ -53,6 +64,7 @@ function describeExpected(env: Env, e: ExpectedMessage): string {
     e.template ? `'${e.template}'` : '',
     e.addressee ? `to '${e.addressee}…'` : '',
     e.at ? `at ${when(env, expectedAt(env, e.at))}` : '',
+    e.contains ? `containing ${e.contains.map((t) => JSON.stringify(t)).join(', ')}` : '',
   ]
     .filter(Boolean)
     .join(' ');
@@ -208,6 +220,35 @@ function checkAlerts(
   };
 }
 
+function checkCosts(
+  env: Env,
+  expected: NonNullable<FlowTestExpect['costs']>,
+  result: SimulationResult,
+): Mismatch | undefined {
+  const actual = result.state.costs ?? [];
+  const ok =
+    expected.length === actual.length &&
+    expected.every((e, i) => {
+      const a = actual[i]!;
+      return (
+        e.amount === a.amountCents &&
+        (e.step === undefined || e.step === a.stepId) &&
+        (e.at === undefined || minute(expectedAt(env, e.at)) === minute(a.at))
+      );
+    });
+  if (ok) return undefined;
+  const describe = (e: { step?: string; amount: number; at?: string }) =>
+    `${e.step ?? 'any step'}: ${e.amount} cents${e.at ? ` at ${when(env, expectedAt(env, e.at))}` : ''}`;
+  return {
+    what: 'costs',
+    lines: [
+      `costs: expected ${expected.length} cost line(s), ${actual.length} added`,
+      ...expected.map((e) => `  expected ${describe(e)}`),
+      ...actual.map((a) => `  actual   ${describe({ step: a.stepId, amount: a.amountCents, at: a.at })}`),
+    ],
+  };
+}
+
 export function checkExpectations(expect: FlowTestExpect, result: SimulationResult, env: Env): Mismatch[] {
   const out: Mismatch[] = [];
   if (expect.classification !== undefined && expect.classification !== result.classification) {
@@ -235,6 +276,10 @@ export function checkExpectations(expect: FlowTestExpect, result: SimulationResu
   }
   if (expect.alerts !== undefined) {
     const m = checkAlerts(env, expect.alerts, result);
+    if (m) out.push(m);
+  }
+  if (expect.costs !== undefined) {
+    const m = checkCosts(env, expect.costs, result);
     if (m) out.push(m);
   }
   const end = expect.end;

@@ -141,6 +141,8 @@ export const flowTestSchema = {
                   template: { type: 'string' },
                   at: TIME,
                   addressee: { type: 'string', minLength: 1 },
+                  /** Texts the rendered message must hold (subject, text, SMS, voice or letter), any case. */
+                  contains: { type: 'array', items: { type: 'string', minLength: 1 } },
                 },
               },
             },
@@ -161,6 +163,16 @@ export const flowTestSchema = {
                 additionalProperties: false,
                 required: ['step'],
                 properties: { step: STEP_ID, until: TIME, reason: { type: 'string' } },
+              },
+            },
+            /** The cost lines addCosts steps added, in order; [] for none (docs/collections-law.md). */
+            costs: {
+              type: 'array',
+              items: {
+                type: 'object',
+                additionalProperties: false,
+                required: ['amount'],
+                properties: { step: STEP_ID, amount: { type: 'integer', minimum: 1 }, at: TIME },
               },
             },
             alerts: {
@@ -220,6 +232,7 @@ export interface ExpectedMessage {
   at?: FlowTestTime;
   /** The letter is addressed to someone other than the debtor, starting with this (e.g. 'De erven van'). */
   addressee?: string;
+  contains?: string[];
 }
 
 export interface FlowTestExpect {
@@ -230,6 +243,7 @@ export interface FlowTestExpect {
   skipped?: { step: string; reason?: string }[];
   deferred?: { step: string; until?: FlowTestTime; reason?: string }[];
   alerts?: { step?: string; action?: string; at?: FlowTestTime }[];
+  costs?: { step?: string; amount: number; at?: FlowTestTime }[];
   end?: { status: 'active' | 'paused' | 'stopped' | 'completed'; reason?: string };
 }
 
