@@ -18,7 +18,7 @@ function campaignTable(lang: Lang, root: string, campaign: Campaign, rows: Compl
   const sum = (k: 'digital' | 'paper' | 'missing') => rows.reduce((n, r) => n + r[k], 0);
   const cells = (r: Omit<ComplexRow, 'complex'>) =>
     html`<td>${r.digital}</td><td>${r.paper}</td><td>${r.missing}</td><td>${r.digital + r.paper + r.missing}</td>`;
-  return html`<section id="campaign-${campaign}" aria-labelledby="h-${campaign}"><h2 id="h-${campaign}">${title}</h2>${
+  return html`<section id="campaign-${campaign}"><h2 id="h-${campaign}">${title}</h2>${
     rows.length === 0
       ? html`<p>${o.nothing}</p>`
       : scroll(
@@ -40,7 +40,7 @@ export function overviewView(
   const o = OVERVIEW_TEXTS[lang];
   const admin = atLeast(session.role, 'admin');
   return html`<h1>${o.overview}</h1>
-<section aria-labelledby="h-flows"><h2 id="h-flows">${o.flows}</h2><p>${o.flowsIntro}</p>${
+<section><h2 id="h-flows">${o.flows}</h2><p>${o.flowsIntro}</p>${
     flows.length === 0
       ? html`<p>${o.nothing}</p>`
       : scroll(
@@ -67,7 +67,7 @@ export function paperEntryView(lang: Lang, base: string, session: StaffSession, 
     html`<label for="${id}">${label}</label><input id="${id}" name="${name}"${attrs}>`;
   return html`<div class="grid">${
     meter.length > 0
-      ? html`<section aria-labelledby="h-paper-reading"><h2 id="h-paper-reading">${o.paperReading}</h2>
+      ? html`<section><h2 id="h-paper-reading">${o.paperReading}</h2>
 <form method="post" action="${base}/meter-reading">${csrf}
 <label for="pr-item">${o.request}</label><select id="pr-item" name="externalId">${meter.map((x) => html`<option value="${x}">${x}</option>`)}</select>
 ${input('pr-meter', 'meterNumber', t.meterNumberLabel, html` type="text" autocomplete="off" maxlength="40"`)}
@@ -76,7 +76,7 @@ ${input('pr-date', 'readOn', t.readOnLabel, html` type="date" max="${today}" val
 <label for="pr-confirm"><input id="pr-confirm" name="confirm" type="checkbox" value="yes"> ${t.confirmLabel}</label>
 <button class="btn" type="submit">${o.paperReading}</button></form></section>`
       : ''
-  }<section aria-labelledby="h-paper-contact"><h2 id="h-paper-contact">${o.paperContact}</h2>
+  }<section><h2 id="h-paper-contact">${o.paperContact}</h2>
 <form method="post" action="${base}/contact-update">${csrf}
 <label for="pc-item">${o.request}</label><select id="pc-item" name="externalId"><option value="">${o.noRequest}</option>${contact.map((x, i) => html`<option value="${x}"${i === 0 ? ' selected' : ''}>${x}</option>`)}</select>
 ${input('pc-mobile', 'mobile', t.mobileLabel, html` type="tel" autocomplete="off"`)}
