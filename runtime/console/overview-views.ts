@@ -74,12 +74,12 @@ ${input('pr-meter', 'meterNumber', t.meterNumberLabel, html` type="text" autocom
 ${input('pr-reading', 'reading', t.readingLabel, html` type="text" inputmode="numeric" autocomplete="off" maxlength="12" required`)}
 ${input('pr-date', 'readOn', t.readOnLabel, html` type="date" max="${today}" value="${today}" required`)}
 <label for="pr-confirm"><input id="pr-confirm" name="confirm" type="checkbox" value="yes"> ${t.confirmLabel}</label>
-<button class="btn" type="submit">${o.paperReading}</button></form></section>`
+<div><button class="btn" type="submit">${o.paperReading}</button></div></form></section>`
       : ''
   }<section><h2 id="h-paper-contact">${o.paperContact}</h2>
 <form method="post" action="${base}/contact-update">${csrf}
 <label for="pc-item">${o.request}</label><select id="pc-item" name="externalId"><option value="">${o.noRequest}</option>${contact.map((x, i) => html`<option value="${x}"${i === 0 ? ' selected' : ''}>${x}</option>`)}</select>
 ${input('pc-mobile', 'mobile', t.mobileLabel, html` type="tel" autocomplete="off"`)}
 ${input('pc-email', 'email', t.emailLabel, html` type="email" autocomplete="off"`)}
-<button class="btn" type="submit">${o.paperContact}</button></form></section></div>`;
+<div><button class="btn" type="submit">${o.paperContact}</button></div></form></section></div>`;
 }

@@ -167,6 +167,7 @@ describe('campaign overview with paper meter readings', () => {
     await k.login(page, NOORD, 'bram', '/debtors/D-9102');
     const form = page.locator('form[action$="/meter-reading"]');
     await form.locator('#pr-meter').fill('WM-12-3');
+    await page.evaluate(`document.getElementById('h-paper-reading').scrollIntoView()`);
     await k.look(context, page, 'console-overview-paper-entry');
     // The same check as the tenant's form: a reading that is not a whole number is refused, naming the field.
     const refused = await k.postWithCookie(context, NOORD, '/debtors/D-9102/meter-reading', {
