@@ -2,7 +2,7 @@
 // meter-reading campaign of four tenants in complex C-12, each sent a letter through a real SFTP print
 // channel; one tenant submits the reading through the form, an agent enters another from the paper return
 // form on the debtor page (same checks, stored with source 'paper', the campaign request ends, audited, on
-// the ERP's feed); the overview shows digital 1 / paper 1 / missing 2 and the admin's CSV has the same
+// the ERP's feed), and contact details with the contact form's checks; the overview shows digital 1 / paper 1 / missing 2 and the admin's CSV has the same
 // rows (CSV-injection safe, the export audited, a viewer gets 403); the archived PDF letter opens from the
 // console as application/pdf and Chromium draws it in its PDF viewer. axe-clean, no CSP violations; screenshots
 // docs/screenshots/console-overview*.png with UPDATE_SCREENSHOTS=1.
@@ -109,6 +109,22 @@ const meterRequest = (t: (typeof TENANTS)[number]) => ({
 });
 
 let k: ConsoleStreet;
+
+/** The ERP's feed once it holds an event of `type` (an event shows when every earlier transaction ended). */
+const feedWith = (type: string, externalId: string | null) =>
+  eventually(
+    async () => {
+      const res = await fetch(`${k.s.url}/v1/events?limit=1000`, {
+        headers: { authorization: `Bearer ${NOORD.apiKey}` },
+      });
+      const { events } = (await res.json()) as {
+        events: { type: string; externalId: string | null; data: Record<string, unknown> }[];
+      };
+      return events.some((e) => e.type === type && e.externalId === externalId) ? events : undefined;
+    },
+    10_000,
+    `${type} on the feed`,
+  );
 let sftp: TestSftpServer;
 const today = () => new Date().toISOString().slice(0, 10);
 
@@ -216,24 +232,57 @@ describe('campaign overview with paper meter readings', () => {
         SELECT action FROM console_audit WHERE corporation = ${NOORD.id} AND actor = 'bram' AND debtor_id = 'D-9102'
         ORDER BY id`),
     ).toContain('meter-reading');
-    const feed = await eventually(
-      async () => {
-        const res = await fetch(`${k.s.url}/v1/events?limit=1000`, {
-          headers: { authorization: `Bearer ${NOORD.apiKey}` },
-        });
-        const events = (
-          (await res.json()) as { events: { type: string; externalId: string | null; data: never }[] }
-        ).events;
-        return events.some((e) => e.type === 'meter.reading' && e.externalId === 'MR-3') ? events : undefined;
-      },
-      10_000,
-      'meter.reading on the feed',
-    );
+    const feed = await feedWith('meter.reading', 'MR-3');
     expect(feed.find((e) => e.type === 'meter.reading' && e.externalId === 'MR-3')?.data).toMatchObject({
       source: 'paper',
       reading: 2345,
     });
     expect(feed.some((e) => e.type === 'receivable.updated' && e.externalId === 'MR-3')).toBe(true);
+  });
+
+  it("an agent enters contact details with the contact form's checks: stored as paper, on the feed", async () => {
+    const context = await k.newContext();
+    const page = await k.newPage(context);
+    await k.login(page, NOORD, 'bram', '/debtors/D-9103');
+    const bad = await k.postWithCookie(context, NOORD, '/debtors/D-9103/contact-update', {
+      _csrf: await k.csrfOf(page),
+      externalId: '',
+      mobile: '020 1234567',
+      email: 'c.yilmaz@',
+    });
+    expect(bad.status).toBe(400);
+    for (const field of ['mobile', 'email']) expect(bad.body).toContain(field);
+    const form = page.locator('form[action$="/contact-update"]');
+    await form.locator('#pc-mobile').fill('06 12345678');
+    await form.locator('#pc-email').fill('C.Yilmaz@Example.ORG');
+    await form.locator('button[type=submit]').click();
+    await page.waitForURL(/done=contact-update/);
+    await context.close();
+    expect(
+      await k.s.db.any(sql.unsafe`
+        SELECT debtor_id, phone, email, source, receivable_id FROM contact_updates WHERE corporation = ${NOORD.id}`),
+    ).toEqual([
+      {
+        debtor_id: 'D-9103',
+        phone: '+31612345678',
+        email: 'C.Yilmaz@example.org',
+        source: 'paper',
+        receivable_id: null,
+      },
+    ]);
+    const feed = await feedWith('contact.updated', null);
+    expect(feed.find((e) => e.type === 'contact.updated')?.data).toEqual({
+      debtorId: 'D-9103',
+      phone: '+31612345678',
+      email: 'C.Yilmaz@example.org',
+      source: 'paper',
+    });
+    // No confirmation mail for an entry by staff.
+    expect(
+      await k.s.db.oneFirst(
+        sql.unsafe`SELECT count(*) FROM messages WHERE corporation = ${NOORD.id} AND template = 'contact-confirmation'`,
+      ),
+    ).toBe(0);
   });
 
   it('the overview shows digital 1, paper 1, missing 2 for complex C-12, and the CSV the same rows', async () => {
@@ -270,6 +319,18 @@ describe('campaign overview with paper meter readings', () => {
     await k.login(viewerPage, NOORD, 'anna', '/overview');
     expect(await viewerPage.locator('a[href$="/campaigns/meter.csv"]').count()).toBe(0);
     expect((await k.getWithCookie(viewer, NOORD, '/campaigns/meter.csv')).status).toBe(403);
+    // Nor enter a reading: 403, nothing stored.
+    const refused = await k.postWithCookie(viewer, NOORD, '/debtors/D-9103/meter-reading', {
+      _csrf: await k.csrfOf(viewerPage),
+      externalId: 'MR-5',
+      meterNumber: 'WM-12-5',
+      reading: '100',
+      readOn: today(),
+    });
+    expect(refused.status).toBe(403);
+    expect(
+      await k.s.db.oneFirst(sql.unsafe`SELECT count(*) FROM meter_readings WHERE external_id = 'MR-5'`),
+    ).toBe(0);
     await viewer.close();
   });
 
