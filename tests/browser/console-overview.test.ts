@@ -1,11 +1,12 @@
 // The console's overviews and paper entry in a real browser (kit: tests/support/console-browser.ts): a
 // meter-reading campaign of four tenants in complex C-12, each sent a letter through a real SFTP print
 // channel; one tenant submits the reading through the form, an agent enters another from the paper return
-// form on the debtor page (same checks, stored with source 'paper', the campaign request ends, audited, on
-// the ERP's feed), and contact details with the contact form's checks; the overview shows digital 1 / paper 1 / missing 2 and the admin's CSV has the same
-// rows (CSV-injection safe, the export audited, a viewer gets 403); the archived PDF letter opens from the
-// console as application/pdf and Chromium draws it in its PDF viewer. axe-clean, no CSP violations; screenshots
-// docs/screenshots/console-overview*.png with UPDATE_SCREENSHOTS=1.
+// form on the debtor page (same checks, stored with source 'paper', the campaign request ends, audited,
+// on the ERP's feed), and contact details with the contact form's checks; the overview shows digital 1 /
+// paper 1 / missing 2 and the admin's CSV has the same rows (CSV-injection safe, the export audited, a
+// viewer gets 403); the archived PDF letter opens from the console as application/pdf and Chromium draws
+// it in its PDF viewer. axe-clean, no CSP violations; screenshots docs/screenshots/console-overview*.png
+// with UPDATE_SCREENSHOTS=1.
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
