@@ -4,7 +4,7 @@
 // (meter.reading, contact.updated), and the campaign request it answers ends like any answered one.
 import { createError } from '../../core/errors/index.js';
 import { validationError } from '../../core/receivable/validation-error.js';
-import { sql } from '../../platform/db/index.js';
+import { type Database, sql } from '../../platform/db/index.js';
 import type { BundleStore } from '../bundles/index.js';
 import {
   CAMPAIGN_KINDS,
@@ -21,7 +21,7 @@ import type { Ctx } from './console-kit.js';
 import { formatAddress } from './search.js';
 
 interface PaperDeps {
-  db: import('../../platform/db/index.js').Database;
+  db: Database;
   bundles: BundleStore;
   now?: () => Date;
 }
