@@ -21,8 +21,23 @@ export interface FlowRow {
 }
 
 export async function flowOverview(db: Database, corporation: string, now: Date): Promise<FlowRow[]> {
+  const rows = await db.any(sqlFlowOverview(corporation, now));
+  return rows.map((r) => ({
+    flow: r.flow as string,
+    classification: r.classification as string,
+    openDossiers: Number(r.open_dossiers),
+    openCents: Number(r.open_cents),
+    due14: Number(r.due14),
+    paid14: Number(r.paid14),
+    due30: Number(r.due30),
+    paid30: Number(r.paid30),
+  }));
+}
+
+/** The query behind flowOverview (bench/console-overview.ts explains it). */
+export function sqlFlowOverview(corporation: string, now: Date) {
   const at = now.toISOString();
-  const rows = await db.any(sql.unsafe`
+  return sql.unsafe`
     WITH items AS (
       SELECT c.id AS case_id, c.flow, c.classification, c.status, ci.receivable_id, ci.joined_at, ci.left_at
       FROM cases c JOIN case_items ci ON ci.case_id = c.id
@@ -37,26 +52,23 @@ export async function flowOverview(db: Database, corporation: string, now: Date)
       SELECT i.*, r.status AS item_status, r.balance_minor, s.at AS paid_at,
         ${at}::timestamptz - i.joined_at AS age, s.at - i.joined_at AS took
       FROM items i JOIN receivables r ON r.id = i.receivable_id LEFT JOIN settled s ON s.receivable_id = r.id
+    ), per_item AS (
+      SELECT flow, coalesce(classification, '') AS classification,
+        coalesce(sum(balance_minor) FILTER (WHERE status IN ('active', 'paused') AND left_at IS NULL
+          AND item_status IN ('open', 'paused')), 0) AS open_cents,
+        count(*) FILTER (WHERE age >= interval '14 days') AS due14,
+        count(*) FILTER (WHERE age >= interval '14 days' AND item_status = 'paid' AND took <= interval '14 days') AS paid14,
+        count(*) FILTER (WHERE age >= interval '30 days') AS due30,
+        count(*) FILTER (WHERE age >= interval '30 days' AND item_status = 'paid' AND took <= interval '30 days') AS paid30
+      FROM judged GROUP BY flow, coalesce(classification, '')
+    ), per_case AS (
+      SELECT flow, coalesce(classification, '') AS classification,
+        count(*) FILTER (WHERE status IN ('active', 'paused')) AS open_dossiers
+      FROM cases WHERE corporation = ${corporation} GROUP BY flow, coalesce(classification, '')
     )
-    SELECT flow, coalesce(classification, '') AS classification,
-      count(DISTINCT case_id) FILTER (WHERE status IN ('active', 'paused')) AS open_dossiers,
-      coalesce(sum(balance_minor) FILTER (WHERE status IN ('active', 'paused') AND left_at IS NULL
-        AND item_status IN ('open', 'paused')), 0) AS open_cents,
-      count(*) FILTER (WHERE age >= interval '14 days') AS due14,
-      count(*) FILTER (WHERE age >= interval '14 days' AND item_status = 'paid' AND took <= interval '14 days') AS paid14,
-      count(*) FILTER (WHERE age >= interval '30 days') AS due30,
-      count(*) FILTER (WHERE age >= interval '30 days' AND item_status = 'paid' AND took <= interval '30 days') AS paid30
-    FROM judged GROUP BY flow, coalesce(classification, '') ORDER BY flow, classification`);
-  return rows.map((r) => ({
-    flow: r.flow as string,
-    classification: r.classification as string,
-    openDossiers: Number(r.open_dossiers),
-    openCents: Number(r.open_cents),
-    due14: Number(r.due14),
-    paid14: Number(r.paid14),
-    due30: Number(r.due30),
-    paid30: Number(r.paid30),
-  }));
+    SELECT flow, classification, open_dossiers, coalesce(open_cents, 0) AS open_cents, coalesce(due14, 0) AS due14,
+      coalesce(paid14, 0) AS paid14, coalesce(due30, 0) AS due30, coalesce(paid30, 0) AS paid30
+    FROM per_case LEFT JOIN per_item USING (flow, classification) ORDER BY flow, classification`;
 }
 
 export type Answer = 'digital' | 'paper' | 'missing';
