@@ -589,6 +589,7 @@ export interface components {
             /** Format: date */
             periodTo?: string;
             stornoReasonCode?: string;
+            complex?: string;
             classification?: string;
             /** @enum {string} */
             source: "production" | "acceptance" | "test";

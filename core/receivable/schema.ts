@@ -22,6 +22,8 @@ export const receivableSchema = {
     periodFrom: { type: 'string', format: 'date' },
     periodTo: { type: 'string', format: 'date' },
     stornoReasonCode: { type: 'string', pattern: '^[A-Z0-9]{2,4}$' },
+    /** The corporation's building complex of the dwelling (campaign overviews group by it; docs/erp-api.md). */
+    complex: { type: 'string', minLength: 1, maxLength: 40, pattern: '^[A-Za-z0-9][A-Za-z0-9 ._/-]*$' },
     classification: { type: 'string', maxLength: 60, pattern: '^[a-z0-9][a-z0-9-]*$' },
     source: { type: 'string', enum: ['production', 'acceptance', 'test'] },
     /** The ERP's version of this receivable: a re-post with a higher version corrects it (docs/erp-api.md). */

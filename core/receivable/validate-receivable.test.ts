@@ -31,6 +31,18 @@ describe('receivable contract', () => {
     }
   });
 
+  it('takes an optional complex, never one a spreadsheet would run as a formula', () => {
+    const r = example();
+    r.complex = 'C-0412 / blok B';
+    expect(validateReceivable(r).ok).toBe(true);
+    for (const bad of ['=HYPERLINK("x")', '', 'x'.repeat(41)]) {
+      r.complex = bad;
+      const result = validateReceivable(r);
+      expect(result.ok, bad).toBe(false);
+      if (!result.ok) expect(result.errors[0]?.field).toBe('complex');
+    }
+  });
+
   it('rejects amounts in euros with decimals: amounts are cents', () => {
     const r = example();
     r.amount = 620.79;

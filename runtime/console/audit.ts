@@ -17,6 +17,9 @@ export type AuditAction =
   | 'pause'
   | 'resume'
   | 'opt-out'
+  | 'meter-reading'
+  | 'contact-update'
+  | 'campaign-export'
   | 'audit-export';
 
 export async function audit(

@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { createError, type ErrorCode, isOutputstraatError } from '../../core/errors/index.js';
 import { toCsv } from '../forms/index.js';
 import { addNote, optOut, pauseOrResume, recordArrangement } from './actions.js';
-import { audit, readAudit } from './audit.js';
+import { type AuditAction, audit, readAudit } from './audit.js';
 import {
   type ConsoleDeps,
   type Ctx,
@@ -18,6 +18,9 @@ import {
 import { debtorPicture } from './debtor-picture.js';
 import { registerLoginRoutes } from './login-routes.js';
 import { registerMessageRoutes } from './message-routes.js';
+import { registerOverviewRoutes } from './overview-routes.js';
+import { paperEntryView } from './overview-views.js';
+import { paperContactUpdate, paperMeterReading } from './paper-entry.js';
 import { searchDebtors } from './search.js';
 import { atLeast, csrfMatches, type Role, type StaffSession } from './sessions.js';
 import { CONSOLE_TEXTS } from './texts.js';
@@ -81,6 +84,7 @@ export async function registerConsole(app: FastifyInstance, deps: ConsoleDeps): 
   function routes(site: FastifyInstance): void {
     registerLoginRoutes(site, deps, kit);
     registerMessageRoutes(site, deps, kit);
+    registerOverviewRoutes(site, deps, kit);
     site.get('/console', async (request, reply) => {
       const ctx = contextOf(request, deps.bundles);
       const session = await sessionOf(request, reply, ctx);
@@ -118,7 +122,19 @@ export async function registerConsole(app: FastifyInstance, deps: ConsoleDeps): 
         ctx,
         200,
         picture.contact.name ?? debtorId,
-        debtorView(ctx.lang, ctx.root, session, picture, done),
+        debtorView(
+          ctx.lang,
+          ctx.root,
+          session,
+          picture,
+          done,
+          paperEntryView(
+            ctx.lang,
+            `${ctx.root}/debtors/${encodeURIComponent(picture.debtorId)}`,
+            session,
+            picture,
+          ),
+        ),
         session,
       );
     });
@@ -126,7 +142,7 @@ export async function registerConsole(app: FastifyInstance, deps: ConsoleDeps): 
     const action = (
       path: string,
       needed: Role,
-      what: 'note' | 'arrangement' | 'pause' | 'resume' | 'opt-out',
+      what: AuditAction,
       run: (
         ctx: Ctx,
         session: StaffSession,
@@ -176,6 +192,13 @@ export async function registerConsole(app: FastifyInstance, deps: ConsoleDeps): 
     action('resume', 'agent', 'resume', (ctx, _s, d) => pauseOrResume(deps, ctx.corporation, d.ref, 'open'));
     action('arrangement', 'agent', 'arrangement', (ctx, _s, d, form) =>
       recordArrangement(deps, ctx.corporation, ctx.console, ctx.bundle.corporation.timezone, d, form),
+    );
+
+    action('meter-reading', 'agent', 'meter-reading', (ctx, _s, d, form) =>
+      paperMeterReading(deps, ctx, d, form),
+    );
+    action('contact-update', 'agent', 'contact-update', (ctx, _s, d, form) =>
+      paperContactUpdate(deps, ctx, d, form),
     );
 
     site.get('/console/audit', async (request, reply) => {

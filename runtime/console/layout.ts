@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyReply } from 'fastify';
 import type { ConfigBundle } from '../../core/bundle/types.js';
 import { brandColours, html, type Lang, raw, type SafeHtml } from '../web/index.js';
+import { OVERVIEW_TEXTS } from './overview-texts.js';
 import type { StaffSession } from './sessions.js';
 import { CONSOLE_TEXTS } from './texts.js';
 
@@ -81,7 +82,7 @@ export function sendConsolePage(reply: FastifyReply, status: number, view: Conso
 <header><div class="in"><p class="name">${view.bundle.corporation.displayName} · ${t.console}</p>
 ${
   s
-    ? html`<nav aria-label="${t.console}"><a href="${view.root}?lang=${view.lang}">${t.search}</a>${s.role === 'admin' ? html` · <a href="${view.root}/audit?lang=${view.lang}">${t.audit}</a>` : ''}</nav>
+    ? html`<nav aria-label="${t.console}"><a href="${view.root}?lang=${view.lang}">${t.search}</a> · <a href="${view.root}/overview?lang=${view.lang}">${OVERVIEW_TEXTS[view.lang].overview}</a>${s.role === 'admin' ? html` · <a href="${view.root}/audit?lang=${view.lang}">${t.audit}</a>` : ''}</nav>
 <p>${t.signedInAs} ${s.name ?? s.subject} (${s.role})</p>
 <form method="post" action="${view.root}/logout"><input type="hidden" name="_csrf" value="${s.csrf}"><button type="submit">${t.logout}</button></form>`
     : ''

@@ -8,7 +8,7 @@ import { atLeast, type StaffSession } from './sessions.js';
 import { CONSOLE_TEXTS } from './texts.js';
 
 /** A table in a region that scrolls sideways on a narrow screen and can be scrolled with the keyboard. */
-const scroll = (label: string, table: SafeHtml) =>
+export const scroll = (label: string, table: SafeHtml) =>
   html`<div class="scroll" role="region" tabindex="0" aria-label="${label}">${table}</div>`;
 
 const when = (iso: string | null, lang: Lang) =>
@@ -52,6 +52,8 @@ export function debtorView(
   session: StaffSession,
   d: DebtorPicture,
   notice?: string,
+  /** More forms for agents (the paper entry of overview-views.ts), after the actions. */
+  more: SafeHtml | string = '',
 ): SafeHtml {
   const t = CONSOLE_TEXTS[lang];
   const money = (cents: number, currency = 'EUR') => formatMoney(cents, currency, lang);
@@ -128,7 +130,7 @@ ${d.payments.map((p) => html`<tr><td>${when(p.paidAt ?? p.recordedAt, lang)}</td
   })}</ul></section>
 <section><h2>${t.notes}</h2><ul>${d.notes.map((n) => html`<li><strong>${n.author}</strong>, ${when(n.at, lang)}: ${n.body}</li>`)}</ul></section>
 </div>
-${actions}`;
+${actions}${more}`;
 }
 
 export function messageView(

@@ -1,7 +1,8 @@
 // Contact data from the tenant's form: stored, put on the ERP's event feed, and confirmed by email to the
 // new address through the corporation's own email channel (recorded as a message like any other). The
 // link it came through is spent in the same transaction: one submission per contact link, even when two
-// arrive at once.
+// arrive at once. Staff enter what a tenant sent on paper (or said on the phone) in the console: stored
+// and put on the feed the same way, with source 'paper', without a link and without the confirmation.
 import { randomUUID } from 'node:crypto';
 import type { BundleChannel, ConfigBundle } from '../../core/bundle/types.js';
 import type { ComposedMessage, SendMessage } from '../../core/messages/index.js';
@@ -13,17 +14,21 @@ import type { ContactValues } from './contact-validation.js';
 
 export interface ContactDeps {
   db: Database;
-  log: Logger;
+  /** Where a confirmation that could not be sent is reported (the tenant's form only). */
+  log?: Logger;
   /** Hands the confirmation to the email channel; without it the message is only recorded. */
   send?: SendMessage | undefined;
 }
 
 export interface ContactSubject {
   bundle: ConfigBundle;
-  /** The contact link the tenant used; it is closed (and marked used) with the submission. */
-  linkId: string;
-  receivableId: string;
-  externalId: string;
+  /** The contact link the tenant used; it is closed (and marked used) with the submission. None: staff entry. */
+  linkId?: string | undefined;
+  /** tenant (the form, confirmed by email to a new address) or paper (entered in the console). */
+  source?: 'tenant' | 'paper';
+  /** The request it answers (a staff entry may answer none). */
+  receivableId: string | undefined;
+  externalId: string | undefined;
   debtorId: string;
   debtorName: string;
 }
@@ -35,38 +40,42 @@ export async function recordContactUpdate(
   lang: Lang,
 ): Promise<{ id: string; confirmationId?: string } | undefined> {
   const corporation = who.bundle.corporation.id;
-  const confirmationId = values.email ? randomUUID() : undefined;
+  const source = who.source ?? 'tenant';
+  const confirmationId = values.email && source === 'tenant' ? randomUUID() : undefined;
   const id = await deps.db.transaction(async (tx) => {
     // The row lock makes a second submission wait for the first and then find the link closed.
-    const spent = await tx.maybeOne(sql.unsafe`
-      UPDATE links SET closed_at = now(), used_at = now()
-      WHERE id = ${who.linkId} AND corporation = ${corporation} AND closed_at IS NULL
-      RETURNING id`);
-    if (!spent) return undefined;
+    if (who.linkId) {
+      const spent = await tx.maybeOne(sql.unsafe`
+        UPDATE links SET closed_at = now(), used_at = now()
+        WHERE id = ${who.linkId} AND corporation = ${corporation} AND closed_at IS NULL
+        RETURNING id`);
+      if (!spent) return undefined;
+    }
     const row = await tx.one(sql.unsafe`
       INSERT INTO contact_updates (corporation, receivable_id, external_id, debtor_id, email, phone, source,
         confirmation_message_id)
-      VALUES (${corporation}, ${who.receivableId}, ${who.externalId}, ${who.debtorId}, ${values.email ?? null},
-        ${values.phone ?? null}, 'tenant', ${confirmationId ?? null})
+      VALUES (${corporation}, ${who.receivableId ?? null}, ${who.externalId ?? null}, ${who.debtorId},
+        ${values.email ?? null},
+        ${values.phone ?? null}, ${source}, ${confirmationId ?? null})
       RETURNING id`);
     await insertEvents(tx, [
       {
         corporation,
-        receivableId: who.receivableId,
-        externalId: who.externalId,
+        ...(who.receivableId ? { receivableId: who.receivableId } : {}),
+        ...(who.externalId ? { externalId: who.externalId } : {}),
         type: 'contact.updated',
         data: {
           debtorId: who.debtorId,
           ...(values.email ? { email: values.email } : {}),
           ...(values.phone ? { phone: values.phone } : {}),
-          source: 'tenant',
+          source,
         },
       },
     ]);
     return row.id as string;
   });
   if (id === undefined) return undefined;
-  if (values.email && confirmationId) {
+  if (confirmationId && values.email) {
     await sendConfirmation(deps, who, values.email, lang, confirmationId);
     return { id, confirmationId };
   }
@@ -113,7 +122,7 @@ async function sendConfirmation(
   await deps.db.query(sql.unsafe`
     INSERT INTO messages (id, receivable_id, corporation, channel, channel_type, template, locale, status,
       recipient, subject, content)
-    VALUES (${id}, ${who.receivableId}, ${bundle.corporation.id}, ${channel?.name ?? 'email'}, 'email',
+    VALUES (${id}, ${who.receivableId ?? null}, ${bundle.corporation.id}, ${channel?.name ?? 'email'}, 'email',
       ${content.template}, ${lang}, ${channel && deps.send ? 'sending' : 'recorded'}, ${email},
       ${content.subject ?? null}, ${sql.jsonb(content as never)})`);
   if (!channel || !deps.send) return;
@@ -122,7 +131,7 @@ async function sendConfirmation(
     await deps.db.query(sql.unsafe`
       UPDATE messages SET status = 'sent', provider_id = ${result.providerId}, sent_at = now() WHERE id = ${id}`);
   } catch (err) {
-    deps.log.warn(
+    deps.log?.warn(
       { corporation: bundle.corporation.id, message: id, code: (err as { code?: string }).code },
       'contact confirmation not sent',
     );

@@ -10,7 +10,7 @@ import type { Logger } from '../../platform/log.js';
 import type { BundleStore } from '../bundles/index.js';
 import { fill, type LinkPage, notFound, openLinkPage, sendPage, TEXTS } from '../web/index.js';
 import { recordContactUpdate } from './contact-records.js';
-import { type FieldErrors, validateContact } from './contact-validation.js';
+import { validateContact } from './contact-validation.js';
 import {
   contactFormPage,
   contactReceivedPage,
@@ -18,7 +18,7 @@ import {
   meterFormPage,
   thanksPage,
 } from './form-views.js';
-import { isPastOrToday, METER_NUMBER, today } from './meter-input.js';
+import { today, validateMeterFields } from './meter-input.js';
 import { meterBaseline, recordMeterReading } from './meter-records.js';
 
 export interface FormRouteDeps {
@@ -126,16 +126,15 @@ export function registerFormRoutes(app: FastifyInstance, deps: FormRouteDeps): v
     }
 
     const state = meterState(x, body);
-    const errors: FieldErrors = {};
-    const meterNumber = state.fixedMeterNumber ?? state.meterNumber;
-    if (!state.fixedMeterNumber && !METER_NUMBER.test(meterNumber))
-      errors.meterNumber = t.meterNumberRequired;
-    const reading = /^\d{1,12}$/.test(state.reading) ? Number(state.reading) : undefined;
-    if (reading === undefined) errors.reading = t.readingRequired;
-    if (!isPastOrToday(state.readOn)) errors.readOn = t.readOnInvalid;
-    if (Object.keys(errors).length > 0 || reading === undefined) {
-      return sendPage(reply, 422, meterFormPage(x.bundle, x.lang, x.action, { ...state, errors }));
+    const checked = validateMeterFields(state, state.fixedMeterNumber, t);
+    if (!checked.ok) {
+      return sendPage(
+        reply,
+        422,
+        meterFormPage(x.bundle, x.lang, x.action, { ...state, errors: checked.errors }),
+      );
     }
+    const { meterNumber, reading } = checked.values;
     const corporation = x.link.corporation;
     const baseline = await meterBaseline(deps.db, corporation, meterNumber, x.receivable.vars);
     const result = await recordMeterReading(

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { TEXTS } from '../web/index.js';
 import { normaliseEmail, normaliseMobile, validateContact } from './contact-validation.js';
 import { csvCell, toCsv } from './csv.js';
+import { validateMeterFields } from './meter-input.js';
 import { checkReading, yearlyUseFrom } from './meter-plausibility.js';
 
 describe('contact data', () => {
@@ -75,6 +76,32 @@ describe('meter plausibility', () => {
         { reading: 300, readOn: '2026-01-01' },
       ]),
     ).toBeUndefined();
+  });
+});
+
+describe('meter fields (the tenant form and the console alike)', () => {
+  const t = TEXTS.nl;
+  it('takes a meter number, a whole reading and a date not in the future', () => {
+    expect(
+      validateMeterFields({ meterNumber: ' WM-12 ', reading: '04512', readOn: '2026-01-02' }, undefined, t),
+    ).toEqual({
+      ok: true,
+      values: { meterNumber: 'WM-12', reading: 4512, readOn: '2026-01-02' },
+    });
+  });
+  it('names every bad field; a meter number the ERP fixed is not asked', () => {
+    expect(
+      validateMeterFields({ meterNumber: '=1', reading: '12,5', readOn: '2999-01-01' }, undefined, t),
+    ).toEqual({
+      ok: false,
+      errors: { meterNumber: t.meterNumberRequired, reading: t.readingRequired, readOn: t.readOnInvalid },
+    });
+    expect(
+      validateMeterFields({ meterNumber: '', reading: '7', readOn: '2026-01-02' }, 'WM-9', t),
+    ).toMatchObject({
+      ok: true,
+      values: { meterNumber: 'WM-9' },
+    });
   });
 });
 

@@ -1,4 +1,4 @@
-// Meter readings from tenants (form) and staff (paper return forms): one table, one event per reading
+// Meter readings from tenants (form), staff (the API) and the console (paper return forms): one table, one event per reading
 // for the ERP's feed. The baseline for the plausibility check is the newest reading that is not waiting
 // for review, or else what the ERP sent with the receivable (vars meterLastReading/meterLastReadingDate).
 
@@ -14,7 +14,8 @@ export interface MeterReadingInput {
   meterNumber: string;
   reading: number;
   readOn: string;
-  source: 'tenant' | 'staff';
+  /** tenant: the form; staff: POST /v1/forms/meter-readings; paper: entered in the console. */
+  source: 'tenant' | 'staff' | 'paper';
   /** The tenant or staff member confirmed an implausible reading. */
   confirmed: boolean;
 }

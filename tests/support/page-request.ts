@@ -15,6 +15,8 @@ export interface PageRequest {
 export interface PageResponse {
   status: number;
   body: string;
+  /** The body as received (a PDF, an image). */
+  bytes: Buffer;
   location: string | null;
   headers: IncomingHttpHeaders;
 }
@@ -46,6 +48,7 @@ export function requestPage(
           resolve({
             status: res.statusCode ?? 0,
             body: Buffer.concat(chunks).toString('utf8'),
+            bytes: Buffer.concat(chunks),
             location: (res.headers.location as string | undefined) ?? null,
             headers: res.headers,
           }),
