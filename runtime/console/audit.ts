@@ -17,7 +17,11 @@ export type AuditAction =
   | 'pause'
   | 'resume'
   | 'opt-out'
-  | 'audit-export';
+  | 'audit-export'
+  | 'view-task'
+  | 'task-assign'
+  | 'task-snooze'
+  | 'task-done';
 
 export async function audit(
   db: Database,

@@ -20,6 +20,7 @@ import { registerLoginRoutes } from './login-routes.js';
 import { registerMessageRoutes } from './message-routes.js';
 import { searchDebtors } from './search.js';
 import { atLeast, csrfMatches, type Role, type StaffSession } from './sessions.js';
+import { registerTaskRoutes } from './task-routes.js';
 import { CONSOLE_TEXTS } from './texts.js';
 import { auditView, debtorView, searchView } from './views.js';
 
@@ -81,6 +82,7 @@ export async function registerConsole(app: FastifyInstance, deps: ConsoleDeps): 
   function routes(site: FastifyInstance): void {
     registerLoginRoutes(site, deps, kit);
     registerMessageRoutes(site, deps, kit);
+    registerTaskRoutes(site, deps, kit);
     site.get('/console', async (request, reply) => {
       const ctx = contextOf(request, deps.bundles);
       const session = await sessionOf(request, reply, ctx);

@@ -11,7 +11,7 @@ import { CONSOLE_TEXTS } from './texts.js';
 const scroll = (label: string, table: SafeHtml) =>
   html`<div class="scroll" role="region" tabindex="0" aria-label="${label}">${table}</div>`;
 
-const when = (iso: string | null, lang: Lang) =>
+export const when = (iso: string | null, lang: Lang) =>
   iso
     ? new Date(iso).toLocaleString(lang === 'nl' ? 'nl-NL' : 'en-GB', {
         timeZone: 'Europe/Amsterdam',

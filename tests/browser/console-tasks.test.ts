@@ -1,0 +1,285 @@
+// The console's tasks in a real browser against a running street and a real OpenID Connect provider: a
+// consultant alert from a flow opens a task; the alert email (read from the SMTP sink) links to it, and
+// opening that link lands on the task after login; an agent assigns, snoozes and marks it done, each
+// recorded with who and when in the audit log and on the ERP's feed (task.updated, task.closed); a viewer
+// sees it but cannot act (403, no change); another corporation's task is not found. Every page axe-clean,
+// no Content-Security-Policy violation; screenshots docs/screenshots/console-tasks*.png (UPDATE_SCREENSHOTS=1).
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from '../../platform/db/index.js';
+import { rentReceivable } from '../support/browser.js';
+import { type ConsoleBrowser, type ConsoleCorp, startConsoleBrowser } from '../support/console-browser.js';
+import { decodeQuotedPrintable } from '../support/mail.js';
+import { requestPage } from '../support/page-request.js';
+import { eventually } from '../support/street.js';
+
+const NOORD: ConsoleCorp = {
+  id: 'tasks-noord',
+  host: 'betalen.tasks-noord.example',
+  apiKey: 'tasks-noord-erp-key',
+  name: 'Woonstichting Noord',
+  colour: '#00695c',
+  extra: `  alerts:
+    recipients:
+      - { name: Team Huurincasso, email: incasso@tasks-noord.example, actions: [review] }`,
+};
+const ZUID: ConsoleCorp = {
+  id: 'tasks-zuid',
+  host: 'betalen.tasks-zuid.example',
+  apiKey: 'tasks-zuid-erp-key',
+  name: 'Wonen Zuid',
+  colour: '#5e35b1',
+};
+
+// The base library's alert template (with its layout and partial) and a flow that alerts at once, at any
+// hour: no dispatch window, so the test does not depend on the time of day it runs.
+const template = (name: string) => readFileSync(`flows/templates/${name}.yaml`, 'utf8');
+const ALERT_FLOW = `apiVersion: outputstraat.io/v1alpha1
+kind: Flow
+metadata: { name: review-now, namespace: outputstraat-base }
+spec:
+  trigger: { kinds: [review], classifications: [review] }
+  channels: { fallback: [email] }
+  steps:
+    - id: tell-consultants
+      alert: { action: review, note: 'Bel de huurder vandaag nog.' }
+    - id: wait-a-month
+      wait: { for: 30d }
+    - id: done
+      stop: { reason: test flow ends }
+---
+apiVersion: outputstraat.io/v1alpha1
+kind: ClassificationRule
+metadata: { name: review-now, namespace: outputstraat-base }
+spec:
+  priority: 5
+  appliesTo: { kinds: [review] }
+  rules:
+    - { name: review, when: "receivable.kind == 'review'", classification: review, flow: review-now }
+`;
+
+let k: ConsoleBrowser;
+let taskId: string;
+let link: string;
+
+const taskRow = () =>
+  k.s.db.one(sql.unsafe`
+    SELECT status, assignee, snoozed_until, closed_by, closed_at, team FROM tasks WHERE id = ${taskId}`);
+
+beforeAll(async () => {
+  k = await startConsoleBrowser({
+    corporations: [NOORD, ZUID],
+    users: [
+      { sub: 'anna', name: 'Anna Callcentre', groups: [`${NOORD.id}-callcentre`] },
+      { sub: 'bram', name: 'Bram Collections', groups: [`${NOORD.id}-collections`] },
+      { sub: 'dirk', name: 'Dirk Collections', groups: [`${NOORD.id}-collections`] },
+      { sub: 'zoe', name: 'Zoe Zuid', groups: [`${ZUID.id}-collections`] },
+    ],
+    resources: {
+      'alert-templates.yaml': ['consultant-alert', 'alert-action-en', 'email-layout']
+        .map(template)
+        .join('\n---\n'),
+      'review-now.yaml': ALERT_FLOW,
+    },
+    env: { OST_TRACKING_SECRET: 'console-tasks-tracking-secret-0123456789' },
+  });
+  await k.s.postReceivable(
+    NOORD.apiKey,
+    rentReceivable('TN-9001', {
+      kind: 'review',
+      debtor: {
+        id: 'D-9001',
+        name: 'Jan de Vries',
+        email: 'j.devries@example.org',
+        locale: 'nl',
+        address: { street: 'Herestraat', houseNumber: '7', postalCode: '9711 LA', city: 'Groningen' },
+      },
+    }),
+  );
+  const alert = await eventually(
+    async () => k.s.street.smtp.messages.find((m) => m.raw.includes('incasso@tasks-noord.example')),
+    20_000,
+    'the consultant alert at the SMTP sink',
+  );
+  const text = decodeQuotedPrintable(alert.raw);
+  const found = /https:\/\/betalen\.tasks-noord\.example\/console\/tasks\/([0-9a-f-]{36})/.exec(text);
+  expect(found, 'the alert links to its task in the console').not.toBeNull();
+  link = found![0];
+  taskId = found![1]!;
+}, 180_000);
+
+afterAll(async () => {
+  await k?.stop();
+});
+
+describe('a consultant alert from a flow', () => {
+  it('is a task for the team of the alert, on the feed as task.created', async () => {
+    expect(await taskRow()).toMatchObject({ status: 'open', assignee: null, team: 'Team Huurincasso' });
+    const created = await eventually(
+      async () => (await k.feed(NOORD)).find((e) => e.type === 'task.created' && e.data.task === taskId),
+      10_000,
+      'task.created on the feed',
+    );
+    expect(created.data).toMatchObject({ kind: 'alert', status: 'open' });
+  });
+
+  it("opens from the alert email's link after login, and shows on the team's work list", async () => {
+    const context = await k.newContext();
+    const page = await k.newPage(context);
+    // The link names the payment host over https; the test street serves that host over http on loopback.
+    const path = new URL(link).pathname;
+    await k.login(page, NOORD, 'bram', path.replace(/^\/console/, ''));
+    expect(new URL(page.url()).pathname).toBe(`/console/tasks/${taskId}`);
+    const main = await page.locator('main').textContent();
+    expect(main).toContain('TN-9001');
+    expect(main).toContain('Team Huurincasso');
+    expect(await page.getByRole('link', { name: /D-9001/ }).count()).toBe(1);
+    await k.look(context, page, 'console-tasks-task');
+    await page.goto(`${k.consoleUrl(NOORD)}/tasks`);
+    expect(await page.locator('main tbody tr').count()).toBe(1);
+    await page.selectOption('#team', 'Team Huurincasso');
+    await page.click('main form[method=get] button');
+    await page.waitForURL(/team=/);
+    expect(await page.getByRole('link', { name: /TN-9001/ }).count()).toBe(1);
+    await k.look(context, page, 'console-tasks');
+    await context.close();
+  });
+});
+
+describe('a viewer', () => {
+  it('sees the task but cannot mark it done: 403, nothing changes', async () => {
+    const context = await k.newContext();
+    const page = await k.newPage(context);
+    await k.login(page, NOORD, 'anna', `/tasks/${taskId}`);
+    expect(await page.locator(`form[action$="/done"]`).count()).toBe(0);
+    const feedBefore = (await k.feed(NOORD)).length;
+    const before = await taskRow();
+    const refused = await k.postWithCookie(context, NOORD, `/tasks/${taskId}/done`, {
+      _csrf: await k.csrfOf(page),
+    });
+    expect(refused.status).toBe(403);
+    expect(await taskRow()).toEqual(before);
+    expect((await k.feed(NOORD)).length).toBe(feedBefore);
+    const audited = await k.s.db.oneFirst(sql.unsafe`
+      SELECT count(*) FROM console_audit WHERE actor = 'anna' AND action = 'forbidden' AND detail->>'task' = ${taskId}`);
+    expect(Number(audited)).toBe(1);
+    await context.close();
+  });
+});
+
+describe('an agent', () => {
+  it('assigns, snoozes and marks the task done, each audited with who and when and on the feed', async () => {
+    // Dirk signed in once, so he can be picked as a colleague.
+    const dirk = await k.newContext();
+    await k.login(await k.newPage(dirk), NOORD, 'dirk');
+    await dirk.close();
+
+    const context = await k.newContext(390, 844);
+    const page = await k.newPage(context);
+    await k.login(page, NOORD, 'bram', `/tasks/${taskId}`);
+
+    // A forged POST without the session's token changes nothing.
+    const forged = await k.postWithCookie(context, NOORD, `/tasks/${taskId}/done`, {});
+    expect(forged.status).toBe(403);
+    expect((await taskRow()).status).toBe('open');
+
+    await page.selectOption('#colleague', 'dirk');
+    await page.click('form:has(#colleague) button');
+    await page.waitForURL(/done=assign/);
+    expect(await taskRow()).toMatchObject({ status: 'assigned', assignee: 'dirk' });
+    expect(await page.locator('main').textContent()).toContain('Dirk Collections');
+
+    const inTwoDays = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10);
+    await page.fill('#until', inTwoDays);
+    await page.click('form:has(#until) button');
+    await page.waitForURL(/done=snooze/);
+    expect((await taskRow()).status).toBe('snoozed');
+    await page.goto(`${k.consoleUrl(NOORD)}/tasks?list=open`);
+    expect(await page.getByRole('link', { name: /TN-9001/ }).count()).toBe(0);
+    await page.goto(`${k.consoleUrl(NOORD)}/tasks?list=snoozed`);
+    await page.getByRole('link', { name: /TN-9001/ }).click();
+
+    await page.click('form[action$="/assign"]:not(:has(select)) button');
+    await page.waitForURL(/done=assign/);
+    await page.goto(`${k.consoleUrl(NOORD)}/tasks?list=mine`);
+    await page.getByRole('link', { name: /TN-9001/ }).click();
+    await page.click('form[action$="/done"] button');
+    await page.waitForURL(/done=done/);
+    await k.look(context, page, 'console-tasks-done');
+    expect(await page.locator('main').textContent()).toContain('Bram Collections');
+
+    const row = await taskRow();
+    expect(row).toMatchObject({ status: 'done', assignee: 'bram', closed_by: 'bram' });
+    expect(Date.now() - new Date(row.closed_at as string).getTime()).toBeLessThan(120_000);
+    const audit = await k.s.db.any(sql.unsafe`
+      SELECT actor, action, at FROM console_audit
+      WHERE corporation = ${NOORD.id} AND detail->>'task' = ${taskId} AND action LIKE 'task-%' ORDER BY id`);
+    expect(audit.map((a) => [a.actor, a.action])).toEqual([
+      ['bram', 'task-assign'],
+      ['bram', 'task-snooze'],
+      ['bram', 'task-assign'],
+      ['bram', 'task-done'],
+    ]);
+    const events = await eventually(
+      async () => {
+        const all = (await k.feed(NOORD)).filter((e) => e.data.task === taskId);
+        return all.some((e) => e.type === 'task.closed') ? all : undefined;
+      },
+      10_000,
+      'task.closed on the feed',
+    );
+    const updates = events.filter((e) => e.type === 'task.updated').map((e) => e.data);
+    expect(updates).toEqual([
+      expect.objectContaining({ status: 'assigned', assignee: 'dirk', by: 'bram' }),
+      expect.objectContaining({ status: 'snoozed', by: 'bram', snoozedUntil: expect.any(String) }),
+      expect.objectContaining({ status: 'assigned', assignee: 'bram', by: 'bram' }),
+      expect.objectContaining({ status: 'done', by: 'bram' }),
+    ]);
+    expect(events.find((e) => e.type === 'task.closed')!.data).toMatchObject({ closedBy: 'bram' });
+    await page.goto(`${k.consoleUrl(NOORD)}/tasks?list=done`);
+    expect(await page.getByRole('link', { name: /TN-9001/ }).count()).toBe(1);
+    await context.close();
+  });
+
+  it('of another corporation does not find the task (404), and a bad snooze date names the field', async () => {
+    const context = await k.newContext();
+    const page = await k.newPage(context);
+    await k.login(page, ZUID, 'zoe');
+    const other = await page.goto(`${k.consoleUrl(ZUID)}/tasks/${taskId}`);
+    expect(other?.status()).toBe(404);
+    expect(await page.locator('main tbody tr').count()).toBe(0);
+    await page.goto(`${k.consoleUrl(ZUID)}/tasks?list=done`);
+    expect(await page.getByRole('link', { name: /TN-9001/ }).count()).toBe(0);
+    await context.close();
+
+    const noord = await k.newContext();
+    const p2 = await k.newPage(noord);
+    await k.login(p2, NOORD, 'dirk', '/tasks');
+    const res = await k.postWithCookie(noord, NOORD, `/tasks/${taskId}/snooze`, {
+      _csrf: await k.csrfOf(p2),
+      until: 'gisteren',
+    });
+    // A done task cannot change; a bad date on it is refused first, naming the field.
+    expect(res.status).toBe(400);
+    expect(res.body).toContain('until');
+    await noord.close();
+  });
+
+  it('after login returns only to a path of this console', async () => {
+    for (const wanted of ['//evil.example/console/tasks', 'https://evil.example/console/tasks']) {
+      const res = await requestPage(
+        k.s.port,
+        NOORD.host,
+        `/console/login?return=${encodeURIComponent(wanted)}`,
+      );
+      expect(res.status).toBe(303);
+      const row = await k.s.db.oneFirst(sql.unsafe`
+        SELECT return_to FROM console_logins WHERE corporation = ${NOORD.id} ORDER BY created_at DESC LIMIT 1`);
+      expect(row).toBe('/console');
+    }
+  });
+
+  it('raised no Content-Security-Policy violation on any page', () => {
+    expect(k.cspViolations).toEqual([]);
+  });
+});
