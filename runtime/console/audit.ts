@@ -21,7 +21,9 @@ export type AuditAction =
   | 'view-task'
   | 'task-assign'
   | 'task-snooze'
-  | 'task-done';
+  | 'task-done'
+  | 'status'
+  | 'resend';
 
 export async function audit(
   db: Database,

@@ -52,6 +52,8 @@ export function debtorView(
   session: StaffSession,
   d: DebtorPicture,
   notice?: string,
+  /** Statuses, timeline and their actions (debtor-extras-view.ts), above the other actions. */
+  extras?: SafeHtml,
 ): SafeHtml {
   const t = CONSOLE_TEXTS[lang];
   const money = (cents: number, currency = 'EUR') => formatMoney(cents, currency, lang);
@@ -128,6 +130,7 @@ ${d.payments.map((p) => html`<tr><td>${when(p.paidAt ?? p.recordedAt, lang)}</td
   })}</ul></section>
 <section><h2>${t.notes}</h2><ul>${d.notes.map((n) => html`<li><strong>${n.author}</strong>, ${when(n.at, lang)}: ${n.body}</li>`)}</ul></section>
 </div>
+${extras ?? ''}
 ${actions}`;
 }
 

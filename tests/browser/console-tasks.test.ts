@@ -5,9 +5,10 @@
 // sees it but cannot act (403, no change); another corporation's task is not found. Every page axe-clean,
 // no Content-Security-Policy violation; screenshots docs/screenshots/console-tasks*.png (UPDATE_SCREENSHOTS=1).
 import { readFileSync } from 'node:fs';
+import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from '../../platform/db/index.js';
-import { rentReceivable } from '../support/browser.js';
+import { freePort, rentReceivable } from '../support/browser.js';
 import { type ConsoleBrowser, type ConsoleCorp, startConsoleBrowser } from '../support/console-browser.js';
 import { decodeQuotedPrintable } from '../support/mail.js';
 import { requestPage } from '../support/page-request.js';
@@ -58,15 +59,19 @@ spec:
     - { name: review, when: "receivable.kind == 'review'", classification: review, flow: review-now }
 `;
 
+const REPLY_DOMAIN = 'replies.tasks-noord.test';
+
 let k: ConsoleBrowser;
 let taskId: string;
 let link: string;
+let replyPort: number;
 
 const taskRow = () =>
   k.s.db.one(sql.unsafe`
     SELECT status, assignee, snoozed_until, closed_by, closed_at, team FROM tasks WHERE id = ${taskId}`);
 
 beforeAll(async () => {
+  replyPort = await freePort();
   k = await startConsoleBrowser({
     corporations: [NOORD, ZUID],
     users: [
@@ -76,12 +81,25 @@ beforeAll(async () => {
       { sub: 'zoe', name: 'Zoe Zuid', groups: [`${ZUID.id}-collections`] },
     ],
     resources: {
-      'alert-templates.yaml': ['consultant-alert', 'alert-action-en', 'email-layout']
+      'base-templates.yaml': [
+        'consultant-alert',
+        'alert-action-en',
+        'email-layout',
+        'payment-link-again-email',
+      ]
         .map(template)
         .join('\n---\n'),
       'review-now.yaml': ALERT_FLOW,
+      // The base library's reply rules: "al betaald" pauses the dossier and opens a task.
+      'replies.yaml': readFileSync('flows/classification/replies.yaml', 'utf8'),
     },
-    env: { OST_TRACKING_SECRET: 'console-tasks-tracking-secret-0123456789' },
+    env: {
+      OST_TRACKING_SECRET: 'console-tasks-tracking-secret-0123456789',
+      // Email replies reach the runtime's own inbound SMTP endpoint (runtime/replies).
+      OST_REPLY_DOMAIN: REPLY_DOMAIN,
+      OST_REPLY_SMTP_HOST: '127.0.0.1',
+      OST_REPLY_SMTP_PORT: String(replyPort),
+    },
   });
   await k.s.postReceivable(
     NOORD.apiKey,
@@ -277,6 +295,147 @@ describe('an agent', () => {
         SELECT return_to FROM console_logins WHERE corporation = ${NOORD.id} ORDER BY created_at DESC LIMIT 1`);
       expect(row).toBe('/console');
     }
+  });
+});
+
+describe('the debtor page', () => {
+  const statuses = () =>
+    k.s.db.one(
+      sql.unsafe`SELECT statuses, opt_outs FROM debtors WHERE corporation = ${NOORD.id} AND debtor_id = 'D-9001'`,
+    );
+  const localDay = (days: number) =>
+    new Date(Date.now() + days * 86_400_000).toLocaleDateString('en-CA', { timeZone: 'Europe/Amsterdam' });
+
+  it('shows statuses; an agent sets and clears debt assistance the way PATCH /v1/debtors does, on the feed', async () => {
+    const context = await k.newContext();
+    const page = await k.newPage(context);
+    await k.login(page, NOORD, 'bram', '/debtors/D-9001');
+    await page.selectOption('#da-kind', 'wsnp');
+    await page.fill('#da-from', localDay(0));
+    await page.fill('#da-until', localDay(180));
+    await page.click('form:has(#da-kind) button');
+    await page.waitForURL(/done=status/);
+    expect(await page.locator('main').textContent()).toContain(
+      `Schuldhulpverlening (wsnp) sinds ${localDay(0)} tot ${localDay(180)}`,
+    );
+    expect((await statuses()).statuses).toEqual({
+      debtAssistance: { kind: 'wsnp', from: localDay(0), until: localDay(180) },
+    });
+    await k.look(context, page, 'console-tasks-debtor-status');
+    await page.selectOption('#clear', 'debtAssistance');
+    await page.click('form:has(#clear) button');
+    await page.waitForURL(/done=status/);
+    expect((await statuses()).statuses).toEqual({});
+    const changes = await eventually(
+      async () => {
+        const all = (await k.feed(NOORD)).filter((e) => e.type === 'debtor.status-changed');
+        return all.length === 2 ? all : undefined;
+      },
+      10_000,
+      'two debtor.status-changed events',
+    );
+    expect(changes.map((e) => e.data)).toEqual([
+      expect.objectContaining({ status: 'debtAssistance', set: true, kind: 'wsnp', until: localDay(180) }),
+      expect.objectContaining({ status: 'debtAssistance', set: false }),
+    ]);
+    // A viewer cannot: 403, nothing changes.
+    const viewer = await k.newContext();
+    const vp = await k.newPage(viewer);
+    await k.login(vp, NOORD, 'anna', '/debtors/D-9001');
+    expect(await vp.locator('form[action$="/status"]').count()).toBe(0);
+    const refused = await k.postWithCookie(viewer, NOORD, '/debtors/D-9001/status', {
+      _csrf: await k.csrfOf(vp),
+      status: 'deceased',
+      date: localDay(0),
+    });
+    expect(refused.status).toBe(403);
+    expect((await statuses()).statuses).toEqual({});
+    await viewer.close();
+    await context.close();
+  });
+
+  it('sends the payment link again through dispatch: not sent while opted out, sent after; a reply joins the timeline', async () => {
+    const context = await k.newContext();
+    const page = await k.newPage(context);
+    await k.login(page, NOORD, 'bram', '/debtors/D-9001');
+    const resendSteps = () =>
+      k.s.db.anyFirst(sql.unsafe`
+        SELECT s.status FROM steps s JOIN cases c ON c.id = s.case_id JOIN receivables r ON r.id = c.receivable_id
+        WHERE r.external_id = 'TN-9001' AND s.step_id = 'payment-link-again' ORDER BY s.due_at, s.id`);
+    const toTenant = () => k.s.street.smtp.messages.filter((m) => m.to.includes('j.devries@example.org'));
+
+    // Opted out of email: the dispatcher refuses it, and the timeline says so; nothing reaches the sink.
+    await page.selectOption('#optout', 'email');
+    await page.click('form[action$="/opt-out"] button');
+    await page.waitForURL(/done=opt-out/);
+    await page.selectOption('#resend-channel', 'email');
+    await page.click('form[action$="/resend"] button');
+    await page.waitForURL(/done=resend/);
+    expect(await page.locator('[role=status]').textContent()).toContain('In de wachtrij gezet');
+    await eventually(
+      async () => ((await resendSteps())[0] === 'skipped' ? true : undefined),
+      20_000,
+      'refused',
+    );
+    await page.reload();
+    const timeline = page.locator('section:has(h2:text("Tijdlijn")) tbody');
+    expect(await timeline.textContent()).toMatch(/not sent: the debtor opted out of email/);
+    expect(toTenant()).toEqual([]);
+
+    // The opt-out cleared (the same code as PATCH /v1/debtors optOuts.clear): the link goes out.
+    await page.selectOption('#clear', 'optOut:email');
+    await page.click('form:has(#clear) button');
+    await page.waitForURL(/done=status/);
+    expect((await statuses()).opt_outs).toEqual([]);
+    await page.selectOption('#resend-channel', 'email');
+    await page.click('form[action$="/resend"] button');
+    await page.waitForURL(/done=resend/);
+    const mail = await eventually(async () => toTenant()[0], 20_000, 'the payment link at the SMTP sink');
+    expect(decodeQuotedPrintable(mail.raw)).toContain(
+      'Zoals gevraagd sturen wij u de betaallink nog een keer',
+    );
+    // The timeline says "sent" once the provider took it (the sink may have it a moment before).
+    await eventually(
+      async () => ((await resendSteps())[1] === 'sent' ? true : undefined),
+      10_000,
+      'recorded sent',
+    );
+    expect(await resendSteps()).toEqual(['skipped', 'sent']);
+    await page.reload();
+    expect(await timeline.textContent()).toMatch(/payment-link-again-email/);
+
+    // The tenant answers the mail: the reply is in the timeline, and a reply task opens.
+    const replyTo = /^Reply-To: (.+)$/m.exec(mail.raw)?.[1]?.trim() ?? '';
+    expect(replyTo).toContain(REPLY_DOMAIN);
+    await nodemailer
+      .createTransport({ host: '127.0.0.1', port: replyPort, secure: false, ignoreTLS: true })
+      .sendMail({
+        from: 'j.devries@example.org',
+        to: replyTo,
+        subject: 'Re: betaallink',
+        text: 'Ik heb al betaald.',
+      });
+    await eventually(
+      async () =>
+        Number(
+          await k.s.db.oneFirst(
+            sql.unsafe`SELECT count(*) FROM tasks WHERE corporation = ${NOORD.id} AND kind = 'reply'`,
+          ),
+        ) === 1
+          ? true
+          : undefined,
+      20_000,
+      'a reply task',
+    );
+    await page.reload();
+    expect(await page.locator('section:has(h2:text("Antwoorden"))').textContent()).toContain(
+      'Ik heb al betaald.',
+    );
+    expect(await timeline.textContent()).toContain('Ik heb al betaald.');
+    await k.look(context, page, 'console-tasks-debtor-timeline');
+    await page.goto(`${k.consoleUrl(NOORD)}/tasks`);
+    expect(await page.locator('main tbody tr').count()).toBe(1);
+    await context.close();
   });
 
   it('raised no Content-Security-Policy violation on any page', () => {
