@@ -321,6 +321,7 @@ describe('the debtor page', () => {
     expect((await statuses()).statuses).toEqual({
       debtAssistance: { kind: 'wsnp', from: localDay(0), until: localDay(180) },
     });
+    await page.locator('section:has(h2:text("Statussen en afmeldingen"))').scrollIntoViewIfNeeded();
     await k.look(context, page, 'console-tasks-debtor-status');
     await page.selectOption('#clear', 'debtAssistance');
     await page.click('form:has(#clear) button');
@@ -432,6 +433,7 @@ describe('the debtor page', () => {
       'Ik heb al betaald.',
     );
     expect(await timeline.textContent()).toContain('Ik heb al betaald.');
+    await page.locator('section:has(h2:text("Antwoorden"))').scrollIntoViewIfNeeded();
     await k.look(context, page, 'console-tasks-debtor-timeline');
     await page.goto(`${k.consoleUrl(NOORD)}/tasks`);
     expect(await page.locator('main tbody tr').count()).toBe(1);
