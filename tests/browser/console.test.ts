@@ -6,182 +6,56 @@
 // the CSRF token is refused; an expired session goes back to login; logout ends the session. Every page
 // is checked with axe-core and must raise no Content-Security-Policy violation.
 // UPDATE_SCREENSHOTS=1 writes the screenshots to docs/screenshots/.
-import { mkdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { secretEnvName } from '../../core/bundle/secret-env-name.js';
 import { sql } from '../../platform/db/index.js';
-import {
-  freePort,
-  launchChromium,
-  type PagesStreet,
-  rentReceivable,
-  startPagesStreet,
-} from '../support/browser.js';
+import { type PagesStreet, rentReceivable } from '../support/browser.js';
+import { type ConsoleBrowser, type ConsoleCorp, startConsoleBrowser } from '../support/console-browser.js';
 import { decodeQuotedPrintable } from '../support/mail.js';
-import { startIdp, type TestIdp } from '../support/oidc-idp.js';
 import { requestPage } from '../support/page-request.js';
 import { eventually } from '../support/street.js';
 
-const AXE = readFileSync('node_modules/axe-core/axe.min.js', 'utf8');
-const SHOTS = process.env.UPDATE_SCREENSHOTS ? 'docs/screenshots' : join(tmpdir(), 'ost-screenshots');
-
-const NOORD = { id: 'console-noord', host: 'betalen.console-noord.example', apiKey: 'console-noord-erp-key' };
-const ZUID = { id: 'console-zuid', host: 'betalen.console-zuid.example', apiKey: 'console-zuid-erp-key' };
-const SECRET = 'console-client-secret-0123456789';
-
-const corporation = (c: typeof NOORD, name: string, colour: string, issuer: string) => `
-apiVersion: v1
-kind: Namespace
-metadata: { name: ${c.id} }
----
-apiVersion: outputstraat.io/v1alpha1
-kind: Corporation
-metadata: { name: ${c.id}, namespace: ${c.id} }
-spec:
-  displayName: ${name}
-  base: outputstraat-base
-  branding: { primaryColor: '${colour}' }
-  sender: { name: ${name}, email: noreply@${c.id}.example }
-  senderDomains: [${c.id}.example]
-  paymentHost: ${c.host}
-  ingress: { apiKeySecretRef: { name: erp-api-key } }
-  console:
-    issuer: ${issuer}
-    clientId: ${c.id}
-    clientSecretRef: { name: console-oidc }
-    scopes: [openid, profile, groups]
-    roles: { viewer: [${c.id}-callcentre], agent: [${c.id}-collections], admin: [${c.id}-admins] }
-    idleMinutes: 30
----
-apiVersion: v1
-kind: Secret
-metadata: { name: erp-api-key, namespace: ${c.id} }
-type: Opaque
-stringData: { api-key: ${c.apiKey} }
-`;
-
-let s: PagesStreet;
-let idp: TestIdp;
-let browser: Browser;
-const cspViolations: string[] = [];
-
-interface AxeViolation {
-  id: string;
-  help: string;
-  nodes: { target: string[] }[];
-}
-
-async function axeViolations(context: BrowserContext, page: Page): Promise<AxeViolation[]> {
-  const probe = await context.newPage();
-  try {
-    await probe.setContent(await page.content());
-    await probe.addScriptTag({ content: AXE });
-    return (await probe.evaluate(`axe
-      .run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] } })
-      .then((r) => r.violations.map((v) => ({ id: v.id, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target })) })))`)) as AxeViolation[];
-  } finally {
-    await probe.close();
-  }
-}
-
-/** axe-clean, and screenshots at 1280×800 and 390×844 (the context's size is restored afterwards). */
-async function look(context: BrowserContext, page: Page, name: string): Promise<void> {
-  const size = page.viewportSize()!;
-  for (const [suffix, width, height] of [
-    ['', 1280, 800],
-    ['-phone', 390, 844],
-  ] as const) {
-    await page.setViewportSize({ width, height });
-    await page.screenshot({ path: join(SHOTS, `${name}${suffix}.png`) });
-  }
-  await page.setViewportSize(size);
-  expect(await axeViolations(context, page), `axe on ${name}`).toEqual([]);
-}
-
-async function newContext(width = 1280, height = 800): Promise<BrowserContext> {
-  return browser.newContext({ viewport: { width, height }, locale: 'nl-NL' });
-}
-
-async function newPage(context: BrowserContext): Promise<Page> {
-  const page = await context.newPage();
-  page.on('console', (msg) => {
-    if (/Content Security Policy/i.test(msg.text())) cspViolations.push(msg.text());
-  });
-  await page.addInitScript(
-    `document.addEventListener('securitypolicyviolation', (e) => console.error('Content Security Policy violation: ' + e.violatedDirective + ' ' + e.blockedURI));`,
-  );
-  return page;
-}
-
-const consoleUrl = (c: typeof NOORD) => `${s.hostUrl(c.host)}/console`;
-
-/** Logs in through the IdP's sign-in page as `user` and lands on `path` of the console. */
-async function login(page: Page, c: typeof NOORD, user: string, path = ''): Promise<void> {
-  await page.goto(`${consoleUrl(c)}${path}`);
-  await page.waitForURL(/\/interaction\//);
-  await page.selectOption('#user', user);
-  await page.click('#signin');
-  await page.waitForURL((url) => url.host === `${c.host}:${s.port}` && url.pathname.startsWith('/console'));
-}
-
-async function csrfOf(page: Page): Promise<string> {
-  return (await page.locator('input[name=_csrf]').first().getAttribute('value'))!;
-}
-
-/** A POST with the context's console cookie, as a page of another site (or a script) would send it. */
-async function postWithCookie(context: BrowserContext, path: string, form: Record<string, string>) {
-  const cookie = (await context.cookies()).find((c) => c.name === 'ost-console');
-  return requestPage(s.port, NOORD.host, `/console${path}`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      ...(cookie ? { cookie: `ost-console=${cookie.value}` } : {}),
-    },
-    body: new URLSearchParams(form).toString(),
-  });
-}
-
-const feedTypes = async (c: typeof NOORD) => {
-  const res = await fetch(`${s.url}/v1/events?limit=1000`, {
-    headers: { authorization: `Bearer ${c.apiKey}` },
-  });
-  const body = (await res.json()) as { events: { type: string; externalId: string | null; data: unknown }[] };
-  return body.events;
+const NOORD: ConsoleCorp = {
+  id: 'console-noord',
+  host: 'betalen.console-noord.example',
+  apiKey: 'console-noord-erp-key',
+  name: 'Woonstichting Noord',
+  colour: '#00695c',
+};
+const ZUID: ConsoleCorp = {
+  id: 'console-zuid',
+  host: 'betalen.console-zuid.example',
+  apiKey: 'console-zuid-erp-key',
+  name: 'Wonen Zuid',
+  colour: '#5e35b1',
 };
 
+// The console browser kit (tests/support/console-browser.ts) and this suite's names for its parts.
+let k: ConsoleBrowser;
+let s: PagesStreet;
+let cspViolations: string[];
+const look = (context: BrowserContext, page: Page, name: string) => k.look(context, page, name);
+const newContext = (width?: number, height?: number) => k.newContext(width, height);
+const newPage = (context: BrowserContext) => k.newPage(context);
+const consoleUrl = (c: ConsoleCorp) => k.consoleUrl(c);
+const login = (page: Page, c: ConsoleCorp, user: string, path = '') => k.login(page, c, user, path);
+const csrfOf = (page: Page) => k.csrfOf(page);
+const postWithCookie = (context: BrowserContext, path: string, form: Record<string, string>) =>
+  k.postWithCookie(context, NOORD, path, form);
+const feedTypes = (c: ConsoleCorp) => k.feed(c);
+
 beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  const idpPort = await freePort();
-  const issuer = `http://127.0.0.1:${idpPort}`;
-  s = await startPagesStreet({
-    resources: {
-      'console-noord.yaml': corporation(NOORD, 'Woonstichting Noord', '#00695c', issuer),
-      'console-zuid.yaml': corporation(ZUID, 'Wonen Zuid', '#5e35b1', issuer),
-    },
-    env: {
-      OST_TRACKING_SECRET: 'console-test-tracking-secret-0123456789',
-      [secretEnvName(NOORD.id, 'console-oidc', 'client-secret')]: SECRET,
-      [secretEnvName(ZUID.id, 'console-oidc', 'client-secret')]: SECRET,
-    },
-  });
-  idp = await startIdp(
-    idpPort,
-    [
+  k = await startConsoleBrowser({
+    corporations: [NOORD, ZUID],
+    users: [
       { sub: 'anna', name: 'Anna Callcentre', groups: [`${NOORD.id}-callcentre`] },
       { sub: 'bram', name: 'Bram Collections', groups: [`${NOORD.id}-collections`] },
       { sub: 'carla', name: 'Carla Admin', groups: [`${NOORD.id}-admins`] },
       { sub: 'zoe', name: 'Zoe Zuid', groups: [`${ZUID.id}-collections`] },
     ],
-    [NOORD, ZUID].map((c) => ({
-      clientId: c.id,
-      clientSecret: SECRET,
-      redirectUris: [`${s.hostUrl(c.host)}/console/callback`],
-    })),
-  );
-  browser = await launchChromium([NOORD.host, ZUID.host]);
+    env: { OST_TRACKING_SECRET: 'console-test-tracking-secret-0123456789' },
+  });
+  ({ s, cspViolations } = k);
 
   // Three reminders to one tenant (three rents), each opened and clicked through the real tracking links.
   const debtor = {
@@ -219,9 +93,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await idp?.stop();
-  await s?.stop();
+  await k?.stop();
 });
 
 describe('a call-centre viewer', () => {
