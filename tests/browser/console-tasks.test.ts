@@ -365,6 +365,16 @@ describe('the debtor page', () => {
         WHERE r.external_id = 'TN-9001' AND s.step_id = 'payment-link-again' ORDER BY s.due_at, s.id`);
     const toTenant = () => k.s.street.smtp.messages.filter((m) => m.to.includes('j.devries@example.org'));
 
+    // This street has no SMS channel: refused, naming the field, and nothing is queued.
+    const noSms = await k.postWithCookie(context, NOORD, '/debtors/D-9001/resend', {
+      _csrf: await k.csrfOf(page),
+      caseId: (await page.locator('#resend-case option').first().getAttribute('value'))!,
+      channel: 'sms',
+    });
+    expect(noSms.status).toBe(400);
+    expect(noSms.body).toContain('channel');
+    expect(await resendSteps()).toEqual([]);
+
     // Opted out of email: the dispatcher refuses it, and the timeline says so; nothing reaches the sink.
     await page.selectOption('#optout', 'email');
     await page.click('form[action$="/opt-out"] button');
