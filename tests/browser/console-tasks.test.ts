@@ -447,6 +447,11 @@ describe('the debtor page', () => {
     await k.look(context, page, 'console-tasks-debtor-timeline');
     await page.goto(`${k.consoleUrl(NOORD)}/tasks`);
     expect(await page.locator('main tbody tr').count()).toBe(1);
+    // The reply task shows what the tenant wrote.
+    await page.getByRole('link', { name: /already-paid/ }).click();
+    await page.waitForURL(/\/console\/tasks\//);
+    expect(await page.locator('main blockquote').textContent()).toContain('Ik heb al betaald.');
+    await k.look(context, page, 'console-tasks-reply');
     await context.close();
   });
 
