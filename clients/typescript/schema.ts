@@ -376,7 +376,7 @@ export interface paths {
         head?: never;
         /**
          * Assign, snooze, reopen or close a task
-         * @description Closing (status done) puts task.closed on the feed; a done task cannot change (409).
+         * @description Every change puts task.updated on the feed (status, assignee, snoozedUntil, by: erp); closing (status done) also task.closed. A done task cannot change (409).
          */
         patch: operations["patchTask"];
         trace?: never;
@@ -1029,6 +1029,8 @@ export interface components {
                 caseId?: string | null;
                 replyId?: string | null;
                 assignee?: string | null;
+                /** @description The team whose work list shows it (an alert recipient's name); null: the whole corporation's. */
+                team?: string | null;
                 /** Format: date-time */
                 dueAt?: string | null;
                 /** Format: date-time */
@@ -1054,6 +1056,8 @@ export interface components {
             caseId?: string | null;
             replyId?: string | null;
             assignee?: string | null;
+            /** @description The team whose work list shows it (an alert recipient's name); null: the whole corporation's. */
+            team?: string | null;
             /** Format: date-time */
             dueAt?: string | null;
             /** Format: date-time */

@@ -83,3 +83,12 @@ export function engineContext(
     ...(bundle.corporation.collectionCosts ? { collections: bundle.corporation.collectionCosts } : {}),
   };
 }
+
+/**
+ * When a send asked for outside the flow's own steps (the console's "send the payment link again") may
+ * go: now, or the next opening of the flow's dispatch window, like the flow's own sends.
+ */
+export function nextSendMoment(bundle: ConfigBundle, flow: string, now: Date): Date {
+  const window = bundle.flows[flow]?.window;
+  return window ? nextWindowOpening(now, toWindow(window), calendarOf(bundle)) : now;
+}

@@ -8,7 +8,7 @@ export {
   dossierView,
   openItems,
 } from './dossier.js';
-export { calendarOf, engineContext } from './engine-context.js';
+export { calendarOf, engineContext, nextSendMoment } from './engine-context.js';
 export { type PaymentShare, spreadPayment } from './payment-spread.js';
 export { channelQuietUntil } from './quiet-hours.js';
 export { initialStatus, type ReceivableState, receivableState } from './receivable-state.js';

@@ -25,7 +25,7 @@ export interface ComposeInput {
   case?: { id: string; classification: string; flow: string; stepsSent: number };
   /** The dossier's total and open items; without it, the receivable alone (one item). */
   dossier?: DossierView;
-  alert?: { action: string; actionLabel: string; note?: string; caseUrl?: string };
+  alert?: { action: string; actionLabel: string; note?: string; caseUrl?: string; taskUrl?: string };
   /** The case's 14-day letter and cost lines (notice-context.ts). */
   collections?: CollectionsState;
 }

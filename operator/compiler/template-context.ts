@@ -72,6 +72,7 @@ const KNOWN_PATHS = [
   'alert.actionLabel',
   'alert.note',
   'alert.caseUrl',
+  'alert.taskUrl',
   'letter.subject',
   'letter.blocks',
   'letter.blocks[]',

@@ -10,14 +10,14 @@ import { schemaValidator } from '../../core/receivable/validate-schema.js';
 import { validationError } from '../../core/receivable/validation-error.js';
 import type { Database } from '../../platform/db/index.js';
 import {
-  listReplies,
   listTasks,
   patchTask,
   TASK_LIST_MAX,
   TASK_STATUSES,
   type TaskStatus,
   validateTaskPatch,
-} from '../replies/index.js';
+} from '../dossiers/index.js';
+import { listReplies } from '../replies/index.js';
 
 export interface ReplyRouteDeps {
   db: Database;
@@ -60,6 +60,11 @@ const taskSchema = {
     caseId: { type: ['string', 'null'] },
     replyId: { type: ['string', 'null'] },
     assignee: { type: ['string', 'null'] },
+    team: {
+      type: ['string', 'null'],
+      description:
+        "The team whose work list shows it (an alert recipient's name); null: the whole corporation's.",
+    },
     dueAt: { type: ['string', 'null'], format: 'date-time' },
     snoozedUntil: { type: ['string', 'null'], format: 'date-time' },
     closedBy: { type: ['string', 'null'] },
@@ -201,7 +206,9 @@ export function registerReplyRoutes(app: FastifyInstance, deps: ReplyRouteDeps):
           operationId: 'patchTask',
           tag: 'tasks',
           summary: 'Assign, snooze, reopen or close a task',
-          description: 'Closing (status done) puts task.closed on the feed; a done task cannot change (409).',
+          description:
+            'Every change puts task.updated on the feed (status, assignee, snoozedUntil, by: erp); closing ' +
+            '(status done) also task.closed. A done task cannot change (409).',
           params: { id: 'The task id from GET /v1/tasks or a task.created event.' },
           body: { schema: taskPatchSchema, contentTypes: ['application/json'] },
           responses: { 200: { description: 'The task after the change.', schema: taskSchema } },

@@ -20,7 +20,13 @@ export type AuditAction =
   | 'meter-reading'
   | 'contact-update'
   | 'campaign-export'
-  | 'audit-export';
+  | 'audit-export'
+  | 'view-task'
+  | 'task-assign'
+  | 'task-snooze'
+  | 'task-done'
+  | 'status'
+  | 'resend';
 
 export async function audit(
   db: Database,

@@ -15,14 +15,19 @@ import {
   NotServed,
   sqlDebtor,
 } from './console-kit.js';
+import { changeStatus, debtorTimeline } from './debtor-extras.js';
+import { extrasView } from './debtor-extras-view.js';
 import { debtorPicture } from './debtor-picture.js';
 import { registerLoginRoutes } from './login-routes.js';
 import { registerMessageRoutes } from './message-routes.js';
 import { registerOverviewRoutes } from './overview-routes.js';
 import { paperEntryView } from './overview-views.js';
 import { paperContactUpdate, paperMeterReading } from './paper-entry.js';
+import { resendPaymentLink } from './resend-link.js';
 import { searchDebtors } from './search.js';
 import { atLeast, csrfMatches, type Role, type StaffSession } from './sessions.js';
+import { registerTaskRoutes } from './task-routes.js';
+import { TASK_TEXTS } from './task-texts.js';
 import { CONSOLE_TEXTS } from './texts.js';
 import { auditView, debtorView, searchView } from './views.js';
 
@@ -85,6 +90,7 @@ export async function registerConsole(app: FastifyInstance, deps: ConsoleDeps): 
     registerLoginRoutes(site, deps, kit);
     registerMessageRoutes(site, deps, kit);
     registerOverviewRoutes(site, deps, kit);
+    registerTaskRoutes(site, deps, kit);
     site.get('/console', async (request, reply) => {
       const ctx = contextOf(request, deps.bundles);
       const session = await sessionOf(request, reply, ctx);
@@ -116,7 +122,15 @@ export async function registerConsole(app: FastifyInstance, deps: ConsoleDeps): 
         return errorPage(reply, ctx, 404, 'OST_ERR_NOT_FOUND', session);
       }
       await audit(deps.db, session, 'view', { ref: picture.ref, id: picture.debtorId });
-      const done = (request.query as { done?: string }).done ? CONSOLE_TEXTS[ctx.lang].done : undefined;
+      const what = (request.query as { done?: string }).done;
+      // A link sent again is only queued: the timeline tells what happened to it.
+      const done = what
+        ? what === 'resend'
+          ? TASK_TEXTS[ctx.lang].resendQueued
+          : CONSOLE_TEXTS[ctx.lang].done
+        : undefined;
+      const timeline = await debtorTimeline(deps.db, ctx.corporation, picture.ref);
+      const extras = extrasView(ctx.lang, ctx.root, session, picture, timeline);
       return page(
         reply,
         ctx,
@@ -128,6 +142,7 @@ export async function registerConsole(app: FastifyInstance, deps: ConsoleDeps): 
           session,
           picture,
           done,
+          extras,
           paperEntryView(
             ctx.lang,
             `${ctx.root}/debtors/${encodeURIComponent(picture.debtorId)}`,
@@ -192,6 +207,12 @@ export async function registerConsole(app: FastifyInstance, deps: ConsoleDeps): 
     action('resume', 'agent', 'resume', (ctx, _s, d) => pauseOrResume(deps, ctx.corporation, d.ref, 'open'));
     action('arrangement', 'agent', 'arrangement', (ctx, _s, d, form) =>
       recordArrangement(deps, ctx.corporation, ctx.console, ctx.bundle.corporation.timezone, d, form),
+    );
+    action('status', 'agent', 'status', (ctx, _s, d, form) =>
+      changeStatus(deps, ctx.corporation, d.id, form),
+    );
+    action('resend', 'agent', 'resend', (ctx, _s, d, form) =>
+      resendPaymentLink(deps, ctx.corporation, d.ref, form),
     );
 
     action('meter-reading', 'agent', 'meter-reading', (ctx, _s, d, form) =>

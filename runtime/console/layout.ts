@@ -7,6 +7,7 @@ import type { ConfigBundle } from '../../core/bundle/types.js';
 import { brandColours, html, type Lang, raw, type SafeHtml } from '../web/index.js';
 import { OVERVIEW_TEXTS } from './overview-texts.js';
 import type { StaffSession } from './sessions.js';
+import { TASK_TEXTS } from './task-texts.js';
 import { CONSOLE_TEXTS } from './texts.js';
 
 function css(brand: string, onBrand: string, link: string): string {
@@ -39,7 +40,9 @@ input[type=search]{width:100%}
 .terms{display:grid;grid-template-columns:repeat(auto-fit,minmax(9rem,1fr));gap:.5rem}
 .notice{border-left:.375rem solid ${link};padding-left:.75rem}
 iframe{width:100%;min-height:28rem;border:1px solid #d0d4d9;background:#fff}
-pre{white-space:pre-wrap;overflow-wrap:anywhere}`;
+pre{white-space:pre-wrap;overflow-wrap:anywhere}
+.tabs{list-style:none;display:flex;flex-wrap:wrap;gap:.5rem;margin:0;padding:0}.tabs a{display:inline-block;padding:.375rem .75rem;border:2px solid ${link};border-radius:.375rem}.tabs a[aria-current]{background:${link};color:#fff}
+blockquote{margin:.5rem 0;padding-left:.75rem;border-left:.25rem solid #d0d4d9;white-space:pre-wrap;overflow-wrap:anywhere}`;
 }
 
 export interface ConsoleView {
@@ -82,7 +85,7 @@ export function sendConsolePage(reply: FastifyReply, status: number, view: Conso
 <header><div class="in"><p class="name">${view.bundle.corporation.displayName} · ${t.console}</p>
 ${
   s
-    ? html`<nav aria-label="${t.console}"><a href="${view.root}?lang=${view.lang}">${t.search}</a> · <a href="${view.root}/overview?lang=${view.lang}">${OVERVIEW_TEXTS[view.lang].overview}</a>${s.role === 'admin' ? html` · <a href="${view.root}/audit?lang=${view.lang}">${t.audit}</a>` : ''}</nav>
+    ? html`<nav aria-label="${t.console}"><a href="${view.root}?lang=${view.lang}">${t.search}</a> · <a href="${view.root}/tasks?lang=${view.lang}">${TASK_TEXTS[view.lang].tasks}</a> · <a href="${view.root}/overview?lang=${view.lang}">${OVERVIEW_TEXTS[view.lang].overview}</a>${s.role === 'admin' ? html` · <a href="${view.root}/audit?lang=${view.lang}">${t.audit}</a>` : ''}</nav>
 <p>${t.signedInAs} ${s.name ?? s.subject} (${s.role})</p>
 <form method="post" action="${view.root}/logout"><input type="hidden" name="_csrf" value="${s.csrf}"><button type="submit">${t.logout}</button></form>`
     : ''

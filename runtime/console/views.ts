@@ -11,7 +11,7 @@ import { CONSOLE_TEXTS } from './texts.js';
 export const scroll = (label: string, table: SafeHtml) =>
   html`<div class="scroll" role="region" tabindex="0" aria-label="${label}">${table}</div>`;
 
-const when = (iso: string | null, lang: Lang) =>
+export const when = (iso: string | null, lang: Lang) =>
   iso
     ? new Date(iso).toLocaleString(lang === 'nl' ? 'nl-NL' : 'en-GB', {
         timeZone: 'Europe/Amsterdam',
@@ -52,6 +52,8 @@ export function debtorView(
   session: StaffSession,
   d: DebtorPicture,
   notice?: string,
+  /** Statuses, timeline and their actions (debtor-extras-view.ts), above the other actions. */
+  extras?: SafeHtml,
   /** More forms for agents (the paper entry of overview-views.ts), after the actions. */
   more: SafeHtml | string = '',
 ): SafeHtml {
@@ -130,6 +132,7 @@ ${d.payments.map((p) => html`<tr><td>${when(p.paidAt ?? p.recordedAt, lang)}</td
   })}</ul></section>
 <section><h2>${t.notes}</h2><ul>${d.notes.map((n) => html`<li><strong>${n.author}</strong>, ${when(n.at, lang)}: ${n.body}</li>`)}</ul></section>
 </div>
+${extras ?? ''}
 ${actions}${more}`;
 }
 

@@ -52,6 +52,7 @@ import {
   takeQueuedStep,
 } from '../dossiers/index.js';
 import type { RuntimeMetrics } from '../metrics/index.js';
+import { openAlertTask } from './alert-task.js';
 import { checkContactBudget, lockHousehold } from './contact-budget.js';
 import { sentSentence, wordsOf } from './dispatch-sentences.js';
 import { holdSendLease } from './send-lease.js';
@@ -312,17 +313,32 @@ async function prepare(deps: DispatchDeps, work: DispatchWork, now: Date): Promi
       if (step.kind === 'alert') {
         const alert = step.payload as unknown as AlertEffect;
         channel = alertChannel(bundle);
-        recipients = bundle.corporation.alerts
-          .filter((a) => !a.actions || a.actions.length === 0 || a.actions.includes(alert.action as never))
-          .map((a) => a.email);
+        const to = bundle.corporation.alerts.filter(
+          (a) => !a.actions || a.actions.length === 0 || a.actions.includes(alert.action as never),
+        );
+        recipients = to.map((a) => a.email);
         if (recipients.length === 0) return skip('the corporation has no alert recipients for this action');
+        const actionLabel = ACTION_LABELS[alert.action] ?? alert.action;
+        const taskUrl = await openAlertTask(tx, {
+          bundle,
+          caseRow: c,
+          stepRowId: step.id,
+          debtorRef: about.debtor_ref ?? null,
+          action: alert.action,
+          actionLabel,
+          externalId: about.external_id,
+          teams: [...new Set(to.map((a) => a.name).filter((n): n is string => !!n))],
+          publicUrl: deps.publicUrl,
+          now,
+        });
         content = composeMessage({
           ...input,
           template: alert.template,
           alert: {
             action: alert.action,
-            actionLabel: ACTION_LABELS[alert.action] ?? alert.action,
+            actionLabel,
             ...(alert.note ? { note: alert.note } : {}),
+            ...(taskUrl ? { taskUrl } : {}),
           },
         });
       } else {

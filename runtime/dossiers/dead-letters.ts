@@ -1,7 +1,7 @@
 // Dead letters: intake and dispatch messages the runtime gave up on (platform/db/migrations/008). Recording
 // one is a single transaction with what it means for the corporation: an intake dead letter puts a
-// `receivable.rejected` event on the ERP's feed, naming the externalId when it is known; a dispatch dead
-// letter marks its step failed, so the timeline says so and the stale-claim sweep does not queue it
+// `receivable.rejected` event on the ERP's feed, naming the externalId when it is known; every dead letter
+// opens a task (kind dead-letter) for the console's work list; a dispatch dead letter marks its step failed, so the timeline says so and the stale-claim sweep does not queue it
 // again and again. The caller acks (terms) the message only after this committed.
 //
 // PRIVACY: `payload` holds the debtor's personal data (see the migration). Never log it; `code` and
@@ -13,6 +13,7 @@ import { type Database, newIds, sql, sqlState } from '../../platform/db/index.js
 import type { Logger } from '../../platform/log.js';
 import type { RuntimeMetrics } from '../metrics/index.js';
 import { insertEvents } from './case-repository.js';
+import { derivedTaskId, openTask } from './open-task.js';
 
 export interface DeadLetterInput {
   /** From the subject, not from the payload. */
@@ -100,6 +101,22 @@ export async function recordDeadLetter(
         },
       ]);
     }
+    // A person looks at it: a task on the console's work list (runtime/dossiers/open-task.ts).
+    const about = letter.step
+      ? await tx.maybeOne(sql.unsafe`
+          SELECT s.case_id, r.debtor_ref FROM steps s JOIN cases c ON c.id = s.case_id
+          JOIN receivables r ON r.id = c.receivable_id WHERE s.id = ${letter.step.rowId}`)
+      : null;
+    await openTask(tx, {
+      id: derivedTaskId(`dead-letter:${id}`),
+      corporation: letter.corporation,
+      kind: 'dead-letter',
+      debtorRef: (about?.debtor_ref as string | null | undefined) ?? null,
+      caseId: (about?.case_id as string | undefined) ?? null,
+      replyId: null,
+      title: `dead letter on ${letter.stream}: ${letter.error.code}${letter.externalId ? ` (${letter.externalId})` : ''}; see GET /v1/dead-letters/${id}`,
+      createdAt: new Date(),
+    });
     if (letter.step) {
       await tx.query(sql.unsafe`
         UPDATE steps SET status = 'failed', reason = ${`dead letter ${id}: ${letter.error.code}`},

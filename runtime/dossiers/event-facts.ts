@@ -69,6 +69,8 @@ export const EVENT_FACTS: Readonly<Record<string, readonly string[]>> = {
   'reply.received': ['action', 'reply'],
   'task.created': ['title', 'reply', 'task'],
   'task.closed': ['title', 'task', 'closedBy'],
+  // Who changed a task (staff subject or `erp`) and to what: staff, never the debtor.
+  'task.updated': ['task', 'assignee', 'snoozedUntil', 'by'],
   'debtor.opted-out': ['reply'],
   'message.registered.delivered': ['trackingNumber', 'date'],
   'message.registered.returned': ['trackingNumber', 'date', 'reason'],

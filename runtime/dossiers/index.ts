@@ -68,7 +68,8 @@ export { joinDossier } from './join-dossier.js';
 export { type LinkSeal, linkSeal, linkSealFor, placeholderOf } from './link-seal.js';
 export { type LinkKeyRow, LinkTokens, tokenHash } from './link-tokens.js';
 export { NOT_PERSONAL } from './not-personal.js';
-export { ensureLink, linksForTemplate, linkUrl } from './payment-link.js';
+export { derivedTaskId, insertTask, type NewTask, openTask, type TaskKind } from './open-task.js';
+export { consoleUrl, ensureLink, linksForTemplate, linkUrl } from './payment-link.js';
 export {
   PERSONAL_DATA,
   personalColumns,
@@ -96,3 +97,18 @@ export {
   type StepRow,
   takeQueuedStep,
 } from './step-claims.js';
+export {
+  findTask,
+  listTasks,
+  patchTask,
+  TASK_FILTERS,
+  TASK_LIST_MAX,
+  TASK_STATUSES,
+  type TaskFilter,
+  type TaskPatch,
+  type TaskStatus,
+  type TaskView,
+  taskTeams,
+  validateTaskPatch,
+  workList,
+} from './tasks.js';

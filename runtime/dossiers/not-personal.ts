@@ -63,8 +63,9 @@ export const NOT_PERSONAL: readonly { table: string; columns: readonly string[];
       'closed_at',
       'created_at',
       'updated_at',
+      'team',
     ],
-    why: "ids, statuses and times; the title is the street's own wording (the class of a reply, never its text); assignee and closed_by name staff, not the debtor",
+    why: "ids, statuses and times; the title is the street's own wording (the class of a reply, never its text); assignee and closed_by name staff, not the debtor; team is the name of a group of staff (an alert recipient's name)",
   },
   {
     table: 'debtors',

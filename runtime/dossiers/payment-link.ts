@@ -71,3 +71,14 @@ export function linkUrl(bundle: ConfigBundle, publicUrl: string, path: string): 
   const host = bundle.corporation.paymentHost;
   return host ? `https://${host}${path}` : `${publicUrl}${path}`;
 }
+
+/**
+ * A page of the staff console (docs/console.md): under the payment host's /console, or without one under
+ * the runtime's public URL at /c/<corporation>/console (the development prefix).
+ */
+export function consoleUrl(bundle: ConfigBundle, publicUrl: string, path: string): string {
+  const host = bundle.corporation.paymentHost;
+  return host
+    ? `https://${host}/console${path}`
+    : `${publicUrl}/c/${encodeURIComponent(bundle.corporation.id)}/console${path}`;
+}

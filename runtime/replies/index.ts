@@ -12,13 +12,3 @@ export {
 } from './reply-address.js';
 export { listReplies, type ReplyView } from './reply-list.js';
 export { type ReplySmtpOptions, type ReplySmtpServer, startReplySmtpServer } from './reply-smtp-server.js';
-export {
-  listTasks,
-  patchTask,
-  TASK_LIST_MAX,
-  TASK_STATUSES,
-  type TaskPatch,
-  type TaskStatus,
-  type TaskView,
-  validateTaskPatch,
-} from './tasks.js';

@@ -13,11 +13,11 @@ import {
   applyReceivableEvent,
   type EventInput,
   insertEvents,
+  insertTask,
   lockCase,
   type Tx,
 } from '../dossiers/index.js';
 import type { RuntimeMetrics } from '../metrics/index.js';
-import { insertTask } from './tasks.js';
 
 export interface ReplyDeps {
   db: Database;

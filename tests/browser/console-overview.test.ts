@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { secretEnvName } from '../../core/bundle/secret-env-name.js';
 import { sql } from '../../platform/db/index.js';
 import { ensureFormLink } from '../../runtime/forms/form-links.js';
-import { type ConsoleStreet, SHOTS, startConsoleStreet } from '../support/console-browser.js';
+import { type ConsoleStreet, SHOTS, startConsoleStreet } from '../support/console-street.js';
 import { startSftpServer, type TestSftpServer } from '../support/sftp-server.js';
 import { eventually, TEST_LINKS } from '../support/street.js';
 

@@ -5,25 +5,24 @@
 // records a 3-term arrangement that the ERP's event feed shows, a viewer cannot; a forged POST without
 // the CSRF token is refused; an expired session goes back to login; logout ends the session. Every page
 // is checked with axe-core and must raise no Content-Security-Policy violation.
-// The kit (street, IdP, Chromium, axe, screenshots) is tests/support/console-browser.ts;
 // UPDATE_SCREENSHOTS=1 writes the screenshots to docs/screenshots/.
-import type { BrowserContext } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from '../../platform/db/index.js';
 import { type PagesStreet, rentReceivable } from '../support/browser.js';
-import { type ConsoleStreet, startConsoleStreet } from '../support/console-browser.js';
+import { type ConsoleBrowser, type ConsoleCorp, startConsoleBrowser } from '../support/console-browser.js';
 import { decodeQuotedPrintable } from '../support/mail.js';
 import { requestPage } from '../support/page-request.js';
 import { eventually } from '../support/street.js';
 
-const NOORD = {
+const NOORD: ConsoleCorp = {
   id: 'console-noord',
   host: 'betalen.console-noord.example',
   apiKey: 'console-noord-erp-key',
   name: 'Woonstichting Noord',
   colour: '#00695c',
 };
-const ZUID = {
+const ZUID: ConsoleCorp = {
   id: 'console-zuid',
   host: 'betalen.console-zuid.example',
   apiKey: 'console-zuid-erp-key',
@@ -31,27 +30,22 @@ const ZUID = {
   colour: '#5e35b1',
 };
 
-let k: ConsoleStreet;
+// The console browser kit (tests/support/console-browser.ts) and this suite's names for its parts.
+let k: ConsoleBrowser;
 let s: PagesStreet;
-const look: ConsoleStreet['look'] = (...a) => k.look(...a);
-const newContext: ConsoleStreet['newContext'] = (...a) => k.newContext(...a);
-const newPage: ConsoleStreet['newPage'] = (...a) => k.newPage(...a);
-const login: ConsoleStreet['login'] = (...a) => k.login(...a);
-const csrfOf: ConsoleStreet['csrfOf'] = (...a) => k.csrfOf(...a);
-const consoleUrl: ConsoleStreet['consoleUrl'] = (c) => k.consoleUrl(c);
+let cspViolations: string[];
+const look = (context: BrowserContext, page: Page, name: string) => k.look(context, page, name);
+const newContext = (width?: number, height?: number) => k.newContext(width, height);
+const newPage = (context: BrowserContext) => k.newPage(context);
+const consoleUrl = (c: ConsoleCorp) => k.consoleUrl(c);
+const login = (page: Page, c: ConsoleCorp, user: string, path = '') => k.login(page, c, user, path);
+const csrfOf = (page: Page) => k.csrfOf(page);
 const postWithCookie = (context: BrowserContext, path: string, form: Record<string, string>) =>
   k.postWithCookie(context, NOORD, path, form);
-
-const feedTypes = async (c: typeof NOORD) => {
-  const res = await fetch(`${s.url}/v1/events?limit=1000`, {
-    headers: { authorization: `Bearer ${c.apiKey}` },
-  });
-  const body = (await res.json()) as { events: { type: string; externalId: string | null; data: unknown }[] };
-  return body.events;
-};
+const feedTypes = (c: ConsoleCorp) => k.feed(c);
 
 beforeAll(async () => {
-  k = await startConsoleStreet({
+  k = await startConsoleBrowser({
     corporations: [NOORD, ZUID],
     users: [
       { sub: 'anna', name: 'Anna Callcentre', groups: [`${NOORD.id}-callcentre`] },
@@ -59,8 +53,9 @@ beforeAll(async () => {
       { sub: 'carla', name: 'Carla Admin', groups: [`${NOORD.id}-admins`] },
       { sub: 'zoe', name: 'Zoe Zuid', groups: [`${ZUID.id}-collections`] },
     ],
+    env: { OST_TRACKING_SECRET: 'console-test-tracking-secret-0123456789' },
   });
-  s = k.s;
+  ({ s, cspViolations } = k);
 
   // Three reminders to one tenant (three rents), each opened and clicked through the real tracking links.
   const debtor = {
@@ -397,6 +392,6 @@ describe('sessions and CSRF', () => {
   });
 
   it('raised no Content-Security-Policy violation on any page', () => {
-    expect(k.cspViolations).toEqual([]);
+    expect(cspViolations).toEqual([]);
   });
 });

@@ -37,10 +37,11 @@ describe('dead letters: poison on the dispatch stream', () => {
         AND steps.status = 'scheduled' AND steps.kind = 'due'`);
   const reminder = async (externalId: string) =>
     (await erp.db.one(sql.unsafe`
-      SELECT s.id, s.status, s.reason, s.attempts FROM steps s JOIN cases c ON c.id = s.case_id
+      SELECT s.id, s.case_id, s.status, s.reason, s.attempts FROM steps s JOIN cases c ON c.id = s.case_id
       JOIN receivables r ON r.id = c.receivable_id
       WHERE r.external_id = ${externalId} AND s.kind = 'send'`)) as {
       id: string;
+      case_id: string;
       status: string;
       reason: string | null;
       attempts: number;
@@ -111,6 +112,12 @@ describe('dead letters: poison on the dispatch stream', () => {
       deadLetters: { id: string; stepRowId: string | null }[];
     };
     expect(listed.deadLetters.find((d) => d.id === row!.id)).toMatchObject({ stepRowId: step.id });
+    // A person gets it on the console's work list: one task, about the dossier of the step.
+    const tasks = await erp.db.any(sql.unsafe`
+      SELECT t.kind, t.status, t.case_id, t.title FROM tasks t WHERE t.kind = 'dead-letter' AND t.title LIKE ${`%${row!.id}%`}`);
+    expect(tasks).toEqual([
+      expect.objectContaining({ kind: 'dead-letter', status: 'open', case_id: step.case_id }),
+    ]);
 
     // Fixed, then re-driven: the step is scheduled again, queued as a new attempt and sent.
     await erp.db.query(sql.unsafe`DROP TRIGGER refuse_poison_message ON messages`);

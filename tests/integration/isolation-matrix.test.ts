@@ -344,10 +344,26 @@ function matrix(): Record<string, (method: string) => Probe[]> {
       '/messages/:id/part/:part',
       '/audit',
       '/audit.csv',
+      '/tasks',
+      '/tasks/:id',
+      '/overview',
+      '/campaigns/meter.csv',
+      '/campaigns/contact.csv',
     ].map((p): [string, string] => ['GET', p]),
     ...[
       '/logout',
-      ...['notes', 'opt-out', 'pause', 'resume', 'arrangement'].map((x) => `/debtors/:debtorId/${x}`),
+      ...[
+        'notes',
+        'opt-out',
+        'pause',
+        'resume',
+        'arrangement',
+        'status',
+        'resend',
+        'meter-reading',
+        'contact-update',
+      ].map((x) => `/debtors/:debtorId/${x}`),
+      ...['assign', 'snooze', 'done'].map((x) => `/tasks/:id/${x}`),
     ].map((p): [string, string] => ['POST', p]),
   ];
   for (const [method, pattern] of consoleRoutes) {

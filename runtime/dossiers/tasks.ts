@@ -1,35 +1,17 @@
 // Tasks: work for people (ADR 0007) — a reply to look at, an alert, a lapsed arrangement, a dead letter.
 // A task moves open → assigned → done, or is snoozed until a moment; a done task is final. The ERP's feed
-// gets task.created and task.closed; the staff console lists them.
+// gets task.created (runtime/dossiers/open-task.ts), task.updated for every change (who, what) and
+// task.closed when it is done; the staff console (runtime/console/task-routes.ts) and GET /v1/tasks list
+// them, and both change them through patchTask.
 import { createError } from '../../core/errors/index.js';
 import type { FieldError } from '../../core/receivable/index.js';
 import { validationError } from '../../core/receivable/validation-error.js';
 import { type Database, sql } from '../../platform/db/index.js';
-import { insertEvents, type Tx } from '../dossiers/index.js';
+import { insertEvents } from './case-repository.js';
+import type { TaskKind } from './open-task.js';
 
 export const TASK_STATUSES = ['open', 'assigned', 'snoozed', 'done'] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
-export type TaskKind = 'alert' | 'reply' | 'lapsed-arrangement' | 'dead-letter';
-
-export interface NewTask {
-  id: string;
-  corporation: string;
-  kind: TaskKind;
-  debtorRef: string | null;
-  caseId: string | null;
-  replyId: string | null;
-  title: string;
-  dueAt?: Date;
-  createdAt: Date;
-}
-
-export async function insertTask(tx: Tx, t: NewTask): Promise<void> {
-  await tx.query(sql.unsafe`
-    INSERT INTO tasks (id, corporation, kind, debtor_ref, case_id, reply_id, title, due_at, created_at)
-    VALUES (${t.id}, ${t.corporation}, ${t.kind}, ${t.debtorRef}, ${t.caseId}, ${t.replyId}, ${t.title},
-      ${t.dueAt?.toISOString() ?? null}, ${t.createdAt.toISOString()})`);
-}
-
 export interface TaskView {
   id: string;
   kind: TaskKind;
@@ -39,6 +21,7 @@ export interface TaskView {
   caseId: string | null;
   replyId: string | null;
   assignee: string | null;
+  team: string | null;
   dueAt: string | null;
   snoozedUntil: string | null;
   closedBy: string | null;
@@ -58,6 +41,7 @@ function viewOf(r: Record<string, unknown>): TaskView {
     caseId: (r.case_id as string | null) ?? null,
     replyId: (r.reply_id as string | null) ?? null,
     assignee: (r.assignee as string | null) ?? null,
+    team: (r.team as string | null) ?? null,
     dueAt: iso(r.due_at),
     snoozedUntil: iso(r.snoozed_until),
     closedBy: (r.closed_by as string | null) ?? null,
@@ -83,6 +67,54 @@ export async function listTasks(
     WHERE t.corporation = ${corporation} AND ${which}
     ORDER BY t.created_at, t.id LIMIT ${limit}`);
   return rows.map(viewOf);
+}
+
+/** The console's lists: open (not done, not snoozed into the future), mine, snoozed, done. */
+export const TASK_FILTERS = ['open', 'mine', 'snoozed', 'done'] as const;
+export type TaskFilter = (typeof TASK_FILTERS)[number];
+
+/**
+ * One of the console's work lists, oldest first (done: newest first). A snoozed task whose moment has
+ * passed is open again; `team` narrows to one team's tasks and those for the whole corporation.
+ */
+export async function workList(
+  db: Pick<Database, 'any'>,
+  corporation: string,
+  list: { filter: TaskFilter; me: string; team?: string | undefined },
+  now: Date,
+  limit: number,
+): Promise<TaskView[]> {
+  const at = now.toISOString();
+  const which = {
+    open: sql.fragment`(t.status IN ('open', 'assigned') OR (t.status = 'snoozed' AND t.snoozed_until <= ${at}))`,
+    mine: sql.fragment`t.status <> 'done' AND t.assignee = ${list.me}`,
+    snoozed: sql.fragment`t.status = 'snoozed' AND t.snoozed_until > ${at}`,
+    done: sql.fragment`t.status = 'done'`,
+  }[list.filter];
+  const team = list.team ? sql.fragment`AND (t.team = ${list.team} OR t.team IS NULL)` : sql.fragment``;
+  const order =
+    list.filter === 'done' ? sql.fragment`t.closed_at DESC, t.id` : sql.fragment`t.created_at, t.id`;
+  const rows = await db.any(sql.unsafe`${SELECT_TASK}
+    WHERE t.corporation = ${corporation} AND ${which} ${team} ORDER BY ${order} LIMIT ${limit}`);
+  return rows.map(viewOf);
+}
+
+/** One of the corporation's tasks; another corporation's is undefined, like one that does not exist. */
+export async function findTask(
+  db: Pick<Database, 'maybeOne'>,
+  corporation: string,
+  id: string,
+): Promise<TaskView | undefined> {
+  const row = await db.maybeOne(
+    sql.unsafe`${SELECT_TASK} WHERE t.id = ${id} AND t.corporation = ${corporation}`,
+  );
+  return row ? viewOf(row) : undefined;
+}
+
+/** The teams the corporation's tasks are for, for the console's filter. */
+export async function taskTeams(db: Pick<Database, 'anyFirst'>, corporation: string): Promise<string[]> {
+  return (await db.anyFirst(sql.unsafe`
+    SELECT DISTINCT team FROM tasks WHERE corporation = ${corporation} AND team IS NOT NULL ORDER BY team`)) as string[];
 }
 
 export interface TaskPatch {
@@ -136,13 +168,17 @@ export function validateTaskPatch(body: unknown, now: Date): TaskPatch {
   return b as TaskPatch;
 }
 
-/** Applies a change to one of the corporation's tasks; another corporation's task is 404. */
+/**
+ * Applies a change to one of the corporation's tasks; another corporation's task is 404. `by` is who made
+ * it (a console user's subject, or `erp` for the API): task.updated on the feed says who, what and when.
+ */
 export async function patchTask(
   db: Database,
   corporation: string,
   id: string,
   patch: TaskPatch,
   now: Date,
+  by = 'erp',
 ): Promise<TaskView> {
   return db.transaction(async (tx) => {
     const row = await tx.maybeOne(sql.unsafe`
@@ -165,17 +201,31 @@ export async function patchTask(
         snoozed_until = ${status === 'snoozed' ? (patch.snoozedUntil ?? iso(row.snoozed_until)) : null},
         closed_by = ${closedBy}, closed_at = ${done ? now.toISOString() : null}
       WHERE id = ${id}`);
-    if (done) {
-      await insertEvents(tx, [
-        {
-          corporation,
-          ...(row.case_id ? { caseId: row.case_id as string } : {}),
-          type: 'task.closed',
-          data: { task: id, kind: row.kind, title: row.title, status, closedBy },
-          at: now,
+    const about = { corporation, ...(row.case_id ? { caseId: row.case_id as string } : {}), at: now };
+    const snoozedUntil = status === 'snoozed' ? (patch.snoozedUntil ?? iso(row.snoozed_until)) : null;
+    await insertEvents(tx, [
+      {
+        ...about,
+        type: 'task.updated',
+        data: {
+          task: id,
+          kind: row.kind,
+          status,
+          assignee,
+          ...(snoozedUntil ? { snoozedUntil: new Date(snoozedUntil).toISOString() } : {}),
+          by,
         },
-      ]);
-    }
+      },
+      ...(done
+        ? [
+            {
+              ...about,
+              type: 'task.closed',
+              data: { task: id, kind: row.kind, title: row.title, status, closedBy },
+            },
+          ]
+        : []),
+    ]);
     const updated = await tx.one(sql.unsafe`${SELECT_TASK} WHERE t.id = ${id}`);
     return viewOf(updated);
   });
