@@ -48,6 +48,10 @@ export interface BundleCorporation {
   paused: boolean;
   /** Early signalling to the municipality (spec.collections.earlySignal); absent when not configured. */
   earlySignal?: NonNullable<NonNullable<CorporationSpec['collections']>['earlySignal']>;
+  /** Monitoring of payment arrangements (spec.collections.arrangements, defaults applied). */
+  arrangements?: { graceDays: number };
+  /** Promises to pay (spec.collections.promises, defaults applied). */
+  promises?: { maxDaysAhead: number; graceDays: number };
   /** The staff console's identity provider and roles (spec.console); absent: no console. */
   console?: BundleConsole;
   /** The contact budget (spec.contactPolicy over the street defaults'); absent: no budget. */

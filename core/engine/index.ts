@@ -15,6 +15,7 @@ export {
 } from './text.js';
 export type {
   CalendarPort,
+  CaseArrangement,
   CaseEvent,
   CaseState,
   CaseVariables,
@@ -26,7 +27,9 @@ export type {
   EngineResult,
   EvaluationVars,
   FlowWindow,
+  PlanInput,
+  PlanTerm,
   SentMessage,
   TimelineEntry,
 } from './types.js';
-export { FREEZE_END_WATCH } from './types.js';
+export { ARRANGEMENT_WATCH, FREEZE_END_WATCH } from './types.js';

@@ -56,6 +56,34 @@ export interface CaseState {
   holds?: string[];
   /** When the debtor's freeze ends (ISO 8601): a timer then resumes the case. */
   frozenUntil?: string;
+  /** The payment arrangement or promise to pay the dossier waits on while it runs (arrangement.ts). */
+  arrangement?: CaseArrangement;
+}
+
+/** An instalment of a plan: due on a local date (YYYY-MM-DD), an amount in minor units. */
+export interface PlanTerm {
+  dueOn: string;
+  amountCents: number;
+}
+
+/** A plan as reported to the engine: by the ERP, a consultant or the tenant on the payment page. */
+export interface PlanInput {
+  /** plan: instalments (betalingsregeling); promise: one amount by one day (betaalbelofte). */
+  kind: 'plan' | 'promise';
+  reference?: string;
+  /** Local date (YYYY-MM-DD) the plan was made; payments before it do not count. */
+  madeOn: string;
+  terms: PlanTerm[];
+  /** Calendar days after a term's due date within which a payment is still in time. */
+  graceDays: number;
+}
+
+/** A running plan in the case state, with the payments matched to it so far. */
+export interface CaseArrangement extends PlanInput {
+  totalCents: number;
+  payments: { paidOn: string; amountCents: number }[];
+  /** The open total last heard of; a lower one is a payment towards the plan. */
+  lastBalance?: number;
 }
 
 export type MessageEventType = 'bounced' | 'delivered' | 'opened' | 'clicked' | 'failed';
@@ -66,7 +94,9 @@ export type CaseEvent =
   | { type: MessageEventType; messageId: string }
   /** balance: what is still open, in minor units (cents). */
   | { type: BalanceEventType; balance?: number }
-  | { type: StatusEventType; note?: string }
+  | { type: Exclude<StatusEventType, 'arrangement'>; note?: string }
+  /** A payment arrangement was made; with `plan` the engine monitors it (pauses, checks each term). */
+  | { type: 'arrangement'; note?: string; plan?: PlanInput }
   /**
    * A debtor-scope dossier took another open receivable (ADR 0007): `balance` is the dossier's new total
    * in minor units, `externalId` the receivable that joined.
@@ -86,6 +116,9 @@ export type DebtorEvent =
 
 /** The watch id of a freeze's end timer: a `watch` input with it unfreezes when the freeze is over. */
 export const FREEZE_END_WATCH = 'debtor:frozen-until';
+
+/** The watch id of an arrangement's check: the day after a term's grace period ends. */
+export const ARRANGEMENT_WATCH = 'arrangement:check';
 
 export type EngineInput =
   | { type: 'start' }
@@ -147,7 +180,9 @@ export type Effect =
    * one runs, else started). The runtime (and the simulator) carry it out; the engine only asks.
    */
   | { type: 'handOver'; stepId: string; flow: string; reason: string }
-  | { type: 'end'; status: 'stopped' | 'completed'; reason: string };
+  | { type: 'end'; status: 'stopped' | 'completed'; reason: string }
+  /** Write an event on the feed (arrangement.broken, arrangement.completed, promise.broken …). */
+  | { type: 'record'; event: string; data: Record<string, unknown> };
 
 /** A plain sentence a collections officer can read. */
 export interface TimelineEntry {

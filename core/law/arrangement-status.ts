@@ -7,6 +7,9 @@ import { addLocalDays, compareLocalDates, type LocalDate } from '../calendar/ind
 import { createError } from '../errors/index.js';
 import type { ArrangementPlan } from './arrangement-plan.js';
 
+/** Corporation spec.collections.arrangements defaults (the CRD's defaults; docs/collections-law.md § 3). */
+export const ARRANGEMENT_DEFAULTS = { graceDays: 7 } as const;
+
 export interface Payment {
   paidOn: LocalDate;
   amountCents: number;

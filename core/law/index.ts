@@ -17,6 +17,7 @@ export {
   validateArrangement,
 } from './arrangement-plan.js';
 export {
+  ARRANGEMENT_DEFAULTS,
   type ArrangementStatus,
   arrangementStatus,
   type Payment,
@@ -56,6 +57,7 @@ export {
 } from './fourteen-day-term.js';
 export {
   type PaymentPromise,
+  PROMISE_DEFAULTS,
   type PromiseLimits,
   type PromiseStatus,
   type PromiseViolationCode,

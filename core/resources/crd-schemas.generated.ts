@@ -892,6 +892,41 @@ export const CRD_SCHEMAS = {
             "type": "object",
             "description": "Dutch collections law (docs/collections-law.md).",
             "properties": {
+              "arrangements": {
+                "type": "object",
+                "description": "How payment arrangements are monitored (docs/collections-law.md § 3): every plan, set by the ERP, a consultant or the tenant, gets this grace after each instalment before it lapses (arrangement.broken, the flow's arrangementBroken reaction).",
+                "default": {},
+                "properties": {
+                  "graceDays": {
+                    "type": "integer",
+                    "minimum": 0,
+                    "maximum": 60,
+                    "default": 7,
+                    "description": "Calendar days after an instalment's due date within which its payment is still in time."
+                  }
+                }
+              },
+              "promises": {
+                "type": "object",
+                "description": "Promises to pay (docs/collections-law.md § 3): the dossier waits until the promised day plus the grace; unpaid then, promise.broken and the flow's promiseBroken reaction.",
+                "default": {},
+                "properties": {
+                  "maxDaysAhead": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "maximum": 90,
+                    "default": 14,
+                    "description": "The promised day lies at most this many days ahead."
+                  },
+                  "graceDays": {
+                    "type": "integer",
+                    "minimum": 0,
+                    "maximum": 30,
+                    "default": 3,
+                    "description": "Calendar days after the promised day within which the payment is still in time."
+                  }
+                }
+              },
               "earlySignal": {
                 "type": "object",
                 "description": "Early signalling of rent arrears to the municipality (Besluit gemeentelijke schuldhulpverlening art. 2; docs/collections-law.md). A signal is made once per dossier when every condition holds and exported as a file to the municipality's intake.",
@@ -1819,7 +1854,9 @@ export const CRD_SCHEMAS = {
                     "resumed",
                     "cancelled",
                     "balanceChanged",
-                    "failed"
+                    "failed",
+                    "arrangementBroken",
+                    "promiseBroken"
                   ],
                   "description": "The event that triggers the reaction."
                 },

@@ -514,6 +514,28 @@ eventsDays?: number
  */
 collections?: {
 /**
+ * How payment arrangements are monitored (docs/collections-law.md § 3): every plan, set by the ERP, a consultant or the tenant, gets this grace after each instalment before it lapses (arrangement.broken, the flow's arrangementBroken reaction).
+ */
+arrangements?: {
+/**
+ * Calendar days after an instalment's due date within which its payment is still in time.
+ */
+graceDays?: number
+}
+/**
+ * Promises to pay (docs/collections-law.md § 3): the dossier waits until the promised day plus the grace; unpaid then, promise.broken and the flow's promiseBroken reaction.
+ */
+promises?: {
+/**
+ * The promised day lies at most this many days ahead.
+ */
+maxDaysAhead?: number
+/**
+ * Calendar days after the promised day within which the payment is still in time.
+ */
+graceDays?: number
+}
+/**
  * Early signalling of rent arrears to the municipality (Besluit gemeentelijke schuldhulpverlening art. 2; docs/collections-law.md). A signal is made once per dossier when every condition holds and exported as a file to the municipality's intake.
  */
 earlySignal?: {
@@ -1129,7 +1151,7 @@ export interface FlowReaction {
 /**
  * The event that triggers the reaction.
  */
-event: ("bounced" | "delivered" | "opened" | "notOpened" | "clicked" | "paid" | "partiallyPaid" | "arrangement" | "paused" | "resumed" | "cancelled" | "balanceChanged" | "failed")
+event: ("bounced" | "delivered" | "opened" | "notOpened" | "clicked" | "paid" | "partiallyPaid" | "arrangement" | "paused" | "resumed" | "cancelled" | "balanceChanged" | "failed" | "arrangementBroken" | "promiseBroken")
 /**
  * For notOpened, how long after sending.
  */

@@ -231,6 +231,7 @@ export class SimulationRun {
           planned.push({ effect: e });
           break;
         case 'closeLink':
+        case 'record':
           break;
         case 'handOver': {
           const handed = handOverRow(

@@ -10,6 +10,7 @@ import {
   type SourceRef,
 } from '../../core/bundle/types.js';
 import { experimentSettings } from '../../core/experiments/index.js';
+import { ARRANGEMENT_DEFAULTS, PROMISE_DEFAULTS } from '../../core/law/index.js';
 import { isReplyClass, type ReplyRule, type ReplyRules } from '../../core/replies/index.js';
 import type { Resource } from '../../core/resources/kinds.js';
 import type { CorporationSpec, FlowSpec } from '../../core/resources/types.generated.js';
@@ -141,6 +142,11 @@ export function buildBundle(
       },
       paused: c.paused ?? false,
       ...(c.collections?.earlySignal ? { earlySignal: c.collections.earlySignal } : {}),
+      arrangements: { graceDays: c.collections?.arrangements?.graceDays ?? ARRANGEMENT_DEFAULTS.graceDays },
+      promises: {
+        maxDaysAhead: c.collections?.promises?.maxDaysAhead ?? PROMISE_DEFAULTS.maxDaysAhead,
+        graceDays: c.collections?.promises?.graceDays ?? PROMISE_DEFAULTS.graceDays,
+      },
       ...(c.console ? { console: bundleConsole(c.console) } : {}),
       ...(contactPolicy ? { contactPolicy } : {}),
     },

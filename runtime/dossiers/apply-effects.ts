@@ -130,6 +130,9 @@ export function planEffects(c: CaseRef, result: EngineResult, now: Date): Effect
       case 'end':
         plan.events.push({ ...base, type: `case.${e.status}`, data: { reason: e.reason } });
         break;
+      case 'record':
+        plan.events.push({ ...base, type: e.event, data: e.data });
+        break;
     }
   }
   return plan;
