@@ -6,6 +6,7 @@ const TUESDAY = '2026-03-03T10:00:00.000Z';
 
 const plan: PlanInput = {
   kind: 'plan',
+  source: 'erp',
   reference: 'R-1',
   madeOn: '2026-03-04',
   graceDays: 5,
@@ -120,6 +121,7 @@ describe('a monitored payment arrangement', () => {
       type: 'arrangement',
       plan: {
         kind: 'promise',
+        source: 'tenant',
         madeOn: '2026-03-04',
         graceDays: 3,
         terms: [{ dueOn: '2026-03-12', amountCents: 30_000 }],

@@ -39,6 +39,19 @@ export function startArrangement(turn: Turn, plan: PlanInput): void {
     lastBalance: totalCents,
   };
   note(turn, `${words(plan)} recorded (${describe(plan)}; ${plan.graceDays} days' grace per term)`);
+  emit(turn, {
+    type: 'record',
+    event: plan.kind === 'promise' ? 'promise.made' : 'arrangement.started',
+    data: {
+      kind: plan.kind,
+      source: plan.source,
+      ...(plan.reference ? { reference: plan.reference } : {}),
+      totalCents,
+      graceDays: plan.graceDays,
+      madeOn: plan.madeOn,
+      terms: plan.terms.map((t) => ({ dueOn: t.dueOn, amountCents: t.amountCents })),
+    },
+  });
   if (turn.state.status === 'paused') armArrangementCheck(turn);
 }
 

@@ -70,6 +70,8 @@ export interface PlanTerm {
 export interface PlanInput {
   /** plan: instalments (betalingsregeling); promise: one amount by one day (betaalbelofte). */
   kind: 'plan' | 'promise';
+  /** Who made it: the ERP, a consultant in the console, the tenant on the payment page. */
+  source: 'erp' | 'console' | 'tenant';
   reference?: string;
   /** Local date (YYYY-MM-DD) the plan was made; payments before it do not count. */
   madeOn: string;

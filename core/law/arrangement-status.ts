@@ -76,6 +76,16 @@ export function dayReaching(sortedPayments: readonly Payment[], cents: number): 
   return undefined;
 }
 
+/** How much of each instalment `paidCents` covers: payments fill the earliest instalment first. */
+export function allocateToTerms(termAmounts: readonly number[], paidCents: number): number[] {
+  let left = Math.max(0, paidCents);
+  return termAmounts.map((amount) => {
+    const paid = Math.min(amount, left);
+    left -= paid;
+    return paid;
+  });
+}
+
 /** The status of an arrangement on day `on`, given every payment made towards it. */
 export function arrangementStatus(
   plan: ArrangementPlan,

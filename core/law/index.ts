@@ -19,6 +19,7 @@ export {
 export {
   ARRANGEMENT_DEFAULTS,
   type ArrangementStatus,
+  allocateToTerms,
   arrangementStatus,
   type Payment,
   type TermPosition,

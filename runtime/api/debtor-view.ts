@@ -1,9 +1,10 @@
 // GET /v1/debtors/{debtorId}: the whole picture of one debtor of one corporation, for a call centre and
 // the ERP — contact, statuses, opt-outs, open receivables with their balances and the total, dossiers with
 // their flow, status and next step, messages to the debtor (not consultant alerts) with what tracking
-// saw, and payments.
+// saw, payments, and the payment arrangements and promises to pay of its dossiers.
 import { type DebtorStatuses, disputedItems } from '../../core/debtors/index.js';
 import { type Database, sql } from '../../platform/db/index.js';
+import { arrangementViewSchema, loadArrangements } from './arrangement-view.js';
 
 const iso = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string).toISOString());
 
@@ -28,6 +29,7 @@ export const debtorViewSchema = {
     dossiers: { type: 'array', items: { type: 'object' } },
     messages: { type: 'array', items: { type: 'object' } },
     payments: { type: 'array', items: { type: 'object' } },
+    arrangements: arrangementViewSchema,
   },
 } as const;
 
@@ -36,7 +38,8 @@ export async function loadDebtorView(db: Database, corporation: string, debtorId
     SELECT id, contact, statuses, opt_outs, household_id FROM debtors
     WHERE corporation = ${corporation} AND debtor_id = ${debtorId}`);
   if (!d) return null;
-  const [receivables, dossiers, messages, payments] = await Promise.all([
+  const [arrangements, receivables, dossiers, messages, payments] = await Promise.all([
+    loadArrangements(db, corporation, d.id as string),
     db.any(sql.unsafe`
       SELECT external_id, kind, status, amount_minor, balance_minor, currency, due_date::text AS due_date, description
       FROM receivables WHERE debtor_ref = ${d.id} AND corporation = ${corporation} AND status IN ('open', 'paused')
@@ -118,5 +121,6 @@ export async function loadDebtorView(db: Database, corporation: string, debtorId
       method: p.method ?? null,
       balanceAfter: Number(p.balance_after),
     })),
+    arrangements,
   };
 }

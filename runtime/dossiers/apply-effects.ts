@@ -11,6 +11,7 @@ import {
   type TimelineEntry,
 } from '../../core/engine/index.js';
 import { newIds, sql } from '../../platform/db/index.js';
+import { recordArrangementRows } from './arrangement-rows.js';
 import { type CaseRow, type EventInput, insertEvents, saveCaseState, type Tx } from './case-repository.js';
 import type { StepKind } from './step-claims.js';
 
@@ -216,4 +217,5 @@ export async function applyEngineResult(tx: Tx, c: CaseRow, result: EngineResult
   }
   await saveCaseState(tx, c.id, result.state, [...result.timeline, ...notSentNow, ...plan.timeline]);
   await insertEvents(tx, events);
+  await recordArrangementRows(tx, c, result.effects, now);
 }
