@@ -49,13 +49,22 @@ export interface BundleCorporation {
   /** Early signalling to the municipality (spec.collections.earlySignal); absent when not configured. */
   earlySignal?: NonNullable<NonNullable<CorporationSpec['collections']>['earlySignal']>;
   /** Monitoring of payment arrangements (spec.collections.arrangements, defaults applied). */
-  arrangements?: { graceDays: number };
-  /** Promises to pay (spec.collections.promises, defaults applied). */
-  promises?: { maxDaysAhead: number; graceDays: number };
+  arrangements?: { graceDays: number; tenant?: TenantPlanLimits };
+  /** Promises to pay (spec.collections.promises, defaults applied); tenant: offered on the payment page. */
+  promises?: { maxDaysAhead: number; graceDays: number; tenant?: boolean };
   /** The staff console's identity provider and roles (spec.console); absent: no console. */
   console?: BundleConsole;
   /** The contact budget (spec.contactPolicy over the street defaults'); absent: no budget. */
   contactPolicy?: CorporationContactPolicy;
+}
+
+/** What a tenant may choose on the payment page (spec.collections.arrangements.tenant). */
+export interface TenantPlanLimits {
+  maxTerms: number;
+  minTermCents: number;
+  maxTotalCents?: number;
+  /** Empty: every classification. */
+  allowedClassifications: string[];
 }
 
 /** Corporation spec.console with its defaults applied (docs/console.md). */

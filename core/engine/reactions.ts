@@ -15,7 +15,7 @@ import { handleDebtorEvent, isDebtorEvent } from './debtor-events.js';
 import { completeIfDone } from './steps.js';
 import { amount, messageLabel } from './text.js';
 import { closeLink, endCase, note, type Turn } from './turn.js';
-import type { CaseEvent, MessageEventType, PlanInput, SentMessage } from './types.js';
+import type { CaseEvent, MessageEventType, PlanInput } from './types.js';
 
 const MESSAGE_EVENTS: ReadonlySet<string> = new Set(['bounced', 'delivered', 'opened', 'clicked', 'failed']);
 

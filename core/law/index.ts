@@ -80,3 +80,9 @@ export {
   type StatutoryTermEnd,
   statutoryTermEnd,
 } from './statutory-term.js';
+export {
+  type TenantOffers,
+  type TenantPlanPolicy,
+  tenantLimits,
+  tenantPlanOffers,
+} from './tenant-offers.js';

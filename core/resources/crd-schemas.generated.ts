@@ -903,6 +903,41 @@ export const CRD_SCHEMAS = {
                     "maximum": 60,
                     "default": 7,
                     "description": "Calendar days after an instalment's due date within which its payment is still in time."
+                  },
+                  "tenant": {
+                    "type": "object",
+                    "description": "Let tenants choose a plan themselves on the payment page (\"pay in terms\"): monthly instalments of equal amounts, the first paid at once. Absent: the page offers none.",
+                    "required": [
+                      "maxTerms",
+                      "minTermCents"
+                    ],
+                    "properties": {
+                      "maxTerms": {
+                        "type": "integer",
+                        "minimum": 2,
+                        "maximum": 24,
+                        "description": "Most instalments a tenant may choose."
+                      },
+                      "minTermCents": {
+                        "type": "integer",
+                        "minimum": 1,
+                        "description": "Least amount of one instalment, in cents."
+                      },
+                      "maxTotalCents": {
+                        "type": "integer",
+                        "minimum": 1,
+                        "description": "Largest open amount a tenant may spread (cents); absent: no maximum."
+                      },
+                      "allowedClassifications": {
+                        "type": "array",
+                        "maxItems": 50,
+                        "description": "Only dossiers with one of these classifications (green, yellow, ...); absent or empty - every classification.",
+                        "items": {
+                          "type": "string",
+                          "maxLength": 63
+                        }
+                      }
+                    }
                   }
                 }
               },
@@ -924,6 +959,11 @@ export const CRD_SCHEMAS = {
                     "maximum": 30,
                     "default": 3,
                     "description": "Calendar days after the promised day within which the payment is still in time."
+                  },
+                  "tenant": {
+                    "type": "boolean",
+                    "default": false,
+                    "description": "Let tenants promise a payment date themselves on the payment page."
                   }
                 }
               },

@@ -521,6 +521,29 @@ arrangements?: {
  * Calendar days after an instalment's due date within which its payment is still in time.
  */
 graceDays?: number
+/**
+ * Let tenants choose a plan themselves on the payment page ("pay in terms"): monthly instalments of equal amounts, the first paid at once. Absent: the page offers none.
+ */
+tenant?: {
+/**
+ * Most instalments a tenant may choose.
+ */
+maxTerms: number
+/**
+ * Least amount of one instalment, in cents.
+ */
+minTermCents: number
+/**
+ * Largest open amount a tenant may spread (cents); absent: no maximum.
+ */
+maxTotalCents?: number
+/**
+ * Only dossiers with one of these classifications (green, yellow, ...); absent or empty - every classification.
+ * 
+ * @maxItems 50
+ */
+allowedClassifications?: string[]
+}
 }
 /**
  * Promises to pay (docs/collections-law.md § 3): the dossier waits until the promised day plus the grace; unpaid then, promise.broken and the flow's promiseBroken reaction.
@@ -534,6 +557,10 @@ maxDaysAhead?: number
  * Calendar days after the promised day within which the payment is still in time.
  */
 graceDays?: number
+/**
+ * Let tenants promise a payment date themselves on the payment page.
+ */
+tenant?: boolean
 }
 /**
  * Early signalling of rent arrears to the municipality (Besluit gemeentelijke schuldhulpverlening art. 2; docs/collections-law.md). A signal is made once per dossier when every condition holds and exported as a file to the municipality's intake.

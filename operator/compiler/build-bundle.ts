@@ -2,6 +2,7 @@ import {
   BUNDLE_SCHEMA_VERSION,
   type BundleChannel,
   type BundleConsole,
+  type BundleCorporation,
   type BundleFlow,
   type BundleRule,
   type BundleTemplate,
@@ -142,10 +143,11 @@ export function buildBundle(
       },
       paused: c.paused ?? false,
       ...(c.collections?.earlySignal ? { earlySignal: c.collections.earlySignal } : {}),
-      arrangements: { graceDays: c.collections?.arrangements?.graceDays ?? ARRANGEMENT_DEFAULTS.graceDays },
+      arrangements: bundleArrangements(c.collections?.arrangements),
       promises: {
         maxDaysAhead: c.collections?.promises?.maxDaysAhead ?? PROMISE_DEFAULTS.maxDaysAhead,
         graceDays: c.collections?.promises?.graceDays ?? PROMISE_DEFAULTS.graceDays,
+        tenant: c.collections?.promises?.tenant ?? false,
       },
       ...(c.console ? { console: bundleConsole(c.console) } : {}),
       ...(contactPolicy ? { contactPolicy } : {}),
@@ -174,6 +176,25 @@ export function buildBundle(
       }),
   };
   return { ...body, revision: contentHash(body) };
+}
+
+function bundleArrangements(
+  a: NonNullable<CorporationSpec['collections']>['arrangements'],
+): NonNullable<BundleCorporation['arrangements']> {
+  const t = a?.tenant;
+  return {
+    graceDays: a?.graceDays ?? ARRANGEMENT_DEFAULTS.graceDays,
+    ...(t
+      ? {
+          tenant: {
+            maxTerms: t.maxTerms,
+            minTermCents: t.minTermCents,
+            ...(t.maxTotalCents !== undefined ? { maxTotalCents: t.maxTotalCents } : {}),
+            allowedClassifications: t.allowedClassifications ?? [],
+          },
+        }
+      : {}),
+  };
 }
 
 function bundleConsole(c: NonNullable<CorporationSpec['console']>): BundleConsole {

@@ -50,7 +50,8 @@ interface Payable {
 }
 
 /**
- * Sends the debtor to the PSP's checkout for the current balance. A receivable that is paid starts
+ * Sends the debtor to the PSP's checkout for the current balance (or `amountMinor` of it: an instalment
+ * of a payment arrangement, docs/pages.md). A receivable that is paid starts
  * nothing; an open checkout for the same amount from the last minutes is reused, so a double tap or a
  * back button does not create a second payment.
  */
@@ -60,6 +61,7 @@ export async function startPayment(
   link: { id: string; token: string; receivable_id: string },
   pageBase: string,
   locale: 'nl' | 'en',
+  amountMinor?: number,
 ): Promise<StartResult> {
   const corporation = bundle.corporation.id;
   const r = (await deps.db.one(sql.unsafe`
@@ -67,7 +69,7 @@ export async function startPayment(
     FROM receivables WHERE id = ${link.receivable_id} AND corporation = ${corporation}`)) as unknown as Payable;
   if (r.status === 'paid' || Number(r.balance_minor) <= 0) return { kind: 'paid' };
   if (r.status !== 'open' || !deps.psp.configured(corporation)) return { kind: 'unavailable' };
-  const amount = Number(r.balance_minor);
+  const amount = Math.min(amountMinor ?? Number(r.balance_minor), Number(r.balance_minor));
   const open = await deps.db.maybeOne(sql.unsafe`
     SELECT checkout_url FROM psp_payments
     WHERE receivable_id = ${link.receivable_id} AND status = 'open' AND checkout_url IS NOT NULL
