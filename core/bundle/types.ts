@@ -140,6 +140,8 @@ export interface BundleFlow {
   overBudget?: 'defer' | 'skip';
   /** When a debtor's freeze reaches its end date; absent means 'resume'. */
   onFreezeEnd?: 'resume' | 'alert';
+  /** A reminder before each instalment of a running arrangement (spec.arrangement.reminder). */
+  arrangementReminder?: { daysBefore: number; template: string; channel?: string };
   /** An A/B test or bandit that new cases of this flow are assigned in (docs/experiments.md). */
   experiment?: BundleExperiment;
 }

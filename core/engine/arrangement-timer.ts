@@ -10,7 +10,7 @@ import {
 } from '../calendar/index.js';
 import { type ArrangementStatus, arrangementStatus } from '../law/arrangement-status.js';
 import { emit, type Turn } from './turn.js';
-import { ARRANGEMENT_WATCH, type CaseArrangement } from './types.js';
+import { ARRANGEMENT_REMINDER_WATCH, ARRANGEMENT_WATCH, type CaseArrangement } from './types.js';
 
 /** The zone of the corporation's calendar; dates of a plan are local dates there. */
 export const zoneOf = (turn: Turn): string => turn.ctx.calendar.timezone ?? 'Europe/Amsterdam';
@@ -47,4 +47,21 @@ export function armArrangementCheck(turn: Turn): void {
   const firstLateDay = addLocalDays(term.dueOn, a.graceDays + 1);
   const at = fromZonedParts({ ...firstLateDay, hour: 0, minute: 0, second: 0, millisecond: 0 }, zoneOf(turn));
   emit(turn, { type: 'watch', messageId: ARRANGEMENT_WATCH, reaction: -1, at: at.toISOString() });
+  armReminder(turn);
+}
+
+/**
+ * The flow's reminder before the next instalment not yet paid (spec.arrangement.reminder): daysBefore
+ * days before its due date at 09:00 local time, when that is still ahead and the instalment not paid.
+ */
+export function armReminder(turn: Turn): void {
+  const a = turn.state.arrangement;
+  const reminder = turn.flow.arrangementReminder;
+  if (!a || !reminder || a.kind !== 'plan') return;
+  const status = statusToday(turn, a);
+  if (status.kind !== 'on-track' || status.nextTerm.outstandingCents <= 0) return;
+  const day = addLocalDays(status.nextTerm.dueOn, -reminder.daysBefore);
+  const at = fromZonedParts({ ...day, hour: 9, minute: 0, second: 0, millisecond: 0 }, zoneOf(turn));
+  if (at.getTime() <= turn.ctx.now.getTime()) return;
+  emit(turn, { type: 'watch', messageId: ARRANGEMENT_REMINDER_WATCH, reaction: -1, at: at.toISOString() });
 }

@@ -132,4 +132,28 @@ describe('a monitored payment arrangement', () => {
     expect(records(broken).map((r) => r.event)).toEqual(['promise.broken']);
     expect(d.state.status).toBe('active');
   });
+
+  it('the flow reminds before each unpaid instalment although the dossier is paused, never for a paid one', () => {
+    const d = new Driver(
+      stornoFlow({ arrangementReminder: { daysBefore: 3, template: 'storno-sms', channel: 'sms' } }),
+    );
+    d.start(TUESDAY);
+    d.event('2026-03-04T10:00:00.000Z', { type: 'arrangement', plan });
+    // Term 1 (10 March) is paid on the 6th, before its reminder day (7 March): no reminder for it.
+    d.event('2026-03-06T12:00:00.000Z', { type: 'partiallyPaid', balance: 20_000 });
+    const sends = (effects: Effect[]) =>
+      effects.filter((e): e is Extract<Effect, { type: 'send' }> => e.type === 'send');
+    expect(sends(d.runUntil('2026-04-01T00:00:00.000Z'))).toEqual([]);
+    // Term 2 (10 April): three days before, at 09:00, within the office hours, while paused.
+    const reminded = sends(d.runUntil('2026-04-07T09:00:00.000Z'));
+    expect(reminded).toEqual([
+      expect.objectContaining({
+        channel: 'sms',
+        template: 'storno-sms',
+        duringPause: true,
+        reason: 'reminder before instalment 2 of 3 (€ 100.00 due 2026-04-10)',
+      }),
+    ]);
+    expect(d.state.status).toBe('paused');
+  });
 });

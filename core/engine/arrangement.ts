@@ -6,13 +6,15 @@
 // promiseBroken: by default it resumes; a declared stop, pause or goto replaces that, and a declared
 // alert tells the consultants the plan lapsed. A plan paid in full is written as arrangement.completed
 // and closes the dossier.
-import { localDateKey } from '../calendar/index.js';
+import { daysBetween, localDateKey } from '../calendar/index.js';
 import type { TermPosition } from '../law/arrangement-status.js';
 import { applyReaction, COURSE_ACTIONS, causeOf, declared, reactionTrigger, resumeCase } from './actions.js';
-import { armArrangementCheck, statusToday, today } from './arrangement-timer.js';
+import { armArrangementCheck, armReminder, statusToday, today } from './arrangement-timer.js';
+import { candidateChannels, chooseChannel, sendMessage } from './channels.js';
 import { amount } from './text.js';
 import { emit, endCase, note, type Turn } from './turn.js';
-import type { CaseArrangement, PlanInput } from './types.js';
+import { ARRANGEMENT_REMINDER_WATCH, type CaseArrangement, type PlanInput } from './types.js';
+import { windowDeferral } from './window.js';
 
 const running = (turn: Turn) => turn.state.status === 'active' || turn.state.status === 'paused';
 
@@ -69,6 +71,7 @@ export function trackArrangementPayment(turn: Turn, balance: number | undefined)
   a.payments.push({ paidOn: localDateKey(today(turn)), amountCents: paid });
   const status = statusToday(turn, a);
   if (status.kind !== 'completed') {
+    armReminder(turn);
     note(
       turn,
       `Payment of € ${amount(paid)} matched to the ${words(a).toLowerCase()}; € ${amount(status.remainingCents)} of it left`,
@@ -89,6 +92,49 @@ export function trackArrangementPayment(turn: Turn, balance: number | undefined)
   if (balance !== undefined && balance > 0) {
     endCase(turn, 'completed', `${words(a).toLowerCase()} completed`, { closeLink: true });
   }
+  return true;
+}
+
+/**
+ * The reminder before an instalment is due: it goes out (on the flow's channel, else the preferred then
+ * fallback channel) although the dossier is paused, unless the instalment is paid meanwhile; outside the
+ * flow's window it waits for the window. The next instalment's reminder is set.
+ */
+export function handleArrangementReminder(turn: Turn): boolean {
+  const a = turn.state.arrangement;
+  const reminder = turn.flow.arrangementReminder;
+  if (!a || !reminder || !running(turn)) return false;
+  const status = statusToday(turn, a);
+  if (status.kind !== 'on-track' || status.nextTerm.outstandingCents <= 0) return false;
+  // A timer set twice for the same instalment reminds once.
+  if (a.remindedTerm === status.nextTerm.index + 1) return false;
+  // Set for an instalment paid meanwhile: the next one's reminder comes on its own day.
+  if (daysBetween(today(turn), status.nextTerm.dueOn) > reminder.daysBefore) {
+    armReminder(turn);
+    return true;
+  }
+  const deferral = windowDeferral(turn, turn.ctx.now);
+  if (deferral) {
+    emit(turn, {
+      type: 'watch',
+      messageId: ARRANGEMENT_REMINDER_WATCH,
+      reaction: -1,
+      at: deferral.at.toISOString(),
+    });
+    return true;
+  }
+  const term = status.nextTerm;
+  const stepId =
+    turn.state.pendingStepId ?? turn.flow.steps[Math.max(0, turn.state.cursor - 1)]?.id ?? turn.flow.name;
+  const reason = `reminder before instalment ${term.index + 1} of ${a.terms.length} (€ ${amount(term.outstandingCents)} due ${localDateKey(term.dueOn)})`;
+  const choice = chooseChannel(turn, candidateChannels(turn, reminder.channel), () => reminder.template);
+  if ('reason' in choice) {
+    note(turn, `No ${reason}: ${choice.reason}`, stepId);
+  } else {
+    sendMessage(turn, stepId, choice.plan, { alsoVia: [], registered: false, reason, duringPause: true });
+  }
+  a.remindedTerm = term.index + 1;
+  // The next instalment's reminder comes when this one is paid (trackArrangementPayment sets it).
   return true;
 }
 

@@ -86,6 +86,8 @@ export interface CaseArrangement extends PlanInput {
   payments: { paidOn: string; amountCents: number }[];
   /** The open total last heard of; a lower one is a payment towards the plan. */
   lastBalance?: number;
+  /** The instalment (1-based) the flow's reminder last went out for. */
+  remindedTerm?: number;
 }
 
 export type MessageEventType = 'bounced' | 'delivered' | 'opened' | 'clicked' | 'failed';
@@ -122,6 +124,9 @@ export const FREEZE_END_WATCH = 'debtor:frozen-until';
 /** The watch id of an arrangement's check: the day after a term's grace period ends. */
 export const ARRANGEMENT_WATCH = 'arrangement:check';
 
+/** The watch id of the reminder before an arrangement's next instalment (flow spec.arrangement.reminder). */
+export const ARRANGEMENT_REMINDER_WATCH = 'arrangement:reminder';
+
 export type EngineInput =
   | { type: 'start' }
   /** A scheduled step's time has come. */
@@ -144,6 +149,8 @@ export type Effect =
       registered: boolean;
       /** 'step' | 'fallback after bounce' | 'not opened within 2d' | 'reaction to clicked' … */
       reason: string;
+      /** Goes out although the dossier is paused: a reminder before an arrangement's instalment. */
+      duringPause?: boolean;
     }
   | {
       type: 'alert';

@@ -2349,6 +2349,40 @@ export const CRD_SCHEMAS = {
               "alert"
             ],
             "description": "What a dossier of this flow does when a debtor's freeze (debt assistance, moratorium, WSNP) reaches its end date: resume - it goes on where it stopped; alert - it stays paused and a consultant is alerted (action review) to decide. Default resume."
+          },
+          "arrangement": {
+            "type": "object",
+            "description": "What a dossier of this flow does while a payment arrangement runs (docs/collections-law.md § 3). When a plan lapses, the reactions to arrangementBroken (promiseBroken) apply; by default the dossier resumes.",
+            "properties": {
+              "reminder": {
+                "type": "object",
+                "description": "A message before each instalment not yet paid, sent although the dossier is paused: daysBefore days before its due date at 09:00 local time (within the flow's window).",
+                "required": [
+                  "daysBefore",
+                  "template"
+                ],
+                "properties": {
+                  "daysBefore": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "maximum": 30,
+                    "description": "Days before the due date."
+                  },
+                  "template": {
+                    "type": "string",
+                    "maxLength": 253,
+                    "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",
+                    "description": "The template of the reminder."
+                  },
+                  "channel": {
+                    "type": "string",
+                    "maxLength": 253,
+                    "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",
+                    "description": "Channel; absent: the preferred, then fallback channel."
+                  }
+                }
+              }
+            }
           }
         }
       },

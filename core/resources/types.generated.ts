@@ -1020,6 +1020,28 @@ overBudget?: ("defer" | "skip")
  * What a dossier of this flow does when a debtor's freeze (debt assistance, moratorium, WSNP) reaches its end date: resume - it goes on where it stopped; alert - it stays paused and a consultant is alerted (action review) to decide. Default resume.
  */
 onFreezeEnd?: ("resume" | "alert")
+/**
+ * What a dossier of this flow does while a payment arrangement runs (docs/collections-law.md § 3). When a plan lapses, the reactions to arrangementBroken (promiseBroken) apply; by default the dossier resumes.
+ */
+arrangement?: {
+/**
+ * A message before each instalment not yet paid, sent although the dossier is paused: daysBefore days before its due date at 09:00 local time (within the flow's window).
+ */
+reminder?: {
+/**
+ * Days before the due date.
+ */
+daysBefore: number
+/**
+ * The template of the reminder.
+ */
+template: string
+/**
+ * Channel; absent: the preferred, then fallback channel.
+ */
+channel?: string
+}
+}
 }
 export interface FlowPrecondition {
 /**

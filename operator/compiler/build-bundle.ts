@@ -48,6 +48,7 @@ export function bundleFlow(flow: Resource<'Flow'>, spec: FlowSpec): BundleFlow {
     ...(spec.contactClass ? { contactClass: spec.contactClass } : {}),
     ...(spec.overBudget ? { overBudget: spec.overBudget } : {}),
     ...(spec.onFreezeEnd === 'alert' ? { onFreezeEnd: 'alert' as const } : {}),
+    ...(spec.arrangement?.reminder ? { arrangementReminder: { ...spec.arrangement.reminder } } : {}),
     ...(spec.experiment ? { experiment: experimentSettings(flow.metadata.name, spec.experiment) } : {}),
   };
   return { ...body, source: sourceRef(flow), revision: contentHash(body) };

@@ -226,7 +226,9 @@ async function prepare(deps: DispatchDeps, work: DispatchWork, now: Date): Promi
     }
     const skip = (reason: string) => recordSkip(tx, c, step, reason, now).then(() => done('skipped'));
     // Paused since it was queued: it waits with the case's other held sends for the resume.
-    if (c.status === 'paused') {
+    // A reminder before an arrangement's instalment goes out although the dossier is paused.
+    const duringPause = step.kind === 'send' && step.payload.duringPause === true;
+    if (c.status === 'paused' && !duringPause) {
       await holdStep(tx, step.id, 'held: the case is paused');
       return { kind: 'done', outcome: 'stale', channel: channelName, flow: c.flow };
     }
@@ -234,7 +236,13 @@ async function prepare(deps: DispatchDeps, work: DispatchWork, now: Date): Promi
     const subject = await caseSubject(tx, c, r);
     const about = subject.receivable;
     const aboutEnd = step.kind === 'alert' && step.payload.aboutEnd === true;
-    const withheld = withholdReason(c.status, subject.state.status, bundle.corporation.paused, aboutEnd);
+    const withheld = withholdReason(
+      c.status,
+      subject.state.status,
+      bundle.corporation.paused,
+      aboutEnd,
+      duringPause,
+    );
     if (withheld) return skip(withheld);
     const sendType = bundle.channels[String(step.payload.channel)]?.spec.type;
     const gate = await debtorGate(tx, deps.bundles, debtor, c, step, sendType, now);
