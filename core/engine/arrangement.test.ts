@@ -156,4 +156,19 @@ describe('a monitored payment arrangement', () => {
     ]);
     expect(d.state.status).toBe('paused');
   });
+
+  it('the ERP resuming the dossier ends the plan: no lapse later', () => {
+    const d = new Driver(stornoFlow());
+    d.start(TUESDAY);
+    d.event('2026-03-04T10:00:00.000Z', { type: 'arrangement', plan });
+    expect(records(d.event('2026-03-05T10:00:00.000Z', { type: 'resumed' }))).toEqual([
+      {
+        type: 'record',
+        event: 'arrangement.ended',
+        data: { reference: 'R-1', reason: 'the ERP resumed the dossier' },
+      },
+    ]);
+    expect(d.state).toMatchObject({ status: 'active' });
+    expect(records(d.runUntil('2026-06-01T00:00:00.000Z'))).toEqual([]);
+  });
 });

@@ -57,6 +57,19 @@ export function startArrangement(turn: Turn, plan: PlanInput): void {
   if (turn.state.status === 'paused') armArrangementCheck(turn);
 }
 
+/** The ERP resumed the dossier (PATCH status open): a running plan ends without lapsing. */
+export function endArrangement(turn: Turn, why: string): void {
+  const a = turn.state.arrangement;
+  if (!a || !running(turn)) return;
+  delete turn.state.arrangement;
+  note(turn, `${words(a)} ended: ${why}`);
+  emit(turn, {
+    type: 'record',
+    event: a.kind === 'promise' ? 'promise.ended' : 'arrangement.ended',
+    data: { ...(a.reference ? { reference: a.reference } : {}), reason: why },
+  });
+}
+
 /**
  * A payment or a new open total while a plan runs: a lower total than the last one heard of is a
  * payment towards the plan. Returns true when the plan is now paid in full (it is then closed).

@@ -10,7 +10,7 @@ import {
   type Trigger,
   reactionTrigger as trigger,
 } from './actions.js';
-import { startArrangement, trackArrangementPayment } from './arrangement.js';
+import { endArrangement, startArrangement, trackArrangementPayment } from './arrangement.js';
 import { handleDebtorEvent, isDebtorEvent } from './debtor-events.js';
 import { completeIfDone } from './steps.js';
 import { amount, messageLabel } from './text.js';
@@ -138,6 +138,7 @@ function onStatusEvent(turn: Turn, type: 'arrangement' | 'paused' | 'resumed', p
   );
   if (plan && (turn.state.status === 'active' || turn.state.status === 'paused'))
     startArrangement(turn, plan);
+  if (type === 'resumed') endArrangement(turn, 'the ERP resumed the dossier');
   if (!reactions.some(([r]) => COURSE_ACTIONS.has(r.then))) {
     if (type === 'resumed') resumeCase(turn, cause);
     else pauseCase(turn, cause);

@@ -8,8 +8,10 @@ import type { CaseRow, Tx } from './case-repository.js';
 
 type RecordEffect = Extract<Effect, { type: 'record' }>;
 
-const ENDS: Readonly<Record<string, 'completed' | 'broken'>> = {
+const ENDS: Readonly<Record<string, 'completed' | 'broken' | 'ended'>> = {
   'arrangement.completed': 'completed',
+  'arrangement.ended': 'ended',
+  'promise.ended': 'ended',
   'arrangement.broken': 'broken',
   'promise.kept': 'completed',
   'promise.broken': 'broken',

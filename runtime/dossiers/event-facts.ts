@@ -46,6 +46,8 @@ export const EVENT_FACTS: Readonly<Record<string, readonly string[]>> = {
   'promise.broken': ['reference', 'term', 'dueOn', 'amountCents', 'outstandingCents', 'graceEndedOn'],
   'arrangement.completed': ['reference', 'totalCents', 'paidCents'],
   'promise.kept': ['reference', 'totalCents', 'paidCents'],
+  'arrangement.ended': ['reference', 'reason'],
+  'promise.ended': ['reference', 'reason'],
   'case.completed': ['reason'],
   'earlySignal.created': ['arrearsCents', 'arrearsTerms'],
   'earlySignal.exported': ['file'],
