@@ -680,12 +680,25 @@ export interface components {
              * @enum {string}
              */
             status?: "open" | "paused" | "cancelled";
-            /** @description A payment arrangement was made: the flow pauses (unless it declares another course). */
+            /** @description A payment arrangement was made: the flow pauses (unless it declares another course). With terms the dossier monitors it: payments are matched to the terms oldest first, a term unpaid after the corporation's grace days breaks it (arrangement.broken), a plan paid in full closes the dossier (arrangement.completed). docs/collections-law.md § 3. */
             arrangement?: {
                 reference?: string;
                 note?: string;
-                /** Format: date */
+                /**
+                 * Format: date
+                 * @description Without terms: when it ends (recorded only).
+                 */
                 endsOn?: string;
+                /** @description The instalments, earliest first, due today or later. */
+                terms?: {
+                    /**
+                     * Format: date
+                     * @description Due date (local, YYYY-MM-DD).
+                     */
+                    dueOn: string;
+                    /** @description In cents. */
+                    amount: number;
+                }[];
             };
             /** @description Why, for the timeline (no personal data). */
             reason?: string;
@@ -807,6 +820,36 @@ export interface components {
             dossiers: Record<string, never>[];
             messages: Record<string, never>[];
             payments: Record<string, never>[];
+            /** @description Payment arrangements and promises to pay of the dossiers, oldest first (docs/collections-law.md § 3). */
+            arrangements?: {
+                dossierId: string;
+                externalId?: string;
+                /** @enum {string} */
+                kind: "plan" | "promise";
+                /** @enum {string} */
+                source: "erp" | "console" | "tenant";
+                reference?: string | null;
+                /** @enum {string} */
+                status: "running" | "completed" | "broken" | "replaced" | "ended";
+                /** @description Cents. */
+                total: number;
+                /** @description Cents paid towards it (completed: the total). */
+                paid?: number;
+                graceDays: number;
+                /** Format: date */
+                madeOn: string;
+                /** Format: date-time */
+                endedAt?: string | null;
+                terms: {
+                    term: number;
+                    /** Format: date */
+                    dueOn: string;
+                    /** @description Cents. */
+                    amount: number;
+                    /** @description Cents of it paid. */
+                    paid: number;
+                }[];
+            }[];
         };
         DebtorPatched: {
             debtorId: string;

@@ -50,10 +50,23 @@ export interface BundleCorporation {
   earlySignal?: NonNullable<NonNullable<CorporationSpec['collections']>['earlySignal']>;
   /** Statutory costs and the 14-day letter (spec.collections.costs); absent: the law's defaults. */
   collectionCosts?: NonNullable<NonNullable<CorporationSpec['collections']>['costs']>;
+  /** Monitoring of payment arrangements (spec.collections.arrangements, defaults applied). */
+  arrangements?: { graceDays: number; tenant?: TenantPlanLimits };
+  /** Promises to pay (spec.collections.promises, defaults applied); tenant: offered on the payment page. */
+  promises?: { maxDaysAhead: number; graceDays: number; tenant?: boolean };
   /** The staff console's identity provider and roles (spec.console); absent: no console. */
   console?: BundleConsole;
   /** The contact budget (spec.contactPolicy over the street defaults'); absent: no budget. */
   contactPolicy?: CorporationContactPolicy;
+}
+
+/** What a tenant may choose on the payment page (spec.collections.arrangements.tenant). */
+export interface TenantPlanLimits {
+  maxTerms: number;
+  minTermCents: number;
+  maxTotalCents?: number;
+  /** Empty: every classification. */
+  allowedClassifications: string[];
 }
 
 /** Corporation spec.console with its defaults applied (docs/console.md). */
@@ -134,6 +147,8 @@ export interface BundleFlow {
    * through this letter channel and template; absent means stop only.
    */
   onDeceased?: { action: 'estateLetter'; channel: string; template: string };
+  /** A reminder before each instalment of a running arrangement (spec.arrangement.reminder). */
+  arrangementReminder?: { daysBefore: number; template: string; channel?: string };
   /** An A/B test or bandit that new cases of this flow are assigned in (docs/experiments.md). */
   experiment?: BundleExperiment;
 }

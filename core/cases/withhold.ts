@@ -17,9 +17,11 @@ export function withholdReason(
    * holds it.
    */
   aboutEnd = false,
+  /** A send that goes out although the case is paused (a reminder before an arrangement's instalment). */
+  duringPause = false,
 ): string | undefined {
   if (aboutEnd) return corporationPaused ? 'corporation is paused' : undefined;
-  if (caseStatus === 'stopped' || caseStatus === 'paused') return `case is ${caseStatus}`;
+  if (caseStatus === 'stopped' || (caseStatus === 'paused' && !duringPause)) return `case is ${caseStatus}`;
   if (receivableStatus === 'paid') return 'receivable is paid';
   if (receivableStatus !== 'open') return `receivable is ${receivableStatus}`;
   if (corporationPaused) return 'corporation is paused';

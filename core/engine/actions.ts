@@ -1,5 +1,6 @@
 // What a reaction does (flow.reactions[].then): fallback, send, alert, stop, pause, resume, goto, record.
 import type { FlowReaction } from '../resources/types.generated.js';
+import { armArrangementCheck } from './arrangement-timer.js';
 import {
   candidateChannels,
   chooseChannel,
@@ -54,11 +55,33 @@ export function causeOf(r: Pick<FlowReaction, 'event' | 'within'>): string {
       return 'partial payment';
     case 'balanceChanged':
       return 'balance changed';
+    case 'arrangementBroken':
+      return 'payment arrangement lapsed';
+    case 'promiseBroken':
+      return 'promise to pay broken';
   }
 }
 
 /** Reactions that decide the course of the case; declaring one replaces a built-in pause or resume. */
 export const COURSE_ACTIONS: ReadonlySet<FlowReaction['then']> = new Set(['stop', 'pause', 'resume', 'goto']);
+
+export function declared(
+  turn: Turn,
+  on: FlowReaction['event'],
+  message?: SentMessage,
+): [FlowReaction, number][] {
+  const out: [FlowReaction, number][] = [];
+  turn.flow.reactions.forEach((r, i) => {
+    if (r.event !== on) return;
+    if (message && r.onlyChannel !== undefined && r.onlyChannel !== message.channelType) return;
+    out.push([r, i]);
+  });
+  return out;
+}
+
+export function reactionTrigger(r: FlowReaction, key: string, message?: SentMessage): Trigger {
+  return { cause: causeOf(r), key, watchKind: 'deferred', ...(message ? { message } : {}) };
+}
 
 /** While paused only stop, resume and record apply; an ended case only records. */
 function allowed(turn: Turn, then: FlowReaction['then']): boolean {
@@ -182,6 +205,7 @@ export function pauseCase(turn: Turn, cause: string): void {
   // The hold cancels timers; a freeze's end is one that must still come (debtor-events.ts).
   const until = turn.state.frozenUntil;
   if (until) emit(turn, { type: 'watch', messageId: FREEZE_END_WATCH, reaction: -1, at: until });
+  armArrangementCheck(turn);
 }
 
 /**

@@ -90,6 +90,8 @@ export interface SendOptions {
   registered?: boolean;
   /** 'step', 'fallback after bounce', 'not opened within 2d' … */
   reason: string;
+  /** Goes out although the dossier is paused (a reminder before an instalment of an arrangement). */
+  duringPause?: boolean;
 }
 
 /** Records the message, emits the send effect and arms the notOpened watches that apply to it. */
@@ -117,6 +119,7 @@ export function sendMessage(turn: Turn, stepId: string, plan: SendPlan, opts: Se
     alsoVia: reachableAlso,
     registered: opts.registered ?? false,
     reason: opts.reason,
+    ...(opts.duringPause ? { duringPause: true } : {}),
   });
   // Asked for, not sent: the dispatcher sends it (now, or in its spread slot) and says so when it did.
   note(turn, sendScheduledText({ ...plan, alsoVia: reachableAlso, reason: opts.reason }), stepId);

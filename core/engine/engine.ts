@@ -73,12 +73,15 @@
 //   state.holds, and it resumes only when the last hold is lifted (unfrozen, undisputed, or the freeze's
 //   end timer: a `watch` for FREEZE_END_WATCH at frozenUntil). An ERP resume does not lift a hold.
 import type { BundleFlow } from '../bundle/types.js';
+import { handleArrangementCheck, handleArrangementReminder } from './arrangement.js';
 import { failedPrecondition } from './conditions.js';
 import { handleFreezeEnd } from './debtor-events.js';
 import { handleEvent, handleWatch } from './reactions.js';
 import { runSteps, skip } from './steps.js';
 import { closeTurn, endCase, note, openTurn, type Turn } from './turn.js';
 import {
+  ARRANGEMENT_REMINDER_WATCH,
+  ARRANGEMENT_WATCH,
   type CaseState,
   type EngineContext,
   type EngineInput,
@@ -128,6 +131,12 @@ export function advance(
     case 'watch': {
       const turn = openTurn(flow, state, ctx);
       if (input.messageId === FREEZE_END_WATCH) return handleFreezeEnd(turn) ? closeTurn(turn) : unchanged;
+      if (input.messageId === ARRANGEMENT_REMINDER_WATCH) {
+        return handleArrangementReminder(turn) ? closeTurn(turn) : unchanged;
+      }
+      if (input.messageId === ARRANGEMENT_WATCH) {
+        return handleArrangementCheck(turn) ? closeTurn(turn) : unchanged;
+      }
       return handleWatch(turn, input.messageId, input.reaction) ? closeTurn(turn) : unchanged;
     }
     case 'event': {

@@ -16,6 +16,7 @@ export {
 } from './text.js';
 export type {
   CalendarPort,
+  CaseArrangement,
   CaseEvent,
   CaseState,
   CaseVariables,
@@ -31,7 +32,9 @@ export type {
   EvaluationVars,
   FlowWindow,
   NoticeRecord,
+  PlanInput,
+  PlanTerm,
   SentMessage,
   TimelineEntry,
 } from './types.js';
-export { ESTATE_LETTER_STEP, FREEZE_END_WATCH } from './types.js';
+export { ARRANGEMENT_WATCH, ESTATE_LETTER_STEP, FREEZE_END_WATCH } from './types.js';

@@ -1,12 +1,22 @@
 // Case events and watches: record what happened, then run the built-in and declared reactions.
 import type { FlowReaction } from '../resources/types.generated.js';
-import { applyReaction, COURSE_ACTIONS, causeOf, pauseCase, resumeCase, type Trigger } from './actions.js';
+import {
+  applyReaction,
+  COURSE_ACTIONS,
+  causeOf,
+  declared,
+  pauseCase,
+  resumeCase,
+  type Trigger,
+  reactionTrigger as trigger,
+} from './actions.js';
+import { endArrangement, startArrangement, trackArrangementPayment } from './arrangement.js';
 import { handleDebtorEvent, isDebtorEvent } from './debtor-events.js';
 import { voidNoticeForArrangement } from './notice.js';
 import { completeIfDone } from './steps.js';
 import { amount, messageLabel } from './text.js';
 import { closeLink, endCase, note, type Turn } from './turn.js';
-import type { CaseEvent, MessageEventType, SentMessage } from './types.js';
+import type { CaseEvent, MessageEventType, PlanInput } from './types.js';
 
 const MESSAGE_EVENTS: ReadonlySet<string> = new Set(['bounced', 'delivered', 'opened', 'clicked', 'failed']);
 
@@ -33,24 +43,12 @@ export function handleEvent(turn: Turn, event: CaseEvent): void {
   } else if (event.type === 'cancelled') {
     note(turn, 'Receivable cancelled by the ERP');
     stopBuiltIn(turn, 'cancelled', 'receivable cancelled', false);
+  } else if (event.type === 'arrangement') {
+    voidNoticeForArrangement(turn);
+    onStatusEvent(turn, 'arrangement', event.plan);
   } else {
-    if (event.type === 'arrangement') voidNoticeForArrangement(turn);
     onStatusEvent(turn, event.type);
   }
-}
-
-function declared(turn: Turn, on: FlowReaction['event'], message?: SentMessage): [FlowReaction, number][] {
-  const out: [FlowReaction, number][] = [];
-  turn.flow.reactions.forEach((r, i) => {
-    if (r.event !== on) return;
-    if (message && r.onlyChannel !== undefined && r.onlyChannel !== message.channelType) return;
-    out.push([r, i]);
-  });
-  return out;
-}
-
-function trigger(r: FlowReaction, key: string, message?: SentMessage): Trigger {
-  return { cause: causeOf(r), key, watchKind: 'deferred', ...(message ? { message } : {}) };
 }
 
 /** Flags the message; reactions run only the first time a flag is set, so a replayed event is harmless. */
@@ -88,6 +86,10 @@ function onBalanceEvent(
   balance?: number,
 ): void {
   const settled = type === 'paid' || (balance !== undefined && balance <= 0);
+  if (type !== 'balanceChanged' && trackArrangementPayment(turn, settled ? 0 : balance) && !settled) return;
+  if (type === 'balanceChanged' && turn.state.arrangement && balance !== undefined) {
+    turn.state.arrangement.lastBalance = balance;
+  }
   if (type === 'paid') note(turn, 'Payment received: the receivable is paid');
   else if (type === 'partiallyPaid') note(turn, `Partial payment received${openBalance(balance)}`);
   else note(turn, `Balance changed${openBalance(balance)}`);
@@ -125,7 +127,7 @@ function stopBuiltIn(turn: Turn, on: FlowReaction['event'], reason: string, paid
 }
 
 /** arrangement and paused pause the case, resumed resumes it, unless the flow declares another course. */
-function onStatusEvent(turn: Turn, type: 'arrangement' | 'paused' | 'resumed'): void {
+function onStatusEvent(turn: Turn, type: 'arrangement' | 'paused' | 'resumed', plan?: PlanInput): void {
   const reactions = declared(turn, type);
   const cause = causeOf({ event: type });
   note(
@@ -136,6 +138,9 @@ function onStatusEvent(turn: Turn, type: 'arrangement' | 'paused' | 'resumed'): 
         ? 'Paused by the ERP'
         : 'Resumed by the ERP',
   );
+  if (plan && (turn.state.status === 'active' || turn.state.status === 'paused'))
+    startArrangement(turn, plan);
+  if (type === 'resumed') endArrangement(turn, 'the ERP resumed the dossier');
   if (!reactions.some(([r]) => COURSE_ACTIONS.has(r.then))) {
     if (type === 'resumed') resumeCase(turn, cause);
     else pauseCase(turn, cause);

@@ -56,6 +56,8 @@ export interface CaseState {
   holds?: string[];
   /** When the debtor's freeze ends (ISO 8601): a timer then resumes the case. */
   frozenUntil?: string;
+  /** The payment arrangement or promise to pay the dossier waits on while it runs (arrangement.ts). */
+  arrangement?: CaseArrangement;
   /** The dossier's 14-day letter (a send step with notice fourteenDay); the latest one when there are more. */
   notice?: NoticeRecord;
   /** Cost lines added by addCosts steps; dossier totals include them. */
@@ -120,6 +122,36 @@ export interface CollectionSettings {
   letterDeliveryDays?: number;
 }
 
+/** An instalment of a plan: due on a local date (YYYY-MM-DD), an amount in minor units. */
+export interface PlanTerm {
+  dueOn: string;
+  amountCents: number;
+}
+
+/** A plan as reported to the engine: by the ERP, a consultant or the tenant on the payment page. */
+export interface PlanInput {
+  /** plan: instalments (betalingsregeling); promise: one amount by one day (betaalbelofte). */
+  kind: 'plan' | 'promise';
+  /** Who made it: the ERP, a consultant in the console, the tenant on the payment page. */
+  source: 'erp' | 'console' | 'tenant';
+  reference?: string;
+  /** Local date (YYYY-MM-DD) the plan was made; payments before it do not count. */
+  madeOn: string;
+  terms: PlanTerm[];
+  /** Calendar days after a term's due date within which a payment is still in time. */
+  graceDays: number;
+}
+
+/** A running plan in the case state, with the payments matched to it so far. */
+export interface CaseArrangement extends PlanInput {
+  totalCents: number;
+  payments: { paidOn: string; amountCents: number }[];
+  /** The open total last heard of; a lower one is a payment towards the plan. */
+  lastBalance?: number;
+  /** The instalment (1-based) the flow's reminder last went out for. */
+  remindedTerm?: number;
+}
+
 export type MessageEventType = 'bounced' | 'delivered' | 'opened' | 'clicked' | 'failed';
 export type BalanceEventType = 'paid' | 'partiallyPaid' | 'balanceChanged';
 export type StatusEventType = 'arrangement' | 'paused' | 'resumed' | 'cancelled';
@@ -128,7 +160,9 @@ export type CaseEvent =
   | { type: MessageEventType; messageId: string }
   /** balance: what is still open, in minor units (cents). */
   | { type: BalanceEventType; balance?: number }
-  | { type: StatusEventType; note?: string }
+  | { type: Exclude<StatusEventType, 'arrangement'>; note?: string }
+  /** A payment arrangement was made; with `plan` the engine monitors it (pauses, checks each term). */
+  | { type: 'arrangement'; note?: string; plan?: PlanInput }
   /**
    * A debtor-scope dossier took another open receivable (ADR 0007): `balance` is the dossier's new total
    * in minor units, `externalId` the receivable that joined.
@@ -151,6 +185,11 @@ export const FREEZE_END_WATCH = 'debtor:frozen-until';
 
 /** The step id of the letter to a deceased debtor's estate (Flow spec.onDeceased): timeline, messages, steps. */
 export const ESTATE_LETTER_STEP = 'onDeceased';
+/** The watch id of an arrangement's check: the day after a term's grace period ends. */
+export const ARRANGEMENT_WATCH = 'arrangement:check';
+
+/** The watch id of the reminder before an arrangement's next instalment (flow spec.arrangement.reminder). */
+export const ARRANGEMENT_REMINDER_WATCH = 'arrangement:reminder';
 
 export type EngineInput =
   | { type: 'start' }
@@ -179,6 +218,8 @@ export type Effect =
       estate?: boolean;
       /** 'step' | 'fallback after bounce' | 'not opened within 2d' | 'reaction to clicked' … */
       reason: string;
+      /** Goes out although the dossier is paused: a reminder before an arrangement's instalment. */
+      duringPause?: boolean;
     }
   | {
       type: 'alert';
@@ -221,7 +262,9 @@ export type Effect =
   | { type: 'notice'; stepId: string; notice: NoticeRecord }
   /** An addCosts step added a cost line to the dossier. */
   | { type: 'costsAdded'; stepId: string; line: CostLine }
-  | { type: 'end'; status: 'stopped' | 'completed'; reason: string };
+  | { type: 'end'; status: 'stopped' | 'completed'; reason: string }
+  /** Write an event on the feed (arrangement.broken, arrangement.completed, promise.broken …). */
+  | { type: 'record'; event: string; data: Record<string, unknown> };
 
 /** A plain sentence a collections officer can read. */
 export interface TimelineEntry {

@@ -3,6 +3,7 @@ import { addLocalMonths, type LocalDate, localDateKey, parseLocalDate } from '..
 import {
   type ArrangementLimits,
   type ArrangementPlan,
+  allocateToTerms,
   arrangementStatus,
   equalInstalments,
   type Payment,
@@ -204,5 +205,13 @@ describe('matching payments to an arrangement', () => {
 
   it('ignores payments after the day asked about', () => {
     expect(status([pay('2027-01-01', 30_000)], '2026-12-31').kind).toBe('on-track');
+  });
+});
+
+describe('how much of each instalment is paid', () => {
+  it('fills the earliest instalment first and carries the surplus into the next', () => {
+    expect(allocateToTerms([10_000, 10_000, 10_000], 0)).toEqual([0, 0, 0]);
+    expect(allocateToTerms([10_000, 10_000, 10_000], 15_000)).toEqual([10_000, 5_000, 0]);
+    expect(allocateToTerms([10_000, 10_000, 10_001], 40_000)).toEqual([10_000, 10_000, 10_001]);
   });
 });

@@ -7,6 +7,9 @@ import { addLocalDays, compareLocalDates, type LocalDate } from '../calendar/ind
 import { createError } from '../errors/index.js';
 import type { ArrangementPlan } from './arrangement-plan.js';
 
+/** Corporation spec.collections.arrangements defaults (the CRD's defaults; docs/collections-law.md § 3). */
+export const ARRANGEMENT_DEFAULTS = { graceDays: 7 } as const;
+
 export interface Payment {
   paidOn: LocalDate;
   amountCents: number;
@@ -71,6 +74,16 @@ export function dayReaching(sortedPayments: readonly Payment[], cents: number): 
     if (sum >= cents) return p.paidOn;
   }
   return undefined;
+}
+
+/** How much of each instalment `paidCents` covers: payments fill the earliest instalment first. */
+export function allocateToTerms(termAmounts: readonly number[], paidCents: number): number[] {
+  let left = Math.max(0, paidCents);
+  return termAmounts.map((amount) => {
+    const paid = Math.min(amount, left);
+    left -= paid;
+    return paid;
+  });
 }
 
 /** The status of an arrangement on day `on`, given every payment made towards it. */

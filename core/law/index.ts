@@ -17,7 +17,9 @@ export {
   validateArrangement,
 } from './arrangement-plan.js';
 export {
+  ARRANGEMENT_DEFAULTS,
   type ArrangementStatus,
+  allocateToTerms,
   arrangementStatus,
   type Payment,
   type TermPosition,
@@ -56,6 +58,7 @@ export {
 } from './fourteen-day-term.js';
 export {
   type PaymentPromise,
+  PROMISE_DEFAULTS,
   type PromiseLimits,
   type PromiseStatus,
   type PromiseViolationCode,
@@ -77,3 +80,9 @@ export {
   type StatutoryTermEnd,
   statutoryTermEnd,
 } from './statutory-term.js';
+export {
+  type TenantOffers,
+  type TenantPlanPolicy,
+  tenantLimits,
+  tenantPlanOffers,
+} from './tenant-offers.js';

@@ -19,6 +19,9 @@ import {
   requirePayments,
 } from './arrangement-status.js';
 
+/** Corporation spec.collections.promises defaults (the CRD's defaults; docs/collections-law.md § 3). */
+export const PROMISE_DEFAULTS = { maxDaysAhead: 14, graceDays: 3 } as const;
+
 export interface PaymentPromise {
   /** The day the promise was made; payments before it do not count towards it. */
   madeOn: LocalDate;

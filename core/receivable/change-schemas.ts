@@ -50,11 +50,34 @@ export const receivablePatchSchema = {
     arrangement: {
       type: 'object',
       additionalProperties: false,
-      description: 'A payment arrangement was made: the flow pauses (unless it declares another course).',
+      description:
+        'A payment arrangement was made: the flow pauses (unless it declares another course). With terms ' +
+        'the dossier monitors it: payments are matched to the terms oldest first, a term unpaid after the ' +
+        "corporation's grace days breaks it (arrangement.broken), a plan paid in full closes the dossier " +
+        '(arrangement.completed). docs/collections-law.md § 3.',
       properties: {
         reference: { type: 'string', minLength: 1, maxLength: 100 },
         note: { type: 'string', maxLength: 500 },
-        endsOn: { type: 'string', format: 'date' },
+        endsOn: {
+          type: 'string',
+          format: 'date',
+          description: 'Without terms: when it ends (recorded only).',
+        },
+        terms: {
+          type: 'array',
+          minItems: 1,
+          maxItems: 60,
+          description: 'The instalments, earliest first, due today or later.',
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['dueOn', 'amount'],
+            properties: {
+              dueOn: { type: 'string', format: 'date', description: 'Due date (local, YYYY-MM-DD).' },
+              amount: { type: 'integer', minimum: 1, maximum: MAX_AMOUNT, description: 'In cents.' },
+            },
+          },
+        },
       },
     },
     reason: { type: 'string', maxLength: 200, description: 'Why, for the timeline (no personal data).' },

@@ -927,6 +927,81 @@ export const CRD_SCHEMAS = {
                   }
                 }
               },
+              "arrangements": {
+                "type": "object",
+                "description": "How payment arrangements are monitored (docs/collections-law.md § 3): every plan, set by the ERP, a consultant or the tenant, gets this grace after each instalment before it lapses (arrangement.broken, the flow's arrangementBroken reaction).",
+                "default": {},
+                "properties": {
+                  "graceDays": {
+                    "type": "integer",
+                    "minimum": 0,
+                    "maximum": 60,
+                    "default": 7,
+                    "description": "Calendar days after an instalment's due date within which its payment is still in time."
+                  },
+                  "tenant": {
+                    "type": "object",
+                    "description": "Let tenants choose a plan themselves on the payment page (\"pay in terms\"): monthly instalments of equal amounts, the first paid at once. Absent: the page offers none.",
+                    "required": [
+                      "maxTerms",
+                      "minTermCents"
+                    ],
+                    "properties": {
+                      "maxTerms": {
+                        "type": "integer",
+                        "minimum": 2,
+                        "maximum": 24,
+                        "description": "Most instalments a tenant may choose."
+                      },
+                      "minTermCents": {
+                        "type": "integer",
+                        "minimum": 1,
+                        "description": "Least amount of one instalment, in cents."
+                      },
+                      "maxTotalCents": {
+                        "type": "integer",
+                        "minimum": 1,
+                        "description": "Largest open amount a tenant may spread (cents); absent: no maximum."
+                      },
+                      "allowedClassifications": {
+                        "type": "array",
+                        "maxItems": 50,
+                        "description": "Only dossiers with one of these classifications (green, yellow, ...); absent or empty - every classification.",
+                        "items": {
+                          "type": "string",
+                          "maxLength": 63
+                        }
+                      }
+                    }
+                  }
+                }
+              },
+              "promises": {
+                "type": "object",
+                "description": "Promises to pay (docs/collections-law.md § 3): the dossier waits until the promised day plus the grace; unpaid then, promise.broken and the flow's promiseBroken reaction.",
+                "default": {},
+                "properties": {
+                  "maxDaysAhead": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "maximum": 90,
+                    "default": 14,
+                    "description": "The promised day lies at most this many days ahead."
+                  },
+                  "graceDays": {
+                    "type": "integer",
+                    "minimum": 0,
+                    "maximum": 30,
+                    "default": 3,
+                    "description": "Calendar days after the promised day within which the payment is still in time."
+                  },
+                  "tenant": {
+                    "type": "boolean",
+                    "default": false,
+                    "description": "Let tenants promise a payment date themselves on the payment page."
+                  }
+                }
+              },
               "earlySignal": {
                 "type": "object",
                 "description": "Early signalling of rent arrears to the municipality (Besluit gemeentelijke schuldhulpverlening art. 2; docs/collections-law.md). A signal is made once per dossier when every condition holds and exported as a file to the municipality's intake.",
@@ -1877,7 +1952,9 @@ export const CRD_SCHEMAS = {
                     "resumed",
                     "cancelled",
                     "balanceChanged",
-                    "failed"
+                    "failed",
+                    "arrangementBroken",
+                    "promiseBroken"
                   ],
                   "description": "The event that triggers the reaction."
                 },
@@ -2390,6 +2467,40 @@ export const CRD_SCHEMAS = {
                 "type": "string",
                 "minLength": 1,
                 "description": "A letter Template written to the estate (the address block says \"De erven van <naam>\")."
+              }
+            }
+          },
+          "arrangement": {
+            "type": "object",
+            "description": "What a dossier of this flow does while a payment arrangement runs (docs/collections-law.md § 3). When a plan lapses, the reactions to arrangementBroken (promiseBroken) apply; by default the dossier resumes.",
+            "properties": {
+              "reminder": {
+                "type": "object",
+                "description": "A message before each instalment not yet paid, sent although the dossier is paused: daysBefore days before its due date at 09:00 local time (within the flow's window).",
+                "required": [
+                  "daysBefore",
+                  "template"
+                ],
+                "properties": {
+                  "daysBefore": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "maximum": 30,
+                    "description": "Days before the due date."
+                  },
+                  "template": {
+                    "type": "string",
+                    "maxLength": 253,
+                    "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",
+                    "description": "The template of the reminder."
+                  },
+                  "channel": {
+                    "type": "string",
+                    "maxLength": 253,
+                    "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",
+                    "description": "Channel; absent: the preferred, then fallback channel."
+                  }
+                }
               }
             }
           }

@@ -535,6 +535,55 @@ termDays?: number
 letterDeliveryDays?: number
 }
 /**
+ * How payment arrangements are monitored (docs/collections-law.md § 3): every plan, set by the ERP, a consultant or the tenant, gets this grace after each instalment before it lapses (arrangement.broken, the flow's arrangementBroken reaction).
+ */
+arrangements?: {
+/**
+ * Calendar days after an instalment's due date within which its payment is still in time.
+ */
+graceDays?: number
+/**
+ * Let tenants choose a plan themselves on the payment page ("pay in terms"): monthly instalments of equal amounts, the first paid at once. Absent: the page offers none.
+ */
+tenant?: {
+/**
+ * Most instalments a tenant may choose.
+ */
+maxTerms: number
+/**
+ * Least amount of one instalment, in cents.
+ */
+minTermCents: number
+/**
+ * Largest open amount a tenant may spread (cents); absent: no maximum.
+ */
+maxTotalCents?: number
+/**
+ * Only dossiers with one of these classifications (green, yellow, ...); absent or empty - every classification.
+ * 
+ * @maxItems 50
+ */
+allowedClassifications?: string[]
+}
+}
+/**
+ * Promises to pay (docs/collections-law.md § 3): the dossier waits until the promised day plus the grace; unpaid then, promise.broken and the flow's promiseBroken reaction.
+ */
+promises?: {
+/**
+ * The promised day lies at most this many days ahead.
+ */
+maxDaysAhead?: number
+/**
+ * Calendar days after the promised day within which the payment is still in time.
+ */
+graceDays?: number
+/**
+ * Let tenants promise a payment date themselves on the payment page.
+ */
+tenant?: boolean
+}
+/**
  * Early signalling of rent arrears to the municipality (Besluit gemeentelijke schuldhulpverlening art. 2; docs/collections-law.md). A signal is made once per dossier when every condition holds and exported as a file to the municipality's intake.
  */
 earlySignal?: {
@@ -1009,6 +1058,28 @@ channel?: string
  */
 template?: string
 }
+/**
+ * What a dossier of this flow does while a payment arrangement runs (docs/collections-law.md § 3). When a plan lapses, the reactions to arrangementBroken (promiseBroken) apply; by default the dossier resumes.
+ */
+arrangement?: {
+/**
+ * A message before each instalment not yet paid, sent although the dossier is paused: daysBefore days before its due date at 09:00 local time (within the flow's window).
+ */
+reminder?: {
+/**
+ * Days before the due date.
+ */
+daysBefore: number
+/**
+ * The template of the reminder.
+ */
+template: string
+/**
+ * Channel; absent: the preferred, then fallback channel.
+ */
+channel?: string
+}
+}
 }
 export interface FlowPrecondition {
 /**
@@ -1180,7 +1251,7 @@ export interface FlowReaction {
 /**
  * The event that triggers the reaction.
  */
-event: ("bounced" | "delivered" | "opened" | "notOpened" | "clicked" | "paid" | "partiallyPaid" | "arrangement" | "paused" | "resumed" | "cancelled" | "balanceChanged" | "failed")
+event: ("bounced" | "delivered" | "opened" | "notOpened" | "clicked" | "paid" | "partiallyPaid" | "arrangement" | "paused" | "resumed" | "cancelled" | "balanceChanged" | "failed" | "arrangementBroken" | "promiseBroken")
 /**
  * For notOpened, how long after sending.
  */

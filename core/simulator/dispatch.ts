@@ -35,8 +35,18 @@ export interface DispatchContext {
  * Why nothing may go out now, or undefined. A completed case still delivers the sends its last steps
  * asked for; a stopped or paused one does not; a paid receivable gets nothing.
  */
-export function withheldBecause(ctx: DispatchContext, aboutEnd = false): string | undefined {
-  return withholdReason(ctx.state.status, ctx.receivable.status, ctx.bundle.corporation.paused, aboutEnd);
+export function withheldBecause(
+  ctx: DispatchContext,
+  aboutEnd = false,
+  duringPause = false,
+): string | undefined {
+  return withholdReason(
+    ctx.state.status,
+    ctx.receivable.status,
+    ctx.bundle.corporation.paused,
+    aboutEnd,
+    duringPause,
+  );
 }
 
 /** Where a message of this channel type goes for the receivable's debtor. */
@@ -87,7 +97,7 @@ export function dispatchSend(
   ctx: DispatchContext,
   e: SendEffect,
 ): { message: SimMessage } | { withheld: string } {
-  const withheld = withheldBecause(ctx, e.estate === true);
+  const withheld = withheldBecause(ctx, e.estate === true, e.duringPause === true);
   if (withheld) return { withheld };
   const channel = ctx.bundle.channels[e.channel];
   const recipient = channel ? recipientOf(channel.spec.type, ctx.receivable) : undefined;

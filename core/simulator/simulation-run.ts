@@ -3,6 +3,7 @@
 // order; a cancelScheduled cancels what is pending, including sends planned earlier in the same turn; a
 // hold keeps the sends and alerts not gone out until the release), the scheduler spreads sends and
 // alerts over the flow's maxPerHour, and the dispatcher decides whether each still goes out.
+
 import type { BundleFlow, ConfigBundle } from '../bundle/types.js';
 import {
   channelQuietUntil,
@@ -18,6 +19,7 @@ import { formatMoney } from '../render/index.js';
 import { SpreadBook } from '../spread/index.js';
 import { type DispatchContext, dispatchAlert, dispatchSend, withheldBecause } from './dispatch.js';
 import { changeItems, handOverRow } from './dossier-events.js';
+import { withPlan } from './scenario-plan.js';
 
 const DEBTOR_EVENTS: ReadonlySet<string> = new Set(['deceased', 'frozen', 'unfrozen', 'optOut']);
 
@@ -184,7 +186,8 @@ export class SimulationRun {
     if (change.text) this.timeline.push({ at, text: change.text, kind: 'event' });
     if (!change.event) return;
     const ctx = this.engineContextAt(now);
-    const result = advance(this.flow, this.state, { type: 'event', event: change.event }, ctx);
+    const fed = withPlan(change.event, event, this.bundle.corporation, now);
+    const result = advance(this.flow, this.state, { type: 'event', event: fed }, ctx);
     // The simulator's sentence (with the balance) stands in for the engine's own about the same payment.
     const first = result.timeline[0];
     const repeats =
@@ -237,6 +240,7 @@ export class SimulationRun {
           planned.push({ effect: e });
           break;
         case 'closeLink':
+        case 'record':
           break;
         case 'handOver': {
           const handed = handOverRow(

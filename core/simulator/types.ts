@@ -30,7 +30,19 @@ export type SimEvent =
    * (without it, the oldest open one).
    */
   | { at: Instant; type: 'partiallyPaid' | 'balanceChanged'; balance: number; item?: string }
-  | { at: Instant; type: StatusEventType; note?: string; item?: string }
+  | { at: Instant; type: Exclude<StatusEventType, 'arrangement'>; note?: string; item?: string }
+  /**
+   * A payment arrangement; with `terms` the dossier monitors it as the runtime does (core/engine/arrangement.ts),
+   * with the corporation's grace days. `promise` makes it a promise to pay (one term: the day and amount).
+   */
+  | {
+      at: Instant;
+      type: 'arrangement';
+      note?: string;
+      item?: string;
+      terms?: { dueOn: string; amount: number }[];
+      promise?: boolean;
+    }
   /** Another receivable of the same debtor posted at `at` (validated as the ingress would). */
   | { at: Instant; type: 'receivable'; receivable: ReceivableInput }
   | DebtorSimEvent;

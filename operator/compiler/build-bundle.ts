@@ -2,6 +2,7 @@ import {
   BUNDLE_SCHEMA_VERSION,
   type BundleChannel,
   type BundleConsole,
+  type BundleCorporation,
   type BundleFlow,
   type BundleRule,
   type BundleTemplate,
@@ -10,6 +11,7 @@ import {
   type SourceRef,
 } from '../../core/bundle/types.js';
 import { experimentSettings } from '../../core/experiments/index.js';
+import { ARRANGEMENT_DEFAULTS, PROMISE_DEFAULTS } from '../../core/law/index.js';
 import { isReplyClass, type ReplyRule, type ReplyRules } from '../../core/replies/index.js';
 import type { Resource } from '../../core/resources/kinds.js';
 import type { CorporationSpec, FlowSpec } from '../../core/resources/types.generated.js';
@@ -47,6 +49,7 @@ export function bundleFlow(flow: Resource<'Flow'>, spec: FlowSpec): BundleFlow {
     ...(spec.overBudget ? { overBudget: spec.overBudget } : {}),
     ...(spec.onFreezeEnd === 'alert' ? { onFreezeEnd: 'alert' as const } : {}),
     ...estateLetter(spec),
+    ...(spec.arrangement?.reminder ? { arrangementReminder: { ...spec.arrangement.reminder } } : {}),
     ...(spec.experiment ? { experiment: experimentSettings(flow.metadata.name, spec.experiment) } : {}),
   };
   return { ...body, source: sourceRef(flow), revision: contentHash(body) };
@@ -150,6 +153,12 @@ export function buildBundle(
       paused: c.paused ?? false,
       ...(c.collections?.earlySignal ? { earlySignal: c.collections.earlySignal } : {}),
       ...(c.collections?.costs ? { collectionCosts: c.collections.costs } : {}),
+      arrangements: bundleArrangements(c.collections?.arrangements),
+      promises: {
+        maxDaysAhead: c.collections?.promises?.maxDaysAhead ?? PROMISE_DEFAULTS.maxDaysAhead,
+        graceDays: c.collections?.promises?.graceDays ?? PROMISE_DEFAULTS.graceDays,
+        tenant: c.collections?.promises?.tenant ?? false,
+      },
       ...(c.console ? { console: bundleConsole(c.console) } : {}),
       ...(contactPolicy ? { contactPolicy } : {}),
     },
@@ -177,6 +186,25 @@ export function buildBundle(
       }),
   };
   return { ...body, revision: contentHash(body) };
+}
+
+function bundleArrangements(
+  a: NonNullable<CorporationSpec['collections']>['arrangements'],
+): NonNullable<BundleCorporation['arrangements']> {
+  const t = a?.tenant;
+  return {
+    graceDays: a?.graceDays ?? ARRANGEMENT_DEFAULTS.graceDays,
+    ...(t
+      ? {
+          tenant: {
+            maxTerms: t.maxTerms,
+            minTermCents: t.minTermCents,
+            ...(t.maxTotalCents !== undefined ? { maxTotalCents: t.maxTotalCents } : {}),
+            allowedClassifications: t.allowedClassifications ?? [],
+          },
+        }
+      : {}),
+  };
 }
 
 function bundleConsole(c: NonNullable<CorporationSpec['console']>): BundleConsole {

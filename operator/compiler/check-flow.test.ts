@@ -161,3 +161,21 @@ describe('checkFlow: collection costs only after a 14-day letter', () => {
     );
   });
 });
+
+describe('checkFlow: the reminder before an arrangement instalment', () => {
+  const compile = (reminder: NonNullable<SpecOf['Flow']['arrangement']>['reminder']) =>
+    compileStreet([
+      ...street,
+      resource('Flow', 'flow', { steps: [send], arrangement: { reminder } }),
+    ]).errors.map((e) => `${e.location?.field}: ${e.message}`);
+
+  it('accepts a template and channel of the street, and names a missing one', () => {
+    expect(compile({ daysBefore: 3, template: 'reminder-email', channel: 'email' })).toEqual([]);
+    expect(compile({ daysBefore: 3, template: 'no-such-template' })).toEqual([
+      expect.stringContaining('spec.arrangement.reminder.template: '),
+    ]);
+    expect(compile({ daysBefore: 3, template: 'reminder-email', channel: 'pigeon' })).toEqual([
+      expect.stringContaining('spec.arrangement.reminder.channel: '),
+    ]);
+  });
+});

@@ -104,6 +104,14 @@ export function checkFlow(
     if (r.step) stepRef(`${field}.step`, r.step);
   });
   checkOnDeceased(ctx, spec);
+  const reminder = spec.arrangement?.reminder;
+  if (reminder) {
+    const field = 'spec.arrangement.reminder';
+    if (reminder.channel)
+      reference(ctx, `${field}.channel`, 'Channel', reminder.channel, 'create the Channel');
+    const type = reminder.channel ? view.get('Channel', reminder.channel)?.spec.type : undefined;
+    templateOf(ctx, `${field}.template`, reminder.template, type);
+  }
   checkExperiment(flow, spec, view, diagnostics);
   if (diagnostics.has(flow)) return;
   const reactionTargets = (spec.reactions ?? []).flatMap((r) => (r.step ? [r.step] : []));

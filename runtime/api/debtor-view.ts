@@ -1,10 +1,11 @@
 // GET /v1/debtors/{debtorId}: the whole picture of one debtor of one corporation, for a call centre and
 // the ERP — contact, statuses, opt-outs, open receivables with their balances and the total, dossiers with
-// their flow, status, next step, 14-day letter and costs added, messages to the debtor (not consultant alerts) with what tracking
-// saw, and payments.
+// their flow, status, next step, 14-day letter and costs added, messages to the debtor (not consultant
+// alerts) with what tracking saw, payments, and the payment arrangements and promises to pay of its dossiers.
 import { type DebtorStatuses, disputedItems } from '../../core/debtors/index.js';
 import type { CostLine, NoticeRecord } from '../../core/engine/index.js';
 import { type Database, sql } from '../../platform/db/index.js';
+import { arrangementViewSchema, loadArrangements } from './arrangement-view.js';
 
 /** A dossier's 14-day letter and the statutory costs added to it (docs/collections-law.md § 9). */
 const collectionsOf = (notice: NoticeRecord | null, costs: CostLine[]) => ({
@@ -42,6 +43,7 @@ export const debtorViewSchema = {
     dossiers: { type: 'array', items: { type: 'object' } },
     messages: { type: 'array', items: { type: 'object' } },
     payments: { type: 'array', items: { type: 'object' } },
+    arrangements: arrangementViewSchema,
   },
 } as const;
 
@@ -50,7 +52,8 @@ export async function loadDebtorView(db: Database, corporation: string, debtorId
     SELECT id, contact, statuses, opt_outs, household_id FROM debtors
     WHERE corporation = ${corporation} AND debtor_id = ${debtorId}`);
   if (!d) return null;
-  const [receivables, dossiers, messages, payments] = await Promise.all([
+  const [arrangements, receivables, dossiers, messages, payments] = await Promise.all([
+    loadArrangements(db, corporation, d.id as string),
     db.any(sql.unsafe`
       SELECT external_id, kind, status, amount_minor, balance_minor, currency, due_date::text AS due_date, description
       FROM receivables WHERE debtor_ref = ${d.id} AND corporation = ${corporation} AND status IN ('open', 'paused')
@@ -134,5 +137,6 @@ export async function loadDebtorView(db: Database, corporation: string, debtorId
       method: p.method ?? null,
       balanceAfter: Number(p.balance_after),
     })),
+    arrangements,
   };
 }

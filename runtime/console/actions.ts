@@ -1,16 +1,15 @@
 // What agents and admins do from the debtor page. Every action is audited and written to the ERP's
 // event feed: pause and resume go through the same path as PATCH /v1/receivables/{externalId}
 // (applyReceivableEvent, which writes receivable.updated); a 3-term arrangement is checked against the
-// corporation's limits (core/law/arrangement-plan.ts), pauses the receivable's flow like an ERP-reported
-// arrangement and is written as arrangement.recorded; a note and an opt-out are their own events.
+// corporation's limits (core/law/arrangement-plan.ts) and becomes the same monitored plan as an
+// ERP-reported arrangement with terms (runtime/dossiers/arrangement-plans.ts), and is written as arrangement.recorded; a note and an opt-out are their own events.
 import type { BundleConsole } from '../../core/bundle/types.js';
-import { localDateOf, parseLocalDate } from '../../core/calendar/index.js';
-import { validateArrangement } from '../../core/law/index.js';
+import { parseLocalDate } from '../../core/calendar/index.js';
 import { unsafeTextErrors } from '../../core/receivable/index.js';
 import { validationError } from '../../core/receivable/validation-error.js';
 import { type Database, sql } from '../../platform/db/index.js';
 import type { BundleStore } from '../bundles/index.js';
-import { applyReceivableEvent, insertEvents } from '../dossiers/index.js';
+import { applyReceivableEvent, checkedPlan, insertEvents } from '../dossiers/index.js';
 
 export interface ActionDeps {
   db: Database;
@@ -116,31 +115,29 @@ export async function recordArrangement(
   });
   if (errors.length > 0) throw validationError(errors);
   const now = deps.now?.() ?? new Date();
-  const plan = { totalCents: Number(r.balance_minor), terms };
-  const verdict = validateArrangement(plan, c.arrangements, {
-    today: localDateOf(now, timezone),
-    debtor: null,
-    qualifies: () => true,
-  });
-  if (!verdict.valid) {
-    const field = (f: string) =>
+  const reference = `console-${now.getTime().toString(36)}`;
+  // The same plan the ERP's arrangement makes: monitored by the dossier (runtime/dossiers/arrangement-plans.ts).
+  const arrangements = deps.bundles.get(corporation)?.corporation.arrangements;
+  const plan = checkedPlan({ timezone, ...(arrangements ? { arrangements } : {}) }, now, {
+    source: 'console',
+    reference,
+    terms,
+    totalCents: Number(r.balance_minor),
+    limits: c.arrangements,
+    field: (f) =>
       f.replace(
         /^terms\[(\d)\]\.(dueOn|amountCents)$/,
         (_m, i, k) => `${k === 'dueOn' ? 'due' : 'amount'}${Number(i) + 1}`,
-      );
-    throw validationError(verdict.violations.map((v) => ({ field: field(v.field), message: v.message })));
-  }
-  const asText = terms.map((t) => ({
-    dueOn: `${t.dueOn.year}-${String(t.dueOn.month).padStart(2, '0')}-${String(t.dueOn.day).padStart(2, '0')}`,
-    amountCents: t.amountCents,
-  }));
-  const reference = `console-${now.getTime().toString(36)}`;
+      ),
+  });
+  const asText = plan.terms;
   await applyReceivableEvent(deps, corporation, externalId, {
     type: 'patch',
     patch: {
       arrangement: { reference, endsOn: asText[2]!.dueOn },
       reason: 'arrangement recorded in the console',
     },
+    plan,
   });
   await deps.db.transaction((tx) =>
     insertEvents(tx, [
@@ -149,7 +146,7 @@ export async function recordArrangement(
         receivableId: r.id as string,
         externalId,
         type: 'arrangement.recorded',
-        data: { reference, totalCents: plan.totalCents, terms: asText, source: 'console' },
+        data: { reference, totalCents: Number(r.balance_minor), terms: asText, source: 'console' },
       },
     ]),
   );

@@ -227,7 +227,9 @@ async function prepare(deps: DispatchDeps, work: DispatchWork, now: Date): Promi
     }
     const skip = (reason: string) => recordSkip(tx, c, step, reason, now).then(() => done('skipped'));
     // Paused since it was queued: it waits with the case's other held sends for the resume.
-    if (c.status === 'paused') {
+    // A reminder before an arrangement's instalment goes out although the dossier is paused.
+    const duringPause = step.kind === 'send' && step.payload.duringPause === true;
+    if (c.status === 'paused' && !duringPause) {
       await holdStep(tx, step.id, 'held: the case is paused');
       return { kind: 'done', outcome: 'stale', channel: channelName, flow: c.flow };
     }
@@ -238,7 +240,13 @@ async function prepare(deps: DispatchDeps, work: DispatchWork, now: Date): Promi
     const aboutEnd =
       (step.kind === 'alert' && step.payload.aboutEnd === true) ||
       (step.kind === 'send' && step.payload.estate === true);
-    const withheld = withholdReason(c.status, subject.state.status, bundle.corporation.paused, aboutEnd);
+    const withheld = withholdReason(
+      c.status,
+      subject.state.status,
+      bundle.corporation.paused,
+      aboutEnd,
+      duringPause,
+    );
     if (withheld) return skip(withheld);
     const sendType = bundle.channels[String(step.payload.channel)]?.spec.type;
     const gate = await debtorGate(tx, deps.bundles, debtor, c, step, sendType, now);

@@ -13,6 +13,7 @@ import {
   type TimelineEntry,
 } from '../../core/engine/index.js';
 import { newIds, sql } from '../../platform/db/index.js';
+import { recordArrangementRows } from './arrangement-rows.js';
 import { type CaseRow, type EventInput, insertEvents, saveCaseState, type Tx } from './case-repository.js';
 import type { StepKind } from './step-claims.js';
 
@@ -138,6 +139,9 @@ export function planEffects(c: CaseRef, result: EngineResult, now: Date): Effect
       case 'end':
         plan.events.push({ ...base, type: `case.${e.status}`, data: { reason: e.reason } });
         break;
+      case 'record':
+        plan.events.push({ ...base, type: e.event, data: e.data });
+        break;
     }
   }
   return plan;
@@ -244,4 +248,5 @@ export async function applyEngineResult(tx: Tx, c: CaseRow, result: EngineResult
   }
   await saveCaseState(tx, c.id, result.state, [...result.timeline, ...notSentNow, ...plan.timeline]);
   await insertEvents(tx, events);
+  await recordArrangementRows(tx, c, result.effects, now);
 }

@@ -7,18 +7,22 @@
 // means a payment and a due send wait for each other instead of deadlocking. Whoever holds the case lock
 // first wins: a send that recorded its message first goes out (it was on its way when the payment came);
 // a send that comes second finds the case stopped and the receivable paid and records nothing.
-import type { CaseEvent } from '../../core/engine/index.js';
+import { parseLocalDate } from '../../core/calendar/index.js';
+import type { CaseEvent, PlanInput } from '../../core/engine/index.js';
 import { createError } from '../../core/errors/index.js';
 import type { PaymentInput, ReceivablePatch } from '../../core/receivable/index.js';
+import { validationError } from '../../core/receivable/validation-error.js';
 import { type Database, sql } from '../../platform/db/index.js';
 import type { BundleStore } from '../bundles/index.js';
+import { checkedPlan, ERP_LIMITS } from './arrangement-plans.js';
 import { type EventInput, insertEvents, lockCase, lockReceivable, type Tx } from './case-repository.js';
 import { feedCase } from './case-runner.js';
 import { caseSubject, dossierEvent } from './debtor-dossiers.js';
 
 export type ReceivableChange =
   | { type: 'payment'; payment: PaymentInput }
-  | { type: 'patch'; patch: ReceivablePatch };
+  /** plan: the arrangement the dossier monitors (made from patch.arrangement.terms when absent). */
+  | { type: 'patch'; patch: ReceivablePatch; plan?: PlanInput };
 
 export interface ReceivableChangeResult {
   externalId: string;
@@ -53,10 +57,11 @@ export async function applyReceivableEvent(
   const receivableId = await deps.db.maybeOneFirst(sql.unsafe`
     SELECT id FROM receivables WHERE corporation = ${corporation} AND external_id = ${externalId}`);
   if (!receivableId) throw createError('OST_ERR_NOT_FOUND', [`receivable ${externalId}`]);
+  const reported = withReportedPlan(deps, corporation, change);
   for (let attempt = 1; ; attempt++) {
     try {
       return await deps.db.transaction((tx) =>
-        applyLocked(tx, deps, corporation, receivableId as string, change),
+        applyLocked(tx, deps, corporation, receivableId as string, reported),
       );
     } catch (err) {
       if (!(err instanceof CaseSetChanged) || attempt >= MAX_ATTEMPTS) throw err;
@@ -118,7 +123,7 @@ export async function applyLocked(
     if (!recorded) throw reusedPaymentId(p.paymentId);
   } else {
     const anyPaused = cases.some((c) => c.status === 'paused');
-    plan = planPatch(before, change.patch, r.external_id, anyPaused);
+    plan = planPatch(before, change.patch, r.external_id, anyPaused, change.plan);
   }
 
   if (plan.balance !== before.balance || plan.status !== before.status) {
@@ -139,6 +144,34 @@ export async function applyLocked(
     }
   }
   return result(false, plan.balance, plan.status);
+}
+
+/** An ERP arrangement with terms becomes a plan the dossier monitors; a 400 names a wrong term. */
+function withReportedPlan(
+  deps: CaseEventDeps,
+  corporation: string,
+  change: ReceivableChange,
+): ReceivableChange {
+  if (change.type !== 'patch' || change.plan || !change.patch.arrangement?.terms) return change;
+  const a = change.patch.arrangement;
+  const terms = (a.terms ?? []).map((t, i) => {
+    const dueOn = parseLocalDate(t.dueOn);
+    if (!dueOn) {
+      throw validationError([
+        { field: `arrangement.terms[${i}].dueOn`, message: 'must be a date (YYYY-MM-DD)' },
+      ]);
+    }
+    return { dueOn, amountCents: t.amount };
+  });
+  const corp = deps.bundles.get(corporation)?.corporation ?? { timezone: 'Europe/Amsterdam' };
+  const plan = checkedPlan(corp, deps.now?.() ?? new Date(), {
+    source: 'erp',
+    ...(a.reference ? { reference: a.reference } : {}),
+    terms,
+    limits: ERP_LIMITS,
+    field: (f) => `arrangement.${f.replace(/amountCents$/, 'amount')}`,
+  });
+  return { ...change, plan };
 }
 
 const reusedPaymentId = (paymentId: string) =>
@@ -208,6 +241,7 @@ function planPatch(
   patch: ReceivablePatch,
   externalId: string,
   anyCasePaused: boolean,
+  arrangementPlan: PlanInput | undefined,
 ): Plan {
   const final = before.status === 'paid' || before.status === 'cancelled';
   const settles = patch.balance !== undefined && patch.balance <= 0;
@@ -238,7 +272,11 @@ function planPatch(
   }
   if (patch.arrangement) {
     const text = patch.arrangement.note ?? patch.reason;
-    engine.push({ type: 'arrangement', ...(text ? { note: text } : {}) });
+    engine.push({
+      type: 'arrangement',
+      ...(text ? { note: text } : {}),
+      ...(arrangementPlan ? { plan: arrangementPlan } : {}),
+    });
   }
   if (patch.status === 'cancelled' && status !== 'cancelled' && status !== 'paid') {
     status = 'cancelled';

@@ -39,6 +39,15 @@ export const EVENT_FACTS: Readonly<Record<string, readonly string[]>> = {
   'alert.sent': ['reason'],
   // Recorded in the staff console (runtime/console/actions.ts): the plan's dates and amounts.
   'arrangement.recorded': ['reference', 'totalCents', 'terms'],
+  // Monitored plans (core/engine/arrangement.ts): amounts, dates, terms, who made it.
+  'arrangement.started': ['reference', 'totalCents', 'terms', 'graceDays', 'madeOn'],
+  'promise.made': ['reference', 'totalCents', 'terms', 'graceDays', 'madeOn'],
+  'arrangement.broken': ['reference', 'term', 'dueOn', 'amountCents', 'outstandingCents', 'graceEndedOn'],
+  'promise.broken': ['reference', 'term', 'dueOn', 'amountCents', 'outstandingCents', 'graceEndedOn'],
+  'arrangement.completed': ['reference', 'totalCents', 'paidCents'],
+  'promise.kept': ['reference', 'totalCents', 'paidCents'],
+  'arrangement.ended': ['reference', 'reason'],
+  'promise.ended': ['reference', 'reason'],
   'case.completed': ['reason'],
   // The 14-day letter and the statutory costs (core/engine/notice.ts): dates, amounts and item ids.
   'notice.recorded': [

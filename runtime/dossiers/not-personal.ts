@@ -8,6 +8,30 @@
  */
 export const NOT_PERSONAL: readonly { table: string; columns: readonly string[]; why: string }[] = [
   {
+    table: 'arrangements',
+    columns: [
+      'id',
+      'corporation',
+      'case_id',
+      'receivable_id',
+      'kind',
+      'source',
+      'reference',
+      'total_minor',
+      'grace_days',
+      'made_on',
+      'status',
+      'created_at',
+      'ended_at',
+    ],
+    why: 'a payment plan of a dossier: amounts, dates, who made it (erp/console/tenant) and how it ended; the reference is an ERP or street id, no debtor data',
+  },
+  {
+    table: 'arrangement_terms',
+    columns: ['arrangement_id', 'term', 'due_on', 'amount_minor'],
+    why: 'the instalments of a plan: amounts and due dates',
+  },
+  {
     table: 'dead_letters',
     columns: [
       'id',

@@ -11,6 +11,7 @@ import { registerFormRoutes } from '../forms/index.js';
 import type { PspAdapter } from '../payments/index.js';
 import { registerPspWebhook } from '../payments/index.js';
 import { sendErrorPage } from '../web/index.js';
+import { registerArrangementRoutes } from './arrangement-routes.js';
 import {
   limitPagePosts,
   PagePostLimiter,
@@ -71,6 +72,7 @@ export async function registerPages(app: FastifyInstance, deps: PagesDeps): Prom
           });
           limitPagePosts(site, limiter);
           registerPaymentRoutes(site, all);
+          registerArrangementRoutes(site, all);
           registerFormRoutes(site, all);
           registerQrRoute(site, all);
         },

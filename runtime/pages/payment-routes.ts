@@ -14,6 +14,7 @@ import {
   receivableForPage,
   sendPage,
 } from '../web/index.js';
+import { termsLinkFor } from './arrangement-routes.js';
 import {
   alreadyPaidPage,
   failedPage,
@@ -65,7 +66,8 @@ export function registerPaymentRoutes(app: FastifyInstance, deps: PspDeps): void
     if (!x) return notFound(request, reply);
     if (isPaid(x.receivable)) return sendPage(reply, 200, alreadyPaidPage(x.bundle, x.lang, x.receivable));
     if (!payable(x)) return notFound(request, reply);
-    return sendPage(reply, 200, payPage(x.bundle, x.lang, x.receivable, payAction(deps, x)), checkout);
+    const terms = await termsLinkFor(deps, x);
+    return sendPage(reply, 200, payPage(x.bundle, x.lang, x.receivable, payAction(deps, x), terms), checkout);
   });
 
   app.post('/p/:token/pay', async (request: TokenRequest, reply) => {

@@ -42,6 +42,8 @@ export function payPage(
   lang: Lang,
   r: PayableView,
   payAction: string | undefined,
+  /** "Pay in instalments" (arrangement-routes.ts), when the tenant may choose a plan or a date. */
+  terms?: SafeHtml,
 ): PageView {
   const t = TEXTS[lang];
   const amount = formatMoney(r.balanceMinor, r.currency, lang);
@@ -56,6 +58,7 @@ ${
     ? html`<form method="post" action="${payAction}"><p>${t.payIntro}</p><button class="btn" type="submit">${t.payWithIdeal}</button></form>`
     : html`<p class="status">${t.payUnavailable}</p>`
 }
+${terms ?? ''}
 </section>`;
   return { lang, bundle, title: t.payTitle, body };
 }

@@ -52,7 +52,8 @@ interface Payable {
 /**
  * Sends the debtor to the PSP's checkout for what is open now: the receivable's balance, or — when it is
  * an item of a running debtor-scope dossier — the dossier's total, read at this moment (not the total a
- * message once showed). Nothing open starts nothing; an open checkout for the same amount from the last
+ * message once showed); `amountMinor` asks for less (an instalment of a payment arrangement,
+ * docs/pages.md). Nothing open starts nothing; an open checkout for the same amount from the last
  * minutes is reused, so a double tap or a back button does not create a second payment.
  */
 export async function startPayment(
@@ -61,18 +62,20 @@ export async function startPayment(
   link: { id: string; token: string; receivable_id: string },
   pageBase: string,
   locale: 'nl' | 'en',
+  amountMinor?: number,
 ): Promise<StartResult> {
   const corporation = bundle.corporation.id;
   const r = (await deps.db.one(sql.unsafe`
     SELECT external_id, balance_minor, currency, status, payment_reference, description
     FROM receivables WHERE id = ${link.receivable_id} AND corporation = ${corporation}`)) as unknown as Payable;
   const dossier = await payableDossier(deps.db, corporation, link.receivable_id);
-  const amount = dossier ? dossier.view.total : Number(r.balance_minor);
-  if ((!dossier && r.status === 'paid') || amount <= 0) return { kind: 'paid' };
+  const openTotal = dossier ? dossier.view.total : Number(r.balance_minor);
+  if ((!dossier && r.status === 'paid') || openTotal <= 0) return { kind: 'paid' };
   // A dossier is payable while anything in it is open, whatever became of the item the link belongs to;
   // a paused link (an arrangement) pays nothing online, as the page says.
   const blocked = dossier ? r.status === 'paused' : r.status !== 'open';
   if (blocked || !deps.psp.configured(corporation)) return { kind: 'unavailable' };
+  const amount = Math.min(amountMinor ?? openTotal, openTotal);
   const open = await deps.db.maybeOne(sql.unsafe`
     SELECT checkout_url FROM psp_payments
     WHERE receivable_id = ${link.receivable_id} AND status = 'open' AND checkout_url IS NOT NULL

@@ -1,11 +1,11 @@
 // What the page suites need: headless Chromium (Debian's package, driven by playwright-core) that
 // resolves the corporations' payment hosts to the loopback runtime, and a street with two fictional
 // corporations, a two-step reminder flow with a wait in between, and the local Mollie-speaking server.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, type BrowserContext, chromium } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { createDatabase, type Database, sql } from '../../platform/db/index.js';
 import { type MollieServer, startMollieServer, trustLocalMollie } from './mollie-server.js';
 import { eventually, startStreet, TEST_LINKS, type TestStreet } from './street.js';
@@ -175,11 +175,14 @@ spec:
     - { name: dossier, when: "receivable.kind == 'rent-dossier'", classification: rent-dossier, flow: rent-dossier }
 `;
 
-/** Writes the fixture street (base + three corporations) to a fresh temporary folder. */
-export function writePagesFixture(): string {
+/**
+ * Writes the fixture street (base + three corporations) to a fresh temporary folder; `noordSpec`: more
+ * lines of Woonstichting Noord's Corporation spec (indented two spaces, e.g. `collections:`).
+ */
+export function writePagesFixture(noordSpec = ''): string {
   const dir = mkdtempSync(join(tmpdir(), 'ost-pages-'));
   writeFileSync(join(dir, 'base.yaml'), BASE);
-  writeFileSync(join(dir, 'noord.yaml'), corporation(NOORD, 'Woonstichting Noord', '#00695c'));
+  writeFileSync(join(dir, 'noord.yaml'), corporation(NOORD, 'Woonstichting Noord', '#00695c', noordSpec));
   writeFileSync(join(dir, 'noord-secret.yaml'), secret(NOORD.id, NOORD.apiKey));
   // A light brand colour: white text would fail contrast, so pages must pick dark text.
   writeFileSync(join(dir, 'zuid.yaml'), corporation(ZUID, 'Wonen Zuid', '#ffd54f'));
@@ -228,10 +231,14 @@ export interface PagesStreetOptions {
   env?: Record<string, string>;
   /** Runs against the street's empty database before the runtime starts (and migrates it). */
   beforeRuntime?: (databaseUrl: string) => Promise<void>;
+  /** More lines of Woonstichting Noord's Corporation spec (two-space indent). */
+  noordSpec?: string;
+  /** The runtime's clock (scheduler, intake, dispatch); tests move it to let days pass. */
+  clock?: () => Date;
 }
 
 export async function startPagesStreet(options: PagesStreetOptions = {}): Promise<PagesStreet> {
-  const dir = writePagesFixture();
+  const dir = writePagesFixture(options.noordSpec);
   for (const [file, yaml] of Object.entries(options.resources ?? {})) writeFileSync(join(dir, file), yaml);
   const mollie = await startMollieServer({ apiKeys: [NOORD.mollieKey, ZUID.mollieKey] });
   const untrust = trustLocalMollie();
@@ -246,7 +253,7 @@ export async function startPagesStreet(options: PagesStreetOptions = {}): Promis
   await options.beforeRuntime?.(street.db.url);
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  await street.startRuntime({ port, publicUrl: url });
+  await street.startRuntime({ port, publicUrl: url }, options.clock ? { clock: options.clock } : {});
   const db = await createDatabase(street.db.url);
   return {
     street,
@@ -364,4 +371,31 @@ export async function postDossier(
   await s.db.query(sql.unsafe`
     UPDATE steps SET due_at = now() WHERE case_id = ${caseId} AND kind = 'due' AND status = 'scheduled'`);
   return { ids, caseId, token: await s.paymentToken(NOORD.id, ids[0]!) };
+}
+
+export interface AxeViolation {
+  id: string;
+  help: string;
+  nodes: { target: string[] }[];
+}
+
+let axeSource: string | undefined;
+
+/**
+ * axe-core (WCAG 2.2 A/AA and best practice) over exactly the HTML the page got, loaded into a blank page
+ * of the same context (no CSP there to block axe; a refresh meta tag removed so the probe stays put).
+ */
+export async function axeViolations(context: BrowserContext, page: Page): Promise<AxeViolation[]> {
+  axeSource ??= readFileSync('node_modules/axe-core/axe.min.js', 'utf8');
+  const probe = await context.newPage();
+  try {
+    await probe.setContent((await page.content()).replace(/<meta http-equiv="refresh"[^>]*>/, ''));
+    await probe.addScriptTag({ content: axeSource });
+    // A string, evaluated in the page: this project compiles without the DOM library.
+    return (await probe.evaluate(`axe
+      .run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] } })
+      .then((r) => r.violations.map((v) => ({ id: v.id, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target })) })))`)) as AxeViolation[];
+  } finally {
+    await probe.close();
+  }
 }

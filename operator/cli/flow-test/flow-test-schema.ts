@@ -56,6 +56,22 @@ const event = {
     },
     kind: { enum: ['debt-assistance', 'moratorium', 'wsnp'] },
     until: TIME,
+    terms: {
+      type: 'array',
+      minItems: 1,
+      maxItems: 60,
+      description: 'arrangement: the instalments the dossier monitors (due date, amount in cents).',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['dueOn', 'amount'],
+        properties: {
+          dueOn: { type: 'string', pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' },
+          amount: { type: 'integer', minimum: 1 },
+        },
+      },
+    },
+    promise: { type: 'boolean', description: 'arrangement: a promise to pay (one term).' },
   },
   allOf: [
     {
@@ -223,6 +239,9 @@ export type FlowTestEvent = {
   /** frozen: the kind of debt assistance and when it ends. */
   kind?: string;
   until?: FlowTestTime;
+  /** arrangement: the instalments the dossier monitors; promise: a promise to pay (one term). */
+  terms?: { dueOn: string; amount: number }[];
+  promise?: boolean;
 };
 
 export interface ExpectedMessage {

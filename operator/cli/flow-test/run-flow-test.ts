@@ -59,10 +59,19 @@ function toSimEvent(e: FlowTestEvent, receivable: FlowTestCase['receivable']): S
       };
     case 'optOut':
       return { at, type: 'optOut', channel: e.channel ?? '' };
+    case 'arrangement':
+      return {
+        at,
+        type: 'arrangement',
+        ...(e.note ? { note: e.note } : {}),
+        ...(e.terms ? { terms: e.terms } : {}),
+        ...(e.promise ? { promise: true } : {}),
+        ...item,
+      };
     default:
       return {
         at,
-        type: e.type as 'arrangement' | 'paused' | 'resumed' | 'cancelled',
+        type: e.type as 'paused' | 'resumed' | 'cancelled',
         ...(e.note ? { note: e.note } : {}),
         ...item,
       };
