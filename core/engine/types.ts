@@ -128,7 +128,8 @@ export type CaseEvent =
   | { type: MessageEventType; messageId: string }
   /** balance: what is still open, in minor units (cents). */
   | { type: BalanceEventType; balance?: number }
-  | { type: StatusEventType; note?: string }
+  /** reply: a pause asked for by the tenant's reply of this class (runtime/replies), not by the ERP. */
+  | { type: StatusEventType; note?: string; reply?: string }
   /**
    * A debtor-scope dossier took another open receivable (ADR 0007): `balance` is the dossier's new total
    * in minor units, `externalId` the receivable that joined.

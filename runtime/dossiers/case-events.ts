@@ -18,7 +18,8 @@ import { caseSubject, dossierEvent } from './debtor-dossiers.js';
 
 export type ReceivableChange =
   | { type: 'payment'; payment: PaymentInput }
-  | { type: 'patch'; patch: ReceivablePatch };
+  /** reply: the class of the tenant's reply that asks for this pause (runtime/replies), when not the ERP. */
+  | { type: 'patch'; patch: ReceivablePatch; reply?: string };
 
 export interface ReceivableChangeResult {
   externalId: string;
@@ -118,7 +119,7 @@ export async function applyLocked(
     if (!recorded) throw reusedPaymentId(p.paymentId);
   } else {
     const anyPaused = cases.some((c) => c.status === 'paused');
-    plan = planPatch(before, change.patch, r.external_id, anyPaused);
+    plan = planPatch(before, change.patch, r.external_id, anyPaused, change.reply);
   }
 
   if (plan.balance !== before.balance || plan.status !== before.status) {
@@ -208,6 +209,7 @@ function planPatch(
   patch: ReceivablePatch,
   externalId: string,
   anyCasePaused: boolean,
+  reply?: string,
 ): Plan {
   const final = before.status === 'paid' || before.status === 'cancelled';
   const settles = patch.balance !== undefined && patch.balance <= 0;
@@ -245,7 +247,7 @@ function planPatch(
     engine.push({ type: 'cancelled', ...note });
   } else if (patch.status === 'paused' && status === 'open') {
     status = 'paused';
-    engine.push({ type: 'paused', ...note });
+    engine.push({ type: 'paused', ...note, ...(reply ? { reply } : {}) });
   } else if (patch.status === 'open' && (status === 'paused' || anyCasePaused)) {
     // Also ends a payment arrangement: cases paused by it resume, whatever the receivable's status was.
     status = 'open';
