@@ -60,6 +60,19 @@ describe('pausing and resuming a case whose first reminder has not gone out', ()
     expect(d.timeline.filter((t) => claimsASend(t.text))).toEqual([]);
   });
 
+  it("a pause asked for by the tenant's reply names the reply and its class, not the ERP", () => {
+    const d = new Driver(stornoFlow());
+    d.start(TUESDAY);
+    const paused = d.event('2026-03-03T10:00:30.000Z', { type: 'paused', reply: 'already-paid' });
+    expect(paused).toEqual([{ type: 'hold', reason: "paused: paused by the tenant's reply: already-paid" }]);
+    const said = d.timeline.filter((t) => t.at === '2026-03-03T10:00:30.000Z').map((t) => t.text);
+    expect(said).toEqual([
+      "Paused by the tenant's reply (already-paid)",
+      "Case paused (paused by the tenant's reply: already-paid); pending steps held until it is resumed",
+    ]);
+    expect(d.timeline.map((t) => t.text).join('\n')).not.toContain('by the ERP');
+  });
+
   it('a case that ends while paused cancels what the pause held', () => {
     const d = new Driver(stornoFlow());
     d.start(TUESDAY);

@@ -47,7 +47,7 @@ export function handleEvent(turn: Turn, event: CaseEvent): void {
     voidNoticeForArrangement(turn);
     onStatusEvent(turn, 'arrangement', event.plan);
   } else {
-    onStatusEvent(turn, event.type);
+    onStatusEvent(turn, event.type, undefined, 'reply' in event ? event.reply : undefined);
   }
 }
 
@@ -126,17 +126,28 @@ function stopBuiltIn(turn: Turn, on: FlowReaction['event'], reason: string, paid
   }
 }
 
-/** arrangement and paused pause the case, resumed resumes it, unless the flow declares another course. */
-function onStatusEvent(turn: Turn, type: 'arrangement' | 'paused' | 'resumed', plan?: PlanInput): void {
+/**
+ * arrangement and paused pause the case, resumed resumes it, unless the flow declares another course. A
+ * pause asked for by the tenant's reply (`reply`: its class) says so instead of naming the ERP.
+ */
+function onStatusEvent(
+  turn: Turn,
+  type: 'arrangement' | 'paused' | 'resumed',
+  plan?: PlanInput,
+  reply?: string,
+): void {
   const reactions = declared(turn, type);
-  const cause = causeOf({ event: type });
+  const byReply = type === 'paused' && reply !== undefined;
+  const cause = byReply ? `paused by the tenant's reply: ${reply}` : causeOf({ event: type });
   note(
     turn,
     type === 'arrangement'
       ? 'Payment arrangement made'
-      : type === 'paused'
-        ? 'Paused by the ERP'
-        : 'Resumed by the ERP',
+      : byReply
+        ? `Paused by the tenant's reply (${reply})`
+        : type === 'paused'
+          ? 'Paused by the ERP'
+          : 'Resumed by the ERP',
   );
   if (plan && (turn.state.status === 'active' || turn.state.status === 'paused'))
     startArrangement(turn, plan);
@@ -145,7 +156,9 @@ function onStatusEvent(turn: Turn, type: 'arrangement' | 'paused' | 'resumed', p
     if (type === 'resumed') resumeCase(turn, cause);
     else pauseCase(turn, cause);
   }
-  for (const [r, i] of reactions) applyReaction(turn, r, i, trigger(r, eventKey(turn, type)));
+  const key = eventKey(turn, type);
+  for (const [r, i] of reactions)
+    applyReaction(turn, r, i, { ...trigger(r, key), ...(byReply ? { cause } : {}) });
 }
 
 /** Watch key of a reaction to a case event that waits for the window. */

@@ -160,7 +160,8 @@ export type CaseEvent =
   | { type: MessageEventType; messageId: string }
   /** balance: what is still open, in minor units (cents). */
   | { type: BalanceEventType; balance?: number }
-  | { type: Exclude<StatusEventType, 'arrangement'>; note?: string }
+  /** reply: a pause asked for by the tenant's reply of this class (runtime/replies), not by the ERP. */
+  | { type: Exclude<StatusEventType, 'arrangement'>; note?: string; reply?: string }
   /** A payment arrangement was made; with `plan` the engine monitors it (pauses, checks each term). */
   | { type: 'arrangement'; note?: string; plan?: PlanInput }
   /**

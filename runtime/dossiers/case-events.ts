@@ -21,8 +21,11 @@ import { caseSubject, dossierEvent } from './debtor-dossiers.js';
 
 export type ReceivableChange =
   | { type: 'payment'; payment: PaymentInput }
-  /** plan: the arrangement the dossier monitors (made from patch.arrangement.terms when absent). */
-  | { type: 'patch'; patch: ReceivablePatch; plan?: PlanInput };
+  /**
+   * plan: the arrangement the dossier monitors (made from patch.arrangement.terms when absent); reply: the
+   * class of the tenant's reply that asks for this pause (runtime/replies), when not the ERP.
+   */
+  | { type: 'patch'; patch: ReceivablePatch; plan?: PlanInput; reply?: string };
 
 export interface ReceivableChangeResult {
   externalId: string;
@@ -123,7 +126,7 @@ export async function applyLocked(
     if (!recorded) throw reusedPaymentId(p.paymentId);
   } else {
     const anyPaused = cases.some((c) => c.status === 'paused');
-    plan = planPatch(before, change.patch, r.external_id, anyPaused, change.plan);
+    plan = planPatch(before, change.patch, r.external_id, anyPaused, change.plan, change.reply);
   }
 
   if (plan.balance !== before.balance || plan.status !== before.status) {
@@ -242,6 +245,7 @@ function planPatch(
   externalId: string,
   anyCasePaused: boolean,
   arrangementPlan: PlanInput | undefined,
+  reply?: string,
 ): Plan {
   const final = before.status === 'paid' || before.status === 'cancelled';
   const settles = patch.balance !== undefined && patch.balance <= 0;
@@ -283,7 +287,7 @@ function planPatch(
     engine.push({ type: 'cancelled', ...note });
   } else if (patch.status === 'paused' && status === 'open') {
     status = 'paused';
-    engine.push({ type: 'paused', ...note });
+    engine.push({ type: 'paused', ...note, ...(reply ? { reply } : {}) });
   } else if (patch.status === 'open' && (status === 'paused' || anyCasePaused)) {
     // Also ends a payment arrangement: cases paused by it resume, whatever the receivable's status was.
     status = 'open';

@@ -186,6 +186,7 @@ async function pauseDebtor(deps: ReplyDeps, corporation: string, debtorRef: stri
     await applyReceivableEvent({ ...deps }, corporation, externalId, {
       type: 'patch',
       patch: { status: 'paused', reason: `reply: ${cls}` },
+      reply: cls,
     }).catch((err: unknown) => {
       if (isOutputstraatError(err, 'OST_ERR_CONFLICT')) return;
       throw err;

@@ -7,13 +7,13 @@
 // viewer gets 403); the archived PDF letter opens from the console as application/pdf and Chromium draws
 // it in its PDF viewer. axe-clean, no CSP violations; screenshots docs/screenshots/console-overview*.png
 // with UPDATE_SCREENSHOTS=1.
-import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { secretEnvName } from '../../core/bundle/secret-env-name.js';
 import { sql } from '../../platform/db/index.js';
 import { ensureFormLink } from '../../runtime/forms/form-links.js';
-import { type ConsoleStreet, SHOTS, startConsoleStreet } from '../support/console-street.js';
+import { type ConsoleBrowser, startConsoleBrowser } from '../support/console-browser.js';
+import { meterCampaign, meterRequest, TENANTS } from '../support/meter-campaign.js';
 import { startSftpServer, type TestSftpServer } from '../support/sftp-server.js';
 import { eventually, TEST_LINKS } from '../support/street.js';
 
@@ -25,102 +25,13 @@ const NOORD = {
   colour: '#00695c',
 };
 
-/** A meter-reading campaign of this corporation: one letter through the SFTP print channel, then a wait. */
-const campaign = (sftp: TestSftpServer) => `
-apiVersion: outputstraat.io/v1alpha1
-kind: Channel
-metadata: { name: letter, namespace: ${NOORD.id} }
-spec:
-  type: letter
-  provider: sftp-print
-  credentialsSecretRef: { name: print-credentials }
-  sftp:
-    host: 127.0.0.1
-    port: ${sftp.port}
-    directory: /inbox
-    returnDirectory: /returns
-    hostKeySha256: '${sftp.hostKeySha256}'
-    batch: { maxLetters: 10, cutoff: '23:59' }
----
-apiVersion: outputstraat.io/v1alpha1
-kind: Template
-metadata: { name: meter-letter, namespace: ${NOORD.id} }
-spec:
-  channel: letter
-  description: Asks for the water meter reading.
-  variables:
-    - { name: meterNumber, type: string, description: The tenant's sub-meter. }
-  locales:
-    nl:
-      letter:
-        subject: Geef de stand van uw watermeter door
-        blocks:
-          - 'Beste {{debtor.name}},'
-          - 'Wilt u de stand van watermeter {{vars.meterNumber}} doorgeven? Scan de QR-code of stuur de antwoordstrook terug.'
-          - "{{qr 'meter'}}"
-          - "Met vriendelijke groet,\\n{{corporation.displayName}}"
----
-apiVersion: outputstraat.io/v1alpha1
-kind: Flow
-metadata: { name: meter-reading, namespace: ${NOORD.id} }
-spec:
-  contactClass: campaign
-  description: One letter, then wait for the reading.
-  trigger: { kinds: [meter-reading] }
-  channels: { fallback: [letter] }
-  steps:
-    - { id: meter-letter, send: { channel: letter, template: meter-letter } }
-    - { id: wait, wait: { for: 30d } }
-  reactions:
-    - { event: cancelled, then: stop }
----
-apiVersion: outputstraat.io/v1alpha1
-kind: ClassificationRule
-metadata: { name: meter-reading, namespace: ${NOORD.id} }
-spec:
-  priority: 60
-  appliesTo: { kinds: [meter-reading] }
-  rules:
-    - { name: meter-reading, when: "receivable.kind == 'meter-reading'", classification: meter-reading, flow: meter-reading }
-`;
-
-const TENANTS = [
-  { id: 'D-9101', name: 'Anouk de Vries', number: '1' },
-  { id: 'D-9102', name: 'Bas Jansen', number: '3' },
-  { id: 'D-9103', name: 'Cem Yilmaz', number: '5' },
-  // A debtor id a spreadsheet would run as a formula: the CSV defuses it.
-  { id: '=9104+1', name: 'Dirk Smit', number: '7' },
-];
-const meterRequest = (t: (typeof TENANTS)[number]) => ({
-  externalId: `MR-${t.number}`,
-  kind: 'meter-reading',
-  amount: 0,
-  currency: 'EUR',
-  dueDate: '2026-12-31',
-  paymentReference: `MR-${t.number}`,
-  source: 'production',
-  complex: 'C-12',
-  vars: { meterNumber: `WM-12-${t.number}` },
-  debtor: {
-    id: t.id,
-    name: t.name,
-    locale: 'nl',
-    address: { street: 'Vismarkt', houseNumber: t.number, postalCode: '9712 CA', city: 'Groningen' },
-  },
-});
-
-let k: ConsoleStreet;
+let k: ConsoleBrowser;
 
 /** The ERP's feed once it holds an event of `type` (an event shows when every earlier transaction ended). */
 const feedWith = (type: string, externalId: string | null) =>
   eventually(
     async () => {
-      const res = await fetch(`${k.s.url}/v1/events?limit=1000`, {
-        headers: { authorization: `Bearer ${NOORD.apiKey}` },
-      });
-      const { events } = (await res.json()) as {
-        events: { type: string; externalId: string | null; data: Record<string, unknown> }[];
-      };
+      const events = await k.feed(NOORD);
       return events.some((e) => e.type === type && e.externalId === externalId) ? events : undefined;
     },
     10_000,
@@ -131,14 +42,14 @@ const today = () => new Date().toISOString().slice(0, 10);
 
 beforeAll(async () => {
   sftp = await startSftpServer();
-  k = await startConsoleStreet({
+  k = await startConsoleBrowser({
     corporations: [NOORD],
     users: [
       { sub: 'anna', name: 'Anna Callcentre', groups: [`${NOORD.id}-callcentre`] },
       { sub: 'bram', name: 'Bram Collections', groups: [`${NOORD.id}-collections`] },
       { sub: 'carla', name: 'Carla Admin', groups: [`${NOORD.id}-admins`] },
     ],
-    resources: { 'overview-campaign.yaml': campaign(sftp) },
+    resources: { 'overview-campaign.yaml': meterCampaign(NOORD.id, sftp) },
     env: {
       [secretEnvName(NOORD.id, 'print-credentials', 'username')]: sftp.username,
       [secretEnvName(NOORD.id, 'print-credentials', 'password')]: sftp.password,
@@ -354,9 +265,7 @@ describe('campaign overview with paper meter readings', () => {
     expect(await page.evaluate('document.contentType')).toBe('application/pdf');
     const white = await eventually(
       async () => {
-        const image = PNG.sync.read(
-          await page.screenshot({ path: join(SHOTS, 'console-overview-letter.png') }),
-        );
+        const image = PNG.sync.read(await k.shot(page, 'console-overview-letter'));
         let n = 0;
         for (let i = 0; i < image.data.length; i += 4) {
           if (image.data[i]! > 245 && image.data[i + 1]! > 245 && image.data[i + 2]! > 245) n++;

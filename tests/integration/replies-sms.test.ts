@@ -106,6 +106,14 @@ describe('SMS replies', () => {
     const sentences = view.cases.flatMap((c) => c.timeline.map((t) => t.text));
     expect(sentences).toContain('SMS reply received: already-paid (replies/already-paid)');
     expect(sentences).toContain('a task was opened for a consultant');
+    // Both dossiers say who paused them: the tenant's reply with its class, not the ERP.
+    for (const externalId of [first.externalId, second.externalId]) {
+      const said = (
+        (await (await api('GET', `/v1/receivables/${externalId}`)).json()) as typeof view
+      ).cases.flatMap((c) => c.timeline.map((t) => t.text));
+      expect(said).toContain("Paused by the tenant's reply (already-paid)");
+      expect(said.join('\n')).not.toContain('by the ERP');
+    }
     expect(sentences.join('\n')).not.toContain('Ik heb al betaald');
 
     const replies = (await (await api('GET', `/v1/debtors/${id}/replies`)).json()) as { replies: unknown[] };

@@ -76,6 +76,8 @@ export interface ConsoleBrowser {
   login(page: Page, c: ConsoleCorp, user: string, path?: string): Promise<void>;
   /** axe-clean, and screenshots at 1280×800 and 390×844 (the page's size is restored afterwards). */
   look(context: BrowserContext, page: Page, name: string): Promise<void>;
+  /** A screenshot of the page as it is (docs/screenshots/<name>.png with UPDATE_SCREENSHOTS=1): its PNG bytes. */
+  shot(page: Page, name: string): Promise<Buffer>;
   csrfOf(page: Page): Promise<string>;
   /** A POST with the context's console cookie, as a page of another site (or a script) would send it. */
   postWithCookie(
@@ -84,6 +86,8 @@ export interface ConsoleBrowser {
     path: string,
     form: Record<string, string>,
   ): ReturnType<typeof requestPage>;
+  /** A GET with the context's console cookie (a download such as a CSV export or a PDF letter). */
+  getWithCookie(context: BrowserContext, c: ConsoleCorp, path: string): ReturnType<typeof requestPage>;
   /** The corporation's event feed (GET /v1/events with its ERP key). */
   feed(
     c: ConsoleCorp,
@@ -122,6 +126,12 @@ export async function startConsoleBrowser(options: {
   const browser = await launchChromium(options.corporations.map((c) => c.host));
   const cspViolations: string[] = [];
   const consoleUrl = (c: ConsoleCorp) => `${s.hostUrl(c.host)}/console`;
+  const shot = (page: Page, name: string) => page.screenshot({ path: join(shots, `${name}.png`) });
+  /** The context's console cookie as a Cookie header. */
+  const cookieOf = async (context: BrowserContext): Promise<Record<string, string>> => {
+    const cookie = (await context.cookies()).find((k) => k.name === 'ost-console');
+    return cookie ? { cookie: `ost-console=${cookie.value}` } : {};
+  };
 
   async function axeViolations(context: BrowserContext, page: Page): Promise<AxeViolation[]> {
     const probe = await context.newPage();
@@ -170,24 +180,24 @@ export async function startConsoleBrowser(options: {
         ['-phone', 390, 844],
       ] as const) {
         await page.setViewportSize({ width, height });
-        await page.screenshot({ path: join(shots, `${name}${suffix}.png`) });
+        await shot(page, `${name}${suffix}`);
       }
       await page.setViewportSize(size);
       expect(await axeViolations(context, page), `axe on ${name}`).toEqual([]);
     },
+    shot,
     async csrfOf(page) {
       return (await page.locator('input[name=_csrf]').first().getAttribute('value'))!;
     },
     async postWithCookie(context, c, path, form) {
-      const cookie = (await context.cookies()).find((k) => k.name === 'ost-console');
       return requestPage(s.port, c.host, `/console${path}`, {
         method: 'POST',
-        headers: {
-          'content-type': 'application/x-www-form-urlencoded',
-          ...(cookie ? { cookie: `ost-console=${cookie.value}` } : {}),
-        },
+        headers: { 'content-type': 'application/x-www-form-urlencoded', ...(await cookieOf(context)) },
         body: new URLSearchParams(form).toString(),
       });
+    },
+    async getWithCookie(context, c, path) {
+      return requestPage(s.port, c.host, `/console${path}`, { headers: await cookieOf(context) });
     },
     async feed(c) {
       const res = await fetch(`${s.url}/v1/events?limit=1000`, {
