@@ -104,6 +104,11 @@ export const NOT_PERSONAL: readonly { table: string; columns: readonly string[];
   },
   {
     table: 'messages',
+    columns: ['cost_cents'],
+    why: "the price of the message's channel when it was sent (docs/outcomes.md); an amount the street sets",
+  },
+  {
+    table: 'messages',
     columns: ['reply_token_sha256'],
     why: 'the SHA-256 of the reply address token, derived from the message id (useless without OST_LINK_SECRET)',
   },
