@@ -27,6 +27,7 @@ import { registerIdempotency } from './idempotency.js';
 import { type IngressLimits, ingressLimitsFromEnv } from './ingress-limits.js';
 import { registerInputGuards } from './input-guards.js';
 import { buildOpenApi } from './openapi.js';
+import { registerOutcomeRoutes } from './outcome-routes.js';
 import {
   linesRateLimitFromEnv,
   type RateLimitSettings,
@@ -219,6 +220,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerDeadLetterRoutes(app, deps);
   registerReplyRoutes(app, deps);
   registerExperimentRoutes(app, deps);
+  registerOutcomeRoutes(app, deps);
   registerStaffFormRoutes(app, deps);
   await registerPages(app, deps);
   // The staff console lives beside the debtor pages, under the same hosts; a console session opens it,

@@ -224,6 +224,19 @@ function matrix(): Record<string, (method: string) => Probe[]> {
     'GET /v1/experiments/:name/report': (m) => [
       { req: asB(m, '/v1/experiments/storno-sms-first/report'), expect: [404] },
     ],
+    // B's figures only: A's sms-reminder dossiers (a flow only A has) never show, filtered or not.
+    'GET /v1/outcomes': (m) => [
+      {
+        req: asB(m, `/v1/outcomes?from=${new Date(Date.now() - 86_400_000).toISOString()}`),
+        expect: [200],
+        absent: ['sms-reminder'],
+      },
+      {
+        req: asB(m, `/v1/outcomes?flow=sms-reminder&from=${new Date(Date.now() - 86_400_000).toISOString()}`),
+        expect: [200],
+        absent: ['"dossiers"', '"messages"'],
+      },
+    ],
     'GET /v1/debtors/:debtorId/messages': (m) => [
       { req: asB(m, `/v1/debtors/${a.debtorId}/messages`), expect: [404] },
     ],
