@@ -15,6 +15,7 @@ import { type Database, sql } from '../../platform/db/index.js';
 import type { Logger } from '../../platform/log.js';
 import type { BundleStore } from '../bundles/index.js';
 import type { RuntimeMetrics } from '../metrics/index.js';
+import { sharedSample } from './shared-sample.js';
 
 export interface MetricsSamplerDeps {
   db: Database;
@@ -58,22 +59,15 @@ export class MetricsSampler {
   /** Counts when this replica claims the interval, else takes the counts another replica stored. */
   private async sampleDatabase(): Promise<void> {
     const { db, instanceId } = this.deps;
-    // Claimed a little before a full interval has passed, so timer drift does not skip a round.
-    const claimed = await db.maybeOne(sql.unsafe`
-      INSERT INTO gauge_samples AS g (name, sampled_at, sampled_by) VALUES ('street', now(), ${instanceId})
-      ON CONFLICT (name) DO UPDATE SET sampled_at = now(), sampled_by = EXCLUDED.sampled_by
-        WHERE g.sampled_at < now() - make_interval(secs => ${(this.intervalMs * 0.8) / 1000})
-      RETURNING name`);
-    let counts: DatabaseCounts;
-    if (claimed) {
-      counts = await countStreet(db);
-      await db.query(sql.unsafe`
-        UPDATE gauge_samples SET body = ${sql.jsonb(counts as never)} WHERE name = 'street'`);
-    } else {
-      const body = await db.maybeOneFirst(sql.unsafe`SELECT body FROM gauge_samples WHERE name = 'street'`);
-      if (!isDatabaseCounts(body)) return; // the first count is still running elsewhere
-      counts = body;
-    }
+    const counts = await sharedSample(
+      db,
+      'street',
+      instanceId,
+      this.intervalMs,
+      () => countStreet(db),
+      isDatabaseCounts,
+    );
+    if (!counts) return;
     this.exportCases(counts.cases);
     this.exportDossiers(counts.dossiers ?? []);
     this.exportSteps(counts.steps);
