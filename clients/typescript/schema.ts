@@ -421,6 +421,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/replay-records": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Past receivables with what happened to them, for replay
+         * @description NDJSON, one line per receivable accepted in [from, to) (default: the 90 days before now; at most 366 days): as posted, its payments, its messages’ events and what was sent. docs/outcomes.md, "Replay".
+         */
+        get: operations["exportReplayRecords"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/forms/meter-readings": {
         parameters: {
             query?: never;
@@ -1229,6 +1249,34 @@ export interface components {
                 costCents: number;
                 /** @description Cents spent per euro recovered; null when nothing was recovered. */
                 costPerEuroRecovered: number | null;
+            }[];
+        };
+        /** @description One line of the NDJSON answer. */
+        ReplayRecord: {
+            /** @description The receivable as the ERP posted it (POST /v1/receivables). */
+            receivable: Record<string, never>;
+            /** Format: date-time */
+            acceptedAt: string;
+            /**
+             * Format: date-time
+             * @description The end of the history (the export time).
+             */
+            until: string;
+            /** @description Payments (paid, partiallyPaid with the balance after) at their paidAt, and events of its messages (bounced, delivered, opened, clicked, failed; with step and channel), in time order. */
+            events: {
+                at: string;
+                type: string;
+            }[];
+            sent: {
+                at: string;
+                step: string;
+                channel: string;
+                channelType: string;
+                costCents: number;
+            }[];
+            alerts: {
+                at: string;
+                step: string;
             }[];
         };
         MeterReading: {
@@ -2776,6 +2824,59 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Outcomes"];
+                };
+            };
+            /** @description Error: OST_ERR_VALIDATION */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: OST_ERR_UNAUTHORIZED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: OST_ERR_RATE_LIMITED */
+            429: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exportReplayRecords: {
+        parameters: {
+            query?: {
+                /** @description Receivables accepted at or after this date or time. */
+                from?: string;
+                /** @description Receivables accepted before this date or time (default: now). */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One replay record per line. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/x-ndjson": components["schemas"]["ReplayRecord"];
                 };
             };
             /** @description Error: OST_ERR_VALIDATION */

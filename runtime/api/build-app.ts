@@ -36,6 +36,7 @@ import {
 } from './rate-limit.js';
 import { registerReceivableChangeRoutes } from './receivable-change-routes.js';
 import { type ReceivableRouteDeps, registerReceivableRoutes } from './receivable-routes.js';
+import { registerReplayRoutes } from './replay-routes.js';
 import { registerReplyRoutes } from './reply-routes.js';
 import { RouteLogController } from './route-log-controller.js';
 import { collectRouteTable } from './route-table.js';
@@ -221,6 +222,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerReplyRoutes(app, deps);
   registerExperimentRoutes(app, deps);
   registerOutcomeRoutes(app, deps);
+  registerReplayRoutes(app, deps);
   registerStaffFormRoutes(app, deps);
   await registerPages(app, deps);
   // The staff console lives beside the debtor pages, under the same hosts; a console session opens it,

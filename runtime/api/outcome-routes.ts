@@ -111,11 +111,16 @@ function parseTime(value: unknown, field: string, errors: { field: string; messa
   return date;
 }
 
-export function checkOutcomeQuery(query: Record<string, unknown>, now: Date): Checked {
+/** Checks a window query (from, to, and `flow` where `path` takes it); a 400 names the field. */
+export function checkOutcomeQuery(
+  query: Record<string, unknown>,
+  now: Date,
+  path = '/v1/outcomes',
+  keys: readonly string[] = ['from', 'to', 'flow'],
+): Checked {
   const errors: { field: string; message: string }[] = [];
   for (const key of Object.keys(query)) {
-    if (!['from', 'to', 'flow'].includes(key))
-      errors.push({ field: key, message: 'is not a parameter of /v1/outcomes' });
+    if (!keys.includes(key)) errors.push({ field: key, message: `is not a parameter of ${path}` });
   }
   const to = parseTime(query.to, 'to', errors) ?? now;
   const from = parseTime(query.from, 'from', errors) ?? new Date(to.getTime() - DEFAULT_DAYS * DAY_MS);

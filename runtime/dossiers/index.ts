@@ -76,6 +76,7 @@ export {
   type RetentionKind,
   ROOT_TABLES,
 } from './personal-data.js';
+export { replayRecords } from './replay-records.js';
 export { emptyStartRows, type StartRows, startCaseRows } from './start-case.js';
 export {
   claimSteps,

@@ -237,6 +237,14 @@ function matrix(): Record<string, (method: string) => Probe[]> {
         absent: ['"dossiers"', '"messages"'],
       },
     ],
+    // B's own history only: none of A's receivables, also over the window that holds them.
+    'GET /v1/replay-records': (m) => [
+      {
+        req: asB(m, `/v1/replay-records?from=${new Date(Date.now() - 86_400_000).toISOString()}`),
+        expect: [200],
+        absent: [a.externalId, 'sms-reminder'],
+      },
+    ],
     'GET /v1/debtors/:debtorId/messages': (m) => [
       { req: asB(m, `/v1/debtors/${a.debtorId}/messages`), expect: [404] },
     ],
