@@ -74,12 +74,12 @@ export function replay(
         events: record.events.filter((e) => Date.parse(e.at) >= Date.parse(record.acceptedAt)).map(simEvent),
         start: record.acceptedAt,
         until: record.until,
+        render: false,
       });
-      // A message that cannot be rendered fails in the runtime instead of going out: not a contact.
-      for (const m of result.messages) {
-        if (!m.error) replayed.send(m.at, m.channel, m.channelType, price.get(m.channel) ?? 0);
-      }
-      for (const a of result.alerts) if (!a.error) replayed.task(a.at);
+      // Not rendered (speed): a template that would fail on this receivable's data still counts.
+      for (const m of result.messages)
+        replayed.send(m.at, m.channel, m.channelType, price.get(m.channel) ?? 0);
+      for (const a of result.alerts) replayed.task(a.at);
     } catch (err) {
       failed.push({ externalId: String(record.receivable.externalId), error: (err as Error).message });
     }
