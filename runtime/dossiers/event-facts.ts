@@ -39,6 +39,17 @@ export const EVENT_FACTS: Readonly<Record<string, readonly string[]>> = {
   'alert.sent': ['reason'],
   // Recorded in the staff console (runtime/console/actions.ts): the plan's dates and amounts.
   'arrangement.recorded': ['reference', 'totalCents', 'terms'],
+  // A dossier's final outcome (runtime/dossiers/outcome-events.ts, docs/outcomes.md): figures only.
+  'dossier.outcome': [
+    'paidInFullWithin',
+    'paidPartlyWithin',
+    'recovered',
+    'arrangement',
+    'replied',
+    'complaint',
+    'costCents',
+    'messages',
+  ],
   'case.completed': ['reason'],
   'earlySignal.created': ['arrearsCents', 'arrearsTerms'],
   'earlySignal.exported': ['file'],

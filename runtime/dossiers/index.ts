@@ -67,6 +67,7 @@ export { joinDossier } from './join-dossier.js';
 export { type LinkSeal, linkSeal, linkSealFor, placeholderOf } from './link-seal.js';
 export { type LinkKeyRow, LinkTokens, tokenHash } from './link-tokens.js';
 export { NOT_PERSONAL } from './not-personal.js';
+export { reportFinalOutcomes } from './outcome-events.js';
 export { flowOutcomes, type OutcomeQuery, stepOutcomes } from './outcome-totals.js';
 export { ensureLink, linksForTemplate, linkUrl } from './payment-link.js';
 export {

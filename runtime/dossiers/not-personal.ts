@@ -103,6 +103,11 @@ export const NOT_PERSONAL: readonly { table: string; columns: readonly string[];
     why: "when the message counted against the contact budget (the dispatcher's clock); a time only",
   },
   {
+    table: 'cases',
+    columns: ['outcome_reported_at'],
+    why: "when the dossier's final outcome went on the ERP's feed; a time only",
+  },
+  {
     table: 'messages',
     columns: ['cost_cents'],
     why: "the price of the message's channel when it was sent (docs/outcomes.md); an amount the street sets",

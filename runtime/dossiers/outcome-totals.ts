@@ -25,6 +25,8 @@ export interface OutcomeQuery {
   to: Date;
   flow?: string;
   now: Date;
+  /** Only dossiers whose final outcome has not gone on the feed yet. */
+  unreported?: boolean;
 }
 
 const LONGEST = OUTCOME_WINDOWS[OUTCOME_WINDOWS.length - 1] as OutcomeWindow;
@@ -37,6 +39,7 @@ function historyCte(q: OutcomeQuery) {
       WHERE c.corporation = ${q.corporation}
         AND c.started_at >= ${q.from.toISOString()}::timestamptz AND c.started_at < ${q.to.toISOString()}::timestamptz
         ${q.flow === undefined ? sql.fragment`` : sql.fragment`AND c.flow = ${q.flow}`}
+        ${q.unreported ? sql.fragment`AND c.outcome_reported_at IS NULL` : sql.fragment``}
     ), items AS (
       SELECT d.id AS case_id, d.receivable_id FROM d
       UNION SELECT ci.case_id, ci.receivable_id FROM case_items ci JOIN d ON d.id = ci.case_id
@@ -135,16 +138,23 @@ function totalsOf(r: Row) {
   };
 }
 
-export async function flowOutcomes(db: Database, q: OutcomeQuery): Promise<FlowTotals[]> {
-  const rows = await db.any(sql.unsafe`
+/** Per dossier: its figures (x), from the history CTE. */
+function dossierRows(q: OutcomeQuery) {
+  return sql.fragment`
     WITH ${historyCte(q)}, x AS (
-      SELECT d.id, d.flow, st.at AS paid_at,
+      SELECT d.id, d.flow, d.receivable_id, st.at AS paid_at,
         st.at IS NOT NULL OR d.started_at + make_interval(days => ${LONGEST}) < ${q.now.toISOString()}::timestamptz AS final,
         (SELECT coalesce(sum(m.cost), 0) FROM msg m WHERE m.case_id = d.id) AS cost,
+        (SELECT count(*) FROM msg m WHERE m.case_id = d.id)::int AS messages,
         o.*
       FROM d JOIN settled st ON st.case_id = d.id
       LEFT JOIN LATERAL (SELECT ${sums('dossier')} FROM owned w WHERE w.case_id = d.id) o ON true
-    )
+    )`;
+}
+
+export async function flowOutcomes(db: Database, q: OutcomeQuery): Promise<FlowTotals[]> {
+  const rows = await db.any(sql.unsafe`
+    ${dossierRows(q)}
     SELECT x.flow, count(*)::int AS dossiers, count(*) FILTER (WHERE x.final)::int AS final, ${totals()}
     FROM x GROUP BY x.flow ORDER BY x.flow`);
   return (rows as Row[]).map((r) => ({
@@ -153,6 +163,54 @@ export async function flowOutcomes(db: Database, q: OutcomeQuery): Promise<FlowT
     final: Number(r.final),
     ...totalsOf(r),
   }));
+}
+
+export interface FinalOutcome {
+  caseId: string;
+  receivableId: string;
+  externalId: string;
+  flow: string;
+  data: {
+    paidInFullWithin: PerWindow<boolean>;
+    paidPartlyWithin: PerWindow<boolean>;
+    recovered: number;
+    arrangement: boolean;
+    replied: boolean;
+    complaint: boolean;
+    costCents: number;
+    messages: number;
+  };
+}
+
+/** The dossiers of `q` whose outcome is final and not on the feed yet, with their figures. */
+export async function finalOutcomes(db: Database, q: OutcomeQuery, limit: number): Promise<FinalOutcome[]> {
+  const rows = await db.any(sql.unsafe`
+    ${dossierRows({ ...q, unreported: true })}
+    SELECT x.*, r.external_id FROM x JOIN receivables r ON r.id = x.receivable_id
+    WHERE x.final ORDER BY x.id LIMIT ${limit}`);
+  return (rows as Row[]).map((r) => {
+    const per = (prefix: string, and: (d: number) => boolean = () => true) =>
+      Object.fromEntries(
+        OUTCOME_WINDOWS.map((d) => [d, r[`${prefix}_${d}`] === true && and(d)]),
+      ) as PerWindow<boolean>;
+    const full = per('full');
+    return {
+      caseId: String(r.id),
+      receivableId: String(r.receivable_id),
+      externalId: String(r.external_id),
+      flow: String(r.flow),
+      data: {
+        paidInFullWithin: full,
+        paidPartlyWithin: per('any', (d) => !full[d as OutcomeWindow]),
+        recovered: Number(r.recovered ?? 0),
+        arrangement: r.arrangement === true,
+        replied: r.replied === true,
+        complaint: r.complaint === true,
+        costCents: Math.round(Number(r.cost) * 100) / 100,
+        messages: Number(r.messages),
+      },
+    };
+  });
 }
 
 export async function stepOutcomes(db: Database, q: OutcomeQuery): Promise<StepTotals[]> {

@@ -1,12 +1,13 @@
 // Samples the outcome figures (docs/outcomes.md) of every corporation's dossiers started in the last
 // OUTCOME_METRIC_DAYS into gauges: per flow and per flow, step and channel — never a debtor. The SQL
 // reads every dossier of that window, so one replica per interval (OST_OUTCOME_SAMPLE_MS, default five
-// minutes) runs it and the others export what it stored; dashboards take max() over replicas.
+// minutes) runs it and the others export what it stored; dashboards take max() over replicas. That
+// replica also puts final dossier outcomes on the ERP's feed (outcome-events.ts).
 import { DAY_MS, type FlowTotals, OUTCOME_WINDOWS, type StepTotals } from '../../core/outcomes/index.js';
 import type { Database } from '../../platform/db/index.js';
 import type { Logger } from '../../platform/log.js';
 import type { BundleStore } from '../bundles/index.js';
-import { flowOutcomes, stepOutcomes } from '../dossiers/index.js';
+import { flowOutcomes, reportFinalOutcomes, stepOutcomes } from '../dossiers/index.js';
 import type { RuntimeMetrics } from '../metrics/index.js';
 import { sharedSample } from './shared-sample.js';
 
@@ -74,6 +75,8 @@ export class OutcomeSampler {
     const from = new Date(now.getTime() - OUTCOME_METRIC_DAYS * DAY_MS);
     const corporations: OutcomeSample['corporations'] = [];
     for (const corporation of this.deps.bundles.corporations()) {
+      // The replica that counts also puts dossiers whose outcome became final on the ERP's feed.
+      await reportFinalOutcomes(this.deps.db, corporation, now);
       const q = { corporation, from, to: now, now };
       const [flows, steps] = await Promise.all([
         flowOutcomes(this.deps.db, q),

@@ -12,7 +12,7 @@ import {
   stepTotals,
 } from '../../core/outcomes/index.js';
 import { sql } from '../../platform/db/index.js';
-import { experimentCounts } from '../../runtime/dossiers/index.js';
+import { experimentCounts, reportFinalOutcomes } from '../../runtime/dossiers/index.js';
 import { eventually } from '../support/street.js';
 import { type ChannelStreet, messageEventually, receivable } from './channels-fixture.js';
 import { debtorId, phone, type ReplyStreet, replyHelpers, startReplyStreet } from './replies-street.js';
@@ -59,7 +59,7 @@ spec:
 let s: ReplyStreet;
 let cs: ChannelStreet;
 const started = new Date(Date.now() - 60_000);
-const { api, inboundSms, post } = replyHelpers({
+const { api, inboundSms, post, feed } = replyHelpers({
   get cs() {
     return cs;
   },
@@ -91,6 +91,8 @@ async function dossier(channel: 'sms' | 'email', kind = 'storno') {
   );
   return { externalId: r.externalId, number, amount: (r as unknown as { amount: number }).amount };
 }
+
+let paidInFull: { externalId: string; amount: number } | undefined;
 
 async function pay(externalId: string, amount: number, id: string) {
   const res = await api('POST', `/v1/receivables/${externalId}/payments`, {
@@ -193,6 +195,7 @@ describe('outcomes', () => {
     await pay(d1.externalId, 20_000, 'p-1a');
     await reply(d1.number, 'STOP', 1);
     await pay(d1.externalId, d1.amount - 20_000, 'p-1b');
+    paidInFull = d1;
     const d2 = await dossier('email');
     const patch = await api('PATCH', `/v1/receivables/${d2.externalId}`, {
       arrangement: { reference: 'AR-1' },
@@ -248,6 +251,29 @@ describe('outcomes', () => {
       const body = (await res.json()) as { errors?: { field: string }[] };
       expect(JSON.stringify(body), query).toContain(`"${field}"`);
     }
+  });
+
+  it('a final outcome goes on the ERP feed once: dossier.outcome with its figures, no personal data', async () => {
+    const d = paidInFull!;
+    const first = await reportFinalOutcomes(cs.db, 'woonstad-noord', new Date());
+    expect(first).toBeGreaterThanOrEqual(1);
+    expect(await reportFinalOutcomes(cs.db, 'woonstad-noord', new Date())).toBe(0);
+    const events = (await feed('dossier.outcome')).filter((e) => e.externalId === d.externalId);
+    expect(events).toHaveLength(1);
+    expect(events[0]!.data).toEqual({
+      flow: 'storno',
+      paidInFullWithin: { 3: true, 7: true, 14: true, 30: true },
+      paidPartlyWithin: { 3: false, 7: false, 14: false, 30: false },
+      recovered: d.amount,
+      arrangement: false,
+      replied: true,
+      complaint: true,
+      costCents: 7.5,
+      messages: 1,
+    });
+    // The unpaid dossiers of this test are younger than 30 days: not final, not on the feed.
+    const all = await feed('dossier.outcome');
+    expect(all.every((e) => (e.data.paidInFullWithin as Record<string, boolean>)['30'])).toBe(true);
   });
 
   it("an experiment's guardrail counts a reply classified as a dispute as a complaint", async () => {
