@@ -15,6 +15,7 @@ import { type Database, sql } from '../../platform/db/index.js';
 import type { Logger } from '../../platform/log.js';
 import type { BundleStore } from '../bundles/index.js';
 import type { RuntimeMetrics } from '../metrics/index.js';
+import { Repeating } from './repeating.js';
 import { sharedSample } from './shared-sample.js';
 
 export interface MetricsSamplerDeps {
@@ -33,23 +34,21 @@ const CONSUMERS: { stream: string; consumer: string }[] = [
 ];
 
 export class MetricsSampler {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> = Promise.resolve();
-
   constructor(
     private readonly deps: MetricsSamplerDeps,
     private readonly intervalMs: number,
-  ) {}
+  ) {
+    this.loop = new Repeating(
+      intervalMs,
+      () => this.sample(),
+      (err: unknown) => this.deps.log.warn({ err }, 'metrics sampling failed'),
+    );
+  }
+
+  private readonly loop: Repeating;
 
   start(): void {
-    const run = () => {
-      this.running = this.sample()
-        .catch((err: unknown) => this.deps.log.warn({ err }, 'metrics sampling failed'))
-        .finally(() => {
-          if (this.timer) this.timer = setTimeout(run, this.intervalMs);
-        });
-    };
-    this.timer = setTimeout(run, 0);
+    this.loop.start();
   }
 
   async sample(): Promise<void> {
@@ -114,10 +113,8 @@ export class MetricsSampler {
     }
   }
 
-  async stop(): Promise<void> {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.running;
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 }
 

@@ -9,6 +9,7 @@ import type { Logger } from '../../platform/log.js';
 import type { BundleStore } from '../bundles/index.js';
 import { flowOutcomes, reportFinalOutcomes, stepOutcomes } from '../dossiers/index.js';
 import type { RuntimeMetrics } from '../metrics/index.js';
+import { Repeating } from './repeating.js';
 import { sharedSample } from './shared-sample.js';
 
 export const OUTCOME_METRIC_DAYS = 90;
@@ -32,29 +33,25 @@ const isOutcomeSample = (body: unknown): body is OutcomeSample =>
 const euros = (cents: number) => Math.round(cents) / 100;
 
 export class OutcomeSampler {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> = Promise.resolve();
-
   constructor(
     private readonly deps: OutcomeSamplerDeps,
     private readonly intervalMs: number,
-  ) {}
-
-  start(): void {
-    const run = () => {
-      this.running = this.sample()
-        .catch((err: unknown) => this.deps.log.warn({ err }, 'outcome sampling failed'))
-        .finally(() => {
-          if (this.timer) this.timer = setTimeout(run, this.intervalMs);
-        });
-    };
-    this.timer = setTimeout(run, 0);
+  ) {
+    this.loop = new Repeating(
+      intervalMs,
+      () => this.sample(),
+      (err: unknown) => this.deps.log.warn({ err }, 'outcome sampling failed'),
+    );
   }
 
-  async stop(): Promise<void> {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.running;
+  private readonly loop: Repeating;
+
+  start(): void {
+    this.loop.start();
+  }
+
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   async sample(): Promise<void> {
