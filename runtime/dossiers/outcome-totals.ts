@@ -50,10 +50,11 @@ function historyCte(q: OutcomeQuery) {
       JOIN events e ON e.receivable_id = i.receivable_id AND e.type = 'payment.received'
       CROSS JOIN LATERAL (SELECT coalesce((e.data->>'paidAt')::timestamptz, e.at) AS at) p
       WHERE p.at >= d.started_at
+    ), item_settled AS (
+      SELECT p.case_id, p.receivable_id, min(p.at) AS at FROM pay p WHERE p.settles GROUP BY 1, 2
     ), settled AS (
       SELECT i.case_id, CASE WHEN bool_and(s.at IS NOT NULL) THEN max(s.at) END AS at
-      FROM items i LEFT JOIN LATERAL (SELECT min(p.at) AS at FROM pay p
-        WHERE p.case_id = i.case_id AND p.receivable_id = i.receivable_id AND p.settles) s ON true
+      FROM items i LEFT JOIN item_settled s ON s.case_id = i.case_id AND s.receivable_id = i.receivable_id
       GROUP BY i.case_id
     ), msg AS (
       SELECT m.id, m.case_id, m.step_id, m.channel, m.sent_at, coalesce(m.cost_cents, 0) AS cost
@@ -68,20 +69,32 @@ function historyCte(q: OutcomeQuery) {
       SELECT d.id AS case_id, r.received_at AS at, r.message_id,
         r.class = ANY(${sql.array([...COMPLAINT_REPLY_CLASSES], 'text')}) AS complaint
       FROM d JOIN replies r ON r.debtor_ref = d.debtor_ref AND r.received_at >= d.started_at
-    ), owned AS (
-      -- Last touch: each payment, arrangement and reply with the message it belongs to.
-      SELECT 'pay' AS what, p.case_id, p.at, p.amount, (p.settles AND p.at = st.at) AS settles, false AS complaint,
-        (SELECT m.id FROM msg m WHERE m.case_id = p.case_id AND m.sent_at <= p.at ORDER BY m.sent_at DESC LIMIT 1) AS message_id
+    ), ev AS (
+      -- One timeline per dossier: its messages first at an instant, then what followed them.
+      SELECT m.case_id, m.sent_at AS at, 0 AS ord, 'msg' AS what, m.id AS message_id, 0::bigint AS amount,
+        false AS settles, false AS complaint, NULL::uuid AS answers
+      FROM msg m
+      UNION ALL
+      SELECT p.case_id, p.at, 1, 'pay', NULL, p.amount, (p.settles AND p.at = st.at), false, NULL
       FROM pay p JOIN settled st ON st.case_id = p.case_id
       UNION ALL
-      SELECT 'arr', a.case_id, a.at, 0, false, false,
-        (SELECT m.id FROM msg m WHERE m.case_id = a.case_id AND m.sent_at <= a.at ORDER BY m.sent_at DESC LIMIT 1)
-      FROM arr a
+      SELECT a.case_id, a.at, 1, 'arr', NULL, 0, false, false, NULL FROM arr a
       UNION ALL
-      SELECT 'rep', r.case_id, r.at, 0, false, r.complaint,
-        coalesce((SELECT m.id FROM msg m WHERE m.id = r.message_id AND m.case_id = r.case_id),
-          (SELECT m.id FROM msg m WHERE m.case_id = r.case_id AND m.sent_at <= r.at ORDER BY m.sent_at DESC LIMIT 1))
-      FROM rep r
+      SELECT r.case_id, r.at, 1, 'rep', NULL, 0, false, r.complaint, r.message_id FROM rep r
+    ), grouped AS (
+      SELECT ev.*, count(ev.message_id) OVER (PARTITION BY ev.case_id ORDER BY ev.at, ev.ord
+        ROWS UNBOUNDED PRECEDING) AS grp
+      FROM ev
+    ), touched AS (
+      SELECT g.*, first_value(g.message_id) OVER (PARTITION BY g.case_id, g.grp ORDER BY g.ord) AS last_message
+      FROM grouped g
+    ), owned AS (
+      -- Last touch: each payment, arrangement and reply with the message it belongs to (a reply: the
+      -- message it answers when that is one of the dossier's).
+      SELECT t.what, t.case_id, t.at, t.amount, t.settles, t.complaint,
+        coalesce(answered.id, t.last_message) AS message_id
+      FROM touched t LEFT JOIN msg answered ON answered.id = t.answers AND answered.case_id = t.case_id
+      WHERE t.what <> 'msg'
     )`;
 }
 
@@ -141,14 +154,17 @@ function totalsOf(r: Row) {
 /** Per dossier: its figures (x), from the history CTE. */
 function dossierRows(q: OutcomeQuery) {
   return sql.fragment`
-    WITH ${historyCte(q)}, x AS (
+    WITH ${historyCte(q)}, o AS (
+      SELECT w.case_id, ${sums('dossier')} FROM owned w JOIN d ON d.id = w.case_id GROUP BY w.case_id
+    ), spent AS (
+      SELECT m.case_id, sum(m.cost) AS cost, count(*)::int AS messages FROM msg m GROUP BY m.case_id
+    ), x AS (
       SELECT d.id, d.flow, d.receivable_id, st.at AS paid_at,
         st.at IS NOT NULL OR d.started_at + make_interval(days => ${LONGEST}) < ${q.now.toISOString()}::timestamptz AS final,
-        (SELECT coalesce(sum(m.cost), 0) FROM msg m WHERE m.case_id = d.id) AS cost,
-        (SELECT count(*) FROM msg m WHERE m.case_id = d.id)::int AS messages,
-        o.*
+        coalesce(spent.cost, 0) AS cost, coalesce(spent.messages, 0) AS messages, o.*
       FROM d JOIN settled st ON st.case_id = d.id
-      LEFT JOIN LATERAL (SELECT ${sums('dossier')} FROM owned w WHERE w.case_id = d.id) o ON true
+      LEFT JOIN spent ON spent.case_id = d.id
+      LEFT JOIN o ON o.case_id = d.id
     )`;
 }
 
@@ -215,10 +231,12 @@ export async function finalOutcomes(db: Database, q: OutcomeQuery, limit: number
 
 export async function stepOutcomes(db: Database, q: OutcomeQuery): Promise<StepTotals[]> {
   const rows = await db.any(sql.unsafe`
-    WITH ${historyCte(q)}, x AS (
+    WITH ${historyCte(q)}, o AS (
+      SELECT w.message_id, ${sums('message')} FROM owned w JOIN msg m ON m.id = w.message_id GROUP BY w.message_id
+    ), x AS (
       SELECT m.id, d.flow, m.step_id, m.channel, m.cost, o.*
       FROM msg m JOIN d ON d.id = m.case_id
-      LEFT JOIN LATERAL (SELECT ${sums('message')} FROM owned w WHERE w.message_id = m.id) o ON true
+      LEFT JOIN o ON o.message_id = m.id
     )
     SELECT x.flow, x.step_id, x.channel, count(*)::int AS messages, ${totals()}
     FROM x GROUP BY x.flow, x.step_id, x.channel ORDER BY x.flow, x.step_id, x.channel`);

@@ -258,7 +258,15 @@ describe('outcomes', () => {
     const first = await reportFinalOutcomes(cs.db, 'woonstad-noord', new Date());
     expect(first).toBeGreaterThanOrEqual(1);
     expect(await reportFinalOutcomes(cs.db, 'woonstad-noord', new Date())).toBe(0);
-    const events = (await feed('dossier.outcome')).filter((e) => e.externalId === d.externalId);
+    // The feed shows an event once every earlier sequence number has committed: it may take a moment.
+    const events = await eventually(
+      async () => {
+        const found = (await feed('dossier.outcome')).filter((e) => e.externalId === d.externalId);
+        return found.length > 0 ? found : undefined;
+      },
+      10_000,
+      'the dossier.outcome event on the feed',
+    );
     expect(events).toHaveLength(1);
     expect(events[0]!.data).toEqual({
       flow: 'storno',
