@@ -22,7 +22,7 @@ import { BundleStore } from './bundles/index.js';
 import { startChannels } from './channels/index.js';
 import { Dispatcher } from './dispatch/index.js';
 import { LinkTokens, refreshAllocations } from './dossiers/index.js';
-import { MetricsSampler } from './gauges/index.js';
+import { MetricsSampler, OutcomeSampler } from './gauges/index.js';
 import { IntakeWorker } from './intake/index.js';
 import { createRuntimeMetrics } from './metrics/index.js';
 import { MollieAdapter, mollieOptionsFromEnv, type PspAdapter } from './payments/index.js';
@@ -138,6 +138,11 @@ export async function startRuntime(
     settings.metricsSampleMs,
   );
   sampler.start();
+  const outcomeSampler = new OutcomeSampler(
+    { db, bundles, metrics, log, instanceId: settings.instanceId, now: clock },
+    settings.outcomeSampleMs,
+  );
+  outcomeSampler.start();
   const webhooks = new WebhookWorker({ db, bundles, log, secrets: environmentSecrets(), http: outbound });
   webhooks.start();
 
@@ -196,7 +201,7 @@ export async function startRuntime(
       await scheduler.stop();
       clearInterval(experimentSweep);
       await Promise.all([intake.stop(), dispatcher.stop()]);
-      await sampler.stop();
+      await Promise.all([sampler.stop(), outcomeSampler.stop()]);
       await webhooks.stop();
       bundles.stop();
       await delivery.close();

@@ -401,6 +401,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/outcomes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What followed your dossiers and messages
+         * @description For the dossiers started in [from, to): per flow and per flow, step and channel, paid in full or partly within 3, 7, 14 and 30 days, recovered, arrangements, replies, complaints and cost. docs/outcomes.md gives the attribution rules and their limits.
+         */
+        get: operations["getOutcomes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/replay-records": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Past receivables with what happened to them, for replay
+         * @description NDJSON, one line per receivable accepted in [from, to) (default: the 90 days before now; at most 366 days): as posted, its payments, its messages’ events and what was sent. docs/outcomes.md, "Replay".
+         */
+        get: operations["exportReplayRecords"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/forms/meter-readings": {
         parameters: {
             query?: never;
@@ -1189,6 +1229,102 @@ export interface components {
                     complaintRate: number;
                     optOutRate: number;
                 };
+            }[];
+        };
+        Outcomes: {
+            /** Format: date-time */
+            from: string;
+            /** Format: date-time */
+            to: string;
+            /** @description Per flow, over its dossiers (everything from the dossier start counts). */
+            flows: {
+                flow: string;
+                dossiers: number;
+                /** @description Dossiers paid in full or started more than 30 days ago. */
+                final: number;
+                /** @description Count per window in days (3, 7, 14, 30). */
+                paidInFull: {
+                    3: number;
+                    7: number;
+                    14: number;
+                    30: number;
+                };
+                /** @description Count per window in days (3, 7, 14, 30). */
+                paidPartly: {
+                    3: number;
+                    7: number;
+                    14: number;
+                    30: number;
+                };
+                /** @description Recovered, in cents. */
+                recovered: number;
+                arrangements: number;
+                replies: number;
+                /** @description Replies classified stop or dispute. */
+                complaints: number;
+                /** @description Sum of the messages’ prices, in cents. */
+                costCents: number;
+                /** @description Cents spent per euro recovered; null when nothing was recovered. */
+                costPerEuroRecovered: number | null;
+            }[];
+            /** @description Per flow, step and channel, over its messages (last touch). */
+            steps: {
+                flow: string;
+                step: string;
+                channel: string;
+                messages: number;
+                /** @description Count per window in days (3, 7, 14, 30). */
+                paidInFull: {
+                    3: number;
+                    7: number;
+                    14: number;
+                    30: number;
+                };
+                /** @description Count per window in days (3, 7, 14, 30). */
+                paidPartly: {
+                    3: number;
+                    7: number;
+                    14: number;
+                    30: number;
+                };
+                /** @description Recovered, in cents. */
+                recovered: number;
+                arrangements: number;
+                replies: number;
+                /** @description Replies classified stop or dispute. */
+                complaints: number;
+                /** @description Sum of the messages’ prices, in cents. */
+                costCents: number;
+                /** @description Cents spent per euro recovered; null when nothing was recovered. */
+                costPerEuroRecovered: number | null;
+            }[];
+        };
+        /** @description One line of the NDJSON answer. */
+        ReplayRecord: {
+            /** @description The receivable as the ERP posted it (POST /v1/receivables). */
+            receivable: Record<string, never>;
+            /** Format: date-time */
+            acceptedAt: string;
+            /**
+             * Format: date-time
+             * @description The end of the history (the export time).
+             */
+            until: string;
+            /** @description Payments (paid, partiallyPaid with the balance after) at their paidAt, and events of its messages (bounced, delivered, opened, clicked, failed; with step and channel), in time order. */
+            events: {
+                at: string;
+                type: string;
+            }[];
+            sent: {
+                at: string;
+                step: string;
+                channel: string;
+                channelType: string;
+                costCents: number;
+            }[];
+            alerts: {
+                at: string;
+                step: string;
             }[];
         };
         MeterReading: {
@@ -2694,6 +2830,114 @@ export interface operations {
             };
             /** @description Error: OST_ERR_NOT_FOUND */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: OST_ERR_RATE_LIMITED */
+            429: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getOutcomes: {
+        parameters: {
+            query?: {
+                /** @description Dossiers started at or after this date or time (default: 90 days before `to`). */
+                from?: string;
+                /** @description Dossiers started before this date or time (default: now). */
+                to?: string;
+                /** @description Only this flow. */
+                flow?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The outcome figures. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Outcomes"];
+                };
+            };
+            /** @description Error: OST_ERR_VALIDATION */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: OST_ERR_UNAUTHORIZED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: OST_ERR_RATE_LIMITED */
+            429: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exportReplayRecords: {
+        parameters: {
+            query?: {
+                /** @description Receivables accepted at or after this date or time. */
+                from?: string;
+                /** @description Receivables accepted before this date or time (default: now). */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One replay record per line. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/x-ndjson": components["schemas"]["ReplayRecord"];
+                };
+            };
+            /** @description Error: OST_ERR_VALIDATION */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: OST_ERR_UNAUTHORIZED */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -78,10 +78,38 @@ function wallClockMs(epochMs: number, timeZone: string): number {
   return d.getTime();
 }
 
-/** Offset (local minus UTC) in ms at an instant. */
-export function offsetAt(epochMs: number, timeZone: string): number {
+/**
+ * Since 1980 every zone's offset is a whole number of quarter hours and changes at a local hh:00, hh:30
+ * or hh:45, so within one UTC quarter hour the offset is the same: it is read once per quarter hour and
+ * zone (Intl's formatToParts is the simulator's and replay's hottest call). Earlier instants, with odd
+ * local-mean-time offsets, are always read directly.
+ */
+const QUARTER_HOUR_MS = 900_000;
+const CACHE_FROM_MS = Date.UTC(1980, 0, 1);
+const CACHE_LIMIT = 50_000;
+const offsets = new Map<string, Map<number, number>>();
+
+function directOffset(epochMs: number, timeZone: string): number {
   const wholeSecond = epochMs - floorMod(epochMs, 1000);
   return wallClockMs(wholeSecond, timeZone) - wholeSecond;
+}
+
+/** Offset (local minus UTC) in ms at an instant. */
+export function offsetAt(epochMs: number, timeZone: string): number {
+  if (epochMs < CACHE_FROM_MS) return directOffset(epochMs, timeZone);
+  const quarter = epochMs - floorMod(epochMs, QUARTER_HOUR_MS);
+  let zone = offsets.get(timeZone);
+  if (zone === undefined) {
+    zone = new Map();
+    offsets.set(timeZone, zone);
+  }
+  let offset = zone.get(quarter);
+  if (offset === undefined) {
+    if (zone.size >= CACHE_LIMIT) zone.clear();
+    offset = directOffset(quarter, timeZone);
+    zone.set(quarter, offset);
+  }
+  return offset;
 }
 
 function asUtcMs(l: LocalDateTime): number {

@@ -13,6 +13,7 @@ export interface GuardrailThresholds {
 
 export interface ArmHarm {
   n: number;
+  /** Cases with a provider complaint report or a reply classed as a complaint (core/outcomes). */
   complaints: number;
   optOuts: number;
 }

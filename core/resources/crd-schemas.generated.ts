@@ -253,6 +253,11 @@ export const CRD_SCHEMAS = {
               }
             }
           },
+          "pricePerMessage": {
+            "type": "string",
+            "pattern": "^[0-9]{1,6}(\\.[0-9]{1,4})?$",
+            "description": "What one message on this channel costs, in euros as a decimal string (\"0.075\" is 7.5 cents; up to four decimals). Each message keeps the price of when it was sent; the outcome figures add it up as cost and cost per euro recovered (docs/outcomes.md). Absent means 0."
+          },
           "rateLimit": {
             "type": "object",
             "description": "Most messages this channel may send; extra messages wait.",

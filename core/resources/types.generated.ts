@@ -143,6 +143,10 @@ http?: {
 url: string
 }
 /**
+ * What one message on this channel costs, in euros as a decimal string ("0.075" is 7.5 cents; up to four decimals). Each message keeps the price of when it was sent; the outcome figures add it up as cost and cost per euro recovered (docs/outcomes.md). Absent means 0.
+ */
+pricePerMessage?: string
+/**
  * Most messages this channel may send; extra messages wait.
  */
 rateLimit?: {

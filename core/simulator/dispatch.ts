@@ -29,6 +29,8 @@ export interface DispatchContext {
   now: Date;
   /** A debtor-scope dossier's total and items; without it, the receivable alone. */
   dossier?: DossierView;
+  /** false: no rendering (replay counts contacts only). */
+  render?: boolean;
 }
 
 /**
@@ -79,7 +81,8 @@ function composeInput(ctx: DispatchContext): Omit<ComposeInput, 'template'> {
 
 type Rendered = { content: ComposedMessage } | { error: { code: string; message: string } };
 
-function render(build: () => ComposedMessage): Rendered {
+function render(ctx: DispatchContext, build: () => ComposedMessage): Rendered | Record<string, never> {
+  if (ctx.render === false) return {};
   try {
     return { content: build() };
   } catch (err) {
@@ -102,7 +105,7 @@ export function dispatchSend(
   const channel = ctx.bundle.channels[e.channel];
   const recipient = channel ? recipientOf(channel.spec.type, ctx.receivable) : undefined;
   if (!channel || !recipient) return { withheld: `debtor has no address for channel ${e.channel}` };
-  const rendered = render(() => composeMessage({ ...composeInput(ctx), template: e.template }));
+  const rendered = render(ctx, () => composeMessage({ ...composeInput(ctx), template: e.template }));
   const locale = 'content' in rendered ? rendered.content.locale : ctx.bundle.corporation.locale;
   const addressee = e.estate ? estateAddressee(ctx.receivable.input.debtor.name, locale) : undefined;
   return {
@@ -133,7 +136,7 @@ export function dispatchAlert(
     .filter((a) => !a.actions || a.actions.length === 0 || a.actions.includes(e.action as never))
     .map((a) => a.email);
   if (recipients.length === 0) return { withheld: 'the corporation has no alert recipients for this action' };
-  const rendered = render(() =>
+  const rendered = render(ctx, () =>
     composeMessage({
       ...composeInput(ctx),
       template: e.template,
@@ -145,7 +148,7 @@ export function dispatchAlert(
     }),
   );
   const hasEmail = Object.values(ctx.bundle.channels).some((ch) => ch.spec.type === 'email');
-  if ('content' in rendered && !hasEmail) {
+  if (!('error' in rendered) && !hasEmail) {
     return { withheld: 'no channel for this step in the current configuration' };
   }
   return {

@@ -52,7 +52,7 @@ export function prepareCase(
   const links =
     input.links ??
     Object.fromEntries(LINK_PURPOSES.map((p) => [p, `https://${host}${linkPath(p, `simulatie-${p}`)}`]));
-  const run = new SimulationRun(bundle, flow, receivable, links, budget);
+  const run = new SimulationRun(bundle, flow, receivable, links, budget, input.render !== false);
   return {
     run,
     flow,

@@ -94,6 +94,8 @@ export class SimulationRun {
     private readonly links: Record<string, string>,
     /** The household's contact budget, shared by the cases simulated together (household.ts). */
     private readonly budget?: BudgetHook,
+    /** Render messages and alerts (SimulateInput.render). */
+    private readonly render = true,
   ) {
     if (flow.scope === 'debtor') {
       this.items = [{ input: receivable.input, balance: receivable.balance, status: receivable.status }];
@@ -357,6 +359,7 @@ export class SimulationRun {
       flow: this.flow.name,
       links: this.links,
       now,
+      render: this.render,
       ...(this.items ? { dossier: dossierView(this.items) } : {}),
     };
     if (e.type === 'send') {

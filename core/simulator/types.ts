@@ -69,6 +69,11 @@ export interface SimulateInput {
   until: Instant;
   /** Links the messages carry; default: a payment link on the corporation's payment host. */
   links?: Record<string, string>;
+  /**
+   * false: messages and alerts are not rendered (no content, and no render error can hold one back) —
+   * for replay, which counts contacts and needs speed; default true.
+   */
+  render?: boolean;
 }
 
 export type TimelineKind =

@@ -20,6 +20,7 @@ import { eventsCommand } from './events-command.js';
 import { experimentsCommand } from './experiments-command.js';
 import { receivablesCommand } from './receivables-push-command.js';
 import { renderCommand } from './render-command.js';
+import { replayCommand } from './replay-command.js';
 import { simulateCommand } from './simulate-command.js';
 import { testCommand } from './test-command.js';
 import { validateCommand } from './validate-command.js';
@@ -49,6 +50,7 @@ export async function runCli(args: readonly string[], io: CliIo = processIo()): 
   validateCommand(program, io, run);
   renderCommand(program, io, run);
   simulateCommand(program, io, run);
+  replayCommand(program, io, run);
   testCommand(program, io, run);
   diffCommand(program, io, run);
   debtorsCommand(program, io, run);

@@ -118,6 +118,27 @@ export class StreetApi {
     return res;
   }
 
+  /** The streamed body of a 2xx answer of type `accept` (NDJSON exports); an error answer is thrown. */
+  async stream(
+    path: string,
+    accept: string,
+    options: RequestOptions = {},
+  ): Promise<ReadableStream<Uint8Array>> {
+    const res = await this.send('GET', path, options, `${accept}, application/json`);
+    if (res.ok && res.body && res.headers.get('content-type')?.startsWith(accept)) return res.body;
+    const text = await res.text();
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      throw createError('OST_ERR_CLI_REQUEST', [
+        this.server,
+        `GET ${path} answered ${res.status} without ${accept}; is ${this.connection.from} the Outputstraat runtime's API?`,
+      ]);
+    }
+    throw answerError(res.status, parsed, this.connection.from);
+  }
+
   /** The JSON body of a 2xx answer. */
   async json<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
     return (await this.request(method, path, options)).body as T;

@@ -37,6 +37,8 @@ export interface RuntimeSettings {
   dispatchLeaseMs?: number;
   /** How often the sampled gauges (open cases, due steps, consumer lag) are refreshed. */
   metricsSampleMs?: number;
+  /** How often the outcome gauges (docs/outcomes.md) are recomputed; their SQL reads 90 days of dossiers. */
+  outcomeSampleMs?: number;
   /** How often experiments' allocations (bandit shares, guardrail stops) are recomputed; 0: never. */
   experimentSweepMs?: number;
   /** The internal port (/metrics, /openapi.json, /healthz, /readyz): bind address and port (0: any free). */
@@ -60,6 +62,7 @@ export const SETTING_DEFAULTS = {
   dispatchMaxQueued: 500,
   dispatchLeaseMs: 300_000,
   metricsSampleMs: 15_000,
+  outcomeSampleMs: 300_000,
   experimentSweepMs: 60_000,
   metricsHost: '0.0.0.0',
   metricsPort: 9464,
@@ -168,6 +171,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): RuntimeSetti
     dispatchMaxQueued: positive(env, 'OST_DISPATCH_MAX_QUEUED', SETTING_DEFAULTS.dispatchMaxQueued),
     dispatchLeaseMs: positive(env, 'OST_DISPATCH_LEASE_MS', SETTING_DEFAULTS.dispatchLeaseMs),
     metricsSampleMs: positive(env, 'OST_METRICS_SAMPLE_MS', SETTING_DEFAULTS.metricsSampleMs),
+    outcomeSampleMs: positive(env, 'OST_OUTCOME_SAMPLE_MS', SETTING_DEFAULTS.outcomeSampleMs),
     experimentSweepMs: Number(env.OST_EXPERIMENT_SWEEP_MS ?? SETTING_DEFAULTS.experimentSweepMs),
     metricsHost: env.METRICS_HOST || SETTING_DEFAULTS.metricsHost,
     metricsPort,

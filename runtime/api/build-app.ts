@@ -27,6 +27,7 @@ import { registerIdempotency } from './idempotency.js';
 import { type IngressLimits, ingressLimitsFromEnv } from './ingress-limits.js';
 import { registerInputGuards } from './input-guards.js';
 import { buildOpenApi } from './openapi.js';
+import { registerOutcomeRoutes } from './outcome-routes.js';
 import {
   linesRateLimitFromEnv,
   type RateLimitSettings,
@@ -35,6 +36,7 @@ import {
 } from './rate-limit.js';
 import { registerReceivableChangeRoutes } from './receivable-change-routes.js';
 import { type ReceivableRouteDeps, registerReceivableRoutes } from './receivable-routes.js';
+import { registerReplayRoutes } from './replay-routes.js';
 import { registerReplyRoutes } from './reply-routes.js';
 import { RouteLogController } from './route-log-controller.js';
 import { collectRouteTable } from './route-table.js';
@@ -219,6 +221,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerDeadLetterRoutes(app, deps);
   registerReplyRoutes(app, deps);
   registerExperimentRoutes(app, deps);
+  registerOutcomeRoutes(app, deps);
+  registerReplayRoutes(app, deps);
   registerStaffFormRoutes(app, deps);
   await registerPages(app, deps);
   // The staff console lives beside the debtor pages, under the same hosts; a console session opens it,

@@ -33,6 +33,7 @@ export const TAGS = {
   debtors: "A debtor's data and replies; erasure (GDPR art. 17).",
   tasks: 'Work for people: replies to look at, alerts, lapsed arrangements, dead letters.',
   experiments: 'A/B tests and bandits declared on flows: per arm the outcome, differences and guardrails.',
+  outcomes: 'What followed dossiers and messages: paid within N days, recovered, replies, complaints, cost.',
   'dead-letters': 'Messages the runtime gave up on, and re-driving them.',
   forms: 'Paper forms entered by staff, and what debtors filled in, as CSV.',
   providers: 'Callbacks of the delivery providers (not for ERPs): signed by the provider.',

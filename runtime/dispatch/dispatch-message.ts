@@ -19,6 +19,7 @@ import { channelQuietUntil, withholdReason } from '../../core/cases/index.js';
 import { type Effect, notSentText, quietHoursText } from '../../core/engine/index.js';
 import { isOutputstraatError } from '../../core/errors/index.js';
 import { type ComposedMessage, composeMessage } from '../../core/messages/index.js';
+import { priceCents } from '../../core/outcomes/index.js';
 import { backoffDelay } from '../../platform/backoff.js';
 import { type Database, sql } from '../../platform/db/index.js';
 import type { Logger } from '../../platform/log.js';
@@ -372,12 +373,13 @@ async function prepare(deps: DispatchDeps, work: DispatchWork, now: Date): Promi
     const stored = (await linkSealFor(tx, deps.links, { receivableId: about.id })).sealJson(content);
     await tx.query(sql.unsafe`
       INSERT INTO messages (id, case_id, receivable_id, corporation, step_id, channel, channel_type, template, locale,
-        status, recipient, subject, content, engine_message_id, step_row_id, debtor_ref, household_id, counted_at)
+        status, recipient, subject, content, engine_message_id, step_row_id, debtor_ref, household_id, counted_at,
+        cost_cents)
       VALUES (${messageId}, ${c.id}, ${about.id}, ${c.corporation}, ${step.step_id}, ${channel.name}, ${channel.spec.type},
         ${content.template}, ${content.locale}, 'sending', ${recipients.join(',')}, ${content.subject ?? null},
         ${sql.jsonb(stored as never)}, ${engineMessageId ?? null}, ${step.id},
         ${step.kind === 'send' ? about.debtor_ref : null}, ${step.kind === 'send' ? about.household_id : null},
-        ${now.toISOString()})`);
+        ${now.toISOString()}, ${priceCents(channel.spec.pricePerMessage) ?? null})`);
     return {
       kind: 'send',
       prepared: {

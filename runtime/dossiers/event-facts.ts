@@ -48,6 +48,17 @@ export const EVENT_FACTS: Readonly<Record<string, readonly string[]>> = {
   'promise.kept': ['reference', 'totalCents', 'paidCents'],
   'arrangement.ended': ['reference', 'reason'],
   'promise.ended': ['reference', 'reason'],
+  // A dossier's final outcome (runtime/dossiers/outcome-events.ts, docs/outcomes.md): figures only.
+  'dossier.outcome': [
+    'paidInFullWithin',
+    'paidPartlyWithin',
+    'recovered',
+    'arrangement',
+    'replied',
+    'complaint',
+    'costCents',
+    'messages',
+  ],
   'case.completed': ['reason'],
   // The 14-day letter and the statutory costs (core/engine/notice.ts): dates, amounts and item ids.
   'notice.recorded': [

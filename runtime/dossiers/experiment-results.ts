@@ -5,7 +5,9 @@
 // - successes: paid in full within the window: the payment that brought the balance to 0 or below
 //   (a payment.received event; its paidAt when the ERP gave one, else when it was recorded) falls at or
 //   before started_at + paidWithinDays.
-// - complaints: cases with a message the provider reported a complaint about (email feedback loop).
+// - complaints: cases with a message the provider reported a complaint about (email feedback loop), or
+//   whose debtor replied after the case started with a reply classified as a complaint (stop, dispute:
+//   core/outcomes COMPLAINT_REPLY_CLASSES).
 // - optOuts: cases whose debtor opted out of a channel and changed after the case started.
 // The arm allocation the intake reads lives here too (experiment_allocations).
 import type { ConfigBundle } from '../../core/bundle/types.js';
@@ -15,6 +17,7 @@ import {
   type BundleExperiment,
   nextAllocation,
 } from '../../core/experiments/index.js';
+import { COMPLAINT_REPLY_CLASSES } from '../../core/outcomes/index.js';
 import { type Database, sql } from '../../platform/db/index.js';
 
 export async function experimentCounts(
@@ -30,8 +33,10 @@ export async function experimentCounts(
         (SELECT min(coalesce((e.data->>'paidAt')::timestamptz, e.at)) FROM events e
           WHERE e.receivable_id = c.receivable_id AND e.type = 'payment.received'
             AND (e.data->>'balance')::bigint <= 0) AS paid_at,
-        EXISTS (SELECT 1 FROM messages m JOIN message_status_history h ON h.message_id = m.id
-          WHERE m.case_id = c.id AND h.status = 'complaint') AS complained,
+        (EXISTS (SELECT 1 FROM messages m JOIN message_status_history h ON h.message_id = m.id
+          WHERE m.case_id = c.id AND h.status = 'complaint')
+         OR EXISTS (SELECT 1 FROM replies r WHERE r.debtor_ref = c.debtor_ref AND r.received_at >= c.started_at
+          AND r.class = ANY(${sql.array([...COMPLAINT_REPLY_CLASSES], 'text')}))) AS complained,
         EXISTS (SELECT 1 FROM debtors d WHERE d.id = c.debtor_ref AND cardinality(d.opt_outs) > 0
           AND d.updated_at >= c.started_at) AS opted_out
       FROM cases c

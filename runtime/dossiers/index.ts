@@ -70,6 +70,8 @@ export { type LinkSeal, linkSeal, linkSealFor, placeholderOf } from './link-seal
 export { type LinkKeyRow, LinkTokens, tokenHash } from './link-tokens.js';
 export { NOT_PERSONAL } from './not-personal.js';
 export { derivedTaskId, insertTask, type NewTask, openTask, type TaskKind } from './open-task.js';
+export { reportFinalOutcomes } from './outcome-events.js';
+export { flowOutcomes, type OutcomeQuery, stepOutcomes } from './outcome-totals.js';
 export { consoleUrl, ensureLink, linksForTemplate, linkUrl } from './payment-link.js';
 export {
   PERSONAL_DATA,
@@ -78,6 +80,7 @@ export {
   type RetentionKind,
   ROOT_TABLES,
 } from './personal-data.js';
+export { replayRecords } from './replay-records.js';
 export { emptyStartRows, type StartRows, startCaseRows } from './start-case.js';
 export {
   claimSteps,

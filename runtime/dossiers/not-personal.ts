@@ -128,6 +128,16 @@ export const NOT_PERSONAL: readonly { table: string; columns: readonly string[];
     why: "when the message counted against the contact budget (the dispatcher's clock); a time only",
   },
   {
+    table: 'cases',
+    columns: ['outcome_reported_at'],
+    why: "when the dossier's final outcome went on the ERP's feed; a time only",
+  },
+  {
+    table: 'messages',
+    columns: ['cost_cents'],
+    why: "the price of the message's channel when it was sent (docs/outcomes.md); an amount the street sets",
+  },
+  {
     table: 'messages',
     columns: ['reply_token_sha256'],
     why: 'the SHA-256 of the reply address token, derived from the message id (useless without OST_LINK_SECRET)',

@@ -15,6 +15,8 @@ import { type Database, sql } from '../../platform/db/index.js';
 import type { Logger } from '../../platform/log.js';
 import type { BundleStore } from '../bundles/index.js';
 import type { RuntimeMetrics } from '../metrics/index.js';
+import { Repeating } from './repeating.js';
+import { sharedSample } from './shared-sample.js';
 
 export interface MetricsSamplerDeps {
   db: Database;
@@ -32,23 +34,21 @@ const CONSUMERS: { stream: string; consumer: string }[] = [
 ];
 
 export class MetricsSampler {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> = Promise.resolve();
-
   constructor(
     private readonly deps: MetricsSamplerDeps,
     private readonly intervalMs: number,
-  ) {}
+  ) {
+    this.loop = new Repeating(
+      intervalMs,
+      () => this.sample(),
+      (err: unknown) => this.deps.log.warn({ err }, 'metrics sampling failed'),
+    );
+  }
+
+  private readonly loop: Repeating;
 
   start(): void {
-    const run = () => {
-      this.running = this.sample()
-        .catch((err: unknown) => this.deps.log.warn({ err }, 'metrics sampling failed'))
-        .finally(() => {
-          if (this.timer) this.timer = setTimeout(run, this.intervalMs);
-        });
-    };
-    this.timer = setTimeout(run, 0);
+    this.loop.start();
   }
 
   async sample(): Promise<void> {
@@ -58,22 +58,15 @@ export class MetricsSampler {
   /** Counts when this replica claims the interval, else takes the counts another replica stored. */
   private async sampleDatabase(): Promise<void> {
     const { db, instanceId } = this.deps;
-    // Claimed a little before a full interval has passed, so timer drift does not skip a round.
-    const claimed = await db.maybeOne(sql.unsafe`
-      INSERT INTO gauge_samples AS g (name, sampled_at, sampled_by) VALUES ('street', now(), ${instanceId})
-      ON CONFLICT (name) DO UPDATE SET sampled_at = now(), sampled_by = EXCLUDED.sampled_by
-        WHERE g.sampled_at < now() - make_interval(secs => ${(this.intervalMs * 0.8) / 1000})
-      RETURNING name`);
-    let counts: DatabaseCounts;
-    if (claimed) {
-      counts = await countStreet(db);
-      await db.query(sql.unsafe`
-        UPDATE gauge_samples SET body = ${sql.jsonb(counts as never)} WHERE name = 'street'`);
-    } else {
-      const body = await db.maybeOneFirst(sql.unsafe`SELECT body FROM gauge_samples WHERE name = 'street'`);
-      if (!isDatabaseCounts(body)) return; // the first count is still running elsewhere
-      counts = body;
-    }
+    const counts = await sharedSample(
+      db,
+      'street',
+      instanceId,
+      this.intervalMs,
+      () => countStreet(db),
+      isDatabaseCounts,
+    );
+    if (!counts) return;
     this.exportCases(counts.cases);
     this.exportDossiers(counts.dossiers ?? []);
     this.exportSteps(counts.steps);
@@ -120,10 +113,8 @@ export class MetricsSampler {
     }
   }
 
-  async stop(): Promise<void> {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.running;
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 }
 

@@ -104,6 +104,55 @@ export function createRuntimeMetrics() {
       labelNames: ['corporation', 'class'],
       registers: [registry],
     }),
+    // Outcomes of the dossiers started in the last OUTCOME_WINDOW_DAYS (docs/outcomes.md; sampled).
+    outcomeDossiers: new Gauge({
+      name: 'outputstraat_outcome_dossiers',
+      help: 'Dossiers started in the last 90 days, per flow (sampled)',
+      labelNames: ['corporation', 'flow'],
+      registers: [registry],
+    }),
+    outcomeDossiersPaid: new Gauge({
+      name: 'outputstraat_outcome_dossiers_paid',
+      help: 'Of those, paid in full (paid="full") or partly (paid="partly") within 3, 7, 14 or 30 days of the start (sampled)',
+      labelNames: ['corporation', 'flow', 'paid', 'within_days'],
+      registers: [registry],
+    }),
+    outcomeRecovered: new Gauge({
+      name: 'outputstraat_outcome_recovered_euros',
+      help: 'Euros paid on dossiers started in the last 90 days, per flow (sampled)',
+      labelNames: ['corporation', 'flow'],
+      registers: [registry],
+    }),
+    outcomeDossierEvents: new Gauge({
+      name: 'outputstraat_outcome_dossiers_with',
+      help: 'Dossiers started in the last 90 days with an arrangement, a reply or a complaint (what) (sampled)',
+      labelNames: ['corporation', 'flow', 'what'],
+      registers: [registry],
+    }),
+    outcomeMessages: new Gauge({
+      name: 'outputstraat_outcome_messages',
+      help: 'Messages sent to debtors of dossiers started in the last 90 days, per flow, step and channel (sampled)',
+      labelNames: ['corporation', 'flow', 'step', 'channel'],
+      registers: [registry],
+    }),
+    outcomeMessagesPaid: new Gauge({
+      name: 'outputstraat_outcome_messages_paid',
+      help: 'Of those, the last message before a payment in full within 3, 7, 14 or 30 days of it (last touch) (sampled)',
+      labelNames: ['corporation', 'flow', 'step', 'channel', 'within_days'],
+      registers: [registry],
+    }),
+    outcomeMessageRecovered: new Gauge({
+      name: 'outputstraat_outcome_message_recovered_euros',
+      help: 'Euros paid after a message and before the next (last touch), per flow, step and channel (sampled)',
+      labelNames: ['corporation', 'flow', 'step', 'channel'],
+      registers: [registry],
+    }),
+    outcomeCost: new Gauge({
+      name: 'outputstraat_outcome_cost_euros',
+      help: 'What those messages cost at their channels’ pricePerMessage, per flow, step and channel (sampled)',
+      labelNames: ['corporation', 'flow', 'step', 'channel'],
+      registers: [registry],
+    }),
     configRevision: new Gauge({
       name: 'outputstraat_config_revision_info',
       help: 'The config bundle revision a runtime has active, per corporation (value 1)',

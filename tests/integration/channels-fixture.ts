@@ -116,6 +116,7 @@ metadata: { name: email, namespace: woonstad-noord }
 spec:
   type: email
   provider: smtp
+  pricePerMessage: '0.0012'
   credentialsSecretRef: { name: smtp-credentials }
   smtp:
     host: 127.0.0.1
@@ -128,6 +129,7 @@ metadata: { name: sms, namespace: woonstad-noord }
 spec:
   type: sms
   provider: twilio
+  pricePerMessage: '0.075'
   credentialsSecretRef: { name: twilio-credentials }
   twilio: { messagingServiceSid: ${MESSAGING_SERVICE} }
 ---

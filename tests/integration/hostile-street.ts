@@ -276,6 +276,9 @@ export async function startHostileStreet(): Promise<HostileStreet> {
       [secretEnvName('pages-noord', 'twilio-credentials', 'authToken')]: twilio.authToken,
       // The suites send thousands of requests with one key; the limit is tested in erp-api-http.
       OST_RATE_LIMIT_PER_SECOND: '1000000',
+      // The same for the pages' POST limits per link and per address (tested in pages-reuse-and-limits).
+      OST_PAGE_POSTS_PER_TOKEN: '1000000/60',
+      OST_PAGE_POSTS_PER_ADDRESS: '1000000/60',
     },
   });
   try {

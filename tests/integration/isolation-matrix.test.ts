@@ -224,6 +224,27 @@ function matrix(): Record<string, (method: string) => Probe[]> {
     'GET /v1/experiments/:name/report': (m) => [
       { req: asB(m, '/v1/experiments/storno-sms-first/report'), expect: [404] },
     ],
+    // B's figures only: A's sms-reminder dossiers (a flow only A has) never show, filtered or not.
+    'GET /v1/outcomes': (m) => [
+      {
+        req: asB(m, `/v1/outcomes?from=${new Date(Date.now() - 86_400_000).toISOString()}`),
+        expect: [200],
+        absent: ['sms-reminder'],
+      },
+      {
+        req: asB(m, `/v1/outcomes?flow=sms-reminder&from=${new Date(Date.now() - 86_400_000).toISOString()}`),
+        expect: [200],
+        absent: ['"dossiers"', '"messages"'],
+      },
+    ],
+    // B's own history only: none of A's receivables, also over the window that holds them.
+    'GET /v1/replay-records': (m) => [
+      {
+        req: asB(m, `/v1/replay-records?from=${new Date(Date.now() - 86_400_000).toISOString()}`),
+        expect: [200],
+        absent: [a.externalId, 'sms-reminder'],
+      },
+    ],
     'GET /v1/debtors/:debtorId/messages': (m) => [
       { req: asB(m, `/v1/debtors/${a.debtorId}/messages`), expect: [404] },
     ],
@@ -322,11 +343,23 @@ function matrix(): Record<string, (method: string) => Probe[]> {
     'GET /t/o/*': () => trackingProbes('o'),
     'GET /t/c/*': () => trackingProbes('c'),
   };
-  for (const pattern of ['/p/:token', '/p/:token/return/:paymentId', '/f/:token', '/q/:file']) {
+  for (const pattern of [
+    '/p/:token',
+    '/p/:token/terms',
+    '/p/:token/return/:paymentId',
+    '/f/:token',
+    '/q/:file',
+  ]) {
     for (const prefix of ['', '/c/:corporation'])
       cases[`GET ${prefix}${pattern}`] = (m) => pages(m, prefix + pattern);
   }
-  for (const pattern of ['/p/:token/pay', '/f/:token']) {
+  for (const pattern of [
+    '/p/:token/pay',
+    '/p/:token/terms',
+    '/p/:token/terms/pay',
+    '/p/:token/promise',
+    '/f/:token',
+  ]) {
     for (const prefix of ['', '/c/:corporation'])
       cases[`POST ${prefix}${pattern}`] = (m) => pages(m, prefix + pattern);
   }

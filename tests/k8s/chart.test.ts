@@ -434,11 +434,12 @@ describe('Helm chart', () => {
     expect(runtime.spec!.template!.spec.automountServiceAccountToken).toBe(false);
   });
 
-  it('ships three Grafana dashboards for the sidecar and the alert rules as a PrometheusRule', async () => {
+  it('ships four Grafana dashboards for the sidecar and the alert rules as a PrometheusRule', async () => {
     const all = docs(await renderChart('ost', 'outputstraat', ['-f', allOptionsValues]));
     const dashboards = all.filter((d) => d.kind === 'ConfigMap' && !d.metadata.annotations?.['helm.sh/hook']);
     expect(dashboards.map((d) => d.metadata.name).sort()).toEqual([
       'ost-dashboard-collections-funnel',
+      'ost-dashboard-collections-outcomes',
       'ost-dashboard-runtime-health',
       'ost-dashboard-street-overview',
     ]);

@@ -47,9 +47,10 @@ let operator: OperatorProcess;
 let started = 0;
 
 const addressOf = (url: string) => new URL(url).host;
+const run = Date.now();
 const receivable = (i: number) => ({
   ...JSON.parse(readFileSync(join(repoRoot, 'examples/01-woonstad-noord/receivables/storno.json'), 'utf8')),
-  externalId: `MON-${Date.now()}-${i}`,
+  externalId: `MON-${run}-${i}`,
 });
 
 beforeAll(async () => {
@@ -84,6 +85,7 @@ beforeAll(async () => {
     workers: ['intake', 'scheduler'],
     dispatchMaxQueued: 1,
     metricsSampleMs: 500,
+    outcomeSampleMs: 500,
   });
   const targets = [
     { job: 'runtime', address: addressOf(intake.metricsUrl) },
@@ -110,7 +112,11 @@ beforeAll(async () => {
   // then new receivables.
   const metricsPort = await freePort();
   prom.setTargets([...targets, { job: 'runtime', address: `127.0.0.1:${metricsPort}` }]);
-  const full: RunningRuntime = await street.startRuntime({ metricsPort, metricsSampleMs: 500 });
+  const full: RunningRuntime = await street.startRuntime({
+    metricsPort,
+    metricsSampleMs: 500,
+    outcomeSampleMs: 500,
+  });
   await waitFor(
     'Prometheus to scrape the full runtime',
     async () => (await prom.query(`up{instance="${addressOf(full.metricsUrl)}"} == 1`)).length > 0,
@@ -124,6 +130,28 @@ beforeAll(async () => {
   await waitFor(
     'the sends in Prometheus',
     async () => (await prom.query('sum(outputstraat_steps_total{outcome="sent"}) >= 6')).length > 0,
+    30_000,
+    250,
+  );
+  // Two receivables paid, one in full and one partly: the outcome gauges get recovered euros.
+  for (const [i, amount] of [
+    [3, 62079],
+    [4, 10000],
+  ] as const) {
+    const res = await street.post(`/v1/receivables/${receivable(i).externalId}/payments`, {
+      amount,
+      paymentId: `MON-PAY-${i}`,
+    });
+    expect(res.status).toBe(200);
+  }
+  await waitFor(
+    'the outcome gauges in Prometheus',
+    async () =>
+      (
+        await prom.query(
+          'sum(max by (corporation, flow, step, channel) (outputstraat_outcome_message_recovered_euros)) >= 720.79',
+        )
+      ).length > 0,
     30_000,
     250,
   );

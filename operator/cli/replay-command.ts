@@ -1,0 +1,144 @@
+// `outputstraat replay <paths...> --records FILE.ndjson`: past receivables with what happened to them
+// through the flow version in <paths> (a folder, e.g. a git worktree of another ref), per day and channel
+// next to what the street sent; `outputstraat replay export --file FILE.ndjson` writes the street's own
+// history through GET /v1/replay-records. docs/outcomes.md, "Replay".
+
+import { once } from 'node:events';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { Readable } from 'node:stream';
+import { finished } from 'node:stream/promises';
+import type { Command } from 'commander';
+import { type ReplayRecord, type ReplayReport, replay } from '../../core/replay/index.js';
+import { type ConnectionFlags, connectionOptions, resolveConnection } from './cli-config.js';
+import { type CliIo, EXIT_OK, emit, existingPaths, outputFormat, type Runner, usageError } from './cli-io.js';
+import { loadBundle } from './load-street.js';
+import { StreetApi } from './street-api.js';
+
+interface ReplayFlags {
+  records?: string;
+  corporation?: string;
+  output?: string;
+}
+
+const euros = (cents: number) => `€ ${(cents / 100).toFixed(2)}`;
+
+/** Reads the whole NDJSON file of records (a bad line is a usage error naming its number). */
+async function readRecords(io: CliIo, file: string): Promise<ReplayRecord[]> {
+  const [path] = existingPaths(io, [file]) as [string];
+  const records: ReplayRecord[] = [];
+  let n = 0;
+  for await (const line of createInterface({
+    input: createReadStream(path),
+    crlfDelay: Number.POSITIVE_INFINITY,
+  })) {
+    n++;
+    if (line.trim() === '') continue;
+    let record: ReplayRecord;
+    try {
+      record = JSON.parse(line) as ReplayRecord;
+    } catch {
+      throw usageError(`${file} line ${n} is not JSON`, 'write it with `outputstraat replay export`');
+    }
+    if (!record.receivable || !record.acceptedAt || !record.until || !Array.isArray(record.events)) {
+      throw usageError(
+        `${file} line ${n} is not a replay record`,
+        'write it with `outputstraat replay export`',
+      );
+    }
+    records.push({ ...record, sent: record.sent ?? [], alerts: record.alerts ?? [] });
+  }
+  return records;
+}
+
+/** The report as text: per day and channel, then the totals and the cost per channel. */
+export function replayText(r: ReplayReport): string[] {
+  const rows = [
+    ['day', 'channel', 'replayed', 'actual', 'difference'],
+    ...r.days.map((d) => {
+      const diff = d.replayed - d.actual;
+      return [d.day, d.channel, String(d.replayed), String(d.actual), `${diff > 0 ? '+' : ''}${diff}`];
+    }),
+  ];
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
+  const t = (x: ReplayReport['replayed'], y: ReplayReport['actual']) => [
+    `contacts ${x.contacts} (actual ${y.contacts})`,
+    `letters ${x.letters} (actual ${y.letters})`,
+    `consultant tasks ${x.tasks} (actual ${y.tasks})`,
+    `cost ${euros(x.costCents)} (actual ${euros(y.costCents)})`,
+  ];
+  return [
+    `replayed ${r.records} receivables${r.failed.length ? `, ${r.failed.length} could not run` : ''}`,
+    ...rows.map((row) =>
+      row
+        .map((cell, i) => cell.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd(),
+    ),
+    `totals: ${t(r.replayed, r.actual).join(', ')}`,
+    `cost per channel: ${r.costPerChannel.map((c) => `${c.channel} ${euros(c.replayedCents)} (actual ${euros(c.actualCents)})`).join(', ') || 'none'}`,
+    ...r.failed.slice(0, 10).map((f) => `could not run ${f.externalId}: ${f.error}`),
+  ];
+}
+
+export async function runReplay(io: CliIo, paths: string[], opts: ReplayFlags): Promise<number> {
+  const format = outputFormat(opts.output);
+  if (!opts.records)
+    throw usageError('--records is missing', 'write one with `outputstraat replay export --file FILE`');
+  const bundle = loadBundle(io, paths, opts.corporation);
+  const records = await readRecords(io, opts.records);
+  const started = Date.now();
+  const report = replay(bundle, records, {
+    progressEvery: Math.max(1_000, Math.ceil(records.length / 20)),
+    onProgress: (done) => {
+      const pct = records.length === 0 ? 100 : Math.floor((done / records.length) * 100);
+      const line = `replayed ${done}/${records.length} (${pct}%) in ${((Date.now() - started) / 1000).toFixed(1)} s`;
+      if (io.tty) io.tty.write(`\r${line}${done === records.length ? '\n' : ''}`);
+      else io.err(line);
+    },
+  });
+  if (format !== 'text') emit(io, format, report);
+  else for (const line of replayText(report)) io.out(line);
+  return EXIT_OK;
+}
+
+async function runExport(io: CliIo, opts: ConnectionFlags & { file: string; from?: string; to?: string }) {
+  const api = new StreetApi(resolveConnection(opts));
+  const body = await api.stream('/v1/replay-records', 'application/x-ndjson', {
+    query: { from: opts.from, to: opts.to },
+    timeoutMs: 30 * 60_000,
+  });
+  const out = createWriteStream(opts.file);
+  let lines = 0;
+  for await (const chunk of Readable.fromWeb(body as never)) {
+    for (const byte of chunk as Buffer) if (byte === 10) lines++;
+    if (!out.write(chunk)) await once(out, 'drain');
+  }
+  out.end();
+  await finished(out);
+  io.err(`wrote ${lines} replay records to ${opts.file}`);
+  return EXIT_OK;
+}
+
+export function replayCommand(program: Command, io: CliIo, run: Runner): void {
+  const command = program
+    .command('replay')
+    .description(
+      'run past receivables (with their payments, bounces and opens) through a flow version and print per day and channel what it would have sent next to what was sent',
+    )
+    .argument('<paths...>', 'files or folders with the YAML resources of the flow version to replay')
+    .option('-r, --records <file>', 'replay records, NDJSON (`outputstraat replay export`); required')
+    .option('-c, --corporation <namespace>', 'corporation whose bundle is used (default: the only one)')
+    .option('-o, --output <format>', 'text, json or yaml', 'text')
+    .action((paths: string[], opts: ReplayFlags) => run(() => runReplay(io, paths, opts)));
+  connectionOptions(
+    command
+      .command('export')
+      .description("write the street's own history (GET /v1/replay-records) to an NDJSON file for replay")
+      .requiredOption('-f, --file <file>', 'the NDJSON file to write')
+      .option('--from <time>', 'receivables accepted at or after this date or time (default: 90 days ago)')
+      .option('--to <time>', 'receivables accepted before this date or time (default: now)'),
+  ).action((opts: ConnectionFlags & { file: string; from?: string; to?: string }) =>
+    run(() => runExport(io, opts)),
+  );
+}
