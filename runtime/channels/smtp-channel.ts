@@ -168,7 +168,11 @@ export class SmtpChannel implements ChannelAdapter {
     let security: SmtpSecurity | undefined;
     let deadline: AbortSignal | undefined;
     try {
-      let raw = db ? (await readPart(db, this.options.links, message.id, 'eml'))?.body : undefined;
+      // A message recorded in this attempt has nothing archived yet; a resend sends what the archive holds.
+      let raw =
+        db && !message.firstSend
+          ? (await readPart(db, this.options.links, message.id, 'eml'))?.body
+          : undefined;
       if (!raw) {
         const facts = db ? await messageFacts(db, message.id) : undefined;
         const html = this.htmlFor(message, facts);
@@ -176,7 +180,7 @@ export class SmtpChannel implements ChannelAdapter {
         const replyTo = await this.replyToFor(message, facts);
         raw = await this.build(message, html, facts?.recipients ?? message.recipient, replyTo);
         if (db) {
-          await archiveParts(db, this.options.links, c.id, message.id, [
+          const stored = await archiveParts(db, this.options.links, c.id, message.id, [
             { part: 'eml', contentType: 'message/rfc822', body: raw },
             ...(html !== undefined
               ? [{ part: 'html' as const, contentType: 'text/html; charset=utf-8', body: Buffer.from(html) }]
@@ -191,8 +195,9 @@ export class SmtpChannel implements ChannelAdapter {
                 ]
               : []),
           ]);
-          // Another replica may have archived first: send what the archive holds.
-          raw = (await readPart(db, this.options.links, message.id, 'eml'))?.body ?? raw;
+          // Another replica may have archived first: then send what the archive holds.
+          if (!stored.has('eml'))
+            raw = (await readPart(db, this.options.links, message.id, 'eml'))?.body ?? raw;
         }
       }
       const relay = this.transportFor(message);
