@@ -47,9 +47,11 @@ export async function archiveParts(
   corporation: string,
   messageId: string,
   parts: ArchivedPart[],
+  /** The seal of the message's links when the caller read them already (message-facts.ts). */
+  known?: LinkSeal,
 ): Promise<Set<PartName>> {
   if (parts.length === 0) return new Set();
-  const seal = await linkSealFor(db, links, { messageId });
+  const seal = known ?? (await linkSealFor(db, links, { messageId }));
   const rows = parts.map(
     (p) =>
       sql.fragment`(${messageId}, ${corporation}, ${p.part}, ${p.contentType},

@@ -121,7 +121,7 @@ export async function prepareSend(deps: DispatchDeps, work: DispatchWork, now: D
       if (verdict.kind === 'skip') return skip(verdict.reason);
       if (verdict.kind === 'deferred') return { ...done('stale'), deferredBy: verdict.reason };
     }
-    const links = await linksForTemplate(
+    const { urls: links, seal } = await linksForTemplate(
       tx,
       deps.links,
       bundle,
@@ -159,7 +159,7 @@ export async function prepareSend(deps: DispatchDeps, work: DispatchWork, now: D
       return done('failed');
     }
     if (composed.kind === 'skip') return skip(composed.reason);
-    const prepared = await recordNewMessage(tx, deps.links, { ...composed, bundle, c, step, about, now });
+    const prepared = await recordNewMessage(tx, seal, { ...composed, bundle, c, step, about, now });
     return { kind: 'send', prepared };
   });
 }

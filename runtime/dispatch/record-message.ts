@@ -7,6 +7,7 @@ import type { ComposedMessage } from '../../core/messages/index.js';
 import { sql } from '../../platform/db/index.js';
 import {
   type CaseRow,
+  type LinkSeal,
   type LinkTokens,
   linkSealFor,
   type ReceivableRow,
@@ -58,7 +59,8 @@ export async function resendExisting(
 /** A new message, recorded 'sending' with its exact content before the provider gets it. */
 export async function recordNewMessage(
   tx: Tx,
-  links: LinkTokens,
+  /** The seal of the receivable's links, read with them (linksForTemplate). */
+  seal: LinkSeal,
   m: {
     bundle: ConfigBundle;
     c: CaseRow;
@@ -74,7 +76,7 @@ export async function recordNewMessage(
   const messageId = randomUUID();
   const engineMessageId = step.kind === 'send' ? (step.payload.messageId as string) : undefined;
   // Stored with its link tokens sealed; the adapter gets them as rendered.
-  const stored = (await linkSealFor(tx, links, { receivableId: about.id })).sealJson(content);
+  const stored = seal.sealJson(content);
   await tx.query(sql.unsafe`
     INSERT INTO messages (id, case_id, receivable_id, corporation, step_id, channel, channel_type, template, locale,
       status, recipient, subject, content, engine_message_id, step_row_id, debtor_ref, household_id, counted_at)
