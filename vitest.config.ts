@@ -16,6 +16,7 @@ export default defineConfig({
             'operator/**/*.test.ts',
             'runtime/**/*.test.ts',
             'platform/**/*.test.ts',
+            'bench/**/*.test.ts',
           ],
           environment: 'node',
         },

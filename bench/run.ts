@@ -12,10 +12,12 @@
 // Options: --receivables N (each phase alone, default 50 000), --pipeline N (default: --receivables),
 // --full (the pipeline with 2.4 million and 1 million pending timers: the national-scale figures),
 // --mails N (dispatch and each peer, default 5 000), --timers N (default 100 000, 1 000 000 with --full,
-// 0 skips the phase), --dispatch-pods N (dispatch runtimes, default 1), --json (also print every figure
-// and the run's metadata as one JSON line), --profile DIR (CPU profiles of the runtimes). Runtimes and
-// peers run as child processes, like pods.
+// 0 skips the phase), --dispatch-pods N (dispatch runtimes, default 1), --profile DIR (CPU profiles of
+// the runtimes). After the report the last line of stdout is always one JSON line with every figure, the
+// ratios and the run's metadata (figures-json.ts; --json is still accepted). Runtimes and peers run as
+// child processes, like pods.
 import { parseArgs } from 'node:util';
+import { figuresLine } from './figures-json.js';
 import {
   floorJetStream,
   floorJetStreamChunked,
@@ -47,6 +49,7 @@ const { values } = parseArgs({
     mails: { type: 'string', default: '5000' },
     timers: { type: 'string' },
     full: { type: 'boolean', default: false },
+    /** The JSON line is always printed; kept so older commands still run. */
     json: { type: 'boolean', default: false },
   },
 });
@@ -93,7 +96,7 @@ try {
     ...(timerFigures ? { timers: timerFigures } : {}),
   };
   process.stdout.write(formatReport(figures));
-  if (values.json) process.stdout.write(`${JSON.stringify(figures)}\n`);
+  process.stdout.write(figuresLine(figures));
 } finally {
   await street?.stop();
 }

@@ -9,6 +9,11 @@ export interface OutgoingMessage {
   channel: BundleChannel;
   recipient: string;
   content: ComposedMessage;
+  /**
+   * The dispatcher recorded this message with a new id in this very attempt: nothing of it can be in the
+   * archive yet, so an adapter need not look there first. Absent on a resend of a recorded message.
+   */
+  firstSend?: boolean;
 }
 
 export interface SendResult {

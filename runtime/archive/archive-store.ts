@@ -36,22 +36,33 @@ export const sha256Hex = (body: Buffer) => createHash('sha256').update(body).dig
 /** Parts kept as they are: see the top of this file. */
 const UNSEALED: ReadonlySet<PartName> = new Set(['pdf']);
 
-/** Stores parts once: an existing part of the same message is kept as it was (the first send wins). */
+/**
+ * Stores parts once, in one statement: an existing part of the same message is kept as it was (the first
+ * send wins). Returns the parts this call stored; one it did not store was archived before (by an earlier
+ * attempt or another replica) and is what the provider must get.
+ */
 export async function archiveParts(
   db: CommonQueryMethods,
   links: LinkTokens,
   corporation: string,
   messageId: string,
   parts: ArchivedPart[],
-): Promise<void> {
-  const seal = await linkSealFor(db, links, { messageId });
-  for (const p of parts) {
-    const stored = UNSEALED.has(p.part) ? p.body : seal.sealBytes(p.body);
-    await db.query(sql.unsafe`
-      INSERT INTO message_parts (message_id, corporation, part, content_type, body, sha256)
-      VALUES (${messageId}, ${corporation}, ${p.part}, ${p.contentType}, ${sql.binary(stored)}, ${sha256Hex(p.body)})
-      ON CONFLICT (message_id, part) DO NOTHING`);
-  }
+  /** The seal of the message's links when the caller read them already (message-facts.ts). */
+  known?: LinkSeal,
+): Promise<Set<PartName>> {
+  if (parts.length === 0) return new Set();
+  const seal = known ?? (await linkSealFor(db, links, { messageId }));
+  const rows = parts.map(
+    (p) =>
+      sql.fragment`(${messageId}, ${corporation}, ${p.part}, ${p.contentType},
+        ${sql.binary(UNSEALED.has(p.part) ? p.body : seal.sealBytes(p.body))}, ${sha256Hex(p.body)})`,
+  );
+  const stored = await db.anyFirst(sql.unsafe`
+    INSERT INTO message_parts (message_id, corporation, part, content_type, body, sha256)
+    VALUES ${sql.join(rows, sql.fragment`, `)}
+    ON CONFLICT (message_id, part) DO NOTHING
+    RETURNING part`);
+  return new Set(stored as PartName[]);
 }
 
 function storedPart(r: Record<string, unknown>, seal: LinkSeal): StoredPart {

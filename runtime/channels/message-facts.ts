@@ -22,6 +22,8 @@ export interface MessageFacts {
   receivable: (ReceivableInput & { balance: number }) | undefined;
   /** The receivable's newest open payment link made by this runtime (its token can be recomputed). */
   paymentLink: LinkKeyRow | undefined;
+  /** Every derived link of the receivable: what the archive seals (link-seal.ts). */
+  derivedLinks: LinkKeyRow[];
 }
 
 export async function messageFacts(db: Database, messageId: string): Promise<MessageFacts | undefined> {
@@ -39,7 +41,9 @@ export async function messageFacts(db: Database, messageId: string): Promise<Mes
            (SELECT jsonb_build_object('id', l.id, 'hash', encode(l.token_sha256, 'hex')) FROM links l
               WHERE l.receivable_id = m.receivable_id AND l.purpose = 'payment' AND l.derived
                 AND l.closed_at IS NULL AND l.expires_at > now()
-              ORDER BY l.created_at DESC LIMIT 1) AS payment_link
+              ORDER BY l.created_at DESC LIMIT 1) AS payment_link,
+           (SELECT coalesce(jsonb_agg(jsonb_build_object('id', l.id, 'hash', encode(l.token_sha256, 'hex'))), '[]')
+              FROM links l WHERE l.receivable_id = m.receivable_id AND l.derived) AS derived_links
     FROM messages m LEFT JOIN receivables r ON r.id = m.receivable_id
     WHERE m.id = ${messageId}`);
   if (!row) return undefined;
@@ -60,6 +64,11 @@ export async function messageFacts(db: Database, messageId: string): Promise<Mes
     paymentLink: link
       ? { id: link.id, token_sha256: Buffer.from(link.hash, 'hex'), derived: true }
       : undefined,
+    derivedLinks: (row.derived_links as { id: string; hash: string }[]).map((l) => ({
+      id: l.id,
+      token_sha256: Buffer.from(l.hash, 'hex'),
+      derived: true,
+    })),
   };
 }
 

@@ -11,7 +11,7 @@ import { createError, isOutputstraatError } from '../../core/errors/index.js';
 import type { Database } from '../../platform/db/index.js';
 import { archiveParts, readPart } from '../archive/index.js';
 import { requireChannelSecret, type SecretLookup } from '../bundles/index.js';
-import { type LinkTokens, linkUrl } from '../dossiers/index.js';
+import { type LinkTokens, linkUrl, sealOfLinks } from '../dossiers/index.js';
 import { replyAddressOf, storeReplyToken } from '../replies/index.js';
 import { trackHtml } from '../tracking/index.js';
 import type { ChannelAdapter, OutgoingMessage, SendOptions, SendResult } from './channel-adapter.js';
@@ -47,6 +47,7 @@ export function emailMessageId(message: OutgoingMessage): string {
 
 export class SmtpChannel implements ChannelAdapter {
   private readonly transports = new Map<string, Transporter>();
+  private readonly builders = new Map<string, Transporter>();
 
   constructor(private readonly options: SmtpChannelOptions) {}
 
@@ -142,12 +143,18 @@ export class SmtpChannel implements ChannelAdapter {
           ),
         }
       : undefined;
-    const builder = nodemailer.createTransport({
-      streamTransport: true,
-      buffer: true,
-      newline: 'windows',
-      ...(dkim ? { dkim } : {}),
-    });
+    // One builder per DKIM key, kept like the relay's pool (making one per message showed in the profile).
+    const builderKey = dkim ? JSON.stringify([dkim.domainName, dkim.keySelector, dkim.privateKey]) : '';
+    let builder = this.builders.get(builderKey);
+    if (!builder) {
+      builder = nodemailer.createTransport({
+        streamTransport: true,
+        buffer: true,
+        newline: 'windows',
+        ...(dkim ? { dkim } : {}),
+      });
+      this.builders.set(builderKey, builder);
+    }
     const content = message.content;
     const info = await builder.sendMail({
       from: { name: c.sender.name, address: c.sender.email },
@@ -168,7 +175,11 @@ export class SmtpChannel implements ChannelAdapter {
     let security: SmtpSecurity | undefined;
     let deadline: AbortSignal | undefined;
     try {
-      let raw = db ? (await readPart(db, this.options.links, message.id, 'eml'))?.body : undefined;
+      // A message recorded in this attempt has nothing archived yet; a resend sends what the archive holds.
+      let raw =
+        db && !message.firstSend
+          ? (await readPart(db, this.options.links, message.id, 'eml'))?.body
+          : undefined;
       if (!raw) {
         const facts = db ? await messageFacts(db, message.id) : undefined;
         const html = this.htmlFor(message, facts);
@@ -176,23 +187,38 @@ export class SmtpChannel implements ChannelAdapter {
         const replyTo = await this.replyToFor(message, facts);
         raw = await this.build(message, html, facts?.recipients ?? message.recipient, replyTo);
         if (db) {
-          await archiveParts(db, this.options.links, c.id, message.id, [
-            { part: 'eml', contentType: 'message/rfc822', body: raw },
-            ...(html !== undefined
-              ? [{ part: 'html' as const, contentType: 'text/html; charset=utf-8', body: Buffer.from(html) }]
-              : []),
-            ...(message.content.text !== undefined
-              ? [
-                  {
-                    part: 'text' as const,
-                    contentType: 'text/plain; charset=utf-8',
-                    body: Buffer.from(message.content.text),
-                  },
-                ]
-              : []),
-          ]);
-          // Another replica may have archived first: send what the archive holds.
-          raw = (await readPart(db, this.options.links, message.id, 'eml'))?.body ?? raw;
+          const seal = facts ? sealOfLinks(this.options.links, facts.derivedLinks) : undefined;
+          const stored = await archiveParts(
+            db,
+            this.options.links,
+            c.id,
+            message.id,
+            [
+              { part: 'eml', contentType: 'message/rfc822', body: raw },
+              ...(html !== undefined
+                ? [
+                    {
+                      part: 'html' as const,
+                      contentType: 'text/html; charset=utf-8',
+                      body: Buffer.from(html),
+                    },
+                  ]
+                : []),
+              ...(message.content.text !== undefined
+                ? [
+                    {
+                      part: 'text' as const,
+                      contentType: 'text/plain; charset=utf-8',
+                      body: Buffer.from(message.content.text),
+                    },
+                  ]
+                : []),
+            ],
+            seal,
+          );
+          // Another replica may have archived first: then send what the archive holds.
+          if (!stored.has('eml'))
+            raw = (await readPart(db, this.options.links, message.id, 'eml'))?.body ?? raw;
         }
       }
       const relay = this.transportFor(message);
@@ -218,5 +244,6 @@ export class SmtpChannel implements ChannelAdapter {
   async close(): Promise<void> {
     for (const t of this.transports.values()) t.close();
     this.transports.clear();
+    this.builders.clear();
   }
 }

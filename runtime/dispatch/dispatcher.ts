@@ -25,9 +25,11 @@ import {
 import { JetStreamWorkQueue } from '../../platform/bus/jetstream-work-queue.js';
 import { databaseAnswers, isDataRefused, sqlState, waitForDatabase } from '../../platform/db/index.js';
 import { SETTING_DEFAULTS } from '../../platform/settings/runtime-settings.js';
+import { WriteGroup } from '../../platform/write-group.js';
 import { type DeadLetterInput, deadLetterOf, failureName, recordDeadLetter } from '../dossiers/index.js';
 import { type DispatchDeps, type DispatchWork, dispatchStep } from './dispatch-message.js';
 import { readDispatchWork } from './read-dispatch-work.js';
+import { recordSentGroup, type SentRecord } from './record-sent.js';
 
 const STOP_REDELIVERY_DELAY_MS = 1_000;
 /** When to look again at a step another dispatcher is sending: a quarter lease, between 1 and 15 s. */
@@ -51,10 +53,14 @@ export class Dispatcher {
   private readonly redelivery: RedeliveryPolicy;
 
   constructor(
-    deps: Omit<DispatchDeps, 'leaseMs'>,
+    deps: Omit<DispatchDeps, 'leaseMs' | 'sent'>,
     private readonly options: DispatcherOptions = {},
   ) {
-    this.deps = { ...deps, leaseMs: options.leaseMs ?? SETTING_DEFAULTS.dispatchLeaseMs };
+    this.deps = {
+      ...deps,
+      leaseMs: options.leaseMs ?? SETTING_DEFAULTS.dispatchLeaseMs,
+      sent: new WriteGroup<SentRecord>((records) => recordSentGroup(deps.db, records)),
+    };
     this.redelivery = options.redelivery ?? DEFAULT_REDELIVERY;
   }
 

@@ -66,7 +66,7 @@ export {
   saveAllocation,
 } from './experiment-results.js';
 export { joinDossier } from './join-dossier.js';
-export { type LinkSeal, linkSeal, linkSealFor, placeholderOf } from './link-seal.js';
+export { type LinkSeal, linkSeal, linkSealFor, placeholderOf, sealOfLinks } from './link-seal.js';
 export { type LinkKeyRow, LinkTokens, tokenHash } from './link-tokens.js';
 export { NOT_PERSONAL } from './not-personal.js';
 export { derivedTaskId, insertTask, type NewTask, openTask, type TaskKind } from './open-task.js';

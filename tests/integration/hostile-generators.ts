@@ -206,9 +206,14 @@ function genuineOwnPost(
   ctx: HostileContext,
 ): boolean {
   return [ctx.a, ctx.b].some((t) => {
-    if (!path.includes(kind === 'pay' ? `/p/${t.paymentToken}/pay` : `/f/${t.contactToken}`)) return false;
-    const own = host !== undefined && host !== null && normalHost(host) === normalHost(t.host);
-    return path.startsWith('/c/') ? host === undefined && path.startsWith(`/c/${t.corporation}/`) : own;
+    // The tenant's own pay buttons (the balance, or an arrangement's next instalment) read no body.
+    const own =
+      kind === 'pay'
+        ? [`/p/${t.paymentToken}/pay`, `/p/${t.paymentToken}/terms/pay`]
+        : [`/f/${t.contactToken}`];
+    if (!own.some((p) => path.includes(p))) return false;
+    const ownHost = host !== undefined && host !== null && normalHost(host) === normalHost(t.host);
+    return path.startsWith('/c/') ? host === undefined && path.startsWith(`/c/${t.corporation}/`) : ownHost;
   });
 }
 

@@ -1,0 +1,47 @@
+// The bench's one JSON line: every figure of a run (floors, peers under `peers`, ours, timers), the ratios
+// the report prints, and the run's metadata, so a later run can be compared with it mechanically
+// (`npm run bench | tail -1 | jq .ratios`). Ratios are plain fractions (0.6 = 60 %).
+import type { Figures } from './report.js';
+
+export interface Ratios {
+  /** Ours to the floor each is measured against. */
+  ingestOfJetStreamChunked: number;
+  ingestOfJetStreamPerMessage: number;
+  intakeOfPostgres: number;
+  dispatchOfSmtp: number;
+  pipelineOfPostgres: number;
+  /** Each peer's drain to the SMTP floor, by the `peers` key. */
+  peersOfSmtp: Record<string, number>;
+  /** Our dispatch to each peer, by the `peers` key. */
+  dispatchToPeers: Record<string, number>;
+  /** Our dispatch to the fastest peer (absent without peers). */
+  dispatchToFastestPeer?: number;
+}
+
+export interface FiguresLine extends Figures {
+  ratios: Ratios;
+}
+
+const mapValues = <T>(o: Record<string, T>, f: (v: T) => number) =>
+  Object.fromEntries(Object.entries(o).map(([k, v]) => [k, f(v)]));
+
+export function ratiosOf(f: Figures): Ratios {
+  const { floors, ours, peers } = f;
+  const fastest = Math.max(...Object.values(peers).map((p) => p.perSecond));
+  return {
+    ingestOfJetStreamChunked: ours.ingest.perSecond / floors.jsChunked.perSecond,
+    ingestOfJetStreamPerMessage: ours.ingest.perSecond / floors.js.perSecond,
+    intakeOfPostgres: ours.intake.perSecond / floors.pg.perSecond,
+    dispatchOfSmtp: ours.dispatch.perSecond / floors.smtp.perSecond,
+    pipelineOfPostgres: ours.pipeline.perSecond / floors.pg.perSecond,
+    peersOfSmtp: mapValues(peers, (p) => p.perSecond / floors.smtp.perSecond),
+    dispatchToPeers: mapValues(peers, (p) => ours.dispatch.perSecond / p.perSecond),
+    ...(Object.keys(peers).length > 0 ? { dispatchToFastestPeer: ours.dispatch.perSecond / fastest } : {}),
+  };
+}
+
+/** The run as one line of JSON, newline-terminated. */
+export function figuresLine(f: Figures): string {
+  const line: FiguresLine = { ...f, ratios: ratiosOf(f) };
+  return `${JSON.stringify(line)}\n`;
+}
