@@ -176,15 +176,30 @@ function serveSftp(sftp: SFTPWrapper, root: string, server: { refuse: boolean; s
   });
 }
 
+/**
+ * A new ed25519 host key that ssh2 itself can read back: now and then ssh2's own generateKeyPairSync writes
+ * a private key its parseKey calls "Malformed OpenSSH private key", so a key it cannot read is replaced.
+ */
+function freshHostKey() {
+  let last: Error | undefined;
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const hostKey = utils.generateKeyPairSync('ed25519');
+    const parsed = utils.parseKey(hostKey.private);
+    if (parsed instanceof Error) {
+      last = parsed;
+      continue;
+    }
+    return { hostKey, key: Array.isArray(parsed) ? parsed[0]! : parsed };
+  }
+  throw last ?? new Error('no readable ed25519 host key');
+}
+
 export async function startSftpServer(
   username = 'printer',
   password = 'print-secret',
 ): Promise<TestSftpServer> {
   const root = mkdtempSync(join(tmpdir(), 'ost-sftp-'));
-  const hostKey = utils.generateKeyPairSync('ed25519');
-  const parsed = utils.parseKey(hostKey.private);
-  if (parsed instanceof Error) throw parsed;
-  const key = Array.isArray(parsed) ? parsed[0]! : parsed;
+  const { hostKey, key } = freshHostKey();
   const hostKeySha256 = createHash('sha256').update(key.getPublicSSH()).digest('base64').replace(/=+$/, '');
   const state = { refuse: false, stall: false, connections: 0 };
   const connections = new Set<Connection>();
