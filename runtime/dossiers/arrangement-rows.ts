@@ -5,6 +5,7 @@
 import type { Effect } from '../../core/engine/index.js';
 import { sql } from '../../platform/db/index.js';
 import type { CaseRow, Tx } from './case-repository.js';
+import { derivedTaskId, openTask } from './open-task.js';
 
 type RecordEffect = Extract<Effect, { type: 'record' }>;
 
@@ -38,9 +39,10 @@ export async function recordArrangementRows(
     if (e.event === 'arrangement.started' || e.event === 'promise.made') await started(tx, c, e, now);
     const end = ENDS[e.event];
     if (end) {
-      await tx.query(sql.unsafe`
+      const ended = await tx.anyFirst(sql.unsafe`
         UPDATE arrangements SET status = ${end}, ended_at = ${now.toISOString()}
-        WHERE case_id = ${c.id} AND status = 'running'`);
+        WHERE case_id = ${c.id} AND status = 'running' RETURNING id`);
+      if (end === 'broken') for (const id of ended) await openLapsedTask(tx, c, String(id), e.event, now);
     }
   }
 }
@@ -66,4 +68,29 @@ async function started(
     INSERT INTO arrangement_terms (arrangement_id, term, due_on, amount_minor)
     SELECT ${id as string}, t.term, t.due_on, t.amount_minor
     FROM json_to_recordset(${JSON.stringify(terms)}::json) AS t (term integer, due_on date, amount_minor bigint)`);
+}
+
+/**
+ * A lapsed plan or a broken promise is work for a person: a `lapsed-arrangement` task on the console's list
+ * (and `task.created` on the feed), once per plan, whatever the flow's own reaction does.
+ */
+async function openLapsedTask(
+  tx: Tx,
+  c: Pick<CaseRow, 'id' | 'corporation' | 'receivable_id'>,
+  arrangementId: string,
+  event: string,
+  now: Date,
+): Promise<void> {
+  const debtorRef = await tx.maybeOneFirst(sql.unsafe`
+    SELECT debtor_ref FROM receivables WHERE id = ${c.receivable_id}`);
+  await openTask(tx, {
+    id: derivedTaskId(`lapsed-arrangement:${arrangementId}`),
+    corporation: c.corporation,
+    kind: 'lapsed-arrangement',
+    debtorRef: (debtorRef as string | null) ?? null,
+    caseId: c.id,
+    replyId: null,
+    title: event === 'promise.broken' ? 'Betaalbelofte niet nagekomen' : 'Betalingsregeling vervallen',
+    createdAt: now,
+  });
 }

@@ -163,6 +163,19 @@ describe('ERP API: arrangements the dossier monitors', () => {
       arrangements: { status: string }[];
     };
     expect(after.arrangements.map((a) => a.status)).toEqual(['broken']);
+    // A person follows it up: one lapsed-arrangement task on the console's list and the feed.
+    const tasks = await erp.db.any(sql.unsafe`
+      SELECT t.kind, t.title, t.status, t.debtor_ref IS NOT NULL AS has_debtor FROM tasks t
+      JOIN cases c ON c.id = t.case_id JOIN receivables r ON r.id = c.receivable_id
+      WHERE r.external_id = 'ARR-BROKEN-1' AND t.kind = 'lapsed-arrangement'`);
+    expect(tasks).toEqual([
+      { kind: 'lapsed-arrangement', title: 'Betalingsregeling vervallen', status: 'open', has_debtor: true },
+    ]);
+    const created = await erp.db.anyFirst(sql.unsafe`
+      SELECT e.data->>'kind' FROM events e JOIN cases c ON c.id = e.case_id
+      JOIN receivables r ON r.id = c.receivable_id
+      WHERE r.external_id = 'ARR-BROKEN-1' AND e.type = 'task.created'`);
+    expect(created).toContain('lapsed-arrangement');
   });
 
   it('a plan paid in full is completed and closes the dossier', async () => {
