@@ -1,6 +1,7 @@
 // The pure flow engine, shared by the simulator and the live runtime. See engine.ts for the semantics.
 export { caseVariables } from './conditions.js';
 export { advance, newCaseState, startCase } from './engine.js';
+export { noticeFor } from './notice.js';
 export { costsWithoutNotice } from './notice-paths.js';
 export {
   alertScheduledText,

@@ -19,7 +19,7 @@ import { type CostCharge, DUTCH_TIME_ZONE, fourteenDayTerm, letterCollectionCost
 import type { FlowStep } from '../resources/types.generated.js';
 import { amount } from './text.js';
 import { emit, note, type Turn } from './turn.js';
-import type { CollectionCharge, CostLine, NoticeRecord, SentMessage } from './types.js';
+import type { CollectionCharge, CollectionSettings, CostLine, NoticeRecord, SentMessage } from './types.js';
 
 const WRITTEN: ReadonlySet<string> = new Set(['email', 'letter']);
 
@@ -42,9 +42,11 @@ function openItems(turn: Turn): { externalId: string; balance: number; currency?
 }
 
 /** Costs are charged once per claim (recurring-claims.ts): items a cost line of this dossier covers get none. */
-function costsOver(turn: Turn, items: readonly { externalId: string; principalCents: number }[]) {
-  const settings = turn.ctx.collections ?? {};
-  const charged = (turn.state.costs ?? []).flatMap((c) => c.items);
+function costsOver(
+  settings: CollectionSettings,
+  charged: readonly string[],
+  items: readonly { externalId: string; principalCents: number }[],
+) {
   return letterCollectionCosts(
     {
       claims: items.map((i) => ({ id: i.externalId, principalCents: i.principalCents })),
@@ -55,6 +57,46 @@ function costsOver(turn: Turn, items: readonly { externalId: string; principalCe
       ...(settings.grouping ? { grouping: settings.grouping } : {}),
     },
   );
+}
+
+/**
+ * The 14-day letter sent now by email or letter for these open items: its computed term and the costs it
+ * announces. Pure; the engine records it, and `outputstraat render` shows a template with a sample of it.
+ */
+export function noticeFor(x: {
+  stepId: string;
+  messageId: string;
+  channelType: 'email' | 'letter';
+  now: Date;
+  sentAt: string;
+  timezone: string;
+  settings: CollectionSettings;
+  alreadyCharged: readonly string[];
+  items: { externalId: string; principalCents: number }[];
+  currency: string;
+}): NoticeRecord {
+  const { settings } = x;
+  const term = fourteenDayTerm(x.now, x.channelType, {
+    timezone: x.timezone,
+    ...(settings.termDays !== undefined ? { termDays: settings.termDays } : {}),
+    ...(settings.letterDeliveryDays !== undefined ? { letterDeliveryDays: settings.letterDeliveryDays } : {}),
+  });
+  const costs = costsOver(settings, x.alreadyCharged, x.items);
+  return {
+    stepId: x.stepId,
+    messageId: x.messageId,
+    channelType: x.channelType,
+    sentAt: x.sentAt,
+    sentOn: localDateKey(term.sentOn),
+    assumedReceiptOn: localDateKey(term.assumedReceiptOn),
+    deadline: localDateKey(term.lastDay),
+    costsChargeableFrom: localDateKey(term.costsChargeableFrom),
+    items: x.items,
+    principalCents: x.items.reduce((sum, i) => sum + i.principalCents, 0),
+    currency: x.currency,
+    costsCents: costs.totalCents,
+    charges: chargesOf(costs.charges),
+  };
 }
 
 /** Records the 14-day letter a send step just asked for; a message that is not written is no notice. */
@@ -72,29 +114,18 @@ export function recordNotice(turn: Turn, stepId: string, message: SentMessage): 
     note(turn, 'Not a 14-day letter: nothing is open in the dossier', stepId);
     return;
   }
-  const settings = turn.ctx.collections ?? {};
-  const timezone = turn.ctx.calendar.timezone ?? DUTCH_TIME_ZONE;
-  const term = fourteenDayTerm(turn.ctx.now, message.channelType as 'email' | 'letter', {
-    timezone,
-    ...(settings.termDays !== undefined ? { termDays: settings.termDays } : {}),
-    ...(settings.letterDeliveryDays !== undefined ? { letterDeliveryDays: settings.letterDeliveryDays } : {}),
-  });
-  const costs = costsOver(turn, items);
-  const notice: NoticeRecord = {
+  const notice = noticeFor({
     stepId,
     messageId: message.messageId,
     channelType: message.channelType as 'email' | 'letter',
+    now: turn.ctx.now,
     sentAt: turn.at,
-    sentOn: localDateKey(term.sentOn),
-    assumedReceiptOn: localDateKey(term.assumedReceiptOn),
-    deadline: localDateKey(term.lastDay),
-    costsChargeableFrom: localDateKey(term.costsChargeableFrom),
+    timezone: turn.ctx.calendar.timezone ?? DUTCH_TIME_ZONE,
+    settings: turn.ctx.collections ?? {},
+    alreadyCharged: (turn.state.costs ?? []).flatMap((c) => c.items),
     items,
-    principalCents: items.reduce((sum, i) => sum + i.principalCents, 0),
     currency: openItems(turn)[0]?.currency ?? 'EUR',
-    costsCents: costs.totalCents,
-    charges: chargesOf(costs.charges),
-  };
+  });
   // The same letter by post and by email in one instant: the later deadline holds (the creditor carries
   // the risk of a late receipt), so the email copy never shortens the letter's term.
   const earlier = turn.state.notice;
@@ -171,7 +202,11 @@ export function decideCosts(turn: Turn, stepId: string): AddCostsOutcome {
     return { kind: 'skipped', reason: `the items of the 14-day letter were paid by ${n.deadline}: no costs` };
   }
   // Never more than the letter announced; less when part was paid in the term.
-  const costs = costsOver(turn, still);
+  const costs = costsOver(
+    turn.ctx.collections ?? {},
+    (turn.state.costs ?? []).flatMap((c) => c.items),
+    still,
+  );
   if (costs.totalCents === 0) {
     return { kind: 'skipped', reason: 'the costs of these items were charged before in this dossier' };
   }

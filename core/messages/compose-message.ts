@@ -91,6 +91,8 @@ export function renderContext(input: ComposeInput, locale: Locale): RenderContex
       sender: c.sender,
       ...(c.replyTo ? { replyTo: c.replyTo } : {}),
       ...(c.paymentHost ? { paymentHost: c.paymentHost } : {}),
+      // Early signalling is on (an agreement with the municipality): letters offer it (early-signal-offer).
+      earlySignal: c.earlySignal?.enabled === true,
     },
     debtor: { ...receivable.debtor },
     receivable: { ...receivable, debtor: undefined, paymentHistory: undefined },

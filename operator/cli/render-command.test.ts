@@ -39,6 +39,48 @@ describe('outputstraat render', { timeout: 30_000 }, () => {
     expect(r.out).not.toContain('── html');
   });
 
+  it('offers early signalling in the 14-day letter only when the corporation has it on', async () => {
+    const corporation = readFileSync(join(REPO, 'examples/01-woonstad-noord/corporation.yaml'), 'utf8');
+    const on = writeStreet({
+      'corporation.yaml': corporation.replace(
+        '  base: outputstraat-base\n',
+        `  base: outputstraat-base
+  collections:
+    earlySignal:
+      enabled: true
+      offerTemplates: [rent-orange-notice-letter, rent-orange-notice-email]
+      export:
+        sftp:
+          host: sftp.gemeente.example
+          directory: /vroegsignalering
+          hostKeySha256: '${'A'.repeat(43)}'
+          credentialsSecretRef: { name: municipality-sftp }
+`,
+      ),
+    });
+    const letter = (dir: string, locale: string) =>
+      cli(
+        REPO,
+        'render',
+        'flows',
+        dir,
+        '-t',
+        'rent-orange-notice-letter',
+        '-c',
+        'woonstad-noord',
+        '--locale',
+        locale,
+      );
+    const offered = await letter(on, 'nl');
+    expect(offered.err).toBe('');
+    expect(offered.out).toContain('door aan de gemeente');
+    expect(offered.out).toContain('Laat het ons dan weten via 050 123 45 67.');
+    expect((await letter(on, 'en')).out).toContain('on to the municipality');
+    const off = await letter(join(REPO, 'examples/01-woonstad-noord'), 'nl');
+    expect(off.code).toBe(0);
+    expect(off.out).not.toContain('door aan de gemeente');
+  });
+
   it("renders in the debtor's language with --locale en", async () => {
     const r = await cli(REPO, 'render', 'flows', '-t', 'storno-email', '--locale', 'en', '--part', 'subject');
     expect(r.code).toBe(0);

@@ -4,6 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { BundleTemplate } from '../../core/bundle/types.js';
+import { noticeFor } from '../../core/engine/index.js';
 import { createError } from '../../core/errors/index.js';
 import { type ComposedMessage, composeMessage } from '../../core/messages/index.js';
 import { referencedVariables } from '../../core/render/index.js';
@@ -37,14 +38,15 @@ interface RenderOptions {
 }
 
 /** Whether the template reads alert.* (a consultant alert), in any locale and part. */
-function readsAlert(t: BundleTemplate): boolean {
+/** Whether a part of the template reads a variable under `name` (alert.*, notice.*). */
+function reads(t: BundleTemplate, name: string): boolean {
   const sources = Object.values(t.spec.locales).flatMap((parts) => [
     ...Object.values(parts).filter((v): v is string => typeof v === 'string'),
     ...(parts.letter ? [parts.letter.subject ?? '', ...(parts.letter.blocks ?? [])] : []),
   ]);
   return sources.some((src) => {
     try {
-      return referencedVariables(src).some((v) => v === 'alert' || v.startsWith('alert.'));
+      return referencedVariables(src).some((v) => v === name || v.startsWith(`${name}.`));
     } catch {
       return false; // a syntax error shows when the part is rendered
     }
@@ -54,7 +56,9 @@ function readsAlert(t: BundleTemplate): boolean {
 function partText(message: ComposedMessage, part: Part): string | undefined {
   if (part === 'letter') {
     const l = message.letter;
-    return l ? [l.subject, '', ...l.blocks.flatMap((b) => [b, ''])].join('\n').trimEnd() : undefined;
+    // Blank blocks (an {{#if}} that is off) are left out, as the letter leaves them out.
+    const blocks = l?.blocks.filter((b) => b.trim() !== '') ?? [];
+    return l ? [l.subject, '', ...blocks.flatMap((b) => [b, ''])].join('\n').trimEnd() : undefined;
   }
   return message[part];
 }
@@ -93,17 +97,36 @@ export function runRender(io: CliIo, paths: string[], opts: RenderOptions): numb
     : base;
   const host = bundle.corporation.paymentHost ?? 'outputstraat.example';
   // Consultant alerts read alert.*: render them as the alert for --alert (default: call).
-  const alertAction = opts.alert ?? (readsAlert(template) ? 'call' : undefined);
+  const alertAction = opts.alert ?? (reads(template, 'alert') ? 'call' : undefined);
+  const now = new Date();
+  const balance = receivable.balance ?? receivable.amount;
+  const currency = receivable.currency ?? 'EUR';
+  // A 14-day letter reads notice.*: render it as sent now for the receivable, its term and costs computed.
+  const notice = reads(template, 'notice')
+    ? noticeFor({
+        stepId: 'voorbeeld',
+        messageId: 'voorbeeld',
+        channelType:
+          bundle.channels[template.spec.channel ?? '']?.spec.type === 'letter' ||
+          template.spec.locales[receivable.debtor.locale ?? bundle.corporation.locale]?.letter
+            ? 'letter'
+            : 'email',
+        now,
+        sentAt: now.toISOString(),
+        timezone: bundle.corporation.timezone,
+        settings: bundle.corporation.collectionCosts ?? {},
+        alreadyCharged: [],
+        items: [{ externalId: receivable.externalId, principalCents: balance }],
+        currency,
+      })
+    : undefined;
   const message = composeMessage({
     bundle,
     template: opts.template,
-    receivable: {
-      ...receivable,
-      balance: receivable.balance ?? receivable.amount,
-      currency: receivable.currency ?? 'EUR',
-    },
+    receivable: { ...receivable, balance, currency },
+    ...(notice ? { collections: { notice } } : {}),
     links: { payment: `https://${host}/p/voorbeeld` },
-    now: new Date(),
+    now,
     case: { id: 'voorbeeld', classification: receivable.kind, flow: 'voorbeeld', stepsSent: 0 },
     ...(alertAction
       ? { alert: { action: alertAction, actionLabel: ALERT_ACTION_LABELS[alertAction] ?? alertAction } }

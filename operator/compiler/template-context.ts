@@ -18,6 +18,7 @@ const KNOWN_PATHS = [
   'corporation.sender.email',
   'corporation.replyTo',
   'corporation.paymentHost',
+  'corporation.earlySignal',
   'debtor.id',
   'debtor.name',
   'debtor.salutation',
