@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { createDatabase, runMigrations, sql } from '../platform/db/index.js';
 import { campaignByComplex, flowOverview, sqlFlowOverview } from '../runtime/console/overviews.js';
 import { createTestDatabase } from '../tests/support/postgres.js';
+import { quantile } from './rate.js';
 
 const { values } = parseArgs({
   options: {
@@ -22,9 +23,6 @@ const DOSSIERS = Number(values.dossiers);
 const ROUNDS = Number(values.rounds);
 const CORP = 'bench-noord';
 const NOW = new Date();
-
-const pct = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
 
 const testDb = await createTestDatabase();
 const db = await createDatabase(testDb.url);
@@ -91,7 +89,7 @@ try {
     }
     times.sort((a, b) => a - b);
     console.log(
-      `${name.padEnd(29)} ${pct(times, 0.5).toFixed(1).padStart(9)} ${pct(times, 0.95).toFixed(1).padStart(8)}`,
+      `${name.padEnd(29)} ${quantile(times, 0.5).toFixed(1).padStart(9)} ${quantile(times, 0.95).toFixed(1).padStart(8)}`,
     );
   }
   if (values.explain) {

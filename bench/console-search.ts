@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { createDatabase, runMigrations, sql } from '../platform/db/index.js';
 import { searchDebtors } from '../runtime/console/index.js';
 import { createTestDatabase } from '../tests/support/postgres.js';
+import { quantile } from './rate.js';
 
 const { values } = parseArgs({
   options: { debtors: { type: 'string', default: '100000' }, rounds: { type: 'string', default: '50' } },
@@ -31,9 +32,6 @@ const SURNAMES = [
   'Bos',
 ];
 const STREETS = ['Oosterstraat', 'Vismarkt', 'Herestraat', 'Zuiderdiep', 'Grote Markt', 'Kerklaan'];
-
-const pct = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
 
 const testDb = await createTestDatabase();
 const db = await createDatabase(testDb.url);
@@ -108,12 +106,12 @@ try {
     await settle();
     const kindScans = (await seqScans()) - kindScansBefore;
     console.log(
-      `${kind.padEnd(20)} ${pct(times, 0.5).toFixed(2).padStart(9)} ${pct(times, 0.95).toFixed(2).padStart(8)}   ${String(firstHits).padEnd(4)} ${kindScans}`,
+      `${kind.padEnd(20)} ${quantile(times, 0.5).toFixed(2).padStart(9)} ${quantile(times, 0.95).toFixed(2).padStart(8)}   ${String(firstHits).padEnd(4)} ${kindScans}`,
     );
   }
   all.sort((a, b) => a - b);
   console.log(
-    `all kinds            ${pct(all, 0.5).toFixed(2).padStart(9)} ${pct(all, 0.95).toFixed(2).padStart(8)}   (${all.length} searches)`,
+    `all kinds            ${quantile(all, 0.5).toFixed(2).padStart(9)} ${quantile(all, 0.95).toFixed(2).padStart(8)}   (${all.length} searches)`,
   );
   await settle();
   console.log(

@@ -10,3 +10,7 @@ export const rate = (count: number, ms: number): Rate => ({
   seconds: ms / 1000,
   perSecond: count / (ms / 1000),
 });
+
+/** The p-quantile (0–1) of an ascending list of timings: the nearest rank at or above it. */
+export const quantile = (sorted: readonly number[], p: number): number =>
+  sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
