@@ -5,7 +5,8 @@
 import { type DebtorStatuses, disputedItems } from '../../core/debtors/index.js';
 import type { CostLine, NoticeRecord } from '../../core/engine/index.js';
 import { type Database, sql } from '../../platform/db/index.js';
-import { arrangementViewSchema, loadArrangements } from './arrangement-view.js';
+import { loadArrangements } from '../dossiers/index.js';
+import { arrangementViewSchema } from './arrangement-view.js';
 
 /** A dossier's 14-day letter and the statutory costs added to it (docs/collections-law.md § 9). */
 const collectionsOf = (notice: NoticeRecord | null, costs: CostLine[]) => ({
@@ -53,7 +54,7 @@ export async function loadDebtorView(db: Database, corporation: string, debtorId
     WHERE corporation = ${corporation} AND debtor_id = ${debtorId}`);
   if (!d) return null;
   const [arrangements, receivables, dossiers, messages, payments] = await Promise.all([
-    loadArrangements(db, corporation, d.id as string),
+    loadArrangements(db, corporation, { debtorRef: d.id as string }),
     db.any(sql.unsafe`
       SELECT external_id, kind, status, amount_minor, balance_minor, currency, due_date::text AS due_date, description
       FROM receivables WHERE debtor_ref = ${d.id} AND corporation = ${corporation} AND status IN ('open', 'paused')

@@ -1,15 +1,18 @@
 // What the evidence file of one dossier holds, read in one go for one corporation: the case and its
 // timeline, the debtor, the dossier's items (runtime/dossiers dossierReceivables), payments, and every message
 // with its status history (SMTP acceptance, DSNs, Twilio callbacks, print hand-over, registered-letter
-// tracking), the print manifest line of each letter, and its archived parts exactly as sent.
+// tracking), the print manifest line of each letter, its archived parts exactly as sent, and the dossier's
+// arrangements and promises to pay with their instalments.
 import type { CommonQueryMethods } from 'slonik';
 import type { CaseState, CostLine, NoticeRecord } from '../../core/engine/index.js';
 import { sql } from '../../platform/db/index.js';
 import {
+  type ArrangementView,
   type CaseTimelineEntry,
   type DossierItem,
   dossierReceivables,
   type LinkTokens,
+  loadArrangements,
 } from '../dossiers/index.js';
 import { type ArchivedMessage, listArchivedMessages } from './archive-queries.js';
 import { readParts, type StoredPart } from './archive-store.js';
@@ -58,6 +61,8 @@ export interface EvidenceData {
   /** The dossier's 14-day letter and cost lines, from the case state (core/engine/notice.ts). */
   notice?: NoticeRecord;
   costs: CostLine[];
+  /** The dossier's payment arrangements and promises to pay, oldest first (docs/collections-law.md § 3). */
+  arrangements: ArrangementView[];
 }
 
 const collectionsOf = (state: CaseState | null) => ({
@@ -161,6 +166,7 @@ export async function loadEvidence(
     })),
     timeline: (c.timeline as CaseTimelineEntry[]) ?? [],
     messages,
+    arrangements: await loadArrangements(db, corporation.id, { caseId }),
     ...collectionsOf(c.state as CaseState | null),
   };
 }

@@ -1,8 +1,9 @@
 // The evidence file's summary as an A4 PDF (pdfkit, as the letters): the dossier, the debtor, the amounts,
-// the 14-day letter's dates and the statutory cost calculation (evidence-costs.ts), payments, every message
-// with what proves it was sent and delivered, and the timeline. It states what the records say and nothing
-// more: costs are shown as charged only when the dossier has a cost line.
+// the 14-day letter's dates and the statutory cost calculation (evidence-costs.ts), the arrangement history
+// (evidence-arrangements.ts), payments, every message with what proves it was sent and delivered, and the
+// timeline. It states what the records say and nothing more: costs are shown as charged only when the dossier has a cost line.
 import PDFDocument from 'pdfkit';
+import { writeArrangementsSection } from './evidence-arrangements.js';
 import { writeCollectionsSection } from './evidence-costs.js';
 import type { EvidenceData, EvidenceMessage } from './evidence-data.js';
 
@@ -133,6 +134,7 @@ export function renderEvidencePdf(e: EvidenceData, now: Date): Promise<Buffer> {
     w.row(['Total with costs', '', '', '', euros(open + costs)], cols, true);
   }
   writeCollectionsSection(w, e, open, euros);
+  writeArrangementsSection(w, e, euros);
 
   w.heading('Payments');
   if (e.payments.length === 0) w.line('No payments recorded.');

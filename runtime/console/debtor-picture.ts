@@ -4,6 +4,7 @@
 // status history), payments, arrangements and notes. Always within one corporation.
 import { type Database, sql } from '../../platform/db/index.js';
 import { type ArchivedMessage, listArchivedMessages } from '../archive/index.js';
+import { type ArrangementView, loadArrangements } from '../dossiers/index.js';
 
 export interface DebtorPicture {
   ref: string;
@@ -38,7 +39,8 @@ export interface DebtorPicture {
   }[];
   messages: (ArchivedMessage & { marks: string[] })[];
   payments: { externalId: string; amount: number; paidAt: string | null; recordedAt: string }[];
-  arrangements: { externalId: string | null; at: string; data: unknown }[];
+  /** The arrangements and promises to pay of its dossiers with their instalments (runtime/dossiers). */
+  arrangements: ArrangementView[];
   notes: { author: string; body: string; at: string }[];
 }
 
@@ -73,10 +75,7 @@ export async function debtorPicture(
       SELECT r.external_id, p.amount_minor, p.paid_at, p.received_at FROM payments p
       JOIN receivables r ON r.id = p.receivable_id
       WHERE p.corporation = ${corporation} AND r.debtor_ref = ${ref} ORDER BY p.received_at`),
-    db.any(sql.unsafe`
-      SELECT e.external_id, e.at, e.data FROM events e JOIN receivables r ON r.id = e.receivable_id
-      WHERE e.corporation = ${corporation} AND r.debtor_ref = ${ref} AND e.type = 'arrangement.recorded'
-      ORDER BY e.seq`),
+    loadArrangements(db, corporation, { debtorRef: ref }),
     db.any(sql.unsafe`
       SELECT coalesce(author_name, author) AS author, body, created_at FROM console_notes
       WHERE corporation = ${corporation} AND debtor_ref = ${ref} ORDER BY created_at DESC`),
@@ -121,11 +120,7 @@ export async function debtorPicture(
       paidAt: iso(p.paid_at),
       recordedAt: iso(p.received_at)!,
     })),
-    arrangements: arrangements.map((a) => ({
-      externalId: (a.external_id as string | null) ?? null,
-      at: iso(a.at)!,
-      data: a.data,
-    })),
+    arrangements,
     notes: notes.map((n) => ({ author: n.author as string, body: n.body as string, at: iso(n.created_at)! })),
   };
 }

@@ -1,11 +1,12 @@
 // The console's pages as HTML fragments: search, the debtor page, one archived message, the audit log.
 import { formatMoney } from '../../core/render/money.js';
+import type { ArrangementView } from '../dossiers/index.js';
 import { html, type Lang, type SafeHtml } from '../web/index.js';
 import type { AuditRow } from './audit.js';
 import type { DebtorPicture } from './debtor-picture.js';
 import { formatAddress, type SearchHit } from './search.js';
 import { atLeast, type StaffSession } from './sessions.js';
-import { CONSOLE_TEXTS } from './texts.js';
+import { CONSOLE_TEXTS, type ConsoleTexts } from './texts.js';
 
 /** A table in a region that scrolls sideways on a narrow screen and can be scrolled with the keyboard. */
 export const scroll = (label: string, table: SafeHtml) =>
@@ -124,16 +125,22 @@ ${d.messages.map((m) => html`<tr><td>${when(m.sentAt ?? m.createdAt, lang)}</td>
 ${d.payments.map((p) => html`<tr><td>${when(p.paidAt ?? p.recordedAt, lang)}</td><td>${p.externalId}</td><td>${money(p.amount)}</td></tr>`)}
 </tbody></table>`,
   )}
-<h2>${t.arrangements}</h2><ul>${d.arrangements.map((a) => {
-    const terms = ((a.data as { terms?: { dueOn: string; amountCents: number }[] }).terms ?? []).map(
-      (x) => `${x.dueOn} ${money(x.amountCents)}`,
-    );
-    return html`<li>${when(a.at, lang)} · ${a.externalId ?? ''}: ${terms.join(' · ')}</li>`;
-  })}</ul></section>
+<h2>${t.arrangements}</h2>${d.arrangements.map((a) => arrangementTable(a, t, money))}</section>
 <section><h2>${t.notes}</h2><ul>${d.notes.map((n) => html`<li><strong>${n.author}</strong>, ${when(n.at, lang)}: ${n.body}</li>`)}</ul></section>
 </div>
 ${extras ?? ''}
 ${actions}${more}`;
+}
+
+/** One arrangement or promise to pay: who made it when, how it stands, and its instalments with what is paid. */
+function arrangementTable(a: ArrangementView, t: ConsoleTexts, money: (cents: number) => string): SafeHtml {
+  const title = `${t.arrangementKind[a.kind] ?? a.kind} ${a.externalId}, ${t.madeOn} ${a.madeOn} (${t.arrangementSource[a.source] ?? a.source}): ${t.arrangementStatus[a.status] ?? a.status}`;
+  return html`<h3>${title}</h3>${scroll(
+    title,
+    html`<table><thead><tr><th scope="col">${t.term}</th><th scope="col">${t.dueOn}</th><th scope="col">${t.amount}</th><th scope="col">${t.paid}</th></tr></thead><tbody>
+${a.terms.map((x) => html`<tr><td>${x.term}</td><td>${x.dueOn}</td><td>${money(x.amount)}</td><td>${money(x.paid)}</td></tr>`)}
+</tbody></table>`,
+  )}`;
 }
 
 export function messageView(

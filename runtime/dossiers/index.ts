@@ -1,6 +1,7 @@
 // The domain: receivables, cases, steps, events and links in Postgres; every stage builds on it.
 // The stage's public face: other folders import from here, never from its files.
 export { insertSteps, planEffects, type StepInsert, withoutLinkClosed } from './apply-effects.js';
+export { type ArrangementTermView, type ArrangementView, loadArrangements } from './arrangement-history.js';
 export { checkedPlan, ERP_LIMITS, type PlanRequest } from './arrangement-plans.js';
 export { applyReceivableEvent } from './case-events.js';
 export {

@@ -177,9 +177,11 @@ describe('an agent', () => {
       const d = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth() + months, 15));
       return d.toISOString().slice(0, 10);
     };
-    await form.locator('#due1').fill(day(0) < today.toISOString().slice(0, 10) ? day(1) : day(0));
-    await form.locator('#due2').fill(day(day(0) < today.toISOString().slice(0, 10) ? 2 : 1));
-    await form.locator('#due3').fill(day(day(0) < today.toISOString().slice(0, 10) ? 3 : 2));
+    const first = day(0) < today.toISOString().slice(0, 10) ? 1 : 0;
+    const dues = [day(first), day(first + 1), day(first + 2)];
+    await form.locator('#due1').fill(dues[0]!);
+    await form.locator('#due2').fill(dues[1]!);
+    await form.locator('#due3').fill(dues[2]!);
     await form.locator('#amount1').fill('101,00');
     await form.locator('#amount2').fill('100');
     await form.locator('#amount3').fill('100');
@@ -199,6 +201,19 @@ describe('an agent', () => {
     expect(recorded).toMatchObject({ externalId: 'CN-7001', data: { totalCents: 30100 } });
     expect((recorded!.data as { terms: unknown[] }).terms).toHaveLength(3);
     expect(events.some((e) => e.type === 'receivable.updated' && e.externalId === 'CN-7001')).toBe(true);
+    // The debtor page shows the plan with its three instalments: due date, amount, nothing paid yet.
+    const plan = page.locator('h3', { hasText: 'Betalingsregeling CN-7001' });
+    expect(await plan.textContent()).toMatch(/afgesproken op \d{4}-\d\d-\d\d \(console\): loopt$/);
+    const rows = await page
+      .locator('[role=region][aria-label^="Betalingsregeling CN-7001"] tbody tr')
+      .evaluateAll((trs) =>
+        trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent?.replace(/\s/g, ' '))),
+      );
+    expect(rows).toEqual([
+      ['1', dues[0], '€ 101,00', '€ 0,00'],
+      ['2', dues[1], '€ 100,00', '€ 0,00'],
+      ['3', dues[2], '€ 100,00', '€ 0,00'],
+    ]);
     await look(context, page, 'console-debtor-arrangement');
     await context.close();
   });

@@ -114,6 +114,22 @@ describe('the evidence file of a dossier', () => {
       60_000,
     );
     expect(await returns.runOnce()).toEqual([{ file: 'track.csv', recorded: 1, refused: 0 }]);
+    // The ERP reports a two-term plan; the payment below is matched to its first term.
+    const due = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+    const planned = await fetch(`${cs.runtimeUrl}/v1/receivables/${r.externalId}`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${DEMO_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        arrangement: {
+          reference: 'EV-PLAN-1',
+          terms: [
+            { dueOn: due(20), amount: 20_000 },
+            { dueOn: due(50), amount: 42_079 },
+          ],
+        },
+      }),
+    });
+    expect(planned.status).toBe(200);
     const paid = await cs.street.post(`/v1/receivables/${r.externalId}/payments`, {
       paymentId: 'EV-PAY-1',
       amount: 20_000,
@@ -176,6 +192,27 @@ describe('the evidence file of a dossier', () => {
       }
     }
 
+    // dossier.json holds the plan as data, the payment matched to its first instalment.
+    const dossierJson = JSON.parse(readFileSync(join(out, 'dossier.json'), 'utf8')) as {
+      arrangements: {
+        kind: string;
+        source: string;
+        status: string;
+        terms: { dueOn: string; amount: number; paid: number }[];
+      }[];
+    };
+    expect(dossierJson.arrangements).toMatchObject([
+      {
+        kind: 'plan',
+        source: 'erp',
+        status: 'running',
+        terms: [
+          { dueOn: due(20), amount: 20_000, paid: 20_000 },
+          { dueOn: due(50), amount: 42_079, paid: 0 },
+        ],
+      },
+    ]);
+
     // The letter is the 14-day letter: the dossier recorded its term, computed by core/law from when it was sent.
     const notice = (await cs.db.oneFirst(
       sql.unsafe`SELECT state -> 'notice' FROM cases WHERE id = ${caseId}`,
@@ -225,6 +262,13 @@ describe('the evidence file of a dossier', () => {
     );
     expect(text).toMatch(new RegExp(`Deadline \\(last day to pay\\)\\s+${notice.deadline}`));
     expect(text).toMatch(/Amount\s+€ 93,11/);
+    // The arrangement history: the plan, who made it, its status, and per instalment due date, amount, paid.
+    expect(text).toContain('Payment arrangements and promises to pay');
+    expect(text).toMatch(
+      /Payment plan for \S+, made \d{4}-\d\d-\d\d via ERP \(EV-PLAN-1\): € 620,79, status running/,
+    );
+    expect(text).toMatch(new RegExp(`1\\s+${due(20)}\\s+€ 200,00\\s+€ 200,00`));
+    expect(text).toMatch(new RegExp(`2\\s+${due(50)}\\s+€ 420,79\\s+€ 0,00`));
     expect(text).not.toContain('M. Jansen');
     // One page as a picture, to look at (docs/screenshots/evidence-summary.png is such a page).
     execFileSync('pdftoppm', [
