@@ -69,9 +69,12 @@ async function legacyStreet(url: string): Promise<void> {
   }
 }
 
-/** The payment and form tokens in a mail (each once), after undoing quoted-printable. */
+/**
+ * The payment and form tokens in a mail (each once), after undoing quoted-printable. A token may end in
+ * `-`, so its end is "no further token character", not a word boundary (`\b` missed one token in 64).
+ */
 function tokensIn(raw: string): string[] {
-  const found = decodeQuotedPrintable(raw).matchAll(/\/(?:p|f)\/([A-Za-z0-9_-]{24})\b/g);
+  const found = decodeQuotedPrintable(raw).matchAll(/\/(?:p|f)\/([A-Za-z0-9_-]{24})(?![A-Za-z0-9_-])/g);
   return [...new Set([...found].map((m) => m[1]!))];
 }
 
