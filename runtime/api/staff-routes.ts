@@ -8,6 +8,7 @@ import { validationError } from '../../core/receivable/validation-error.js';
 import { type Database, sql } from '../../platform/db/index.js';
 import type { BundleStore } from '../bundles/index.js';
 import {
+  endCampaignRequest,
   isPastOrToday,
   METER_NUMBER,
   meterBaseline,
@@ -175,6 +176,16 @@ export function registerStaffFormRoutes(app: FastifyInstance, deps: StaffRouteDe
         throw createError('OST_ERR_IMPLAUSIBLE_READING', [input.meterNumber, problem], {
           details: { field: 'reading', reason: check.reason },
         });
+      }
+      // A reading for a campaign request ends it, as the tenant's form and the console's paper entry do.
+      if (input.externalId) {
+        await endCampaignRequest(
+          deps,
+          corporation,
+          input.externalId,
+          'meter',
+          'meter reading received on paper',
+        );
       }
       return reply.code(201).send({
         id: result.id,

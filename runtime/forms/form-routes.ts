@@ -9,6 +9,7 @@ import type { Database } from '../../platform/db/index.js';
 import type { Logger } from '../../platform/log.js';
 import type { BundleStore } from '../bundles/index.js';
 import { fill, type LinkPage, notFound, openLinkPage, sendPage, TEXTS } from '../web/index.js';
+import { endCampaignRequest } from './campaign-answers.js';
 import { recordContactUpdate } from './contact-records.js';
 import { validateContact } from './contact-validation.js';
 import {
@@ -122,6 +123,14 @@ export function registerFormRoutes(app: FastifyInstance, deps: FormRouteDeps): v
       );
       // Another submission through this link got there first: nothing was stored.
       if (!recorded) return reply.redirect(received, 303);
+      // On a contact-data campaign the answer is in: its reminders stop (a rent reminder's form does not).
+      await endCampaignRequest(
+        deps,
+        x.link.corporation,
+        x.receivable.externalId,
+        'contact',
+        'contact details received through the form',
+      );
       return reply.redirect(checked.values.email ? `${done}&mail=1` : done, 303);
     }
 
@@ -166,6 +175,14 @@ export function registerFormRoutes(app: FastifyInstance, deps: FormRouteDeps): v
         }),
       );
     }
+    // The reading is in (a flagged one too: staff review it): the campaign's reminders stop.
+    await endCampaignRequest(
+      deps,
+      corporation,
+      x.receivable.externalId,
+      'meter',
+      'meter reading received through the form',
+    );
     return reply.redirect(result.needsReview ? `${done}&review=1` : done, 303);
   });
 }

@@ -290,6 +290,10 @@ describe('contact-data form', () => {
     );
     expect(ok.status).toBe(303);
     expect(ok.location).toBe(`/f/${token}?lang=nl&done=1&mail=1`);
+    // A rent reminder's contact form updates the details; the rent receivable itself stays open.
+    expect(await s.db.oneFirst(sql.unsafe`SELECT status FROM receivables WHERE id = ${receivableId}`)).toBe(
+      'open',
+    );
     const row = await s.db.one(sql.unsafe`SELECT email, phone, source FROM contact_updates`);
     expect(row).toEqual({ email: 'Nieuw@example.org', phone: '+31612345678', source: 'tenant' });
     const event = await s.db.one(sql.unsafe`
@@ -306,6 +310,20 @@ describe('contact-data form', () => {
     expect(mail!.raw).toContain('Uw nieuwe e-mailadres is opgeslagen');
     const thanks = await page(NOORD.host, ok.location!);
     expect(thanks.body).toContain('Uw contactgegevens zijn opgeslagen.');
+  });
+});
+
+describe('a contact-data campaign', () => {
+  it('ends when the tenant sends their details through the form', async () => {
+    await s.postReceivable(NOORD.apiKey, rentReceivable('PG-1151', { kind: 'enrichment', amount: 0 }));
+    const id = await s.receivableId(NOORD.id, 'PG-1151');
+    const token = await ensureFormLink(s.db, TEST_LINKS, NOORD.id, id, 'contact');
+    const ok = await page(NOORD.host, `/f/${token}`, form({ mobile: '06 1234 5679', email: '' }));
+    expect(ok.status).toBe(303);
+    expect(await s.db.oneFirst(sql.unsafe`SELECT status FROM receivables WHERE id = ${id}`)).toBe(
+      'cancelled',
+    );
+    expect((await page(NOORD.host, ok.location!)).body).toContain('Uw contactgegevens zijn opgeslagen.');
   });
 });
 
@@ -362,6 +380,12 @@ describe('meter-reading form and staff entry', () => {
       { reading: 1000, needs_review: true, review_reason: 'lower', source: 'tenant' },
     ]);
     expect(await count('events', sql.fragment`type = 'meter.reading'`)).toBe(2);
+    // The reading is in: the campaign request ends, so its reminder does not go out.
+    const request = await s.db.one(sql.unsafe`
+      SELECT status, (SELECT count(*) FROM events e WHERE e.receivable_id = r.id
+        AND e.type = 'receivable.updated' AND e.data->>'status' = 'cancelled') AS ended
+      FROM receivables r WHERE corporation = ${NOORD.id} AND external_id = 'PG-1201'`);
+    expect(request).toEqual({ status: 'cancelled', ended: 1 });
   });
 
   it('staff enter paper forms through the API, checked against the same readings', async () => {
