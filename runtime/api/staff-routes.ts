@@ -9,6 +9,7 @@ import { type Database, sql } from '../../platform/db/index.js';
 import type { BundleStore } from '../bundles/index.js';
 import {
   endCampaignRequest,
+  implausibleReadingError,
   isPastOrToday,
   METER_NUMBER,
   meterBaseline,
@@ -168,14 +169,7 @@ export function registerStaffFormRoutes(app: FastifyInstance, deps: StaffRouteDe
         baseline,
       );
       if (!result.recorded) {
-        const check = result.check;
-        const problem =
-          check.reason === 'lower'
-            ? `reading ${input.reading} is lower than the last reading ${check.last}`
-            : `reading ${input.reading} uses more than ${check.limit} since the last reading (3× the yearly use)`;
-        throw createError('OST_ERR_IMPLAUSIBLE_READING', [input.meterNumber, problem], {
-          details: { field: 'reading', reason: check.reason },
-        });
+        throw implausibleReadingError(input.meterNumber, input.reading, result.check);
       }
       // A reading for a campaign request ends it, as the tenant's form and the console's paper entry do.
       if (input.externalId) {

@@ -2,7 +2,6 @@
 // reading and contact details. The same checks as the tenant's own forms (validateMeterFields,
 // validateContact, the plausibility check), stored the same way with source 'paper', on the ERP's feed
 // (meter.reading, contact.updated), and the campaign request it answers ends like any answered one.
-import { createError } from '../../core/errors/index.js';
 import { validationError } from '../../core/receivable/validation-error.js';
 import { type Database, sql } from '../../platform/db/index.js';
 import type { BundleStore } from '../bundles/index.js';
@@ -10,6 +9,7 @@ import {
   CAMPAIGN_KINDS,
   type Campaign,
   endCampaignRequest,
+  implausibleReadingError,
   meterBaseline,
   recordContactUpdate,
   recordMeterReading,
@@ -89,14 +89,7 @@ export async function paperMeterReading(
     baseline,
   );
   if (!result.recorded) {
-    const c = result.check;
-    const problem =
-      c.reason === 'lower'
-        ? `reading ${reading} is lower than the last reading ${c.last}`
-        : `reading ${reading} uses more than ${c.limit} since the last reading (3× the yearly use)`;
-    throw createError('OST_ERR_IMPLAUSIBLE_READING', [meterNumber, problem], {
-      details: { field: 'reading', reason: c.reason },
-    });
+    throw implausibleReadingError(meterNumber, reading, result.check);
   }
   await endCampaignRequest(deps, ctx.corporation, externalId, 'meter', 'meter reading received on paper');
 }

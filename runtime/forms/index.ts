@@ -7,4 +7,5 @@ export { type ContactValues, validateContact } from './contact-validation.js';
 export { toCsv } from './csv.js';
 export { registerFormRoutes } from './form-routes.js';
 export { isPastOrToday, METER_NUMBER, today, validateMeterFields } from './meter-input.js';
+export { implausibleReadingError } from './meter-plausibility.js';
 export { meterBaseline, recordMeterReading } from './meter-records.js';

@@ -1,3 +1,4 @@
+import { createError } from '../../core/errors/index.js';
 // Is a meter reading plausible? Lower than the last accepted reading is not (meters do not run back);
 // nor is a use of more than three times the average yearly use for the time since that reading (at
 // least one year's allowance, so a reading shortly after the last one is not judged too strictly).
@@ -45,4 +46,19 @@ export function yearlyUseFrom(readings: readonly { reading: number; readOn: stri
   const years = yearsBetween(first.readOn, last.readOn);
   if (years < 0.5 || last.reading < first.reading) return undefined;
   return (last.reading - first.reading) / years;
+}
+
+/** The error for staff (API and console) who enter an implausible reading without confirming it. */
+export function implausibleReadingError(
+  meterNumber: string,
+  reading: number,
+  check: Exclude<Plausibility, { ok: true }>,
+) {
+  const problem =
+    check.reason === 'lower'
+      ? `reading ${reading} is lower than the last reading ${check.last}`
+      : `reading ${reading} uses more than ${check.limit} since the last reading (${IMPLAUSIBLE_FACTOR}× the yearly use)`;
+  return createError('OST_ERR_IMPLAUSIBLE_READING', [meterNumber, problem], {
+    details: { field: 'reading', reason: check.reason },
+  });
 }
