@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, writeStreet } from './test-kit.js';
 
@@ -106,5 +108,41 @@ describe('outputstraat simulate', { timeout: 30_000 }, () => {
     expect(r.code).toBe(1);
     expect(r.err).toContain('OST_ERR_VALIDATION');
     expect(r.err).toContain('dueDate');
+  });
+
+  it('--add posts another receivable of the debtor later: it joins the per-debtor dossier and the next mail asks the total', async () => {
+    const storno = JSON.parse(
+      readFileSync(join(REPO, 'examples/01-woonstad-noord/receivables/storno.json'), 'utf8'),
+    );
+    const rent = (externalId: string, dueDate: string) => {
+      const { stornoReasonCode: _reason, ...rest } = storno;
+      return JSON.stringify({ ...rest, externalId, kind: 'rent', dueDate, description: `Huur ${dueDate}` });
+    };
+    const dir = writeStreet({
+      'october.json': rent('WN-R-10', '2026-10-01'),
+      'november.json': rent('WN-R-11', '2026-11-01'),
+    });
+    const args = ['simulate', join(REPO, 'flows'), join(REPO, 'examples'), '--corporation', 'woonstad-noord'];
+    const r = await cli(
+      dir,
+      ...args,
+      '-r',
+      'october.json',
+      '--start',
+      '2026-10-08T09:00:00+02:00',
+      '--add',
+      '+5d november.json',
+    );
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('Receivable WN-R-11 posted (€ 620,79): it joins the dossier');
+    expect(r.out).toMatch(/second-reminder +Email '[a-z-]+' sent to the debtor/);
+    expect(r.out).toContain('€ 1.241,58');
+    // One dossier: a single case line, and the debtor got no parallel series about November alone.
+    expect(r.out.match(/Case started/g)).toHaveLength(1);
+
+    const bad = await cli(dir, ...args, '-r', 'october.json', '--add', 'november.json');
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('needs a time and a receivable file');
   });
 });
