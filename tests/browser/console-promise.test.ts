@@ -160,6 +160,7 @@ describe('refused promises change nothing', () => {
     // What was typed is kept.
     expect(await page.locator('#promise-target').inputValue()).toBe('PN-9001');
     expect(await date.inputValue()).toBe(inDays(40));
+    await page.locator('#promise').scrollIntoViewIfNeeded();
     await k.look(context, page, 'console-debtor-promise-error');
     // In English too, and a bad date without the browser's help names the field.
     const en = await k.postWithCookie(context, NOORD, `${DEBTOR}/promise?lang=en`, {
@@ -222,6 +223,7 @@ describe('an agent', () => {
     );
     // The dossier now holds a promise: a second one is refused until it ends.
     expect(await page.locator('#promise-target option').first().textContent()).toContain('regeling loopt al');
+    await page.locator('h3', { hasText: 'Betaalbelofte' }).scrollIntoViewIfNeeded();
     await k.look(context, page, 'console-debtor-promise');
 
     // The audit log: who and when, for the admin.
@@ -260,7 +262,6 @@ describe('an agent', () => {
     expect(await amount.isVisible()).toBe(true);
     const box = await amount.boundingBox();
     expect(box!.x + box!.width).toBeLessThanOrEqual(390);
-    await k.look(context, page, 'console-debtor-agent-promise');
     expect(k.cspViolations).toEqual([]);
     await context.close();
   });
