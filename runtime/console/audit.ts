@@ -14,6 +14,7 @@ export type AuditAction =
   | 'forbidden'
   | 'note'
   | 'arrangement'
+  | 'promise'
   | 'pause'
   | 'resume'
   | 'opt-out'

@@ -1,8 +1,9 @@
 // The staff console under each corporation's payment host at /console (and /c/<corporation>/console on
 // the runtime's own host, for development): OIDC login, search, the debtor page, archived messages,
 // actions and the audit log. Only a console session opens it: the ERP's API key does not (ADR 0011).
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { createError, type ErrorCode, isOutputstraatError } from '../../core/errors/index.js';
+import type { FieldError } from '../../core/receivable/index.js';
 import { toCsv } from '../forms/index.js';
 import { addNote, optOut, pauseOrResume, recordArrangement } from './actions.js';
 import { type AuditAction, audit, readAudit } from './audit.js';
@@ -15,21 +16,19 @@ import {
   NotServed,
   sqlDebtor,
 } from './console-kit.js';
-import { changeStatus, debtorTimeline } from './debtor-extras.js';
-import { extrasView } from './debtor-extras-view.js';
-import { debtorPicture } from './debtor-picture.js';
+import { changeStatus } from './debtor-extras.js';
+import { sendDebtorPage } from './debtor-page.js';
 import { registerLoginRoutes } from './login-routes.js';
 import { registerMessageRoutes } from './message-routes.js';
 import { registerOverviewRoutes } from './overview-routes.js';
-import { paperEntryView } from './overview-views.js';
 import { paperContactUpdate, paperMeterReading } from './paper-entry.js';
+import { promiseFormValues, recordPromise } from './record-promise.js';
 import { resendPaymentLink } from './resend-link.js';
 import { searchDebtors } from './search.js';
 import { atLeast, csrfMatches, type Role, type StaffSession } from './sessions.js';
 import { registerTaskRoutes } from './task-routes.js';
-import { TASK_TEXTS } from './task-texts.js';
 import { CONSOLE_TEXTS } from './texts.js';
-import { auditView, debtorView, searchView } from './views.js';
+import { auditView, searchView } from './views.js';
 
 export type { ConsoleDeps } from './console-kit.js';
 export { withoutRemoteImages } from './message-routes.js';
@@ -115,43 +114,8 @@ export async function registerConsole(app: FastifyInstance, deps: ConsoleDeps): 
       const ctx = contextOf(request, deps.bundles);
       const session = await sessionOf(request, reply, ctx);
       if (!session) return reply;
-      const debtorId = request.params.debtorId.slice(0, 100);
-      const picture = await debtorPicture(deps.db, ctx.corporation, debtorId);
-      if (!picture) {
-        await audit(deps.db, session, 'not-found', { id: debtorId });
-        return errorPage(reply, ctx, 404, 'OST_ERR_NOT_FOUND', session);
-      }
-      await audit(deps.db, session, 'view', { ref: picture.ref, id: picture.debtorId });
-      const what = (request.query as { done?: string }).done;
-      // A link sent again is only queued: the timeline tells what happened to it.
-      const done = what
-        ? what === 'resend'
-          ? TASK_TEXTS[ctx.lang].resendQueued
-          : CONSOLE_TEXTS[ctx.lang].done
-        : undefined;
-      const timeline = await debtorTimeline(deps.db, ctx.corporation, picture.ref);
-      const extras = extrasView(ctx.lang, ctx.root, session, picture, timeline);
-      return page(
-        reply,
-        ctx,
-        200,
-        picture.contact.name ?? debtorId,
-        debtorView(
-          ctx.lang,
-          ctx.root,
-          session,
-          picture,
-          done,
-          extras,
-          paperEntryView(
-            ctx.lang,
-            `${ctx.root}/debtors/${encodeURIComponent(picture.debtorId)}`,
-            session,
-            picture,
-          ),
-        ),
-        session,
-      );
+      const done = (request.query as { done?: string }).done;
+      return sendDebtorPage(deps, kit, reply, ctx, session, request.params.debtorId.slice(0, 100), { done });
     });
 
     const action = (
@@ -163,6 +127,15 @@ export async function registerConsole(app: FastifyInstance, deps: ConsoleDeps): 
         session: StaffSession,
         debtor: { ref: string; id: string },
         form: Record<string, unknown>,
+      ) => Promise<unknown>,
+      /** A refused form (400) answered with the page and its field errors instead of the error page. */
+      refused?: (
+        reply: FastifyReply,
+        ctx: Ctx,
+        session: StaffSession,
+        debtor: { ref: string; id: string },
+        form: Record<string, unknown>,
+        errors: FieldError[],
       ) => Promise<unknown>,
     ) =>
       site.post<{ Params: { debtorId: string } }>(
@@ -192,7 +165,14 @@ export async function registerConsole(app: FastifyInstance, deps: ConsoleDeps): 
             await audit(deps.db, session, 'forbidden', debtor, { action: what });
             return errorPage(reply, ctx, 403, 'OST_ERR_CONSOLE_FORBIDDEN', session);
           }
-          await run(ctx, session, debtor, form);
+          try {
+            await run(ctx, session, debtor, form);
+          } catch (err) {
+            const ours = isOutputstraatError(err) ? err : undefined;
+            const errors = ours?.code === 'OST_ERR_VALIDATION' ? ours.details?.errors : undefined;
+            if (!refused || !Array.isArray(errors)) throw err;
+            return refused(reply, ctx, session, debtor, form, errors as FieldError[]);
+          }
           await audit(deps.db, session, what, debtor);
           return reply.redirect(
             `${ctx.root}/debtors/${encodeURIComponent(debtor.id)}?done=${what}&lang=${ctx.lang}`,
@@ -207,6 +187,17 @@ export async function registerConsole(app: FastifyInstance, deps: ConsoleDeps): 
     action('resume', 'agent', 'resume', (ctx, _s, d) => pauseOrResume(deps, ctx.corporation, d.ref, 'open'));
     action('arrangement', 'agent', 'arrangement', (ctx, _s, d, form) =>
       recordArrangement(deps, ctx.corporation, ctx.console, ctx.bundle.corporation.timezone, d, form),
+    );
+    action(
+      'promise',
+      'agent',
+      'promise',
+      (ctx, _s, d, form) => recordPromise(deps, ctx, d, form),
+      (reply, ctx, session, d, form, errors) =>
+        sendDebtorPage(deps, kit, reply, ctx, session, d.id, {
+          status: 400,
+          promise: { values: promiseFormValues(form), errors },
+        }),
     );
     action('status', 'agent', 'status', (ctx, _s, d, form) =>
       changeStatus(deps, ctx.corporation, d.id, form),

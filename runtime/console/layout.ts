@@ -29,6 +29,9 @@ section{background:#fff;border-radius:.5rem;padding:1rem;margin:0 0 1rem;box-sha
 .grid section{margin:0}
 .grid{margin:0 0 1rem}
 .scroll{overflow-x:auto}
+@media (max-width:40rem){table.stack thead{position:absolute;left:-999px}table.stack,table.stack tbody,table.stack tr{display:block}table.stack tr{border-bottom:1px solid #d0d4d9;padding:.25rem 0}table.stack td{display:grid;grid-template-columns:minmax(7rem,40%) 1fr;gap:.5rem;border:0;padding:.125rem 0}table.stack td::before{content:attr(data-label);color:#4a4a4a}}
+.hint{display:block;color:#4a4a4a;font-size:.875rem}.error{display:block;color:#b3261e;font-weight:700;margin:0 0 .25rem}
+input[aria-invalid=true],select[aria-invalid=true]{border-color:#b3261e}.summary{border:3px solid #b3261e;border-radius:.375rem;padding:.5rem 1rem;margin:0 0 1rem}
 h1{font-size:1.5rem;margin:0 0 1rem}h2{font-size:1.125rem;margin:0 0 .5rem}
 table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.375rem .5rem;border-bottom:1px solid #d0d4d9;vertical-align:top}
 dl{display:grid;grid-template-columns:auto 1fr;gap:.25rem 1rem;margin:0}dt{color:#4a4a4a}dd{margin:0;overflow-wrap:anywhere}

@@ -12,6 +12,16 @@ import { CONSOLE_TEXTS, type ConsoleTexts } from './texts.js';
 export const scroll = (label: string, table: SafeHtml) =>
   html`<div class="scroll" role="region" tabindex="0" aria-label="${label}">${table}</div>`;
 
+/**
+ * A table whose rows stack on a narrow screen: each cell then shows its column's name (data-label), the
+ * header row is kept for screen readers, and the explicit roles keep it a table for them when the CSS
+ * (layout.ts, table.stack) turns rows into blocks.
+ */
+export const stacked = (label: string, head: string[], rows: string[][]) =>
+  html`<table class="stack" role="table" aria-label="${label}"><thead role="rowgroup"><tr role="row">${head.map((h) => html`<th scope="col" role="columnheader">${h}</th>`)}</tr></thead><tbody role="rowgroup">
+${rows.map((r) => html`<tr role="row">${r.map((cell, i) => html`<td role="cell" data-label="${head[i] ?? ''}">${cell}</td>`)}</tr>`)}
+</tbody></table>`;
+
 export const when = (iso: string | null, lang: Lang) =>
   iso
     ? new Date(iso).toLocaleString(lang === 'nl' ? 'nl-NL' : 'en-GB', {
@@ -99,11 +109,10 @@ ${notice ? html`<p class="notice" role="status">${notice}</p>` : ''}
 <dt>${t.optOuts}</dt><dd>${d.optOuts.length ? d.optOuts.join(', ') : t.none}</dd>
 <dt>${t.statuses}</dt><dd>${statuses.length ? statuses.join(', ') : t.none}</dd>
 </dl></section>
-<section><h2>${t.open}</h2>${scroll(
+<section><h2 id="open-items">${t.open}</h2>${stacked(
     t.open,
-    html`<table><thead><tr><th scope="col">${t.receivable}</th><th scope="col">${t.status}</th><th scope="col">${t.dueOn}</th><th scope="col">${t.amount}</th></tr></thead><tbody>
-${d.receivables.map((r) => html`<tr><td>${r.externalId}</td><td>${r.status}</td><td>${r.dueDate}</td><td>${money(r.balance, r.currency)}</td></tr>`)}
-</tbody></table>`,
+    [t.receivable, t.status, t.dueOn, t.amount],
+    d.receivables.map((r) => [r.externalId, r.status, r.dueDate, money(r.balance, r.currency)]),
   )}<p><strong>${t.total}: ${money(d.openTotal)}</strong></p></section>
 </div>
 <section><h2>${t.dossiers}</h2>${scroll(

@@ -81,6 +81,7 @@ export {
   type RetentionKind,
   ROOT_TABLES,
 } from './personal-data.js';
+export { checkPromise, type PromiseCheck, type PromiseRequest } from './promise-plans.js';
 export { replayRecords } from './replay-records.js';
 export { emptyStartRows, type StartRows, startCaseRows } from './start-case.js';
 export {

@@ -11,8 +11,8 @@ import {
   tenantLimits,
   tenantPlanOffers,
   validateArrangement,
-  validatePromise,
 } from '../../core/law/index.js';
+import { checkPromise } from '../dossiers/index.js';
 import { type PspDeps, startPayment } from '../payments/index.js';
 import { type LinkPage, notFound, openLinkPage, sendPage } from '../web/index.js';
 import { choosePage, type PromiseForm, planPage, promiseDonePage, termsLink } from './arrangement-views.js';
@@ -145,24 +145,15 @@ export function registerArrangementRoutes(app: FastifyInstance, deps: PspDeps): 
     if (!choices?.promise) return notFound(request, reply);
     const c = x.bundle.corporation;
     const typed = String(request.body?.date ?? '').slice(0, 20);
-    const promisedOn = parseLocalDate(typed);
-    const verdict = promisedOn
-      ? validatePromise(
-          {
-            madeOn: parseLocalDate(choices.promise.min)!,
-            promisedOn,
-            amountCents: x.receivable.balanceMinor,
-          },
-          { maxDaysAhead: c.promises?.maxDaysAhead ?? 0 },
-        )
-      : undefined;
-    if (!promisedOn || !verdict?.valid) {
-      return sendPage(reply, 400, chooser(x, choices, { date: typed }), checkout);
-    }
-    await recordTenantPlan(deps, c, x.receivable.externalId, {
-      kind: 'promise',
-      terms: [{ dueOn: localDateKey(promisedOn), amountCents: x.receivable.balanceMinor }],
+    const check = checkPromise(c, new Date(), {
+      source: 'tenant',
+      date: typed,
+      amountCents: x.receivable.balanceMinor,
+      openCents: x.receivable.balanceMinor,
     });
-    return sendPage(reply, 200, promiseDonePage(x.bundle, x.lang, x.receivable, localDateKey(promisedOn)));
+    if (!check.ok) return sendPage(reply, 400, chooser(x, choices, { date: typed }), checkout);
+    const promisedOn = check.plan.terms[0]!.dueOn;
+    await recordTenantPlan(deps, c, x.receivable.externalId, { kind: 'promise', terms: check.plan.terms });
+    return sendPage(reply, 200, promiseDonePage(x.bundle, x.lang, x.receivable, promisedOn));
   });
 }

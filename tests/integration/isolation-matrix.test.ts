@@ -391,6 +391,7 @@ function matrix(): Record<string, (method: string) => Probe[]> {
         'pause',
         'resume',
         'arrangement',
+        'promise',
         'status',
         'resend',
         'meter-reading',
