@@ -40,7 +40,7 @@ input,select,textarea{font:inherit;padding:.5rem;border:2px solid #5f6368;border
 input[type=search]{width:100%}
 .btn{display:inline-block;margin-top:.5rem;min-height:2.75rem;padding:.5rem 1rem;border:0;border-radius:.375rem;background:${brand};color:${onBrand};font:inherit;font-weight:700;cursor:pointer;text-decoration:none}
 .mark{display:inline-block;border:1px solid #4a4a4a;border-radius:1rem;padding:0 .5rem;margin:0 .25rem .25rem 0;font-size:.875rem}
-.terms{display:grid;grid-template-columns:repeat(auto-fit,minmax(9rem,1fr));gap:.5rem}
+.terms{display:grid;grid-template-columns:repeat(auto-fit,minmax(9rem,1fr));gap:.5rem}.terms h3{hyphens:auto;overflow-wrap:anywhere}
 .notice{border-left:.375rem solid ${link};padding-left:.75rem}
 iframe{width:100%;min-height:28rem;border:1px solid #d0d4d9;background:#fff}
 pre{white-space:pre-wrap;overflow-wrap:anywhere}

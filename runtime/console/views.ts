@@ -17,7 +17,7 @@ export const scroll = (label: string, table: SafeHtml) =>
  * header row is kept for screen readers, and the explicit roles keep it a table for them when the CSS
  * (layout.ts, table.stack) turns rows into blocks.
  */
-export const stacked = (label: string, head: string[], rows: string[][]) =>
+export const stacked = (label: string, head: string[], rows: (string | SafeHtml)[][]) =>
   html`<table class="stack" role="table" aria-label="${label}"><thead role="rowgroup"><tr role="row">${head.map((h) => html`<th scope="col" role="columnheader">${h}</th>`)}</tr></thead><tbody role="rowgroup">
 ${rows.map((r) => html`<tr role="row">${r.map((cell, i) => html`<td role="cell" data-label="${head[i] ?? ''}">${cell}</td>`)}</tr>`)}
 </tbody></table>`;
@@ -115,26 +115,39 @@ ${notice ? html`<p class="notice" role="status">${notice}</p>` : ''}
     d.receivables.map((r) => [r.externalId, r.status, r.dueDate, money(r.balance, r.currency)]),
   )}<p><strong>${t.total}: ${money(d.openTotal)}</strong></p></section>
 </div>
-<section><h2>${t.dossiers}</h2>${scroll(
+<section><h2>${t.dossiers}</h2>${stacked(
     t.dossiers,
-    html`<table><thead><tr><th scope="col">${t.receivable}</th><th scope="col">${t.flow}</th><th scope="col">${t.status}</th><th scope="col">${t.step}</th><th scope="col">${t.next}</th></tr></thead><tbody>
-${d.cases.map((c) => html`<tr><td>${c.externalId}</td><td>${c.flow}</td><td>${c.status}</td><td>${c.currentStep ?? '–'}</td><td>${c.next ? html`${c.next.stepId} · ${when(c.next.dueAt, lang)}${c.next.reason ? html` (${c.next.reason})` : ''}` : '–'}</td></tr>`)}
-</tbody></table>`,
+    [t.receivable, t.flow, t.status, t.step, t.next],
+    d.cases.map((c) => [
+      c.externalId,
+      c.flow,
+      c.status,
+      c.currentStep ?? '–',
+      c.next
+        ? html`${c.next.stepId} · ${when(c.next.dueAt, lang)}${c.next.reason ? html` (${c.next.reason})` : ''}`
+        : '–',
+    ]),
   )}</section>
-<section><h2>${t.messages}</h2>${scroll(
+<section><h2>${t.messages}</h2>${stacked(
     t.messages,
-    html`<table><thead><tr><th scope="col">${t.when}</th><th scope="col">${t.channel}</th><th scope="col">${t.subject}</th><th scope="col">${t.marks}</th><th scope="col"><span class="skip">${t.show}</span></th></tr></thead><tbody>
-${d.messages.map((m) => html`<tr><td>${when(m.sentAt ?? m.createdAt, lang)}</td><td>${m.channelType}</td><td>${m.subject ?? m.template ?? ''}</td><td>${m.marks.map((k) => html`<span class="mark">${k}</span>`)}</td><td>${m.parts.length ? html`<a href="${root}/messages/${m.id}?lang=${lang}">${t.show}<span class="skip"> ${m.subject ?? m.template ?? m.channelType}</span></a>` : ''}</td></tr>`)}
-</tbody></table>`,
+    [t.when, t.channel, t.subject, t.marks, t.show],
+    d.messages.map((m) => [
+      when(m.sentAt ?? m.createdAt, lang),
+      m.channelType,
+      m.subject ?? m.template ?? '',
+      html`${m.marks.map((k) => html`<span class="mark">${k}</span>`)}`,
+      m.parts.length
+        ? html`<a href="${root}/messages/${m.id}?lang=${lang}">${t.show}<span class="skip"> ${m.subject ?? m.template ?? m.channelType}</span></a>`
+        : '',
+    ]),
   )}</section>
 <div class="grid">
-<section><h2>${t.payments}</h2>${scroll(
+<section><h2>${t.payments}</h2>${stacked(
     t.payments,
-    html`<table><thead><tr><th scope="col">${t.when}</th><th scope="col">${t.receivable}</th><th scope="col">${t.amount}</th></tr></thead><tbody>
-${d.payments.map((p) => html`<tr><td>${when(p.paidAt ?? p.recordedAt, lang)}</td><td>${p.externalId}</td><td>${money(p.amount)}</td></tr>`)}
-</tbody></table>`,
-  )}
-<h2>${t.arrangements}</h2>${d.arrangements.map((a) => arrangementTable(a, t, money))}</section>
+    [t.when, t.receivable, t.amount],
+    d.payments.map((p) => [when(p.paidAt ?? p.recordedAt, lang), p.externalId, money(p.amount)]),
+  )}</section>
+<section><h2>${t.arrangements}</h2>${d.arrangements.map((a) => arrangementTable(a, t, money))}</section>
 <section><h2>${t.notes}</h2><ul>${d.notes.map((n) => html`<li><strong>${n.author}</strong>, ${when(n.at, lang)}: ${n.body}</li>`)}</ul></section>
 </div>
 ${extras ?? ''}
@@ -144,11 +157,10 @@ ${actions}${more}`;
 /** One arrangement or promise to pay: who made it when, how it stands, and its instalments with what is paid. */
 function arrangementTable(a: ArrangementView, t: ConsoleTexts, money: (cents: number) => string): SafeHtml {
   const title = `${t.arrangementKind[a.kind] ?? a.kind} ${a.externalId}, ${t.madeOn} ${a.madeOn} (${t.arrangementSource[a.source] ?? a.source}): ${t.arrangementStatus[a.status] ?? a.status}`;
-  return html`<h3>${title}</h3>${scroll(
+  return html`<h3>${title}</h3>${stacked(
     title,
-    html`<table><thead><tr><th scope="col">${t.term}</th><th scope="col">${t.dueOn}</th><th scope="col">${t.amount}</th><th scope="col">${t.paid}</th></tr></thead><tbody>
-${a.terms.map((x) => html`<tr><td>${x.term}</td><td>${x.dueOn}</td><td>${money(x.amount)}</td><td>${money(x.paid)}</td></tr>`)}
-</tbody></table>`,
+    [t.term, t.dueOn, t.amount, t.paid],
+    a.terms.map((x) => [String(x.term), x.dueOn, money(x.amount), money(x.paid)]),
   )}`;
 }
 

@@ -215,7 +215,7 @@ describe('an agent', () => {
     const title = await page.locator('h3', { hasText: 'Betaalbelofte' }).textContent();
     expect(title).toMatch(/^Betaalbelofte PN-900\d, afgesproken op \d{4}-\d\d-\d\d \(console\): loopt$/);
     const rows = await page
-      .locator('[role=region][aria-label^="Betaalbelofte"] tbody tr')
+      .locator('table[aria-label^="Betaalbelofte"] tbody tr')
       .evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
     expect(rows.map((r) => r.map((c) => spaced(c ?? '')))).toEqual([['1', day, '€ 603,00', '€ 0,00']]);
     expect(await page.locator('section:has(h2:text("Tijdlijn")) tbody').textContent()).toContain(
@@ -240,7 +240,7 @@ describe('an agent', () => {
     await context.close();
   });
 
-  it('the open items fit a 390px screen: no column is cut off', async () => {
+  it('the open items and every other table of the debtor page fit a 390px screen: no column is cut off', async () => {
     const { context, page } = await agentOn(390, 844);
     const table = page.getByRole('table', { name: 'Openstaande posten' });
     expect(await table.getByRole('row').count()).toBe(3);
@@ -262,6 +262,24 @@ describe('an agent', () => {
     expect(await amount.isVisible()).toBe(true);
     const box = await amount.boundingBox();
     expect(box!.x + box!.width).toBeLessThanOrEqual(390);
+    // Every table of the debtor page (dossiers, messages, payments, arrangements) stacks the same way.
+    // Every table of the debtor page (dossiers, messages, payments, arrangements) stacks the same way: no
+    // box and no line of text ends past the screen's edge, and the page does not scroll sideways.
+    const cut = await page.evaluate(() => {
+      const past: string[] = [];
+      const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        const range = document.createRange();
+        range.selectNodeContents(n);
+        if (range.getBoundingClientRect().right > 390)
+          past.push(`text: ${n.textContent?.trim().slice(0, 60)}`);
+      }
+      for (const e of document.querySelectorAll('body *'))
+        if (e.getBoundingClientRect().right > 390) past.push(`${e.tagName}: ${e.textContent?.slice(0, 60)}`);
+      return past;
+    });
+    expect(cut).toEqual([]);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     expect(k.cspViolations).toEqual([]);
     await context.close();
   });

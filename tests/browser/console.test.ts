@@ -205,7 +205,7 @@ describe('an agent', () => {
     const plan = page.locator('h3', { hasText: 'Betalingsregeling CN-7001' });
     expect(await plan.textContent()).toMatch(/afgesproken op \d{4}-\d\d-\d\d \(console\): loopt$/);
     const rows = await page
-      .locator('[role=region][aria-label^="Betalingsregeling CN-7001"] tbody tr')
+      .locator('table[aria-label^="Betalingsregeling CN-7001"] tbody tr')
       .evaluateAll((trs) =>
         trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent?.replace(/\s/g, ' '))),
       );
