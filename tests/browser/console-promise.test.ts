@@ -265,21 +265,20 @@ describe('an agent', () => {
     // Every table of the debtor page (dossiers, messages, payments, arrangements) stacks the same way.
     // Every table of the debtor page (dossiers, messages, payments, arrangements) stacks the same way: no
     // box and no line of text ends past the screen's edge, and the page does not scroll sideways.
-    const cut = await page.evaluate(() => {
-      const past: string[] = [];
+    const cut = (await page.evaluate(`(() => {
+      const past = [];
       const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
       for (let n = walker.nextNode(); n; n = walker.nextNode()) {
         const range = document.createRange();
         range.selectNodeContents(n);
-        if (range.getBoundingClientRect().right > 390)
-          past.push(`text: ${n.textContent?.trim().slice(0, 60)}`);
+        if (range.getBoundingClientRect().right > 390) past.push('text: ' + n.textContent.trim().slice(0, 60));
       }
       for (const e of document.querySelectorAll('body *'))
-        if (e.getBoundingClientRect().right > 390) past.push(`${e.tagName}: ${e.textContent?.slice(0, 60)}`);
+        if (e.getBoundingClientRect().right > 390) past.push(e.tagName + ': ' + (e.textContent ?? '').slice(0, 60));
       return past;
-    });
+    })()`)) as string[];
     expect(cut).toEqual([]);
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
     expect(k.cspViolations).toEqual([]);
     await context.close();
   });
