@@ -1,22 +1,26 @@
 // `outputstraat replay <paths...> --records FILE.ndjson`: past receivables with what happened to them
-// through the flow version in <paths> (a folder, e.g. a git worktree of another ref), per day and channel
+// through the flow version in <paths> (folders, or with --ref those paths in a git revision), per day and channel
 // next to what the street sent; `outputstraat replay export --file FILE.ndjson` writes the street's own
 // history through GET /v1/replay-records. docs/outcomes.md, "Replay".
 
 import { once } from 'node:events';
 import { createReadStream, createWriteStream } from 'node:fs';
+import { relative, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import type { Command } from 'commander';
+import type { ConfigBundle } from '../../core/bundle/types.js';
 import { Replay, type ReplayRecord, type ReplayReport } from '../../core/replay/index.js';
 import { type ConnectionFlags, connectionOptions, resolveConnection } from './cli-config.js';
 import { type CliIo, EXIT_OK, emit, existingPaths, outputFormat, type Runner, usageError } from './cli-io.js';
+import { gitSnapshot } from './diff/git-snapshot.js';
 import { loadBundle } from './load-street.js';
 import { StreetApi } from './street-api.js';
 
 interface ReplayFlags {
   records?: string;
+  ref?: string;
   corporation?: string;
   output?: string;
 }
@@ -65,6 +69,27 @@ async function* readRecords(file: string, path: string): AsyncGenerator<ReplayRe
   }
 }
 
+/**
+ * The bundle of `paths` as they are in git revision `ref` (read with git archive, as `outputstraat diff`
+ * reads one; the working tree is never touched). A path the revision does not have is a usage error.
+ */
+function bundleAtRevision(io: CliIo, ref: string, paths: string[], corporation?: string): ConfigBundle {
+  const snapshot = gitSnapshot(io.cwd, ref, paths);
+  try {
+    if (snapshot.paths.length < paths.length) {
+      const inside = new Set(snapshot.paths.map((p) => relative(snapshot.cwd, p)));
+      const missing = paths.filter((p) => !inside.has(relative(io.cwd, resolve(io.cwd, p))));
+      throw usageError(
+        `${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not in revision ${ref}`,
+        'name paths that exist at that revision (git ls-tree REF shows them)',
+      );
+    }
+    return loadBundle({ ...io, cwd: snapshot.cwd }, paths, corporation);
+  } finally {
+    snapshot.remove();
+  }
+}
+
 /** The report as text: per day and channel, then the totals and the cost per channel. */
 export function replayText(r: ReplayReport): string[] {
   const rows = [
@@ -99,7 +124,9 @@ export async function runReplay(io: CliIo, paths: string[], opts: ReplayFlags): 
   const format = outputFormat(opts.output);
   if (!opts.records)
     throw usageError('--records is missing', 'write one with `outputstraat replay export --file FILE`');
-  const bundle = loadBundle(io, paths, opts.corporation);
+  const bundle = opts.ref
+    ? bundleAtRevision(io, opts.ref, paths, opts.corporation)
+    : loadBundle(io, paths, opts.corporation);
   const [path] = existingPaths(io, [opts.records]) as [string];
   const total = await countRecords(path);
   const every = Math.max(1_000, Math.ceil(total / 20));
@@ -148,6 +175,10 @@ export function replayCommand(program: Command, io: CliIo, run: Runner): void {
     )
     .argument('<paths...>', 'files or folders with the YAML resources of the flow version to replay')
     .option('-r, --records <file>', 'replay records, NDJSON (`outputstraat replay export`); required')
+    .option(
+      '--ref <revision>',
+      'read <paths> as they are in this git revision (commit, branch, tag, HEAD~1) instead of the working folder',
+    )
     .option('-c, --corporation <namespace>', 'corporation whose bundle is used (default: the only one)')
     .option('-o, --output <format>', 'text, json or yaml', 'text')
     .action((paths: string[], opts: ReplayFlags) => run(() => runReplay(io, paths, opts)));
