@@ -2,15 +2,19 @@
 // email, SMS and letter debtors; a seeded third pay in full on a day within 20, a tenth partly, one in
 // twenty emails bounces) written as replay records to a temporary NDJSON file, then the replay command
 // itself over flows/ + examples/01-woonstad-noord, timed from reading the file to the printed report.
+// Prints one JSON line: the run's metadata (run-metadata.ts, as the main bench's line), the load average
+// before and after, the replay's wall and CPU seconds (user and system of this process while it ran).
 //
 //   npx tsx bench/replay.ts [--receivables 100000] [--seed 20261203]
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { once } from 'node:events';
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { seededRandom } from '../core/experiments/index.js';
 import type { ReplayRecord } from '../core/replay/index.js';
 import { cli } from '../operator/cli/test-kit.js';
+import { machineMetadata } from './run-metadata.js';
 
 const { values } = parseArgs({
   options: {
@@ -26,7 +30,11 @@ const CHANNELS = ['email', 'email', 'email', 'sms', 'letter'] as const;
 
 const dir = mkdtempSync(join(tmpdir(), 'ost-bench-replay-'));
 const file = join(dir, 'records.ndjson');
-const lines: string[] = [];
+const meta = machineMetadata();
+const load = () => loadavg().map((x) => Number(x.toFixed(2)));
+const loadBefore = load();
+// Written as generated, never held as one array of N lines.
+const out = createWriteStream(file);
 for (let i = 0; i < N; i++) {
   const accepted = T0 + Math.floor(random() * 30) * DAY + Math.floor(random() * 10 * 3_600_000);
   const amount = 20_000 + Math.floor(random() * 80_000);
@@ -80,12 +88,15 @@ for (let i = 0; i < N; i++) {
     sent: [],
     alerts: [],
   };
-  lines.push(JSON.stringify(record));
+  if (!out.write(`${JSON.stringify(record)}\n`)) await once(out, 'drain');
 }
-writeFileSync(file, `${lines.join('\n')}\n`);
+out.end();
+await once(out, 'close');
 
 const started = performance.now();
+const cpu = process.cpuUsage();
 const run = await cli('.', 'replay', 'flows', 'examples/01-woonstad-noord', '--records', file, '-o', 'json');
+const used = process.cpuUsage(cpu);
 const seconds = (performance.now() - started) / 1000;
 rmSync(dir, { recursive: true, force: true });
 if (run.code !== 0) {
@@ -97,12 +108,20 @@ const report = JSON.parse(run.out) as {
   failed: unknown[];
   replayed: Record<string, number>;
 };
+const round = (x: number) => Number(x.toFixed(1));
 console.log(
   JSON.stringify({
-    receivables: report.records,
-    failed: report.failed.length,
-    replayed: report.replayed,
-    seconds: Number(seconds.toFixed(1)),
-    perSecond: Math.round(report.records / seconds),
+    meta,
+    options: { receivables: N, seed: Number(values.seed) },
+    loadAverage: { before: loadBefore, after: load() },
+    replay: {
+      receivables: report.records,
+      failed: report.failed.length,
+      replayed: report.replayed,
+      seconds: round(seconds),
+      userSeconds: round(used.user / 1e6),
+      systemSeconds: round(used.system / 1e6),
+      perSecond: Math.round(report.records / seconds),
+    },
   }),
 );

@@ -4,7 +4,8 @@ import { execFileSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
 import type { StreetUnderTest } from './ours.js';
 
-export interface RunMetadata {
+/** The commit, Node and the machine: what every bench line carries (bench/replay.ts uses it alone). */
+export interface MachineMetadata {
   date: string;
   commit: string;
   /** Uncommitted changes in the work tree when the bench ran. */
@@ -13,6 +14,9 @@ export interface RunMetadata {
   cpus: number;
   cpuModel: string;
   memoryGiB: number;
+}
+
+export interface RunMetadata extends MachineMetadata {
   durability: {
     postgres: { fsync: string; synchronousCommit: string };
     jetstream: { syncInterval: string };
@@ -32,6 +36,18 @@ async function setting(street: StreetUnderTest, name: string): Promise<string> {
   return String(rows[0].value);
 }
 
+export function machineMetadata(): MachineMetadata {
+  return {
+    date: new Date().toISOString(),
+    commit: git(['rev-parse', 'HEAD']) || 'unknown',
+    dirty: git(['status', '--porcelain', '--untracked-files=no']) !== '',
+    node: process.version,
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model ?? 'unknown',
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+  };
+}
+
 export async function runMetadata(street: StreetUnderTest): Promise<RunMetadata> {
   const [fsync, synchronousCommit] = await Promise.all([
     setting(street, 'fsync'),
@@ -41,13 +57,7 @@ export async function runMetadata(street: StreetUnderTest): Promise<RunMetadata>
     throw new Error(`the bench's Postgres runs with fsync=${fsync}, synchronous_commit=${synchronousCommit}`);
   }
   return {
-    date: new Date().toISOString(),
-    commit: git(['rev-parse', 'HEAD']) || 'unknown',
-    dirty: git(['status', '--porcelain', '--untracked-files=no']) !== '',
-    node: process.version,
-    cpus: cpus().length,
-    cpuModel: cpus()[0]?.model ?? 'unknown',
-    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    ...machineMetadata(),
     durability: {
       postgres: { fsync, synchronousCommit },
       // tests/support/nats-server.ts writes it into the bench server's config (its default).

@@ -26,24 +26,24 @@ export interface CompiledExpression {
 }
 
 const CACHE_LIMIT = 2000;
-const cache = new Map<string, CompiledExpression | CelCompileError>();
+const caches = new Map<CelEnvName, Map<string, CompiledExpression | CelCompileError>>();
 
 /**
  * Parses `source`, checks it against the variables of `env` and plans it. Returns the compiled expression
  * or a CelCompileError (never throws for a bad expression). Results, errors included, are cached per
- * environment and source.
+ * environment and source; a full cache drops its oldest entry (a hit costs one lookup, no reordering:
+ * this runs for every precondition and branch of every turn).
  */
 export function compileExpression(source: string, env: CelEnvName): CompiledExpression | CelCompileError {
-  const key = `${env}\u0000${source}`;
-  const cached = cache.get(key);
-  if (cached !== undefined) {
-    // Refresh recency so the cache evicts the least recently used entry first.
-    cache.delete(key);
-    cache.set(key, cached);
-    return cached;
+  let cache = caches.get(env);
+  if (cache === undefined) {
+    cache = new Map();
+    caches.set(env, cache);
   }
+  const cached = cache.get(source);
+  if (cached !== undefined) return cached;
   const compiled = compileUncached(source, env);
-  cache.set(key, compiled);
+  cache.set(source, compiled);
   if (cache.size > CACHE_LIMIT) {
     const oldest = cache.keys().next().value;
     if (oldest !== undefined) cache.delete(oldest);

@@ -1,5 +1,6 @@
 // Calendar-date arithmetic on day numbers (days since 1970-01-01), free of time zones and DST.
 import { addLocalMonths } from '../calendar/local-date.js';
+import { offsetAt } from '../calendar/zoned-time.js';
 
 const MS_PER_DAY = 86_400_000;
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ].*)?$/;
@@ -28,37 +29,14 @@ export function requireDay(text: unknown, what: string): number {
   return day;
 }
 
-// Creating an Intl.DateTimeFormat costs far more than using one; CEL builds dates for every evaluation.
-const dayFormats = new Map<string, Intl.DateTimeFormat>();
-
-function dayFormat(timeZone: string): Intl.DateTimeFormat {
-  let format = dayFormats.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-CA', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-    });
-    dayFormats.set(timeZone, format);
-  }
-  return format;
-}
-
-// The last answer per zone: a batch of thousands of receivables asks for the same instant each time.
-const lastDay = new Map<string, { ms: number; day: number }>();
-
-/** Day number of the calendar date `instant` falls on in `timeZone`. */
+/**
+ * Day number of the calendar date `instant` falls on in `timeZone`: the zone's offset comes from the
+ * calendar's per-quarter-hour cache (zoned-time.ts), so CEL's "today" costs no Intl call per evaluation.
+ */
 export function dayInZone(instant: Date, timeZone: string = DEFAULT_TIME_ZONE): number {
   const ms = instant.getTime();
   if (Number.isNaN(ms)) throw new RangeError('the date is invalid');
-  const last = lastDay.get(timeZone);
-  if (last?.ms === ms) return last.day;
-  const parts = dayFormat(timeZone).formatToParts(instant);
-  const part = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-  const day = Date.UTC(part('year'), part('month') - 1, part('day')) / MS_PER_DAY;
-  lastDay.set(timeZone, { ms, day });
-  return day;
+  return Math.floor((ms + offsetAt(ms, timeZone)) / MS_PER_DAY);
 }
 
 /** 'YYYY-MM-DD' of a day number. */

@@ -3,6 +3,7 @@ export { caseVariables } from './conditions.js';
 export { advance, newCaseState, startCase } from './engine.js';
 export { noticeFor } from './notice.js';
 export { costsWithoutNotice } from './notice-paths.js';
+export { plainCopy } from './plain-copy.js';
 export {
   alertScheduledText,
   alertSentText,

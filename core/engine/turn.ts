@@ -1,6 +1,7 @@
 // One call of the engine: a private copy of the case state plus the effects and timeline it produces.
 // Helpers mutate the copy; the caller's state is never touched.
 import type { BundleFlow } from '../bundle/types.js';
+import { plainCopy } from './plain-copy.js';
 import type { CaseState, Effect, EngineContext, EngineResult, TimelineEntry } from './types.js';
 
 export interface Turn {
@@ -14,7 +15,7 @@ export interface Turn {
 }
 
 export function openTurn(flow: BundleFlow, state: CaseState, ctx: EngineContext): Turn {
-  const copy = structuredClone(state);
+  const copy = plainCopy(state);
   copy.watches ??= [];
   copy.done ??= [];
   copy.messages ??= [];

@@ -2,16 +2,26 @@ import type { Locale } from './context.js';
 
 const INTL_LOCALE: Record<Locale, string> = { nl: 'nl-NL', en: 'en-GB' };
 
-const formatters = new Map<string, Intl.NumberFormat>();
+interface CurrencyFormat {
+  formatter: Intl.NumberFormat;
+  /** The currency's minor digits (resolvedOptions() builds an object per call: read once). */
+  digits: number;
+  /** Formatted amounts by minor units; simulations and replays format the same amounts over and over. */
+  done: Map<number, string>;
+}
 
-function currencyFormatter(currency: string, locale: Locale): Intl.NumberFormat {
+const formats = new Map<string, CurrencyFormat>();
+const DONE_LIMIT = 10_000;
+
+function currencyFormat(currency: string, locale: Locale): CurrencyFormat {
   const key = `${locale}:${currency}`;
-  let formatter = formatters.get(key);
-  if (formatter === undefined) {
-    formatter = new Intl.NumberFormat(INTL_LOCALE[locale], { style: 'currency', currency });
-    formatters.set(key, formatter);
+  let format = formats.get(key);
+  if (format === undefined) {
+    const formatter = new Intl.NumberFormat(INTL_LOCALE[locale], { style: 'currency', currency });
+    format = { formatter, digits: formatter.resolvedOptions().maximumFractionDigits ?? 2, done: new Map() };
+    formats.set(key, format);
   }
-  return formatter;
+  return format;
 }
 
 /** No-break, narrow no-break and figure spaces that ICU puts around currency signs. */
@@ -36,8 +46,9 @@ export function formatMoney(amountMinor: number, currency: string, locale: Local
   if (locale !== 'nl' && locale !== 'en') {
     throw new TypeError(`locale must be "nl" or "en", got ${JSON.stringify(locale)}`);
   }
-  const formatter = currencyFormatter(currency.toUpperCase(), locale);
-  const digits = formatter.resolvedOptions().maximumFractionDigits ?? 2;
+  const { formatter, digits, done } = currencyFormat(currency.toUpperCase(), locale);
+  const known = done.get(amountMinor);
+  if (known !== undefined) return known;
   const negative = amountMinor < 0;
   const magnitude = String(Math.abs(amountMinor)).padStart(digits + 1, '0');
   const decimal =
@@ -45,5 +56,8 @@ export function formatMoney(amountMinor: number, currency: string, locale: Local
       ? magnitude
       : `${magnitude.slice(0, magnitude.length - digits)}.${magnitude.slice(magnitude.length - digits)}`;
   const formatted = formatter.format(decimal as `${number}`).replace(SPECIAL_SPACES, ' ');
-  return negative ? `-${formatted}` : formatted;
+  const text = negative ? `-${formatted}` : formatted;
+  if (done.size >= DONE_LIMIT) done.clear();
+  done.set(amountMinor, text);
+  return text;
 }

@@ -49,44 +49,72 @@ class Side {
   }
 }
 
-export function replay(
-  bundle: ConfigBundle,
-  records: Iterable<ReplayRecord>,
-  options: ReplayOptions = {},
-): ReplayReport {
-  const tz = bundle.corporation.timezone;
-  const replayed = new Side(tz);
-  const actual = new Side(tz);
-  const failed: ReplayReport['failed'] = [];
-  const every = options.progressEvery ?? 1_000;
-  const price = new Map(
-    Object.values(bundle.channels).map((c) => [c.name, priceCents(c.spec.pricePerMessage) ?? 0]),
-  );
-  let n = 0;
-  for (const record of records) {
-    n++;
-    for (const s of record.sent) actual.send(s.at, s.channel, s.channelType, s.costCents);
-    for (const a of record.alerts) actual.task(a.at);
+/**
+ * A replay fed one record at a time (the CLI streams the NDJSON file into it), counting as it goes: only
+ * the per-day, per-channel tallies are kept, never the records or their simulations.
+ */
+export class Replay {
+  private readonly replayed: Side;
+  private readonly actual: Side;
+  private readonly failed: ReplayReport['failed'] = [];
+  private readonly price: Map<string, number>;
+  private n = 0;
+
+  constructor(private readonly bundle: ConfigBundle) {
+    const tz = bundle.corporation.timezone;
+    this.replayed = new Side(tz);
+    this.actual = new Side(tz);
+    this.price = new Map(
+      Object.values(bundle.channels).map((c) => [c.name, priceCents(c.spec.pricePerMessage) ?? 0]),
+    );
+  }
+
+  /** How many records were added. */
+  get count(): number {
+    return this.n;
+  }
+
+  add(record: ReplayRecord): void {
+    this.n++;
+    for (const s of record.sent) this.actual.send(s.at, s.channel, s.channelType, s.costCents);
+    for (const a of record.alerts) this.actual.task(a.at);
     try {
+      const from = Date.parse(record.acceptedAt);
       const result = simulate({
-        bundle,
+        bundle: this.bundle,
         receivable: record.receivable,
-        events: record.events.filter((e) => Date.parse(e.at) >= Date.parse(record.acceptedAt)).map(simEvent),
+        events: record.events.filter((e) => Date.parse(e.at) >= from).map(simEvent),
         start: record.acceptedAt,
         until: record.until,
         render: false,
       });
       // Not rendered (speed): a template that would fail on this receivable's data still counts.
       for (const m of result.messages)
-        replayed.send(m.at, m.channel, m.channelType, price.get(m.channel) ?? 0);
-      for (const a of result.alerts) replayed.task(a.at);
+        this.replayed.send(m.at, m.channel, m.channelType, this.price.get(m.channel) ?? 0);
+      for (const a of result.alerts) this.replayed.task(a.at);
     } catch (err) {
-      failed.push({ externalId: String(record.receivable.externalId), error: (err as Error).message });
+      this.failed.push({ externalId: String(record.receivable.externalId), error: (err as Error).message });
     }
-    if (options.onProgress && n % every === 0) options.onProgress(n);
   }
-  options.onProgress?.(n);
-  return report(n, failed, replayed, actual);
+
+  report(): ReplayReport {
+    return report(this.n, this.failed, this.replayed, this.actual);
+  }
+}
+
+export function replay(
+  bundle: ConfigBundle,
+  records: Iterable<ReplayRecord>,
+  options: ReplayOptions = {},
+): ReplayReport {
+  const run = new Replay(bundle);
+  const every = options.progressEvery ?? 1_000;
+  for (const record of records) {
+    run.add(record);
+    if (options.onProgress && run.count % every === 0) options.onProgress(run.count);
+  }
+  options.onProgress?.(run.count);
+  return run.report();
 }
 
 function report(records: number, failed: ReplayReport['failed'], replayed: Side, actual: Side): ReplayReport {

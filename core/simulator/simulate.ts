@@ -4,7 +4,7 @@
 
 import type { BundleFlow } from '../bundle/types.js';
 import { calendarOf, classify, engineContext, receivableState } from '../cases/index.js';
-import { startCase } from '../engine/index.js';
+import { plainCopy, startCase } from '../engine/index.js';
 import { createError } from '../errors/index.js';
 import { LINK_PURPOSES, linkPath } from '../messages/index.js';
 import { describeFieldErrors, validateReceivable } from '../receivable/index.js';
@@ -33,7 +33,7 @@ export function prepareCase(
   budget?: BudgetHook,
 ): CaseDriver & { start: Date; until: Date } {
   const { bundle } = input;
-  const checked = validateReceivable(structuredClone(receivableInput));
+  const checked = validateReceivable(plainCopy(receivableInput));
   if (!checked.ok) throw createError('OST_ERR_VALIDATION', [describeFieldErrors(checked.errors)]);
   const calendar = calendarOf(bundle);
   const start = toDate(input.start, 'start');
@@ -150,7 +150,7 @@ export function resultOf(c: CaseDriver, start: Date, until: Date): SimulationRes
 
 /** Another receivable of the same debtor, validated and classified as at intake, offered to the run. */
 function postReceivable(run: SimulationRun, bundle: SimulateInput['bundle'], input: unknown, at: Date): void {
-  const checked = validateReceivable(structuredClone(input) as never);
+  const checked = validateReceivable(plainCopy(input) as never);
   if (!checked.ok) throw createError('OST_ERR_VALIDATION', [describeFieldErrors(checked.errors)]);
   const debtor = run.receivable.input.debtor.id;
   if (checked.value.debtor.id !== debtor) {

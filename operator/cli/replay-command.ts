@@ -1,32 +1,49 @@
 // `outputstraat replay <paths...> --records FILE.ndjson`: past receivables with what happened to them
-// through the flow version in <paths> (a folder, e.g. a git worktree of another ref), per day and channel
+// through the flow version in <paths> (folders, or with --ref those paths in a git revision), per day and channel
 // next to what the street sent; `outputstraat replay export --file FILE.ndjson` writes the street's own
 // history through GET /v1/replay-records. docs/outcomes.md, "Replay".
 
 import { once } from 'node:events';
 import { createReadStream, createWriteStream } from 'node:fs';
+import { relative, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import type { Command } from 'commander';
-import { type ReplayRecord, type ReplayReport, replay } from '../../core/replay/index.js';
+import type { ConfigBundle } from '../../core/bundle/types.js';
+import { Replay, type ReplayRecord, type ReplayReport } from '../../core/replay/index.js';
 import { type ConnectionFlags, connectionOptions, resolveConnection } from './cli-config.js';
 import { type CliIo, EXIT_OK, emit, existingPaths, outputFormat, type Runner, usageError } from './cli-io.js';
+import { gitSnapshot } from './diff/git-snapshot.js';
 import { loadBundle } from './load-street.js';
 import { StreetApi } from './street-api.js';
 
 interface ReplayFlags {
   records?: string;
+  ref?: string;
   corporation?: string;
   output?: string;
 }
 
 const euros = (cents: number) => `€ ${(cents / 100).toFixed(2)}`;
 
-/** Reads the whole NDJSON file of records (a bad line is a usage error naming its number). */
-async function readRecords(io: CliIo, file: string): Promise<ReplayRecord[]> {
-  const [path] = existingPaths(io, [file]) as [string];
-  const records: ReplayRecord[] = [];
+/** Lines with anything but whitespace in the file, counted over its bytes (for the progress line). */
+async function countRecords(path: string): Promise<number> {
+  let count = 0;
+  let filled = false;
+  for await (const chunk of createReadStream(path)) {
+    for (const byte of chunk as Buffer) {
+      if (byte === 10) {
+        if (filled) count++;
+        filled = false;
+      } else if (byte !== 32 && byte !== 13 && byte !== 9) filled = true;
+    }
+  }
+  return filled ? count + 1 : count;
+}
+
+/** The NDJSON file's records one by one, never all in memory (a bad line is a usage error naming its number). */
+async function* readRecords(file: string, path: string): AsyncGenerator<ReplayRecord> {
   let n = 0;
   for await (const line of createInterface({
     input: createReadStream(path),
@@ -46,9 +63,31 @@ async function readRecords(io: CliIo, file: string): Promise<ReplayRecord[]> {
         'write it with `outputstraat replay export`',
       );
     }
-    records.push({ ...record, sent: record.sent ?? [], alerts: record.alerts ?? [] });
+    record.sent ??= [];
+    record.alerts ??= [];
+    yield record;
   }
-  return records;
+}
+
+/**
+ * The bundle of `paths` as they are in git revision `ref` (read with git archive, as `outputstraat diff`
+ * reads one; the working tree is never touched). A path the revision does not have is a usage error.
+ */
+function bundleAtRevision(io: CliIo, ref: string, paths: string[], corporation?: string): ConfigBundle {
+  const snapshot = gitSnapshot(io.cwd, ref, paths);
+  try {
+    if (snapshot.paths.length < paths.length) {
+      const inside = new Set(snapshot.paths.map((p) => relative(snapshot.cwd, p)));
+      const missing = paths.filter((p) => !inside.has(relative(io.cwd, resolve(io.cwd, p))));
+      throw usageError(
+        `${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not in revision ${ref}`,
+        'name paths that exist at that revision (git ls-tree REF shows them)',
+      );
+    }
+    return loadBundle({ ...io, cwd: snapshot.cwd }, paths, corporation);
+  } finally {
+    snapshot.remove();
+  }
 }
 
 /** The report as text: per day and channel, then the totals and the cost per channel. */
@@ -85,18 +124,26 @@ export async function runReplay(io: CliIo, paths: string[], opts: ReplayFlags): 
   const format = outputFormat(opts.output);
   if (!opts.records)
     throw usageError('--records is missing', 'write one with `outputstraat replay export --file FILE`');
-  const bundle = loadBundle(io, paths, opts.corporation);
-  const records = await readRecords(io, opts.records);
+  const bundle = opts.ref
+    ? bundleAtRevision(io, opts.ref, paths, opts.corporation)
+    : loadBundle(io, paths, opts.corporation);
+  const [path] = existingPaths(io, [opts.records]) as [string];
+  const total = await countRecords(path);
+  const every = Math.max(1_000, Math.ceil(total / 20));
   const started = Date.now();
-  const report = replay(bundle, records, {
-    progressEvery: Math.max(1_000, Math.ceil(records.length / 20)),
-    onProgress: (done) => {
-      const pct = records.length === 0 ? 100 : Math.floor((done / records.length) * 100);
-      const line = `replayed ${done}/${records.length} (${pct}%) in ${((Date.now() - started) / 1000).toFixed(1)} s`;
-      if (io.tty) io.tty.write(`\r${line}${done === records.length ? '\n' : ''}`);
-      else io.err(line);
-    },
-  });
+  const progress = (done: number) => {
+    const pct = total === 0 ? 100 : Math.floor((done / total) * 100);
+    const line = `replayed ${done}/${total} (${pct}%) in ${((Date.now() - started) / 1000).toFixed(1)} s`;
+    if (io.tty) io.tty.write(`\r${line}${done === total ? '\n' : ''}`);
+    else io.err(line);
+  };
+  const run = new Replay(bundle);
+  for await (const record of readRecords(opts.records, path)) {
+    run.add(record);
+    if (run.count % every === 0) progress(run.count);
+  }
+  progress(run.count);
+  const report = run.report();
   if (format !== 'text') emit(io, format, report);
   else for (const line of replayText(report)) io.out(line);
   return EXIT_OK;
@@ -128,6 +175,10 @@ export function replayCommand(program: Command, io: CliIo, run: Runner): void {
     )
     .argument('<paths...>', 'files or folders with the YAML resources of the flow version to replay')
     .option('-r, --records <file>', 'replay records, NDJSON (`outputstraat replay export`); required')
+    .option(
+      '--ref <revision>',
+      'read <paths> as they are in this git revision (commit, branch, tag, HEAD~1) instead of the working folder',
+    )
     .option('-c, --corporation <namespace>', 'corporation whose bundle is used (default: the only one)')
     .option('-o, --output <format>', 'text, json or yaml', 'text')
     .action((paths: string[], opts: ReplayFlags) => run(() => runReplay(io, paths, opts)));

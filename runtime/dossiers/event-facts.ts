@@ -101,6 +101,17 @@ export const EVENT_FACTS: Readonly<Record<string, readonly string[]>> = {
   'receivable.corrected': ['fields', 'version'],
   'receivable.correction-ignored': ['fields', 'version', 'storedVersion'],
   'step.skipped': ['reason'],
+  // A guardrail stopped an experiment's variant (experiment-stops.ts): names, counts and rates.
+  'experiment.variant-stopped': [
+    'experiment',
+    'variant',
+    'reason',
+    'n',
+    'complaints',
+    'optOuts',
+    'complaintRate',
+    'optOutRate',
+  ],
 };
 
 const ANY_TYPE = new Set(EVENT_FACTS['*']);

@@ -19,6 +19,7 @@ import {
 } from '../../core/experiments/index.js';
 import { COMPLAINT_REPLY_CLASSES } from '../../core/outcomes/index.js';
 import { type Database, sql } from '../../platform/db/index.js';
+import { storeAllocation } from './experiment-stops.js';
 
 export async function experimentCounts(
   db: Database,
@@ -106,7 +107,10 @@ export function findExperiment(
   return undefined;
 }
 
-/** One pass: each running experiment's allocation recomputed from its counts and stored for intake. */
+/**
+ * One pass: each running experiment's allocation recomputed from its counts and stored for intake; a
+ * variant its guardrail newly stopped is told on the ERP feed (experiment-stops.ts).
+ */
 export async function refreshAllocations(
   db: Database,
   bundles: readonly ConfigBundle[],
@@ -118,7 +122,8 @@ export async function refreshAllocations(
       if (!flow.experiment) continue;
       const counts = await experimentCounts(db, bundle.corporation.id, flow.experiment, now);
       const next = nextAllocation(bundle.corporation.id, flow.experiment, counts);
-      await saveAllocation(db, bundle.corporation.id, flow.experiment.name, next.allocation, next.stopped);
+      // Stored with an experiment.variant-stopped event on the feed for a variant newly stopped.
+      await storeAllocation(db, bundle.corporation.id, flow.name, flow.experiment, next, counts);
       refreshed++;
     }
   }

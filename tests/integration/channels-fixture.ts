@@ -207,10 +207,16 @@ async function freePort(): Promise<number> {
  * `options.corporationSpec`: YAML lines appended to Woonstad Noord's spec (indented two spaces), e.g.
  * collections; given the SFTP server, which can play another party's server too. `options.allowHosts`:
  * more `host:port`s outbound posts may reach over plain http on loopback (a test's provider).
+ * `options.clock`: the runtime's clock.
  */
 export async function startChannelStreet(
   extra: Record<string, string> = {},
-  options: { corporationSpec?: (sftp: TestSftpServer) => string; allowHosts?: string[] } = {},
+  options: {
+    corporationSpec?: (sftp: TestSftpServer) => string;
+    allowHosts?: string[];
+    /** The runtime's clock (a test that moves time); default the real one. */
+    clock?: () => Date;
+  } = {},
 ): Promise<ChannelStreet> {
   const { corporationSpec } = options;
   const dir = mkdtempSync(join(tmpdir(), 'ost-channels-'));
@@ -272,7 +278,7 @@ export async function startChannelStreet(
   const street = await startStreet(paths);
   writeFileSync(join(corp, 'channels.yaml'), overlayChannels(sftp, receiver.url, street.smtp.port));
   await street.source.reconcile();
-  const runtime = await street.startRuntime();
+  const runtime = await street.startRuntime({}, options.clock ? { clock: options.clock } : {});
   const publicUrl = 'http://127.0.0.1:0';
   await eventually(
     async () =>

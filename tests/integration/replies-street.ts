@@ -68,14 +68,20 @@ export interface ReplyStreet {
 }
 
 /** The street, with the reply rules and the second corporation loaded; `extra`: more resource files. */
-export async function startReplyStreet(extra: Record<string, string> = {}): Promise<ReplyStreet> {
+export async function startReplyStreet(
+  extra: Record<string, string> = {},
+  options: { clock?: () => Date } = {},
+): Promise<ReplyStreet> {
   const replyPort = await freePort();
   Object.assign(process.env, env, { OST_REPLY_SMTP_PORT: String(replyPort) });
-  const cs = await startChannelStreet({
-    'replies.yaml': readFileSync('flows/classification/replies.yaml', 'utf8'),
-    'zuid.yaml': zuid,
-    ...extra,
-  });
+  const cs = await startChannelStreet(
+    {
+      'replies.yaml': readFileSync('flows/classification/replies.yaml', 'utf8'),
+      'zuid.yaml': zuid,
+      ...extra,
+    },
+    options,
+  );
   await eventually(async () => cs.street.runtimes[0]!.bundles.get(ZUID.id), 10_000, 'the second corporation');
   await eventually(
     async () => cs.street.runtimes[0]!.bundles.get('woonstad-noord')?.replies?.rules.length || undefined,
