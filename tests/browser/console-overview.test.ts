@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { secretEnvName } from '../../core/bundle/secret-env-name.js';
 import { sql } from '../../platform/db/index.js';
 import { ensureFormLink } from '../../runtime/forms/form-links.js';
-import { type ConsoleBrowser, startConsoleBrowser } from '../support/console-browser.js';
+import { type ConsoleBrowser, staffOf, startConsoleBrowser } from '../support/console-browser.js';
 import { meterCampaign, meterRequest, TENANTS } from '../support/meter-campaign.js';
 import { startSftpServer, type TestSftpServer } from '../support/sftp-server.js';
 import { eventually, TEST_LINKS } from '../support/street.js';
@@ -44,11 +44,7 @@ beforeAll(async () => {
   sftp = await startSftpServer();
   k = await startConsoleBrowser({
     corporations: [NOORD],
-    users: [
-      { sub: 'anna', name: 'Anna Callcentre', groups: [`${NOORD.id}-callcentre`] },
-      { sub: 'bram', name: 'Bram Collections', groups: [`${NOORD.id}-collections`] },
-      { sub: 'carla', name: 'Carla Admin', groups: [`${NOORD.id}-admins`] },
-    ],
+    users: staffOf(NOORD.id),
     resources: { 'overview-campaign.yaml': meterCampaign(NOORD.id, sftp) },
     env: {
       [secretEnvName(NOORD.id, 'print-credentials', 'username')]: sftp.username,

@@ -9,7 +9,12 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from '../../platform/db/index.js';
 import { rentReceivable } from '../support/browser.js';
-import { type ConsoleBrowser, type ConsoleCorp, startConsoleBrowser } from '../support/console-browser.js';
+import {
+  type ConsoleBrowser,
+  type ConsoleCorp,
+  staffOf,
+  startConsoleBrowser,
+} from '../support/console-browser.js';
 import { eventually } from '../support/street.js';
 
 const NOORD: ConsoleCorp = {
@@ -53,11 +58,7 @@ async function agentOn(width = 1280, height = 800): Promise<{ context: BrowserCo
 beforeAll(async () => {
   k = await startConsoleBrowser({
     corporations: [NOORD, ZUID],
-    users: [
-      { sub: 'anna', name: 'Anna Callcentre', groups: [`${NOORD.id}-callcentre`] },
-      { sub: 'bram', name: 'Bram Collections', groups: [`${NOORD.id}-collections`] },
-      { sub: 'carla', name: 'Carla Admin', groups: [`${NOORD.id}-admins`] },
-    ],
+    users: staffOf(NOORD.id),
   });
   const debtor = {
     id: 'D-9001',

@@ -10,7 +10,12 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from '../../platform/db/index.js';
 import { type PagesStreet, rentReceivable } from '../support/browser.js';
-import { type ConsoleBrowser, type ConsoleCorp, startConsoleBrowser } from '../support/console-browser.js';
+import {
+  type ConsoleBrowser,
+  type ConsoleCorp,
+  staffOf,
+  startConsoleBrowser,
+} from '../support/console-browser.js';
 import { decodeQuotedPrintable } from '../support/mail.js';
 import { requestPage } from '../support/page-request.js';
 import { eventually } from '../support/street.js';
@@ -47,12 +52,7 @@ const feedTypes = (c: ConsoleCorp) => k.feed(c);
 beforeAll(async () => {
   k = await startConsoleBrowser({
     corporations: [NOORD, ZUID],
-    users: [
-      { sub: 'anna', name: 'Anna Callcentre', groups: [`${NOORD.id}-callcentre`] },
-      { sub: 'bram', name: 'Bram Collections', groups: [`${NOORD.id}-collections`] },
-      { sub: 'carla', name: 'Carla Admin', groups: [`${NOORD.id}-admins`] },
-      { sub: 'zoe', name: 'Zoe Zuid', groups: [`${ZUID.id}-collections`] },
-    ],
+    users: [...staffOf(NOORD.id), { sub: 'zoe', name: 'Zoe Zuid', groups: [`${ZUID.id}-collections`] }],
     env: { OST_TRACKING_SECRET: 'console-test-tracking-secret-0123456789' },
   });
   ({ s, cspViolations } = k);

@@ -95,6 +95,15 @@ export interface ConsoleBrowser {
   stop(): Promise<void>;
 }
 
+/** The staff of a corporation in the console tests: a call-centre viewer, a collections agent and an admin. */
+export function staffOf(corporation: string): IdpUser[] {
+  return [
+    { sub: 'anna', name: 'Anna Callcentre', groups: [`${corporation}-callcentre`] },
+    { sub: 'bram', name: 'Bram Collections', groups: [`${corporation}-collections`] },
+    { sub: 'carla', name: 'Carla Admin', groups: [`${corporation}-admins`] },
+  ];
+}
+
 export async function startConsoleBrowser(options: {
   corporations: ConsoleCorp[];
   /** Staff users; their groups are `<corporation id>-callcentre|collections|admins`. */
