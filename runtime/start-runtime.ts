@@ -134,7 +134,7 @@ export async function startRuntime(
         }, settings.experimentSweepMs)
       : undefined;
   const sampler = new MetricsSampler(
-    { db, jsm, bundles, metrics, log, instanceId: settings.instanceId },
+    { db, jsm, bundles, metrics, log, instanceId: settings.instanceId, now: clock },
     settings.metricsSampleMs,
   );
   sampler.start();

@@ -15,6 +15,7 @@ import { type Database, sql } from '../../platform/db/index.js';
 import type { Logger } from '../../platform/log.js';
 import type { BundleStore } from '../bundles/index.js';
 import type { RuntimeMetrics } from '../metrics/index.js';
+import { dispatchLag, intakeLag } from './corporation-lag.js';
 import { Repeating } from './repeating.js';
 import { sharedSample } from './shared-sample.js';
 
@@ -26,6 +27,8 @@ export interface MetricsSamplerDeps {
   bundles: BundleStore;
   metrics: RuntimeMetrics;
   log: Logger;
+  /** The runtime's clock (the lag is measured against it). */
+  now?: () => Date;
 }
 
 const CONSUMERS: { stream: string; consumer: string }[] = [
@@ -52,7 +55,7 @@ export class MetricsSampler {
   }
 
   async sample(): Promise<void> {
-    await Promise.all([this.sampleDatabase(), this.sampleConsumers()]);
+    await Promise.all([this.sampleDatabase(), this.sampleConsumers(), this.sampleLag()]);
   }
 
   /** Counts when this replica claims the interval, else takes the counts another replica stored. */
@@ -98,6 +101,20 @@ export class MetricsSampler {
           : (r.channel ?? 'unknown');
       const labels = { corporation, flow: r.flow, channel };
       (r.state === 'queued' ? stepsWaiting : stepsDue).inc(labels, r.n);
+    }
+  }
+
+  /** Per corporation, the oldest work waiting for intake and for dispatch (corporation-lag.ts). */
+  private async sampleLag(): Promise<void> {
+    const corporations = this.deps.bundles.corporations();
+    const now = this.deps.now?.() ?? new Date();
+    const lags = [
+      ...(await intakeLag(this.deps.jsm, corporations, now)),
+      ...(await dispatchLag(this.deps.db, corporations, now)),
+    ];
+    this.deps.metrics.corporationLag.reset();
+    for (const lag of lags) {
+      this.deps.metrics.corporationLag.set({ corporation: lag.corporation, stage: lag.stage }, lag.seconds);
     }
   }
 

@@ -80,6 +80,12 @@ export function createRuntimeMetrics() {
       labelNames: ['stream', 'consumer'],
       registers: [registry],
     }),
+    corporationLag: new Gauge({
+      name: 'outputstraat_corporation_lag_seconds',
+      help: 'Per corporation, how long its oldest waiting work waits (stage intake: accepted and not stored yet; dispatch: due and not sent yet), sampled; 0 when nothing waits',
+      labelNames: ['corporation', 'stage'],
+      registers: [registry],
+    }),
     consumerAckPending: new Gauge({
       name: 'outputstraat_jetstream_consumer_ack_pending',
       help: 'Messages delivered to the consumer and not acknowledged yet (num_ack_pending, sampled)',

@@ -1,0 +1,82 @@
+// The per-corporation lag gauge (runtime/gauges/corporation-lag.ts) on a real nats-server and PostgreSQL:
+// one corporation's old work shows as its own lag, and another corporation with nothing waiting reads 0 —
+// a bulk of one never shows as the other's lag, and the other's single step is found behind the bulk.
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectBus, ensureStreams, intakeSubject } from '../../platform/bus/index.js';
+import { createDatabase, type Database, runMigrations, sql } from '../../platform/db/index.js';
+import { dispatchLag, intakeLag } from '../../runtime/gauges/corporation-lag.js';
+import { type NatsServer, startNatsServer } from '../support/nats-server.js';
+import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
+
+const log = pino({ level: 'silent' });
+let server: NatsServer;
+let nc: NatsConnection;
+let test: TestDatabase;
+let db: Database;
+
+beforeAll(async () => {
+  server = await startNatsServer();
+  nc = await connectBus(server.url, { name: 'corporation-lag-test', log });
+  await ensureStreams(await jetstreamManager(nc), { log });
+  test = await createTestDatabase();
+  db = await createDatabase(test.url, { log });
+  await runMigrations(db, { log });
+});
+afterAll(async () => {
+  await db?.end();
+  await test?.drop();
+  await nc?.close();
+  await server?.stop();
+});
+
+/** A receivable with its case and one send step of `corporation`, due at `dueAt` with `status`. */
+async function step(corporation: string, n: number, dueAt: Date, status: string): Promise<void> {
+  const receivable = await db.oneFirst(sql.unsafe`
+    INSERT INTO receivables (corporation, external_id, kind, amount_minor, balance_minor, due_date, debtor, payload)
+    VALUES (${corporation}, ${`R-${n}`}, 'rent', 100, 100, '2026-11-01', '{}', '{}') RETURNING id`);
+  const caseId = await db.oneFirst(sql.unsafe`
+    INSERT INTO cases (receivable_id, corporation, flow, flow_revision, bundle_revision)
+    VALUES (${receivable}, ${corporation}, 'rent', 'r1', 'b1') RETURNING id`);
+  await db.query(sql.unsafe`
+    INSERT INTO steps (case_id, corporation, step_id, kind, due_at, dedupe_key, status)
+    VALUES (${caseId}, ${corporation}, 'first', 'send', ${dueAt.toISOString()}, ${`c-${n}/first/0`}, ${status})`);
+}
+
+describe('outputstraat_corporation_lag_seconds', () => {
+  it('dispatch: the oldest due-not-sent step of each corporation, 0 for one with nothing due', async () => {
+    const now = new Date('2026-12-03T10:00:00Z');
+    const ago = (s: number) => new Date(now.getTime() - s * 1000);
+    // A's bulk: 200 due steps, the oldest 600 s ago; B: one step queued 30 s ago; C: only a future step.
+    for (let i = 0; i < 200; i++) await step('a', i, ago(600 - i), 'scheduled');
+    await step('b', 1000, ago(30), 'queued');
+    await step('c', 2000, new Date(now.getTime() + 3_600_000), 'scheduled');
+    await step('c', 2001, ago(900), 'sent');
+    const lags = await dispatchLag(db, ['a', 'b', 'c', 'nobody'], now);
+    expect(lags).toEqual([
+      { corporation: 'a', stage: 'dispatch', seconds: 600 },
+      { corporation: 'b', stage: 'dispatch', seconds: 30 },
+      { corporation: 'c', stage: 'dispatch', seconds: 0 },
+      { corporation: 'nobody', stage: 'dispatch', seconds: 0 },
+    ]);
+    // The per-corporation index answers without walking A's bulk (migration 029).
+    const plan = (await db.anyFirst(sql.unsafe`
+      EXPLAIN SELECT due_at FROM steps WHERE corporation = 'b' AND status = 'scheduled'
+        AND due_at <= now() ORDER BY due_at LIMIT 1`)) as string[];
+    expect(plan.join('\n')).toContain('steps_scheduled_corporation_due_idx');
+  });
+
+  it("intake: the age of the corporation's oldest message on OST_INTAKE, 0 when none waits", async () => {
+    const js = jetstream(nc);
+    await js.publish(intakeSubject('a'), '{}');
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    const jsm = await jetstreamManager(nc);
+    const lags = await intakeLag(jsm, ['a', 'b'], new Date());
+    expect(lags[0]).toMatchObject({ corporation: 'a', stage: 'intake' });
+    expect(lags[0]!.seconds).toBeGreaterThanOrEqual(1);
+    expect(lags[0]!.seconds).toBeLessThan(60);
+    expect(lags[1]).toEqual({ corporation: 'b', stage: 'intake', seconds: 0 });
+  });
+});
