@@ -5,10 +5,12 @@
 // Prints one JSON line: the run's metadata (run-metadata.ts, as the main bench's line), the load average
 // before and after, the replay's wall and CPU seconds (user and system of this process while it ran).
 //
-//   npx tsx bench/replay.ts [--receivables 100000] [--seed 20261203]
+//   npx tsx bench/replay.ts [--receivables 100000] [--seed 20261203] [--workers N]
+// --workers is passed to the replay command (default there: the threads the machine offers); the CPU
+// seconds are of the whole process, worker threads included.
 import { once } from 'node:events';
 import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { seededRandom } from '../core/experiments/index.js';
@@ -20,6 +22,7 @@ const { values } = parseArgs({
   options: {
     receivables: { type: 'string', default: '100000' },
     seed: { type: 'string', default: '20261203' },
+    workers: { type: 'string' },
   },
 });
 const N = Number(values.receivables);
@@ -95,7 +98,18 @@ await once(out, 'close');
 
 const started = performance.now();
 const cpu = process.cpuUsage();
-const run = await cli('.', 'replay', 'flows', 'examples/01-woonstad-noord', '--records', file, '-o', 'json');
+const workers = values.workers ? ['--workers', values.workers] : [];
+const run = await cli(
+  '.',
+  'replay',
+  'flows',
+  'examples/01-woonstad-noord',
+  '--records',
+  file,
+  '-o',
+  'json',
+  ...workers,
+);
 const used = process.cpuUsage(cpu);
 const seconds = (performance.now() - started) / 1000;
 rmSync(dir, { recursive: true, force: true });
@@ -112,7 +126,11 @@ const round = (x: number) => Number(x.toFixed(1));
 console.log(
   JSON.stringify({
     meta,
-    options: { receivables: N, seed: Number(values.seed) },
+    options: {
+      receivables: N,
+      seed: Number(values.seed),
+      workers: values.workers ? Number(values.workers) : availableParallelism(),
+    },
     loadAverage: { before: loadBefore, after: load() },
     replay: {
       receivables: report.records,

@@ -5,6 +5,7 @@
 
 import { once } from 'node:events';
 import { createReadStream, createWriteStream } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { relative, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
@@ -16,6 +17,8 @@ import { type ConnectionFlags, connectionOptions, resolveConnection } from './cl
 import { type CliIo, EXIT_OK, emit, existingPaths, outputFormat, type Runner, usageError } from './cli-io.js';
 import { gitSnapshot } from './diff/git-snapshot.js';
 import { loadBundle } from './load-street.js';
+import { badLineError, parseRecordLine } from './replay-records.js';
+import { CHUNK_LINES, replayInWorkers } from './replay-workers.js';
 import { StreetApi } from './street-api.js';
 
 interface ReplayFlags {
@@ -23,6 +26,7 @@ interface ReplayFlags {
   ref?: string;
   corporation?: string;
   output?: string;
+  workers?: string;
 }
 
 const euros = (cents: number) => `€ ${(cents / 100).toFixed(2)}`;
@@ -50,23 +54,20 @@ async function* readRecords(file: string, path: string): AsyncGenerator<ReplayRe
     crlfDelay: Number.POSITIVE_INFINITY,
   })) {
     n++;
-    if (line.trim() === '') continue;
-    let record: ReplayRecord;
-    try {
-      record = JSON.parse(line) as ReplayRecord;
-    } catch {
-      throw usageError(`${file} line ${n} is not JSON`, 'write it with `outputstraat replay export`');
-    }
-    if (!record.receivable || !record.acceptedAt || !record.until || !Array.isArray(record.events)) {
-      throw usageError(
-        `${file} line ${n} is not a replay record`,
-        'write it with `outputstraat replay export`',
-      );
-    }
-    record.sent ??= [];
-    record.alerts ??= [];
+    const record = parseRecordLine(line);
+    if (record === undefined) continue;
+    if (typeof record === 'string') throw badLineError(file, n, record);
     yield record;
   }
+}
+
+/** --workers: a whole number from 1; default the threads the machine offers. */
+function workerCount(value: string | undefined): number {
+  if (value === undefined) return availableParallelism();
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 256)
+    throw usageError(`--workers must be a whole number from 1 to 256, not "${value}"`, 'try --workers 2');
+  return n;
 }
 
 /**
@@ -122,6 +123,7 @@ export function replayText(r: ReplayReport): string[] {
 
 export async function runReplay(io: CliIo, paths: string[], opts: ReplayFlags): Promise<number> {
   const format = outputFormat(opts.output);
+  workerCount(opts.workers);
   if (!opts.records)
     throw usageError('--records is missing', 'write one with `outputstraat replay export --file FILE`');
   const bundle = opts.ref
@@ -137,13 +139,30 @@ export async function runReplay(io: CliIo, paths: string[], opts: ReplayFlags): 
     if (io.tty) io.tty.write(`\r${line}${done === total ? '\n' : ''}`);
     else io.err(line);
   };
-  const run = new Replay(bundle);
-  for await (const record of readRecords(opts.records, path)) {
-    run.add(record);
-    if (run.count % every === 0) progress(run.count);
+  // Workers only when there is more than one chunk for them.
+  const workers = Math.min(workerCount(opts.workers), Math.ceil(total / CHUNK_LINES));
+  let report: ReplayReport;
+  if (workers > 1) {
+    let shown = 0;
+    report = await replayInWorkers({
+      bundle,
+      file: opts.records,
+      path,
+      workers,
+      onProgress: (done) => {
+        if (Math.floor(done / every) > Math.floor(shown / every)) progress(done);
+        shown = done;
+      },
+    });
+  } else {
+    const run = new Replay(bundle);
+    for await (const record of readRecords(opts.records, path)) {
+      run.add(record);
+      if (run.count % every === 0) progress(run.count);
+    }
+    report = run.report();
   }
-  progress(run.count);
-  const report = run.report();
+  progress(report.records);
   if (format !== 'text') emit(io, format, report);
   else for (const line of replayText(report)) io.out(line);
   return EXIT_OK;
@@ -181,6 +200,10 @@ export function replayCommand(program: Command, io: CliIo, run: Runner): void {
     )
     .option('-c, --corporation <namespace>', 'corporation whose bundle is used (default: the only one)')
     .option('-o, --output <format>', 'text, json or yaml', 'text')
+    .option(
+      '-w, --workers <n>',
+      'worker threads replaying in parallel (default: the threads the machine offers; 1: in this thread)',
+    )
     .action((paths: string[], opts: ReplayFlags) => run(() => runReplay(io, paths, opts)));
   connectionOptions(
     command
