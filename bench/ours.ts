@@ -59,10 +59,12 @@ export const RENT_DAY_POSTGRES: Readonly<Record<string, string>> = {
 export const BENCH_OVERLAY = 'bench/fixtures/street';
 
 /** The bench's street on a private Postgres, its schema migrated so the floor can copy the receivables table. */
-export async function startStreetUnderTest(): Promise<StreetUnderTest> {
+export async function startStreetUnderTest(
+  extraPostgresSettings: Readonly<Record<string, string>> = {},
+): Promise<StreetUnderTest> {
   const street = await startDurabilityStreet({
     privatePostgres: true,
-    postgresSettings: RENT_DAY_POSTGRES,
+    postgresSettings: { ...RENT_DAY_POSTGRES, ...extraPostgresSettings },
     overlays: [BENCH_OVERLAY],
   });
   const db = await createDatabase(street.databaseUrl);

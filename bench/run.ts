@@ -13,7 +13,7 @@
 // --full (the pipeline with 2.4 million and 1 million pending timers: the national-scale figures),
 // --mails N (dispatch and each peer, default 5 000), --timers N (default 100 000, 1 000 000 with --full,
 // 0 skips the phase), --dispatch-pods N (dispatch runtimes, default 1), --profile DIR (CPU profiles of
-// the runtimes). After the report the last line of stdout is always one JSON line with every figure, the
+// the runtimes), --statements DIR (Postgres's busiest statements per phase, bench/statements.ts). After the report the last line of stdout is always one JSON line with every figure, the
 // ratios and the run's metadata (figures-json.ts; --json is still accepted). Runtimes and peers run as
 // child processes, like pods.
 import { parseArgs } from 'node:util';
@@ -38,6 +38,7 @@ import { measurePeers } from './peers/measure-peers.js';
 import { PEERS } from './peers/peers.js';
 import { type Figures, formatReport } from './report.js';
 import { runMetadata } from './run-metadata.js';
+import { resetStatements, STATEMENTS_SETTINGS, writeStatements } from './statements.js';
 import { measureTimers } from './timers.js';
 
 const { values } = parseArgs({
@@ -45,6 +46,7 @@ const { values } = parseArgs({
     receivables: { type: 'string', default: '50000' },
     pipeline: { type: 'string' },
     profile: { type: 'string' },
+    statements: { type: 'string' },
     'dispatch-pods': { type: 'string', default: '1' },
     mails: { type: 'string', default: '5000' },
     timers: { type: 'string' },
@@ -64,7 +66,16 @@ const say = (text: string) => process.stderr.write(`bench: ${text}\n`);
 let street: StreetUnderTest | undefined;
 try {
   say(`starting nats-server (sync_interval: always), Postgres database and SMTP sink`);
-  street = await startStreetUnderTest();
+  const s = await startStreetUnderTest(values.statements ? STATEMENTS_SETTINGS : {});
+  street = s;
+  const statementsDir = values.statements;
+  const underStatements = async <T>(phase: string, measure: () => Promise<T>): Promise<T> => {
+    if (!statementsDir) return measure();
+    await resetStatements(s);
+    const result = await measure();
+    say(`statements of ${phase}: ${await writeStatements(s, statementsDir, phase)}`);
+    return result;
+  };
   const meta = await runMetadata(street);
   say('floor: JetStream publish+ack, one message per receivable');
   const js = await floorJetStream(street, floorCount);
@@ -77,15 +88,15 @@ try {
   say('floor: SMTP via nodemailer pool');
   const smtp = await floorSmtp(street, mails);
   say(`ours: NDJSON ingest of ${receivables} receivables`);
-  const ingest = await measureIngest(street, receivables);
+  const ingest = await underStatements('ingest', () => measureIngest(s, receivables));
   say('ours: intake (stored, classified, scheduled)');
-  const intake = await measureIntake(street, receivables);
+  const intake = await underStatements('intake', () => measureIntake(s, receivables));
   const dispatchPods = Number(values['dispatch-pods']);
   say(`ours: dispatch of ${mails} due sends by ${dispatchPods} pod(s)`);
-  const dispatch = await measureDispatch(street, mails, dispatchPods);
+  const dispatch = await underStatements('dispatch', () => measureDispatch(s, mails, dispatchPods));
   const peers = await measurePeers(street, PEERS, mails, say);
   say(`ours: pipeline of ${pipelined} receivables (ingest and intake at once)`);
-  const pipeline = await measurePipeline(street, pipelined);
+  const pipeline = await underStatements('pipeline', () => measurePipeline(s, pipelined));
   const timerFigures = timers > 0 ? await measureTimers(street, timers, say) : undefined;
   const figures: Figures = {
     meta,
