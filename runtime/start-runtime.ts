@@ -107,7 +107,13 @@ export async function startRuntime(
       links,
       instanceId: settings.instanceId,
     },
-    { concurrency: settings.dispatchConcurrency, leaseMs: settings.dispatchLeaseMs, redelivery, ...now },
+    {
+      concurrency: settings.dispatchConcurrency,
+      groupSize: settings.dispatchGroup,
+      leaseMs: settings.dispatchLeaseMs,
+      redelivery,
+      ...now,
+    },
   );
   if (runs('dispatch')) await dispatcher.start(js);
   const scheduler = new Scheduler(

@@ -14,6 +14,8 @@ export interface OutgoingMessage {
    * archive yet, so an adapter need not look there first. Absent on a resend of a recorded message.
    */
   firstSend?: boolean;
+  /** Its exact bytes, made and archived by the adapter when the message was recorded (archiveGroup). */
+  raw?: Uint8Array;
 }
 
 export interface SendResult {

@@ -31,6 +31,8 @@ export interface RuntimeSettings {
   intakeConcurrency?: number;
   /** Sends in progress at once per channel type in this process. */
   dispatchConcurrency?: number;
+  /** Most sends prepared together in one transaction (runtime/dispatch/prepare-group.ts); 1: one by one. */
+  dispatchGroup?: number;
   /** The scheduler queues no more sends while this many wait for a dispatcher. */
   dispatchMaxQueued?: number;
   /** A send queued on JetStream this long without a dispatcher finishing it is queued again. */
@@ -58,7 +60,8 @@ export const SETTING_DEFAULTS = {
   workers: WORKERS as readonly Worker[],
   intakeBatchSize: 1_000,
   intakeConcurrency: 3,
-  dispatchConcurrency: 16,
+  dispatchConcurrency: 64,
+  dispatchGroup: 16,
   dispatchMaxQueued: 500,
   dispatchLeaseMs: 300_000,
   metricsSampleMs: 15_000,
@@ -168,6 +171,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): RuntimeSetti
     intakeBatchSize: positive(env, 'OST_INTAKE_BATCH_SIZE', SETTING_DEFAULTS.intakeBatchSize),
     intakeConcurrency: positive(env, 'OST_INTAKE_CONCURRENCY', SETTING_DEFAULTS.intakeConcurrency),
     dispatchConcurrency: positive(env, 'OST_DISPATCH_CONCURRENCY', SETTING_DEFAULTS.dispatchConcurrency),
+    dispatchGroup: positive(env, 'OST_DISPATCH_GROUP', SETTING_DEFAULTS.dispatchGroup),
     dispatchMaxQueued: positive(env, 'OST_DISPATCH_MAX_QUEUED', SETTING_DEFAULTS.dispatchMaxQueued),
     dispatchLeaseMs: positive(env, 'OST_DISPATCH_LEASE_MS', SETTING_DEFAULTS.dispatchLeaseMs),
     metricsSampleMs: positive(env, 'OST_METRICS_SAMPLE_MS', SETTING_DEFAULTS.metricsSampleMs),

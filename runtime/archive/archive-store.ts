@@ -36,11 +36,41 @@ export const sha256Hex = (body: Buffer) => createHash('sha256').update(body).dig
 /** Parts kept as they are: see the top of this file. */
 const UNSEALED: ReadonlySet<PartName> = new Set(['pdf']);
 
+/** The parts of one message to archive, sealed with its links' seal. */
+export interface MessageParts {
+  corporation: string;
+  messageId: string;
+  parts: readonly ArchivedPart[];
+  seal: LinkSeal;
+}
+
 /**
- * Stores parts once, in one statement: an existing part of the same message is kept as it was (the first
- * send wins). Returns the parts this call stored; one it did not store was archived before (by an earlier
- * attempt or another replica) and is what the provider must get.
+ * Stores the parts of several messages once, in one statement: an existing part of the same message is
+ * kept as it was (the first send wins). Returns `<message id>|<part>` of the parts this call stored; one
+ * it did not store was archived before (by an earlier attempt or another replica) and is what the
+ * provider must get.
  */
+export async function archiveMessages(
+  db: CommonQueryMethods,
+  messages: readonly MessageParts[],
+): Promise<Set<string>> {
+  const rows = messages.flatMap((m) =>
+    m.parts.map(
+      (p) =>
+        sql.fragment`(${m.messageId}, ${m.corporation}, ${p.part}, ${p.contentType},
+        ${sql.binary(UNSEALED.has(p.part) ? p.body : m.seal.sealBytes(p.body))}, ${sha256Hex(p.body)})`,
+    ),
+  );
+  if (rows.length === 0) return new Set();
+  const stored = await db.any(sql.unsafe`
+    INSERT INTO message_parts (message_id, corporation, part, content_type, body, sha256)
+    VALUES ${sql.join(rows, sql.fragment`, `)}
+    ON CONFLICT (message_id, part) DO NOTHING
+    RETURNING message_id, part`);
+  return new Set(stored.map((r) => `${r.message_id}|${r.part}`));
+}
+
+/** archiveMessages for one message; returns the parts this call stored. */
 export async function archiveParts(
   db: CommonQueryMethods,
   links: LinkTokens,
@@ -52,17 +82,8 @@ export async function archiveParts(
 ): Promise<Set<PartName>> {
   if (parts.length === 0) return new Set();
   const seal = known ?? (await linkSealFor(db, links, { messageId }));
-  const rows = parts.map(
-    (p) =>
-      sql.fragment`(${messageId}, ${corporation}, ${p.part}, ${p.contentType},
-        ${sql.binary(UNSEALED.has(p.part) ? p.body : seal.sealBytes(p.body))}, ${sha256Hex(p.body)})`,
-  );
-  const stored = await db.anyFirst(sql.unsafe`
-    INSERT INTO message_parts (message_id, corporation, part, content_type, body, sha256)
-    VALUES ${sql.join(rows, sql.fragment`, `)}
-    ON CONFLICT (message_id, part) DO NOTHING
-    RETURNING part`);
-  return new Set(stored as PartName[]);
+  const stored = await archiveMessages(db, [{ corporation, messageId, parts, seal }]);
+  return new Set(parts.map((p) => p.part).filter((part) => stored.has(`${messageId}|${part}`)));
 }
 
 function storedPart(r: Record<string, unknown>, seal: LinkSeal): StoredPart {

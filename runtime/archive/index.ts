@@ -7,7 +7,14 @@ export {
   listArchivedMessages,
   receivableIdOf,
 } from './archive-queries.js';
-export { archiveParts, type PartName, readPart } from './archive-store.js';
+export {
+  type ArchivedPart,
+  archiveMessages,
+  archiveParts,
+  type MessageParts,
+  type PartName,
+  readPart,
+} from './archive-store.js';
 export { dossierEvidenceZip, type EvidenceManifest } from './evidence-zip.js';
 export {
   RetentionSweeper,

@@ -23,5 +23,7 @@ export function rateLimited(adapter: ChannelAdapter): ChannelAdapter {
       return adapter.send(message, options);
     },
     close: () => adapter.close(),
+    // Making and archiving the bytes sends nothing: only the hand-over waits for the limiter.
+    ...(adapter.archiveGroup ? { archiveGroup: adapter.archiveGroup.bind(adapter) } : {}),
   };
 }

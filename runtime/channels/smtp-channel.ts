@@ -7,16 +7,29 @@
 // rejects, so a retry never overlaps the attempt before it. TLS is required unless the relay is loopback
 // or the Channel says `tls: none` (smtp-security.ts).
 import nodemailer, { type Transporter } from 'nodemailer';
+import type { CommonQueryMethods } from 'slonik';
 import { createError, isOutputstraatError } from '../../core/errors/index.js';
 import type { Database } from '../../platform/db/index.js';
-import { archiveParts, readPart } from '../archive/index.js';
+import {
+  type ArchivedPart,
+  archiveMessages,
+  archiveParts,
+  type MessageParts,
+  readPart,
+} from '../archive/index.js';
 import { requireChannelSecret, type SecretLookup } from '../bundles/index.js';
 import { type LinkTokens, linkUrl, sealOfLinks } from '../dossiers/index.js';
-import { replyAddressOf, storeReplyToken } from '../replies/index.js';
+import { replyAddressOf, storeReplyToken, storeReplyTokens } from '../replies/index.js';
 import { trackHtml } from '../tracking/index.js';
-import type { ChannelAdapter, OutgoingMessage, SendOptions, SendResult } from './channel-adapter.js';
+import type {
+  ChannelAdapter,
+  GroupedMessage,
+  OutgoingMessage,
+  SendOptions,
+  SendResult,
+} from './channel-adapter.js';
 import { type ProviderTimeouts, TIMEOUT_DEFAULTS } from './channel-settings.js';
-import { type MessageFacts, messageFacts } from './message-facts.js';
+import { messageFacts } from './message-facts.js';
 import { smtpFailure } from './smtp-failure.js';
 import { type SmtpSecurity, smtpSecurity } from './smtp-security.js';
 
@@ -99,10 +112,10 @@ export class SmtpChannel implements ChannelAdapter {
   }
 
   /** The HTML as sent: with tracking for messages to debtors when a tracking secret is configured. */
-  private htmlFor(message: OutgoingMessage, facts: MessageFacts | undefined): string | undefined {
+  private htmlFor(message: OutgoingMessage, toDebtor: boolean): string | undefined {
     const html = message.content.html;
     const tracking = this.options.tracking;
-    if (html === undefined || !tracking || !facts || facts.stepKind === 'alert') return html;
+    if (html === undefined || !tracking || !toDebtor) return html;
     return trackHtml(html, {
       messageId: message.id,
       secret: tracking.secret,
@@ -115,12 +128,54 @@ export class SmtpChannel implements ChannelAdapter {
    * Reply-To: the message's own reply address for a message to a debtor when a reply domain is set (its
    * token's hash stored first, so a reply can never arrive before it matches), else the corporation's.
    */
-  private async replyToFor(message: OutgoingMessage, facts: MessageFacts | undefined) {
+  private replyToFor(message: OutgoingMessage, toDebtor: boolean): string | undefined {
     const { replyDomain, db } = this.options;
-    if (!replyDomain || !db || !facts || facts.stepKind === 'alert')
-      return message.bundle.corporation.replyTo;
-    await storeReplyToken(db, this.options.links, message.id);
+    if (!replyDomain || !db || !toDebtor) return message.bundle.corporation.replyTo;
     return replyAddressOf(this.options.links, message.id, replyDomain);
+  }
+
+  /** The parts archived for an email: the exact bytes, and the HTML and text as rendered for reading. */
+  private partsOf(message: OutgoingMessage, raw: Buffer, html: string | undefined): ArchivedPart[] {
+    const text = message.content.text;
+    return [
+      { part: 'eml', contentType: 'message/rfc822', body: raw },
+      ...(html !== undefined
+        ? [{ part: 'html' as const, contentType: 'text/html; charset=utf-8', body: Buffer.from(html) }]
+        : []),
+      ...(text !== undefined
+        ? [{ part: 'text' as const, contentType: 'text/plain; charset=utf-8', body: Buffer.from(text) }]
+        : []),
+    ];
+  }
+
+  /**
+   * Sends to debtors recorded together (a dispatcher's group, in its transaction `tx`): their exact bytes
+   * are made and archived in one statement, with the reply tokens' hashes in one more, before the
+   * transaction commits; `send` then hands those bytes over (message.raw).
+   */
+  async archiveGroup(
+    tx: CommonQueryMethods,
+    messages: readonly GroupedMessage[],
+  ): Promise<Map<string, Buffer>> {
+    const out = new Map<string, Buffer>();
+    const archived: MessageParts[] = [];
+    // Tracked and with a reply address of its own, as any message to a debtor (without a database, neither).
+    const toDebtor = this.options.db !== undefined;
+    for (const { message, seal } of messages) {
+      const html = this.htmlFor(message, toDebtor);
+      const raw = await this.build(message, html, message.recipient, this.replyToFor(message, toDebtor));
+      out.set(message.id, raw);
+      archived.push({
+        corporation: message.bundle.corporation.id,
+        messageId: message.id,
+        parts: this.partsOf(message, raw, html),
+        seal,
+      });
+    }
+    if (this.options.replyDomain && this.options.db)
+      await storeReplyTokens(tx, this.options.links, [...out.keys()]);
+    await archiveMessages(tx, archived);
+    return out;
   }
 
   /** The exact RFC 5322 bytes (CRLF line ends, DKIM-signed when configured). */
@@ -177,14 +232,20 @@ export class SmtpChannel implements ChannelAdapter {
     try {
       // A message recorded in this attempt has nothing archived yet; a resend sends what the archive holds.
       let raw =
-        db && !message.firstSend
-          ? (await readPart(db, this.options.links, message.id, 'eml'))?.body
-          : undefined;
+        message.raw !== undefined
+          ? Buffer.from(message.raw)
+          : db && !message.firstSend
+            ? (await readPart(db, this.options.links, message.id, 'eml'))?.body
+            : undefined;
       if (!raw) {
         const facts = db ? await messageFacts(db, message.id) : undefined;
-        const html = this.htmlFor(message, facts);
+        // A message to a debtor is tracked and gets its own reply address; an alert to staff neither.
+        const toDebtor = facts !== undefined && facts.stepKind !== 'alert';
+        const html = this.htmlFor(message, toDebtor);
         // An alert goes to several consultants as one message: every copy names them all.
-        const replyTo = await this.replyToFor(message, facts);
+        const replyTo = this.replyToFor(message, toDebtor);
+        if (db && toDebtor && this.options.replyDomain)
+          await storeReplyToken(db, this.options.links, message.id);
         raw = await this.build(message, html, facts?.recipients ?? message.recipient, replyTo);
         if (db) {
           const seal = facts ? sealOfLinks(this.options.links, facts.derivedLinks) : undefined;
@@ -193,27 +254,7 @@ export class SmtpChannel implements ChannelAdapter {
             this.options.links,
             c.id,
             message.id,
-            [
-              { part: 'eml', contentType: 'message/rfc822', body: raw },
-              ...(html !== undefined
-                ? [
-                    {
-                      part: 'html' as const,
-                      contentType: 'text/html; charset=utf-8',
-                      body: Buffer.from(html),
-                    },
-                  ]
-                : []),
-              ...(message.content.text !== undefined
-                ? [
-                    {
-                      part: 'text' as const,
-                      contentType: 'text/plain; charset=utf-8',
-                      body: Buffer.from(message.content.text),
-                    },
-                  ]
-                : []),
-            ],
+            this.partsOf(message, raw, html),
             seal,
           );
           // Another replica may have archived first: then send what the archive holds.

@@ -19,11 +19,11 @@
 import { withRetries } from '../../platform/with-retries.js';
 import { renewStepLease } from '../dossiers/index.js';
 import { sentSentence } from './dispatch-sentences.js';
-import type { DispatchDeps, DispatchOutcome, DispatchWork } from './dispatch-types.js';
+import type { DispatchDeps, DispatchOutcome, DispatchWork, Prepared } from './dispatch-types.js';
 import { prepareSend } from './prepare-send.js';
 import { recordFailure } from './record-failure.js';
 import type { SentRecord } from './record-sent.js';
-import { holdSendLease } from './send-lease.js';
+import { holdSendLease, type SendLease } from './send-lease.js';
 
 export type { DispatchDeps, DispatchOutcome, DispatchWork } from './dispatch-types.js';
 
@@ -52,25 +52,47 @@ export async function dispatchStep(
     return prepared.outcome;
   }
   const p = prepared.prepared;
-  const labels = { corporation: p.caseRow.corporation, flow: p.caseRow.flow, channel: p.channel.name };
-  const startedAt = Date.now();
-  let providerId = '';
   const lease = holdSendLease({
     leaseMs: deps.leaseMs,
     renew: () => renewStepLease(deps.db, p.step.id, work.attempt, deps.instanceId),
     onRenewError: (err) =>
       deps.log.warn(
-        { ...labels, step: p.step.step_id, err },
+        { corporation: p.caseRow.corporation, step: p.step.step_id, err },
         'could not renew the lease of a send in flight',
       ),
   });
+  return handOver(deps, p, work, now, lease);
+}
+
+/**
+ * Steps 2 and 3 of a recorded message (prepareSend's, or one of a group's, prepare-group.ts): hand it to
+ * the provider while `lease` is renewed, then record the outcome. The lease is released here.
+ */
+export async function handOver(
+  deps: DispatchDeps,
+  p: Prepared,
+  work: DispatchWork,
+  now: Date,
+  lease: SendLease,
+): Promise<DispatchOutcome> {
+  const labels = { corporation: p.caseRow.corporation, flow: p.caseRow.flow, channel: p.channel.name };
+  const startedAt = Date.now();
+  let providerId = '';
   try {
     const adapter = deps.channels.adapter(p.channel.spec.provider);
     for (const [i, recipient] of p.recipients.entries()) {
       const firstSend = i === 0 && p.firstSend === true;
       providerId = (
         await adapter.send(
-          { id: p.messageId, bundle: p.bundle, channel: p.channel, recipient, content: p.content, firstSend },
+          {
+            id: p.messageId,
+            bundle: p.bundle,
+            channel: p.channel,
+            recipient,
+            content: p.content,
+            firstSend,
+            ...(p.raw ? { raw: p.raw } : {}),
+          },
           { signal: lease.signal },
         )
       ).providerId;

@@ -58,6 +58,8 @@ export interface Prepared {
   engineMessageId?: string;
   /** Recorded with a new id in this attempt (not a resend of an earlier attempt's message). */
   firstSend?: boolean;
+  /** Its exact bytes, made and archived with the message (a group's, ChannelAdapter.archiveGroup). */
+  raw?: Buffer;
 }
 
 export type Preparation =

@@ -57,45 +57,61 @@ export async function resendExisting(
   };
 }
 
-/** A new message, recorded 'sending' with its exact content before the provider gets it. */
-export async function recordNewMessage(
-  tx: Tx,
+/** What a new message is recorded from: the send, its content and the seal of its receivable's links. */
+export interface NewMessage {
   /** The seal of the receivable's links, read with them (linksForTemplate). */
-  seal: LinkSeal,
-  m: {
-    bundle: ConfigBundle;
-    c: CaseRow;
-    step: StepRow;
-    about: ReceivableRow;
-    channel: BundleChannel;
-    recipients: string[];
-    content: ComposedMessage;
-    now: Date;
-  },
-): Promise<Prepared> {
-  const { c, step, about, channel, recipients, content } = m;
-  const messageId = randomUUID();
-  const engineMessageId = step.kind === 'send' ? (step.payload.messageId as string) : undefined;
-  // Stored with its link tokens sealed; the adapter gets them as rendered.
-  const stored = seal.sealJson(content);
+  seal: LinkSeal;
+  bundle: ConfigBundle;
+  c: CaseRow;
+  step: StepRow;
+  about: ReceivableRow;
+  channel: BundleChannel;
+  recipients: string[];
+  content: ComposedMessage;
+  now: Date;
+}
+
+/** New messages, recorded 'sending' with their exact content before the provider gets them (one statement). */
+export async function recordNewMessages(tx: Tx, messages: readonly NewMessage[]): Promise<Prepared[]> {
+  if (messages.length === 0) return [];
+  const prepared: Prepared[] = [];
+  const rows = messages.map((m) => {
+    const { c, step, about, channel, recipients, content } = m;
+    const messageId = randomUUID();
+    const engineMessageId = step.kind === 'send' ? (step.payload.messageId as string) : undefined;
+    prepared.push({
+      messageId,
+      channel,
+      recipients,
+      content,
+      bundle: m.bundle,
+      caseRow: c,
+      step,
+      ...(engineMessageId ? { engineMessageId } : {}),
+      firstSend: true,
+    });
+    // Stored with its link tokens sealed; the adapter gets them as rendered.
+    const stored = m.seal.sealJson(content);
+    return sql.fragment`(${messageId}, ${c.id}, ${about.id}, ${c.corporation}, ${step.step_id}, ${channel.name},
+      ${channel.spec.type}, ${content.template}, ${content.locale}, 'sending', ${recipients.join(',')},
+      ${content.subject ?? null}, ${sql.jsonb(stored as never)}, ${engineMessageId ?? null}, ${step.id},
+      ${step.kind === 'send' ? about.debtor_ref : null}, ${step.kind === 'send' ? about.household_id : null},
+      ${m.now.toISOString()}, ${priceCents(channel.spec.pricePerMessage) ?? null})`;
+  });
   await tx.query(sql.unsafe`
     INSERT INTO messages (id, case_id, receivable_id, corporation, step_id, channel, channel_type, template, locale,
       status, recipient, subject, content, engine_message_id, step_row_id, debtor_ref, household_id, counted_at,
       cost_cents)
-    VALUES (${messageId}, ${c.id}, ${about.id}, ${c.corporation}, ${step.step_id}, ${channel.name}, ${channel.spec.type},
-      ${content.template}, ${content.locale}, 'sending', ${recipients.join(',')}, ${content.subject ?? null},
-      ${sql.jsonb(stored as never)}, ${engineMessageId ?? null}, ${step.id},
-      ${step.kind === 'send' ? about.debtor_ref : null}, ${step.kind === 'send' ? about.household_id : null},
-      ${m.now.toISOString()}, ${priceCents(channel.spec.pricePerMessage) ?? null})`);
-  return {
-    messageId,
-    channel,
-    recipients,
-    content,
-    bundle: m.bundle,
-    caseRow: c,
-    step,
-    ...(engineMessageId ? { engineMessageId } : {}),
-    firstSend: true,
-  };
+    VALUES ${sql.join(rows, sql.fragment`, `)}`);
+  return prepared;
+}
+
+/** One new message (recordNewMessages). */
+export async function recordNewMessage(
+  tx: Tx,
+  seal: LinkSeal,
+  m: Omit<NewMessage, 'seal'>,
+): Promise<Prepared> {
+  const [one] = await recordNewMessages(tx, [{ ...m, seal }]);
+  return one!;
 }

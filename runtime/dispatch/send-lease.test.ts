@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { holdSendLease, LeaseLost } from './send-lease.js';
+import { holdGroupLease, holdSendLease, LeaseLost } from './send-lease.js';
 
 describe('the lease of a send in flight', () => {
   afterEach(() => {
@@ -52,5 +52,48 @@ describe('the lease of a send in flight', () => {
     await vi.advanceTimersByTimeAsync(750);
     expect(lease.signal.aborted).toBe(true);
     lease.release();
+  });
+});
+
+describe('the leases of a group of sends', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('renews every held step in one call and aborts only the send whose step was taken from it', async () => {
+    vi.useFakeTimers();
+    const asked: string[][] = [];
+    const lease = holdGroupLease(['a', 'b', 'c'], {
+      leaseMs: 1_000,
+      renew: async (ids) => {
+        asked.push([...ids]);
+        return new Set(ids.filter((id) => id !== 'b'));
+      },
+    });
+    await vi.advanceTimersByTimeAsync(250);
+    expect(asked).toEqual([['a', 'b', 'c']]);
+    expect(lease.of('b').signal.aborted).toBe(true);
+    expect(lease.of('b').signal.reason).toBeInstanceOf(LeaseLost);
+    expect(lease.of('a').signal.aborted).toBe(false);
+    lease.of('a').release();
+    await vi.advanceTimersByTimeAsync(250);
+    expect(asked[1]).toEqual(['c']);
+    expect(lease.of('c').signal.aborted).toBe(false);
+    lease.of('c').release();
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(asked).toHaveLength(2);
+  });
+
+  it('aborts every send of the group when no renewal is confirmed for half a lease', async () => {
+    vi.useFakeTimers();
+    const lease = holdGroupLease(['a', 'b'], {
+      leaseMs: 1_000,
+      renew: () => new Promise<ReadonlySet<string>>(() => undefined),
+    });
+    await vi.advanceTimersByTimeAsync(750);
+    expect(lease.of('a').signal.aborted).toBe(true);
+    expect(lease.of('b').signal.aborted).toBe(true);
+    expect(lease.of('x').signal.aborted).toBe(true);
+    lease.releaseAll();
   });
 });

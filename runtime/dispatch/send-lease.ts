@@ -25,35 +25,53 @@ export interface SendLeaseOptions {
   onRenewError?(err: unknown): void;
 }
 
+/** The leases of a group's sends, renewed together: one statement per quarter lease for all of them. */
+export interface GroupLease {
+  /** The lease of one step of the group. */
+  of(id: string): SendLease;
+  /** Stops renewing every lease still held. */
+  releaseAll(): void;
+}
+
+export interface GroupLeaseOptions {
+  leaseMs: number;
+  /** Renews the leases of these steps; resolves the ids this dispatcher still holds. */
+  renew(ids: readonly string[]): Promise<ReadonlySet<string>>;
+  onRenewError?(err: unknown): void;
+}
+
 /** Smallest renewal interval, so a tiny lease in a test does not hammer the database. */
 const MIN_INTERVAL_MS = 100;
 
-export function holdSendLease(options: SendLeaseOptions): SendLease {
-  const controller = new AbortController();
+export function holdGroupLease(ids: readonly string[], options: GroupLeaseOptions): GroupLease {
   const { leaseMs } = options;
+  const held = new Map(ids.map((id) => [id, new AbortController()]));
   let confirmed = Date.now();
   let renewing = false;
   let warned = false;
-  const stop = (why: string) => {
-    if (!controller.signal.aborted) controller.abort(new LeaseLost(why));
+  const stop = (id: string, why: string) => {
+    const controller = held.get(id);
+    held.delete(id);
+    if (controller && !controller.signal.aborted) controller.abort(new LeaseLost(why));
   };
   const tick = () => {
-    if (controller.signal.aborted) return;
+    if (held.size === 0) return;
     if (Date.now() - confirmed >= leaseMs / 2) {
-      stop(
-        `the step's lease could not be renewed for ${Date.now() - confirmed} ms; it may pass to another replica`,
-      );
+      const why = `the step's lease could not be renewed for ${Date.now() - confirmed} ms; it may pass to another replica`;
+      for (const id of [...held.keys()]) stop(id, why);
       return;
     }
     if (renewing) return;
     renewing = true;
     const started = Date.now();
+    const asked = [...held.keys()];
     options
-      .renew()
+      .renew(asked)
       .then(
-        (held) => {
-          if (held) confirmed = started;
-          else stop('the step is no longer held by this dispatcher');
+        (still) => {
+          confirmed = started;
+          for (const id of asked)
+            if (!still.has(id)) stop(id, 'the step is no longer held by this dispatcher');
         },
         (err: unknown) => {
           if (!warned) options.onRenewError?.(err);
@@ -66,8 +84,29 @@ export function holdSendLease(options: SendLeaseOptions): SendLease {
   };
   const timer = setInterval(tick, Math.max(MIN_INTERVAL_MS, Math.floor(leaseMs / 4)));
   timer.unref();
-  return {
-    signal: controller.signal,
-    release: () => clearInterval(timer),
+  const releaseAll = () => {
+    held.clear();
+    clearInterval(timer);
   };
+  const signals = new Map([...held].map(([id, c]) => [id, c.signal]));
+  return {
+    of: (id) => ({
+      signal: signals.get(id) ?? AbortSignal.abort(new LeaseLost('not a step of this group')),
+      release: () => {
+        held.delete(id);
+        if (held.size === 0) clearInterval(timer);
+      },
+    }),
+    releaseAll,
+  };
+}
+
+/** The lease of one send: a group of one. */
+export function holdSendLease(options: SendLeaseOptions): SendLease {
+  const lease = holdGroupLease(['one'], {
+    leaseMs: options.leaseMs,
+    renew: async (ids) => ((await options.renew()) ? new Set(ids) : new Set()),
+    ...(options.onRenewError ? { onRenewError: options.onRenewError } : {}),
+  });
+  return lease.of('one');
 }

@@ -73,7 +73,14 @@ export { NOT_PERSONAL } from './not-personal.js';
 export { derivedTaskId, insertTask, type NewTask, openTask, type TaskKind } from './open-task.js';
 export { reportFinalOutcomes } from './outcome-events.js';
 export { flowOutcomes, type OutcomeQuery, stepOutcomes } from './outcome-totals.js';
-export { consoleUrl, ensureLink, linksForTemplate, linkUrl } from './payment-link.js';
+export {
+  consoleUrl,
+  ensureLink,
+  type LinkRequest,
+  linksForTemplate,
+  linksForTemplates,
+  linkUrl,
+} from './payment-link.js';
 export {
   PERSONAL_DATA,
   personalColumns,
@@ -99,6 +106,7 @@ export {
   releaseClaims,
   releaseStaleClaims,
   renewStepLease,
+  renewStepLeases,
   retryStepLater,
   type StepRow,
   takeQueuedStep,

@@ -162,15 +162,28 @@ export async function takeQueuedStep(
  * holds it (finished, given back, or taken over after the lease lapsed): the send must stop.
  */
 export async function renewStepLease(
-  db: Pick<Database, 'query'>,
+  db: Pick<Database, 'any'>,
   id: string,
   attempt: number,
   instanceId: string,
 ): Promise<boolean> {
-  const result = await db.query(sql.unsafe`
+  return (await renewStepLeases(db, [{ id, attempt }], instanceId)).has(id);
+}
+
+/** renewStepLease for the steps of a group, in one statement: the ids this dispatcher still holds. */
+export async function renewStepLeases(
+  db: Pick<Database, 'any'>,
+  steps: readonly { id: string; attempt: number }[],
+  instanceId: string,
+): Promise<Set<string>> {
+  if (steps.length === 0) return new Set();
+  const rows = await db.any(sql.unsafe`
     UPDATE steps SET claimed_at = now()
-    WHERE id = ${id} AND status = 'queued' AND attempts = ${attempt} AND claimed_by = ${instanceId}`);
-  return result.rowCount > 0;
+    FROM json_to_recordset(${JSON.stringify(steps)}::json) AS t (id uuid, attempt int)
+    WHERE steps.id = t.id AND steps.status = 'queued' AND steps.attempts = t.attempt
+      AND steps.claimed_by = ${instanceId}
+    RETURNING steps.id`);
+  return new Set(rows.map((r) => r.id as string));
 }
 
 export async function finishStep(

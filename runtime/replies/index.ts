@@ -9,6 +9,7 @@ export {
   replyAddressOf,
   replyTokenIn,
   storeReplyToken,
+  storeReplyTokens,
 } from './reply-address.js';
 export { listReplies, type ReplyView } from './reply-list.js';
 export { type ReplySmtpOptions, type ReplySmtpServer, startReplySmtpServer } from './reply-smtp-server.js';

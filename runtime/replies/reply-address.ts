@@ -19,9 +19,21 @@ export async function storeReplyToken(
   links: LinkTokens,
   messageId: string,
 ): Promise<void> {
+  await storeReplyTokens(db, links, [messageId]);
+}
+
+/** storeReplyToken for several messages in one statement. */
+export async function storeReplyTokens(
+  db: Pick<Tx, 'query'> | Database,
+  links: LinkTokens,
+  messageIds: readonly string[],
+): Promise<void> {
+  if (messageIds.length === 0) return;
+  const rows = messageIds.map((id) => ({ id, hash: tokenHash(links.replyTokenOf(id)).toString('hex') }));
   await db.query(sql.unsafe`
-    UPDATE messages SET reply_token_sha256 = ${sql.binary(tokenHash(links.replyTokenOf(messageId)))}
-    WHERE id = ${messageId} AND reply_token_sha256 IS NULL`);
+    UPDATE messages SET reply_token_sha256 = decode(t.hash, 'hex')
+    FROM json_to_recordset(${JSON.stringify(rows)}::json) AS t (id uuid, hash text)
+    WHERE messages.id = t.id AND messages.reply_token_sha256 IS NULL`);
 }
 
 /** The token of a reply address of this domain, or undefined for any other address. */
