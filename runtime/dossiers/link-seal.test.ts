@@ -24,6 +24,19 @@ describe('sealed message content', () => {
     expect(seal.unsealBytes(sealed).toString('latin1')).toBe(raw);
   });
 
+  it('finds a split token at every split point, after LF or CRLF, next to whole copies and other soft breaks', () => {
+    for (let head = 1; head < token.length; head++) {
+      for (const eol of ['\r\n', '\n']) {
+        const raw = `a=3Db ${token} =${eol}x/p/${token.slice(0, head)}=${eol}${token.slice(head)} c=${eol}d=`;
+        const sealed = seal.seal(raw);
+        expect(sealed).toBe(
+          `a=3Db ${placeholder} =${eol}x/p/${placeholder.slice(0, head)}=${eol}${placeholder.slice(head)} c=${eol}d=`,
+        );
+        expect(seal.unseal(sealed)).toBe(raw);
+      }
+    }
+  });
+
   it('seals inside a base64 MIME body without changing its line layout', () => {
     const text = `Платіть тут: https://betalen.example/p/${token} — дякуємо, Woonstichting Noord. `.repeat(3);
     const b64 = Buffer.from(text, 'utf8').toString('base64');
