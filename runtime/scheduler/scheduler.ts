@@ -61,6 +61,8 @@ export class Scheduler {
   private stopped = true;
   private inFlight: Promise<unknown> = Promise.resolve();
   private lastSweep = 0;
+  /** The last round left sends waiting for room on OST_DISPATCH: look again soon, not after the interval. */
+  private waitingForRoom = false;
 
   constructor(
     private readonly deps: SchedulerDeps,
@@ -81,8 +83,9 @@ export class Scheduler {
       })
       .then((processed) => {
         if (this.stopped) return;
-        // Busy: go again at once; idle: wait for the interval.
-        this.timer = setTimeout(() => this.loop(), processed ? 0 : this.options.intervalMs);
+        // Busy: go again at once; waiting for room: soon; idle: wait for the interval.
+        const idle = this.waitingForRoom ? Math.min(50, this.options.intervalMs) : this.options.intervalMs;
+        this.timer = setTimeout(() => this.loop(), processed ? 0 : idle);
       });
   }
 
@@ -98,9 +101,7 @@ export class Scheduler {
       );
       if (released > 0) this.deps.log.warn({ released }, 'recovered steps claimed by a replica that stopped');
     }
-    const room = this.deps.js
-      ? Math.max(0, (this.options.maxQueued ?? 500) - (await countQueued(this.deps.db)))
-      : 0;
+    const room = this.deps.js ? await this.roomForSends() : 0;
     const round = await this.deps.db.transaction((tx) => this.claim(tx, now, room));
     if (round.queued.length > 0 && this.deps.js) {
       const failed = await publishDispatch(this.deps.js, round.queued);
@@ -120,6 +121,20 @@ export class Scheduler {
     }
     await this.runTimers(round.timers, now);
     return round.timers.length + round.queued.length + round.deferred;
+  }
+
+  /**
+   * How many sends may be queued now. The queue is refilled in batches: until a quarter of it is free, none
+   * (the round runs timers only), so a busy street claims, publishes and commits per hundred sends rather
+   * than per handful — one claim per few sends cost more of the database than the sends' own statements.
+   */
+  private async roomForSends(): Promise<number> {
+    const maxQueued = this.options.maxQueued ?? 500;
+    const queued = await countQueued(this.deps.db);
+    const room = Math.max(0, maxQueued - queued);
+    const refill = Math.ceil(Math.min(this.options.batchSize ?? 500, maxQueued) / 4);
+    this.waitingForRoom = room < refill;
+    return this.waitingForRoom ? 0 : room;
   }
 
   /** Locks due steps, books spread slots, claims the rest; all in one transaction. */
