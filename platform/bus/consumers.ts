@@ -13,6 +13,11 @@ import { DEFAULT_REDELIVERY, type RedeliveryPolicy, serverMaxDeliver } from './r
 import { DISPATCH_STREAM, INTAKE_STREAM } from './streams.js';
 
 export const INTAKE_CONSUMER = 'intake';
+/** The bulk lane of intake: the chunks of NDJSON posts (subjects.ts, intakeBulkSubject). */
+export const INTAKE_BULK_CONSUMER = 'intake-bulk';
+/** What the intake consumer takes: everything but bulk chunks (one posted receivable, payments, statuses). */
+export const INTAKE_SINGLE_FILTER = 'ost.intake.*';
+export const INTAKE_BULK_FILTER = 'ost.intake.*.bulk';
 
 /** Channel types the street knows; each has its own dispatch consumer. */
 export const CHANNEL_TYPES = ['email', 'sms', 'voice', 'letter', 'webhook'] as const;
@@ -35,10 +40,14 @@ export interface ConsumerSpec {
 export const INTAKE_ACK_WAIT_MS = 60_000;
 export const DISPATCH_ACK_WAIT_MS = 60_000;
 
-export function intakeConsumerSpec(policy: RedeliveryPolicy = DEFAULT_REDELIVERY): ConsumerSpec {
+export function intakeConsumerSpec(
+  policy: RedeliveryPolicy = DEFAULT_REDELIVERY,
+  lane: 'single' | 'bulk' = 'single',
+): ConsumerSpec {
   return {
     stream: INTAKE_STREAM,
-    durable: INTAKE_CONSUMER,
+    durable: lane === 'bulk' ? INTAKE_BULK_CONSUMER : INTAKE_CONSUMER,
+    filterSubject: lane === 'bulk' ? INTAKE_BULK_FILTER : INTAKE_SINGLE_FILTER,
     ackWaitMs: INTAKE_ACK_WAIT_MS,
     maxAckPending: 20_000,
     maxDeliver: serverMaxDeliver(policy),
@@ -89,15 +98,18 @@ export async function ensureConsumer(jsm: JetStreamManager, spec: ConsumerSpec):
     }
   }
   // A consumer made before max_deliver was bounded has -1 (redeliver forever): brought to the limit too.
+  // The intake consumer made before the bulk lane took every subject: narrowed to its own.
   if (
     have.ack_wait !== want.ack_wait ||
     have.max_ack_pending !== want.max_ack_pending ||
-    have.max_deliver !== want.max_deliver
+    have.max_deliver !== want.max_deliver ||
+    (want.filter_subject !== undefined && have.filter_subject !== want.filter_subject)
   ) {
     await jsm.consumers.update(spec.stream, spec.durable, {
       ack_wait: want.ack_wait!,
       max_ack_pending: want.max_ack_pending!,
       max_deliver: want.max_deliver!,
+      ...(want.filter_subject !== undefined ? { filter_subject: want.filter_subject } : {}),
     });
   }
 }
@@ -107,6 +119,9 @@ export async function ensureRuntimeConsumers(
   jsm: JetStreamManager,
   policy: RedeliveryPolicy = DEFAULT_REDELIVERY,
 ): Promise<void> {
-  await ensureConsumer(jsm, intakeConsumerSpec(policy));
+  // The single lane first: narrowed from every subject, it no longer overlaps the bulk lane's filter (a
+  // work-queue stream refuses two consumers whose filters overlap).
+  await ensureConsumer(jsm, intakeConsumerSpec(policy, 'single'));
+  await ensureConsumer(jsm, intakeConsumerSpec(policy, 'bulk'));
   for (const type of CHANNEL_TYPES) await ensureConsumer(jsm, dispatchConsumerSpec(type, policy));
 }

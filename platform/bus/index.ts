@@ -11,6 +11,7 @@ export {
   ensureConsumer,
   ensureRuntimeConsumers,
   INTAKE_ACK_WAIT_MS,
+  INTAKE_BULK_CONSUMER,
   INTAKE_CONSUMER,
   INTAKE_CONSUMER_SPEC,
   intakeConsumerSpec,
@@ -42,5 +43,6 @@ export {
   EVENT_SUBJECTS,
   eventSubject,
   INTAKE_SUBJECTS,
+  intakeBulkSubject,
   intakeSubject,
 } from './subjects.js';

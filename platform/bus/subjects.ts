@@ -11,6 +11,14 @@ export function intakeSubject(corporation: string): string {
   return `ost.intake.${token(corporation, 'corporation')}`;
 }
 
+/**
+ * A bulk post's chunks for one corporation: a lane of their own (consumer `intake-bulk`), so a bulk of a
+ * hundred thousand never stands between another corporation's single receivable and intake.
+ */
+export function intakeBulkSubject(corporation: string): string {
+  return `${intakeSubject(corporation)}.bulk`;
+}
+
 /** Work for the channel adapters of one channel type (email, sms, voice, letter, webhook). */
 export function dispatchSubject(corporation: string, channelType: string): string {
   return `ost.dispatch.${token(corporation, 'corporation')}.${token(channelType, 'channel type')}`;

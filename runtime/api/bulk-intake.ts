@@ -20,6 +20,12 @@ import { paceLines } from './rate-limit.js';
 export const CHUNK_RECEIVABLES = 500;
 /** Well under nats-server's default max_payload of 1 MiB. */
 export const CHUNK_BYTES = 512 * 1024;
+/**
+ * A chunk of at least this many receivables goes to intake's bulk lane (consumer `intake-bulk`), so a
+ * corporation's rent day never stands between another corporation's few receivables and intake; a
+ * smaller one (a post of a few, a bulk's last piece) takes the lane of single posts.
+ */
+export const BULK_LANE_MIN = 50;
 const MAX_CHUNKS_IN_FLIGHT = 8;
 const MAX_REPORTED_ERRORS = 1000;
 /** Lines taken from the key's line budget at a time. */
@@ -171,8 +177,11 @@ async function publishChunk(
     `"receivedAt":"${new Date().toISOString()}","receivables":${receivables}}`;
   const headers = natsHeaders();
   headers.set(RECEIVABLE_COUNT_HEADER, String(chunk.lines.length));
-  return publishToIntake(deps.js, corporation, body, {
-    msgID: chunkMsgId(corporation, receivables),
-    headers,
-  });
+  return publishToIntake(
+    deps.js,
+    corporation,
+    body,
+    { msgID: chunkMsgId(corporation, receivables), headers },
+    chunk.lines.length >= BULK_LANE_MIN ? 'bulk' : 'single',
+  );
 }

@@ -4,7 +4,7 @@
 // sent yet (scheduled and due, or queued for a dispatcher). A corporation whose lag grows while another's
 // stays low is being starved or is stuck on its own; the alert in the chart names it.
 import type { JetStreamManager, MsgRequest } from '@nats-io/jetstream';
-import { INTAKE_STREAM, intakeSubject } from '../../platform/bus/index.js';
+import { INTAKE_STREAM, intakeBulkSubject, intakeSubject } from '../../platform/bus/index.js';
 import { type Database, sql } from '../../platform/db/index.js';
 
 export interface CorporationLag {
@@ -25,9 +25,14 @@ export async function intakeLag(
   for (const corporation of corporations) {
     // The server's message get takes next_by_subj (the first message on a subject); the client's type
     // lists it only for direct gets, which this stream does not allow.
-    const query = { seq: 0, next_by_subj: intakeSubject(corporation) } as unknown as MsgRequest;
-    const oldest = await jsm.streams.getMessage(INTAKE_STREAM, query).catch(() => null);
-    lags.push({ corporation, stage: 'intake', seconds: oldest ? seconds(oldest.time, now) : 0 });
+    // Both lanes: single posts and bulk chunks (intakeBulkSubject); the older of their heads.
+    let oldest: Date | undefined;
+    for (const subject of [intakeSubject(corporation), intakeBulkSubject(corporation)]) {
+      const query = { seq: 0, next_by_subj: subject } as unknown as MsgRequest;
+      const head = await jsm.streams.getMessage(INTAKE_STREAM, query).catch(() => null);
+      if (head && (!oldest || head.time < oldest)) oldest = head.time;
+    }
+    lags.push({ corporation, stage: 'intake', seconds: oldest ? seconds(oldest, now) : 0 });
   }
   return lags;
 }

@@ -8,6 +8,7 @@ import {
   CHANNEL_TYPES,
   DISPATCH_STREAM,
   dispatchConsumerName,
+  INTAKE_BULK_CONSUMER,
   INTAKE_CONSUMER,
   INTAKE_STREAM,
 } from '../../platform/bus/index.js';
@@ -33,6 +34,7 @@ export interface MetricsSamplerDeps {
 
 const CONSUMERS: { stream: string; consumer: string }[] = [
   { stream: INTAKE_STREAM, consumer: INTAKE_CONSUMER },
+  { stream: INTAKE_STREAM, consumer: INTAKE_BULK_CONSUMER },
   ...CHANNEL_TYPES.map((t) => ({ stream: DISPATCH_STREAM, consumer: dispatchConsumerName(t) })),
 ];
 

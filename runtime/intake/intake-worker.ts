@@ -17,6 +17,7 @@ import type { ReceivableInput } from '../../core/receivable/index.js';
 import {
   DEFAULT_REDELIVERY,
   INTAKE_ACK_WAIT_MS,
+  INTAKE_BULK_CONSUMER,
   INTAKE_CONSUMER,
   INTAKE_STREAM,
   isLastDelivery,
@@ -82,7 +83,7 @@ function weigh(msg: JsMsg): number {
 }
 
 export class IntakeWorker {
-  private queue: JetStreamWorkQueue<JsMsg> | undefined;
+  private readonly queues: JetStreamWorkQueue<JsMsg>[] = [];
   private readonly stopping = new AbortController();
   private readonly redelivery: RedeliveryPolicy;
 
@@ -93,24 +94,36 @@ export class IntakeWorker {
     this.redelivery = options.redelivery ?? DEFAULT_REDELIVERY;
   }
 
+  /**
+   * Pulls from both lanes of OST_INTAKE: single posts, payments and status changes (consumer `intake`) and
+   * the chunks of bulk posts (`intake-bulk`), each with batches in progress of its own, so a rent day's
+   * bulk being stored never holds up another corporation's single receivable.
+   */
   async start(js: JetStreamClient): Promise<void> {
-    const consumer: Consumer = await js.consumers.get(INTAKE_STREAM, INTAKE_CONSUMER);
     const batchSize = this.options.batchSize ?? 1_000;
-    this.queue = new JetStreamWorkQueue<JsMsg>({
-      consumer,
-      batchSize,
-      weigh,
-      // By bytes: a chunk carries hundreds of receivables, a JSON post one.
-      pull: { max_bytes: PULL_BYTES },
-      concurrency: this.options.concurrency ?? 3,
-      log: this.deps.log,
-      what: 'intake',
-      handle: (msgs) => this.handle(msgs),
-      // Messages buffered when we stop go straight back, so another replica takes them now rather
-      // than after the ack wait.
-      giveBack: (msg) => msg.nak(STOP_REDELIVERY_DELAY_MS),
-    });
-    await this.queue.start();
+    const concurrency = this.options.concurrency ?? 3;
+    for (const [durable, what, batches] of [
+      [INTAKE_CONSUMER, 'intake', Math.max(1, Math.ceil(concurrency / 2))],
+      [INTAKE_BULK_CONSUMER, 'intake-bulk', concurrency],
+    ] as const) {
+      const consumer: Consumer = await js.consumers.get(INTAKE_STREAM, durable);
+      const queue = new JetStreamWorkQueue<JsMsg>({
+        consumer,
+        batchSize,
+        weigh,
+        // By bytes: a chunk carries hundreds of receivables, a JSON post one.
+        pull: { max_bytes: PULL_BYTES },
+        concurrency: batches,
+        log: this.deps.log,
+        what,
+        handle: (msgs) => this.handle(msgs),
+        // Messages buffered when we stop go straight back, so another replica takes them now rather
+        // than after the ack wait.
+        giveBack: (msg) => msg.nak(STOP_REDELIVERY_DELAY_MS),
+      });
+      await queue.start();
+      this.queues.push(queue);
+    }
   }
 
   private async handle(msgs: JsMsg[]): Promise<void> {
@@ -299,7 +312,7 @@ export class IntakeWorker {
   /** Stops pulling, hands back what is buffered, and waits for the batches in progress. */
   async stop(): Promise<void> {
     this.stopping.abort();
-    await this.queue?.stop();
+    await Promise.all(this.queues.map((q) => q.stop()));
   }
 }
 
