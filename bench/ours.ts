@@ -58,14 +58,18 @@ export const RENT_DAY_POSTGRES: Readonly<Record<string, string>> = {
 /** The bench's email: the fixture street with a layout the size of a real one (about 5 KB of HTML). */
 export const BENCH_OVERLAY = 'bench/fixtures/street';
 
-/** The bench's street on a private Postgres, its schema migrated so the floor can copy the receivables table. */
+/**
+ * The bench's street on a private Postgres, its schema migrated so the floor can copy the receivables table;
+ * `overlays`: more resource directories (the fairness run's second corporation).
+ */
 export async function startStreetUnderTest(
   extraPostgresSettings: Readonly<Record<string, string>> = {},
+  overlays: readonly string[] = [],
 ): Promise<StreetUnderTest> {
   const street = await startDurabilityStreet({
     privatePostgres: true,
     postgresSettings: { ...RENT_DAY_POSTGRES, ...extraPostgresSettings },
-    overlays: [BENCH_OVERLAY],
+    overlays: [BENCH_OVERLAY, ...overlays],
   });
   const db = await createDatabase(street.databaseUrl);
   try {
@@ -141,7 +145,12 @@ async function waitForCases(
  * Posts receivables [from, to) as NDJSON requests of LINES_PER_REQUEST lines, one after the other.
  * `prepared`: the bodies are made before the clock starts (the floor's messages are prepared too).
  */
-async function postAll(url: string, from: number, to: number, prepared?: Uint8Array[][]): Promise<void> {
+export async function postAll(
+  url: string,
+  from: number,
+  to: number,
+  prepared?: Uint8Array[][],
+): Promise<void> {
   let accepted = 0;
   for (let i = from, r = 0; i < to; i += LINES_PER_REQUEST, r++) {
     accepted += await post(url, prepared?.[r] ?? ndjsonPieces(i, Math.min(to, i + LINES_PER_REQUEST)));

@@ -13,11 +13,15 @@
 // --full (the pipeline with 2.4 million and 1 million pending timers: the national-scale figures),
 // --mails N (dispatch and each peer, default 5 000), --timers N (default 100 000, 1 000 000 with --full,
 // 0 skips the phase), --dispatch-pods N (dispatch runtimes, default 1), --profile DIR (CPU profiles of
-// the runtimes), --statements DIR (Postgres's busiest statements per phase, bench/statements.ts). After the report the last line of stdout is always one JSON line with every figure, the
+// the runtimes), --statements DIR (Postgres's busiest statements per phase, bench/statements.ts),
+// --fairness (only the fairness scenario of bench/fairness.ts: --bulk N receivables of one corporation,
+// default 100 000, beside single receivables of another every --interval-ms, default 200, for at most
+// --window-s, default 180: a few minutes in all, so not part of the default run). After the report the last line of stdout is always one JSON line with every figure, the
 // ratios and the run's metadata (figures-json.ts; --json is still accepted). Runtimes and peers run as
 // child processes, like pods.
 import { parseArgs } from 'node:util';
-import { figuresLine } from './figures-json.js';
+import { FAIRNESS_OVERLAY, formatFairness, measureFairness } from './fairness.js';
+import { fairnessLine, figuresLine } from './figures-json.js';
 import {
   floorJetStream,
   floorJetStreamChunked,
@@ -47,6 +51,10 @@ const { values } = parseArgs({
     pipeline: { type: 'string' },
     profile: { type: 'string' },
     statements: { type: 'string' },
+    fairness: { type: 'boolean', default: false },
+    bulk: { type: 'string', default: '100000' },
+    'interval-ms': { type: 'string', default: '200' },
+    'window-s': { type: 'string', default: '180' },
     'dispatch-pods': { type: 'string', default: '1' },
     mails: { type: 'string', default: '5000' },
     timers: { type: 'string' },
@@ -66,7 +74,10 @@ const say = (text: string) => process.stderr.write(`bench: ${text}\n`);
 let street: StreetUnderTest | undefined;
 try {
   say(`starting nats-server (sync_interval: always), Postgres database and SMTP sink`);
-  const s = await startStreetUnderTest(values.statements ? STATEMENTS_SETTINGS : {});
+  const s = await startStreetUnderTest(
+    values.statements ? STATEMENTS_SETTINGS : {},
+    values.fairness ? [FAIRNESS_OVERLAY] : [],
+  );
   street = s;
   const statementsDir = values.statements;
   const underStatements = async <T>(phase: string, measure: () => Promise<T>): Promise<T> => {
@@ -77,37 +88,49 @@ try {
     return result;
   };
   const meta = await runMetadata(street);
-  say('floor: JetStream publish+ack, one message per receivable');
-  const js = await floorJetStream(street, floorCount);
-  say('floor: JetStream publish+ack, receivables in chunks like the NDJSON ingress');
-  const jsChunked = await floorJetStreamChunked(street, floorCount);
-  say('for comparison: JetStream publish+ack with the default fsync every 2 minutes (scratch server)');
-  const jsLazy = await floorJetStreamLazyFsync(floorCount);
-  say('floor: Postgres multi-row INSERT');
-  const pg = await floorPostgres(street, floorCount);
-  say('floor: SMTP via nodemailer pool');
-  const smtp = await floorSmtp(street, mails);
-  say(`ours: NDJSON ingest of ${receivables} receivables`);
-  const ingest = await underStatements('ingest', () => measureIngest(s, receivables));
-  say('ours: intake (stored, classified, scheduled)');
-  const intake = await underStatements('intake', () => measureIntake(s, receivables));
-  const dispatchPods = Number(values['dispatch-pods']);
-  say(`ours: dispatch of ${mails} due sends by ${dispatchPods} pod(s)`);
-  const dispatch = await underStatements('dispatch', () => measureDispatch(s, mails, dispatchPods));
-  const peers = await measurePeers(street, PEERS, mails, say);
-  say(`ours: pipeline of ${pipelined} receivables (ingest and intake at once)`);
-  const pipeline = await underStatements('pipeline', () => measurePipeline(s, pipelined));
-  const timerFigures = timers > 0 ? await measureTimers(street, timers, say) : undefined;
-  const figures: Figures = {
-    meta,
-    options: { receivables, pipeline: pipelined, mails, dispatchPods, timers },
-    floors: { js, jsChunked, jsLazy, pg, smtp },
-    peers,
-    ours: { ingest, intake, dispatch, pipeline },
-    ...(timerFigures ? { timers: timerFigures } : {}),
-  };
-  process.stdout.write(formatReport(figures));
-  process.stdout.write(figuresLine(figures));
+  if (values.fairness) {
+    const bulk = Number(values.bulk);
+    const intervalMs = Number(values['interval-ms']);
+    const windowS = Number(values['window-s']);
+    say(`fairness: ${bulk} receivables of one corporation beside single receivables of another`);
+    const fairness = await measureFairness(s, bulk, intervalMs, windowS, say);
+    process.stdout.write(formatFairness(fairness));
+    process.stdout.write(
+      fairnessLine({ meta, options: { fairness: true, bulk, intervalMs, windowS }, fairness }),
+    );
+  } else {
+    say('floor: JetStream publish+ack, one message per receivable');
+    const js = await floorJetStream(street, floorCount);
+    say('floor: JetStream publish+ack, receivables in chunks like the NDJSON ingress');
+    const jsChunked = await floorJetStreamChunked(street, floorCount);
+    say('for comparison: JetStream publish+ack with the default fsync every 2 minutes (scratch server)');
+    const jsLazy = await floorJetStreamLazyFsync(floorCount);
+    say('floor: Postgres multi-row INSERT');
+    const pg = await floorPostgres(street, floorCount);
+    say('floor: SMTP via nodemailer pool');
+    const smtp = await floorSmtp(street, mails);
+    say(`ours: NDJSON ingest of ${receivables} receivables`);
+    const ingest = await underStatements('ingest', () => measureIngest(s, receivables));
+    say('ours: intake (stored, classified, scheduled)');
+    const intake = await underStatements('intake', () => measureIntake(s, receivables));
+    const dispatchPods = Number(values['dispatch-pods']);
+    say(`ours: dispatch of ${mails} due sends by ${dispatchPods} pod(s)`);
+    const dispatch = await underStatements('dispatch', () => measureDispatch(s, mails, dispatchPods));
+    const peers = await measurePeers(street, PEERS, mails, say);
+    say(`ours: pipeline of ${pipelined} receivables (ingest and intake at once)`);
+    const pipeline = await underStatements('pipeline', () => measurePipeline(s, pipelined));
+    const timerFigures = timers > 0 ? await measureTimers(street, timers, say) : undefined;
+    const figures: Figures = {
+      meta,
+      options: { receivables, pipeline: pipelined, mails, dispatchPods, timers },
+      floors: { js, jsChunked, jsLazy, pg, smtp },
+      peers,
+      ours: { ingest, intake, dispatch, pipeline },
+      ...(timerFigures ? { timers: timerFigures } : {}),
+    };
+    process.stdout.write(formatReport(figures));
+    process.stdout.write(figuresLine(figures));
+  }
 } finally {
   await street?.stop();
 }

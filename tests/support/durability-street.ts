@@ -27,6 +27,8 @@ export interface SinkMail {
   /** X-Outputstraat-Message-Id: our message id (the same on a resend). */
   messageId: string;
   to: string;
+  /** When the sink had it (Date.now()): for the bench's latencies, never for a test's assertion. */
+  at: number;
 }
 
 export interface CountingSink {
@@ -46,7 +48,7 @@ export async function startCountingSink(delayMs = 0): Promise<CountingSink> {
     async onMessage(mail) {
       if (delayMs) await new Promise((resolve) => setTimeout(resolve, delayMs));
       const messageId = /^X-Outputstraat-Message-Id: *(\S+)/im.exec(mail.raw)?.[1] ?? '';
-      mails.push({ messageId, to: mail.to.join(',') });
+      mails.push({ messageId, to: mail.to.join(','), at: Date.now() });
     },
   });
   return {
