@@ -3,7 +3,7 @@
 // about and the links under the case lock. A render error (bad data for the template) is thrown.
 import type { BundleChannel, ConfigBundle } from '../../core/bundle/types.js';
 import { type ComposedMessage, type ComposeInput, composeMessage } from '../../core/messages/index.js';
-import type { ReceivableRow, StepRow } from '../dossiers/index.js';
+import type { CaseRow, CaseSubject, ReceivableRow, StepRow } from '../dossiers/index.js';
 import type { AlertEffect, SendEffect } from './dispatch-types.js';
 
 const ACTION_LABELS: Record<string, string> = {
@@ -45,6 +45,34 @@ export const templateOf = (step: StepRow): string =>
   step.kind === 'alert'
     ? (step.payload as unknown as AlertEffect).template
     : (step.payload as unknown as SendEffect).template;
+
+/** What a step's template renders from: the dossier's open items and total, its links and the case. */
+export function composeInput(
+  bundle: ConfigBundle,
+  c: CaseRow,
+  subject: CaseSubject,
+  links: Record<string, string>,
+  now: Date,
+): Omit<ComposeInput, 'template'> {
+  return {
+    bundle,
+    receivable: {
+      ...subject.state.input,
+      balance: subject.state.balance,
+      currency: subject.state.input.currency ?? 'EUR',
+    },
+    dossier: subject.dossier,
+    collections: c.state,
+    links,
+    now,
+    case: {
+      id: c.id,
+      classification: c.classification ?? '',
+      flow: c.flow,
+      stepsSent: c.state.messages?.length ?? 0,
+    },
+  };
+}
 
 export type Composition =
   | { kind: 'compose'; channel: BundleChannel; recipients: string[]; content: ComposedMessage }

@@ -28,7 +28,7 @@ import {
   subjectOf,
   type Tx,
 } from '../dossiers/index.js';
-import { composeStep, templateOf } from './compose-step.js';
+import { composeInput, composeStep, templateOf } from './compose-step.js';
 import type { DispatchDeps, DispatchWork, Prepared, SendEffect } from './dispatch-types.js';
 import { type NewMessage, recordNewMessages } from './record-message.js';
 
@@ -126,7 +126,9 @@ export async function prepareGroup(
     seen.add(work.stepRowId);
   }
   if (wanted.length === 0) return { prepared: [], single };
-  const prepared = await deps.db.transaction(async (tx) => {
+  // What the transaction leaves to prepareSend is its own (slonik may run it again after a deadlock).
+  const done = await deps.db.transaction(async (tx) => {
+    const left: DispatchWork[] = [];
     const locked = await lockGroup(tx, wanted, deps.leaseMs);
     const dossierIds = [...locked.cases.values()].filter((x) => x.c.scope === 'debtor').map((x) => x.c.id);
     const dossiers = await dossierItems(tx, dossierIds);
@@ -134,7 +136,7 @@ export async function prepareGroup(
     for (const work of wanted) {
       const candidate = await plainSend(deps, work, locked, dossiers, now);
       if (candidate) candidates.push(candidate);
-      else single.push(work);
+      else left.push(work);
     }
     const linkSets = await linksForTemplates(
       tx,
@@ -154,50 +156,29 @@ export async function prepareGroup(
       const links = linkSets[i]!;
       let composed: ReturnType<typeof composeStep>;
       try {
-        composed = composeStep(
-          step,
-          {
-            bundle,
-            receivable: {
-              ...subject.state.input,
-              balance: subject.state.balance,
-              currency: subject.state.input.currency ?? 'EUR',
-            },
-            dossier: subject.dossier,
-            collections: c.state,
-            links: links.urls,
-            now,
-            case: {
-              id: c.id,
-              classification: c.classification ?? '',
-              flow: c.flow,
-              stepsSent: c.state.messages?.length ?? 0,
-            },
-          },
-          subject.receivable,
-        );
+        composed = composeStep(step, composeInput(bundle, c, subject, links.urls, now), subject.receivable);
       } catch {
         // prepareSend renders it again and records the failure.
-        single.push(x.work);
+        left.push(x.work);
         return;
       }
       if (composed.kind === 'skip') {
-        single.push(x.work);
+        left.push(x.work);
         return;
       }
       going.push(x);
       messages.push({ ...composed, seal: links.seal, bundle, c, step, about: subject.receivable, now });
     });
-    if (going.length === 0) return [];
+    if (going.length === 0) return { prepared: [], left };
     // Taken for this attempt: checked under the lock above (queued, this attempt, nobody's lease).
     await tx.query(sql.unsafe`
       UPDATE steps SET claimed_by = ${deps.instanceId}, claimed_at = now()
       WHERE id = ANY(${uuids(going.map((x) => x.step.id))})`);
     const recorded = await recordNewMessages(tx, messages);
     await archiveTogether(deps, tx, recorded, messages);
-    return recorded.map((p, i) => ({ work: going[i]!.work, prepared: p }));
+    return { prepared: recorded.map((p, i) => ({ work: going[i]!.work, prepared: p })), left };
   });
-  return { prepared, single };
+  return { prepared: done.prepared, single: [...single, ...done.left] };
 }
 
 /** The plain send `work` asks for, or undefined when prepareSend must handle it. */

@@ -26,7 +26,14 @@ import {
   takeQueuedStep,
 } from '../dossiers/index.js';
 import { openAlertTask } from './alert-task.js';
-import { actionLabel, alertRecipients, channelLabel, composeStep, templateOf } from './compose-step.js';
+import {
+  actionLabel,
+  alertRecipients,
+  channelLabel,
+  composeInput,
+  composeStep,
+  templateOf,
+} from './compose-step.js';
 import { checkContactBudget, lockHousehold } from './contact-budget.js';
 import { wordsOf } from './dispatch-sentences.js';
 import type { AlertEffect, DispatchDeps, DispatchWork, Preparation, SendEffect } from './dispatch-types.js';
@@ -143,24 +150,7 @@ export async function prepareSend(deps: DispatchDeps, work: DispatchWork, now: D
       // The estate letter is sent after the stop closed the payment link: it offers no new one.
       step.kind === 'send' && step.payload.estate === true ? undefined : channelType,
     );
-    const input = {
-      bundle,
-      receivable: {
-        ...subject.state.input,
-        balance: subject.state.balance,
-        currency: subject.state.input.currency ?? 'EUR',
-      },
-      dossier: subject.dossier,
-      collections: c.state,
-      links,
-      now,
-      case: {
-        id: c.id,
-        classification: c.classification ?? '',
-        flow: c.flow,
-        stepsSent: c.state.messages?.length ?? 0,
-      },
-    };
+    const input = composeInput(bundle, c, subject, links, now);
     // A consultant alert opens its task in the console first: the mail links to it (alert-task.ts).
     let taskUrl: string | undefined;
     if (step.kind === 'alert') {
