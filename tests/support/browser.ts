@@ -2,11 +2,11 @@
 // resolves the corporations' payment hosts to the loopback runtime, and a street with two fictional
 // corporations, a two-step reminder flow with a wait in between, and the local Mollie-speaking server.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { createDatabase, type Database, sql } from '../../platform/db/index.js';
+import { freePort } from './free-port.js';
 import { type MollieServer, startMollieServer, trustLocalMollie } from './mollie-server.js';
 import { eventually, startStreet, TEST_LINKS, type TestStreet } from './street.js';
 
@@ -192,13 +192,7 @@ export function writePagesFixture(noordSpec = ''): string {
   return dir;
 }
 
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+export { freePort };
 
 export interface PagesStreet {
   street: TestStreet;
