@@ -67,7 +67,9 @@ pick_ports() {
   local p tries=0
   while ((${#ports[@]} < 3)); do
     ((tries++ < 200)) || die "no free port on 127.0.0.1 found"
-    p=$((20000 + RANDOM % 40000))
+    # Below the kernel's ephemeral range (32768+): a port from it can be taken by any outgoing connection
+    # while kube-apiserver restarts on the same port (restart-apiserver), and the restart then hangs.
+    p=$((20000 + RANDOM % 12000))
     port_in_use "$p" && continue
     [[ " ${ports[*]} " == *" $p "* ]] && continue
     ports+=("$p")
