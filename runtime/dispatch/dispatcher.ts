@@ -83,8 +83,13 @@ export class Dispatcher {
   async start(js: JetStreamClient): Promise<void> {
     for (const type of this.options.channelTypes ?? CHANNEL_TYPES) {
       const consumer = await js.consumers.get(DISPATCH_STREAM, dispatchConsumerName(type));
-      const group = Math.max(1, this.options.groupSize ?? SETTING_DEFAULTS.dispatchGroup);
       const concurrency = this.options.concurrency ?? SETTING_DEFAULTS.dispatchConcurrency;
+      // A group is never larger than the sends allowed in progress: OST_DISPATCH_CONCURRENCY stays the bound
+      // of what a killed pod can have had in the relay's hands (each may arrive twice, with one id).
+      const group = Math.max(
+        1,
+        Math.min(concurrency, this.options.groupSize ?? SETTING_DEFAULTS.dispatchGroup),
+      );
       const queue = new JetStreamWorkQueue<JsMsg>({
         consumer,
         batchSize: group,
