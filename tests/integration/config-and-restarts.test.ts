@@ -53,11 +53,21 @@ describe('configuration reload and runtime restarts', () => {
 
   it('a runtime stopped between accepting and sending loses nothing and sends once after restart', async () => {
     street = await startStreet();
-    // The first runtime only accepts: its workers are stopped before anything is processed.
+    // The first runtime accepts and stores, but its scheduler is stopped, so nothing is sent.
     const accepting = await street.startRuntime({ schedulerIntervalMs: 60_000 });
     await accepting.scheduler.stop();
     const ids = ['RESTART-1', 'RESTART-2', 'RESTART-3'];
     for (const id of ids) expect((await street.post('/v1/receivables', example(id))).status).toBe(202);
+    const db = await createDatabase(street.db.url);
+    // Stopped only once all three are stored: a message JetStream hands to a pull at the moment the
+    // runtime unsubscribes comes back after the intake ack wait (60 s), not within this test's 10 s.
+    await eventually(
+      async () =>
+        (await db.oneFirst(sql.unsafe`
+          SELECT count(*)::int FROM receivables WHERE external_id LIKE 'RESTART-%'`)) === ids.length,
+      10_000,
+      'three stored receivables',
+    );
     await accepting.close();
     street.runtimes.length = 0;
     expect(street.smtp.messages.length).toBe(0);
@@ -67,7 +77,6 @@ describe('configuration reload and runtime restarts', () => {
     await new Promise((r) => setTimeout(r, 1_000));
     expect(street.smtp.messages.length).toBe(3);
     expect(mails.map((m) => /X-Outputstraat-Message-Id: (\S+)/i.exec(m.raw)?.[1]).every(Boolean)).toBe(true);
-    const db = await createDatabase(street.db.url);
     try {
       const counts = await db.any(sql.unsafe`
         SELECT r.external_id, count(m.id)::int AS sent FROM receivables r
