@@ -70,6 +70,12 @@ export class KubeClient {
     this.dispatcherReady = false;
   }
 
+  /** Destroys the pool `ctx` went out on, if it is still the client's, so the next request makes a new one. */
+  private dropConnection(ctx: RequestContext): void {
+    if (!this.dispatcherReady || ctx.getDispatcher() !== this.dispatcher) return;
+    this.close();
+  }
+
   get<T>(path: string, options: RequestOptionsLite = {}): Promise<T> {
     return this.request<T>('GET', path, options);
   }
@@ -109,6 +115,10 @@ export class KubeClient {
         status = res.httpStatusCode;
         text = await res.body.text();
       } catch (err) {
+        // No answer on the pooled connection: it may be dead (a TLS record lost on the way, a session
+        // the peer reset, a NAT that dropped it), and the pool would hand the same broken session to
+        // every later request ("The session has been destroyed"). The next request opens a fresh one.
+        this.dropConnection(ctx);
         if (o.signal?.aborted) throw err;
         if (timeout.aborted)
           throw new Error(`${method} ${path} timed out after ${timeoutMs} ms`, { cause: err });

@@ -5,8 +5,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KubeClient } from '../../operator/kubernetes/kube-client.js';
-import { connectionFromKubeconfig } from '../../operator/kubernetes/kube-config.js';
-import type { KubeObject } from '../../operator/kubernetes/kube-object.js';
+import { connectionFromKubeconfig, type KubeConnection } from '../../operator/kubernetes/kube-config.js';
+import type { KubeList, KubeObject } from '../../operator/kubernetes/kube-object.js';
 import { collectionPath, objectPath } from '../../operator/kubernetes/kube-paths.js';
 import { type RestartReason, SupervisedListWatch } from '../../operator/kubernetes/list-watch.js';
 import { createLogger } from '../../platform/log.js';
@@ -21,6 +21,7 @@ let cp: ControlPlane;
 let proxy: BlackholeProxy;
 let direct: KubeClient;
 let viaProxy: KubeClient;
+let proxied: KubeConnection;
 
 beforeAll(async () => {
   cp = await startControlPlane();
@@ -30,7 +31,8 @@ beforeAll(async () => {
   proxy = await startBlackholeProxy({ host: url.hostname, port: Number(url.port) });
   const connection = connectionFromKubeconfig([cp.kubeconfigPath]);
   direct = new KubeClient(connection);
-  viaProxy = new KubeClient({ ...connection, server: `https://127.0.0.1:${proxy.port}` });
+  proxied = { ...connection, server: `https://127.0.0.1:${proxy.port}` };
+  viaProxy = new KubeClient(proxied);
 }, 120_000);
 
 afterAll(async () => {
@@ -81,7 +83,7 @@ describe('supervised list+watch', () => {
   it('resumes a watch the server ended from its last resourceVersion, without a relist', async () => {
     const w = watcher({ watchdogMs: 30_000, watchTimeoutSeconds: 1 });
     w.lw.start();
-    await w.lw.waitForSync();
+    await synced(w.lw);
     // The server ends each watch after 1–2 s; over 5 s and a few changes, the loop resumes each time.
     for (let i = 0; i < 3; i++) {
       const name = await createFlow();
@@ -97,7 +99,7 @@ describe('supervised list+watch', () => {
   it('restarts a watch that went silent (watchdog) and catches up', async () => {
     const w = watcher({ watchdogMs: 1_500, watchTimeoutSeconds: 300 });
     w.lw.start();
-    await w.lw.waitForSync();
+    await synced(w.lw);
     proxy.setBlackhole(true);
     const name = await createFlow();
     await new Promise((r) => setTimeout(r, 500));
@@ -112,10 +114,29 @@ describe('supervised list+watch', () => {
     expect(w.restarts).toContain('stalled');
   }, 60_000);
 
+  it('replaces a request connection that lost bytes on the way instead of failing on it from then on', async () => {
+    const client = new KubeClient(proxied);
+    try {
+      // Right after the CRDs are installed the apiserver may still answer 429 for a moment.
+      await waitFor('the Flow API', () => client.get(FLOWS).then(() => true), 30_000, 200);
+      // A request whose bytes vanish: the TLS stream of the pooled connection is now out of step.
+      proxy.setBlackhole(true);
+      await expect(client.get(FLOWS, { timeoutMs: 1_000 })).rejects.toThrow(/timed out after 1000 ms/);
+      proxy.setBlackhole(false);
+      // Before the fix, every later request failed: "bad record mac", then "The session has been destroyed".
+      for (let i = 0; i < 3; i++) {
+        const list = await client.get<KubeList>(FLOWS);
+        expect(Array.isArray(list.items)).toBe(true);
+      }
+    } finally {
+      client.close();
+    }
+  }, 60_000);
+
   it('relists after 410 Gone when etcd compacted the resourceVersion it would resume from', async () => {
     const w = watcher({ watchdogMs: 1_500, watchTimeoutSeconds: 300 });
     w.lw.start();
-    await w.lw.waitForSync();
+    await synced(w.lw);
     expect(w.lists()).toBe(1);
     // While the operator is cut off: a change, a fresh apiserver (empty watch cache) and a compaction.
     proxy.setBlackhole(true);
@@ -132,6 +153,11 @@ describe('supervised list+watch', () => {
   }, 240_000);
 });
 
+/** The first list, or a clear failure within 30 s instead of the test's whole budget. */
+async function synced(lw: SupervisedListWatch): Promise<void> {
+  await waitFor('the first list', () => lw.hasSynced, 30_000);
+}
+
 /** Compacts etcd up to its current revision through its JSON gateway. */
 async function compactEtcd(): Promise<void> {
   const endpoints = readFileSync(join(cp.dir, 'endpoints.env'), 'utf8');
@@ -140,11 +166,13 @@ async function compactEtcd(): Promise<void> {
     await fetch(`${etcd}/v3/kv/range`, {
       method: 'POST',
       body: JSON.stringify({ key: Buffer.from('/').toString('base64') }),
+      signal: AbortSignal.timeout(30_000),
     })
   ).json()) as { header: { revision: string } };
   const res = await fetch(`${etcd}/v3/kv/compaction`, {
     method: 'POST',
     body: JSON.stringify({ revision: range.header.revision, physical: true }),
+    signal: AbortSignal.timeout(30_000),
   });
   if (!res.ok) throw new Error(`etcd compaction failed: ${res.status} ${await res.text()}`);
 }
