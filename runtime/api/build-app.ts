@@ -32,6 +32,7 @@ import {
   linesRateLimitFromEnv,
   type RateLimitSettings,
   rateLimitFromEnv,
+  singleLaneFromEnv,
   takeOrRefuse,
 } from './rate-limit.js';
 import { registerReceivableChangeRoutes } from './receivable-change-routes.js';
@@ -49,7 +50,7 @@ export interface ReadinessCheck {
   check(): Promise<boolean> | boolean;
 }
 
-export interface AppDeps extends Omit<ReceivableRouteDeps, 'bulk'> {
+export interface AppDeps extends Omit<ReceivableRouteDeps, 'bulk' | 'singleLane'> {
   log: Logger;
   metrics: RuntimeMetrics;
   readiness: ReadinessCheck[];
@@ -57,6 +58,8 @@ export interface AppDeps extends Omit<ReceivableRouteDeps, 'bulk'> {
   rateLimit?: RateLimitSettings;
   /** NDJSON lines per API key; from OST_RATE_LIMIT_LINES_PER_SECOND when not given. */
   linesRateLimit?: RateLimitSettings;
+  /** Single posts per second per corporation on intake's lane of single posts (rate-limit.ts). */
+  singleLane?: RateLimitSettings;
   /** Byte caps and HTTP timeouts; from the environment when not given (ingress-limits.ts). */
   limits?: IngressLimits;
   /** Debtor pages, PSP webhook and form routes (runtime/pages); absent in apps that serve only the API. */
@@ -212,7 +215,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       return reply.code(failing.length === 0 ? 200 : 503).send({ ready: failing.length === 0, failing });
     },
   );
-  registerReceivableRoutes(app, { ...deps, bulk });
+  registerReceivableRoutes(app, {
+    ...deps,
+    bulk,
+    singleLane: new TokenBuckets(deps.singleLane ?? singleLaneFromEnv()),
+  });
   registerReceivableChangeRoutes(app, deps);
   registerEventRoutes(app, deps);
   registerArchiveRoutes(app, deps);

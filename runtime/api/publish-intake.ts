@@ -4,7 +4,8 @@ import { intakeBulkSubject, intakeSubject } from '../../platform/bus/subjects.js
 
 /**
  * Puts one intake message on JetStream; resolves once it is stored (and says whether it was a repeat).
- * `bulk`: a large chunk of a bulk post, on the bulk lane (bulk-intake.ts, BULK_LANE_MIN).
+ * `bulk`: a large chunk of a bulk post (bulk-intake.ts, BULK_LANE_MIN), or a single post beyond its
+ * corporation's rate (receivable-routes.ts), on the bulk lane.
  */
 export async function publishToIntake(
   js: JetStreamClient,

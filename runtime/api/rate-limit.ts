@@ -34,6 +34,17 @@ export function linesRateLimitFromEnv(env: NodeJS.ProcessEnv = process.env): Rat
   return perSecondFromEnv(env, 'OST_RATE_LIMIT_LINES_PER_SECOND', 20_000, 'NDJSON lines');
 }
 
+/**
+ * OST_INTAKE_SINGLE_LANE_PER_SECOND (default 50): single JSON posts per second per corporation, per
+ * replica, that go on intake's lane of single posts; a corporation posting faster (an ERP that sends its
+ * rent day one receivable at a time) has the rest put on the bulk lane, beside its own bulk chunks, so
+ * its flood never stands between another corporation's receivable and intake. Nothing is refused or
+ * slowed; the burst is twice the rate.
+ */
+export function singleLaneFromEnv(env: NodeJS.ProcessEnv = process.env): RateLimitSettings {
+  return perSecondFromEnv(env, 'OST_INTAKE_SINGLE_LANE_PER_SECOND', 50, 'single posts');
+}
+
 /** Takes one request of `key`; throws OST_ERR_RATE_LIMITED with the seconds until one is allowed. */
 export function takeOrRefuse(buckets: TokenBuckets, key: string): void {
   const result = buckets.take(key);

@@ -4,6 +4,7 @@ import { createError } from '../../core/errors/index.js';
 import { changedFields, isNewer, receivableSchema, validateReceivable } from '../../core/receivable/index.js';
 import { validationError } from '../../core/receivable/validation-error.js';
 import type { Database } from '../../platform/db/index.js';
+import type { TokenBuckets } from '../../platform/rate-limit/token-buckets.js';
 import type { BundleStore } from '../bundles/index.js';
 import { storedReceivable } from '../dossiers/index.js';
 import { receivableMsgId, type SingleIntakeEnvelope } from '../intake/index.js';
@@ -19,10 +20,16 @@ export interface ReceivableRouteDeps {
   metrics: RuntimeMetrics;
   /** Byte caps and the per-key line budget of NDJSON posts. */
   bulk: BulkLimits;
+  /** Per corporation: the single posts that go on intake's lane of single posts (singleLaneFromEnv). */
+  singleLane?: TokenBuckets;
 }
 
+/**
+ * One posted receivable onto intake: on the lane of single posts while its corporation posts no faster
+ * than `singleLane` allows, on the bulk lane beyond that (a flood of single posts is a bulk).
+ */
 export async function publishReceivable(
-  deps: Pick<ReceivableRouteDeps, 'js'>,
+  deps: Pick<ReceivableRouteDeps, 'js' | 'singleLane'>,
   corporation: string,
   receivable: SingleIntakeEnvelope['receivable'],
 ): Promise<{ duplicate: boolean }> {
@@ -32,9 +39,14 @@ export async function publishReceivable(
     receivedAt: new Date().toISOString(),
     receivable,
   };
-  return publishToIntake(deps.js, corporation, JSON.stringify(envelope), {
-    msgID: receivableMsgId(corporation, receivable),
-  });
+  const lane = deps.singleLane && !deps.singleLane.take(corporation).ok ? 'bulk' : 'single';
+  return publishToIntake(
+    deps.js,
+    corporation,
+    JSON.stringify(envelope),
+    { msgID: receivableMsgId(corporation, receivable) },
+    lane,
+  );
 }
 
 const acceptedSchema = {

@@ -95,7 +95,7 @@ export class IntakeWorker {
   }
 
   /**
-   * Pulls from both lanes of OST_INTAKE: single posts, payments and status changes (consumer `intake`) and
+   * Pulls from both lanes of OST_INTAKE: single posts and bulk posts of a few (consumer `intake`) and
    * the chunks of bulk posts (`intake-bulk`), each with batches in progress of its own, so a rent day's
    * bulk being stored never holds up another corporation's single receivable.
    */

@@ -14,7 +14,7 @@ import {
 import { sql } from '../../platform/db/index.js';
 import { BULK_LANE_MIN } from '../../runtime/api/bulk-intake.js';
 import { eventually } from '../support/street.js';
-import { type ErpStreet, startErpStreet, testReceivable, ZUID_KEY } from './erp-api-street.js';
+import { DEMO_KEY, type ErpStreet, startErpStreet, testReceivable, ZUID_KEY } from './erp-api-street.js';
 
 let erp: ErpStreet;
 
@@ -59,6 +59,49 @@ describe("intake's lanes", () => {
     );
     expect(await pending(INTAKE_BULK_CONSUMER)).toBe(0);
     expect(await pending(INTAKE_CONSUMER)).toBe(0);
+  });
+
+  it("a corporation's flood of single posts spills onto the bulk lane; another corporation's post keeps the single lane", async () => {
+    // The intake worker of the test before stops: what is posted now stays on the stream, in its lane.
+    for (const r of erp.street.runtimes.splice(1)) await r.close();
+    // A replica whose lane of single posts takes 1 a second per corporation, bursts of 2.
+    process.env.OST_INTAKE_SINGLE_LANE_PER_SECOND = '1';
+    const replica = await erp.street.startRuntime({ workers: [] }).finally(() => {
+      delete process.env.OST_INTAKE_SINGLE_LANE_PER_SECOND;
+    });
+    const post = (body: unknown, key = DEMO_KEY) =>
+      fetch(`${replica.url}/v1/receivables`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const single = await pending(INTAKE_CONSUMER);
+    const bulk = await pending(INTAKE_BULK_CONSUMER);
+    const flood = Array.from({ length: 40 }, (_, i) => `FLOOD-${i}`);
+    const started = Date.now();
+    const answers = await Promise.all(flood.map((id) => post(testReceivable(id))));
+    const seconds = (Date.now() - started) / 1000;
+    expect(answers.map((r) => r.status)).toEqual(flood.map(() => 202));
+    // The burst and one a second stay single; the rest of the flood went to the bulk lane.
+    const onSingle = (await pending(INTAKE_CONSUMER)) - single;
+    expect(onSingle).toBeGreaterThanOrEqual(2);
+    expect(onSingle).toBeLessThanOrEqual(2 + Math.ceil(seconds));
+    expect((await pending(INTAKE_BULK_CONSUMER)) - bulk).toBe(flood.length - onSingle);
+    // The other corporation's budget is its own: its post is on the lane of single posts.
+    expect((await post(testReceivable('FLOOD-ZUID-1'), ZUID_KEY)).status).toBe(202);
+    expect((await pending(INTAKE_CONSUMER)) - single).toBe(onSingle + 1);
+    await replica.close();
+    erp.street.runtimes.splice(erp.street.runtimes.indexOf(replica), 1);
+
+    // Both lanes are stored: nothing of the flood is lost or doubled.
+    const worker = await erp.street.startRuntime({ workers: ['intake'] });
+    await eventually(
+      async () => ((await stored([...flood, 'FLOOD-ZUID-1'])) === flood.length + 1 ? true : undefined),
+      20_000,
+      'the flood and the other corporation stored',
+    );
+    await worker.close();
+    erp.street.runtimes.splice(erp.street.runtimes.indexOf(worker), 1);
   });
 
   it('narrows an intake consumer made before the lanes, and adds the bulk lane beside it', async () => {
