@@ -35,41 +35,45 @@ type Queryable = Pick<Database, 'query' | 'any' | 'maybeOne'>;
 const STEP_COLUMNS = sql.fragment`s.id, s.case_id, s.corporation, s.step_id, s.kind, s.due_at, s.attempts,
   s.payload, s.result`;
 
+/** What the scheduler claims in one go: timers (due, watch) or sends (send, alert), each on its own index. */
+export type StepLane = 'timers' | 'sends';
+
+/** The lane's kinds as a literal, so the planner matches migration 032's partial index of that lane. */
+const LANE_KINDS: Record<StepLane, ReturnType<typeof sql.fragment>> = {
+  timers: sql.fragment`kind IN ('due', 'watch')`,
+  sends: sql.fragment`kind IN ('send', 'alert')`,
+};
+
 /**
- * Locks up to `limit` due, unclaimed steps inside the caller's transaction. SKIP LOCKED lets any number
- * of replicas poll at once without two of them ever taking the same row; the caller decides per row
- * (claim, queue for dispatch, or move to a spread slot) before it commits.
+ * Locks up to `limit` due, unclaimed steps of one lane inside the caller's transaction. SKIP LOCKED lets
+ * any number of replicas poll at once without two of them ever taking the same row; the caller decides
+ * per row (claim, queue for dispatch, or move to a spread slot) before it commits.
  * The street is shared, so the steps are taken per corporation in lanes: each corporation with due steps
  * gets an equal share of the round (the oldest first within it), so one corporation's bulk of a hundred
  * thousand never makes another's single storno wait behind it. The lanes are found with one index probe
- * per corporation (migration 029's index), not by reading the due steps. A round may hold a few more than
- * `limit` (the shares are rounded up).
+ * per corporation (migration 032's index of the lane), not by reading the due steps. A round may hold a
+ * few more than `limit` (the shares are rounded up).
  */
-export async function lockDueSteps(
-  tx: Tx,
-  now: Date,
-  limit: number,
-  kinds: readonly StepKind[] = ['due', 'watch', 'send', 'alert'],
-): Promise<DueStep[]> {
+export async function lockDueSteps(tx: Tx, now: Date, limit: number, lane: StepLane): Promise<DueStep[]> {
   const due = now.toISOString();
-  const kindList = sql.array(kinds, 'text');
+  const kinds = LANE_KINDS[lane];
   const rows = await tx.any(sql.unsafe`
     WITH RECURSIVE lanes AS (
-      (SELECT corporation FROM steps WHERE status = 'scheduled' ORDER BY corporation LIMIT 1)
+      (SELECT corporation FROM steps WHERE status = 'scheduled' AND ${kinds} ORDER BY corporation LIMIT 1)
       UNION ALL
-      SELECT (SELECT s.corporation FROM steps s WHERE s.status = 'scheduled' AND s.corporation > l.corporation
+      SELECT (SELECT s.corporation FROM steps s
+              WHERE s.status = 'scheduled' AND ${kinds} AND s.corporation > l.corporation
               ORDER BY s.corporation LIMIT 1)
       FROM lanes l WHERE l.corporation IS NOT NULL
     ), due_lanes AS (
       SELECT l.corporation FROM lanes l
       WHERE l.corporation IS NOT NULL AND EXISTS (
         SELECT 1 FROM steps d WHERE d.corporation = l.corporation AND d.status = 'scheduled'
-          AND d.due_at <= ${due} AND d.kind = ANY(${kindList}))
+          AND ${kinds} AND d.due_at <= ${due})
     ), taken AS (
       SELECT t.id FROM due_lanes l CROSS JOIN LATERAL (
         SELECT id FROM steps
-        WHERE corporation = l.corporation AND status = 'scheduled' AND due_at <= ${due}
-          AND kind = ANY(${kindList})
+        WHERE corporation = l.corporation AND status = 'scheduled' AND ${kinds} AND due_at <= ${due}
         ORDER BY due_at
         LIMIT (SELECT ceil(${limit}::float8 / greatest(count(*), 1))::int FROM due_lanes)
         FOR UPDATE SKIP LOCKED) t

@@ -37,7 +37,7 @@ export async function intakeLag(
   return lags;
 }
 
-/** The oldest due-not-sent step of each corporation (the index of migration 029 goes straight to it). */
+/** The oldest due-not-sent step of each corporation (migration 032's two indexes go straight to it). */
 export async function dispatchLag(
   db: Pick<Database, 'any'>,
   corporations: readonly string[],
@@ -49,9 +49,15 @@ export async function dispatchLag(
     SELECT lane.corporation, least(due.due_at, queued.due_at) AS oldest
     FROM unnest(${sql.array(corporations, 'text')}) AS lane(corporation)
     LEFT JOIN LATERAL (
-      SELECT due_at FROM steps
-      WHERE corporation = lane.corporation AND status = 'scheduled' AND due_at <= ${at}
-      ORDER BY due_at LIMIT 1) due ON true
+      SELECT least(
+        (SELECT due_at FROM steps
+          WHERE corporation = lane.corporation AND status = 'scheduled' AND kind IN ('send', 'alert')
+            AND due_at <= ${at}
+          ORDER BY due_at LIMIT 1),
+        (SELECT due_at FROM steps
+          WHERE corporation = lane.corporation AND status = 'scheduled' AND kind IN ('due', 'watch')
+            AND due_at <= ${at}
+          ORDER BY due_at LIMIT 1)) AS due_at) due ON true
     LEFT JOIN LATERAL (
       SELECT min(due_at) AS due_at FROM steps
       WHERE corporation = lane.corporation AND status = 'queued') queued ON true`);

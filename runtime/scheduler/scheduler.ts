@@ -143,9 +143,9 @@ export class Scheduler {
     // Timers and sends are locked apart: sends only as many as there is room for on OST_DISPATCH (with
     // none, only timers), so sends waiting for room neither hold timers up nor get read for nothing.
     const batchSize = this.options.batchSize ?? 500;
-    const timers = await lockDueSteps(tx, now, batchSize, ['due', 'watch']);
+    const timers = await lockDueSteps(tx, now, batchSize, 'timers');
     const sendable =
-      room > 0 ? await lockDueSteps(tx, now, Math.min(batchSize, room), ['send', 'alert']) : [];
+      room > 0 ? await lockDueSteps(tx, now, Math.min(batchSize, room), 'sends') : [];
     const steps = [...timers, ...sendable];
     const slots = new SlotCache();
     const sends: DueStep[] = [];

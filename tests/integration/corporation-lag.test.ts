@@ -33,7 +33,13 @@ afterAll(async () => {
 });
 
 /** A receivable with its case and one send step of `corporation`, due at `dueAt` with `status`. */
-async function step(corporation: string, n: number, dueAt: Date, status: string): Promise<void> {
+async function step(
+  corporation: string,
+  n: number,
+  dueAt: Date,
+  status: string,
+  kind = 'send',
+): Promise<void> {
   const receivable = await db.oneFirst(sql.unsafe`
     INSERT INTO receivables (corporation, external_id, kind, amount_minor, balance_minor, due_date, debtor, payload)
     VALUES (${corporation}, ${`R-${n}`}, 'rent', 100, 100, '2026-11-01', '{}', '{}') RETURNING id`);
@@ -42,7 +48,7 @@ async function step(corporation: string, n: number, dueAt: Date, status: string)
     VALUES (${receivable}, ${corporation}, 'rent', 'r1', 'b1') RETURNING id`);
   await db.query(sql.unsafe`
     INSERT INTO steps (case_id, corporation, step_id, kind, due_at, dedupe_key, status)
-    VALUES (${caseId}, ${corporation}, 'first', 'send', ${dueAt.toISOString()}, ${`c-${n}/first/0`}, ${status})`);
+    VALUES (${caseId}, ${corporation}, 'first', ${kind}, ${dueAt.toISOString()}, ${`c-${n}/first/0`}, ${status})`);
 }
 
 describe('outputstraat_corporation_lag_seconds', () => {
@@ -54,18 +60,26 @@ describe('outputstraat_corporation_lag_seconds', () => {
     await step('b', 1000, ago(30), 'queued');
     await step('c', 2000, new Date(now.getTime() + 3_600_000), 'scheduled');
     await step('c', 2001, ago(900), 'sent');
-    const lags = await dispatchLag(db, ['a', 'b', 'c', 'nobody'], now);
+    // D's overdue timer (a payment-term check) counts too, older than its send.
+    await step('d', 3000, ago(120), 'scheduled', 'due');
+    await step('d', 3001, ago(45), 'scheduled');
+    const lags = await dispatchLag(db, ['a', 'b', 'c', 'd', 'nobody'], now);
     expect(lags).toEqual([
       { corporation: 'a', stage: 'dispatch', seconds: 600 },
       { corporation: 'b', stage: 'dispatch', seconds: 30 },
       { corporation: 'c', stage: 'dispatch', seconds: 0 },
+      { corporation: 'd', stage: 'dispatch', seconds: 120 },
       { corporation: 'nobody', stage: 'dispatch', seconds: 0 },
     ]);
-    // The per-corporation index answers without walking A's bulk (migration 029).
-    const plan = (await db.anyFirst(sql.unsafe`
+    // Each lane's index answers without walking A's bulk (migration 032).
+    const sends = (await db.anyFirst(sql.unsafe`
       EXPLAIN SELECT due_at FROM steps WHERE corporation = 'b' AND status = 'scheduled'
-        AND due_at <= now() ORDER BY due_at LIMIT 1`)) as string[];
-    expect(plan.join('\n')).toContain('steps_scheduled_corporation_due_idx');
+        AND kind IN ('send', 'alert') AND due_at <= now() ORDER BY due_at LIMIT 1`)) as string[];
+    expect(sends.join('\n')).toContain('steps_scheduled_sends_idx');
+    const timers = (await db.anyFirst(sql.unsafe`
+      EXPLAIN SELECT due_at FROM steps WHERE corporation = 'b' AND status = 'scheduled'
+        AND kind IN ('due', 'watch') AND due_at <= now() ORDER BY due_at LIMIT 1`)) as string[];
+    expect(timers.join('\n')).toContain('steps_scheduled_timers_idx');
   });
 
   it("intake: the age of the corporation's oldest message on OST_INTAKE, 0 when none waits", async () => {

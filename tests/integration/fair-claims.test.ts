@@ -51,7 +51,7 @@ describe('due steps are claimed in lanes per corporation', () => {
     await steps('lane-c', 10, 'send', () => new Date(now.getTime() + 86_400_000).toISOString());
     await steps('lane-b', 1, 'due', () => ago(1));
     await steps('lane-a', 300, 'due', () => ago(7_200));
-    const round = await db.transaction((tx) => lockDueSteps(tx, now, 100, ['send', 'alert']));
+    const round = await db.transaction((tx) => lockDueSteps(tx, now, 100, 'sends'));
     const by = (list: typeof round, corporation: string) => list.filter((s) => s.corporation === corporation);
     expect(by(round, 'lane-b')).toHaveLength(1);
     expect(by(round, 'lane-a').length).toBeGreaterThanOrEqual(50);
@@ -60,7 +60,7 @@ describe('due steps are claimed in lanes per corporation', () => {
     // A's share is its oldest.
     const aDue = by(round, 'lane-a').map((s) => new Date(s.due_at).getTime());
     expect(Math.max(...aDue)).toBeLessThan(new Date(ago(3_600)).getTime() + 100);
-    const timers = await db.transaction((tx) => lockDueSteps(tx, now, 20, ['due', 'watch']));
+    const timers = await db.transaction((tx) => lockDueSteps(tx, now, 20, 'timers'));
     expect(by(timers, 'lane-b').map((s) => s.kind)).toEqual(['due']);
     expect(by(timers, 'lane-a')).toHaveLength(10);
   });
@@ -74,7 +74,7 @@ describe('due steps are claimed in lanes per corporation', () => {
     // Three replicas lock a round each while the others hold theirs (SKIP LOCKED): no row twice.
     const rounds = Array.from({ length: 3 }, () =>
       db.transaction(async (tx) => {
-        const round = await lockDueSteps(tx, now, 60, ['send', 'alert']);
+        const round = await lockDueSteps(tx, now, 60, 'sends');
         seen.push(round.map((s) => s.id));
         if (seen.length === 3) release();
         await hold;
@@ -88,10 +88,14 @@ describe('due steps are claimed in lanes per corporation', () => {
     expect(all.flat().filter((s) => s.corporation === 'lane-b')).toHaveLength(1);
   });
 
-  it('asks the per-corporation index, not the due steps, for the lanes', async () => {
-    const plan = (await db.anyFirst(sql.unsafe`
-      EXPLAIN SELECT corporation FROM steps WHERE status = 'scheduled' AND corporation > 'lane-a'
-        ORDER BY corporation LIMIT 1`)) as string[];
-    expect(plan.join('\n')).toContain('steps_scheduled_corporation_due_idx');
+  it("asks the lane's own per-corporation index, not the due steps, for the lanes", async () => {
+    const sends = (await db.anyFirst(sql.unsafe`
+      EXPLAIN SELECT corporation FROM steps WHERE status = 'scheduled' AND kind IN ('send', 'alert')
+        AND corporation > 'lane-a' ORDER BY corporation LIMIT 1`)) as string[];
+    expect(sends.join('\n')).toContain('steps_scheduled_sends_idx');
+    const timers = (await db.anyFirst(sql.unsafe`
+      EXPLAIN SELECT corporation FROM steps WHERE status = 'scheduled' AND kind IN ('due', 'watch')
+        AND corporation > 'lane-a' ORDER BY corporation LIMIT 1`)) as string[];
+    expect(timers.join('\n')).toContain('steps_scheduled_timers_idx');
   });
 });
