@@ -1,7 +1,8 @@
 // `npm run bench -- --fairness`: one corporation's bulk beside another's single receivables (issue #16;
 // intake's bulk lane and the scheduler's lanes: docs/adr/0004, "Fairness"). durable-wonen posts N receivables
-// (default 100 000) through the HTTP API as NDJSON, as an
-// ERP does on rent day; meanwhile eerlijk-wonen posts one receivable at a time as JSON, one every
+// (default 100 000) through the HTTP API as NDJSON, as an ERP does on rent day — or, with `--bulk-as json`,
+// as single JSON posts, 32 at a time (an ERP without bulk export; the ingress's request rate limit is
+// lifted so the flood is as fast as this machine allows); meanwhile eerlijk-wonen posts one receivable at a time as JSON, one every
 // `intervalMs`, until the last of the bulk's mails reached the SMTP sink or `windowS` passed (the bulk still
 // in flight: its backlog is then in front of intake and dispatch the whole time). Figures: eerlijk-wonen's
 // post → SMTP sink latency (p50/p95/max) and the lateness of its send steps (message sent − step due), and
@@ -12,7 +13,7 @@ import {
   SECOND_CORPORATION_STREET,
   secondReceivable,
 } from '../tests/support/second-corporation.js';
-import { postAll, type StreetUnderTest, startRuntime } from './ours.js';
+import { postAll, postSingles, type StreetUnderTest, startRuntime } from './ours.js';
 import { quantile, type Rate, rate } from './rate.js';
 
 export const FAIRNESS_OVERLAY = SECOND_CORPORATION_STREET;
@@ -23,7 +24,11 @@ export interface Spread {
   max: number;
 }
 
+/** How the bulk corporation posts: NDJSON requests, or one JSON post per receivable. */
+export type BulkAs = 'ndjson' | 'json';
+
 export interface FairnessFigures {
+  bulkAs: BulkAs;
   /** The bulk's receivables mailed by the end of the window, over the window. */
   bulk: Rate;
   /** The bulk's size, and its receivables stored (cases started) by the end of the window. */
@@ -52,14 +57,18 @@ export async function measureFairness(
   intervalMs: number,
   windowS: number,
   say: (text: string) => void,
+  bulkAs: BulkAs = 'ndjson',
 ): Promise<FairnessFigures> {
-  const ingress = await startRuntime(street, 'bench-fair-ingress', { OST_WORKERS: 'none' });
+  const ingress = await startRuntime(street, 'bench-fair-ingress', {
+    OST_WORKERS: 'none',
+    ...(bulkAs === 'json' ? { OST_RATE_LIMIT_PER_SECOND: '1000000' } : {}),
+  });
   const intake = await startRuntime(street, 'bench-fair-intake', { OST_WORKERS: 'intake' });
   const dispatch = await startRuntime(street, 'bench-fair-dispatch', { OST_WORKERS: 'scheduler,dispatch' });
   const bulkMails = () => street.sink.mails.filter((m) => m.to.startsWith('huurder-')).length;
   const started = performance.now();
   let failed: unknown;
-  const posting = postAll(ingress.url, 0, bulk).catch((err: unknown) => {
+  const posting = (bulkAs === 'json' ? postSingles : postAll)(ingress.url, 0, bulk).catch((err: unknown) => {
     failed = err;
   });
   // The other corporation: one receivable at a time, until the bulk is mailed.
@@ -96,6 +105,7 @@ export async function measureFairness(
   await Promise.all([ingress.kill(), intake.kill(), dispatch.kill()]);
   void posting;
   return {
+    bulkAs,
     bulk: rate(mailed, bulkMs),
     bulkPosted: bulk,
     bulkStored: stored.rows[0].n as number,
@@ -112,7 +122,7 @@ export function formatFairness(f: FairnessFigures): string {
   const s = (x: Spread) => `p50 ${x.p50.toFixed(2)} s, p95 ${x.p95.toFixed(2)} s, max ${x.max.toFixed(2)} s`;
   return [
     '',
-    `Fairness: ${f.bulkPosted.toLocaleString('en-US')} receivables of one corporation (NDJSON) beside ` +
+    `Fairness: ${f.bulkPosted.toLocaleString('en-US')} receivables of one corporation (${f.bulkAs === 'json' ? 'single JSON posts, 32 at a time' : 'NDJSON'}) beside ` +
       `${f.singles} single receivables of another, one every ${f.intervalMs} ms`,
     `  bulk in the ${f.windowSeconds.toFixed(0)} s window           ${f.bulkStored.toLocaleString('en-US')} of ${f.bulkPosted.toLocaleString('en-US')} stored, ${f.bulk.count.toLocaleString('en-US')} mailed (${Math.round(f.bulk.perSecond)}/s)`,
     `  single: post -> SMTP sink         ${s(f.singleLatency)}`,

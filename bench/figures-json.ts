@@ -1,7 +1,7 @@
 // The bench's one JSON line: every figure of a run (floors, peers under `peers`, ours, timers), the ratios
 // the report prints, and the run's metadata, so a later run can be compared with it mechanically
 // (`npm run bench | tail -1 | jq .ratios`). Ratios are plain fractions (0.6 = 60 %).
-import type { FairnessFigures } from './fairness.js';
+import type { BulkAs, FairnessFigures } from './fairness.js';
 import type { Figures } from './report.js';
 
 export interface Ratios {
@@ -50,7 +50,7 @@ export function figuresLine(f: Figures): string {
 /** `--fairness` runs only that scenario (bench/fairness.ts): its one JSON line. */
 export interface FairnessLine {
   meta: Figures['meta'];
-  options: { fairness: true; bulk: number; intervalMs: number; windowS: number };
+  options: { fairness: true; bulk: number; bulkAs: BulkAs; intervalMs: number; windowS: number };
   fairness: FairnessFigures;
 }
 

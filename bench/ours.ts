@@ -158,6 +158,26 @@ export async function postAll(
   if (accepted !== to - from) throw new Error(`accepted ${accepted} of ${to - from}`);
 }
 
+/**
+ * Posts receivables [from, to) one by one as JSON, `inFlight` at a time: an ERP that sends its rent day
+ * as single posts.
+ */
+export async function postSingles(url: string, from: number, to: number, inFlight = 32): Promise<void> {
+  let next = from;
+  const worker = async () => {
+    for (let i = next++; i < to; i = next++) {
+      const res = await fetch(`${url}/v1/receivables`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${FIXTURE_KEY}`, 'content-type': 'application/json' },
+        body: JSON.stringify(fixtureReceivable(i)),
+      });
+      const text = await res.text();
+      if (res.status !== 202) throw new Error(`a single post answered ${res.status}: ${text.slice(0, 200)}`);
+    }
+  };
+  await Promise.all(Array.from({ length: inFlight }, worker));
+}
+
 /** Accepted (HTTP 202 = durably on JetStream), with no intake running; the NDJSON is made beforehand. */
 export async function measureIngest(street: StreetUnderTest, receivables: number): Promise<Rate> {
   const ingress = await startRuntime(street, 'bench-ingress', { OST_WORKERS: 'none' });

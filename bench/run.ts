@@ -15,7 +15,8 @@
 // 0 skips the phase), --dispatch-pods N (dispatch runtimes, default 1), --profile DIR (CPU profiles of
 // the runtimes), --statements DIR (Postgres's busiest statements per phase, bench/statements.ts),
 // --fairness (only the fairness scenario of bench/fairness.ts: --bulk N receivables of one corporation,
-// default 100 000, beside single receivables of another every --interval-ms, default 200, for at most
+// default 100 000, posted as NDJSON or with --bulk-as json as single posts, beside single receivables of
+// another every --interval-ms, default 200, for at most
 // --window-s, default 180: a few minutes in all, so not part of the default run). After the report the last line of stdout is always one JSON line with every figure, the
 // ratios and the run's metadata (figures-json.ts; --json is still accepted). Runtimes and peers run as
 // child processes, like pods.
@@ -53,6 +54,7 @@ const { values } = parseArgs({
     statements: { type: 'string' },
     fairness: { type: 'boolean', default: false },
     bulk: { type: 'string', default: '100000' },
+    'bulk-as': { type: 'string', default: 'ndjson' },
     'interval-ms': { type: 'string', default: '200' },
     'window-s': { type: 'string', default: '180' },
     'dispatch-pods': { type: 'string', default: '1' },
@@ -92,11 +94,16 @@ try {
     const bulk = Number(values.bulk);
     const intervalMs = Number(values['interval-ms']);
     const windowS = Number(values['window-s']);
-    say(`fairness: ${bulk} receivables of one corporation beside single receivables of another`);
-    const fairness = await measureFairness(s, bulk, intervalMs, windowS, say);
+    const bulkAs = values['bulk-as'];
+    if (bulkAs !== 'ndjson' && bulkAs !== 'json') {
+      process.stderr.write(`bench: --bulk-as ${bulkAs}: use ndjson (the default) or json\n`);
+      process.exit(2);
+    }
+    say(`fairness: ${bulk} receivables of one corporation (${bulkAs}) beside single receivables of another`);
+    const fairness = await measureFairness(s, bulk, intervalMs, windowS, say, bulkAs);
     process.stdout.write(formatFairness(fairness));
     process.stdout.write(
-      fairnessLine({ meta, options: { fairness: true, bulk, intervalMs, windowS }, fairness }),
+      fairnessLine({ meta, options: { fairness: true, bulk, bulkAs, intervalMs, windowS }, fairness }),
     );
   } else {
     say('floor: JetStream publish+ack, one message per receivable');

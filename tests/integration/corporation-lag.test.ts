@@ -6,27 +6,25 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectBus, ensureStreams, intakeSubject } from '../../platform/bus/index.js';
-import { createDatabase, type Database, runMigrations, sql } from '../../platform/db/index.js';
+import { type Database, sql } from '../../platform/db/index.js';
 import { dispatchLag, intakeLag } from '../../runtime/gauges/corporation-lag.js';
 import { type NatsServer, startNatsServer } from '../support/nats-server.js';
-import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
+import { createMigratedDatabase, type TestDatabase } from '../support/postgres.js';
 
 const log = pino({ level: 'silent' });
 let server: NatsServer;
 let nc: NatsConnection;
-let test: TestDatabase;
+let test: TestDatabase & { db: Database };
 let db: Database;
 
 beforeAll(async () => {
   server = await startNatsServer();
   nc = await connectBus(server.url, { name: 'corporation-lag-test', log });
   await ensureStreams(await jetstreamManager(nc), { log });
-  test = await createTestDatabase();
-  db = await createDatabase(test.url, { log });
-  await runMigrations(db, { log });
+  test = await createMigratedDatabase();
+  db = test.db;
 });
 afterAll(async () => {
-  await db?.end();
   await test?.drop();
   await nc?.close();
   await server?.stop();

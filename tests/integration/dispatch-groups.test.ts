@@ -165,22 +165,27 @@ describe('dispatch in groups: a mixed batch queued together', () => {
       'text',
     );
 
+  /** Waits until every one of `members` has a step of `kind` in `status`. */
+  async function stepsReach(members: readonly Member[], kind: string, status: string, what: string) {
+    await eventually(
+      async () => {
+        const n = await erp.db.oneFirst(sql.unsafe`
+          SELECT count(*) FROM steps s JOIN cases c ON c.id = s.case_id JOIN receivables r ON r.id = c.receivable_id
+          WHERE r.external_id = ANY(${ids(members)}) AND s.kind = ${kind} AND s.status = ${status}`);
+        return Number(n) === members.length || undefined;
+      },
+      15_000,
+      what,
+    );
+  }
+
   /** Makes the first timer of `members` due and waits until their sends are queued. */
   async function makeDue(members: readonly Member[]): Promise<void> {
     await erp.db.query(sql.unsafe`
       UPDATE steps SET due_at = now() FROM cases c, receivables r
       WHERE steps.case_id = c.id AND c.receivable_id = r.id AND r.external_id = ANY(${ids(members)})
         AND steps.status = 'scheduled' AND steps.kind = 'due'`);
-    await eventually(
-      async () => {
-        const n = await erp.db.oneFirst(sql.unsafe`
-          SELECT count(*) FROM steps s JOIN cases c ON c.id = s.case_id JOIN receivables r ON r.id = c.receivable_id
-          WHERE r.external_id = ANY(${ids(members)}) AND s.kind = 'send' AND s.status = 'queued'`);
-        return Number(n) === members.length || undefined;
-      },
-      15_000,
-      `${members.length} sends queued`,
-    );
+    await stepsReach(members, 'send', 'queued', `${members.length} sends queued`);
   }
 
   /**
@@ -202,14 +207,10 @@ describe('dispatch in groups: a mixed batch queued together', () => {
         `posting ${m.externalId}`,
       );
     }
-    await eventually(
-      async () => {
-        const n = await erp.db.oneFirst(sql.unsafe`
-          SELECT count(*) FROM steps s JOIN cases c ON c.id = s.case_id JOIN receivables r ON r.id = c.receivable_id
-          WHERE r.external_id = ANY(${ids(members)}) AND s.kind = 'due' AND s.status = 'scheduled'`);
-        return Number(n) === members.length || undefined;
-      },
-      15_000,
+    await stepsReach(
+      members,
+      'due',
+      'scheduled',
       `${prefix}: ${members.length} receivables with their timer`,
     );
     // Nobody takes from the email consumer yet: what the scheduler queues waits there, in order.
@@ -287,14 +288,10 @@ describe('dispatch in groups: a mixed batch queued together', () => {
       `${prefix}: the debtors without an email address`,
     );
     const stopped = members.filter((m) => m.role === 'stopped');
-    await eventually(
-      async () => {
-        const n = await erp.db.oneFirst(sql.unsafe`
-          SELECT count(*) FROM steps s JOIN cases c ON c.id = s.case_id JOIN receivables r ON r.id = c.receivable_id
-          WHERE r.external_id = ANY(${ids(stopped)}) AND s.kind = 'alert' AND s.status = 'queued'`);
-        return Number(n) === stopped.length || undefined;
-      },
-      15_000,
+    await stepsReach(
+      stopped,
+      'alert',
+      'queued',
       `${prefix}: the consultants' alert of the stopped dossier queued`,
     );
 
@@ -474,17 +471,30 @@ describe('dispatch in groups: a mixed batch queued together', () => {
     expect(leaks).toEqual([]);
   }
 
-  it('OST_DISPATCH_GROUP=16: the plain sends go out once each, the others do not and say why; archived as delivered', async () => {
-    const prefix = 'G16';
+  /** The mix queued under `prefix`, sent by a dispatcher with groups of `groupSize`, its outcomes checked. */
+  async function runMix(
+    prefix: string,
+    groupSize: number,
+    check: (members: Member[], result: RunResult) => Promise<void>,
+  ): Promise<void> {
     const members = await queueTogether(prefix);
-    const dispatcher = await erp.street.startRuntime({ workers: ['dispatch'], dispatchGroup: 16 });
+    const dispatcher = await erp.street.startRuntime({ workers: ['dispatch'], dispatchGroup: groupSize });
     try {
       await settle(prefix, members);
       const result = await outcomesOf(prefix, members);
-      results.set(16, result);
+      results.set(groupSize, result);
       expectOutcomes(result);
       await expectArchiveIsDelivery(prefix, members);
+      await check(members, result);
+    } finally {
+      // The next run's batch must wait on JetStream for its own dispatcher.
+      await dispatcher.close();
+    }
+  }
 
+  it('OST_DISPATCH_GROUP=16: the plain sends go out once each, the others do not and say why; archived as delivered', async () => {
+    await runMix('G16', 16, async (members) => {
+      const prefix = 'G16';
       // 3. The group path was taken: several messages share their transaction's start (messages.created_at
       // defaults to now()), and their archive committed in that same transaction. A message prepared alone
       // is archived when it is handed over, in a later transaction.
@@ -514,22 +524,12 @@ describe('dispatch in groups: a mixed batch queued together', () => {
         Object.fromEntries([...sizes].map(([size, n]) => [`of ${size}`, n / size])),
         `; sends without an address rendered in a group: ${refusedInAGroup.join(', ')}`,
       );
-    } finally {
-      // The next run's batch must wait on JetStream for its own dispatcher.
-      await dispatcher.close();
-    }
+    });
   });
 
   it('OST_DISPATCH_GROUP=1: the same mix one by one ends exactly the same way', async () => {
-    const prefix = 'G1';
-    const members = await queueTogether(prefix);
-    const dispatcher = await erp.street.startRuntime({ workers: ['dispatch'], dispatchGroup: 1 });
-    try {
-      await settle(prefix, members);
-      const result = await outcomesOf(prefix, members);
-      results.set(1, result);
-      expectOutcomes(result);
-      await expectArchiveIsDelivery(prefix, members);
+    await runMix('G1', 1, async (members, result) => {
+      const prefix = 'G1';
       // One by one: every message has its own transaction, and its archive follows at the hand-over.
       const messages = await plainMessages(members);
       for (const m of messages) expect(m.archived_later, `${m.external_id} archived at hand-over`).toBe(true);
@@ -539,8 +539,6 @@ describe('dispatch in groups: a mixed batch queued together', () => {
       const grouped = results.get(16);
       expect(grouped, 'the run with groups of 16').toBeDefined();
       expect(result).toEqual(grouped);
-    } finally {
-      await dispatcher.close();
-    }
+    });
   });
 });

@@ -2,23 +2,19 @@
 // PostgreSQL: corporations take due steps in lanes, so another corporation's single due send is in the
 // first round while one corporation has a bulk of thousands due before it — and the lanes hold as
 // replicas poll at once, each row taken by one of them only.
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDatabase, type Database, runMigrations, sql } from '../../platform/db/index.js';
+import { type Database, sql } from '../../platform/db/index.js';
 import { lockDueSteps } from '../../runtime/dossiers/index.js';
-import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
+import { createMigratedDatabase, type TestDatabase } from '../support/postgres.js';
 
-const log = pino({ level: 'silent' });
-let test: TestDatabase;
+let test: TestDatabase & { db: Database };
 let db: Database;
 
 beforeAll(async () => {
-  test = await createTestDatabase();
-  db = await createDatabase(test.url, { log });
-  await runMigrations(db, { log });
+  test = await createMigratedDatabase();
+  db = test.db;
 });
 afterAll(async () => {
-  await db?.end();
   await test?.drop();
 });
 

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { pino } from 'pino';
+import { createDatabase, type Database, runMigrations } from '../../platform/db/index.js';
 
 export interface TestDatabase {
   /** postgres:// URL of a fresh, empty database. */
@@ -52,4 +54,20 @@ async function withAdmin<T>(adminUrl: string, work: (client: pg.Client) => Promi
   } finally {
     await client.end();
   }
+}
+
+/** A fresh database with every migration applied and a pool on it; `drop()` ends the pool, then drops it. */
+export async function createMigratedDatabase(): Promise<TestDatabase & { db: Database }> {
+  const log = pino({ level: 'silent' });
+  const test = await createTestDatabase();
+  const db = await createDatabase(test.url, { log });
+  await runMigrations(db, { log });
+  return {
+    url: test.url,
+    db,
+    async drop() {
+      await db.end();
+      await test.drop();
+    },
+  };
 }
