@@ -144,8 +144,7 @@ export class Scheduler {
     // none, only timers), so sends waiting for room neither hold timers up nor get read for nothing.
     const batchSize = this.options.batchSize ?? 500;
     const timers = await lockDueSteps(tx, now, batchSize, 'timers');
-    const sendable =
-      room > 0 ? await lockDueSteps(tx, now, Math.min(batchSize, room), 'sends') : [];
+    const sendable = room > 0 ? await lockDueSteps(tx, now, Math.min(batchSize, room), 'sends') : [];
     const steps = [...timers, ...sendable];
     const slots = new SlotCache();
     const sends: DueStep[] = [];
