@@ -70,6 +70,13 @@ const pipelined = values.full ? 2_400_000 : Number(values.pipeline ?? values.rec
 const mails = Number(values.mails);
 const timers = Number(values.timers ?? (values.full ? 1_000_000 : 100_000));
 const floorCount = Math.min(receivables, 50_000);
+// The dispatch phase mails the receivables the intake phase stored: it would wait for mails never due.
+if (!values.fairness && mails > receivables) {
+  process.stderr.write(
+    `bench: --mails ${mails} is more than --receivables ${receivables}: dispatch sends the receivables intake stored; raise --receivables or lower --mails\n`,
+  );
+  process.exit(2);
+}
 
 if (values.profile) profileRuntimesInto(values.profile);
 const say = (text: string) => process.stderr.write(`bench: ${text}\n`);
