@@ -123,6 +123,7 @@ export async function startRuntime(
       intervalMs: settings.schedulerIntervalMs,
       claimLeaseMs: settings.claimLeaseMs,
       maxQueued: settings.dispatchMaxQueued,
+      maxWaiting: settings.dispatchMaxWaiting,
       dispatchLeaseMs: settings.dispatchLeaseMs,
       ...now,
     },

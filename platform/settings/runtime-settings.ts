@@ -33,8 +33,10 @@ export interface RuntimeSettings {
   dispatchConcurrency?: number;
   /** Most sends prepared together in one transaction (runtime/dispatch/prepare-group.ts); 1: one by one. */
   dispatchGroup?: number;
-  /** The scheduler queues no more sends while this many wait for a dispatcher. */
+  /** The scheduler queues no more sends while this many are queued and not finished. */
   dispatchMaxQueued?: number;
+  /** The scheduler queues no more sends while this many wait for a dispatcher to take them. */
+  dispatchMaxWaiting?: number;
   /** A send queued on JetStream this long without a dispatcher finishing it is queued again. */
   dispatchLeaseMs?: number;
   /** How often the sampled gauges (open cases, due steps, consumer lag) are refreshed. */
@@ -63,6 +65,7 @@ export const SETTING_DEFAULTS = {
   dispatchConcurrency: 64,
   dispatchGroup: 16,
   dispatchMaxQueued: 500,
+  dispatchMaxWaiting: 128,
   dispatchLeaseMs: 300_000,
   metricsSampleMs: 15_000,
   outcomeSampleMs: 300_000,
@@ -173,6 +176,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): RuntimeSetti
     dispatchConcurrency: positive(env, 'OST_DISPATCH_CONCURRENCY', SETTING_DEFAULTS.dispatchConcurrency),
     dispatchGroup: positive(env, 'OST_DISPATCH_GROUP', SETTING_DEFAULTS.dispatchGroup),
     dispatchMaxQueued: positive(env, 'OST_DISPATCH_MAX_QUEUED', SETTING_DEFAULTS.dispatchMaxQueued),
+    dispatchMaxWaiting: positive(env, 'OST_DISPATCH_MAX_WAITING', SETTING_DEFAULTS.dispatchMaxWaiting),
     dispatchLeaseMs: positive(env, 'OST_DISPATCH_LEASE_MS', SETTING_DEFAULTS.dispatchLeaseMs),
     metricsSampleMs: positive(env, 'OST_METRICS_SAMPLE_MS', SETTING_DEFAULTS.metricsSampleMs),
     outcomeSampleMs: positive(env, 'OST_OUTCOME_SAMPLE_MS', SETTING_DEFAULTS.outcomeSampleMs),

@@ -145,11 +145,19 @@ export async function releaseClaims(db: Queryable, ids: readonly string[]): Prom
     WHERE id = ANY(${sql.array(ids, 'uuid')}) AND status IN ('claimed', 'queued')`);
 }
 
-/** Steps queued for dispatch and not finished yet: the scheduler's back-pressure. */
-export async function countQueued(db: Queryable): Promise<number> {
+/**
+ * The scheduler's back-pressure: steps queued for dispatch and not finished yet, and of those the ones no
+ * dispatcher has taken yet (on OST_DISPATCH or in a dispatcher's buffer) — what a newly queued send waits
+ * behind.
+ */
+export async function countQueued(db: Queryable): Promise<{ queued: number; waiting: number }> {
   const row = await db.maybeOne(sql.unsafe`
-    SELECT count(*)::int AS n FROM steps WHERE status = 'queued' AND claimed_at IS NOT NULL`);
-  return (row?.n as number | undefined) ?? 0;
+    SELECT count(*)::int AS queued, (count(*) FILTER (WHERE claimed_by IS NULL))::int AS waiting
+    FROM steps WHERE status = 'queued' AND claimed_at IS NOT NULL`);
+  return {
+    queued: (row?.queued as number | undefined) ?? 0,
+    waiting: (row?.waiting as number | undefined) ?? 0,
+  };
 }
 
 export type LockedStep = StepRow & { status: string; claimed_by: string | null };
