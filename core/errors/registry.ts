@@ -229,6 +229,12 @@ export const errorRegistry = {
     message: '%s: secret %s key %s is not available to the runtime',
     hint: "create the Secret in the channel's namespace and give it to the runtime as %s (or a file under OST_SECRETS_DIR)",
   },
+  // Channel, Secret, the selector's DNS name: nodemailer skips signing silently with a key it cannot use.
+  OST_ERR_CHANNEL_DKIM_KEY: {
+    status: 500,
+    message: '%s: secret %s key dkimPrivateKey is not a private key that signs (no DKIM-Signature was made)',
+    hint: 'put the PEM private key (-----BEGIN PRIVATE KEY-----) whose public key is published at %s in the Secret; nothing is sent unsigned meanwhile',
+  },
   OST_ERR_PROVIDER_SIGNATURE: {
     status: 403,
     message: 'the %s callback is not signed with the expected secret',

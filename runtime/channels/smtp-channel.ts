@@ -52,6 +52,8 @@ export interface SmtpChannelOptions {
 }
 
 const DAY_MS = 86_400_000;
+/** What nodemailer puts first in a message it signed. */
+const DKIM_FIELD = Buffer.from('DKIM-Signature:');
 
 export function emailMessageId(message: OutgoingMessage): string {
   const domain = message.bundle.corporation.sender.email.split('@')[1] ?? 'outputstraat.invalid';
@@ -224,7 +226,16 @@ export class SmtpChannel implements ChannelAdapter {
       textEncoding: 'quoted-printable',
       headers: { 'X-Outputstraat-Message-Id': message.id, 'X-Outputstraat-Corporation': c.id },
     });
-    return info.message as Buffer;
+    const raw = info.message as Buffer;
+    // nodemailer sends unsigned, saying nothing, when it cannot sign with the key: refuse that instead.
+    if (dkim && !raw.subarray(0, DKIM_FIELD.length).equals(DKIM_FIELD)) {
+      throw createError('OST_ERR_CHANNEL_DKIM_KEY', [
+        `Channel ${message.channel.source.namespace}/${message.channel.name}`,
+        message.channel.spec.credentialsSecretRef?.name ?? '(no credentialsSecretRef)',
+        `${dkim.keySelector}._domainkey.${dkim.domainName}`,
+      ]);
+    }
+    return raw;
   }
 
   async send(message: OutgoingMessage, options: SendOptions = {}): Promise<SendResult> {

@@ -115,6 +115,29 @@ describe('email channel: DKIM, tracking, bounces and alerts', () => {
     expect(Buffer.from(await res.arrayBuffer()).equals(Buffer.from(mail.raw, 'utf8'))).toBe(true);
   });
 
+  it('a DKIM key that cannot sign fails the send naming the Secret, instead of mailing unsigned', async () => {
+    const name = 'OST_SECRET_WOONSTAD_NOORD__SMTP_CREDENTIALS__dkimPrivateKey';
+    const key = process.env[name];
+    process.env[name] = 'not a private key';
+    try {
+      const r = receivable({}, { email: 'dkim-broken@example.org' });
+      expect((await cs.street.post('/v1/receivables', r)).status).toBe(202);
+      const message = await messageEventually(cs, r.externalId, () => true, 'message');
+      const failed = await eventually(
+        async () =>
+          (await historyOf(cs, message.id)).find((h) => h.detail?.code === 'OST_ERR_CHANNEL_DKIM_KEY'),
+        10_000,
+        'the failed attempt in the history',
+      );
+      expect(String(failed.detail?.error)).toContain(
+        'secret smtp-credentials key dkimPrivateKey is not a private key that signs',
+      );
+      expect(cs.street.smtp.messages.some((m) => m.to.includes('dkim-broken@example.org'))).toBe(false);
+    } finally {
+      process.env[name] = key;
+    }
+  });
+
   it('opening and clicking are recorded for the message and reach its case; the click lands on the payment page', async () => {
     const r = receivable({}, { email: 'track@example.org' });
     await cs.street.post('/v1/receivables', r);
