@@ -172,3 +172,24 @@ describe('a monitored payment arrangement', () => {
     expect(records(d.runUntil('2026-06-01T00:00:00.000Z'))).toEqual([]);
   });
 });
+
+describe('what the timeline says an arrangement is', () => {
+  it('a promise to pay is noted as one, a plan as a payment arrangement', () => {
+    const promise: PlanInput = {
+      ...plan,
+      kind: 'promise',
+      terms: [{ dueOn: '2026-03-20', amountCents: 30_000 }],
+    };
+    const d = new Driver(stornoFlow());
+    d.start(TUESDAY);
+    d.event('2026-03-04T10:00:00.000Z', { type: 'arrangement', plan: promise });
+    const texts = d.timeline.map((e) => e.text);
+    expect(texts).toContain('Promise to pay made');
+    expect(texts).not.toContain('Payment arrangement made');
+
+    const p = new Driver(stornoFlow());
+    p.start(TUESDAY);
+    p.event('2026-03-04T10:00:00.000Z', { type: 'arrangement', plan });
+    expect(p.timeline.map((e) => e.text)).toContain('Payment arrangement made');
+  });
+});

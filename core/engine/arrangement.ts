@@ -18,7 +18,8 @@ import { windowDeferral } from './window.js';
 
 const running = (turn: Turn) => turn.state.status === 'active' || turn.state.status === 'paused';
 
-const words = (a: Pick<PlanInput, 'kind'>) =>
+/** What the timeline calls it: a promise is not a payment arrangement. */
+export const arrangementWords = (a: Pick<PlanInput, 'kind'>) =>
   a.kind === 'promise' ? 'Promise to pay' : 'Payment arrangement';
 
 function describe(a: PlanInput): string {
@@ -40,7 +41,10 @@ export function startArrangement(turn: Turn, plan: PlanInput): void {
     payments: [],
     lastBalance: totalCents,
   };
-  note(turn, `${words(plan)} recorded (${describe(plan)}; ${plan.graceDays} days' grace per term)`);
+  note(
+    turn,
+    `${arrangementWords(plan)} recorded (${describe(plan)}; ${plan.graceDays} days' grace per term)`,
+  );
   emit(turn, {
     type: 'record',
     event: plan.kind === 'promise' ? 'promise.made' : 'arrangement.started',
@@ -62,7 +66,7 @@ export function endArrangement(turn: Turn, why: string): void {
   const a = turn.state.arrangement;
   if (!a || !running(turn)) return;
   delete turn.state.arrangement;
-  note(turn, `${words(a)} ended: ${why}`);
+  note(turn, `${arrangementWords(a)} ended: ${why}`);
   emit(turn, {
     type: 'record',
     event: a.kind === 'promise' ? 'promise.ended' : 'arrangement.ended',
@@ -87,12 +91,12 @@ export function trackArrangementPayment(turn: Turn, balance: number | undefined)
     armReminder(turn);
     note(
       turn,
-      `Payment of € ${amount(paid)} matched to the ${words(a).toLowerCase()}; € ${amount(status.remainingCents)} of it left`,
+      `Payment of € ${amount(paid)} matched to the ${arrangementWords(a).toLowerCase()}; € ${amount(status.remainingCents)} of it left`,
     );
     return false;
   }
   delete turn.state.arrangement;
-  note(turn, `${words(a)} completed: € ${amount(a.totalCents)} paid`);
+  note(turn, `${arrangementWords(a)} completed: € ${amount(a.totalCents)} paid`);
   emit(turn, {
     type: 'record',
     event: a.kind === 'promise' ? 'promise.kept' : 'arrangement.completed',
@@ -103,7 +107,7 @@ export function trackArrangementPayment(turn: Turn, balance: number | undefined)
     },
   });
   if (balance !== undefined && balance > 0) {
-    endCase(turn, 'completed', `${words(a).toLowerCase()} completed`, { closeLink: true });
+    endCase(turn, 'completed', `${arrangementWords(a).toLowerCase()} completed`, { closeLink: true });
   }
   return true;
 }
@@ -170,7 +174,7 @@ function broken(turn: Turn, a: CaseArrangement, term: TermPosition, graceEndedOn
     a.kind === 'promise' ? 'the promised amount' : `instalment ${term.index + 1} of ${a.terms.length}`;
   note(
     turn,
-    `${words(a)} lapsed: ${which} (€ ${amount(term.amountCents)} due ${localDateKey(term.dueOn)}) was not paid by the end of its grace period (${graceEndedOn}); € ${amount(term.outstandingCents)} of it open`,
+    `${arrangementWords(a)} lapsed: ${which} (€ ${amount(term.amountCents)} due ${localDateKey(term.dueOn)}) was not paid by the end of its grace period (${graceEndedOn}); € ${amount(term.outstandingCents)} of it open`,
   );
   emit(turn, {
     type: 'record',

@@ -10,7 +10,12 @@ import {
   type Trigger,
   reactionTrigger as trigger,
 } from './actions.js';
-import { endArrangement, startArrangement, trackArrangementPayment } from './arrangement.js';
+import {
+  arrangementWords,
+  endArrangement,
+  startArrangement,
+  trackArrangementPayment,
+} from './arrangement.js';
 import { handleDebtorEvent, isDebtorEvent } from './debtor-events.js';
 import { voidNoticeForArrangement } from './notice.js';
 import { completeIfDone } from './steps.js';
@@ -142,7 +147,7 @@ function onStatusEvent(
   note(
     turn,
     type === 'arrangement'
-      ? 'Payment arrangement made'
+      ? `${arrangementWords(plan ?? { kind: 'plan' })} made`
       : byReply
         ? `Paused by the tenant's reply (${reply})`
         : type === 'paused'
