@@ -37,7 +37,7 @@ async function choicesFor(deps: PspDeps, x: LinkPage): Promise<Choices | undefin
   const dossier = await dossierOf(deps.db, x.link.receivable_id);
   if (!dossier || dossier.arrangement || !open(x)) return undefined;
   const c = x.bundle.corporation;
-  const today = parseLocalDate(todayKey(c, new Date()))!;
+  const today = parseLocalDate(todayKey(c, deps.now?.() ?? new Date()))!;
   const policy = c.arrangements?.tenant;
   const offers = policy
     ? tenantPlanOffers(policy, x.receivable.balanceMinor, dossier.classification, today)
@@ -108,7 +108,7 @@ export function registerArrangementRoutes(app: FastifyInstance, deps: PspDeps): 
     const wanted = request.body?.terms ?? '';
     const plan = choices.plans.find((p) => String(p.terms.length) === wanted);
     const policy = x.bundle.corporation.arrangements?.tenant;
-    const today = parseLocalDate(todayKey(x.bundle.corporation, new Date()))!;
+    const today = parseLocalDate(todayKey(x.bundle.corporation, deps.now?.() ?? new Date()))!;
     const verdict =
       plan && policy
         ? validateArrangement(plan, tenantLimits(policy, x.receivable.balanceMinor), {
@@ -145,7 +145,7 @@ export function registerArrangementRoutes(app: FastifyInstance, deps: PspDeps): 
     if (!choices?.promise) return notFound(request, reply);
     const c = x.bundle.corporation;
     const typed = String(request.body?.date ?? '').slice(0, 20);
-    const check = checkPromise(c, new Date(), {
+    const check = checkPromise(c, deps.now?.() ?? new Date(), {
       source: 'tenant',
       date: typed,
       amountCents: x.receivable.balanceMinor,

@@ -36,6 +36,8 @@ export interface PagesDeps {
   bundles: BundleStore;
   log: Logger;
   pages?: PagesOptions | undefined;
+  /** The runtime's clock: what "today" is for a promise's dates and a plan's terms (default: the system's). */
+  now?: (() => Date) | undefined;
 }
 
 const FORM_BODY_LIMIT = 16 * 1024;
@@ -49,7 +51,7 @@ function pageErrorCode(status: number): ErrorCode {
 
 export async function registerPages(app: FastifyInstance, deps: PagesDeps): Promise<void> {
   if (!deps.pages) return;
-  const all = { db: deps.db, bundles: deps.bundles, log: deps.log, ...deps.pages };
+  const all = { db: deps.db, bundles: deps.bundles, log: deps.log, now: deps.now, ...deps.pages };
   // One limiter for both addresses of a page (the payment host and the development prefix).
   const limiter = new PagePostLimiter(deps.pages.rateLimits ?? pageRateLimitsFromEnv());
   await app.register(async (scope) => {

@@ -17,6 +17,8 @@ export interface PspDeps {
   log: Logger;
   /** The runtime's public URL; the PSP's webhook is sent there. */
   publicUrl: string;
+  /** The runtime's clock (default: the system's). */
+  now?: (() => Date) | undefined;
 }
 
 export interface PaymentRow {
@@ -171,7 +173,7 @@ async function applyPaid(deps: PspDeps, row: PaymentRow, amountMinor: number): P
   const payment = {
     paymentId: `${row.provider}:${row.provider_payment_id}`,
     amount: amountMinor,
-    paidAt: new Date().toISOString(),
+    paidAt: (deps.now?.() ?? new Date()).toISOString(),
     method: 'ideal',
   };
   const caseDeps = { db: deps.db, bundles: deps.bundles };

@@ -194,6 +194,40 @@ describe('paying in instalments on the payment page', () => {
     expect(Number(paused)).toBe(0);
   });
 
+  it("the dates a tenant may promise follow the runtime's clock, not the machine's", async () => {
+    const { token, receivableId } = await postTenant('BR-T-2005');
+    // Its flow's next step is a day away: put it beyond the ten days, so the dossier stays as it is.
+    await eventually(
+      async () =>
+        (
+          await s.db.query(sql.unsafe`
+            UPDATE steps SET due_at = now() + interval '60 days' FROM cases c
+            WHERE steps.case_id = c.id AND c.receivable_id = ${receivableId} AND steps.status = 'scheduled'`)
+        ).rowCount > 0 || undefined,
+      10_000,
+      'the dossier waiting for its next step',
+    );
+    const page = await newPage();
+    const amsterdamDay = (ms: number) =>
+      new Date(ms).toLocaleDateString('sv-SE', { timeZone: 'Europe/Amsterdam' });
+    // Ten days ahead of the machine: from the runtime's today to 14 days (maxDaysAhead) after it.
+    offset += 10 * DAY;
+    try {
+      await page.goto(`${s.hostUrl(NOORD.host)}/p/${token}/terms`);
+      const range = [
+        await page.locator('#f-promise').getAttribute('min'),
+        await page.locator('#f-promise').getAttribute('max'),
+      ];
+      expect(range).toEqual([
+        amsterdamDay(Date.now() + offset),
+        amsterdamDay(Date.now() + offset + 14 * DAY),
+      ]);
+    } finally {
+      offset -= 10 * DAY;
+      await page.close();
+    }
+  });
+
   it('a tenant promises a payment date: the dossier waits', async () => {
     const { token, receivableId } = await postTenant('BR-T-2003');
     const page = await newPage();
