@@ -105,12 +105,13 @@ describe('durability: a runtime killed mid-batch', () => {
   it('dispatch messages lost from JetStream: the step rows are the truth, the sweep queues them again and each goes out once', async () => {
     street = await startDurabilityStreet();
     const lease = { OST_DISPATCH_LEASE_MS: '5000' };
-    // This runtime queues sends but dispatches none of them.
+    const n = 200;
+    // This runtime queues sends but dispatches none of them; all n may wait for a dispatcher at once.
     const scheduler = await street.startRuntime('lost-scheduler', {
       ...lease,
       OST_WORKERS: 'intake,scheduler',
+      OST_DISPATCH_MAX_WAITING: String(n),
     });
-    const n = 200;
     const posted = await postNdjson(
       scheduler.url,
       ndjson(Array.from({ length: n }, (_, i) => fixtureReceivable(i))),
