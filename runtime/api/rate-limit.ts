@@ -9,13 +9,19 @@ import type { TokenBucketSettings, TokenBuckets } from '../../platform/rate-limi
 export type RateLimitSettings = TokenBucketSettings;
 
 /** A rate from the environment; the burst is twice the rate. */
-function perSecondFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number, what: string) {
+function perSecondFromEnv(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  fallback: number,
+  what: string,
+  whose = 'one API key',
+) {
   const raw = env[name];
   const perSecond = raw === undefined || raw === '' ? fallback : Number(raw);
   if (!Number.isFinite(perSecond) || perSecond <= 0) {
     throw createError('OST_ERR_CONFIG', [
       `${name}=${raw} is not a positive number`,
-      `set it to the ${what} one API key may send per second, e.g. ${fallback}`,
+      `set it to the ${what} ${whose} may send per second, e.g. ${fallback}`,
     ]);
   }
   return { perSecond, burst: Math.max(1, Math.round(perSecond * 2)) };
@@ -42,7 +48,13 @@ export function linesRateLimitFromEnv(env: NodeJS.ProcessEnv = process.env): Rat
  * slowed; the burst is twice the rate.
  */
 export function singleLaneFromEnv(env: NodeJS.ProcessEnv = process.env): RateLimitSettings {
-  return perSecondFromEnv(env, 'OST_INTAKE_SINGLE_LANE_PER_SECOND', 50, 'single posts');
+  return perSecondFromEnv(
+    env,
+    'OST_INTAKE_SINGLE_LANE_PER_SECOND',
+    50,
+    'single posts',
+    'one corporation, on one replica,',
+  );
 }
 
 /** Takes one request of `key`; throws OST_ERR_RATE_LIMITED with the seconds until one is allowed. */
