@@ -99,6 +99,7 @@ export {
   deferToSlot,
   finishStep,
   holdStep,
+  LANE_KINDS,
   type LockedStep,
   lockDueSteps,
   lockStep,

@@ -39,7 +39,7 @@ const STEP_COLUMNS = sql.fragment`s.id, s.case_id, s.corporation, s.step_id, s.k
 export type StepLane = 'timers' | 'sends';
 
 /** The lane's kinds as a literal, so the planner matches migration 032's partial index of that lane. */
-const LANE_KINDS: Record<StepLane, ReturnType<typeof sql.fragment>> = {
+export const LANE_KINDS: Record<StepLane, ReturnType<typeof sql.fragment>> = {
   timers: sql.fragment`kind IN ('due', 'watch')`,
   sends: sql.fragment`kind IN ('send', 'alert')`,
 };

@@ -6,6 +6,7 @@
 import type { JetStreamManager, MsgRequest } from '@nats-io/jetstream';
 import { INTAKE_STREAM, intakeBulkSubject, intakeSubject } from '../../platform/bus/index.js';
 import { type Database, sql } from '../../platform/db/index.js';
+import { LANE_KINDS } from '../dossiers/index.js';
 
 export interface CorporationLag {
   corporation: string;
@@ -51,11 +52,11 @@ export async function dispatchLag(
     LEFT JOIN LATERAL (
       SELECT least(
         (SELECT due_at FROM steps
-          WHERE corporation = lane.corporation AND status = 'scheduled' AND kind IN ('send', 'alert')
+          WHERE corporation = lane.corporation AND status = 'scheduled' AND ${LANE_KINDS.sends}
             AND due_at <= ${at}
           ORDER BY due_at LIMIT 1),
         (SELECT due_at FROM steps
-          WHERE corporation = lane.corporation AND status = 'scheduled' AND kind IN ('due', 'watch')
+          WHERE corporation = lane.corporation AND status = 'scheduled' AND ${LANE_KINDS.timers}
             AND due_at <= ${at}
           ORDER BY due_at LIMIT 1)) AS due_at) due ON true
     LEFT JOIN LATERAL (

@@ -7,6 +7,7 @@ import type { JetStreamClient } from '@nats-io/jetstream';
 import type { ConfigBundle } from '../../core/bundle/types.js';
 import type { Database } from '../../platform/db/index.js';
 import type { Logger } from '../../platform/log.js';
+import { SETTING_DEFAULTS } from '../../platform/settings/runtime-settings.js';
 import type { BundleStore } from '../bundles/index.js';
 import { publishDispatch, type QueuedStep } from '../dispatch/index.js';
 import type { Tx } from '../dossiers/index.js';
@@ -137,8 +138,8 @@ export class Scheduler {
    * claim per few sends cost more of the database than the sends' own statements.
    */
   private async roomForSends(): Promise<number> {
-    const maxQueued = this.options.maxQueued ?? 500;
-    const maxWaiting = Math.min(this.options.maxWaiting ?? 128, maxQueued);
+    const maxQueued = this.options.maxQueued ?? SETTING_DEFAULTS.dispatchMaxQueued;
+    const maxWaiting = Math.min(this.options.maxWaiting ?? SETTING_DEFAULTS.dispatchMaxWaiting, maxQueued);
     const { queued, waiting } = await countQueued(this.deps.db);
     const room = Math.max(0, Math.min(maxQueued - queued, maxWaiting - waiting));
     const refill = Math.ceil(Math.min(this.options.batchSize ?? 500, maxWaiting) / 4);
