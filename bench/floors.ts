@@ -14,6 +14,7 @@ import { CHUNK_RECEIVABLES } from '../runtime/api/bulk-intake.js';
 import { FIXTURE_CORPORATION, fixtureReceivable } from '../tests/support/durability-street.js';
 import { startNatsServer } from '../tests/support/nats-server.js';
 import { benchBundle } from './bench-bundle.js';
+import { cpuPerItem, cpuSnapshot } from './cpu.js';
 import type { StreetUnderTest } from './ours.js';
 import { renderReminder } from './peers/email-job.js';
 import { type Rate, rate } from './rate.js';
@@ -118,6 +119,7 @@ async function publishFloor(nc: NatsConnection, count: number): Promise<Rate> {
 export async function floorPostgres(street: StreetUnderTest, count: number): Promise<Rate> {
   await street.sql.query('CREATE TABLE bench_floor (LIKE receivables INCLUDING ALL)');
   const batch = 500;
+  const cpuBefore = cpuSnapshot();
   const started = performance.now();
   for (let from = 0; from < count; from += batch) {
     const cols: unknown[][] = Array.from({ length: 8 }, () => []);
@@ -145,8 +147,9 @@ export async function floorPostgres(street: StreetUnderTest, count: number): Pro
     );
   }
   const ms = performance.now() - started;
+  const cpu = cpuPerItem(cpuBefore, cpuSnapshot(), count);
   await street.sql.query('DROP TABLE bench_floor');
-  return rate(count, ms);
+  return { ...rate(count, ms), cpu };
 }
 
 /** Pooled nodemailer (5 connections, like the email Channel) to the local sink, the email our dispatch sends. */
@@ -160,6 +163,7 @@ export async function floorSmtp(street: StreetUnderTest, count: number): Promise
     ignoreTLS: true,
   });
   const before = street.sink.mails.length;
+  const cpuBefore = cpuSnapshot();
   const started = performance.now();
   await windowed(count, 64, (i) =>
     transport.sendMail({
@@ -172,7 +176,8 @@ export async function floorSmtp(street: StreetUnderTest, count: number): Promise
     }),
   );
   const ms = performance.now() - started;
+  const cpu = cpuPerItem(cpuBefore, cpuSnapshot(), count);
   transport.close();
   street.sink.mails.splice(before);
-  return rate(count, ms);
+  return { ...rate(count, ms), cpu };
 }

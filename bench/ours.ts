@@ -9,6 +9,7 @@ import {
   fixtureReceivable,
   startDurabilityStreet,
 } from '../tests/support/durability-street.js';
+import { cpuPerItem, cpuSnapshot } from './cpu.js';
 import { type Rate, rate } from './rate.js';
 
 export type StreetUnderTest = DurabilityStreet;
@@ -203,6 +204,7 @@ export async function measurePipeline(street: StreetUnderTest, receivables: numb
   const casesBefore = await count(street, 'cases');
   const ingress = await startRuntime(street, 'bench-pipeline-ingress', { OST_WORKERS: 'none' });
   const worker = await startRuntime(street, 'bench-pipeline-intake', { OST_WORKERS: 'intake' });
+  const cpuBefore = cpuSnapshot();
   const started = performance.now();
   const posting = postAll(ingress.url, PIPELINE_FIRST_ID, PIPELINE_FIRST_ID + receivables);
   let failed: unknown;
@@ -216,22 +218,25 @@ export async function measurePipeline(street: StreetUnderTest, receivables: numb
   await posting;
   process.stderr.write('\n');
   const ms = performance.now() - started;
+  const cpu = cpuPerItem(cpuBefore, cpuSnapshot(), receivables);
   await Promise.all([ingress.stop(), worker.stop()]);
-  return rate(receivables, ms);
+  return { ...rate(receivables, ms), cpu };
 }
 
 /** From a full intake stream: receivable, case, payment link, events and the first send step stored. */
 export async function measureIntake(street: StreetUnderTest, receivables: number): Promise<Rate> {
   const casesBefore = await count(street, 'cases');
   const worker = await startRuntime(street, 'bench-intake', { OST_WORKERS: 'intake' });
+  const cpuBefore = cpuSnapshot();
   const started = performance.now();
   await waitForCases(street, { metricsUrl: worker.metricsUrl, casesBefore }, receivables, (n) =>
     process.stderr.write(`\rbench: intake ${n}/${receivables}`),
   );
   process.stderr.write('\n');
   const ms = performance.now() - started;
+  const cpu = cpuPerItem(cpuBefore, cpuSnapshot(), receivables);
   await worker.stop();
-  return rate(receivables, ms);
+  return { ...rate(receivables, ms), cpu };
 }
 
 /**
@@ -246,11 +251,13 @@ export async function measureDispatch(street: StreetUnderTest, mails: number, po
       startRuntime(street, `bench-dispatch-${i + 1}`, { OST_WORKERS: 'scheduler,dispatch' }),
     ),
   );
+  const cpuBefore = cpuSnapshot();
   const started = performance.now();
   const early = street.sink.mails.length - before;
   await street.sink.waitFor(before + mails, 30 * 60_000);
   const ms = performance.now() - started;
+  const cpu = cpuPerItem(cpuBefore, cpuSnapshot(), mails - early);
   // Stopped, not killed, so a --profile run gets the dispatchers' profiles; what they hold goes back.
   await Promise.all(workers.map((w) => w.stop(60_000)));
-  return rate(mails - early, ms);
+  return { ...rate(mails - early, ms), cpu };
 }

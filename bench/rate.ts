@@ -1,8 +1,12 @@
+import type { CpuPerItem } from './cpu.js';
+
 /** How many things were done in how long. */
 export interface Rate {
   count: number;
   seconds: number;
   perSecond: number;
+  /** Where the machine's CPU went per item (bench/cpu.ts), for the phases that measure it. */
+  cpu?: CpuPerItem;
 }
 
 export const rate = (count: number, ms: number): Rate => ({

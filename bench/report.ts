@@ -1,3 +1,4 @@
+import { formatCpu } from './cpu.js';
 import type { PeerFigure } from './peers/measure-peers.js';
 import type { Rate } from './rate.js';
 import type { RunMetadata } from './run-metadata.js';
@@ -29,9 +30,10 @@ const pct = (x: number) => `${(x * 100).toFixed(0)}%`;
 const minutes = (s: number) => `${(s / 60).toFixed(1)} min`;
 const mib = (x: number) => `${x.toFixed(0)} MiB`;
 
-const line = (label: string, r: Rate, floor?: { name: string; rate: Rate }) =>
+const line = (label: string, r: Rate, floor?: { name: string; rate: Rate }, item = 'mail') =>
   `  ${label.padEnd(44)} ${n(r.perSecond).padStart(8)}/s  (${n(r.count)} in ${r.seconds.toFixed(1)} s)` +
-  (floor ? `  = ${pct(r.perSecond / floor.rate.perSecond)} of ${floor.name}` : '');
+  (floor ? `  = ${pct(r.perSecond / floor.rate.perSecond)} of ${floor.name}` : '') +
+  (r.cpu ? `\n      ${formatCpu(r.cpu, item)}` : '');
 
 function header(f: Figures): string[] {
   const m = f.meta;
@@ -103,7 +105,7 @@ export function formatReport(f: Figures): string {
     line('JetStream publish+ack, chunks like our ingest', jsChunked),
     line('  per message, default fsync every 2 min', jsLazy),
     `  sync_interval: always publishes single messages at ${pct(js.perSecond / jsLazy.perSecond)} of the lazy-fsync rate`,
-    line('Postgres multi-row INSERT (receivable rows)', pg),
+    line('Postgres multi-row INSERT (receivable rows)', pg, undefined, 'receivable'),
     line('SMTP, nodemailer pool of 5 to the sink', smtp),
     ...peerLines(f),
     'ours, each phase alone:',
@@ -112,10 +114,20 @@ export function formatReport(f: Figures): string {
       rate: jsChunked,
     }),
     `    = ${pct(ingest.perSecond / js.perSecond)} of the one-receivable-per-message JetStream floor`,
-    line('intake: stored + classified + scheduled', intake, { name: 'Postgres floor', rate: pg }),
+    line(
+      'intake: stored + classified + scheduled',
+      intake,
+      { name: 'Postgres floor', rate: pg },
+      'receivable',
+    ),
     ...dispatchLines(f),
     'ours, ingest and intake at once (an ingress pod and an intake pod on this machine):',
-    line('pipeline: posted -> stored, classified, scheduled', pipeline, { name: 'Postgres floor', rate: pg }),
+    line(
+      'pipeline: posted -> stored, classified, scheduled',
+      pipeline,
+      { name: 'Postgres floor', rate: pg },
+      'receivable',
+    ),
     `2.4 million receivables accepted, classified and scheduled (${measuredAim ? 'measured' : `estimated from the pipeline of ${n(pipeline.count)}`}):`,
     `  ${minutes(aimSeconds)} against the ${minutes(AIM_SECONDS)} aim` +
       ` (${aimSeconds <= AIM_SECONDS ? 'within' : `${(aimSeconds / AIM_SECONDS).toFixed(1)}× over`}; needs ${n(AIM_RECEIVABLES / AIM_SECONDS)}/s).`,

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import type { ReceivableInput } from '../../core/receivable/index.js';
 import { fixtureReceivable } from '../../tests/support/durability-street.js';
 import { benchBundleJson } from '../bench-bundle.js';
+import { cpuPerItem, cpuSnapshot } from '../cpu.js';
 import type { StreetUnderTest } from '../ours.js';
 import { type Rate, rate } from '../rate.js';
 import { archiveTableSql, type EmailJob } from './email-job.js';
@@ -75,10 +76,12 @@ async function measurePeer(
     BENCH_BUNDLE_FILE: bundleFile,
   });
   try {
+    const cpuBefore = cpuSnapshot();
     const started = performance.now();
     await until(child, async () => street.sink.mails.length - sinkFrom >= mails, DRAIN_TIMEOUT_MS, 'mails');
     await until(child, async () => (await archived(street, peer)) >= mails, DRAIN_TIMEOUT_MS, 'archive');
     const ms = performance.now() - started;
+    const cpu = cpuPerItem(cpuBefore, cpuSnapshot(), mails);
     await until(child, async () => (await peer.pending(street.sql)) === 0, 60_000, 'an empty queue');
     await stopPeerProcess(child.process);
     check(street, peer, sinkFrom, mails, await archived(street, peer));
@@ -87,7 +90,7 @@ async function measurePeer(
       `SELECT avg(octet_length(html))::int AS bytes FROM ${peer.archiveTable}`,
     );
     const { name, version, settings } = peer;
-    return { name, version, settings, htmlBytes: rows[0].bytes as number, ...rate(mails, ms) };
+    return { name, version, settings, htmlBytes: rows[0].bytes as number, ...rate(mails, ms), cpu };
   } finally {
     child.process.kill('SIGKILL');
   }
