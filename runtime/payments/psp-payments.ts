@@ -210,5 +210,9 @@ async function applyPaid(deps: PspDeps, row: PaymentRow, amountMinor: number): P
   if (applied) {
     deps.log.info({ corporation: row.corporation, payment: row.id }, 'PSP payment applied to the receivable');
   }
-  return (applied as unknown as PaymentRow | null) ?? { ...row, applied_at: new Date() };
+  // Another replica booked it first: what the row says, not a time of our own.
+  return (applied ??
+    (await deps.db.one(
+      sql.unsafe`SELECT ${PAYMENT_COLUMNS} FROM psp_payments WHERE id = ${row.id}`,
+    ))) as unknown as PaymentRow;
 }

@@ -201,6 +201,24 @@ describe('paying with iDEAL through Mollie', () => {
     expect(s.mollie.creates.length).toBe(creates);
   });
 
+  it('paid webhooks arriving at the same moment book the payment once, each answered 200', async () => {
+    await s.postReceivable(NOORD.apiKey, rentReceivable('PG-1006'));
+    const token = await s.paymentToken(NOORD.id, 'PG-1006');
+    const receivableId = await s.receivableId(NOORD.id, 'PG-1006');
+    expect((await page(NOORD.host, `/p/${token}/pay`, form({}))).status).toBe(303);
+    const molliePayment = [...s.mollie.payments.values()].at(-1)!;
+    await s.mollie.setStatus(molliePayment.id, 'paid');
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, () => s.mollie.callWebhook(molliePayment.id)),
+    );
+    expect(answers).toEqual(Array(6).fill(200));
+    expect(await count('payments', sql.fragment`receivable_id = ${receivableId}`)).toBe(1);
+    const row = await s.db.one(sql.unsafe`
+      SELECT status, applied_at IS NOT NULL AS applied, paid_amount_minor FROM psp_payments
+      WHERE receivable_id = ${receivableId}`);
+    expect(row).toMatchObject({ status: 'paid', applied: true, paid_amount_minor: 62079 });
+  });
+
   it('a link for a receivable the ERP reported paid says so and starts no payment', async () => {
     await s.postReceivable(NOORD.apiKey, rentReceivable('PG-1003'));
     const token = await s.paymentToken(NOORD.id, 'PG-1003');
