@@ -110,8 +110,10 @@ async function measureClaims(
   const scheduler = await startRuntime(street, 'bench-timers-scheduler', {
     ...env,
     OST_WORKERS: 'scheduler',
-    // No dispatchers here: room on OST_DISPATCH for the whole slice, so only claiming is measured.
+    // No dispatchers here: room on OST_DISPATCH for the whole slice, and no bound on how many may wait
+    // for a dispatcher, so only claiming is measured.
     OST_DISPATCH_MAX_QUEUED: String(slice),
+    OST_DISPATCH_MAX_WAITING: String(slice),
   });
   try {
     await sql.query(
