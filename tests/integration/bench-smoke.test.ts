@@ -1,0 +1,73 @@
+// `npm run bench` end to end with a handful of receivables and mails: every phase runs on its own servers
+// (floors, peers, ours, pending timers) and the last line of stdout is the one JSON line a later run is
+// compared with. It measures nothing — rates from so few items mean nothing — it checks the bench still
+// finishes, so a change to the runtime's settings cannot leave a phase waiting for work it will never see
+// (the timers phase once waited its 10 minutes for sends OST_DISPATCH_MAX_WAITING held back).
+import { spawn } from 'node:child_process';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import type { FiguresLine } from '../../bench/figures-json.js';
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const BENCH_TIMEOUT_MS = 240_000;
+
+function runBench(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/run.ts', ...args], {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      // Only what a user's shell would pass: no OST_* of the test run reaches the bench's runtimes.
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+    });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr = (stderr + chunk).slice(-8_000);
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), BENCH_TIMEOUT_MS - 10_000);
+    child.once('error', fail);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      done({ code, stdout, stderr });
+    });
+  });
+}
+
+const positive = (x: unknown) => typeof x === 'number' && Number.isFinite(x) && x > 0;
+
+describe('npm run bench, end to end with a few items', () => {
+  it(
+    'runs every phase and ends with one JSON line holding every figure, with where the CPU went',
+    async () => {
+      const run = await runBench(['--receivables', '400', '--mails', '60', '--timers', '2000']);
+      expect(run.code, run.stderr).toBe(0);
+      const last = run.stdout.trim().split('\n').at(-1)!;
+      const line = JSON.parse(last) as FiguresLine;
+      const { floors, peers, ours, timers, ratios } = line;
+      for (const r of [...Object.values(floors), ...Object.values(peers), ...Object.values(ours)])
+        expect(positive(r.perSecond)).toBe(true);
+      expect(Object.keys(peers).sort()).toEqual(['graphileWorker', 'pgBoss', 'skipLocked']);
+      // The CPU of the dispatch phase: our pod and Postgres did work for it, the machine's idle share is a fraction.
+      expect(positive(ours.dispatch.cpu?.pods)).toBe(true);
+      expect(positive(ours.dispatch.cpu?.postgres)).toBe(true);
+      expect(ours.dispatch.cpu!.idle).toBeGreaterThanOrEqual(0);
+      expect(ours.dispatch.cpu!.idle).toBeLessThanOrEqual(1);
+      expect(positive(peers.pgBoss!.cpu?.peer)).toBe(true);
+      expect(timers).toMatchObject({ pending: 2000, slice: 200 });
+      expect(positive(timers!.claimWithPending.perSecond)).toBe(true);
+      expect(positive(ratios.dispatchToFastestPeer)).toBe(true);
+      expect(run.stdout).toContain('CPU ms a mail:');
+    },
+    BENCH_TIMEOUT_MS,
+  );
+
+  it('refuses more mails than receivables, saying what to change', async () => {
+    const run = await runBench(['--receivables', '10', '--mails', '20']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('raise --receivables or lower --mails');
+  });
+});
