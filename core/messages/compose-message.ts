@@ -14,6 +14,7 @@ import {
   type Renderer,
   type TemplateParts,
 } from '../render/index.js';
+import { arrangementContext } from './arrangement-context.js';
 import { type CollectionsState, dossierWithCosts, noticeContext } from './notice-context.js';
 
 export interface ComposeInput {
@@ -26,7 +27,7 @@ export interface ComposeInput {
   /** The dossier's total and open items; without it, the receivable alone (one item). */
   dossier?: DossierView;
   alert?: { action: string; actionLabel: string; note?: string; caseUrl?: string; taskUrl?: string };
-  /** The case's 14-day letter and cost lines (notice-context.ts). */
+  /** The case's 14-day letter and cost lines (notice-context.ts), its arrangement (arrangement-context.ts). */
   collections?: CollectionsState;
 }
 
@@ -99,10 +100,21 @@ export function renderContext(input: ComposeInput, locale: Locale): RenderContex
     links: input.links,
     dossier: dossierWithCosts(input.dossier ?? singleItem(receivable), input.collections),
     ...withNotice(input.collections, locale, c.timezone),
+    ...withArrangement(input, locale),
     vars: receivable.vars ?? {},
     ...(input.case ? { case: input.case } : {}),
     ...(input.alert ? { alert: input.alert } : {}),
   };
+}
+
+function withArrangement(input: ComposeInput, locale: Locale) {
+  const arrangement = arrangementContext(input.collections?.arrangement, {
+    now: input.now,
+    locale,
+    timezone: input.bundle.corporation.timezone,
+    currency: input.receivable.currency,
+  });
+  return arrangement ? { arrangement } : {};
 }
 
 function withNotice(collections: CollectionsState | undefined, locale: Locale, timezone: string) {

@@ -4,13 +4,15 @@
 // `{{notice.costs}}` ("€ 93,12"), `{{notice.vat}}` (the VAT in it, empty when none), `{{notice.principal}}`,
 // `{{notice.receivedOn}}`, `{{notice.sentOn}}`.
 import type { DossierView } from '../cases/index.js';
-import type { CostLine, NoticeRecord } from '../engine/index.js';
+import type { CaseArrangement, CostLine, NoticeRecord } from '../engine/index.js';
 import { formatDate, formatMoney, type Locale } from '../render/index.js';
 
-/** The case state's collections part (cases.state.notice / .costs). */
+/** The case state's collections part (cases.state.notice / .costs / .arrangement). */
 export interface CollectionsState {
   notice?: NoticeRecord;
   costs?: CostLine[];
+  /** The payment arrangement or promise the dossier runs (arrangement-context.ts). */
+  arrangement?: CaseArrangement;
 }
 
 export type DossierWithCosts = DossierView & { principal: number; costs: number };

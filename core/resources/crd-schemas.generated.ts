@@ -2481,7 +2481,7 @@ export const CRD_SCHEMAS = {
             "properties": {
               "reminder": {
                 "type": "object",
-                "description": "A message before each instalment not yet paid, sent although the dossier is paused: daysBefore days before its due date at 09:00 local time (within the flow's window).",
+                "description": "A message before each instalment not yet paid, sent although the dossier is paused: daysBefore days before its due date at 09:00 local time (within the flow's window). Its template reads the instalment as arrangement.next.number, .amount and .dueOn (docs/collections-law.md § 3).",
                 "required": [
                   "daysBefore",
                   "template"

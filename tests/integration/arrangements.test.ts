@@ -3,7 +3,9 @@
 // matched to them, a term unpaid after the grace breaks the plan and the flow resumes with a consultant
 // alert; a plan paid in full closes the dossier. The runtime's clock is moved to let the days pass.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatDate } from '../../core/render/index.js';
 import { sql } from '../../platform/db/index.js';
+import { decodeQuotedPrintable } from '../support/mail.js';
 import { eventually } from '../support/street.js';
 import { type ErpStreet, send, startErpStreet, testReceivable, ZUID_KEY } from './erp-api-street.js';
 
@@ -23,10 +25,20 @@ spec:
     - { id: wait-a-day, wait: { for: 1d } }
     - { id: reminder, send: { channel: email, template: erp-api-test-email } }
   arrangement:
-    reminder: { daysBefore: 3, template: erp-api-test-email }
+    reminder: { daysBefore: 3, template: arrangement-term-test }
   reactions:
     - { event: paid, then: stop }
     - { event: arrangementBroken, then: alert, action: call }
+---
+apiVersion: outputstraat.io/v1alpha1
+kind: Template
+metadata: { name: arrangement-term-test, namespace: outputstraat-base }
+spec:
+  channel: email
+  locales:
+    nl:
+      subject: 'Herinnering {{receivable.externalId}}'
+      text: 'Termijn {{arrangement.next.number}} van {{arrangement.terms}}: {{arrangement.next.amount}} op {{arrangement.next.dueOn}}; nog open {{arrangement.remaining}} van {{arrangement.total}}.'
 ---
 apiVersion: outputstraat.io/v1alpha1
 kind: ClassificationRule
@@ -89,7 +101,8 @@ describe('ERP API: arrangements the dossier monitors', () => {
 
   it('a term missed past the grace breaks the plan: arrangement.broken, the flow resumes, consultants alerted', async () => {
     await post('ARR-BROKEN-1', 'DEB-ARR-1');
-    const res = await send(erp, 'PATCH', '/v1/receivables/ARR-BROKEN-1', plan());
+    const arranged = plan();
+    const res = await send(erp, 'PATCH', '/v1/receivables/ARR-BROKEN-1', arranged);
     expect(res.status).toBe(200);
     expect((await caseOf('ARR-BROKEN-1')).status).toBe('paused');
     expect(await feed('ARR-BROKEN-1')).toContain('arrangement.started');
@@ -119,6 +132,11 @@ describe('ERP API: arrangements the dossier monitors', () => {
     offset += 27 * DAY;
     await eventually(async () => (mails().length === 1 ? true : undefined), 10_000, 'the term reminder');
     expect((await caseOf('ARR-BROKEN-1')).status).toBe('paused');
+    // It names the instalment, what is open of it and its day, on the runtime's clock.
+    const secondDue = formatDate(arranged.arrangement.terms[1]!.dueOn, 'nl', 'long', 'Europe/Amsterdam');
+    expect(decodeQuotedPrintable(mails()[0]!.raw)).toContain(
+      `Termijn 2 van 3: € 100,00 op ${secondDue}; nog open € 200,00 van € 300,00.`,
+    );
     // It is not paid; its grace of 7 days ends; the next day the plan lapses.
     offset += 2 * DAY + 7 * DAY + 1 * DAY + 60_000;
     await eventually(

@@ -1,0 +1,68 @@
+// What templates see of the payment arrangement or promise to pay a dossier runs (docs/collections-law.md
+// § 3), formatted for the message's locale: `{{arrangement.kind}}` (plan or promise), `{{arrangement.terms}}`
+// (instalments), `{{arrangement.total}}` and `{{arrangement.remaining}}` ("€ 450,00"), and the next
+// instalment not yet paid — `{{arrangement.next.number}}`, `{{arrangement.next.amount}}` (what is still
+// open of it) and `{{arrangement.next.dueOn}}` ("15 december 2026") — absent once the plan is paid or broken.
+// Where the plan stands comes from the one implementation of the rule (core/law/arrangement-status.ts),
+// on the day of the render in the corporation's zone.
+import { type LocalDate, localDateOf, parseLocalDate } from '../calendar/index.js';
+import type { CaseArrangement } from '../engine/index.js';
+import { arrangementStatus } from '../law/index.js';
+import { formatDate, formatMoney, type Locale } from '../render/index.js';
+
+export interface ArrangementTemplateContext {
+  kind: 'plan' | 'promise';
+  terms: number;
+  total: string;
+  remaining: string;
+  next?: { number: number; amount: string; dueOn: string };
+}
+
+export function arrangementContext(
+  arrangement: CaseArrangement | undefined,
+  options: { now: Date; locale: Locale; timezone: string; currency: string },
+): ArrangementTemplateContext | undefined {
+  if (!arrangement || arrangement.terms.length === 0) return undefined;
+  const { now, locale, timezone, currency } = options;
+  const terms: { dueOn: LocalDate; amountCents: number }[] = [];
+  const payments: { paidOn: LocalDate; amountCents: number }[] = [];
+  for (const t of arrangement.terms) {
+    const dueOn = parseLocalDate(t.dueOn);
+    // A plan whose dates do not read is left out rather than failing the message.
+    if (!dueOn) return undefined;
+    terms.push({ dueOn, amountCents: t.amountCents });
+  }
+  for (const p of arrangement.payments) {
+    const paidOn = parseLocalDate(p.paidOn);
+    if (!paidOn) return undefined;
+    payments.push({ paidOn, amountCents: p.amountCents });
+  }
+  const status = arrangementStatus(
+    { totalCents: arrangement.totalCents, terms },
+    payments,
+    localDateOf(now, timezone),
+    arrangement.graceDays,
+  );
+  const money = (cents: number) => formatMoney(cents, currency, locale);
+  const term =
+    status.kind === 'on-track'
+      ? status.nextTerm
+      : status.kind === 'term-missed-in-grace'
+        ? status.term
+        : undefined;
+  return {
+    kind: arrangement.kind,
+    terms: arrangement.terms.length,
+    total: money(arrangement.totalCents),
+    remaining: money(status.remainingCents),
+    ...(term
+      ? {
+          next: {
+            number: term.index + 1,
+            amount: money(term.outstandingCents),
+            dueOn: formatDate(arrangement.terms[term.index]!.dueOn, locale, 'long', timezone),
+          },
+        }
+      : {}),
+  };
+}
