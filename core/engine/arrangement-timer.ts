@@ -8,7 +8,7 @@ import {
   localDateOf,
   parseLocalDate,
 } from '../calendar/index.js';
-import { type ArrangementStatus, arrangementStatus } from '../law/arrangement-status.js';
+import { type ArrangementStatus, arrangementStatus, termAwaited } from '../law/arrangement-status.js';
 import { emit, type Turn } from './turn.js';
 import { ARRANGEMENT_REMINDER_WATCH, ARRANGEMENT_WATCH, type CaseArrangement } from './types.js';
 
@@ -37,12 +37,7 @@ export function armArrangementCheck(turn: Turn): void {
   const a = turn.state.arrangement;
   if (!a) return;
   const status = statusToday(turn, a);
-  const term =
-    status.kind === 'on-track'
-      ? status.nextTerm
-      : status.kind === 'term-missed-in-grace'
-        ? status.term
-        : undefined;
+  const term = termAwaited(status);
   if (!term) return;
   const firstLateDay = addLocalDays(term.dueOn, a.graceDays + 1);
   const at = fromZonedParts({ ...firstLateDay, hour: 0, minute: 0, second: 0, millisecond: 0 }, zoneOf(turn));

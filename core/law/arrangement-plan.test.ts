@@ -7,6 +7,7 @@ import {
   arrangementStatus,
   equalInstalments,
   type Payment,
+  termAwaited,
   validateArrangement,
 } from './index.js';
 
@@ -169,6 +170,16 @@ describe('matching payments to an arrangement', () => {
     const s = status([pay('2027-01-01', 10_000), pay('2027-02-01', 4_000)], '2027-02-02');
     expect(s).toMatchObject({ kind: 'term-missed-in-grace', term: { index: 1, outstandingCents: 6_000 } });
     expect(s.kind === 'term-missed-in-grace' && localDateKey(s.graceEndsOn)).toBe('2027-02-06');
+  });
+
+  it('awaits the next instalment, or the late one within its grace, and none once broken or paid', () => {
+    expect(termAwaited(status([], '2026-12-20'))).toMatchObject({ index: 0 });
+    expect(termAwaited(status([pay('2027-01-01', 10_000)], '2027-02-03'))).toMatchObject({
+      index: 1,
+      outstandingCents: 10_000,
+    });
+    expect(termAwaited(status([pay('2027-01-01', 10_000)], '2027-02-07'))).toBeUndefined();
+    expect(termAwaited(status([pay('2027-01-01', 30_000)], '2027-01-02'))).toBeUndefined();
   });
 
   it('a payment on the last day of grace keeps the plan going', () => {

@@ -136,3 +136,10 @@ export function arrangementStatus(
     'validate the plan with validateArrangement before tracking it',
   ]);
 }
+
+/** The instalment the plan waits on: the next one not yet due, or the one late within its grace; none once settled. */
+export function termAwaited(status: ArrangementStatus): TermPosition | undefined {
+  if (status.kind === 'on-track') return status.nextTerm;
+  if (status.kind === 'term-missed-in-grace') return status.term;
+  return undefined;
+}

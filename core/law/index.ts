@@ -23,6 +23,7 @@ export {
   arrangementStatus,
   type Payment,
   type TermPosition,
+  termAwaited,
 } from './arrangement-status.js';
 export {
   BIK_MAXIMUM_CENTS,

@@ -7,7 +7,7 @@
 // on the day of the render in the corporation's zone.
 import { type LocalDate, localDateOf, parseLocalDate } from '../calendar/index.js';
 import type { CaseArrangement } from '../engine/index.js';
-import { arrangementStatus } from '../law/index.js';
+import { arrangementStatus, termAwaited } from '../law/index.js';
 import { formatDate, formatMoney, type Locale } from '../render/index.js';
 
 export interface ArrangementTemplateContext {
@@ -44,12 +44,7 @@ export function arrangementContext(
     arrangement.graceDays,
   );
   const money = (cents: number) => formatMoney(cents, currency, locale);
-  const term =
-    status.kind === 'on-track'
-      ? status.nextTerm
-      : status.kind === 'term-missed-in-grace'
-        ? status.term
-        : undefined;
+  const term = termAwaited(status);
   return {
     kind: arrangement.kind,
     terms: arrangement.terms.length,
