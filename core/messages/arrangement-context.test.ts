@@ -84,9 +84,12 @@ describe('arrangementContext', () => {
     });
   });
 
-  it('is absent without an arrangement or with dates that do not read', () => {
+  it('is absent without an arrangement, with dates that do not read or terms short of the total', () => {
     expect(arrangementContext(undefined, at('2026-12-12T08:00:00Z'))).toBeUndefined();
     const bad = { ...plan(), terms: [{ dueOn: '15-12-2026', amountCents: 42_079 }] };
     expect(arrangementContext(bad, at('2026-12-12T08:00:00Z'))).toBeUndefined();
+    // Every term paid, the total (wrongly stored) not reached: the rule refuses the plan.
+    const short = { ...plan([{ paidOn: '2026-12-10', amountCents: 42_079 }]), totalCents: 99_999 };
+    expect(arrangementContext(short, at('2026-12-12T08:00:00Z'))).toBeUndefined();
   });
 });

@@ -7,7 +7,8 @@
 // on the day of the render in the corporation's zone.
 import { type LocalDate, localDateOf, parseLocalDate } from '../calendar/index.js';
 import type { CaseArrangement } from '../engine/index.js';
-import { arrangementStatus, termAwaited } from '../law/index.js';
+import { isOutputstraatError } from '../errors/index.js';
+import { type ArrangementStatus, arrangementStatus, termAwaited } from '../law/index.js';
 import { formatDate, formatMoney, type Locale } from '../render/index.js';
 
 export interface ArrangementTemplateContext {
@@ -37,12 +38,19 @@ export function arrangementContext(
     if (!paidOn) return undefined;
     payments.push({ paidOn, amountCents: p.amountCents });
   }
-  const status = arrangementStatus(
-    { totalCents: arrangement.totalCents, terms },
-    payments,
-    localDateOf(now, timezone),
-    arrangement.graceDays,
-  );
+  let status: ArrangementStatus;
+  try {
+    status = arrangementStatus(
+      { totalCents: arrangement.totalCents, terms },
+      payments,
+      localDateOf(now, timezone),
+      arrangement.graceDays,
+    );
+  } catch (err) {
+    // A stored plan the rule refuses (its terms short of its total) is left out, not the message.
+    if (isOutputstraatError(err)) return undefined;
+    throw err;
+  }
   const money = (cents: number) => formatMoney(cents, currency, locale);
   const term = termAwaited(status);
   return {
