@@ -88,6 +88,11 @@ describe('arrangementContext', () => {
     expect(arrangementContext(undefined, at('2026-12-12T08:00:00Z'))).toBeUndefined();
     const bad = { ...plan(), terms: [{ dueOn: '15-12-2026', amountCents: 42_079 }] };
     expect(arrangementContext(bad, at('2026-12-12T08:00:00Z'))).toBeUndefined();
+    expect(
+      arrangementContext({ kind: 'plan' } as CaseArrangement, at('2026-12-12T08:00:00Z')),
+    ).toBeUndefined();
+    const noPayments = { ...plan(), payments: undefined } as unknown as CaseArrangement;
+    expect(arrangementContext(noPayments, at('2026-12-12T08:00:00Z'))?.next?.number).toBe(1);
     // Every term paid, the total (wrongly stored) not reached: the rule refuses the plan.
     const short = { ...plan([{ paidOn: '2026-12-10', amountCents: 42_079 }]), totalCents: 99_999 };
     expect(arrangementContext(short, at('2026-12-12T08:00:00Z'))).toBeUndefined();

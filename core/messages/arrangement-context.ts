@@ -23,7 +23,8 @@ export function arrangementContext(
   arrangement: CaseArrangement | undefined,
   options: { now: Date; locale: Locale; timezone: string; currency: string },
 ): ArrangementTemplateContext | undefined {
-  if (!arrangement || arrangement.terms.length === 0) return undefined;
+  // Read from a stored case state: a plan written by an older runtime may lack a part.
+  if (!Array.isArray(arrangement?.terms) || arrangement.terms.length === 0) return undefined;
   const { now, locale, timezone, currency } = options;
   const terms: { dueOn: LocalDate; amountCents: number }[] = [];
   const payments: { paidOn: LocalDate; amountCents: number }[] = [];
@@ -33,7 +34,7 @@ export function arrangementContext(
     if (!dueOn) return undefined;
     terms.push({ dueOn, amountCents: t.amountCents });
   }
-  for (const p of arrangement.payments) {
+  for (const p of arrangement.payments ?? []) {
     const paidOn = parseLocalDate(p.paidOn);
     if (!paidOn) return undefined;
     payments.push({ paidOn, amountCents: p.amountCents });
