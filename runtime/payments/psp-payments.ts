@@ -118,6 +118,13 @@ export async function startPayment(
 const PAYMENT_COLUMNS = sql.fragment`id, corporation, receivable_id, link_id, provider, provider_payment_id,
   amount_minor, currency, status, checkout_url, applied_at`;
 
+/** A payment row this runtime knows exists, as stored now. */
+async function storedPayment(db: Database, id: string): Promise<PaymentRow> {
+  return (await db.one(
+    sql.unsafe`SELECT ${PAYMENT_COLUMNS} FROM psp_payments WHERE id = ${id}`,
+  )) as unknown as PaymentRow;
+}
+
 export async function paymentById(db: Database, id: string): Promise<PaymentRow | undefined> {
   if (!/^[0-9a-f-]{36}$/.test(id)) return undefined;
   const row = await db.maybeOne(sql.unsafe`SELECT ${PAYMENT_COLUMNS} FROM psp_payments WHERE id = ${id}`);
@@ -152,14 +159,13 @@ export async function syncPayment(deps: PspDeps, row: PaymentRow): Promise<Payme
   }
   // A final status stays: an answer that arrives late cannot turn `paid` back into `open`. The same status
   // again changes nothing (a webhook anyone can call must not even touch updated_at).
-  const updated = ((await deps.db.maybeOne(sql.unsafe`
+  const updated =
+    ((await deps.db.maybeOne(sql.unsafe`
     UPDATE psp_payments SET status = ${payment.status}
     WHERE id = ${row.id} AND status NOT IN ('paid', 'failed', 'canceled', 'expired')
       AND status <> ${payment.status}
-    RETURNING ${PAYMENT_COLUMNS}`)) ??
-    (await deps.db.one(
-      sql.unsafe`SELECT ${PAYMENT_COLUMNS} FROM psp_payments WHERE id = ${row.id}`,
-    ))) as unknown as PaymentRow;
+    RETURNING ${PAYMENT_COLUMNS}`)) as unknown as PaymentRow | null) ??
+    (await storedPayment(deps.db, row.id));
   if (updated.status !== 'paid') return updated;
   return applyPaid(deps, updated, payment.amountMinor);
 }
@@ -196,9 +202,7 @@ async function applyPaid(deps: PspDeps, row: PaymentRow, amountMinor: number): P
         'PSP payment spread over the dossier',
       );
     }
-    return (await deps.db.one(
-      sql.unsafe`SELECT ${PAYMENT_COLUMNS} FROM psp_payments WHERE id = ${row.id}`,
-    )) as unknown as PaymentRow;
+    return storedPayment(deps.db, row.id);
   }
   const externalId = await deps.db.oneFirst(sql.unsafe`
     SELECT external_id FROM receivables WHERE id = ${row.receivable_id}`);
@@ -211,8 +215,5 @@ async function applyPaid(deps: PspDeps, row: PaymentRow, amountMinor: number): P
     deps.log.info({ corporation: row.corporation, payment: row.id }, 'PSP payment applied to the receivable');
   }
   // Another replica booked it first: what the row says, not a time of our own.
-  return (applied ??
-    (await deps.db.one(
-      sql.unsafe`SELECT ${PAYMENT_COLUMNS} FROM psp_payments WHERE id = ${row.id}`,
-    ))) as unknown as PaymentRow;
+  return (applied as unknown as PaymentRow | null) ?? storedPayment(deps.db, row.id);
 }
