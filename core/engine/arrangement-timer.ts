@@ -8,6 +8,7 @@ import {
   localDateOf,
   parseLocalDate,
 } from '../calendar/index.js';
+import { createError } from '../errors/index.js';
 import { type ArrangementStatus, arrangementStatus, termAwaited } from '../law/arrangement-status.js';
 import { emit, type Turn } from './turn.js';
 import { ARRANGEMENT_REMINDER_WATCH, ARRANGEMENT_WATCH, type CaseArrangement } from './types.js';
@@ -17,20 +18,37 @@ export const zoneOf = (turn: Turn): string => turn.ctx.calendar.timezone ?? 'Eur
 
 export const today = (turn: Turn): LocalDate => localDateOf(turn.ctx.now, zoneOf(turn));
 
-const day = (text: string): LocalDate => parseLocalDate(text)!;
+/** A stored plan's date; one that does not read is a plan the rule cannot judge. */
+function day(text: string, field: string): LocalDate {
+  const d = parseLocalDate(text);
+  if (!d)
+    throw createError('OST_ERR_LAW_INPUT', [
+      field,
+      `${JSON.stringify(text)} is not a date`,
+      'store YYYY-MM-DD',
+    ]);
+  return d;
+}
 
-/** Where the plan stands today, by the one implementation of the rule (core/law/arrangement-status.ts). */
-export function statusToday(turn: Turn, a: CaseArrangement): ArrangementStatus {
+/**
+ * Where a stored plan stands on day `on`, by the one implementation of the rule
+ * (core/law/arrangement-status.ts): the engine's timers and the templates' `arrangement.*` read it.
+ */
+export function arrangementStatusOn(a: CaseArrangement, on: LocalDate): ArrangementStatus {
   return arrangementStatus(
     {
       totalCents: a.totalCents,
-      terms: a.terms.map((t) => ({ dueOn: day(t.dueOn), amountCents: t.amountCents })),
+      terms: a.terms.map((t) => ({ dueOn: day(t.dueOn, 'terms.dueOn'), amountCents: t.amountCents })),
     },
-    a.payments.map((p) => ({ paidOn: day(p.paidOn), amountCents: p.amountCents })),
-    today(turn),
+    (a.payments ?? []).map((p) => ({ paidOn: day(p.paidOn, 'payments.paidOn'), amountCents: p.amountCents })),
+    on,
     a.graceDays,
   );
 }
+
+/** Where the plan stands today. */
+export const statusToday = (turn: Turn, a: CaseArrangement): ArrangementStatus =>
+  arrangementStatusOn(a, today(turn));
 
 /** Sets the check timer of the case's arrangement, if one runs and is not yet settled. */
 export function armArrangementCheck(turn: Turn): void {

@@ -1,4 +1,5 @@
 // The pure flow engine, shared by the simulator and the live runtime. See engine.ts for the semantics.
+export { arrangementStatusOn } from './arrangement-timer.js';
 export { caseVariables } from './conditions.js';
 export { advance, newCaseState, startCase } from './engine.js';
 export { noticeFor } from './notice.js';

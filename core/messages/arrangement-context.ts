@@ -5,10 +5,10 @@
 // open of it) and `{{arrangement.next.dueOn}}` ("15 december 2026") — absent once the plan is paid or broken.
 // Where the plan stands comes from the one implementation of the rule (core/law/arrangement-status.ts),
 // on the day of the render in the corporation's zone.
-import { type LocalDate, localDateOf, parseLocalDate } from '../calendar/index.js';
-import type { CaseArrangement } from '../engine/index.js';
+import { localDateOf } from '../calendar/index.js';
+import { arrangementStatusOn, type CaseArrangement } from '../engine/index.js';
 import { isOutputstraatError } from '../errors/index.js';
-import { type ArrangementStatus, arrangementStatus, termAwaited } from '../law/index.js';
+import { type ArrangementStatus, termAwaited } from '../law/index.js';
 import { formatDate, formatMoney, type Locale } from '../render/index.js';
 
 export interface ArrangementTemplateContext {
@@ -26,29 +26,12 @@ export function arrangementContext(
   // Read from a stored case state: a plan written by an older runtime may lack a part.
   if (!Array.isArray(arrangement?.terms) || arrangement.terms.length === 0) return undefined;
   const { now, locale, timezone, currency } = options;
-  const terms: { dueOn: LocalDate; amountCents: number }[] = [];
-  const payments: { paidOn: LocalDate; amountCents: number }[] = [];
-  for (const t of arrangement.terms) {
-    const dueOn = parseLocalDate(t.dueOn);
-    // A plan whose dates do not read is left out rather than failing the message.
-    if (!dueOn) return undefined;
-    terms.push({ dueOn, amountCents: t.amountCents });
-  }
-  for (const p of arrangement.payments ?? []) {
-    const paidOn = parseLocalDate(p.paidOn);
-    if (!paidOn) return undefined;
-    payments.push({ paidOn, amountCents: p.amountCents });
-  }
   let status: ArrangementStatus;
   try {
-    status = arrangementStatus(
-      { totalCents: arrangement.totalCents, terms },
-      payments,
-      localDateOf(now, timezone),
-      arrangement.graceDays,
-    );
+    status = arrangementStatusOn(arrangement, localDateOf(now, timezone));
   } catch (err) {
-    // A stored plan the rule refuses (its terms short of its total) is left out, not the message.
+    // A stored plan the rule refuses (a date that does not read, terms short of the total) is left out,
+    // not the message.
     if (isOutputstraatError(err)) return undefined;
     throw err;
   }
