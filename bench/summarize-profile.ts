@@ -22,7 +22,7 @@ const perAt = args.indexOf('--per');
 const perItems = perAt >= 0 ? Number(args.splice(perAt, 2)[1]) : undefined;
 const [file, top = '25'] = args;
 if (!file) {
-  process.stderr.write('usage: tsx bench/summarize-profile.ts FILE.cpuprofile [N]\n');
+  process.stderr.write('usage: tsx bench/summarize-profile.ts FILE.cpuprofile [N] [--per ITEMS]\n');
   process.exit(2);
 }
 const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
