@@ -2,11 +2,12 @@
 // ClassificationRule resources, compiles them into one bundle per corporation, publishes the bundles
 // to NATS KV and writes status and Events back. Settings come from the environment, timings from flags:
 //   KUBECONFIG (else ~/.kube/config, else the in-cluster ServiceAccount), NATS_URL, POD_NAME,
-//   LEADER_ELECTION_NAMESPACE, METRICS_PORT, LOG_LEVEL; NATS credentials and TLS as the runtime reads
+//   LEADER_ELECTION_NAMESPACE, METRICS_PORT, LOG_LEVEL, OST_BASE_LIBRARY (<namespace>/<configmap> of the
+//   shipped base library) and OST_BASE_LIBRARY_NAMESPACE; NATS credentials and TLS as the runtime reads
 //   them (NATS_USER + NATS_PASSWORD, NATS_NKEY_SEED_FILE or NATS_CREDS_FILE; NATS_TLS_*_FILE)
 //   --leader-elect=true|false  --lease-name outputstraat-operator  --lease-duration 15s
 //   --renew-deadline 10s  --retry-period 2s  --watchdog 3m  --watch-timeout 5m  --resync 5m
-//   --concurrency 4  --metrics-host 0.0.0.0
+//   --concurrency 4  --metrics-host 0.0.0.0  --base-library-interval 30s
 import { hostname } from 'node:os';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
@@ -16,6 +17,7 @@ import { createLogger } from '../platform/log.js';
 import { parseProcessArgs } from '../platform/process-args.js';
 import { natsOptionsFromEnv } from '../platform/settings/nats-options.js';
 import {
+  baseLibraryFromEnv,
   checkLeaderTimings,
   inClusterNamespace,
   KubeClient,
@@ -39,10 +41,14 @@ Flags:
   --lease-duration 15s        --renew-deadline 10s        --retry-period 2s
   --watchdog 3m               a watch silent this long is restarted
   --watch-timeout 5m          --resync 5m                 --concurrency 4
-  --metrics-host 0.0.0.0      -h, --help
+  --metrics-host 0.0.0.0      --base-library-interval 30s (how often the leader reads the
+                              base library's ConfigMap; OST_BASE_LIBRARY)
+  -h, --help
 
 Environment: KUBECONFIG (else ~/.kube/config, else in-cluster), NATS_URL, POD_NAME,
-LEADER_ELECTION_NAMESPACE, METRICS_PORT, LOG_LEVEL, NATS credentials and TLS (docs/operations.md).
+LEADER_ELECTION_NAMESPACE, METRICS_PORT, LOG_LEVEL, OST_BASE_LIBRARY (<namespace>/<configmap>
+of the base library the chart ships) and OST_BASE_LIBRARY_NAMESPACE (default outputstraat-base),
+NATS credentials and TLS (docs/operations.md).
 `;
 
 const flags = parseProcessArgs('outputstraat-operator', USAGE, {
@@ -56,6 +62,7 @@ const flags = parseProcessArgs('outputstraat-operator', USAGE, {
   resync: { type: 'string', default: '5m' },
   concurrency: { type: 'string', default: '4' },
   'metrics-host': { type: 'string', default: '0.0.0.0' },
+  'base-library-interval': { type: 'string', default: '30s' },
 });
 
 const leaseNamespace = () => process.env.LEADER_ELECTION_NAMESPACE ?? inClusterNamespace() ?? 'default';
@@ -96,6 +103,8 @@ try {
       resyncMs: parseFlagDuration(flags.resync),
     },
     concurrency: Number(flags.concurrency),
+    baseLibrary: baseLibraryFromEnv(process.env),
+    baseLibraryIntervalMs: parseFlagDuration(flags['base-library-interval']),
   });
   const metrics = await startMetricsServer({
     host: flags['metrics-host'],

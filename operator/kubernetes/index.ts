@@ -1,4 +1,5 @@
 export { type MetricsServer, startMetricsServer } from '../../platform/metrics-server.js';
+export { type BaseLibrarySource, baseLibraryFromEnv } from './base-library.js';
 export { BUNDLE_FINALIZER, Controller, type ControllerTimings, DEFAULT_TIMINGS } from './controller.js';
 export { parseFlagDuration } from './duration-flag.js';
 export { KubeApiError, KubeClient } from './kube-client.js';

@@ -2,6 +2,7 @@
 // Lease runs watches and reconciles; a replica that loses the Lease stops its controller first.
 import type { Logger } from '../../platform/log.js';
 import type { BundlePublisher } from '../publisher/bundle-publisher.js';
+import { type BaseLibrarySource, BaseLibrarySync } from './base-library.js';
 import { Controller, type ControllerTimings } from './controller.js';
 import type { KubeClient } from './kube-client.js';
 import { type LeaderElectionTimings, LeaderElector } from './leader-election.js';
@@ -18,12 +19,17 @@ export interface OperatorOptions {
   leaderElection: ({ namespace: string; name: string } & Partial<LeaderElectionTimings>) | false;
   timings?: Partial<ControllerTimings>;
   concurrency?: number;
+  /** The shipped base library to apply while leading (chart value baseLibrary.install). */
+  baseLibrary?: BaseLibrarySource;
+  /** How often the leader looks at the base library's ConfigMap (default 30 s). */
+  baseLibraryIntervalMs?: number;
 }
 
 export class Operator {
   readonly metrics: OperatorMetrics;
   private controller: Controller | undefined;
   private elector: LeaderElector | undefined;
+  private baseLibrary: BaseLibrarySync | undefined;
 
   constructor(private readonly o: OperatorOptions) {
     this.metrics = o.metrics ?? createOperatorMetrics();
@@ -73,6 +79,15 @@ export class Operator {
       concurrency: this.o.concurrency,
     });
     this.controller.start();
+    if (this.o.baseLibrary) {
+      this.baseLibrary = new BaseLibrarySync({
+        client: this.o.client,
+        source: this.o.baseLibrary,
+        log: this.o.log,
+        intervalMs: this.o.baseLibraryIntervalMs,
+      });
+      this.baseLibrary.start();
+    }
     this.metrics.leader.set(1);
     this.metrics.leadership.inc({ change: 'started' });
   }
@@ -83,6 +98,8 @@ export class Operator {
     this.controller = undefined;
     this.metrics.leader.set(0);
     this.metrics.leadership.inc({ change: 'stopped' });
-    await controller.stop();
+    const library = this.baseLibrary;
+    this.baseLibrary = undefined;
+    await Promise.all([controller.stop(), library?.stop()]);
   }
 }

@@ -130,6 +130,16 @@ corporation's configuration.
 gives a working street; corporations overlay them from their own namespaces. Leave it off when you
 apply flows/ yourself (GitOps, docs/gitops.md).
 
+The chart ships them in the ConfigMap \`<release>-base-library\` and the leading operator applies them
+(server-side apply, field manager \`outputstraat-base-library\`, labelled
+\`app.kubernetes.io/managed-by: outputstraat-operator\`): their kinds are served only once the
+apiserver has taken in the CRDs this release just created, and the operator retries until then
+where helm would fail the install. After \`helm upgrade\` it applies the new ConfigMap and deletes the
+resources it made that the ConfigMap no longer holds; resources your teams add to the base namespace
+themselves are never touched. A ConfigMap key it cannot apply is named in the operator's log
+(\`base library ... was not fully applied\`), and then it deletes nothing until the key is fixed. The
+operator may write only in \`baseLibrary.namespace\` and read only that one ConfigMap.
+
 ## helm test
 
 \`helm test outputstraat -n outputstraat\` runs a Pod on the runtime image that posts

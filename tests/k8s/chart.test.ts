@@ -337,6 +337,59 @@ describe('Helm chart', () => {
     }
   });
 
+  it('ships the base library as a ConfigMap the operator applies, not as hooks, with write access to the base namespace only', async () => {
+    const all = docs(
+      await renderChart('outputstraat', 'outputstraat', [
+        '--set',
+        'baseLibrary.install=true',
+        '--set',
+        'baseLibrary.namespace=shared-base',
+      ]),
+    );
+    expect(
+      all.filter(
+        (d) => d.metadata.annotations?.['helm.sh/hook'] && d.metadata.annotations['helm.sh/hook'] !== 'test',
+      ),
+    ).toEqual([]);
+    const library = find(all, 'ConfigMap', 'outputstraat-base-library');
+    expect(library.metadata.namespace).toBe('outputstraat');
+    const shipped = readdirSync(join(chartDir, 'files', 'base')).filter((f) => f.endsWith('.yaml'));
+    expect(Object.keys(library.data!).sort()).toEqual(shipped.sort());
+    for (const f of shipped)
+      expect(library.data![f]!.trimEnd()).toBe(
+        readFileSync(join(chartDir, 'files', 'base', f), 'utf8').trimEnd(),
+      );
+    expect(find(all, 'Namespace', 'shared-base').metadata.labels?.['app.kubernetes.io/component']).toBe(
+      'base-library',
+    );
+    const env = envOf(find(all, 'Deployment', 'outputstraat-operator'));
+    expect(env.get('OST_BASE_LIBRARY')?.value).toBe('outputstraat/outputstraat-base-library');
+    expect(env.get('OST_BASE_LIBRARY_NAMESPACE')?.value).toBe('shared-base');
+    const write = find(all, 'Role', 'outputstraat-operator-base-library');
+    expect(write.metadata.namespace).toBe('shared-base');
+    const read = find(all, 'Role', 'outputstraat-operator-base-library-source') as Manifest & {
+      rules: { resources: string[]; resourceNames: string[]; verbs: string[] }[];
+    };
+    expect(read.rules).toEqual([
+      {
+        apiGroups: [''],
+        resources: ['configmaps'],
+        resourceNames: ['outputstraat-base-library'],
+        verbs: ['get'],
+      },
+    ]);
+    const out = await dryRun(
+      all
+        .filter((d) => d.kind === 'ConfigMap' && d.metadata.name === 'outputstraat-base-library')
+        .map((d) => JSON.stringify(d))
+        .join('\n'),
+    );
+    expect(out).toContain('configmap/outputstraat-base-library created (server dry run)');
+    const off = docs(await renderChart('outputstraat', 'outputstraat'));
+    expect(off.some((d) => d.metadata.name === 'outputstraat-base-library')).toBe(false);
+    expect(envOf(find(off, 'Deployment', 'outputstraat-operator')).has('OST_BASE_LIBRARY')).toBe(false);
+  });
+
   it('has a generated README listing every value with its type, default and description', () => {
     const read = (file: string) => readFileSync(join(chartDir, file), 'utf8');
     const [values, schema, chart] = [read('values.yaml'), read('values.schema.json'), read('Chart.yaml')];

@@ -280,4 +280,35 @@ describe('RBAC', () => {
       'rbac.authorization.k8s.io/aggregate-to-admin': 'true',
     });
   }, 60_000);
+
+  it('with baseLibrary.install lets the operator write the base namespace only and read its one ConfigMap', async () => {
+    await kubectl(cp.kubeconfigPath, ['apply', '-f', '-'], {
+      input: await renderChart('outputstraat', RELEASE_NS, [
+        '--set',
+        'baseLibrary.install=true',
+        '--show-only',
+        'templates/base-library.yaml',
+      ]),
+    });
+    const table: [string, string, string, boolean][] = [
+      ['create', 'flows.outputstraat.io', 'outputstraat-base', true],
+      ['patch', 'templates.outputstraat.io', 'outputstraat-base', true],
+      ['delete', 'channels.outputstraat.io', 'outputstraat-base', true],
+      ['create', 'corporations.outputstraat.io', 'outputstraat-base', true],
+      ['create', 'flows.outputstraat.io', 'woonstad-noord', false],
+      ['delete', 'templates.outputstraat.io', 'woonstad-noord', false],
+      ['create', 'secrets', 'outputstraat-base', false],
+      ['get', 'configmaps/outputstraat-base-library', RELEASE_NS, true],
+      ['get', 'configmaps/something-else', RELEASE_NS, false],
+      ['update', 'configmaps/outputstraat-base-library', RELEASE_NS, false],
+      ['get', 'configmaps/outputstraat-base-library', 'woonstad-noord', false],
+    ];
+    const wrong: string[] = [];
+    for (const [verb, resource, ns, expected] of table) {
+      if ((await can(OPERATOR_SA, verb, resource, ns)) !== expected) {
+        wrong.push(`${verb} ${resource} in ${ns}: expected ${expected}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  }, 60_000);
 });
