@@ -66,7 +66,8 @@ export type SyncOutcome =
   | { result: 'unchanged' }
   | { result: 'missing'; message: string }
   | { result: 'applied'; applied: number; pruned: number }
-  | { result: 'failed'; failures: string[] };
+  /** `retry`: something may pass by itself (a kind not served yet, the apiserver away), so soon again. */
+  | { result: 'failed'; failures: string[]; retry: boolean };
 
 interface ConfigMap {
   metadata: { resourceVersion?: string };
@@ -139,11 +140,14 @@ export class BaseLibrarySync {
         .catch((err): SyncOutcome => {
           const message = `applying the base library failed: ${describeKubeError(err).message}`;
           this.report(message);
-          return { result: 'failed', failures: [message] };
+          return { result: 'failed', failures: [message], retry: true };
         })
         .then((outcome) => {
           if (this.stopped) return;
-          const ok = outcome.result === 'applied' || outcome.result === 'unchanged';
+          const ok =
+            outcome.result === 'applied' ||
+            outcome.result === 'unchanged' ||
+            (outcome.result === 'failed' && !outcome.retry);
           this.timer = setTimeout(round, ok ? (this.o.intervalMs ?? 30_000) : (this.o.retryMs ?? 3_000));
         });
     };
@@ -176,11 +180,17 @@ export class BaseLibrarySync {
       return { result: 'unchanged' };
     }
     const failures: string[] = [];
+    let transient = false;
     const wanted = new Map<string, LibraryObject>();
     for (const key of Object.keys(cm.data ?? {}).sort()) {
       const read = readLibraryKey(key, cm.data![key]!, source.namespace);
       if ('error' in read) failures.push(read.error);
-      else for (const o of read.objects) wanted.set(`${o.kind}/${o.name}`, o);
+      else
+        for (const o of read.objects) {
+          const id = `${o.kind}/${o.name}`;
+          if (wanted.has(id)) failures.push(`${key}: ${id} is in another key too; keep one`);
+          wanted.set(id, o);
+        }
     }
     for (const o of wanted.values()) {
       try {
@@ -190,15 +200,25 @@ export class BaseLibrarySync {
           query: { fieldManager: BASE_LIBRARY_FIELD_MANAGER, force: true },
         });
       } catch (err) {
-        // 404 here: the apiserver does not serve the kind yet (CRDs just created) — the next round.
-        failures.push(`${o.kind}/${o.name}: ${describeKubeError(err).message}`);
+        // 404: the apiserver does not serve the kind yet (CRDs just created); 409/429/5xx or no answer
+        // may pass too. A 400/403/422 (a spec the CRD refuses, RBAC) waits for the ConfigMap to change.
+        // The apiserver answers a server-side apply whose field has the wrong type with a 500 "failed to
+        // create typed patch object": that one is the content too.
+        const { status, message } = describeKubeError(err);
+        const refused =
+          status !== undefined && status >= 500 && /failed to create typed patch object/.test(message);
+        if (!refused && (status === undefined || [404, 409, 429].includes(status) || status >= 500))
+          transient = true;
+        failures.push(`${o.kind}/${o.name}: ${message}`);
       }
     }
     if (failures.length) {
+      // Refused content is not applied again each round (the rest is, when the ConfigMap changes).
+      if (!transient) this.appliedVersion = cm.metadata.resourceVersion;
       this.report(
-        `the base library ${where} was not fully applied to ${source.namespace} (${failures.length} problems; retrying, nothing deleted): ${failures.slice(0, 5).join('; ')}`,
+        `the base library ${where} was not fully applied to ${source.namespace} (${failures.length} problems; ${transient ? 'retrying' : 'fix the ConfigMap'}; nothing deleted): ${failures.slice(0, 5).join('; ')}`,
       );
-      return { result: 'failed', failures };
+      return { result: 'failed', failures, retry: transient };
     }
     let pruned = 0;
     for (const kind of KINDS) {

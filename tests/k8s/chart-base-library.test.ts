@@ -46,6 +46,8 @@ beforeAll(async () => {
 
 afterEach(({ task }) => {
   if (task.result?.state === 'fail' && operator) {
+    const library = operator.logs().filter((l) => l.includes('base library'));
+    console.error(`operator log about the base library:\n${library.slice(-10).join('\n')}`);
     console.error(`operator log (last 40 lines):\n${operator.logs().slice(-40).join('\n')}`);
   }
 });
@@ -152,10 +154,19 @@ spec:
 `;
     // A team's own Template in the base namespace, without our labels: never ours to delete.
     await applyManifestText(extra.replace('extra-note-email', 'teams-own-note'));
-    // A hostile key (another kind, a Secret) alongside: refused by name, and nothing is deleted.
+    // Hostile keys alongside — another kind (a Secret), a spec the CRD refuses, a resource twice:
+    // each refused by name, the rest applied, nothing deleted.
     const hostile = 'apiVersion: v1\nkind: Secret\nmetadata: { name: stolen }\nstringData: { a: b }\n';
+    const badSpec =
+      'apiVersion: outputstraat.io/v1alpha1\nkind: Template\nmetadata: { name: bad-spec }\nspec: { channel: 42 }\n';
     await kube.mergePatch('/api/v1/namespaces/outputstraat/configmaps/ost-outputstraat-base-library', {
-      data: { [removedKey!]: null, 'zz-extra.yaml': extra, 'zz-hostile.yaml': hostile },
+      data: {
+        [removedKey!]: null,
+        'zz-extra.yaml': extra,
+        'zz-hostile.yaml': hostile,
+        'zz-invalid.yaml': badSpec,
+        'zz-twice.yaml': extra,
+      },
     });
     const names = async () =>
       (await listOurs(kube))
@@ -164,8 +175,16 @@ spec:
     await waitFor(
       'the refusal logged',
       async () =>
-        operator!.logs().some((l) => l.includes('zz-hostile.yaml') && l.includes('apiVersion is \\"v1\\"')) ||
-        undefined,
+        operator!
+          .logs()
+          .some(
+            (l) =>
+              l.includes('zz-hostile.yaml') &&
+              l.includes('apiVersion is \\"v1\\"') &&
+              l.includes('zz-twice.yaml: Template/extra-note-email is in another key too') &&
+              l.includes('Template/bad-spec: ') &&
+              l.includes('fix the ConfigMap'),
+          ) || undefined,
       30_000,
       250,
     );
@@ -176,7 +195,7 @@ spec:
     );
 
     await kube.mergePatch('/api/v1/namespaces/outputstraat/configmaps/ost-outputstraat-base-library', {
-      data: { 'zz-hostile.yaml': null },
+      data: { 'zz-hostile.yaml': null, 'zz-invalid.yaml': null, 'zz-twice.yaml': null },
     });
     await waitFor(
       'the removed resource deleted',
