@@ -104,6 +104,8 @@ describe('the chart with the base library', () => {
     });
     const out = await install('install');
     expect(out).toMatch(/STATUS: deployed/);
+    expect(out).toContain('The leading operator applies the base library');
+    expect(out).toContain("logs deploy/ost-outputstraat-operator | grep 'base library'");
     // Right after the release created the CRDs, the apiserver may answer 429 while their storage starts.
     const base = await waitFor(
       'the base library applied',
