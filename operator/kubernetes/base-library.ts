@@ -121,6 +121,8 @@ export interface BaseLibrarySyncOptions {
   intervalMs?: number;
   /** Between rounds while the ConfigMap is missing or a resource could not be applied (default 3 s). */
   retryMs?: number;
+  /** Set to what the last round could not apply (outputstraat_operator_base_library_problems). */
+  problems?: { set(value: number): void };
 }
 
 export class BaseLibrarySync {
@@ -143,6 +145,9 @@ export class BaseLibrarySync {
           return { result: 'failed', failures: [message], retry: true };
         })
         .then((outcome) => {
+          this.o.problems?.set(
+            outcome.result === 'failed' ? outcome.failures.length : outcome.result === 'missing' ? 1 : 0,
+          );
           if (this.stopped) return;
           const ok =
             outcome.result === 'applied' ||

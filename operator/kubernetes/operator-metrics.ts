@@ -77,6 +77,11 @@ export function createOperatorMetrics() {
       labelNames: ['change'],
       registers: [registry],
     }),
+    baseLibraryProblems: new Gauge({
+      name: 'outputstraat_operator_base_library_problems',
+      help: 'What the last round could not apply of the shipped base library: refused keys and resources, or 1 for a missing ConfigMap (0: all applied, or none shipped)',
+      registers: [registry],
+    }),
     leader: new Gauge({
       name: 'outputstraat_operator_leader',
       help: '1 while this instance holds the leader Lease and reconciles, else 0',

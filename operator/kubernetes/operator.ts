@@ -85,6 +85,7 @@ export class Operator {
         source: this.o.baseLibrary,
         log: this.o.log,
         intervalMs: this.o.baseLibraryIntervalMs,
+        problems: this.metrics.baseLibraryProblems,
       });
       this.baseLibrary.start();
     }
@@ -100,6 +101,7 @@ export class Operator {
     this.metrics.leadership.inc({ change: 'stopped' });
     const library = this.baseLibrary;
     this.baseLibrary = undefined;
+    this.metrics.baseLibraryProblems.set(0); // a follower applies nothing, so it has no problem to report
     await Promise.all([controller.stop(), library?.stop()]);
   }
 }

@@ -192,6 +192,7 @@ spec:
     );
     expect(await names()).toContain(removed.metadata.name);
     expect(await names()).toContain('extra-note-email');
+    expect(await operator!.metric('outputstraat_operator_base_library_problems')).toBe(3);
     await expect(kube.get('/api/v1/namespaces/outputstraat-base/secrets/stolen')).rejects.toThrow(
       /not found/i,
     );
@@ -207,6 +208,7 @@ spec:
     );
     expect(await names()).toContain('extra-note-email');
     expect(await names()).toContain('teams-own-note');
+    expect(await operator!.metric('outputstraat_operator_base_library_problems')).toBe(0);
 
     // The added key taken out again: its resource goes, the team's own stays.
     await kube.mergePatch('/api/v1/namespaces/outputstraat/configmaps/ost-outputstraat-base-library', {
