@@ -131,6 +131,8 @@ export class BaseLibrarySync {
   private running: Promise<void> | undefined;
   private stopped = false;
   private lastProblem = '';
+  /** What the last round that read the ConfigMap could not apply; an unchanged ConfigMap keeps it. */
+  private problemCount = 0;
 
   constructor(private readonly o: BaseLibrarySyncOptions) {}
 
@@ -145,9 +147,10 @@ export class BaseLibrarySync {
           return { result: 'failed', failures: [message], retry: true };
         })
         .then((outcome) => {
-          this.o.problems?.set(
-            outcome.result === 'failed' ? outcome.failures.length : outcome.result === 'missing' ? 1 : 0,
-          );
+          if (outcome.result !== 'unchanged')
+            this.problemCount =
+              outcome.result === 'failed' ? outcome.failures.length : outcome.result === 'missing' ? 1 : 0;
+          this.o.problems?.set(this.problemCount);
           if (this.stopped) return;
           const ok =
             outcome.result === 'applied' ||

@@ -192,6 +192,8 @@ spec:
     );
     expect(await names()).toContain(removed.metadata.name);
     expect(await names()).toContain('extra-note-email');
+    // Still counted once the refused ConfigMap is no longer applied each round (rounds every 1 s here).
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
     expect(await operator!.metric('outputstraat_operator_base_library_problems')).toBe(3);
     await expect(kube.get('/api/v1/namespaces/outputstraat-base/secrets/stolen')).rejects.toThrow(
       /not found/i,
