@@ -256,6 +256,11 @@ export const errorRegistry = {
     message: 'archived part %s of message %s no longer matches the SHA-256 recorded when it was sent',
     hint: 'the archive was altered after sending, so no evidence file is made; compare message_parts with backups',
   },
+  OST_ERR_ARCHIVE_PART_MISSING: {
+    status: 500,
+    message: 'message %s was recorded with its exact bytes in the archive, but its %s part is not there',
+    hint: 'the archive was altered or purged after the message was recorded, so it is not sent again from a shortened copy; restore message_parts from a backup, or let the step fail',
+  },
   OST_ERR_INTERNAL: {
     status: 500,
     message: 'internal error',

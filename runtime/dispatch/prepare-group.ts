@@ -167,7 +167,17 @@ export async function prepareGroup(
         return;
       }
       going.push(x);
-      messages.push({ ...composed, seal: links.seal, bundle, c, step, about: subject.receivable, now });
+      // Every message here is archived by its adapter below, in this transaction (archiveTogether).
+      messages.push({
+        ...composed,
+        seal: links.seal,
+        bundle,
+        c,
+        step,
+        about: subject.receivable,
+        now,
+        bytesArchived: true,
+      });
     });
     if (going.length === 0) return { prepared: [], left };
     // Taken for this attempt: checked under the lock above (queued, this attempt, nobody's lease).

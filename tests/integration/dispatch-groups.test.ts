@@ -513,6 +513,21 @@ describe('dispatch in groups: a mixed batch queued together', () => {
         if (!first.has(m.external_id as string))
           expect(m.archived_together, `${m.external_id} prepared in a group`).toBe(true);
       }
+      // A message archived in its group is stored without the bodies its eml part holds (written once);
+      // one prepared alone keeps them until it is handed over (record-message.ts, withoutArchivedBodies).
+      const bodies = await erp.db.any(sql.unsafe`
+        SELECT id, content ? 'html' AS html, content ? 'text' AS text, content ? 'subject' AS subject
+        FROM messages WHERE id = ANY(${sql.array(
+          messages.map((m) => m.id as string),
+          'uuid',
+        )})`);
+      const archivedTogether = new Set(messages.filter((m) => m.archived_together).map((m) => m.id));
+      for (const b of bodies) {
+        expect(b.subject, `${b.id}: subject kept`).toBe(true);
+        if (archivedTogether.has(b.id))
+          expect([b.html, b.text], `${b.id}: no bodies`).toEqual([false, false]);
+        else expect(b.html || b.text, `${b.id}: bodies kept`).toBe(true);
+      }
       const sizes = new Map<number, number>();
       for (const m of grouped) sizes.set(Number(m.together), (sizes.get(Number(m.together)) ?? 0) + 1);
       // A refused send went through a group too: the sends without an address were rendered with plain
