@@ -253,7 +253,7 @@ export class SmtpChannel implements ChannelAdapter {
             : undefined;
       if (!raw) {
         // Recorded without its bodies (record-message.ts, withoutArchivedBodies): only the archive has them.
-        if (message.content.html === undefined && message.content.text === undefined)
+        if (!message.firstSend && message.content.html === undefined && message.content.text === undefined)
           throw createError('OST_ERR_ARCHIVE_PART_MISSING', [message.id, 'eml']);
         const facts = db ? await messageFacts(db, message.id) : undefined;
         // A message to a debtor is tracked and gets its own reply address; an alert to staff neither.
