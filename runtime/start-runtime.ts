@@ -124,6 +124,7 @@ export async function startRuntime(
       claimLeaseMs: settings.claimLeaseMs,
       maxQueued: settings.dispatchMaxQueued,
       maxWaiting: settings.dispatchMaxWaiting,
+      dispatchGroup: Math.min(settings.dispatchGroup, settings.dispatchConcurrency),
       dispatchLeaseMs: settings.dispatchLeaseMs,
       ...now,
     },

@@ -1,7 +1,8 @@
 // Dispatchers pull queued sends and alerts from OST_DISPATCH, one durable consumer per channel type, so a
-// slow channel (a print run, rate-limited voice calls) never holds up email. Each message is executed by
-// dispatchStep — which re-checks the step row under the case lock, so a duplicate or stale message does
-// nothing — and acked afterwards. While a send is in progress the message is kept alive with
+// slow channel (a print run, rate-limited voice calls) never holds up email. A message carries a group of
+// sends (ADR 0004, "One message a group"); each is executed by dispatchStep or a group's hand-over — which
+// re-check the step row under the case lock, so a duplicate or stale pointer does nothing — and the
+// message is acked once all of them ended. While a send is in progress the message is kept alive with
 // working(); if this process dies, JetStream hands the message to another replica after the ack wait.
 // A redelivered message whose step another dispatcher is still sending (its lease is renewed) is given
 // back with a delay instead: it is stale once that send is recorded, or taken over once its lease lapses.
@@ -41,9 +42,10 @@ import {
   handOver,
 } from './dispatch-message.js';
 import { type PreparedGroup, prepareGroup } from './prepare-group.js';
-import { readDispatchWork } from './read-dispatch-work.js';
+import { dispatchWeight, readDispatchWork } from './read-dispatch-work.js';
 import { recordSentGroup, type SentRecord } from './record-sent.js';
 import { holdGroupLease } from './send-lease.js';
+import { settlement, type Verdict } from './settle-dispatch.js';
 
 const STOP_REDELIVERY_DELAY_MS = 1_000;
 /** When to look again at a step another dispatcher is sending: a quarter lease, between 1 and 15 s. */
@@ -67,6 +69,9 @@ export class Dispatcher {
   private readonly deps: DispatchDeps;
   private readonly stopping = new AbortController();
   private readonly redelivery: RedeliveryPolicy;
+  private readonly concurrency: number;
+  /** Most sends prepared together and in progress for one batch of messages. */
+  private readonly group: number;
 
   constructor(
     deps: Omit<DispatchDeps, 'leaseMs' | 'sent'>,
@@ -78,25 +83,23 @@ export class Dispatcher {
       sent: new WriteGroup<SentRecord>((records) => recordSentGroup(deps.db, records)),
     };
     this.redelivery = options.redelivery ?? DEFAULT_REDELIVERY;
+    this.concurrency = options.concurrency ?? SETTING_DEFAULTS.dispatchConcurrency;
+    // A group is never larger than the sends allowed in progress: OST_DISPATCH_CONCURRENCY stays the bound
+    // of what a killed pod can have had in the relay's hands (each may arrive twice, with one id).
+    this.group = Math.max(1, Math.min(this.concurrency, options.groupSize ?? SETTING_DEFAULTS.dispatchGroup));
   }
 
   async start(js: JetStreamClient): Promise<void> {
     for (const type of this.options.channelTypes ?? CHANNEL_TYPES) {
       const consumer = await js.consumers.get(DISPATCH_STREAM, dispatchConsumerName(type));
-      const concurrency = this.options.concurrency ?? SETTING_DEFAULTS.dispatchConcurrency;
-      // A group is never larger than the sends allowed in progress: OST_DISPATCH_CONCURRENCY stays the bound
-      // of what a killed pod can have had in the relay's hands (each may arrive twice, with one id).
-      const group = Math.max(
-        1,
-        Math.min(concurrency, this.options.groupSize ?? SETTING_DEFAULTS.dispatchGroup),
-      );
       const queue = new JetStreamWorkQueue<JsMsg>({
         consumer,
-        batchSize: group,
+        batchSize: this.group,
         // Groups in progress at once, so that about `concurrency` sends are.
-        concurrency: Math.max(1, Math.ceil(concurrency / group)),
+        concurrency: Math.max(1, Math.ceil(this.concurrency / this.group)),
         log: this.deps.log,
         what: `dispatch-${type}`,
+        weigh: dispatchWeight,
         handle: (msgs) => this.handleGroup(msgs),
         giveBack: (msg) => msg.nak(STOP_REDELIVERY_DELAY_MS),
       });
@@ -106,67 +109,91 @@ export class Dispatcher {
   }
 
   /**
-   * The messages that arrived together: what cannot be read or was never answered becomes a dead letter;
-   * the plain sends among the rest are prepared as one group (prepare-group.ts) and handed over each on
-   * its own; every other one runs alone. A group whose transaction fails changes nothing, and its
-   * messages run alone too.
+   * The messages that arrived together, each carrying one or more sends (the scheduler publishes a group
+   * in one message): what cannot be read or was never answered becomes a dead letter; the plain sends
+   * among the rest are prepared as one group (prepare-group.ts) and handed over each on its own; every
+   * other one runs alone. A group whose transaction fails changes nothing, and its sends run alone too.
+   * A message is settled once all its sends ended (settle).
    */
   private async handleGroup(msgs: JsMsg[]): Promise<void> {
-    const works = new Map<JsMsg, DispatchWork>();
+    const msgOf = new Map<DispatchWork, JsMsg>();
     for (const msg of msgs) {
-      const work = await this.readWork(msg);
-      if (work) works.set(msg, work);
+      for (const work of (await this.readWorks(msg)) ?? []) msgOf.set(work, msg);
     }
-    if (works.size === 0) return;
-    const stopWorking = keepWorking([...works.keys()], DISPATCH_ACK_WAIT_MS);
+    if (msgOf.size === 0) return;
+    const works = [...msgOf.keys()];
+    const stopWorking = keepWorking([...new Set(msgOf.values())], DISPATCH_ACK_WAIT_MS);
+    const verdicts = new Map<JsMsg, Verdict[]>();
     try {
-      const now = this.options.now?.() ?? new Date();
-      let group: PreparedGroup = { prepared: [], single: [...works.values()] };
-      if (works.size > 1) {
-        try {
-          group = await prepareGroup(this.deps, [...works.values()], now);
-        } catch (err) {
-          this.deps.log.warn({ code: failureName(err) }, 'group of sends failed; sending them one by one');
+      // A message may carry more sends than this dispatcher's group (another pod's OST_DISPATCH_GROUP):
+      // they go a group at a time, so no more than `group` are in progress for this batch.
+      for (let i = 0; i < works.length; i += this.group) {
+        for (const [work, verdict] of await this.sendGroup(works.slice(i, i + this.group), msgOf)) {
+          const msg = msgOf.get(work)!;
+          verdicts.set(msg, [...(verdicts.get(msg) ?? []), verdict]);
         }
       }
-      const msgOf = new Map([...works].map(([msg, work]) => [work, msg]));
-      const lease = holdGroupLease(
-        group.prepared.map((p) => p.prepared.step.id),
-        {
-          leaseMs: this.deps.leaseMs,
-          renew: (ids) =>
-            renewStepLeases(
-              this.deps.db,
-              group.prepared
-                .filter((p) => ids.includes(p.prepared.step.id))
-                .map((p) => ({
-                  id: p.prepared.step.id,
-                  attempt: p.work.attempt,
-                })),
-              this.deps.instanceId,
-            ),
-          onRenewError: (err) => this.deps.log.warn({ err }, 'could not renew the lease of a send in flight'),
-        },
-      );
-      try {
-        await Promise.all([
-          ...group.prepared.map(({ work, prepared }) =>
-            this.run(msgOf.get(work)!, work, () =>
-              handOver(this.deps, prepared, work, now, lease.of(prepared.step.id)),
-            ),
-          ),
-          ...group.single.map((work) => this.run(msgOf.get(work)!, work)),
-        ]);
-      } finally {
-        lease.releaseAll();
-      }
+      for (const [msg, all] of verdicts) this.settle(msg, all);
     } finally {
       stopWorking();
     }
   }
 
-  /** The work a message carries, or undefined when it was given up on (a dead letter). */
-  private async readWork(msg: JsMsg): Promise<DispatchWork | undefined> {
+  /** Prepares `works` as one group where it can, hands each over; returns each one's verdict. */
+  private async sendGroup(
+    works: DispatchWork[],
+    msgOf: ReadonlyMap<DispatchWork, JsMsg>,
+  ): Promise<[DispatchWork, Verdict][]> {
+    const now = this.options.now?.() ?? new Date();
+    let group: PreparedGroup = { prepared: [], single: works };
+    if (works.length > 1) {
+      try {
+        group = await prepareGroup(this.deps, works, now);
+      } catch (err) {
+        this.deps.log.warn({ code: failureName(err) }, 'group of sends failed; sending them one by one');
+      }
+    }
+    const lease = holdGroupLease(
+      group.prepared.map((p) => p.prepared.step.id),
+      {
+        leaseMs: this.deps.leaseMs,
+        renew: (ids) =>
+          renewStepLeases(
+            this.deps.db,
+            group.prepared
+              .filter((p) => ids.includes(p.prepared.step.id))
+              .map((p) => ({ id: p.prepared.step.id, attempt: p.work.attempt })),
+            this.deps.instanceId,
+          ),
+        onRenewError: (err) => this.deps.log.warn({ err }, 'could not renew the lease of a send in flight'),
+      },
+    );
+    const run = async (work: DispatchWork, first?: () => Promise<DispatchOutcome>) =>
+      [work, await this.run(msgOf.get(work)!, work, first)] as [DispatchWork, Verdict];
+    try {
+      return await Promise.all([
+        ...group.prepared.map(({ work, prepared }) =>
+          run(work, () => handOver(this.deps, prepared, work, now, lease.of(prepared.step.id))),
+        ),
+        ...group.single.map((work) => run(work)),
+      ]);
+    } finally {
+      lease.releaseAll();
+    }
+  }
+
+  /** Acks, naks or terms a message once every send it carries ended (settle-dispatch.ts). */
+  private settle(msg: JsMsg, verdicts: readonly Verdict[]): void {
+    const how = settlement(verdicts);
+    if (how === 'held') msg.nak(STOP_REDELIVERY_DELAY_MS);
+    else if (how === 'retry') retryLater(msg, this.redelivery);
+    else if (how === 'busy') msg.nak(busyDelayMs(this.deps.leaseMs));
+    else if (how === 'term') msg.term();
+    else msg.ack();
+  }
+
+  /** The sends a message carries, or undefined when it was given up on (a dead letter) and settled. */
+  private async readWorks(msg: JsMsg): Promise<DispatchWork[] | undefined> {
     const read = readDispatchWork(msg);
     if (isUnanswered(msg, this.redelivery)) {
       const error = createError('OST_ERR_DELIVERY_EXHAUSTED', [
@@ -174,23 +201,30 @@ export class Dispatcher {
         this.redelivery.maxDeliver,
         'no answer: the dispatcher stopped or hung each time',
       ]);
-      await this.giveUp(msg, read.corporation, error, read.ok ? read.work : undefined);
+      const verdicts = read.ok
+        ? await Promise.all(read.works.map((work) => this.giveUp(msg, read.corporation, error, work)))
+        : [await this.giveUp(msg, read.corporation, error)];
+      this.settle(msg, verdicts);
       return undefined;
     }
     if (!read.ok) {
       const error = createError('OST_ERR_POISON_MESSAGE', [DISPATCH_STREAM, read.problem]);
-      await this.giveUp(msg, read.corporation, error);
+      this.settle(msg, [await this.giveUp(msg, read.corporation, error)]);
       return undefined;
     }
-    return read.work;
+    return read.works;
   }
 
   /**
-   * Runs one message's work to its outcome and acks, naks or gives up on its message. `first` is what
-   * was already started for it (a group's hand-over); a second round after a database outage runs the
-   * whole step again (the step row says what is left to do).
+   * Runs one send to its outcome and says what its message needs. `first` is what was already started
+   * for it (a group's hand-over); a second round after a database outage runs the whole step again (the
+   * step row says what is left to do).
    */
-  private async run(msg: JsMsg, work: DispatchWork, first?: () => Promise<DispatchOutcome>): Promise<void> {
+  private async run(
+    msg: JsMsg,
+    work: DispatchWork,
+    first?: () => Promise<DispatchOutcome>,
+  ): Promise<Verdict> {
     let attempt = first;
     for (;;) {
       try {
@@ -200,10 +234,7 @@ export class Dispatcher {
         // Another dispatcher holds the step and renews its lease: this copy is not at fault. It comes
         // back after a while; on its last delivery it is let go without blame — the holder records the
         // outcome, or the stale-claim sweep queues the step again once the holder's lease lapses.
-        if (outcome === 'busy' && !isLastDelivery(msg, this.redelivery))
-          msg.nak(busyDelayMs(this.deps.leaseMs));
-        else msg.ack();
-        return;
+        return outcome === 'busy' && !isLastDelivery(msg, this.redelivery) ? 'busy' : 'done';
       } catch (err) {
         attempt = undefined;
         // While the database is away the step is not at fault: wait, then run it again (the step row
@@ -211,8 +242,7 @@ export class Dispatcher {
         if (!(await databaseAnswers(this.deps.db))) {
           this.deps.log.warn({ corporation: work.corporation }, 'database away; dispatch waits for it');
           if (await waitForDatabase(this.deps.db, this.stopping.signal)) continue;
-          msg.nak(STOP_REDELIVERY_DELAY_MS);
-          return;
+          return 'held';
         }
         this.deps.log.error(
           { corporation: work.corporation, attempt: msg.info.deliveryCount, code: failureName(err) },
@@ -222,25 +252,29 @@ export class Dispatcher {
           const error = isDataRefused(err)
             ? createError('OST_ERR_STORE_REFUSED', ['step', sqlState(err) ?? ''])
             : createError('OST_ERR_DELIVERY_EXHAUSTED', ['step', msg.info.deliveryCount, failureName(err)]);
-          await this.giveUp(msg, work.corporation, error, work);
-        } else {
-          // The step row still says queued: the redelivery runs it again.
-          retryLater(msg, this.redelivery);
+          return this.giveUp(msg, work.corporation, error, work);
         }
-        return;
+        // The step row still says queued: the redelivery runs it again.
+        return 'retry';
       }
     }
   }
 
-  /** Records the dead letter (failing its step, if the message named one) and lets the message go. */
+  /**
+   * Records the dead letter, failing its step if it names one; 'held' when the database went away while
+   * stopping (the message comes back). Of a message with several sends, each failed send is a dead letter
+   * of its own that holds its own pointer.
+   */
   private async giveUp(
     msg: JsMsg,
     corporation: string,
     error: OutputstraatError,
     work?: DispatchWork,
-  ): Promise<void> {
+  ): Promise<'given-up' | 'held'> {
+    const several = dispatchWeight(msg) > 1;
     const letter: DeadLetterInput = deadLetterOf(msg, corporation, error, {
       ...(work ? { step: { rowId: work.stepRowId, attempt: work.attempt } } : {}),
+      ...(work && several ? { part: work.stepRowId, payload: Buffer.from(JSON.stringify(work)) } : {}),
     });
     for (;;) {
       try {
@@ -253,14 +287,10 @@ export class Dispatcher {
             outcome: 'failed',
           });
         }
-        msg.term();
-        return;
+        return 'given-up';
       } catch (err) {
         if (await databaseAnswers(this.deps.db)) throw err;
-        if (!(await waitForDatabase(this.deps.db, this.stopping.signal))) {
-          msg.nak(STOP_REDELIVERY_DELAY_MS);
-          return;
-        }
+        if (!(await waitForDatabase(this.deps.db, this.stopping.signal))) return 'held';
       }
     }
   }

@@ -27,6 +27,8 @@ export interface DeadLetterInput {
   externalId?: string;
   /** The step row and attempt a dispatch message pointed at. */
   step?: { rowId: string; attempt: number };
+  /** Which of a message's several items this is (a step of a group), when it is not the receivable. */
+  part?: string;
   /** Why: its code and message become the dead letter's code and reason. */
   error: OutputstraatError;
   payload: Uint8Array;
@@ -38,7 +40,7 @@ export function deadLetterOf(
   msg: JsMsg,
   corporation: string,
   error: OutputstraatError,
-  more: Pick<DeadLetterInput, 'externalId' | 'step'> & { payload?: Uint8Array } = {},
+  more: Pick<DeadLetterInput, 'externalId' | 'step' | 'part'> & { payload?: Uint8Array } = {},
 ): DeadLetterInput {
   return {
     corporation,
@@ -51,6 +53,7 @@ export function deadLetterOf(
     payload: more.payload ?? msg.data,
     ...(more.externalId ? { externalId: more.externalId } : {}),
     ...(more.step ? { step: more.step } : {}),
+    ...(more.part ? { part: more.part } : {}),
   };
 }
 
@@ -79,7 +82,9 @@ export async function recordDeadLetter(
   letter: DeadLetterInput,
 ): Promise<string | undefined> {
   const [id] = newIds(1) as [string];
-  const dedupeKey = `${letter.stream}:${letter.streamSeq}:${letter.publishedNanos}:${letter.externalId ?? ''}`;
+  const dedupeKey = `${letter.stream}:${letter.streamSeq}:${letter.publishedNanos}:${letter.externalId ?? ''}${
+    letter.part ? `:${letter.part}` : ''
+  }`;
   const publishedAt = new Date(Number(letter.publishedNanos / 1_000_000n)).toISOString();
   const recorded = await deps.db.transaction(async (tx) => {
     const row = await tx.maybeOne(sql.unsafe`

@@ -76,7 +76,7 @@ export function createRuntimeMetrics() {
     }),
     consumerPending: new Gauge({
       name: 'outputstraat_jetstream_consumer_pending',
-      help: 'Messages in the stream not yet delivered to the consumer (num_pending, sampled)',
+      help: 'Messages in the stream not yet delivered to the consumer (num_pending, sampled; a dispatch message carries up to OST_DISPATCH_GROUP sends)',
       labelNames: ['stream', 'consumer'],
       registers: [registry],
     }),

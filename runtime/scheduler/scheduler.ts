@@ -50,6 +50,8 @@ export interface SchedulerOptions {
    * send queued now waits behind at most these, whichever corporation they are of.
    */
   maxWaiting?: number;
+  /** Most sends published in one dispatch message (OST_DISPATCH_GROUP, within OST_DISPATCH_CONCURRENCY). */
+  dispatchGroup?: number;
   now?: () => Date;
 }
 
@@ -110,13 +112,18 @@ export class Scheduler {
     const room = this.deps.js ? await this.roomForSends() : 0;
     const round = await this.deps.db.transaction((tx) => this.claim(tx, now, room));
     if (round.queued.length > 0 && this.deps.js) {
-      const failed = await publishDispatch(this.deps.js, round.queued);
+      const failed = await publishDispatch(
+        this.deps.js,
+        round.queued,
+        this.options.dispatchGroup ?? SETTING_DEFAULTS.dispatchGroup,
+      );
       if (failed.length > 0) {
         this.deps.log.warn({ failed: failed.length }, 'could not queue sends on JetStream; giving them back');
         await releaseClaims(this.deps.db, failed);
       }
+      const notQueued = new Set(failed);
       for (const q of round.queued) {
-        if (!failed.includes(q.work.stepRowId)) {
+        if (!notQueued.has(q.work.stepRowId)) {
           this.deps.metrics.stepsQueued.inc({
             corporation: q.work.corporation,
             flow: q.work.flow,

@@ -93,6 +93,22 @@ describe('dead letters: poison on the dispatch stream', () => {
       status: 'failed',
       reason: `dead letter ${row!.id}: OST_ERR_DELIVERY_EXHAUSTED`,
     });
+    // Both sends were queued in the same round, so the scheduler published them in one message: each
+    // redelivery of it ran the other send again, which found its step sent and did nothing. The dead
+    // letter holds only the failed send's own pointer.
+    const payload = JSON.parse(
+      String(
+        await erp.db.oneFirst(
+          sql.unsafe`SELECT convert_from(payload, 'UTF8') FROM dead_letters WHERE id = ${row!.id}`,
+        ),
+      ),
+    ) as { stepRowId: string; attempt: number };
+    expect(payload).toMatchObject({
+      stepRowId: step.id,
+      attempt: step.attempts,
+      corporation: 'woonstad-noord',
+    });
+    expect(erp.street.smtp.messages.filter((m) => m.raw.includes('DISPATCH-OK-1'))).toHaveLength(1);
     const timeline = (await (await send(erp, 'GET', '/v1/receivables/DISPATCH-POISON-1')).json()) as {
       steps: { kind: string; status: string }[];
     };
@@ -147,13 +163,31 @@ describe('dead letters: poison on the dispatch stream', () => {
         channel: 'letter',
       }),
     );
+    // A group whose second pointer names another corporation: none of its pointers is followed.
+    const pointer = (n: number, corporation: string) => ({
+      stepRowId: `0190a0e0-0000-7000-8000-00000000010${n}`,
+      attempt: 1,
+      caseId: '0190a0e0-0000-7000-8000-000000000002',
+      corporation,
+      flow: 'x',
+      channel: 'voice',
+    });
+    await js.publish(
+      'ost.dispatch.woonstad-noord.voice',
+      JSON.stringify([pointer(1, 'woonstad-noord'), pointer(2, 'woonstad-zuid')]),
+    );
+    // More pointers than any group.
+    await js.publish(
+      'ost.dispatch.woonstad-noord.email',
+      JSON.stringify(Array.from({ length: 257 }, () => pointer(3, 'woonstad-noord'))),
+    );
     const rows = await eventually(
       async () => {
         const r = (await dispatchDeadLetters()).filter((d) => d.code === 'OST_ERR_POISON_MESSAGE');
-        return r.length === 2 ? r : undefined;
+        return r.length === 4 ? r : undefined;
       },
       10_000,
-      'two poison dead letters',
+      'four poison dead letters',
     );
     const bySubject = Object.fromEntries(rows.map((r) => [r.subject, r]));
     expect(bySubject['ost.dispatch.woonstad-noord.sms']).toMatchObject({ deliveries: 1, step_row_id: null });
@@ -166,5 +200,15 @@ describe('dead letters: poison on the dispatch stream', () => {
     expect(bySubject['ost.dispatch.woonstad-noord.letter']!.reason).toContain(
       'its body names another corporation than its subject',
     );
+    expect(bySubject['ost.dispatch.woonstad-noord.voice']).toMatchObject({
+      deliveries: 1,
+      step_row_id: null,
+    });
+    expect(bySubject['ost.dispatch.woonstad-noord.voice']!.reason).toContain(
+      'pointer 2: its body names another corporation than its subject',
+    );
+    expect(bySubject['ost.dispatch.woonstad-noord.email']!.reason).toContain('it names more than 256 steps');
+    const info = await (await jetstreamManager(erp.street.nc)).streams.info(DISPATCH_STREAM);
+    expect(info.state.messages).toBe(0);
   });
 });

@@ -11,10 +11,11 @@
 // Real Postgres, NATS JetStream and the SMTP sink (erp-api-street.ts); loopback only.
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DISPATCH_STREAM, dispatchConsumerName, dispatchSubject } from '../../platform/bus/index.js';
+import { dispatchSubject } from '../../platform/bus/index.js';
 import { sql } from '../../platform/db/index.js';
 import { readPart } from '../../runtime/archive/index.js';
 import { mailHeader } from '../../scripts/street/mail-headers.js';
+import { dispatchPointers } from '../support/dispatch-stream.js';
 import { decodeQuotedPrintable } from '../support/mail.js';
 import { eventually, TEST_LINKS } from '../support/street.js';
 import { type ErpStreet, send, startErpStreet, testReceivable } from './erp-api-street.js';
@@ -155,10 +156,8 @@ describe('dispatch in groups: a mixed batch queued together', () => {
     if (res.status !== 200 && res.status !== 202)
       throw new Error(`${what}: ${res.status} ${await res.text()}`);
   };
-  const emailPending = async () => {
-    const jsm = await jetstreamManager(erp.street.nc);
-    return (await jsm.consumers.info(DISPATCH_STREAM, dispatchConsumerName('email'))).num_pending;
-  };
+  /** Sends waiting for the email dispatchers (nobody takes them yet, so all that is on the stream). */
+  const emailPending = async () => dispatchPointers(await jetstreamManager(erp.street.nc), 'email');
   const ids = (members: readonly Member[]) =>
     sql.array(
       members.map((m) => m.externalId),
