@@ -30,6 +30,17 @@ const OPEN = new Set(['queued', 'claimed', 'scheduled', 'held']);
 
 const uuids = (ids: Iterable<string>) => sql.array([...new Set(ids)].sort(), 'uuid');
 
+/**
+ * Rows for a join as columns of typed arrays (`unnest`), not as one JSON document: the planner knows an
+ * array's length, while it takes any json_to_recordset for 100 rows — and for 100 rows it read the whole
+ * steps and messages tables (a hash join) instead of each row by its key, on every group (auto_explain).
+ */
+const rowsOf = (...columns: [type: string, values: readonly string[]][]) =>
+  sql.fragment`unnest(${sql.join(
+    columns.map(([type, values]) => sql.array([...values], type)),
+    sql.fragment`, `,
+  )})`;
+
 async function lockGroup(tx: Tx, records: readonly SentRecord[]): Promise<Map<string, string>> {
   await tx.query(sql.unsafe`
     SELECT id FROM cases WHERE id = ANY(${uuids(records.map((r) => r.caseId))}) ORDER BY id FOR UPDATE`);
@@ -51,40 +62,31 @@ export async function recordSentGroup(db: Database, records: readonly SentRecord
       timelines.set(r.caseId, entries);
     }
     const cases = [...timelines];
-    // The rows come as arrays (unnest), not as one JSON document: the planner knows an array's length,
-    // while it takes any json_to_recordset for 100 rows — and for 100 rows it read the whole steps and
-    // messages tables (a hash join) instead of each row by its key, on every group (bench `--statements`).
+    const messages = rowsOf(
+      ['uuid', records.map((r) => r.messageId)],
+      ['text', records.map((r) => r.providerId)],
+    );
+    const steps = rowsOf(
+      ['uuid', finishing.map((r) => r.stepRowId)],
+      ['uuid', finishing.map((r) => r.messageId)],
+    );
+    const entries = rowsOf(
+      ['uuid', cases.map(([id]) => id)],
+      ['jsonb', cases.map(([, e]) => JSON.stringify(e))],
+    );
     await tx.query(sql.unsafe`
       WITH m AS (
         UPDATE messages SET status = 'sent', provider_id = t.provider_id, sent_at = coalesce(sent_at, now())
-        FROM unnest(${sql.array(
-          records.map((r) => r.messageId),
-          'uuid',
-        )}, ${sql.array(
-          records.map((r) => r.providerId),
-          'text',
-        )}) AS t (id, provider_id)
+        FROM ${messages} AS t (id, provider_id)
         WHERE messages.id = t.id RETURNING 1
       ), s AS (
         UPDATE steps SET status = 'sent', reason = NULL,
           result = coalesce(result, '{}'::jsonb) || jsonb_build_object('messageId', t.message_id)
-        FROM unnest(${sql.array(
-          finishing.map((r) => r.stepRowId),
-          'uuid',
-        )}, ${sql.array(
-          finishing.map((r) => r.messageId),
-          'uuid',
-        )}) AS t (id, message_id)
+        FROM ${steps} AS t (id, message_id)
         WHERE steps.id = t.id RETURNING 1
       )
       UPDATE cases SET timeline = timeline || t.entries
-      FROM unnest(${sql.array(
-        cases.map(([id]) => id),
-        'uuid',
-      )}, ${sql.array(
-        cases.map(([, entries]) => JSON.stringify(entries)),
-        'jsonb',
-      )}) AS t (id, entries)
+      FROM ${entries} AS t (id, entries)
       WHERE cases.id = t.id`);
     await insertEvents(
       tx,

@@ -1,7 +1,10 @@
 // A send that takes longer than the dispatch lease is not taken by a second replica: the dispatcher that
 // holds the step renews its lease while the relay works, so the stale-claim sweep (which runs every half
-// second here) never hands it to the other runtime. Each mail reaches the real SMTP sink once.
+// second here) never hands it to the other runtime. Each mail reaches the real SMTP sink once — also when a
+// copy of two sends in flight arrives as one group message.
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DISPATCH_STREAM, dispatchSubject } from '../../platform/bus/index.js';
 import { createDatabase, type Database, sql } from '../../platform/db/index.js';
 import {
   type CountingSink,
@@ -49,6 +52,32 @@ describe('dispatch heartbeat', () => {
       db.any(sql.unsafe`SELECT status, attempts, claimed_by FROM steps WHERE kind = 'send'`) as Promise<
         readonly { status: string; attempts: number; claimed_by: string | null }[]
       >;
+    // While the relay holds the mails, a copy of two of the sends arrives as one group message (as a
+    // repeated publish would make it): both steps are held by the dispatchers sending them, so the whole
+    // message comes back later (busy), then finds both sent and is acked — no third mail, nothing stuck.
+    const inFlight = await eventually(
+      async () => {
+        const rows = await db.any(sql.unsafe`
+          SELECT s.id, s.attempts, s.case_id, s.corporation, s.flow, s.payload->>'channel' AS channel
+          FROM steps s JOIN messages m ON m.step_row_id = s.id
+          WHERE s.kind = 'send' AND m.status = 'sending' ORDER BY s.id LIMIT 2`);
+        return rows.length === 2 ? rows : undefined;
+      },
+      20_000,
+      'two sends in the relay',
+    );
+    const copies = inFlight.map((d) => ({
+      stepRowId: d.id,
+      attempt: d.attempts,
+      caseId: d.case_id,
+      corporation: d.corporation,
+      flow: d.flow,
+      channel: d.channel,
+    }));
+    await jetstream(street.nc).publish(
+      dispatchSubject(String(inFlight[0]!.corporation), 'email'),
+      JSON.stringify(copies),
+    );
     await eventually(
       async () => {
         const s = await steps();
@@ -66,5 +95,14 @@ describe('dispatch heartbeat', () => {
     expect(end.every((s) => s.claimed_by === 'replica-a' || s.claimed_by === 'replica-b')).toBe(true);
     const messages = await db.oneFirst(sql.unsafe`SELECT count(*)::int FROM messages WHERE status = 'sent'`);
     expect(messages).toBe(N);
+    // The copy was given back while its sends were in flight and acked once they were recorded.
+    const jsm = await jetstreamManager(street.nc);
+    await eventually(
+      async () => ((await jsm.streams.info(DISPATCH_STREAM)).state.messages === 0 ? true : undefined),
+      10_000,
+      'the copy acked',
+    );
+    const deadLetters = await db.oneFirst(sql.unsafe`SELECT count(*)::int FROM dead_letters`);
+    expect(deadLetters).toBe(0);
   });
 });
