@@ -15,7 +15,7 @@ import { dispatchSubject } from '../../platform/bus/index.js';
 import { sql } from '../../platform/db/index.js';
 import { readPart } from '../../runtime/archive/index.js';
 import { mailHeader } from '../../scripts/street/mail-headers.js';
-import { dispatchPointers } from '../support/dispatch-stream.js';
+import { dispatchPointers, POINTER_COLUMNS, pointerOf } from '../support/dispatch-stream.js';
 import { decodeQuotedPrintable } from '../support/mail.js';
 import { eventually, TEST_LINKS } from '../support/street.js';
 import { type ErpStreet, send, startErpStreet, testReceivable } from './erp-api-street.js';
@@ -304,18 +304,10 @@ describe('dispatch in groups: a mixed batch queued together', () => {
       expected += 1;
       await waiting();
       const d = await erp.db.one(sql.unsafe`
-        SELECT s.id, s.attempts, s.case_id, s.corporation, s.flow, s.payload->>'channel' AS channel
+        SELECT ${POINTER_COLUMNS}
         FROM steps s JOIN cases c ON c.id = s.case_id JOIN receivables r ON r.id = c.receivable_id
         WHERE r.external_id = ${m.externalId} AND s.kind = 'send'`);
-      const work = {
-        stepRowId: d.id,
-        attempt: d.attempts,
-        caseId: d.case_id,
-        corporation: d.corporation,
-        flow: d.flow,
-        channel: d.channel,
-      };
-      await js.publish(dispatchSubject(String(d.corporation), 'email'), JSON.stringify(work));
+      await js.publish(dispatchSubject(String(d.corporation), 'email'), JSON.stringify(pointerOf(d)));
       expected += 1;
     }
     await waiting();

@@ -6,6 +6,7 @@ import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DISPATCH_STREAM, dispatchSubject } from '../../platform/bus/index.js';
 import { createDatabase, type Database, sql } from '../../platform/db/index.js';
+import { POINTER_COLUMNS, pointerOf } from '../support/dispatch-stream.js';
 import {
   type CountingSink,
   FIXTURE_KEY,
@@ -58,25 +59,16 @@ describe('dispatch heartbeat', () => {
     const inFlight = await eventually(
       async () => {
         const rows = await db.any(sql.unsafe`
-          SELECT s.id, s.attempts, s.case_id, s.corporation, s.flow, s.payload->>'channel' AS channel
-          FROM steps s JOIN messages m ON m.step_row_id = s.id
+          SELECT ${POINTER_COLUMNS} FROM steps s JOIN messages m ON m.step_row_id = s.id
           WHERE s.kind = 'send' AND m.status = 'sending' ORDER BY s.id LIMIT 2`);
         return rows.length === 2 ? rows : undefined;
       },
       20_000,
       'two sends in the relay',
     );
-    const copies = inFlight.map((d) => ({
-      stepRowId: d.id,
-      attempt: d.attempts,
-      caseId: d.case_id,
-      corporation: d.corporation,
-      flow: d.flow,
-      channel: d.channel,
-    }));
     await jetstream(street.nc).publish(
       dispatchSubject(String(inFlight[0]!.corporation), 'email'),
-      JSON.stringify(copies),
+      JSON.stringify(inFlight.map(pointerOf)),
     );
     await eventually(
       async () => {
