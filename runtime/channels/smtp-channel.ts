@@ -1,4 +1,4 @@
-// Email over SMTP with nodemailer: one pooled transport per relay, From/Reply-To from the corporation, a
+// Email over SMTP with nodemailer: a pool of connections per relay (smtp-relay-pool.ts), From/Reply-To from the corporation, a
 // Message-ID derived from our message id, DKIM when the channel asks for it, and open and click tracking.
 // The message is built once into its exact bytes (DKIM-signed; mime-bytes.ts), archived, and those bytes are what the
 // relay gets — also on a resend after a crash, so the archive always equals what was delivered.
@@ -6,7 +6,6 @@
 // lease; at the deadline, or when the dispatcher aborts, the connection is destroyed before the send
 // rejects, so a retry never overlaps the attempt before it. TLS is required unless the relay is loopback
 // or the Channel says `tls: none` (smtp-security.ts).
-import nodemailer, { type Transporter } from 'nodemailer';
 import type { CommonQueryMethods } from 'slonik';
 import { createError, isOutputstraatError } from '../../core/errors/index.js';
 import type { Database } from '../../platform/db/index.js';
@@ -32,6 +31,7 @@ import { type ProviderTimeouts, TIMEOUT_DEFAULTS } from './channel-settings.js';
 import { messageFacts } from './message-facts.js';
 import { mimeBytes } from './mime-bytes.js';
 import { smtpFailure } from './smtp-failure.js';
+import { SmtpRelayPool } from './smtp-relay-pool.js';
 import { type SmtpSecurity, smtpSecurity } from './smtp-security.js';
 
 export interface SmtpChannelOptions {
@@ -62,7 +62,7 @@ export function emailMessageId(message: OutgoingMessage): string {
 }
 
 export class SmtpChannel implements ChannelAdapter {
-  private readonly transports = new Map<string, Transporter>();
+  private readonly transports = new Map<string, SmtpRelayPool>();
 
   constructor(private readonly options: SmtpChannelOptions) {}
 
@@ -80,7 +80,7 @@ export class SmtpChannel implements ChannelAdapter {
     return this.options.timeouts ?? TIMEOUT_DEFAULTS;
   }
 
-  private transportFor(message: OutgoingMessage): { transport: Transporter; security: SmtpSecurity } {
+  private transportFor(message: OutgoingMessage): { transport: SmtpRelayPool; security: SmtpSecurity } {
     const smtp = this.smtpOf(message);
     const target = this.options.redirect ?? { host: smtp.host, port: smtp.port ?? 587 };
     const security = smtpSecurity(smtp, this.options.redirect !== undefined);
@@ -92,8 +92,7 @@ export class SmtpChannel implements ChannelAdapter {
     let transport = this.transports.get(key);
     if (!transport) {
       const t = this.timeouts;
-      transport = nodemailer.createTransport({
-        pool: true,
+      transport = new SmtpRelayPool({
         host: target.host,
         port: target.port,
         secure: security.secure,
@@ -103,9 +102,6 @@ export class SmtpChannel implements ChannelAdapter {
         connectionTimeout: t.smtpConnectionMs,
         greetingTimeout: t.smtpGreetingMs,
         socketTimeout: t.smtpSocketMs,
-        dnsTimeout: t.smtpConnectionMs,
-        // A connection given up on is destroyed at once: nothing more of the message reaches the relay.
-        socketCloseTimeout: 0,
         ...(username ? { auth: { user: username, pass: password ?? '' } } : {}),
       });
       this.transports.set(key, transport);
@@ -273,11 +269,7 @@ export class SmtpChannel implements ChannelAdapter {
       security = relay.security;
       deadline = AbortSignal.timeout(this.timeouts.sendMs);
       const signal = options.signal ? AbortSignal.any([deadline, options.signal]) : deadline;
-      await relay.transport.sendMail({
-        envelope: { from: c.sender.email, to: [message.recipient] },
-        raw,
-        signal,
-      });
+      await relay.transport.send({ from: c.sender.email, to: [message.recipient] }, raw, signal);
       return { providerId: emailMessageId(message) };
     } catch (cause) {
       if (isOutputstraatError(cause)) throw cause;
