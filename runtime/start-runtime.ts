@@ -109,6 +109,7 @@ export async function startRuntime(
     },
     {
       concurrency: settings.dispatchConcurrency,
+      emailConcurrency: settings.dispatchConcurrencyEmail,
       groupSize: settings.dispatchGroup,
       leaseMs: settings.dispatchLeaseMs,
       redelivery,

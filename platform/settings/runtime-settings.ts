@@ -29,8 +29,14 @@ export interface RuntimeSettings {
   intakeBatchSize?: number;
   /** Intake batches in progress at once in this process. */
   intakeConcurrency?: number;
-  /** Sends in progress at once per channel type in this process. */
+  /** Sends in progress at once per channel type in this process (email: dispatchConcurrencyEmail). */
   dispatchConcurrency?: number;
+  /**
+   * Emails in progress at once in this process: prepared, waiting for one of the relay's connections,
+   * handed over or being recorded. The relay's connections (spec.smtp.maxConnections) bound what is in
+   * its hands; the rest keeps them busy.
+   */
+  dispatchConcurrencyEmail?: number;
   /** Most sends prepared together in one transaction (runtime/dispatch/prepare-group.ts); 1: one by one. */
   dispatchGroup?: number;
   /** The scheduler queues no more sends while this many are queued and not finished. */
@@ -63,7 +69,8 @@ export const SETTING_DEFAULTS = {
   intakeBatchSize: 1_000,
   intakeConcurrency: 3,
   dispatchConcurrency: 64,
-  dispatchGroup: 16,
+  dispatchConcurrencyEmail: 256,
+  dispatchGroup: 32,
   dispatchMaxQueued: 500,
   dispatchMaxWaiting: 128,
   dispatchLeaseMs: 300_000,
@@ -174,6 +181,11 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): RuntimeSetti
     intakeBatchSize: positive(env, 'OST_INTAKE_BATCH_SIZE', SETTING_DEFAULTS.intakeBatchSize),
     intakeConcurrency: positive(env, 'OST_INTAKE_CONCURRENCY', SETTING_DEFAULTS.intakeConcurrency),
     dispatchConcurrency: positive(env, 'OST_DISPATCH_CONCURRENCY', SETTING_DEFAULTS.dispatchConcurrency),
+    dispatchConcurrencyEmail: positive(
+      env,
+      'OST_DISPATCH_CONCURRENCY_EMAIL',
+      SETTING_DEFAULTS.dispatchConcurrencyEmail,
+    ),
     dispatchGroup: positive(env, 'OST_DISPATCH_GROUP', SETTING_DEFAULTS.dispatchGroup),
     dispatchMaxQueued: positive(env, 'OST_DISPATCH_MAX_QUEUED', SETTING_DEFAULTS.dispatchMaxQueued),
     dispatchMaxWaiting: positive(env, 'OST_DISPATCH_MAX_WAITING', SETTING_DEFAULTS.dispatchMaxWaiting),

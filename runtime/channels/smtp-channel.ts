@@ -31,7 +31,8 @@ import { type ProviderTimeouts, TIMEOUT_DEFAULTS } from './channel-settings.js';
 import { messageFacts } from './message-facts.js';
 import { mimeBytes } from './mime-bytes.js';
 import { smtpFailure } from './smtp-failure.js';
-import { SmtpRelayPool } from './smtp-relay-pool.js';
+import type { SmtpRelayOptions } from './smtp-relay-pool.js';
+import { SmtpRelayThread } from './smtp-relay-thread.js';
 import { type SmtpSecurity, smtpSecurity } from './smtp-security.js';
 
 export interface SmtpChannelOptions {
@@ -62,7 +63,7 @@ export function emailMessageId(message: OutgoingMessage): string {
 }
 
 export class SmtpChannel implements ChannelAdapter {
-  private readonly transports = new Map<string, SmtpRelayPool>();
+  private readonly relays = new SmtpRelayThread();
 
   constructor(private readonly options: SmtpChannelOptions) {}
 
@@ -80,7 +81,12 @@ export class SmtpChannel implements ChannelAdapter {
     return this.options.timeouts ?? TIMEOUT_DEFAULTS;
   }
 
-  private transportFor(message: OutgoingMessage): { transport: SmtpRelayPool; security: SmtpSecurity } {
+  /** The relay a message goes to: its key (one pool of connections each) and connection settings. */
+  private relayFor(message: OutgoingMessage): {
+    key: string;
+    relay: SmtpRelayOptions;
+    security: SmtpSecurity;
+  } {
     const smtp = this.smtpOf(message);
     const target = this.options.redirect ?? { host: smtp.host, port: smtp.port ?? 587 };
     const security = smtpSecurity(smtp, this.options.redirect !== undefined);
@@ -88,11 +94,10 @@ export class SmtpChannel implements ChannelAdapter {
     const ns = message.channel.source.namespace;
     const username = ref ? this.options.secrets?.(ns, ref, 'username') : undefined;
     const password = ref ? this.options.secrets?.(ns, ref, 'password') : undefined;
-    const key = JSON.stringify([target, security, smtp.maxConnections, username]);
-    let transport = this.transports.get(key);
-    if (!transport) {
-      const t = this.timeouts;
-      transport = new SmtpRelayPool({
+    const t = this.timeouts;
+    return {
+      key: JSON.stringify([target, security, smtp.maxConnections, username]),
+      relay: {
         host: target.host,
         port: target.port,
         secure: security.secure,
@@ -103,10 +108,9 @@ export class SmtpChannel implements ChannelAdapter {
         greetingTimeout: t.smtpGreetingMs,
         socketTimeout: t.smtpSocketMs,
         ...(username ? { auth: { user: username, pass: password ?? '' } } : {}),
-      });
-      this.transports.set(key, transport);
-    }
-    return { transport, security };
+      },
+      security,
+    };
   }
 
   /** The HTML as sent: with tracking for messages to debtors when a tracking secret is configured. */
@@ -265,11 +269,17 @@ export class SmtpChannel implements ChannelAdapter {
             raw = (await readPart(db, this.options.links, message.id, 'eml'))?.body ?? raw;
         }
       }
-      const relay = this.transportFor(message);
+      const relay = this.relayFor(message);
       security = relay.security;
       deadline = AbortSignal.timeout(this.timeouts.sendMs);
       const signal = options.signal ? AbortSignal.any([deadline, options.signal]) : deadline;
-      await relay.transport.send({ from: c.sender.email, to: [message.recipient] }, raw, signal);
+      await this.relays.send(
+        relay.key,
+        relay.relay,
+        { from: c.sender.email, to: [message.recipient] },
+        raw,
+        signal,
+      );
       return { providerId: emailMessageId(message) };
     } catch (cause) {
       if (isOutputstraatError(cause)) throw cause;
@@ -282,7 +292,6 @@ export class SmtpChannel implements ChannelAdapter {
   }
 
   async close(): Promise<void> {
-    for (const t of this.transports.values()) t.close();
-    this.transports.clear();
+    await this.relays.close();
   }
 }

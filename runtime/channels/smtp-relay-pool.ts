@@ -140,7 +140,9 @@ export class SmtpRelayPool {
       ignoreTLS: o.ignoreTLS,
       connectionTimeout: o.connectionTimeout,
       greetingTimeout: o.greetingTimeout,
-      socketTimeout: o.socketTimeout,
+      // nodemailer arms the silence timer and the greeting's for the same moment; a relay that never
+      // greets is reported as such ("Greeting never received") when the silence one runs a millisecond on.
+      socketTimeout: o.socketTimeout + 1,
       dnsTimeout: o.connectionTimeout,
       // A connection given up on is destroyed at once: nothing more of the message reaches the relay.
       socketCloseTimeout: 0,

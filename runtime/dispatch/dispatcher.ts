@@ -54,7 +54,9 @@ const busyDelayMs = (leaseMs: number) => Math.min(15_000, Math.max(1_000, leaseM
 export interface DispatcherOptions {
   /** Sends in progress at once per channel type in this process (default 64). */
   concurrency?: number;
-  /** Most sends prepared together in one transaction (prepare-group.ts; default 16, 1: one by one). */
+  /** Emails in progress at once (default 256): the SMTP relay's connections bound what it holds. */
+  emailConcurrency?: number;
+  /** Most sends prepared together in one transaction (prepare-group.ts; default 32, 1: one by one). */
   groupSize?: number;
   channelTypes?: readonly string[];
   /** The lease of a step a dispatcher took (OST_DISPATCH_LEASE_MS), renewed while it sends. */
@@ -69,9 +71,7 @@ export class Dispatcher {
   private readonly deps: DispatchDeps;
   private readonly stopping = new AbortController();
   private readonly redelivery: RedeliveryPolicy;
-  private readonly concurrency: number;
-  /** Most sends prepared together and in progress for one batch of messages. */
-  private readonly group: number;
+  private readonly groupSize: number;
 
   constructor(
     deps: Omit<DispatchDeps, 'leaseMs' | 'sent'>,
@@ -83,24 +83,36 @@ export class Dispatcher {
       sent: new WriteGroup<SentRecord>((records) => recordSentGroup(deps.db, records)),
     };
     this.redelivery = options.redelivery ?? DEFAULT_REDELIVERY;
-    this.concurrency = options.concurrency ?? SETTING_DEFAULTS.dispatchConcurrency;
-    // A group is never larger than the sends allowed in progress: OST_DISPATCH_CONCURRENCY stays the bound
-    // of what a killed pod can have had in the relay's hands (each may arrive twice, with one id).
-    this.group = Math.max(1, Math.min(this.concurrency, options.groupSize ?? SETTING_DEFAULTS.dispatchGroup));
+    this.groupSize = options.groupSize ?? SETTING_DEFAULTS.dispatchGroup;
+  }
+
+  /**
+   * Sends in progress at once of a channel type, and the most prepared together. A group is never larger
+   * than that: the concurrency stays the bound of what a killed pod can have had in a provider's hands
+   * (each may arrive twice, with one id) — for email, of what it had prepared, the relay holding no more
+   * than its connections (smtp-relay-pool.ts).
+   */
+  private limitsOf(type: string): { concurrency: number; group: number } {
+    const concurrency =
+      type === 'email'
+        ? (this.options.emailConcurrency ?? SETTING_DEFAULTS.dispatchConcurrencyEmail)
+        : (this.options.concurrency ?? SETTING_DEFAULTS.dispatchConcurrency);
+    return { concurrency, group: Math.max(1, Math.min(concurrency, this.groupSize)) };
   }
 
   async start(js: JetStreamClient): Promise<void> {
     for (const type of this.options.channelTypes ?? CHANNEL_TYPES) {
       const consumer = await js.consumers.get(DISPATCH_STREAM, dispatchConsumerName(type));
+      const { concurrency, group } = this.limitsOf(type);
       const queue = new JetStreamWorkQueue<JsMsg>({
         consumer,
-        batchSize: this.group,
+        batchSize: group,
         // Groups in progress at once, so that about `concurrency` sends are.
-        concurrency: Math.max(1, Math.ceil(this.concurrency / this.group)),
+        concurrency: Math.max(1, Math.ceil(concurrency / group)),
         log: this.deps.log,
         what: `dispatch-${type}`,
         weigh: dispatchWeight,
-        handle: (msgs) => this.handleGroup(msgs),
+        handle: (msgs) => this.handleGroup(msgs, group),
         giveBack: (msg) => msg.nak(STOP_REDELIVERY_DELAY_MS),
       });
       await queue.start();
@@ -115,7 +127,7 @@ export class Dispatcher {
    * other one runs alone. A group whose transaction fails changes nothing, and its sends run alone too.
    * A message is settled once all its sends ended (settle).
    */
-  private async handleGroup(msgs: JsMsg[]): Promise<void> {
+  private async handleGroup(msgs: JsMsg[], group: number): Promise<void> {
     const msgOf = new Map<DispatchWork, JsMsg>();
     for (const msg of msgs) {
       for (const work of (await this.readWorks(msg)) ?? []) msgOf.set(work, msg);
@@ -127,8 +139,8 @@ export class Dispatcher {
     try {
       // A message may carry more sends than this dispatcher's group (another pod's OST_DISPATCH_GROUP):
       // they go a group at a time, so no more than `group` are in progress for this batch.
-      for (let i = 0; i < works.length; i += this.group) {
-        for (const [work, verdict] of await this.sendGroup(works.slice(i, i + this.group), msgOf)) {
+      for (let i = 0; i < works.length; i += group) {
+        for (const [work, verdict] of await this.sendGroup(works.slice(i, i + group), msgOf)) {
           const msg = msgOf.get(work)!;
           verdicts.set(msg, [...(verdicts.get(msg) ?? []), verdict]);
         }

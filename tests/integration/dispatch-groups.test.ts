@@ -469,7 +469,12 @@ describe('dispatch in groups: a mixed batch queued together', () => {
     check: (members: Member[], result: RunResult) => Promise<void>,
   ): Promise<void> {
     const members = await queueTogether(prefix);
-    const dispatcher = await erp.street.startRuntime({ workers: ['dispatch'], dispatchGroup: groupSize });
+    // 64 emails in progress: four groups of 16 taken at a time, so the batches fill as this test expects.
+    const dispatcher = await erp.street.startRuntime({
+      workers: ['dispatch'],
+      dispatchGroup: groupSize,
+      dispatchConcurrencyEmail: 64,
+    });
     try {
       await settle(prefix, members);
       const result = await outcomesOf(prefix, members);

@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SmtpRelayOptions, SmtpRelayPool } from '../../runtime/channels/smtp-relay-pool.js';
+import { SmtpRelayThread } from '../../runtime/channels/smtp-relay-thread.js';
 import { type StallingRelay, startStallingRelay } from '../support/stalling-relay.js';
 
 interface Relay {
@@ -72,19 +73,36 @@ const mail = (id: string) =>
 const envelope = { from: 'a@example.org', to: ['b@example.org'] };
 const never = () => new AbortController().signal;
 
-function poolFor(port: number, extra: Partial<SmtpRelayOptions> = {}): SmtpRelayPool {
-  return new SmtpRelayPool({
-    host: '127.0.0.1',
-    port,
-    secure: false,
-    requireTLS: false,
-    ignoreTLS: true,
-    maxConnections: 3,
-    connectionTimeout: 2_000,
-    greetingTimeout: 2_000,
-    socketTimeout: 2_000,
-    ...extra,
-  });
+interface Relays {
+  send(envelope: { from: string; to: string[] }, raw: Buffer, signal: AbortSignal): Promise<void>;
+  close(): void;
+}
+
+const settings = (port: number, extra: Partial<SmtpRelayOptions>): SmtpRelayOptions => ({
+  host: '127.0.0.1',
+  port,
+  secure: false,
+  requireTLS: false,
+  ignoreTLS: true,
+  maxConnections: 3,
+  connectionTimeout: 2_000,
+  greetingTimeout: 2_000,
+  socketTimeout: 2_000,
+  ...extra,
+});
+
+/** The pool on the test's own thread, as the worker runs it. */
+const onThisThread = (port: number, extra: Partial<SmtpRelayOptions> = {}): Relays =>
+  new SmtpRelayPool(settings(port, extra));
+
+/** The pool in its worker thread, as the email channel uses it. */
+function inWorker(port: number, extra: Partial<SmtpRelayOptions> = {}): Relays {
+  const thread = new SmtpRelayThread();
+  const options = settings(port, extra);
+  return {
+    send: (envelope, raw, signal) => thread.send(JSON.stringify(options), options, envelope, raw, signal),
+    close: () => void thread.close(),
+  };
 }
 
 const failure = (p: Promise<unknown>) =>
@@ -93,7 +111,10 @@ const failure = (p: Promise<unknown>) =>
     (err: Error & { code?: string }) => err,
   );
 
-describe('SMTP relay pool', () => {
+describe.each([
+  ['on one thread', onThisThread],
+  ['in its worker thread', inWorker],
+])('SMTP relay pool %s', (_where, poolFor) => {
   let relay: Relay;
   beforeAll(async () => {
     relay = await startRelay();
@@ -232,6 +253,30 @@ describe('SMTP relay pool', () => {
       expect(relay.received).toEqual(['lent']);
     } finally {
       relay.delayMs = 0;
+    }
+  });
+});
+
+describe('SMTP relay worker thread', () => {
+  it('a worker that stops fails the sends it had (ECONNECTION), and the next send starts another', async () => {
+    const relay = await startRelay();
+    const stalling = await startStallingRelay({ port: relay.port });
+    const thread = new SmtpRelayThread();
+    const options = settings(stalling.port, { maxConnections: 1 });
+    const key = JSON.stringify(options);
+    try {
+      stalling.mode = 'stall-after-data';
+      const stuck = failure(thread.send(key, options, envelope, mail('stuck'), never()));
+      await expect.poll(() => stalling.connections[0]?.messageId, { timeout: 2_000 }).toBe('stuck');
+      await (thread as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+      expect((await stuck)?.code).toBe('ECONNECTION');
+      stalling.mode = 'forward';
+      await thread.send(key, options, envelope, mail('next'), never());
+      expect(relay.received).toEqual(['next']);
+    } finally {
+      await thread.close();
+      await stalling.stop();
+      await relay.stop();
     }
   });
 });
