@@ -97,6 +97,7 @@ export {
   type DueStep,
   deferStep,
   deferToSlot,
+  dueStepsQuery,
   finishStep,
   holdStep,
   LANE_KINDS,
