@@ -36,7 +36,7 @@ interface Waiter {
 }
 
 /** The error a stopped send rejects with: nodemailer's EABORT, which smtp-failure.ts words. */
-function abortError(signal: AbortSignal): Error {
+export function abortError(signal: AbortSignal): Error {
   return Object.assign(new Error('Message sending aborted', { cause: signal.reason }), {
     name: 'AbortError',
     code: 'EABORT',

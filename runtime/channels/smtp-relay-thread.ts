@@ -6,7 +6,7 @@
 // gets back "sent" or the relay's error; a stop (deadline, lost claim) is passed on and answered only once
 // the worker has destroyed that connection, as SmtpRelayPool does on one thread.
 import { Worker } from 'node:worker_threads';
-import type { SmtpRelayOptions } from './smtp-relay-pool.js';
+import { abortError, type SmtpRelayOptions } from './smtp-relay-pool.js';
 
 export type RelayRequest =
   | { op: 'relay'; key: string; options: SmtpRelayOptions }
@@ -71,10 +71,7 @@ export class SmtpRelayThread {
     raw: Buffer,
     signal: AbortSignal,
   ): Promise<void> {
-    if (signal.aborted)
-      return Promise.reject(
-        Object.assign(new Error('Message sending aborted', { cause: signal.reason }), { code: 'EABORT' }),
-      );
+    if (signal.aborted) return Promise.reject(abortError(signal));
     const worker = this.start();
     if (!this.relays.has(key)) {
       worker.postMessage({ op: 'relay', key, options } satisfies RelayRequest);

@@ -134,6 +134,19 @@ describe.each([
     pool.close();
   });
 
+  it('a send stopped before it starts rejects with EABORT and opens no connection', async () => {
+    const pool = poolFor(relay.port, { maxConnections: 1 });
+    const before = relay.sessions;
+    relay.received = [];
+    const stopped = await failure(
+      pool.send(envelope, mail('never'), AbortSignal.abort(new Error('claim lost'))),
+    );
+    expect(stopped?.code).toBe('EABORT');
+    expect(relay.sessions).toBe(before);
+    expect(relay.received).toEqual([]);
+    pool.close();
+  });
+
   it('replaces a connection after maxMessages mails', async () => {
     const pool = poolFor(relay.port, { maxConnections: 1, maxMessages: 2 });
     const before = relay.sessions;
