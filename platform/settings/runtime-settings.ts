@@ -33,8 +33,8 @@ export interface RuntimeSettings {
   dispatchConcurrency?: number;
   /**
    * Emails in progress at once in this process: prepared, waiting for one of the relay's connections,
-   * handed over or being recorded. The relay's connections (spec.smtp.maxConnections) bound what is in
-   * its hands; the rest keeps them busy.
+   * handed over or being recorded (what a killed pod can have handed over unrecorded). Deeper than the
+   * other types' because the relay's few connections (spec.smtp.maxConnections) need a full line.
    */
   dispatchConcurrencyEmail?: number;
   /** Most sends prepared together in one transaction (runtime/dispatch/prepare-group.ts); 1: one by one. */

@@ -9,8 +9,14 @@ import { Worker } from 'node:worker_threads';
 import { abortError, type SmtpRelayOptions } from './smtp-relay-pool.js';
 
 export type RelayRequest =
-  | { op: 'relay'; key: string; options: SmtpRelayOptions }
-  | { op: 'send'; id: number; key: string; envelope: { from: string; to: string[] }; raw: Uint8Array }
+  | {
+      op: 'send';
+      id: number;
+      key: string;
+      options: SmtpRelayOptions;
+      envelope: { from: string; to: string[] };
+      raw: Uint8Array;
+    }
   | { op: 'abort'; id: number; reason: string }
   | { op: 'close' };
 
@@ -58,7 +64,6 @@ function errorOf(e: NonNullable<RelayReply['error']>): Error {
 export class SmtpRelayThread {
   private worker: Worker | undefined;
   private readonly pending = new Map<number, Pending>();
-  private readonly relays = new Set<string>();
   private next = 0;
   private closing: Promise<void> | undefined;
   private onClosed: (() => void) | undefined;
@@ -73,10 +78,6 @@ export class SmtpRelayThread {
   ): Promise<void> {
     if (signal.aborted) return Promise.reject(abortError(signal));
     const worker = this.start();
-    if (!this.relays.has(key)) {
-      worker.postMessage({ op: 'relay', key, options } satisfies RelayRequest);
-      this.relays.add(key);
-    }
     const id = this.next++;
     // A view on a larger buffer would send all of it: only the message's own bytes cross.
     const bytes =
@@ -101,7 +102,7 @@ export class SmtpRelayThread {
           reject(err);
         },
       });
-      worker.postMessage({ op: 'send', id, key, envelope, raw: bytes } satisfies RelayRequest);
+      worker.postMessage({ op: 'send', id, key, options, envelope, raw: bytes } satisfies RelayRequest);
     });
   }
 
@@ -114,7 +115,6 @@ export class SmtpRelayThread {
     if (!worker) return Promise.resolve();
     this.closing ??= (async () => {
       this.worker = undefined;
-      this.relays.clear();
       const closed = new Promise<void>((resolve) => {
         this.onClosed = resolve;
         setTimeout(resolve, CLOSE_GRACE_MS).unref();
@@ -143,7 +143,6 @@ export class SmtpRelayThread {
     const gone = (err: Error) => {
       if (this.worker !== worker) return;
       this.worker = undefined;
-      this.relays.clear();
       this.failAll(Object.assign(err, { code: 'ECONNECTION' }));
     };
     worker.on('error', gone);

@@ -2,13 +2,12 @@
 // and account) and does nothing else, so a relay's answers are read as soon as they arrive instead of
 // after whatever the dispatch pod's own thread is doing in that turn of its event loop.
 import { parentPort } from 'node:worker_threads';
-import { type SmtpRelayOptions, SmtpRelayPool } from './smtp-relay-pool.js';
+import { SmtpRelayPool } from './smtp-relay-pool.js';
 import { CLOSED, POOL_CLOSED, type RelayReply, type RelayRequest } from './smtp-relay-thread.js';
 
 if (!parentPort) throw new Error('smtp-relay-worker.ts runs as a worker thread (smtp-relay-thread.ts)');
 const port = parentPort;
 const pools = new Map<string, SmtpRelayPool>();
-const options = new Map<string, SmtpRelayOptions>();
 const inFlight = new Map<number, AbortController>();
 let closing = false;
 
@@ -31,10 +30,6 @@ function failureOf(err: unknown): RelayReply['error'] {
 }
 
 port.on('message', (req: RelayRequest) => {
-  if (req.op === 'relay') {
-    options.set(req.key, req.options);
-    return;
-  }
   if (req.op === 'abort') {
     inFlight.get(req.id)?.abort(new Error(req.reason));
     return;
@@ -46,19 +41,15 @@ port.on('message', (req: RelayRequest) => {
     closedWhenIdle();
     return;
   }
-  const { id, key, envelope, raw } = req;
+  const { id, key, options, envelope, raw } = req;
   if (closing) {
     port.postMessage({ id, error: POOL_CLOSED } satisfies RelayReply);
     return;
   }
+  // A relay's pool is made by its first send, with that send's settings (the key names what they hold).
   let pool = pools.get(key);
   if (!pool) {
-    const o = options.get(key);
-    if (!o) {
-      port.postMessage({ id, error: { name: 'Error', message: `no relay ${key}` } } satisfies RelayReply);
-      return;
-    }
-    pool = new SmtpRelayPool(o);
+    pool = new SmtpRelayPool(options);
     pools.set(key, pool);
   }
   const controller = new AbortController();

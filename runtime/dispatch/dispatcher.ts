@@ -54,7 +54,7 @@ const busyDelayMs = (leaseMs: number) => Math.min(15_000, Math.max(1_000, leaseM
 export interface DispatcherOptions {
   /** Sends in progress at once per channel type in this process (default 64). */
   concurrency?: number;
-  /** Emails in progress at once (default 256): the SMTP relay's connections bound what it holds. */
+  /** Emails in progress at once (default 256), so the SMTP relay's few connections stay busy. */
   emailConcurrency?: number;
   /** Most sends prepared together in one transaction (prepare-group.ts; default 32, 1: one by one). */
   groupSize?: number;
@@ -88,9 +88,8 @@ export class Dispatcher {
 
   /**
    * Sends in progress at once of a channel type, and the most prepared together. A group is never larger
-   * than that: the concurrency stays the bound of what a killed pod can have had in a provider's hands
-   * (each may arrive twice, with one id) — for email, of what it had prepared, the relay holding no more
-   * than its connections (smtp-relay-pool.ts).
+   * than that: the concurrency stays the bound of what a killed pod can have handed over without recording
+   * it (each may arrive twice, with one id); email's is deeper to keep the relay's connections busy.
    */
   private limitsOf(type: string): { concurrency: number; group: number } {
     const concurrency =
