@@ -11,3 +11,4 @@ export {
   runMigrations,
 } from './run-migrations.js';
 export { isDataRefused, sqlState } from './sql-state.js';
+export { type Column, type ColumnType, typedRows } from './typed-rows.js';

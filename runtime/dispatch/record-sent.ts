@@ -5,7 +5,7 @@
 // its step is still open, the step is 'sent' with the message id, the case's timeline says so and a
 // message.sent / alert.sent event is stored. Lock order as on every path: the cases (in id order), then
 // the steps (in id order), so two dispatchers' groups never wait for each other in a circle.
-import { type Database, sql } from '../../platform/db/index.js';
+import { type Database, sql, typedRows } from '../../platform/db/index.js';
 import { insertEvents, type Tx } from '../dossiers/index.js';
 
 /** One message the provider took. */
@@ -30,17 +30,6 @@ const OPEN = new Set(['queued', 'claimed', 'scheduled', 'held']);
 
 const uuids = (ids: Iterable<string>) => sql.array([...new Set(ids)].sort(), 'uuid');
 
-/**
- * Rows for a join as columns of typed arrays (`unnest`), not as one JSON document: the planner knows an
- * array's length, while it takes any json_to_recordset for 100 rows — and for 100 rows it read the whole
- * steps and messages tables (a hash join) instead of each row by its key, on every group (auto_explain).
- */
-const rowsOf = (...columns: [type: string, values: readonly string[]][]) =>
-  sql.fragment`unnest(${sql.join(
-    columns.map(([type, values]) => sql.array([...values], type)),
-    sql.fragment`, `,
-  )})`;
-
 async function lockGroup(tx: Tx, records: readonly SentRecord[]): Promise<Map<string, string>> {
   await tx.query(sql.unsafe`
     SELECT id FROM cases WHERE id = ANY(${uuids(records.map((r) => r.caseId))}) ORDER BY id FOR UPDATE`);
@@ -62,31 +51,43 @@ export async function recordSentGroup(db: Database, records: readonly SentRecord
       timelines.set(r.caseId, entries);
     }
     const cases = [...timelines];
-    const messages = rowsOf(
-      ['uuid', records.map((r) => r.messageId)],
-      ['text', records.map((r) => r.providerId)],
+    // Typed arrays, not a JSON document: the planner knows their length, while it takes any
+    // json_to_recordset for 100 rows — and for 100 rows it read the whole steps and messages tables (a
+    // hash join) instead of each row by its key, on every group (auto_explain).
+    const messages = typedRows(
+      [
+        ['id', 'uuid'],
+        ['provider_id', 'text'],
+      ],
+      records.map((r) => ({ id: r.messageId, provider_id: r.providerId })),
     );
-    const steps = rowsOf(
-      ['uuid', finishing.map((r) => r.stepRowId)],
-      ['uuid', finishing.map((r) => r.messageId)],
+    const steps = typedRows(
+      [
+        ['id', 'uuid'],
+        ['message_id', 'uuid'],
+      ],
+      finishing.map((r) => ({ id: r.stepRowId, message_id: r.messageId })),
     );
-    const entries = rowsOf(
-      ['uuid', cases.map(([id]) => id)],
-      ['jsonb', cases.map(([, e]) => JSON.stringify(e))],
+    const entries = typedRows(
+      [
+        ['id', 'uuid'],
+        ['entries', 'jsonb'],
+      ],
+      cases.map(([id, e]) => ({ id, entries: e })),
     );
     await tx.query(sql.unsafe`
       WITH m AS (
         UPDATE messages SET status = 'sent', provider_id = t.provider_id, sent_at = coalesce(sent_at, now())
-        FROM ${messages} AS t (id, provider_id)
+        FROM ${messages}
         WHERE messages.id = t.id RETURNING 1
       ), s AS (
         UPDATE steps SET status = 'sent', reason = NULL,
           result = coalesce(result, '{}'::jsonb) || jsonb_build_object('messageId', t.message_id)
-        FROM ${steps} AS t (id, message_id)
+        FROM ${steps}
         WHERE steps.id = t.id RETURNING 1
       )
       UPDATE cases SET timeline = timeline || t.entries
-      FROM ${entries} AS t (id, entries)
+      FROM ${entries}
       WHERE cases.id = t.id`);
     await insertEvents(
       tx,

@@ -12,7 +12,7 @@ import {
   notSentText,
   type TimelineEntry,
 } from '../../core/engine/index.js';
-import { newIds, sql } from '../../platform/db/index.js';
+import { type Column, newIds, sql, typedRows } from '../../platform/db/index.js';
 import { recordArrangementRows } from './arrangement-rows.js';
 import { type CaseRow, type EventInput, insertEvents, saveCaseState, type Tx } from './case-repository.js';
 import type { StepKind } from './step-claims.js';
@@ -174,6 +174,20 @@ const costFacts = (l: CostLine) => ({
 export const withoutLinkClosed = (events: readonly EventInput[]) =>
   events.filter((e) => e.type !== 'link.closed');
 
+const STEP_COLUMNS: readonly Column[] = [
+  ['id', 'uuid'],
+  ['case_id', 'uuid'],
+  ['corporation', 'text'],
+  ['flow', 'text'],
+  ['step_id', 'text'],
+  ['kind', 'text'],
+  ['due_at', 'timestamptz'],
+  ['dedupe_key', 'text'],
+  ['payload', 'jsonb'],
+  ['status', 'text'],
+  ['reason', 'text'],
+];
+
 /**
  * Inserts step rows in one statement. A dedupe key seen before is skipped — unless that row was
  * cancelled and the engine schedules it again (a resume re-arms the same timer at the same time): then
@@ -187,9 +201,7 @@ export async function insertSteps(tx: Tx, all: readonly StepInsert[]): Promise<v
   await tx.query(sql.unsafe`
     INSERT INTO steps (id, case_id, corporation, flow, step_id, kind, due_at, dedupe_key, payload, status,
       reason)
-    SELECT * FROM json_to_recordset(${JSON.stringify(steps)}::json) AS t (id uuid, case_id uuid,
-      corporation text, flow text, step_id text, kind text, due_at timestamptz, dedupe_key text, payload jsonb,
-      status text, reason text)
+    SELECT * FROM ${typedRows(STEP_COLUMNS, steps)}
     ON CONFLICT (dedupe_key) DO UPDATE SET status = 'scheduled', reason = NULL, claimed_by = NULL,
       claimed_at = NULL, due_at = EXCLUDED.due_at, payload = EXCLUDED.payload
     WHERE steps.status = 'cancelled' AND EXCLUDED.status = 'scheduled'`);

@@ -4,7 +4,7 @@
 import type { DatabaseTransactionConnection } from 'slonik';
 import type { CaseState, TimelineEntry } from '../../core/engine/index.js';
 import type { ReceivableInput } from '../../core/receivable/index.js';
-import { sql } from '../../platform/db/index.js';
+import { type Column, sql, typedRows } from '../../platform/db/index.js';
 import { holdsPersonalData } from './event-facts.js';
 
 export type Tx = DatabaseTransactionConnection;
@@ -153,6 +153,16 @@ export async function insertEvents(tx: Tx, events: readonly EventInput[]): Promi
   }));
   await tx.query(sql.unsafe`
     INSERT INTO events (corporation, receivable_id, case_id, external_id, type, data, at, personal)
-    SELECT * FROM json_to_recordset(${JSON.stringify(rows)}::json) AS t (corporation text, receivable_id uuid,
-      case_id uuid, external_id text, type text, data jsonb, at timestamptz, personal boolean)`);
+    SELECT * FROM ${typedRows(EVENT_COLUMNS, rows)}`);
 }
+
+const EVENT_COLUMNS: readonly Column[] = [
+  ['corporation', 'text'],
+  ['receivable_id', 'uuid'],
+  ['case_id', 'uuid'],
+  ['external_id', 'text'],
+  ['type', 'text'],
+  ['data', 'jsonb'],
+  ['at', 'timestamptz'],
+  ['personal', 'bool'],
+];

@@ -16,7 +16,7 @@ import {
   type ReceivableState,
 } from '../../core/cases/index.js';
 import type { CaseEvent } from '../../core/engine/index.js';
-import { type Database, sql } from '../../platform/db/index.js';
+import { type Column, type Database, sql, typedRows } from '../../platform/db/index.js';
 import { type CaseRow, type ReceivableRow, receivableRowOf, type Tx } from './case-repository.js';
 
 /** What a case is about at this moment: the engine's receivable, the template's dossier, the row of both. */
@@ -127,8 +127,7 @@ export async function insertCaseItems(tx: Tx, items: readonly CaseItemInsert[], 
   const rows = items.map((i) => ({ ...i, joined_at: now.toISOString() }));
   await tx.query(sql.unsafe`
     INSERT INTO case_items (case_id, receivable_id, corporation, joined_at)
-    SELECT * FROM json_to_recordset(${JSON.stringify(rows)}::json) AS t (case_id uuid, receivable_id uuid,
-      corporation text, joined_at timestamptz)
+    SELECT * FROM ${typedRows(ITEM_COLUMNS, rows)}
     ON CONFLICT (case_id, receivable_id) DO UPDATE SET left_at = NULL WHERE case_items.left_at IS NOT NULL`);
 }
 
@@ -139,8 +138,34 @@ export async function insertCases(tx: Tx, cases: readonly Record<string, unknown
     INSERT INTO cases (id, receivable_id, debtor_ref, scope, corporation, flow, flow_revision, bundle_revision,
       classification, rule, status, cursor, state, timeline, ended_at, end_reason, started_at, experiment,
       experiment_arm)
-    SELECT * FROM json_to_recordset(${JSON.stringify(cases)}::json) AS t (id uuid, receivable_id uuid,
-      debtor_ref uuid, scope text, corporation text, flow text, flow_revision text, bundle_revision text,
-      classification text, rule text, status text, cursor int4, state jsonb, timeline jsonb,
-      ended_at timestamptz, end_reason text, started_at timestamptz, experiment text, experiment_arm text)`);
+    SELECT * FROM ${typedRows(CASE_COLUMNS, cases)}`);
 }
+
+const ITEM_COLUMNS: readonly Column[] = [
+  ['case_id', 'uuid'],
+  ['receivable_id', 'uuid'],
+  ['corporation', 'text'],
+  ['joined_at', 'timestamptz'],
+];
+
+const CASE_COLUMNS: readonly Column[] = [
+  ['id', 'uuid'],
+  ['receivable_id', 'uuid'],
+  ['debtor_ref', 'uuid'],
+  ['scope', 'text'],
+  ['corporation', 'text'],
+  ['flow', 'text'],
+  ['flow_revision', 'text'],
+  ['bundle_revision', 'text'],
+  ['classification', 'text'],
+  ['rule', 'text'],
+  ['status', 'text'],
+  ['cursor', 'int4'],
+  ['state', 'jsonb'],
+  ['timeline', 'jsonb'],
+  ['ended_at', 'timestamptz'],
+  ['end_reason', 'text'],
+  ['started_at', 'timestamptz'],
+  ['experiment', 'text'],
+  ['experiment_arm', 'text'],
+];

@@ -2,7 +2,7 @@
 // them current from every receivable; older ERP data never overwrites newer.
 import { householdIdOf } from '../../core/debtors/index.js';
 import type { ReceivableInput } from '../../core/receivable/index.js';
-import { newIds, sql } from '../../platform/db/index.js';
+import { type Column, newIds, sql, typedRows } from '../../platform/db/index.js';
 import type { Tx } from './case-repository.js';
 
 export interface DebtorData {
@@ -21,6 +21,16 @@ function newer(a: DebtorData, b: DebtorData): boolean {
   if (a.version !== undefined && b.version !== undefined) return a.version > b.version;
   return a.at.getTime() >= b.at.getTime();
 }
+
+const DEBTOR_COLUMNS: readonly Column[] = [
+  ['id', 'uuid'],
+  ['corporation', 'text'],
+  ['debtor_id', 'text'],
+  ['household_id', 'text'],
+  ['contact', 'jsonb'],
+  ['data_version', 'int8'],
+  ['data_at', 'timestamptz'],
+];
 
 /**
  * Inserts or updates the debtors of a batch in one statement, in a fixed order (so concurrent batches
@@ -51,8 +61,7 @@ export async function upsertDebtors(tx: Tx, data: readonly DebtorData[]): Promis
   });
   const stored = await tx.any(sql.unsafe`
     WITH input AS (
-      SELECT * FROM json_to_recordset(${JSON.stringify(rows)}::json) AS t (id uuid, corporation text,
-        debtor_id text, household_id text, contact jsonb, data_version int8, data_at timestamptz)
+      SELECT * FROM ${typedRows(DEBTOR_COLUMNS, rows)}
     ), up AS (
       INSERT INTO debtors AS d (id, corporation, debtor_id, household_id, contact, data_version, data_at)
       SELECT id, corporation, debtor_id, household_id, contact, data_version, data_at FROM input

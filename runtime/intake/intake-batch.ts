@@ -3,8 +3,8 @@
 // the receivables insert and the rest, so a batch of 1000 costs a handful of round trips. Payment links
 // are not made here: the first message that shows one makes it (payment-link.ts), so a receivable paid
 // before its first reminder never gets a link, and a link's 90 days start when the tenant can see it.
-// Rows travel as one JSON document per statement (json_to_recordset): serialising it is one native
-// JSON.stringify, where array parameters would be escaped element by element in JavaScript.
+// Rows travel as one typed array a column (platform/db/typed-rows.ts), so Postgres never parses the batch
+// as one JSON document.
 // Idempotent like the one-at-a-time path: a receivable already stored (unique (corporation, externalId))
 // produces nothing, so a redelivered batch is harmless.
 
@@ -19,7 +19,7 @@ import {
 } from '../../core/cases/index.js';
 import { isOutputstraatError } from '../../core/errors/index.js';
 import type { ReceivableInput } from '../../core/receivable/index.js';
-import { newIds, sql } from '../../platform/db/index.js';
+import { type Column, newIds, sql, typedRows } from '../../platform/db/index.js';
 import type { BundleStore } from '../bundles/index.js';
 import {
   type CaseRow,
@@ -234,6 +234,27 @@ async function optOutsOf(tx: Tx, debtorRefs: readonly string[]): Promise<Map<str
   return new Map(rows.map((r) => [r.id as string, r.opt_outs as unknown as string[]]));
 }
 
+const RECEIVABLE_COLUMNS: readonly Column[] = [
+  ['id', 'uuid'],
+  ['corporation', 'text'],
+  ['debtor_ref', 'uuid'],
+  ['version', 'int8'],
+  ['erp_updated_at', 'timestamptz'],
+  ['external_id', 'text'],
+  ['kind', 'text'],
+  ['amount_minor', 'int8'],
+  ['balance_minor', 'int8'],
+  ['currency', 'text'],
+  ['due_date', 'date'],
+  ['payment_reference', 'text'],
+  ['invoice_number', 'text'],
+  ['description', 'text'],
+  ['debtor', 'jsonb'],
+  ['payload', 'jsonb'],
+  ['status', 'text'],
+  ['source', 'text'],
+];
+
 async function insertReceivables(tx: Tx, items: readonly BatchItem[], debtors: Map<string, string>) {
   if (items.length === 0) return [];
   const ids = newIds(items.length);
@@ -261,10 +282,7 @@ async function insertReceivables(tx: Tx, items: readonly BatchItem[], debtors: M
     INSERT INTO receivables (id, corporation, debtor_ref, version, erp_updated_at, external_id, kind,
       amount_minor, balance_minor, currency, due_date, payment_reference, invoice_number, description, debtor,
       payload, status, source)
-    SELECT * FROM json_to_recordset(${JSON.stringify(rows)}::json) AS t (id uuid, corporation text,
-      debtor_ref uuid, version int8, erp_updated_at timestamptz, external_id text, kind text, amount_minor int8, balance_minor int8, currency text, due_date date,
-      payment_reference text, invoice_number text, description text, debtor jsonb, payload jsonb, status text,
-      source text)
+    SELECT * FROM ${typedRows(RECEIVABLE_COLUMNS, rows)}
     ON CONFLICT (corporation, external_id) DO NOTHING
     RETURNING id, corporation, external_id`);
   return inserted as unknown as { id: string; corporation: string; external_id: string }[];
