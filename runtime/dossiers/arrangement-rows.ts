@@ -3,7 +3,7 @@
 // running on the dossier is marked replaced), a plan broken, completed or kept gets its end. The engine
 // decides; these rows only keep what it decided, for the ERP API, the console and the evidence file.
 import type { Effect } from '../../core/engine/index.js';
-import { sql } from '../../platform/db/index.js';
+import { sql, typedRows } from '../../platform/db/index.js';
 import type { CaseRow, Tx } from './case-repository.js';
 import { derivedTaskId, openTask } from './open-task.js';
 
@@ -67,7 +67,14 @@ async function started(
   await tx.query(sql.unsafe`
     INSERT INTO arrangement_terms (arrangement_id, term, due_on, amount_minor)
     SELECT ${id as string}, t.term, t.due_on, t.amount_minor
-    FROM json_to_recordset(${JSON.stringify(terms)}::json) AS t (term integer, due_on date, amount_minor bigint)`);
+    FROM ${typedRows(
+      [
+        ['term', 'int4'],
+        ['due_on', 'date'],
+        ['amount_minor', 'int8'],
+      ],
+      terms,
+    )}`);
 }
 
 /**

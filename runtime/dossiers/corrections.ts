@@ -16,7 +16,7 @@ import {
   postedBalance,
   type ReceivableInput,
 } from '../../core/receivable/index.js';
-import { sql } from '../../platform/db/index.js';
+import { sql, typedRows } from '../../platform/db/index.js';
 import type { BundleStore } from '../bundles/index.js';
 import {
   appendTimeline,
@@ -71,8 +71,13 @@ export async function correctReceivables(
   const keys = rePosts.map((p) => ({ corporation: p.corporation, external_id: p.receivable.externalId }));
   const rows = (await tx.any(sql.unsafe`
     SELECT r.id, r.corporation, r.external_id, r.payload, r.version, r.erp_updated_at
-    FROM receivables r JOIN json_to_recordset(${JSON.stringify(keys)}::json) AS k (corporation text, external_id text)
-      USING (corporation, external_id)
+    FROM receivables r JOIN ${typedRows(
+      [
+        ['corporation', 'text'],
+        ['external_id', 'text'],
+      ],
+      keys,
+    )} USING (corporation, external_id)
     ORDER BY r.id`)) as unknown as Stored[];
   const ids = new Map(rows.map((r) => [`${r.corporation}\u0000${r.external_id}`, r.id]));
   // In the order posted, per receivable; receivables in id order so concurrent batches lock alike.

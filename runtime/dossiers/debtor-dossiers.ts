@@ -103,8 +103,7 @@ export async function lockRunningDossiers(
       scope, debtor_ref
     FROM cases
     WHERE scope = 'debtor' AND status IN ('active', 'paused')
-      AND (debtor_ref, flow) IN (SELECT debtor_ref, flow FROM json_to_recordset(${JSON.stringify(wanted)}::json)
-                                   AS t (debtor_ref uuid, flow text))
+      AND (debtor_ref, flow) IN (SELECT debtor_ref, flow FROM ${typedRows(DOSSIER_KEY_COLUMNS, wanted)})
     ORDER BY id FOR UPDATE`);
   for (const row of rows) {
     const c = row as unknown as CaseRow;
@@ -140,6 +139,11 @@ export async function insertCases(tx: Tx, cases: readonly Record<string, unknown
       experiment_arm)
     SELECT * FROM ${typedRows(CASE_COLUMNS, cases)}`);
 }
+
+const DOSSIER_KEY_COLUMNS: readonly Column[] = [
+  ['debtor_ref', 'uuid'],
+  ['flow', 'text'],
+];
 
 const ITEM_COLUMNS: readonly Column[] = [
   ['case_id', 'uuid'],

@@ -87,8 +87,13 @@ export async function upsertDebtors(tx: Tx, data: readonly DebtorData[]): Promis
   if (missing.length > 0) {
     const late = await tx.any(sql.unsafe`
       SELECT d.id, d.corporation, d.debtor_id FROM debtors d
-      JOIN json_to_recordset(${JSON.stringify(missing)}::json) AS t (corporation text, debtor_id text)
-        USING (corporation, debtor_id)
+      JOIN ${typedRows(
+        [
+          ['corporation', 'text'],
+          ['debtor_id', 'text'],
+        ],
+        missing,
+      )} USING (corporation, debtor_id)
       ORDER BY d.corporation, d.debtor_id FOR UPDATE OF d`);
     for (const r of late) refs.set(key(r.corporation as string, r.debtor_id as string), r.id as string);
   }

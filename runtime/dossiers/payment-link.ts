@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ConfigBundle } from '../../core/bundle/types.js';
 import { linkPath, linkPurposesOf } from '../../core/messages/index.js';
-import { sql } from '../../platform/db/index.js';
+import { sql, typedRows } from '../../platform/db/index.js';
 import type { Tx } from './case-repository.js';
 import { type LinkSeal, sealOfLinks } from './link-seal.js';
 import { type LinkKeyRow, type LinkTokens, tokenHash } from './link-tokens.js';
@@ -126,8 +126,16 @@ export async function linksForTemplates(
       INSERT INTO links (id, token_sha256, derived, corporation, receivable_id, purpose, expires_at)
       SELECT t.id, decode(t.hash, 'hex'), true, t.corporation, t.receivable_id, t.purpose,
         now() + make_interval(days => ${LINK_DAYS})
-      FROM json_to_recordset(${JSON.stringify(rowsJson)}::json)
-        AS t (id uuid, hash text, corporation text, receivable_id uuid, purpose text)`);
+      FROM ${typedRows(
+        [
+          ['id', 'uuid'],
+          ['hash', 'text'],
+          ['corporation', 'text'],
+          ['receivable_id', 'uuid'],
+          ['purpose', 'text'],
+        ],
+        rowsJson,
+      )}`);
   }
   // Sealed with every derived link of the receivable, the ones just made included.
   return requests.map((req, i) => ({

@@ -4,7 +4,7 @@
 // until a dispatcher takes it; from then on claimed_by names that dispatcher and claimed_at is its lease,
 // renewed while the send is in flight, so no other replica takes a step whose send is still going on.
 import type { Database } from '../../platform/db/index.js';
-import { sql } from '../../platform/db/index.js';
+import { sql, typedRows } from '../../platform/db/index.js';
 import type { Tx } from './case-repository.js';
 
 export type StepKind = 'due' | 'watch' | 'send' | 'alert';
@@ -225,7 +225,13 @@ export async function renewStepLeases(
   if (steps.length === 0) return new Set();
   const rows = await db.any(sql.unsafe`
     UPDATE steps SET claimed_at = now()
-    FROM json_to_recordset(${JSON.stringify(steps)}::json) AS t (id uuid, attempt int)
+    FROM ${typedRows(
+      [
+        ['id', 'uuid'],
+        ['attempt', 'int4'],
+      ],
+      steps,
+    )}
     WHERE steps.id = t.id AND steps.status = 'queued' AND steps.attempts = t.attempt
       AND steps.claimed_by = ${instanceId}
     RETURNING steps.id`);

@@ -3,7 +3,7 @@
 // (messages.reply_token_sha256), so a reply names its message without anyone guessing from the sender.
 
 import type { Database } from '../../platform/db/index.js';
-import { sql } from '../../platform/db/index.js';
+import { sql, typedRows } from '../../platform/db/index.js';
 import { type LinkTokens, type Tx, tokenHash } from '../dossiers/index.js';
 import type { RepliedMessage } from './record-reply.js';
 
@@ -32,7 +32,13 @@ export async function storeReplyTokens(
   const rows = messageIds.map((id) => ({ id, hash: tokenHash(links.replyTokenOf(id)).toString('hex') }));
   await db.query(sql.unsafe`
     UPDATE messages SET reply_token_sha256 = decode(t.hash, 'hex')
-    FROM json_to_recordset(${JSON.stringify(rows)}::json) AS t (id uuid, hash text)
+    FROM ${typedRows(
+      [
+        ['id', 'uuid'],
+        ['hash', 'text'],
+      ],
+      rows,
+    )}
     WHERE messages.id = t.id AND messages.reply_token_sha256 IS NULL`);
 }
 
