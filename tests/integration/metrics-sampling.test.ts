@@ -7,6 +7,7 @@ import { ensureRuntimeConsumers, ensureStreams } from '../../platform/bus/index.
 import { createDatabase, type Database, runMigrations, sql } from '../../platform/db/index.js';
 import { BundleStore } from '../../runtime/bundles/bundle-store.js';
 import { MetricsSampler } from '../../runtime/gauges/gauge-sampler.js';
+import { COST_FACTOR, sharedSample } from '../../runtime/gauges/shared-sample.js';
 import { createRuntimeMetrics } from '../../runtime/metrics/runtime-metrics.js';
 import { type NatsServer, startNatsServer } from '../support/nats-server.js';
 import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
@@ -80,5 +81,29 @@ describe('street gauges', () => {
     await db.query(sql.unsafe`UPDATE gauge_samples SET sampled_at = now() - interval '2 minutes'`);
     await b.sampler.sample();
     expect(await db.oneFirst(sql.unsafe`SELECT sampled_by FROM gauge_samples`)).toBe('pod-b');
+  });
+
+  it('a count that took long waits twenty times as long before the next, whatever the interval', async () => {
+    const isNumber = (body: unknown): body is number => typeof body === 'number';
+    let counted = 0;
+    const slowCount = async () => {
+      counted++;
+      await new Promise((r) => setTimeout(r, 60));
+      return counted;
+    };
+    // An interval of 10 ms: without the cost bound every call would count.
+    expect(await sharedSample(db, 'slow', 'pod-a', 10, slowCount, isNumber)).toBe(1);
+    const took = await db.oneFirst(sql.unsafe`SELECT took_ms FROM gauge_samples WHERE name = 'slow'`);
+    expect(took).toBeGreaterThanOrEqual(60);
+    await new Promise((r) => setTimeout(r, 50));
+    // Within COST_FACTOR × 60 ms (1.2 s): the others take the stored count, nobody counts again.
+    expect(await sharedSample(db, 'slow', 'pod-b', 10, slowCount, isNumber)).toBe(1);
+    expect(await sharedSample(db, 'slow', 'pod-a', 10, slowCount, isNumber)).toBe(1);
+    expect(counted).toBe(1);
+    await new Promise((r) => setTimeout(r, COST_FACTOR * Number(took) + 100));
+    expect(await sharedSample(db, 'slow', 'pod-b', 10, slowCount, isNumber)).toBe(2);
+    expect(await db.oneFirst(sql.unsafe`SELECT sampled_by FROM gauge_samples WHERE name = 'slow'`)).toBe(
+      'pod-b',
+    );
   });
 });
