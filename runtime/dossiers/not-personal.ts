@@ -442,8 +442,8 @@ export const NOT_PERSONAL: readonly { table: string; columns: readonly string[];
   },
   {
     table: 'gauge_samples',
-    columns: ['name', 'sampled_at', 'sampled_by', 'body'],
-    why: 'counts',
+    columns: ['name', 'sampled_at', 'sampled_by', 'body', 'took_ms'],
+    why: 'counts and how long counting took',
   },
   {
     table: 'erasures',
