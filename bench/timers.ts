@@ -177,7 +177,7 @@ export async function measureTimers(
     say(`timers: ${slice} steps made due, no other step in the table`);
     await insertPending(sql, template, 1, slice);
     const claimWithNone = await measureClaims(street, env, sql, slice);
-    await sql.query(`DELETE FROM receivables`);
+    await sql.query(`DELETE FROM steps; DELETE FROM cases; DELETE FROM receivables`);
     say(`timers: ${pending} steps scheduled in the future (set-based INSERT)`);
     const started = performance.now();
     await insertPending(sql, template, 1, pending);

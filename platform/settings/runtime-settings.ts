@@ -67,7 +67,7 @@ export const WORKERS = ['intake', 'scheduler', 'dispatch'] as const;
 export const SETTING_DEFAULTS = {
   workers: WORKERS as readonly Worker[],
   intakeBatchSize: 1_000,
-  intakeConcurrency: 3,
+  intakeConcurrency: 5,
   dispatchConcurrency: 64,
   dispatchConcurrencyEmail: 256,
   dispatchGroup: 32,
