@@ -1,7 +1,7 @@
 // Picks classification and flow for a new receivable: rule sets by priority, rules in order, first
 // match wins; then the default; then a flow whose trigger takes the kind and ERP classification.
 import type { ConfigBundle } from '../bundle/types.js';
-import { buildActivation, compileExpression, evaluateBool } from '../cel/index.js';
+import { buildActivation, type CelActivation, compileExpression, evaluateBool } from '../cel/index.js';
 import { createError } from '../errors/index.js';
 import type { ReceivableState } from './receivable-state.js';
 
@@ -12,7 +12,38 @@ export interface Classification {
   decidedBy: string;
 }
 
-export function activationFor(state: ReceivableState, now: Date, timeZone: string, classification?: string) {
+/**
+ * The last activation built for a receivable, with what it was built from. Classification and the first
+ * turn's preconditions read the same receivable at the same instant: one activation (and one conversion
+ * of its maps to CEL, bindings.ts) serves both; another classification is a shallow copy.
+ */
+const built = new WeakMap<
+  ReceivableState['input'],
+  { balance: number; status: string; at: number; timeZone: string; activation: CelActivation }
+>();
+
+export function activationFor(
+  state: ReceivableState,
+  now: Date,
+  timeZone: string,
+  classification?: string,
+): CelActivation {
+  const { input, balance, status } = state;
+  let hit = built.get(input);
+  if (
+    !hit ||
+    hit.balance !== balance ||
+    hit.status !== status ||
+    hit.at !== now.getTime() ||
+    hit.timeZone !== timeZone
+  ) {
+    hit = { balance, status, at: now.getTime(), timeZone, activation: buildFor(state, now, timeZone) };
+    built.set(input, hit);
+  }
+  return classification === undefined ? hit.activation : { ...hit.activation, classification };
+}
+
+function buildFor(state: ReceivableState, now: Date, timeZone: string): CelActivation {
   const r = state.input;
   return buildActivation({
     receivable: {
@@ -25,7 +56,6 @@ export function activationFor(state: ReceivableState, now: Date, timeZone: strin
     ...(r.paymentHistory ? { history: r.paymentHistory } : {}),
     now,
     timeZone,
-    ...(classification !== undefined ? { classification } : {}),
   });
 }
 

@@ -122,8 +122,9 @@ export function buildActivation(input: BuildActivationInput): CelActivation {
       ? summarizePaymentHistory(input.history, formatDay(today), 6)
       : { ...EMPTY_PAYMENT_HISTORY };
 
+  // Frozen, so that evaluate() converts each map once for all the expressions read against it (bindings.ts).
   const activation: CelActivation = {
-    receivable: {
+    receivable: Object.freeze({
       externalId: receivable.externalId,
       kind: receivable.kind,
       amount: receivable.amount,
@@ -134,8 +135,8 @@ export function buildActivation(input: BuildActivationInput): CelActivation {
       source: receivable.source,
       paid: receivable.paid ?? balance <= 0,
       classification: receivable.classification ?? '',
-    },
-    debtor: {
+    }),
+    debtor: Object.freeze({
       id: debtor.id,
       locale: debtor.locale ?? '',
       preferredChannel: debtor.preferredChannel ?? '',
@@ -143,8 +144,8 @@ export function buildActivation(input: BuildActivationInput): CelActivation {
       hasPhone: isPresent(debtor.phone),
       hasAddress: isPresent(debtor.address) || isPresent(debtor.postalAddress),
       tenancyStartDate: debtor.tenancyStartDate ?? '',
-    },
-    history,
+    }),
+    history: Object.freeze(history),
     now: new Date(now.getTime()),
     daysOverdue: Math.max(0, today - due),
   };

@@ -1,4 +1,4 @@
-import { type CelInput, isCelError, parse, plan } from '@bufbuild/cel';
+import { type CelInput, celMap, isCelError, parse, plan } from '@bufbuild/cel';
 import type { CelActivation } from './activation.js';
 import { outputstraatCelEnv } from './cel-env.js';
 import type { CompiledExpression } from './compile-expression.js';
@@ -8,6 +8,12 @@ import { CEL_VARIABLES, type CelFieldType } from './variables.js';
 // Converts the plain-JS activation into CEL values: int fields become bigint (a JS number would be a CEL
 // double, and `balance + 100` would then fail), `now` becomes a google.protobuf.Timestamp. Only the
 // variables the expression reads are converted; only declared fields are passed on.
+//
+// A turn evaluates several expressions against one activation (a classification rule, the flow's
+// preconditions, its branches): converting the same maps for each was a fifth of the intake worker's CPU
+// on rent day (issue #16, `npm run bench -- --profile DIR`). A map that cannot change (frozen, as
+// buildActivation makes them, with nothing mutable inside) is converted once and its CEL map reused; a
+// conversion that fails is not kept, so each expression reports its own error.
 
 const HINT = 'build the variables with buildActivation()';
 
@@ -33,16 +39,53 @@ export function toCelBindings(expr: CompiledExpression, activation: CelActivatio
     const type = spec.type;
     switch (type.kind) {
       case 'map':
-        bindings[name] = toMap(expr, name, value, type.fields);
+        bindings[name] = mapOnce(expr, name, value, type.fields);
         break;
       case 'timestamp':
-        bindings[name] = toTimestampValue(expr, name, value);
+        bindings[name] = timestampOnce(expr, name, value);
         break;
       default:
         bindings[name] = toField(expr, name, value, type.kind);
     }
   }
   return bindings;
+}
+
+/** CEL maps of frozen activation values, per variable name. */
+const maps = new WeakMap<object, Map<string, CelInput>>();
+
+const unchangeable = (value: object) =>
+  Object.isFrozen(value) &&
+  Object.values(value).every((v) => typeof v !== 'object' || v === null || Object.isFrozen(v));
+
+function mapOnce(
+  expr: CompiledExpression,
+  name: string,
+  value: unknown,
+  fields: Readonly<Record<string, CelFieldType>>,
+): CelInput {
+  const cacheable = typeof value === 'object' && value !== null && unchangeable(value);
+  const hit = cacheable ? maps.get(value)?.get(name) : undefined;
+  if (hit !== undefined) return hit;
+  const map = celMap(new Map(Object.entries(toMap(expr, name, value, fields))));
+  if (cacheable) {
+    const byName = maps.get(value) ?? new Map<string, CelInput>();
+    byName.set(name, map);
+    maps.set(value, byName);
+  }
+  return map;
+}
+
+/** Timestamps of Date values, with the instant they were made for (a Date can be set to another). */
+const timestamps = new WeakMap<Date, { ms: number; value: CelInput }>();
+
+function timestampOnce(expr: CompiledExpression, name: string, value: unknown): CelInput {
+  if (!(value instanceof Date)) return toTimestampValue(expr, name, value);
+  const hit = timestamps.get(value);
+  if (hit !== undefined && hit.ms === value.getTime()) return hit.value;
+  const converted = toTimestampValue(expr, name, value);
+  timestamps.set(value, { ms: value.getTime(), value: converted });
+  return converted;
 }
 
 function toMap(
