@@ -7,6 +7,8 @@ import { applyReceivableEvent } from '../dossiers/index.js';
 
 type CaseEventDeps = Parameters<typeof applyReceivableEvent>[0];
 
+// Migration 036's receivables_campaign_idx holds exactly these kinds: a new one needs a migration too
+// (tests/integration/campaign-index.test.ts).
 export const CAMPAIGN_KINDS = { meter: 'meter-reading', contact: 'enrichment' } as const;
 export type Campaign = keyof typeof CAMPAIGN_KINDS;
 
