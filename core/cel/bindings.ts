@@ -64,11 +64,11 @@ function mapOnce(
   value: unknown,
   fields: Readonly<Record<string, CelFieldType>>,
 ): CelInput {
-  const cacheable = typeof value === 'object' && value !== null && unchangeable(value);
-  const hit = cacheable ? maps.get(value)?.get(name) : undefined;
+  // Only an unchangeable map is ever kept, and a frozen object stays frozen: a kept one needs no check.
+  const hit = typeof value === 'object' && value !== null ? maps.get(value)?.get(name) : undefined;
   if (hit !== undefined) return hit;
   const map = celMap(new Map(Object.entries(toMap(expr, name, value, fields))));
-  if (cacheable) {
+  if (typeof value === 'object' && value !== null && unchangeable(value)) {
     const byName = maps.get(value) ?? new Map<string, CelInput>();
     byName.set(name, map);
     maps.set(value, byName);
