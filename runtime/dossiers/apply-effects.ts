@@ -202,7 +202,7 @@ export async function insertSteps(tx: Tx, all: readonly StepInsert[]): Promise<v
     INSERT INTO steps (id, case_id, corporation, flow, step_id, kind, due_at, dedupe_key, payload, status,
       reason)
     SELECT * FROM ${typedRows(STEP_COLUMNS, steps)}
-    ON CONFLICT (dedupe_key) DO UPDATE SET status = 'scheduled', reason = NULL, claimed_by = NULL,
+    ON CONFLICT (case_id, dedupe_key) DO UPDATE SET status = 'scheduled', reason = NULL, claimed_by = NULL,
       claimed_at = NULL, due_at = EXCLUDED.due_at, payload = EXCLUDED.payload
     WHERE steps.status = 'cancelled' AND EXCLUDED.status = 'scheduled'`);
 }
