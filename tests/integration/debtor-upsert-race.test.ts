@@ -3,7 +3,7 @@
 // receivable gets its debtor_ref (the console and the contact budget find receivables by it). Real
 // PostgreSQL, two real transactions.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDatabase, type Database, runMigrations } from '../../platform/db/index.js';
+import { createDatabase, type Database, runMigrations, sql } from '../../platform/db/index.js';
 import { upsertDebtors } from '../../runtime/dossiers/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
 
@@ -50,5 +50,55 @@ describe('upsertDebtors under a concurrent insert of the same debtor', () => {
     const id = [...a.values()][0];
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
     expect([...b.values()]).toEqual([id]);
+  });
+});
+
+describe('upsertDebtors on stored debtors', () => {
+  const data = (name: string, version: number) => ({
+    corporation: 'versie-west',
+    debtor: { id: 'D-V-1', name, email: 'v@example.org' },
+    version,
+    at: new Date('2026-12-01T10:00:00Z'),
+  });
+  const nameOf = async () =>
+    db.oneFirst(sql.unsafe`
+      SELECT contact->>'name' FROM debtors WHERE corporation = 'versie-west' AND debtor_id = 'D-V-1'`);
+
+  it('changes the contact only with newer data, returns the same id every time', async () => {
+    const first = await db.transaction((tx) => upsertDebtors(tx, [data('Versie Twee', 2)]));
+    const older = await db.transaction((tx) => upsertDebtors(tx, [data('Versie Een', 1)]));
+    expect(await nameOf()).toBe('Versie Twee');
+    const newer = await db.transaction((tx) => upsertDebtors(tx, [data('Versie Drie', 3)]));
+    expect(await nameOf()).toBe('Versie Drie');
+    expect([...older.values()]).toEqual([...first.values()]);
+    expect([...newer.values()]).toEqual([...first.values()]);
+  });
+
+  it('holds a stored debtor’s row locked until the transaction ends, even when nothing changed', async () => {
+    let release!: () => void;
+    const mayEnd = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let upserted!: () => void;
+    const hasUpserted = new Promise<void>((resolve) => {
+      upserted = resolve;
+    });
+    const holder = db.transaction(async (tx) => {
+      await upsertDebtors(tx, [data('Versie Een', 1)]);
+      upserted();
+      await mayEnd;
+    });
+    await hasUpserted;
+    try {
+      await expect(
+        db.transaction((tx) =>
+          tx.query(sql.unsafe`
+            SELECT id FROM debtors WHERE corporation = 'versie-west' AND debtor_id = 'D-V-1' FOR UPDATE NOWAIT`),
+        ),
+      ).rejects.toThrow();
+    } finally {
+      release();
+      await holder;
+    }
   });
 });
