@@ -192,19 +192,29 @@ const STEP_COLUMNS: readonly Column[] = [
  * Inserts step rows in one statement. A dedupe key seen before is skipped — unless that row was
  * cancelled and the engine schedules it again (a resume re-arms the same timer at the same time): then
  * the cancelled row comes back. A row that was sent or skipped never does.
+ * `newCases`: every row belongs to a case this transaction started (intake, a hand-over), whose id no
+ * earlier row carries, so there is nothing to skip and the insert needs no arbiter (rent day's intake
+ * writes a step a receivable; the speculative insert cost more than the row, issue #16).
  */
-export async function insertSteps(tx: Tx, all: readonly StepInsert[]): Promise<void> {
+export async function insertSteps(
+  tx: Tx,
+  all: readonly StepInsert[],
+  { newCases = false }: { newCases?: boolean } = {},
+): Promise<void> {
   const unique = [...new Map(all.map((s) => [s.dedupe_key, s])).values()];
   if (unique.length === 0) return;
   const ids = newIds(unique.length);
   const steps = unique.map((s, i) => ({ id: ids[i], ...s }));
+  const onConflict = newCases
+    ? sql.fragment``
+    : sql.fragment`ON CONFLICT (case_id, dedupe_key) DO UPDATE SET status = 'scheduled', reason = NULL,
+      claimed_by = NULL, claimed_at = NULL, due_at = EXCLUDED.due_at, payload = EXCLUDED.payload
+      WHERE steps.status = 'cancelled' AND EXCLUDED.status = 'scheduled'`;
   await tx.query(sql.unsafe`
     INSERT INTO steps (id, case_id, corporation, flow, step_id, kind, due_at, dedupe_key, payload, status,
       reason)
     SELECT * FROM ${typedRows(STEP_COLUMNS, steps)}
-    ON CONFLICT (case_id, dedupe_key) DO UPDATE SET status = 'scheduled', reason = NULL, claimed_by = NULL,
-      claimed_at = NULL, due_at = EXCLUDED.due_at, payload = EXCLUDED.payload
-    WHERE steps.status = 'cancelled' AND EXCLUDED.status = 'scheduled'`);
+    ${onConflict}`);
 }
 
 /**

@@ -86,7 +86,7 @@ export async function handOver(
     );
     await insertCases(tx, rows.cases);
     await insertCaseItems(tx, rows.items, now);
-    await insertSteps(tx, rows.steps);
+    await insertSteps(tx, rows.steps, { newCases: true });
     await insertEvents(tx, rows.events);
     target = caseId;
   }

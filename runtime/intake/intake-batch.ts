@@ -182,7 +182,7 @@ export async function storeBatch(
   }
   await insertCases(tx, rows.cases);
   await insertCaseItems(tx, rows.items, now);
-  await insertSteps(tx, rows.steps);
+  await insertSteps(tx, rows.steps, { newCases: true });
   await insertEvents(tx, rows.events);
   for (const { c, joining } of joins) {
     await joinDossier(

@@ -72,6 +72,21 @@ describe('steps unique by (case_id, dedupe_key)', () => {
     expect(await stepsOf(caseB)).toHaveLength(1);
   });
 
+  it('inserts the steps of a case started in the same transaction without an arbiter; a stored key is an error', async () => {
+    const started = String(
+      await testDb.db.oneFirst(sql.unsafe`
+        INSERT INTO cases (receivable_id, corporation, flow, flow_revision, bundle_revision)
+        SELECT receivable_id, corporation, flow, flow_revision, bundle_revision FROM cases WHERE id = ${caseA}
+        RETURNING id`),
+    );
+    await testDb.db.transaction((tx) => insertSteps(tx, [step(started)], { newCases: true }));
+    expect(await stepsOf(started)).toEqual([{ status: 'scheduled', reason: null }]);
+    await expect(
+      testDb.db.transaction((tx) => insertSteps(tx, [step(started)], { newCases: true })),
+    ).rejects.toMatchObject({ constraint: 'steps_case_dedupe_key' });
+    expect(await stepsOf(started)).toHaveLength(1);
+  });
+
   it('finds a case’s steps through the key, with no index of case_id alone left', async () => {
     expect(await planOf(sql.unsafe`SELECT id FROM steps WHERE case_id = ${caseA}`)).toContain(
       'steps_case_dedupe_key',
