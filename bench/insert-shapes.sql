@@ -1,0 +1,146 @@
+-- The intake statement shapes of issue #16, side by side on one migrated database (docs/operations.md,
+-- "Capacity"): 100 batches of 1,000 new debtors or steps each, three rounds, each shape after the other.
+-- Run it on a scratch database, never on a street's: it empties debtors and steps.
+--   createdb -h 127.0.0.1 -U postgres shapes
+--   for f in platform/db/migrations/*.sql; do psql -q -h 127.0.0.1 -U postgres -d shapes -f "$f"; done
+--   psql -h 127.0.0.1 -U postgres -d shapes -f bench/insert-shapes.sql
+\set QUIET on
+\pset tuples_only on
+\pset format unaligned
+SET client_min_messages = warning;
+
+CREATE OR REPLACE FUNCTION pg_temp.debtors_upsert_cte() RETURNS void LANGUAGE plpgsql AS $$
+DECLARE b int; n int;
+BEGIN
+  FOR b IN 0..99 LOOP
+    WITH input AS (
+      SELECT gen_random_uuid() AS id, 'shapes'::text AS corporation, 'D-' || (b * 1000 + g) AS debtor_id,
+        NULL::text AS household_id,
+        jsonb_build_object('name', 'Huurder ' || (b * 1000 + g), 'email', 'huurder-' || (b * 1000 + g) || '@example.org',
+          'locale', 'nl') AS contact,
+        NULL::int8 AS data_version, now() AS data_at
+      FROM generate_series(1, 1000) g
+    ), up AS (
+      INSERT INTO debtors AS d (id, corporation, debtor_id, household_id, contact, data_version, data_at)
+      SELECT id, corporation, debtor_id, household_id, contact, data_version, data_at FROM input
+      ON CONFLICT (corporation, debtor_id) DO UPDATE SET
+        contact = EXCLUDED.contact, household_id = EXCLUDED.household_id,
+        data_version = EXCLUDED.data_version, data_at = EXCLUDED.data_at
+      WHERE (d.contact IS DISTINCT FROM EXCLUDED.contact OR d.household_id IS DISTINCT FROM EXCLUDED.household_id)
+        AND CASE WHEN d.data_version IS NOT NULL AND EXCLUDED.data_version IS NOT NULL
+                 THEN EXCLUDED.data_version > d.data_version
+                 ELSE EXCLUDED.data_at >= d.data_at END
+      RETURNING d.id, d.corporation, d.debtor_id
+    )
+    SELECT count(*) INTO n FROM (
+      SELECT id FROM up
+      UNION ALL
+      SELECT d.id FROM debtors d JOIN input i USING (corporation, debtor_id)
+      WHERE NOT EXISTS (SELECT 1 FROM up WHERE up.corporation = i.corporation AND up.debtor_id = i.debtor_id)) x;
+  END LOOP;
+END $$;
+
+CREATE OR REPLACE FUNCTION pg_temp.debtors_insert_do_nothing() RETURNS void LANGUAGE plpgsql AS $$
+DECLARE b int; n int;
+BEGIN
+  FOR b IN 0..99 LOOP
+    WITH up AS (
+      INSERT INTO debtors (id, corporation, debtor_id, household_id, contact, data_version, data_at)
+      SELECT gen_random_uuid(), 'shapes', 'D-' || (b * 1000 + g), NULL,
+        jsonb_build_object('name', 'Huurder ' || (b * 1000 + g), 'email', 'huurder-' || (b * 1000 + g) || '@example.org',
+          'locale', 'nl'),
+        NULL, now()
+      FROM generate_series(1, 1000) g
+      ON CONFLICT (corporation, debtor_id) DO NOTHING
+      RETURNING id
+    )
+    SELECT count(*) INTO n FROM up;
+  END LOOP;
+END $$;
+
+CREATE OR REPLACE FUNCTION pg_temp.steps_insert(arbiter boolean) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE b int;
+  payload jsonb := '{"type": "send", "reason": "step", "stepId": "reminder-email", "alsoVia": [], "channel": "email",
+    "template": "reminder-email", "messageId": "reminder-email.email.1", "registered": false, "channelType": "email"}';
+BEGIN
+  FOR b IN 0..99 LOOP
+    IF arbiter THEN
+      INSERT INTO steps (id, case_id, corporation, flow, step_id, kind, due_at, dedupe_key, payload, status)
+      SELECT gen_random_uuid(), c, 'shapes', 'reminder', 'reminder-email', 'send', now(),
+        c::text || ':send:reminder-email.email.1', payload, 'scheduled'
+      FROM (SELECT gen_random_uuid() AS c FROM generate_series(1, 1000)) g
+      ON CONFLICT (case_id, dedupe_key) DO UPDATE SET status = 'scheduled', reason = NULL, claimed_by = NULL,
+        claimed_at = NULL, due_at = EXCLUDED.due_at, payload = EXCLUDED.payload
+      WHERE steps.status = 'cancelled' AND EXCLUDED.status = 'scheduled';
+    ELSE
+      INSERT INTO steps (id, case_id, corporation, flow, step_id, kind, due_at, dedupe_key, payload, status)
+      SELECT gen_random_uuid(), c, 'shapes', 'reminder', 'reminder-email', 'send', now(),
+        c::text || ':send:reminder-email.email.1', payload, 'scheduled'
+      FROM (SELECT gen_random_uuid() AS c FROM generate_series(1, 1000)) g;
+    END IF;
+  END LOOP;
+END $$;
+
+\echo round 1
+TRUNCATE debtors CASCADE;
+\echo debtors, upsert (DO UPDATE in a CTE, then a union):
+\timing on
+SELECT pg_temp.debtors_upsert_cte();
+\timing off
+TRUNCATE debtors CASCADE;
+\echo debtors, insert (DO NOTHING):
+\timing on
+SELECT pg_temp.debtors_insert_do_nothing();
+\timing off
+TRUNCATE steps CASCADE;
+\echo steps, with the ON CONFLICT arbiter:
+\timing on
+SELECT pg_temp.steps_insert(true);
+\timing off
+TRUNCATE steps CASCADE;
+\echo steps, plain insert:
+\timing on
+SELECT pg_temp.steps_insert(false);
+\timing off
+\echo round 2
+TRUNCATE debtors CASCADE;
+\echo debtors, upsert (DO UPDATE in a CTE, then a union):
+\timing on
+SELECT pg_temp.debtors_upsert_cte();
+\timing off
+TRUNCATE debtors CASCADE;
+\echo debtors, insert (DO NOTHING):
+\timing on
+SELECT pg_temp.debtors_insert_do_nothing();
+\timing off
+TRUNCATE steps CASCADE;
+\echo steps, with the ON CONFLICT arbiter:
+\timing on
+SELECT pg_temp.steps_insert(true);
+\timing off
+TRUNCATE steps CASCADE;
+\echo steps, plain insert:
+\timing on
+SELECT pg_temp.steps_insert(false);
+\timing off
+\echo round 3
+TRUNCATE debtors CASCADE;
+\echo debtors, upsert (DO UPDATE in a CTE, then a union):
+\timing on
+SELECT pg_temp.debtors_upsert_cte();
+\timing off
+TRUNCATE debtors CASCADE;
+\echo debtors, insert (DO NOTHING):
+\timing on
+SELECT pg_temp.debtors_insert_do_nothing();
+\timing off
+TRUNCATE steps CASCADE;
+\echo steps, with the ON CONFLICT arbiter:
+\timing on
+SELECT pg_temp.steps_insert(true);
+\timing off
+TRUNCATE steps CASCADE;
+\echo steps, plain insert:
+\timing on
+SELECT pg_temp.steps_insert(false);
+\timing off
