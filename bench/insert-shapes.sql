@@ -5,9 +5,7 @@
 --   for f in platform/db/migrations/*.sql; do psql -q -h 127.0.0.1 -U postgres -d shapes -f "$f"; done
 --   psql -h 127.0.0.1 -U postgres -d shapes -f bench/insert-shapes.sql
 \set QUIET on
-\pset tuples_only on
-\pset format unaligned
-SET client_min_messages = warning;
+
 
 CREATE OR REPLACE FUNCTION pg_temp.debtors_upsert_cte() RETURNS void LANGUAGE plpgsql AS $$
 DECLARE b int; n int;
@@ -81,66 +79,20 @@ BEGIN
   END LOOP;
 END $$;
 
-\echo round 1
-TRUNCATE debtors CASCADE;
-\echo debtors, upsert (DO UPDATE in a CTE, then a union):
-\timing on
-SELECT pg_temp.debtors_upsert_cte();
-\timing off
-TRUNCATE debtors CASCADE;
-\echo debtors, insert (DO NOTHING):
-\timing on
-SELECT pg_temp.debtors_insert_do_nothing();
-\timing off
-TRUNCATE steps CASCADE;
-\echo steps, with the ON CONFLICT arbiter:
-\timing on
-SELECT pg_temp.steps_insert(true);
-\timing off
-TRUNCATE steps CASCADE;
-\echo steps, plain insert:
-\timing on
-SELECT pg_temp.steps_insert(false);
-\timing off
-\echo round 2
-TRUNCATE debtors CASCADE;
-\echo debtors, upsert (DO UPDATE in a CTE, then a union):
-\timing on
-SELECT pg_temp.debtors_upsert_cte();
-\timing off
-TRUNCATE debtors CASCADE;
-\echo debtors, insert (DO NOTHING):
-\timing on
-SELECT pg_temp.debtors_insert_do_nothing();
-\timing off
-TRUNCATE steps CASCADE;
-\echo steps, with the ON CONFLICT arbiter:
-\timing on
-SELECT pg_temp.steps_insert(true);
-\timing off
-TRUNCATE steps CASCADE;
-\echo steps, plain insert:
-\timing on
-SELECT pg_temp.steps_insert(false);
-\timing off
-\echo round 3
-TRUNCATE debtors CASCADE;
-\echo debtors, upsert (DO UPDATE in a CTE, then a union):
-\timing on
-SELECT pg_temp.debtors_upsert_cte();
-\timing off
-TRUNCATE debtors CASCADE;
-\echo debtors, insert (DO NOTHING):
-\timing on
-SELECT pg_temp.debtors_insert_do_nothing();
-\timing off
-TRUNCATE steps CASCADE;
-\echo steps, with the ON CONFLICT arbiter:
-\timing on
-SELECT pg_temp.steps_insert(true);
-\timing off
-TRUNCATE steps CASCADE;
-\echo steps, plain insert:
-\timing on
-SELECT pg_temp.steps_insert(false);
-\timing off
+-- Each shape after a TRUNCATE of its table, three rounds, in one transaction; each time is printed as a
+-- WARNING line (the TRUNCATE cascade notices are kept quiet).
+DO $$
+DECLARE t0 timestamptz; r int;
+BEGIN
+  SET LOCAL client_min_messages = warning;
+  FOR r IN 1..3 LOOP
+    TRUNCATE debtors CASCADE; t0 := clock_timestamp(); PERFORM pg_temp.debtors_upsert_cte();
+    RAISE WARNING 'round %: debtors, upsert (DO UPDATE in a CTE, then a union): % ms', r, round(extract(epoch FROM clock_timestamp() - t0) * 1000);
+    TRUNCATE debtors CASCADE; t0 := clock_timestamp(); PERFORM pg_temp.debtors_insert_do_nothing();
+    RAISE WARNING 'round %: debtors, insert (DO NOTHING): % ms', r, round(extract(epoch FROM clock_timestamp() - t0) * 1000);
+    TRUNCATE steps CASCADE; t0 := clock_timestamp(); PERFORM pg_temp.steps_insert(true);
+    RAISE WARNING 'round %: steps, with the ON CONFLICT arbiter: % ms', r, round(extract(epoch FROM clock_timestamp() - t0) * 1000);
+    TRUNCATE steps CASCADE; t0 := clock_timestamp(); PERFORM pg_temp.steps_insert(false);
+    RAISE WARNING 'round %: steps, plain insert: % ms', r, round(extract(epoch FROM clock_timestamp() - t0) * 1000);
+  END LOOP;
+END $$;

@@ -20,6 +20,15 @@ afterAll(async () => {
   await testDb?.drop();
 });
 
+/** A promise one transaction gives and the other awaits, to order two real transactions. */
+function signal() {
+  let give!: () => void;
+  const given = new Promise<void>((resolve) => {
+    give = resolve;
+  });
+  return { given, give };
+}
+
 describe('upsertDebtors under a concurrent insert of the same debtor', () => {
   it('returns the id the other transaction committed', async () => {
     const data = (name: string) => ({
@@ -27,25 +36,19 @@ describe('upsertDebtors under a concurrent insert of the same debtor', () => {
       debtor: { id: 'D-RACE-1', name, email: 'race@example.org' },
       at: new Date('2026-12-01T10:00:00Z'),
     });
-    let releaseFirst!: () => void;
-    const firstMayCommit = new Promise<void>((resolve) => {
-      releaseFirst = resolve;
-    });
-    let firstInserted!: () => void;
-    const firstHasInserted = new Promise<void>((resolve) => {
-      firstInserted = resolve;
-    });
+    const firstMayCommit = signal();
+    const firstHasInserted = signal();
     const first = db.transaction(async (tx) => {
       const refs = await upsertDebtors(tx, [data('A. Race')]);
-      firstInserted();
-      await firstMayCommit;
+      firstHasInserted.give();
+      await firstMayCommit.given;
       return refs;
     });
-    await firstHasInserted;
+    await firstHasInserted.given;
     // Same data: ON CONFLICT waits for the first, then leaves the row (nothing newer) and returns nothing.
     const second = db.transaction((tx) => upsertDebtors(tx, [data('A. Race')]));
     await new Promise((r) => setTimeout(r, 300));
-    releaseFirst();
+    firstMayCommit.give();
     const [a, b] = await Promise.all([first, second]);
     const id = [...a.values()][0];
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
@@ -75,20 +78,14 @@ describe('upsertDebtors on stored debtors', () => {
   });
 
   it('holds a stored debtor’s row locked until the transaction ends, even when nothing changed', async () => {
-    let release!: () => void;
-    const mayEnd = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    let upserted!: () => void;
-    const hasUpserted = new Promise<void>((resolve) => {
-      upserted = resolve;
-    });
+    const mayEnd = signal();
+    const hasUpserted = signal();
     const holder = db.transaction(async (tx) => {
       await upsertDebtors(tx, [data('Versie Een', 1)]);
-      upserted();
-      await mayEnd;
+      hasUpserted.give();
+      await mayEnd.given;
     });
-    await hasUpserted;
+    await hasUpserted.given;
     try {
       await expect(
         db.transaction((tx) =>
@@ -97,7 +94,7 @@ describe('upsertDebtors on stored debtors', () => {
         ),
       ).rejects.toThrow();
     } finally {
-      release();
+      mayEnd.give();
       await holder;
     }
   });
