@@ -1,5 +1,6 @@
 -- The intake statement shapes of issue #16, side by side on one migrated database (docs/operations.md,
--- "Capacity"): 100 batches of 1,000 new debtors or steps each, three rounds, each shape after the other.
+-- "Capacity"): 100 batches of 1,000 new debtors or steps each, then the same debtors again once stored,
+-- three rounds, each shape after the other.
 -- Run it on a scratch database, never on a street's: it empties debtors and steps.
 --   createdb -h 127.0.0.1 -U postgres shapes
 --   for f in platform/db/migrations/*.sql; do psql -q -h 127.0.0.1 -U postgres -d shapes -f "$f"; done
@@ -56,6 +57,41 @@ BEGIN
   END LOOP;
 END $$;
 
+CREATE OR REPLACE FUNCTION pg_temp.debtors_stored_three_statements() RETURNS void LANGUAGE plpgsql AS $$
+DECLARE b int; n int;
+BEGIN
+  FOR b IN 0..99 LOOP
+    WITH up AS (
+      INSERT INTO debtors (id, corporation, debtor_id, household_id, contact, data_version, data_at)
+      SELECT gen_random_uuid(), 'shapes', 'D-' || (b * 1000 + g), NULL,
+        jsonb_build_object('name', 'Huurder ' || (b * 1000 + g), 'email', 'huurder-' || (b * 1000 + g) || '@example.org',
+          'locale', 'nl'),
+        NULL, now()
+      FROM generate_series(1, 1000) g
+      ON CONFLICT (corporation, debtor_id) DO NOTHING
+      RETURNING id
+    )
+    SELECT count(*) INTO n FROM up;
+    PERFORM d.id FROM debtors d
+      JOIN (SELECT 'shapes'::text AS corporation, 'D-' || (b * 1000 + g) AS debtor_id FROM generate_series(1, 1000) g) i
+      USING (corporation, debtor_id)
+      ORDER BY d.corporation, d.debtor_id FOR UPDATE OF d;
+    UPDATE debtors AS d SET contact = t.contact, household_id = t.household_id, data_version = t.data_version,
+      data_at = t.data_at
+    FROM (
+      SELECT 'shapes'::text AS corporation, 'D-' || (b * 1000 + g) AS debtor_id, NULL::text AS household_id,
+        jsonb_build_object('name', 'Huurder ' || (b * 1000 + g), 'email', 'huurder-' || (b * 1000 + g) || '@example.org',
+          'locale', 'nl') AS contact,
+        NULL::int8 AS data_version, now() AS data_at
+      FROM generate_series(1, 1000) g) t
+    WHERE d.corporation = t.corporation AND d.debtor_id = t.debtor_id
+      AND (d.contact IS DISTINCT FROM t.contact OR d.household_id IS DISTINCT FROM t.household_id)
+      AND CASE WHEN d.data_version IS NOT NULL AND t.data_version IS NOT NULL
+               THEN t.data_version > d.data_version
+               ELSE t.data_at >= d.data_at END;
+  END LOOP;
+END $$;
+
 CREATE OR REPLACE FUNCTION pg_temp.steps_insert(arbiter boolean) RETURNS void LANGUAGE plpgsql AS $$
 DECLARE b int;
   payload jsonb := '{"type": "send", "reason": "step", "stepId": "reminder-email", "alsoVia": [], "channel": "email",
@@ -90,6 +126,11 @@ BEGIN
     RAISE WARNING 'round %: debtors, upsert (DO UPDATE in a CTE, then a union): % ms', r, round(extract(epoch FROM clock_timestamp() - t0) * 1000);
     TRUNCATE debtors CASCADE; t0 := clock_timestamp(); PERFORM pg_temp.debtors_insert_do_nothing();
     RAISE WARNING 'round %: debtors, insert (DO NOTHING): % ms', r, round(extract(epoch FROM clock_timestamp() - t0) * 1000);
+    -- The same 100,000 debtors again, all stored and unchanged (a later month's rent day).
+    t0 := clock_timestamp(); PERFORM pg_temp.debtors_upsert_cte();
+    RAISE WARNING 'round %: stored debtors, upsert: % ms', r, round(extract(epoch FROM clock_timestamp() - t0) * 1000);
+    t0 := clock_timestamp(); PERFORM pg_temp.debtors_stored_three_statements();
+    RAISE WARNING 'round %: stored debtors, insert DO NOTHING + lock + update: % ms', r, round(extract(epoch FROM clock_timestamp() - t0) * 1000);
     TRUNCATE steps CASCADE; t0 := clock_timestamp(); PERFORM pg_temp.steps_insert(true);
     RAISE WARNING 'round %: steps, with the ON CONFLICT arbiter: % ms', r, round(extract(epoch FROM clock_timestamp() - t0) * 1000);
     TRUNCATE steps CASCADE; t0 := clock_timestamp(); PERFORM pg_temp.steps_insert(false);

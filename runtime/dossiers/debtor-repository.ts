@@ -33,15 +33,9 @@ const DEBTOR_COLUMNS: readonly Column[] = [
 ];
 
 /**
- * Inserts or updates the debtors of a batch and returns the row id of each `(corporation, debtor id)`,
- * with every one of those rows locked until the transaction ends. A debtor's contact details change only
- * when the data is newer than what is stored and actually differs.
- *
- * Two steps, each in one fixed order (so concurrent batches cannot deadlock): the new debtors are
- * inserted (`DO NOTHING` on a stored one: on a first rent day nearly all are new, and a speculative
- * `DO UPDATE` cost a third more a row, issue #16); the rest are locked, then updated where the data is
- * newer. A debtor another transaction was inserting made the insert wait for it, so it is stored by the
- * time the second step looks.
+ * Inserts or updates the debtors of a batch in one statement, in a fixed order (so concurrent batches
+ * cannot deadlock), and returns the row id of each `(corporation, debtor id)`. A debtor's contact details
+ * change only when the data is newer than what is stored and actually differs.
  */
 export async function upsertDebtors(tx: Tx, data: readonly DebtorData[]): Promise<Map<string, string>> {
   const newest = new Map<string, DebtorData>();
@@ -65,36 +59,44 @@ export async function upsertDebtors(tx: Tx, data: readonly DebtorData[]): Promis
       data_at: d.at.toISOString(),
     };
   });
-  const inserted = await tx.any(sql.unsafe`
-    INSERT INTO debtors (id, corporation, debtor_id, household_id, contact, data_version, data_at)
-    SELECT * FROM ${typedRows(DEBTOR_COLUMNS, rows)}
-    ON CONFLICT (corporation, debtor_id) DO NOTHING
-    RETURNING id, corporation, debtor_id`);
+  const stored = await tx.any(sql.unsafe`
+    WITH input AS (
+      SELECT * FROM ${typedRows(DEBTOR_COLUMNS, rows)}
+    ), up AS (
+      INSERT INTO debtors AS d (id, corporation, debtor_id, household_id, contact, data_version, data_at)
+      SELECT id, corporation, debtor_id, household_id, contact, data_version, data_at FROM input
+      ON CONFLICT (corporation, debtor_id) DO UPDATE SET
+        contact = EXCLUDED.contact, household_id = EXCLUDED.household_id,
+        data_version = EXCLUDED.data_version, data_at = EXCLUDED.data_at
+      WHERE (d.contact IS DISTINCT FROM EXCLUDED.contact OR d.household_id IS DISTINCT FROM EXCLUDED.household_id)
+        AND CASE WHEN d.data_version IS NOT NULL AND EXCLUDED.data_version IS NOT NULL
+                 THEN EXCLUDED.data_version > d.data_version
+                 ELSE EXCLUDED.data_at >= d.data_at END
+      RETURNING d.id, d.corporation, d.debtor_id
+    )
+    SELECT id, corporation, debtor_id FROM up
+    UNION ALL
+    SELECT d.id, d.corporation, d.debtor_id FROM debtors d JOIN input i USING (corporation, debtor_id)
+    WHERE NOT EXISTS (SELECT 1 FROM up WHERE up.corporation = i.corporation AND up.debtor_id = i.debtor_id)`);
   const refs = new Map(
-    inserted.map((r) => [key(r.corporation as string, r.debtor_id as string), r.id as string]),
+    stored.map((r) => [key(r.corporation as string, r.debtor_id as string), r.id as string]),
   );
-  const stored = rows.filter((r) => !refs.has(key(r.corporation, r.debtor_id)));
-  if (stored.length === 0) return refs;
-  const locked = await tx.any(sql.unsafe`
-    SELECT d.id, d.corporation, d.debtor_id FROM debtors d
-    JOIN ${typedRows(
-      [
-        ['corporation', 'text'],
-        ['debtor_id', 'text'],
-      ],
-      stored,
-    )} USING (corporation, debtor_id)
-    ORDER BY d.corporation, d.debtor_id FOR UPDATE OF d`);
-  for (const r of locked) refs.set(key(r.corporation as string, r.debtor_id as string), r.id as string);
-  await tx.query(sql.unsafe`
-    UPDATE debtors AS d SET contact = t.contact, household_id = t.household_id, data_version = t.data_version,
-      data_at = t.data_at
-    FROM ${typedRows(DEBTOR_COLUMNS, stored)}
-    WHERE d.corporation = t.corporation AND d.debtor_id = t.debtor_id
-      AND (d.contact IS DISTINCT FROM t.contact OR d.household_id IS DISTINCT FROM t.household_id)
-      AND CASE WHEN d.data_version IS NOT NULL AND t.data_version IS NOT NULL
-               THEN t.data_version > d.data_version
-               ELSE t.data_at >= d.data_at END`);
+  // A debtor another transaction inserted while this statement waited on it is not in the statement's
+  // snapshot (the upsert locked it nonetheless): read it in a statement of its own.
+  const missing = rows.filter((r) => !refs.has(key(r.corporation, r.debtor_id)));
+  if (missing.length > 0) {
+    const late = await tx.any(sql.unsafe`
+      SELECT d.id, d.corporation, d.debtor_id FROM debtors d
+      JOIN ${typedRows(
+        [
+          ['corporation', 'text'],
+          ['debtor_id', 'text'],
+        ],
+        missing,
+      )} USING (corporation, debtor_id)
+      ORDER BY d.corporation, d.debtor_id FOR UPDATE OF d`);
+    for (const r of late) refs.set(key(r.corporation as string, r.debtor_id as string), r.id as string);
+  }
   return refs;
 }
 
