@@ -39,39 +39,34 @@ BEGIN
   END LOOP;
 END $$;
 
+CREATE OR REPLACE FUNCTION pg_temp.debtors_do_nothing_batch(b int) RETURNS int LANGUAGE plpgsql AS $$
+DECLARE n int;
+BEGIN
+  WITH up AS (
+    INSERT INTO debtors (id, corporation, debtor_id, household_id, contact, data_version, data_at)
+    SELECT gen_random_uuid(), 'shapes', 'D-' || (b * 1000 + g), NULL,
+      jsonb_build_object('name', 'Huurder ' || (b * 1000 + g), 'email', 'huurder-' || (b * 1000 + g) || '@example.org',
+        'locale', 'nl'),
+      NULL, now()
+    FROM generate_series(1, 1000) g
+    ON CONFLICT (corporation, debtor_id) DO NOTHING
+    RETURNING id
+  )
+  SELECT count(*) INTO n FROM up;
+  RETURN n;
+END $$;
+
 CREATE OR REPLACE FUNCTION pg_temp.debtors_insert_do_nothing() RETURNS void LANGUAGE plpgsql AS $$
-DECLARE b int; n int;
 BEGIN
   FOR b IN 0..99 LOOP
-    WITH up AS (
-      INSERT INTO debtors (id, corporation, debtor_id, household_id, contact, data_version, data_at)
-      SELECT gen_random_uuid(), 'shapes', 'D-' || (b * 1000 + g), NULL,
-        jsonb_build_object('name', 'Huurder ' || (b * 1000 + g), 'email', 'huurder-' || (b * 1000 + g) || '@example.org',
-          'locale', 'nl'),
-        NULL, now()
-      FROM generate_series(1, 1000) g
-      ON CONFLICT (corporation, debtor_id) DO NOTHING
-      RETURNING id
-    )
-    SELECT count(*) INTO n FROM up;
+    PERFORM pg_temp.debtors_do_nothing_batch(b);
   END LOOP;
 END $$;
 
 CREATE OR REPLACE FUNCTION pg_temp.debtors_stored_three_statements() RETURNS void LANGUAGE plpgsql AS $$
-DECLARE b int; n int;
 BEGIN
   FOR b IN 0..99 LOOP
-    WITH up AS (
-      INSERT INTO debtors (id, corporation, debtor_id, household_id, contact, data_version, data_at)
-      SELECT gen_random_uuid(), 'shapes', 'D-' || (b * 1000 + g), NULL,
-        jsonb_build_object('name', 'Huurder ' || (b * 1000 + g), 'email', 'huurder-' || (b * 1000 + g) || '@example.org',
-          'locale', 'nl'),
-        NULL, now()
-      FROM generate_series(1, 1000) g
-      ON CONFLICT (corporation, debtor_id) DO NOTHING
-      RETURNING id
-    )
-    SELECT count(*) INTO n FROM up;
+    PERFORM pg_temp.debtors_do_nothing_batch(b);
     PERFORM d.id FROM debtors d
       JOIN (SELECT 'shapes'::text AS corporation, 'D-' || (b * 1000 + g) AS debtor_id FROM generate_series(1, 1000) g) i
       USING (corporation, debtor_id)
