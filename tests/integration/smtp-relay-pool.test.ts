@@ -180,11 +180,15 @@ describe.each([
     const pool = poolFor(stalling.port, { maxConnections: 1 });
     try {
       stalling.mode = 'stall-after-data';
-      const stopped = await failure(pool.send(envelope, mail('stalled'), AbortSignal.timeout(300)));
+      // Stopped once the relay has the whole message, so the send is waiting for the answer to DATA
+      // (a fixed timeout raced the worker thread's start on a loaded machine).
+      const claim = new AbortController();
+      const sending = failure(pool.send(envelope, mail('stalled'), claim.signal));
+      await expect.poll(() => stalling.connections[0]?.messageId, { timeout: 10_000 }).toBe('stalled');
+      claim.abort(new Error('claim lost'));
+      const stopped = await sending;
       expect(stopped?.code).toBe('EABORT');
-      await expect.poll(() => stalling.connections[0]?.closedAt, { timeout: 1_000 }).toBeDefined();
-      // The relay had the whole message: the send was stopped waiting for the relay's answer to DATA.
-      expect(stalling.connections[0]?.messageId).toBe('stalled');
+      await expect.poll(() => stalling.connections[0]?.closedAt, { timeout: 2_000 }).toBeDefined();
       stalling.mode = 'forward';
       relay.received = [];
       await pool.send(envelope, mail('through'), never());
