@@ -1,6 +1,8 @@
 -- The intake statement shapes of issue #16, side by side on one migrated database (docs/operations.md,
 -- "Capacity"): 100 batches of 1,000 new debtors or steps each, then the same debtors again once stored,
--- three rounds, each shape after the other.
+-- three rounds, each shape after the other. The debtors go into a table that already holds 300,000, with
+-- statistics, as a street's does: on a just emptied table the planner joins by reading the whole table
+-- (a hash join), which says nothing about a street.
 -- Run it on a scratch database, never on a street's: it empties debtors and steps.
 --   createdb -h 127.0.0.1 -U postgres shapes
 --   for f in platform/db/migrations/*.sql; do psql -q -h 127.0.0.1 -U postgres -d shapes -f "$f"; done
@@ -8,14 +10,18 @@
 \set QUIET on
 
 
-CREATE OR REPLACE FUNCTION pg_temp.debtors_upsert_cte() RETURNS void LANGUAGE plpgsql AS $$
+-- The runtime's debtor upsert (runtime/dossiers/debtor-repository.ts), then how it finds the ids of the
+-- debtors the upsert did not return: `tail`. Run with EXECUTE, so each batch is planned with its values,
+-- as the runtime's statements are (PL/pgSQL would otherwise reuse one generic plan after five batches).
+CREATE OR REPLACE FUNCTION pg_temp.debtors_upsert_cte(tail text, prefix text) RETURNS void LANGUAGE plpgsql AS $$
 DECLARE b int; n int;
 BEGIN
   FOR b IN 0..99 LOOP
+    EXECUTE format($q$
     WITH input AS (
-      SELECT gen_random_uuid() AS id, 'shapes'::text AS corporation, 'D-' || (b * 1000 + g) AS debtor_id,
+      SELECT gen_random_uuid() AS id, 'shapes'::text AS corporation, $2 || '-' || ($1 * 1000 + g) AS debtor_id,
         NULL::text AS household_id,
-        jsonb_build_object('name', 'Huurder ' || (b * 1000 + g), 'email', 'huurder-' || (b * 1000 + g) || '@example.org',
+        jsonb_build_object('name', 'Huurder ' || ($1 * 1000 + g), 'email', 'huurder-' || ($1 * 1000 + g) || '@example.org',
           'locale', 'nl') AS contact,
         NULL::int8 AS data_version, now() AS data_at
       FROM generate_series(1, 1000) g
@@ -30,21 +36,21 @@ BEGIN
                  THEN EXCLUDED.data_version > d.data_version
                  ELSE EXCLUDED.data_at >= d.data_at END
       RETURNING d.id, d.corporation, d.debtor_id
-    )
-    SELECT count(*) INTO n FROM (
-      SELECT id FROM up
-      UNION ALL
-      SELECT d.id FROM debtors d JOIN input i USING (corporation, debtor_id)
-      WHERE NOT EXISTS (SELECT 1 FROM up WHERE up.corporation = i.corporation AND up.debtor_id = i.debtor_id)) x;
+    ) %s$q$, tail) INTO n USING b, prefix;
   END LOOP;
 END $$;
 
-CREATE OR REPLACE FUNCTION pg_temp.debtors_do_nothing_batch(b int) RETURNS int LANGUAGE plpgsql AS $$
+-- As the runtime: the union with a join of every input row the upsert did not return.
+\set union_tail 'SELECT count(*) FROM (SELECT id FROM up UNION ALL SELECT d.id FROM debtors d JOIN input i USING (corporation, debtor_id) WHERE NOT EXISTS (SELECT 1 FROM up WHERE up.corporation = i.corporation AND up.debtor_id = i.debtor_id)) x'
+-- Tried and not kept: those rows first, as a MATERIALIZED CTE, then the join.
+\set rest_tail ', rest AS MATERIALIZED (SELECT corporation, debtor_id FROM input i WHERE NOT EXISTS (SELECT 1 FROM up WHERE up.corporation = i.corporation AND up.debtor_id = i.debtor_id)) SELECT count(*) FROM (SELECT id FROM up UNION ALL SELECT d.id FROM rest JOIN debtors d USING (corporation, debtor_id)) x'
+
+CREATE OR REPLACE FUNCTION pg_temp.debtors_do_nothing_batch(b int, prefix text) RETURNS int LANGUAGE plpgsql AS $$
 DECLARE n int;
 BEGIN
   WITH up AS (
     INSERT INTO debtors (id, corporation, debtor_id, household_id, contact, data_version, data_at)
-    SELECT gen_random_uuid(), 'shapes', 'D-' || (b * 1000 + g), NULL,
+    SELECT gen_random_uuid(), 'shapes', prefix || '-' || (b * 1000 + g), NULL,
       jsonb_build_object('name', 'Huurder ' || (b * 1000 + g), 'email', 'huurder-' || (b * 1000 + g) || '@example.org',
         'locale', 'nl'),
       NULL, now()
@@ -56,25 +62,25 @@ BEGIN
   RETURN n;
 END $$;
 
-CREATE OR REPLACE FUNCTION pg_temp.debtors_insert_do_nothing() RETURNS void LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION pg_temp.debtors_insert_do_nothing(prefix text) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
   FOR b IN 0..99 LOOP
-    PERFORM pg_temp.debtors_do_nothing_batch(b);
+    PERFORM pg_temp.debtors_do_nothing_batch(b, prefix);
   END LOOP;
 END $$;
 
-CREATE OR REPLACE FUNCTION pg_temp.debtors_stored_three_statements() RETURNS void LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION pg_temp.debtors_stored_three_statements(prefix text) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
   FOR b IN 0..99 LOOP
-    PERFORM pg_temp.debtors_do_nothing_batch(b);
+    PERFORM pg_temp.debtors_do_nothing_batch(b, prefix);
     PERFORM d.id FROM debtors d
-      JOIN (SELECT 'shapes'::text AS corporation, 'D-' || (b * 1000 + g) AS debtor_id FROM generate_series(1, 1000) g) i
+      JOIN (SELECT 'shapes'::text AS corporation, prefix || '-' || (b * 1000 + g) AS debtor_id FROM generate_series(1, 1000) g) i
       USING (corporation, debtor_id)
       ORDER BY d.corporation, d.debtor_id FOR UPDATE OF d;
     UPDATE debtors AS d SET contact = t.contact, household_id = t.household_id, data_version = t.data_version,
       data_at = t.data_at
     FROM (
-      SELECT 'shapes'::text AS corporation, 'D-' || (b * 1000 + g) AS debtor_id, NULL::text AS household_id,
+      SELECT 'shapes'::text AS corporation, prefix || '-' || (b * 1000 + g) AS debtor_id, NULL::text AS household_id,
         jsonb_build_object('name', 'Huurder ' || (b * 1000 + g), 'email', 'huurder-' || (b * 1000 + g) || '@example.org',
           'locale', 'nl') AS contact,
         NULL::int8 AS data_version, now() AS data_at
@@ -110,21 +116,36 @@ BEGIN
   END LOOP;
 END $$;
 
--- Each shape after a TRUNCATE of its table, three rounds, in one transaction; each time is printed as a
--- WARNING line (the TRUNCATE cascade notices are kept quiet).
+-- Three rounds, each shape with debtor ids of its own (`u1`-…, `r1`-…, `n1`-…), steps after a TRUNCATE, in one
+-- transaction; each time is printed as a WARNING line (the TRUNCATE cascade notices are kept quiet).
+SET client_min_messages = warning;
+TRUNCATE debtors CASCADE;
+INSERT INTO debtors (id, corporation, debtor_id, contact, data_at)
+SELECT gen_random_uuid(), 'shapes', 'S-' || g,
+  jsonb_build_object('name', 'Huurder ' || g, 'email', 'huurder-' || g || '@example.org', 'locale', 'nl'), now()
+FROM generate_series(1, 300000) g;
+ANALYZE debtors;
+SELECT set_config('shapes.union_tail', :'union_tail', false), set_config('shapes.rest_tail', :'rest_tail', false) \g /dev/null
 DO $$
 DECLARE t0 timestamptz; r int;
+  union_tail text := current_setting('shapes.union_tail');
+  rest_tail text := current_setting('shapes.rest_tail');
 BEGIN
-  SET LOCAL client_min_messages = warning;
+  -- Every statement planned with its batch's values, as the runtime's are.
+  SET LOCAL plan_cache_mode = force_custom_plan;
   FOR r IN 1..3 LOOP
-    TRUNCATE debtors CASCADE; t0 := clock_timestamp(); PERFORM pg_temp.debtors_upsert_cte();
+    t0 := clock_timestamp(); PERFORM pg_temp.debtors_upsert_cte(union_tail, 'u' || r);
     RAISE WARNING 'round %: debtors, upsert (DO UPDATE in a CTE, then a union): % ms', r, round(extract(epoch FROM clock_timestamp() - t0) * 1000);
-    TRUNCATE debtors CASCADE; t0 := clock_timestamp(); PERFORM pg_temp.debtors_insert_do_nothing();
+    t0 := clock_timestamp(); PERFORM pg_temp.debtors_upsert_cte(rest_tail, 'r' || r);
+    RAISE WARNING 'round %: debtors, upsert, then a join of the rest only: % ms', r, round(extract(epoch FROM clock_timestamp() - t0) * 1000);
+    t0 := clock_timestamp(); PERFORM pg_temp.debtors_insert_do_nothing('n' || r);
     RAISE WARNING 'round %: debtors, insert (DO NOTHING): % ms', r, round(extract(epoch FROM clock_timestamp() - t0) * 1000);
     -- The same 100,000 debtors again, all stored and unchanged (a later month's rent day).
-    t0 := clock_timestamp(); PERFORM pg_temp.debtors_upsert_cte();
+    t0 := clock_timestamp(); PERFORM pg_temp.debtors_upsert_cte(union_tail, 'u' || r);
     RAISE WARNING 'round %: stored debtors, upsert: % ms', r, round(extract(epoch FROM clock_timestamp() - t0) * 1000);
-    t0 := clock_timestamp(); PERFORM pg_temp.debtors_stored_three_statements();
+    t0 := clock_timestamp(); PERFORM pg_temp.debtors_upsert_cte(rest_tail, 'r' || r);
+    RAISE WARNING 'round %: stored debtors, upsert, then a join of the rest only: % ms', r, round(extract(epoch FROM clock_timestamp() - t0) * 1000);
+    t0 := clock_timestamp(); PERFORM pg_temp.debtors_stored_three_statements('n' || r);
     RAISE WARNING 'round %: stored debtors, insert DO NOTHING + lock + update: % ms', r, round(extract(epoch FROM clock_timestamp() - t0) * 1000);
     TRUNCATE steps CASCADE; t0 := clock_timestamp(); PERFORM pg_temp.steps_insert(true);
     RAISE WARNING 'round %: steps, with the ON CONFLICT arbiter: % ms', r, round(extract(epoch FROM clock_timestamp() - t0) * 1000);
