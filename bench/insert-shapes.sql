@@ -3,7 +3,9 @@
 -- three rounds, each shape after the other. The debtors go into a table that already holds 300,000, with
 -- statistics, as a street's does: on a just emptied table the planner joins by reading the whole table
 -- (a hash join), which says nothing about a street.
--- Run it on a scratch database, never on a street's: it empties debtors and steps.
+-- Then 300,000 events as 100 multi-row INSERTs against as 100 COPYs (the batches are written to the database
+-- server's /tmp/shapes-events-*.copy first, untimed, so it must run as a superuser like `postgres`).
+-- Run it on a scratch database, never on a street's: it empties debtors, steps and events.
 --   createdb -h 127.0.0.1 -U postgres shapes
 --   for f in platform/db/migrations/*.sql; do psql -q -h 127.0.0.1 -U postgres -d shapes -f "$f"; done
 --   psql -h 127.0.0.1 -U postgres -d shapes -f bench/insert-shapes.sql
@@ -151,5 +153,60 @@ BEGIN
     RAISE WARNING 'round %: steps, with the ON CONFLICT arbiter: % ms', r, round(extract(epoch FROM clock_timestamp() - t0) * 1000);
     TRUNCATE steps CASCADE; t0 := clock_timestamp(); PERFORM pg_temp.steps_insert(false);
     RAISE WARNING 'round %: steps, plain insert: % ms', r, round(extract(epoch FROM clock_timestamp() - t0) * 1000);
+  END LOOP;
+END $$;
+
+-- Events, the rows intake writes three of a receivable: the runtime's INSERT of unnest arrays against COPY
+-- of the same rows (not built: slonik has no COPY), and the INSERT with the events' sequence cached per
+-- session.
+TRUNCATE events;
+-- 100 batches of 3,000 events as the runtime sends them: one array literal a column, jsonb as lines.
+DROP TABLE IF EXISTS pg_temp.ev_batches;
+CREATE TEMP TABLE ev_batches AS
+SELECT b,
+  array_agg('shapes'::text)::text AS corporation,
+  array_agg(r)::text AS receivable_id,
+  array_agg(c)::text AS case_id,
+  array_agg('DUR-' || lpad((b * 1000 + g / 3)::text, 7, '0'))::text AS external_id,
+  array_agg((ARRAY['receivable.accepted', 'case.started', 'step.scheduled'])[g % 3 + 1])::text AS type,
+  string_agg(jsonb_build_object('kind', 'rent', 'flow', 'reminder', 'classification', 'standard', 'decidedBy', 'default')::text, E'\n') AS data,
+  array_agg(now())::text AS at,
+  array_agg(false)::text AS personal
+FROM generate_series(0, 99) b, LATERAL (
+  SELECT g, gen_random_uuid() AS r, gen_random_uuid() AS c FROM generate_series(0, 2999) g) x
+GROUP BY b;
+DO $$
+DECLARE t0 timestamptz; r int; b int; row record;
+BEGIN
+  FOR b IN 0..99 LOOP
+    EXECUTE format($q$COPY (SELECT t.corporation, t.receivable_id, t.case_id, t.external_id, t.type, t.data, t.at, t.personal
+      FROM ev_batches e, unnest(e.corporation::text[], e.receivable_id::uuid[], e.case_id::uuid[], e.external_id::text[],
+        e.type::text[], string_to_array(e.data, E'\n')::jsonb[], e.at::timestamptz[], e.personal::bool[])
+        AS t (corporation, receivable_id, case_id, external_id, type, data, at, personal) WHERE b = %s)
+      TO '/tmp/shapes-events-%s.copy'$q$, b, b);
+  END LOOP;
+  FOR r IN 1..3 LOOP
+    TRUNCATE events; t0 := clock_timestamp();
+    FOR row IN SELECT * FROM ev_batches ORDER BY b LOOP
+      INSERT INTO events (corporation, receivable_id, case_id, external_id, type, data, at, personal)
+      SELECT * FROM unnest(row.corporation::text[], row.receivable_id::uuid[], row.case_id::uuid[], row.external_id::text[],
+        row.type::text[], string_to_array(row.data, E'\n')::jsonb[], row.at::timestamptz[], row.personal::bool[]);
+    END LOOP;
+    RAISE WARNING 'round %: 300,000 events, INSERT of unnest: % ms', r, round(extract(epoch FROM clock_timestamp() - t0) * 1000);
+    TRUNCATE events; t0 := clock_timestamp();
+    FOR b IN 0..99 LOOP
+      EXECUTE format('COPY events (corporation, receivable_id, case_id, external_id, type, data, at, personal) FROM %L',
+        '/tmp/shapes-events-' || b || '.copy');
+    END LOOP;
+    RAISE WARNING 'round %: 300,000 events, COPY: % ms', r, round(extract(epoch FROM clock_timestamp() - t0) * 1000);
+    ALTER SEQUENCE events_seq_seq CACHE 1000;
+    TRUNCATE events; t0 := clock_timestamp();
+    FOR row IN SELECT * FROM ev_batches ORDER BY b LOOP
+      INSERT INTO events (corporation, receivable_id, case_id, external_id, type, data, at, personal)
+      SELECT * FROM unnest(row.corporation::text[], row.receivable_id::uuid[], row.case_id::uuid[], row.external_id::text[],
+        row.type::text[], string_to_array(row.data, E'\n')::jsonb[], row.at::timestamptz[], row.personal::bool[]);
+    END LOOP;
+    RAISE WARNING 'round %: 300,000 events, INSERT of unnest, seq CACHE 1000: % ms', r, round(extract(epoch FROM clock_timestamp() - t0) * 1000);
+    ALTER SEQUENCE events_seq_seq CACHE 1;
   END LOOP;
 END $$;
