@@ -168,7 +168,7 @@ SELECT b,
   array_agg(r)::text AS receivable_id,
   array_agg(c)::text AS case_id,
   array_agg('DUR-' || lpad((b * 1000 + g / 3)::text, 7, '0'))::text AS external_id,
-  array_agg((ARRAY['receivable.accepted', 'case.started', 'step.scheduled'])[g % 3 + 1])::text AS type,
+  array_agg((ARRAY['receivable.accepted', 'case.started', 'case.completed'])[g % 3 + 1])::text AS type,
   string_agg(jsonb_build_object('kind', 'rent', 'flow', 'reminder', 'classification', 'standard', 'decidedBy', 'default')::text, E'\n') AS data,
   array_agg(now())::text AS at,
   array_agg(false)::text AS personal
