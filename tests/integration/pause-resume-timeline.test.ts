@@ -30,6 +30,9 @@ describe('pausing and resuming a case whose first reminder waits for the dispatc
   let street: TestStreet;
   let dir: string;
   let offset = 0;
+  /** The receivables whose welcomes were booked for Monday 09:00 (b) and 10:00 (c), set by the first test. */
+  let b = '';
+  let c = '';
   const clock = () => new Date(Date.now() + offset);
   const moveTo = (t: number) => {
     offset = t - Date.now();
@@ -83,29 +86,38 @@ spec:
   });
 
   it('a first reminder deferred to Monday, paused on Saturday and resumed on Sunday, goes out once on Monday and is "scheduled" until then', async () => {
-    // The 16:00 hour takes one welcome (WAIT-A); the next free slot inside the window is Monday 09:00,
-    // then 10:00.
-    for (const id of ['WAIT-A', 'WAIT-B', 'WAIT-C'])
-      expect((await street.post('/v1/receivables', receivable(id))).status).toBe(202);
+    // The 16:00 hour takes one welcome; the next free slots inside the window are Monday 09:00 and 10:00.
+    // Which receivable gets which is not fixed (intake may store them in different batches), so the roles
+    // are read from what the street booked: B has Monday 09:00, C Monday 10:00.
+    const ids = ['WAIT-A', 'WAIT-B', 'WAIT-C'];
+    for (const id of ids) expect((await street.post('/v1/receivables', receivable(id))).status).toBe(202);
     await street.smtp.waitForMessages(1, 10_000);
-    expect(mailsTo('WAIT-A')).toBe(1);
-    await eventually(
-      async () => (await welcome('WAIT-C'))?.dueAt === MONDAY_1000,
+    const first = ids.filter((id) => mailsTo(id) === 1);
+    expect(first).toHaveLength(1);
+    const booked = await eventually(
+      async () => {
+        const due = await Promise.all(
+          ids.filter((id) => id !== first[0]).map(async (id) => [id, (await welcome(id))?.dueAt] as const),
+        );
+        return due.every(([, at]) => at === MONDAY_0900 || at === MONDAY_1000) ? due : undefined;
+      },
       10_000,
-      'the last welcome booked for Monday 10:00',
+      'the other two welcomes booked for Monday',
     );
-    expect(await welcome('WAIT-B')).toMatchObject({ status: 'scheduled', dueAt: MONDAY_0900 });
-    const waiting = (await timeline('WAIT-B')).cases[0]!.timeline;
+    b = booked.find(([, at]) => at === MONDAY_0900)![0];
+    c = booked.find(([, at]) => at === MONDAY_1000)![0];
+    expect(await welcome(b)).toMatchObject({ status: 'scheduled', dueAt: MONDAY_0900 });
+    const waiting = (await timeline(b)).cases[0]!.timeline;
     expect(waiting.filter((t) => claimsASend(t.text))).toEqual([]);
 
     moveTo(SATURDAY_NOON);
-    for (const id of ['WAIT-B', 'WAIT-C']) expect((await patch(id, { status: 'paused' })).status).toBe(200);
-    expect(await welcome('WAIT-B')).toMatchObject({ status: 'held', dueAt: MONDAY_0900 });
+    for (const id of [b, c]) expect((await patch(id, { status: 'paused' })).status).toBe(200);
+    expect(await welcome(b)).toMatchObject({ status: 'held', dueAt: MONDAY_0900 });
     moveTo(SUNDAY_NOON);
-    expect((await patch('WAIT-B', { status: 'open' })).status).toBe(200);
+    expect((await patch(b, { status: 'open' })).status).toBe(200);
     // Resumed before its slot: it keeps Monday 09:00.
-    expect(await welcome('WAIT-B')).toMatchObject({ status: 'scheduled', dueAt: MONDAY_0900 });
-    const before = await timeline('WAIT-B');
+    expect(await welcome(b)).toMatchObject({ status: 'scheduled', dueAt: MONDAY_0900 });
+    const before = await timeline(b);
     expect(before.cases[0]!.status).toBe('active');
     expect(before.cases[0]!.timeline.filter((t) => claimsASend(t.text))).toEqual([]);
     expect(before.cases[0]!.timeline.map((t) => t.text)).toContain(
@@ -113,10 +125,10 @@ spec:
     );
 
     moveTo(Date.parse(MONDAY_0900) + 30_000);
-    await eventually(async () => mailsTo('WAIT-B') === 1 || undefined, 10_000, 'the welcome of WAIT-B');
+    await eventually(async () => mailsTo(b) === 1 || undefined, 10_000, 'the welcome booked for 09:00');
     const after = await eventually(
       async () => {
-        const t = await timeline('WAIT-B');
+        const t = await timeline(b);
         return t.cases[0]!.timeline.some((e) => claimsASend(e.text)) ? t : undefined;
       },
       5_000,
@@ -131,21 +143,21 @@ spec:
       },
     ]);
     expect(after.messages.map((m) => [m.stepId, m.status])).toEqual([['welcome', 'sent']]);
-    // WAIT-C is still paused: its welcome stays held past its slot, and nothing goes out.
+    // C is still paused: its welcome stays held past its slot, and nothing goes out.
     moveTo(Date.parse(MONDAY_1000) + 60_000);
     await new Promise((r) => setTimeout(r, 1_500));
-    expect(mailsTo('WAIT-C')).toBe(0);
-    expect(await welcome('WAIT-C')).toMatchObject({ status: 'held' });
-    expect(mailsTo('WAIT-B')).toBe(1);
+    expect(mailsTo(c)).toBe(0);
+    expect(await welcome(c)).toMatchObject({ status: 'held' });
+    expect(mailsTo(b)).toBe(1);
   });
 
   it('a first reminder whose slot passed while paused goes out once at the resume, and not before', async () => {
     moveTo(MONDAY_1130);
-    expect((await patch('WAIT-C', { status: 'open' })).status).toBe(200);
-    await eventually(async () => mailsTo('WAIT-C') === 1 || undefined, 10_000, 'the welcome of WAIT-C');
+    expect((await patch(c, { status: 'open' })).status).toBe(200);
+    await eventually(async () => mailsTo(c) === 1 || undefined, 10_000, 'the welcome booked for 10:00');
     const t = await eventually(
       async () => {
-        const got = await timeline('WAIT-C');
+        const got = await timeline(c);
         return got.cases[0]!.timeline.some((e) => claimsASend(e.text)) ? got : undefined;
       },
       5_000,
@@ -159,7 +171,7 @@ spec:
       },
     ]);
     await new Promise((r) => setTimeout(r, 1_000));
-    expect(mailsTo('WAIT-C')).toBe(1);
+    expect(mailsTo(c)).toBe(1);
     expect(street.smtp.messages).toHaveLength(3);
   });
 });
