@@ -35,8 +35,25 @@ function element(v: unknown): string {
   return ESCAPED.test(s) ? `"${s.replace(/["\\]/g, '\\$&')}"` : `"${s}"`;
 }
 
-function jsonLines(values: readonly unknown[]): string {
-  return values.map((v) => (v === null || v === undefined ? NULL_JSON : JSON.stringify(v))).join('\n');
+/** One column of `rows` as JSON lines, `\N` for SQL NULL. */
+function jsonLines(rows: readonly Readonly<Record<string, unknown>>[], name: string): string {
+  let out = '';
+  for (let i = 0; i < rows.length; i++) {
+    const v = rows[i]![name];
+    if (i > 0) out += '\n';
+    out += v === null || v === undefined ? NULL_JSON : JSON.stringify(v);
+  }
+  return out;
+}
+
+/** One column of `rows` as one array literal: `{"a","b",NULL}`. */
+function arrayLiteral(rows: readonly Readonly<Record<string, unknown>>[], name: string): string {
+  let out = '{';
+  for (let i = 0; i < rows.length; i++) {
+    if (i > 0) out += ',';
+    out += element(rows[i]![name]);
+  }
+  return `${out}}`;
 }
 
 /**
@@ -47,13 +64,13 @@ export function typedRows<R extends Readonly<Record<string, unknown>>>(
   columns: readonly Column[],
   rows: readonly R[],
 ) {
-  const arrays = columns.map(([name, type]) => {
-    const values = rows.map((r) => r[name]);
-    if (type === 'jsonb') {
-      return sql.fragment`string_to_array(${jsonLines(values)}::text, E'\\n', ${NULL_JSON})::jsonb[]`;
-    }
-    return sql.fragment`${`{${values.map(element).join(',')}}`}::${sql.identifier([type])}[]`;
-  });
+  // One loop a column appending to one string: no array of values and no array of elements to join
+  // (a tenth of the intake pod's CPU went into building these, issue #16).
+  const arrays = columns.map(([name, type]) =>
+    type === 'jsonb'
+      ? sql.fragment`string_to_array(${jsonLines(rows, name)}::text, E'\\n', ${NULL_JSON})::jsonb[]`
+      : sql.fragment`${arrayLiteral(rows, name)}::${sql.identifier([type])}[]`,
+  );
   const names = columns.map(([name]) => sql.identifier([name]));
   return sql.fragment`unnest(${sql.join(arrays, sql.fragment`, `)}) AS t (${sql.join(names, sql.fragment`, `)})`;
 }
