@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { type ClientConfigurationInput, createPool, type DatabasePool } from 'slonik';
 import { createError } from '../../core/errors/index.js';
 import { describeDatabaseUrl } from './database-url.js';
+import { createStreetDriverFactory } from './street-driver.js';
 import { typeParsers } from './type-parsers.js';
 
 export type Database = DatabasePool;
@@ -17,6 +18,8 @@ export async function createDatabase(url: string, options: CreateDatabaseOptions
   try {
     pool = await createPool(url, {
       typeParsers,
+      // pg as slonik's own driver uses it, with COPY for intake's batches (street-driver.ts).
+      driverFactory: createStreetDriverFactory(),
       // slonik's default runs DISCARD ALL whenever a connection goes back to the pool: one more round
       // trip per query or transaction (a third of dispatch's statements). The street keeps no session
       // state: settings are transaction-local (set_config(..., true)), locks are transaction locks, and

@@ -12,7 +12,7 @@ import {
   notSentText,
   type TimelineEntry,
 } from '../../core/engine/index.js';
-import { type Column, newIds, sql, typedRows } from '../../platform/db/index.js';
+import { type Column, copyRows, newIds, sql, typedRows } from '../../platform/db/index.js';
 import { recordArrangementRows } from './arrangement-rows.js';
 import { type CaseRow, type EventInput, insertEvents, saveCaseState, type Tx } from './case-repository.js';
 import type { StepKind } from './step-claims.js';
@@ -205,16 +205,19 @@ export async function insertSteps(
   if (unique.length === 0) return;
   const ids = newIds(unique.length);
   const steps = unique.map((s, i) => ({ id: ids[i], ...s }));
-  const onConflict = newCases
-    ? sql.fragment``
-    : sql.fragment`ON CONFLICT (case_id, dedupe_key) DO UPDATE SET status = 'scheduled', reason = NULL,
-      claimed_by = NULL, claimed_at = NULL, due_at = EXCLUDED.due_at, payload = EXCLUDED.payload
-      WHERE steps.status = 'cancelled' AND EXCLUDED.status = 'scheduled'`;
+  // A new case's steps can meet no earlier row: one COPY. Otherwise a cancelled step of an earlier turn
+  // is scheduled again.
+  if (newCases) {
+    await copyRows(tx, 'steps', STEP_COLUMNS, steps);
+    return;
+  }
   await tx.query(sql.unsafe`
     INSERT INTO steps (id, case_id, corporation, flow, step_id, kind, due_at, dedupe_key, payload, status,
       reason)
     SELECT * FROM ${typedRows(STEP_COLUMNS, steps)}
-    ${onConflict}`);
+    ON CONFLICT (case_id, dedupe_key) DO UPDATE SET status = 'scheduled', reason = NULL,
+      claimed_by = NULL, claimed_at = NULL, due_at = EXCLUDED.due_at, payload = EXCLUDED.payload
+      WHERE steps.status = 'cancelled' AND EXCLUDED.status = 'scheduled'`);
 }
 
 /**

@@ -4,7 +4,7 @@
 import type { DatabaseTransactionConnection } from 'slonik';
 import type { CaseState, TimelineEntry } from '../../core/engine/index.js';
 import type { ReceivableInput } from '../../core/receivable/index.js';
-import { type Column, sql, typedRows } from '../../platform/db/index.js';
+import { type Column, copyRows, sql } from '../../platform/db/index.js';
 import { holdsPersonalData } from './event-facts.js';
 
 export type Tx = DatabaseTransactionConnection;
@@ -151,9 +151,7 @@ export async function insertEvents(tx: Tx, events: readonly EventInput[]): Promi
     at: e.at ? e.at.toISOString() : fallback,
     personal: holdsPersonalData(e.type, e.data ?? {}),
   }));
-  await tx.query(sql.unsafe`
-    INSERT INTO events (corporation, receivable_id, case_id, external_id, type, data, at, personal)
-    SELECT * FROM ${typedRows(EVENT_COLUMNS, rows)}`);
+  await copyRows(tx, 'events', EVENT_COLUMNS, rows);
 }
 
 const EVENT_COLUMNS: readonly Column[] = [

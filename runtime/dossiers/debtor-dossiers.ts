@@ -16,7 +16,7 @@ import {
   type ReceivableState,
 } from '../../core/cases/index.js';
 import type { CaseEvent } from '../../core/engine/index.js';
-import { type Column, type Database, sql, typedRows } from '../../platform/db/index.js';
+import { type Column, copyRows, type Database, sql, typedRows } from '../../platform/db/index.js';
 import { type CaseRow, type ReceivableRow, receivableRowOf, type Tx } from './case-repository.js';
 
 /** What a case is about at this moment: the engine's receivable, the template's dossier, the row of both. */
@@ -133,11 +133,7 @@ export async function insertCaseItems(tx: Tx, items: readonly CaseItemInsert[], 
 /** New cases in one statement (intake's batch and a hand-over's new dossier). */
 export async function insertCases(tx: Tx, cases: readonly Record<string, unknown>[]): Promise<void> {
   if (cases.length === 0) return;
-  await tx.query(sql.unsafe`
-    INSERT INTO cases (id, receivable_id, debtor_ref, scope, corporation, flow, flow_revision, bundle_revision,
-      classification, rule, status, cursor, state, timeline, ended_at, end_reason, started_at, experiment,
-      experiment_arm)
-    SELECT * FROM ${typedRows(CASE_COLUMNS, cases)}`);
+  await copyRows(tx, 'cases', CASE_COLUMNS, cases);
 }
 
 const DOSSIER_KEY_COLUMNS: readonly Column[] = [

@@ -3,8 +3,9 @@
 // the receivables insert and the rest, so a batch of 1000 costs a handful of round trips. Payment links
 // are not made here: the first message that shows one makes it (payment-link.ts), so a receivable paid
 // before its first reminder never gets a link, and a link's 90 days start when the tenant can see it.
-// Rows travel as one typed array a column (platform/db/typed-rows.ts), so Postgres never parses the batch
-// as one JSON document.
+// Debtors and receivables, which meet stored rows, travel as one typed array a column
+// (platform/db/typed-rows.ts); the new cases, steps and events, which can meet none, as one COPY each
+// (platform/db/copy-rows.ts). Either way Postgres never parses the batch as one JSON document.
 // Idempotent like the one-at-a-time path: a receivable already stored (unique (corporation, externalId))
 // produces nothing, so a redelivered batch is harmless.
 

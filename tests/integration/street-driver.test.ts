@@ -1,0 +1,227 @@
+// The street's slonik driver (platform/db/street-driver.ts) and COPY (platform/db/copy-rows.ts) on real
+// PostgreSQL: every value COPY carries comes back exactly as it went in, whatever bytes an ERP put in it; a
+// refused row stores nothing and leaves the connection usable; COPY belongs to the caller's transaction;
+// and the driver keeps what slonik's own pg driver gives (type parsers with their arrays, error classes,
+// timeouts, one statement a query, streams).
+import fc from 'fast-check';
+import { StatementTimeoutError } from 'slonik';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { copyOf, copyText } from '../../platform/db/copy-rows.js';
+import {
+  type Column,
+  copyRows,
+  createDatabase,
+  type Database,
+  isDataRefused,
+  sql,
+  sqlState,
+} from '../../platform/db/index.js';
+import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
+
+let testDb: TestDatabase;
+let db: Database;
+
+const COLUMNS: readonly Column[] = [
+  ['n', 'int4'],
+  ['id', 'uuid'],
+  ['label', 'text'],
+  ['amount', 'int8'],
+  ['due', 'date'],
+  ['at', 'timestamptz'],
+  ['ok', 'bool'],
+  ['doc', 'jsonb'],
+];
+
+beforeAll(async () => {
+  testDb = await createTestDatabase();
+  db = await createDatabase(testDb.url);
+  await db.query(sql.unsafe`
+    CREATE TABLE copied (n int4 PRIMARY KEY, id uuid, label text, amount int8, due date, at timestamptz,
+      ok bool, doc jsonb, made timestamptz NOT NULL DEFAULT now())`);
+});
+afterAll(async () => {
+  await db?.end();
+  await testDb?.drop();
+});
+
+const HOSTILE = [
+  'a "quoted" word',
+  'back\\slash',
+  'tab\there',
+  'line\nfeed',
+  'carriage\rreturn',
+  '\\N',
+  '\\.',
+  'ends in a backslash\\',
+  '\\t is not a tab',
+  'NULL',
+  '',
+  'comma, and {braces}',
+  'Zoë — ’t Hoofd € 🏠',
+  'line\u2028separator',
+];
+
+async function stored() {
+  return db.any(sql.unsafe`
+    SELECT n, id, label, amount, due, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at,
+      ok, doc FROM copied ORDER BY n`);
+}
+
+describe('copyRows', () => {
+  it('brings back every hostile text and JSON value unchanged, SQL NULL apart from JSON null and "NULL"', async () => {
+    await db.query(sql.unsafe`TRUNCATE copied`);
+    const rows = HOSTILE.map((label, n) => ({
+      n,
+      id: `0190f0e2-6b3c-7d4e-8f00-0000000000${String(n).padStart(2, '0')}`,
+      label,
+      amount: n * 1_000_000_007,
+      due: '2026-11-01',
+      at: '2026-12-06T05:40:00.123Z',
+      ok: n % 2 === 0,
+      doc: { label, list: [label, n], nested: { text: `${label}\n${label}` } },
+    }));
+    const nulls = [
+      { n: 100, id: null, label: null, amount: null, due: null, at: null, ok: null, doc: null },
+      { n: 101, id: null, label: 'NULL', amount: 0, due: null, at: null, ok: false, doc: 'NULL' },
+    ];
+    expect(await db.transaction((tx) => copyRows(tx, 'copied', COLUMNS, [...rows, ...nulls]))).toBe(16);
+    expect(await stored()).toEqual([...rows, ...nulls]);
+    const [kinds] = await db.any(sql.unsafe`
+      SELECT count(*) FILTER (WHERE doc IS NULL)::int AS sql_null,
+        count(*) FILTER (WHERE doc = 'null'::jsonb)::int AS json_null FROM copied`);
+    expect(kinds).toEqual({ sql_null: 1, json_null: 0 });
+  });
+
+  it('round-trips any string and any JSON value (fast-check)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.tuple(fc.option(fc.string({ unit: 'grapheme' })), fc.jsonValue()), { maxLength: 20 }),
+        async (pairs) => {
+          // Postgres text holds no NUL character (the ERP API refuses it first; the next test shows COPY's answer).
+          const clean = (s: string) => s.replaceAll('\u0000', '');
+          const rows = pairs.map(([label, doc], n) => ({
+            n,
+            id: null,
+            label: label === null ? null : clean(label),
+            amount: null,
+            due: null,
+            at: null,
+            ok: null,
+            doc: JSON.parse(clean(JSON.stringify(doc))) as unknown,
+          }));
+          await db.query(sql.unsafe`TRUNCATE copied`);
+          await db.transaction((tx) => copyRows(tx, 'copied', COLUMNS, rows));
+          const back = await stored();
+          expect(back.map((r) => r.label)).toEqual(rows.map((r) => r.label));
+          // jsonb keeps numbers as numeric and sorts keys: compare with what Postgres makes of the same text.
+          const expected = await db.any(sql.unsafe`
+            SELECT doc::jsonb AS doc FROM unnest(${sql.array(
+              rows.map((r) => JSON.stringify(r.doc) ?? 'null'),
+              'text',
+            )}::text[]) WITH ORDINALITY AS t (doc, n) ORDER BY n`);
+          expect(back.map((r) => r.doc)).toEqual(expected.map((r) => r.doc));
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+
+  it('a row Postgres refuses stores nothing of the batch, reports the data refused, and the pool goes on', async () => {
+    await db.query(sql.unsafe`TRUNCATE copied`);
+    const good = { n: 1, id: null, label: 'fine', amount: null, due: null, at: null, ok: null, doc: {} };
+    for (const bad of [
+      { ...good, n: 2, label: 'nul \u0000 byte' },
+      { ...good, n: 2, doc: { text: 'nul \u0000 in JSON' } },
+      { ...good, n: 2, due: '2026-02-30' },
+      { ...good, n: 2, amount: 2 ** 64 },
+    ]) {
+      const err = await db.transaction((tx) => copyRows(tx, 'copied', COLUMNS, [good, bad])).catch((e) => e);
+      expect(err, JSON.stringify(bad)).toBeInstanceOf(Error);
+      expect(isDataRefused(err), `${JSON.stringify(bad)}: ${sqlState(err)}`).toBe(true);
+    }
+    expect(await db.oneFirst(sql.unsafe`SELECT count(*)::int FROM copied`)).toBe(0);
+    // A duplicate key is a constraint, not data: 23505, as from an INSERT.
+    await db.transaction((tx) => copyRows(tx, 'copied', COLUMNS, [good]));
+    const dup = await db.transaction((tx) => copyRows(tx, 'copied', COLUMNS, [good])).catch((e) => e);
+    expect(sqlState(dup)).toBe('23505');
+    expect(await db.oneFirst(sql.unsafe`SELECT count(*)::int FROM copied`)).toBe(1);
+  });
+
+  it('belongs to the transaction: rolled back with it, seen by its later statements', async () => {
+    await db.query(sql.unsafe`TRUNCATE copied`);
+    const row = { n: 5, id: null, label: 'x', amount: null, due: null, at: null, ok: null, doc: null };
+    const seen = await db
+      .transaction(async (tx) => {
+        await copyRows(tx, 'copied', COLUMNS, [row]);
+        const n = await tx.oneFirst(sql.unsafe`SELECT count(*)::int FROM copied`);
+        throw Object.assign(new Error('roll back'), { n });
+      })
+      .catch((e: { n: number }) => e.n);
+    expect(seen).toBe(1);
+    expect(await db.oneFirst(sql.unsafe`SELECT count(*)::int FROM copied`)).toBe(0);
+    expect(await copyRows(db, 'copied', COLUMNS, [])).toBe(0);
+  });
+
+  it('only a statement of copyRows is run as COPY', () => {
+    const text = copyText(COLUMNS.slice(0, 3), [{ n: 1, id: null, label: 'a\tb' }]);
+    expect(text).toBe('1\t\\N\ta\\tb\n');
+    expect(copyOf('COPY "copied" ("n", "label") FROM STDIN $1', [text])).toEqual({
+      statement: 'COPY "copied" ("n", "label") FROM STDIN',
+      data: text,
+    });
+    for (const [q, values] of [
+      ['COPY "copied" ("n") FROM STDIN $1', [1]],
+      ['COPY "copied" ("n") FROM STDIN $1', ['a', 'b']],
+      ['SELECT $1', ['x']],
+      ['COPY "copied" ("n") FROM PROGRAM \'id\' $1', ['x']],
+      ['COPY "copied" ("n") FROM STDIN; DROP TABLE copied; $1', ['x']],
+    ] as const) {
+      expect(copyOf(q, values), q).toBeUndefined();
+    }
+  });
+});
+
+describe('the street driver', () => {
+  it('parses int8 as a number, timestamptz as a Date, date as text, and their arrays alike', async () => {
+    const row = await db.one(sql.unsafe`
+      SELECT 9007199254740991::int8 AS big, ARRAY[1, 2]::int8[] AS bigs,
+        '2026-12-06T05:40:00Z'::timestamptz AS at, ARRAY['2026-12-06T05:40:00Z']::timestamptz[] AS ats,
+        '2026-11-01'::date AS due, ARRAY['2026-11-01']::date[] AS dues, 1.5::numeric AS num, '{"a":1}'::jsonb AS doc`);
+    expect(row).toEqual({
+      big: 9_007_199_254_740_991,
+      bigs: [1, 2],
+      at: new Date('2026-12-06T05:40:00Z'),
+      ats: [new Date('2026-12-06T05:40:00Z')],
+      due: '2026-11-01',
+      dues: ['2026-11-01'],
+      num: '1.5',
+      doc: { a: 1 },
+    });
+    const err = await db.oneFirst(sql.unsafe`SELECT 9007199254740993::int8`).catch((e) => e);
+    expect(String(err)).toMatch(/does not fit a JavaScript number/);
+  });
+
+  it('refuses two statements in one query, keeps SQLSTATEs, and honours the statement timeout', async () => {
+    await expect(db.query(sql.unsafe`SELECT 1; SELECT 2`)).rejects.toThrow();
+    expect(sqlState(await db.query(sql.unsafe`SELECT 1/0`).catch((e) => e))).toBe('22012');
+    const short = await createDatabase(testDb.url, { statementTimeout: 100 });
+    try {
+      const err = await short.query(sql.unsafe`SELECT pg_sleep(2)`).catch((e) => e);
+      expect(err).toBeInstanceOf(StatementTimeoutError);
+      expect(sqlState(err)).toBe('57014');
+      expect(await short.oneFirst(sql.unsafe`SELECT 1`)).toBe(1);
+    } finally {
+      await short.end();
+    }
+  });
+
+  it('streams rows with their fields', async () => {
+    const seen: number[] = [];
+    await db.stream(sql.unsafe`SELECT generate_series(1, 5)::int4 AS n`, (stream) => {
+      stream.on('data', (datum: { fields: { name: string }[]; data: { n: number } }) => {
+        seen.push(datum.fields.length === 1 && datum.fields[0]!.name === 'n' ? datum.data.n : -1);
+      });
+    });
+    expect(seen).toEqual([1, 2, 3, 4, 5]);
+  });
+});
