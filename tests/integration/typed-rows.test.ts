@@ -4,8 +4,9 @@
 // string, an empty string. Real PostgreSQL.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Column, createDatabase, type Database, sql, typedRows } from '../../platform/db/index.js';
+import { createDatabase, type Database, sql, typedRows } from '../../platform/db/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
+import { anyLabelsAndDocs, hostileRows, VALUE_COLUMNS, type ValueRow } from '../support/row-values.js';
 
 let testDb: TestDatabase;
 let db: Database;
@@ -19,66 +20,21 @@ afterAll(async () => {
   await testDb?.drop();
 });
 
-const COLUMNS: readonly Column[] = [
-  ['n', 'int4'],
-  ['id', 'uuid'],
-  ['label', 'text'],
-  ['amount', 'int8'],
-  ['due', 'date'],
-  ['at', 'timestamptz'],
-  ['ok', 'bool'],
-  ['doc', 'jsonb'],
-];
-
-interface Row extends Record<string, unknown> {
-  n: number;
-  id: string | null;
-  label: string | null;
-  amount: number | null;
-  due: string | null;
-  at: string | null;
-  ok: boolean | null;
-  doc: unknown;
-}
-
-async function roundTrip(rows: readonly Row[]) {
+async function roundTrip(rows: readonly ValueRow[]) {
   const back = await db.any(sql.unsafe`
     SELECT n, id, label, amount, due, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at,
-      ok, doc FROM ${typedRows(COLUMNS, rows)} ORDER BY n`);
+      ok, doc FROM ${typedRows(VALUE_COLUMNS, rows)} ORDER BY n`);
   return back.map((r) => ({ ...r, at: r.at ?? null }));
 }
 
-const HOSTILE = [
-  'a "quoted" word',
-  'back\\slash',
-  'comma, and {braces}',
-  'NULL',
-  'null',
-  '',
-  ' leading and trailing ',
-  'line\nfeed\tand tab',
-  '\\N',
-  'Zoë — ’t Hoofd € 🏠',
-  'line\u2028separator',
-];
-
 describe('typedRows', () => {
   it('brings back every hostile text and JSON value unchanged', async () => {
-    const rows: Row[] = HOSTILE.map((label, n) => ({
-      n,
-      id: '0190f0e2-6b3c-7d4e-8f00-0000000000' + String(n).padStart(2, '0'),
-      label,
-      amount: n * 1_000_000_007,
-      due: '2026-11-01',
-      at: '2026-12-06T05:40:00.123Z',
-      ok: n % 2 === 0,
-      doc: { label, list: [label, n], nested: { text: `${label}\n${label}` } },
-    }));
+    const rows = hostileRows();
     expect(await roundTrip(rows)).toEqual(rows);
   });
 
   it('keeps SQL NULL apart from JSON null and from the string "NULL"', async () => {
-    const rows: Row[] = [
+    const rows: ValueRow[] = [
       { n: 0, id: null, label: null, amount: null, due: null, at: null, ok: null, doc: null },
       { n: 1, id: null, label: 'NULL', amount: 0, due: null, at: null, ok: false, doc: 'NULL' },
       { n: 2, id: null, label: '\\N', amount: -1, due: null, at: null, ok: true, doc: [null] },
@@ -86,47 +42,40 @@ describe('typedRows', () => {
     const back = await roundTrip(rows);
     expect(back).toEqual(rows);
     const [kinds] = await db.any(sql.unsafe`
-      SELECT count(*) FILTER (WHERE doc IS NULL)::int AS sql_null FROM ${typedRows(COLUMNS, rows)}`);
+      SELECT count(*) FILTER (WHERE doc IS NULL)::int AS sql_null FROM ${typedRows(VALUE_COLUMNS, rows)}`);
     expect(kinds).toEqual({ sql_null: 1 });
   });
 
   it('gives no rows for no rows, and one row for one row whose JSON is null', async () => {
     expect(await roundTrip([])).toEqual([]);
-    const one: Row = { n: 7, id: null, label: null, amount: null, due: null, at: null, ok: null, doc: null };
+    const one: ValueRow = {
+      n: 7,
+      id: null,
+      label: null,
+      amount: null,
+      due: null,
+      at: null,
+      ok: null,
+      doc: null,
+    };
     expect(await roundTrip([one])).toEqual([one]);
   });
 
   it('round-trips any string and any JSON value (fast-check)', async () => {
     await fc.assert(
-      fc.asyncProperty(
-        fc.array(fc.tuple(fc.option(fc.string({ unit: 'grapheme' })), fc.jsonValue()), { maxLength: 20 }),
-        async (pairs) => {
-          // Postgres text holds no NUL character, and jsonb refuses \u0000: the ERP API refuses them first
-          // (erp-api-control-characters.test.ts).
-          const clean = (s: string) => s.replaceAll('\u0000', '');
-          const rows: Row[] = pairs.map(([label, doc], n) => ({
-            n,
-            id: null,
-            label: label === null ? null : clean(label),
-            amount: null,
-            due: null,
-            at: null,
-            ok: null,
-            doc: JSON.parse(clean(JSON.stringify(doc))),
-          }));
-          const back = await roundTrip(rows);
-          expect(back.map((r) => r.label)).toEqual(rows.map((r) => r.label));
-          // jsonb keeps numbers as numeric and objects' keys sorted: compare as Postgres would store them.
-          const stored = await db.any(sql.unsafe`
-            SELECT n, doc FROM ${typedRows(COLUMNS, rows)} ORDER BY n`);
-          const expected = await db.any(sql.unsafe`
+      fc.asyncProperty(anyLabelsAndDocs, async (rows) => {
+        const back = await roundTrip(rows);
+        expect(back.map((r) => r.label)).toEqual(rows.map((r) => r.label));
+        // jsonb keeps numbers as numeric and objects' keys sorted: compare as Postgres would store them.
+        const stored = await db.any(sql.unsafe`
+            SELECT n, doc FROM ${typedRows(VALUE_COLUMNS, rows)} ORDER BY n`);
+        const expected = await db.any(sql.unsafe`
             SELECT n, doc::jsonb AS doc FROM unnest(${sql.array(
               rows.map((r) => JSON.stringify(r.doc) ?? 'null'),
               'text',
             )}::text[]) WITH ORDINALITY AS t (doc, n) ORDER BY n`);
-          expect(stored.map((r) => r.doc)).toEqual(expected.map((r) => r.doc));
-        },
-      ),
+        expect(stored.map((r) => r.doc)).toEqual(expected.map((r) => r.doc));
+      }),
       { numRuns: 100 },
     );
   });
