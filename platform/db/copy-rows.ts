@@ -12,7 +12,7 @@
 
 import type { CommonQueryMethods } from 'slonik';
 import { sql } from 'slonik';
-import type { Column } from './typed-rows.js';
+import { type Column, inputText } from './typed-rows.js';
 
 const NULL = '\\N';
 const SPECIAL = /[\\\t\n\r]/;
@@ -23,12 +23,8 @@ const escaped = (s: string) => (SPECIAL.test(s) ? s.replace(SPECIALS, (c) => ESC
 
 function field(v: unknown, jsonb: boolean): string {
   if (v === null || v === undefined) return NULL;
-  if (jsonb) return escaped(JSON.stringify(v));
-  if (typeof v === 'string') return escaped(v);
-  if (typeof v === 'boolean') return v ? 't' : 'f';
-  if (v instanceof Date) return v.toISOString();
-  if (typeof v === 'object') return escaped(JSON.stringify(v));
-  return escaped(String(v));
+  // A jsonb column's string is a JSON string, quoted; any other column's value is its input text.
+  return escaped(jsonb ? JSON.stringify(v) : inputText(v));
 }
 
 /** `rows` in COPY's text format, `columns` in order (every row gives a value or null for each). */
