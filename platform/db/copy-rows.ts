@@ -32,32 +32,53 @@ export function copyText(
   columns: readonly Column[],
   rows: readonly Readonly<Record<string, unknown>>[],
 ): string {
-  let out = '';
-  for (const row of rows) {
+  // Joined, not appended: one flat string rather than a rope of a cell per value, which would live (and be
+  // copied by each young-generation collection) until the statement is sent.
+  const lines = new Array<string>(rows.length + 1);
+  const cells = new Array<string>(columns.length);
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r]!;
     for (let c = 0; c < columns.length; c++) {
       const [name, type] = columns[c]!;
-      if (c > 0) out += '\t';
-      out += field(row[name], type === 'jsonb');
+      cells[c] = field(row[name], type === 'jsonb');
     }
-    out += '\n';
+    lines[r] = cells.join('\t');
   }
-  return out;
+  lines[rows.length] = '';
+  return lines.join('\n');
+}
+
+/** Rows made ready for one COPY into `table`: only the text is kept, not the row objects it came from. */
+export interface CopyBatch {
+  table: string;
+  columns: readonly Column[];
+  rows: number;
+  text: string;
+}
+
+export const copyBatch = (
+  table: string,
+  columns: readonly Column[],
+  rows: readonly Readonly<Record<string, unknown>>[],
+): CopyBatch => ({ table, columns, rows: rows.length, text: copyText(columns, rows) });
+
+/** Runs a COPY made by copyBatch; returns how many rows it stored. */
+export async function sendCopy(db: CommonQueryMethods, batch: CopyBatch): Promise<number> {
+  if (batch.rows === 0) return 0;
+  const names = batch.columns.map(([name]) => sql.identifier([name]));
+  const result = await db.query(
+    sql.unsafe`COPY ${sql.identifier([batch.table])} (${sql.join(names, sql.fragment`, `)}) FROM STDIN ${batch.text}`,
+  );
+  return result.rowCount;
 }
 
 /** Inserts `rows` into `table` with one COPY; returns how many rows it stored. */
-export async function copyRows(
+export const copyRows = (
   db: CommonQueryMethods,
   table: string,
   columns: readonly Column[],
   rows: readonly Readonly<Record<string, unknown>>[],
-): Promise<number> {
-  if (rows.length === 0) return 0;
-  const names = columns.map(([name]) => sql.identifier([name]));
-  const result = await db.query(
-    sql.unsafe`COPY ${sql.identifier([table])} (${sql.join(names, sql.fragment`, `)}) FROM STDIN ${copyText(columns, rows)}`,
-  );
-  return result.rowCount;
-}
+): Promise<number> => sendCopy(db, copyBatch(table, columns, rows));
 
 const COPY_STATEMENT = /^COPY "[^"]+" \((?:"[^"]+"(?:, )?)+\) FROM STDIN \$1$/;
 

@@ -1,5 +1,5 @@
 export { sql } from 'slonik';
-export { copyRows } from './copy-rows.js';
+export { type CopyBatch, copyBatch, copyRows, sendCopy } from './copy-rows.js';
 export { type CreateDatabaseOptions, createDatabase, type Database } from './create-database.js';
 export { databaseAnswers, waitForDatabase } from './database-health.js';
 export { describeDatabaseUrl } from './database-url.js';

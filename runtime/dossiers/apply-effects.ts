@@ -12,7 +12,15 @@ import {
   notSentText,
   type TimelineEntry,
 } from '../../core/engine/index.js';
-import { type Column, copyRows, newIds, sql, typedRows } from '../../platform/db/index.js';
+import {
+  type Column,
+  type CopyBatch,
+  copyBatch,
+  newIds,
+  sendCopy,
+  sql,
+  typedRows,
+} from '../../platform/db/index.js';
 import { recordArrangementRows } from './arrangement-rows.js';
 import { type CaseRow, type EventInput, insertEvents, saveCaseState, type Tx } from './case-repository.js';
 import type { StepKind } from './step-claims.js';
@@ -201,16 +209,14 @@ export async function insertSteps(
   all: readonly StepInsert[],
   { newCases = false }: { newCases?: boolean } = {},
 ): Promise<void> {
-  const unique = [...new Map(all.map((s) => [s.dedupe_key, s])).values()];
-  if (unique.length === 0) return;
-  const ids = newIds(unique.length);
-  const steps = unique.map((s, i) => ({ id: ids[i], ...s }));
   // A new case's steps can meet no earlier row: one COPY. Otherwise a cancelled step of an earlier turn
   // is scheduled again.
   if (newCases) {
-    await copyRows(tx, 'steps', STEP_COLUMNS, steps);
+    await sendCopy(tx, newCaseStepsCopy(all));
     return;
   }
+  const steps = withIds(all);
+  if (steps.length === 0) return;
   await tx.query(sql.unsafe`
     INSERT INTO steps (id, case_id, corporation, flow, step_id, kind, due_at, dedupe_key, payload, status,
       reason)
@@ -219,6 +225,20 @@ export async function insertSteps(
       claimed_by = NULL, claimed_at = NULL, due_at = EXCLUDED.due_at, payload = EXCLUDED.payload
       WHERE steps.status = 'cancelled' AND EXCLUDED.status = 'scheduled'`);
 }
+
+/** The step rows to insert: one a dedupe key (the last given), each with a new id. */
+function withIds(all: readonly StepInsert[]) {
+  const unique = [...new Map(all.map((s) => [s.dedupe_key, s])).values()];
+  const ids = newIds(unique.length);
+  return unique.map((s, i) => ({ id: ids[i], ...s }));
+}
+
+/**
+ * The steps of cases this transaction started as one COPY, ready to send (`insertSteps` with `newCases`;
+ * intake makes it before its first wait on the database).
+ */
+export const newCaseStepsCopy = (all: readonly StepInsert[]): CopyBatch =>
+  copyBatch('steps', STEP_COLUMNS, withIds(all));
 
 /**
  * Applies a turn's step changes to the rows of earlier turns; returns the sentences for the sends and

@@ -4,7 +4,7 @@
 import type { DatabaseTransactionConnection } from 'slonik';
 import type { CaseState, TimelineEntry } from '../../core/engine/index.js';
 import type { ReceivableInput } from '../../core/receivable/index.js';
-import { type Column, copyRows, sql } from '../../platform/db/index.js';
+import { type Column, type CopyBatch, copyBatch, sendCopy, sql } from '../../platform/db/index.js';
 import { holdsPersonalData } from './event-facts.js';
 
 export type Tx = DatabaseTransactionConnection;
@@ -139,7 +139,11 @@ export interface EventInput {
  * holds more than facts is marked `personal`, so the retention sweep finds it (personal-data.ts).
  */
 export async function insertEvents(tx: Tx, events: readonly EventInput[]): Promise<void> {
-  if (events.length === 0) return;
+  await sendCopy(tx, eventsCopy(events));
+}
+
+/** Events as one COPY, ready to send (intake makes it before its first wait on the database). */
+export function eventsCopy(events: readonly EventInput[]): CopyBatch {
   const fallback = new Date().toISOString();
   const rows = events.map((e) => ({
     corporation: e.corporation,
@@ -151,7 +155,7 @@ export async function insertEvents(tx: Tx, events: readonly EventInput[]): Promi
     at: e.at ? e.at.toISOString() : fallback,
     personal: holdsPersonalData(e.type, e.data ?? {}),
   }));
-  await copyRows(tx, 'events', EVENT_COLUMNS, rows);
+  return copyBatch('events', EVENT_COLUMNS, rows);
 }
 
 const EVENT_COLUMNS: readonly Column[] = [

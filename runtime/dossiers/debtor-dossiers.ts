@@ -16,7 +16,15 @@ import {
   type ReceivableState,
 } from '../../core/cases/index.js';
 import type { CaseEvent } from '../../core/engine/index.js';
-import { type Column, copyRows, type Database, sql, typedRows } from '../../platform/db/index.js';
+import {
+  type Column,
+  type CopyBatch,
+  copyBatch,
+  type Database,
+  sendCopy,
+  sql,
+  typedRows,
+} from '../../platform/db/index.js';
 import { type CaseRow, type ReceivableRow, receivableRowOf, type Tx } from './case-repository.js';
 
 /** What a case is about at this moment: the engine's receivable, the template's dossier, the row of both. */
@@ -130,10 +138,13 @@ export async function insertCaseItems(tx: Tx, items: readonly CaseItemInsert[], 
     ON CONFLICT (case_id, receivable_id) DO UPDATE SET left_at = NULL WHERE case_items.left_at IS NOT NULL`);
 }
 
+/** New cases as one COPY, ready to send (intake makes it before its first wait on the database). */
+export const newCasesCopy = (cases: readonly Record<string, unknown>[]): CopyBatch =>
+  copyBatch('cases', CASE_COLUMNS, cases);
+
 /** New cases in one statement (intake's batch and a hand-over's new dossier). */
 export async function insertCases(tx: Tx, cases: readonly Record<string, unknown>[]): Promise<void> {
-  if (cases.length === 0) return;
-  await copyRows(tx, 'cases', CASE_COLUMNS, cases);
+  await sendCopy(tx, newCasesCopy(cases));
 }
 
 const DOSSIER_KEY_COLUMNS: readonly Column[] = [

@@ -1,6 +1,12 @@
 // The domain: receivables, cases, steps, events and links in Postgres; every stage builds on it.
 // The stage's public face: other folders import from here, never from its files.
-export { insertSteps, planEffects, type StepInsert, withoutLinkClosed } from './apply-effects.js';
+export {
+  insertSteps,
+  newCaseStepsCopy,
+  planEffects,
+  type StepInsert,
+  withoutLinkClosed,
+} from './apply-effects.js';
 export { type ArrangementTermView, type ArrangementView, loadArrangements } from './arrangement-history.js';
 export { checkedPlan, ERP_LIMITS, type PlanRequest } from './arrangement-plans.js';
 export { applyReceivableEvent } from './case-events.js';
@@ -10,6 +16,7 @@ export {
   type CaseTimelineEntry,
   caseTimeline,
   type EventInput,
+  eventsCopy,
   insertEvents,
   lockCase,
   type ReceivableRow,
@@ -40,6 +47,7 @@ export {
   insertCaseItems,
   insertCases,
   lockRunningDossiers,
+  newCasesCopy,
   subjectOf,
 } from './debtor-dossiers.js';
 export { type DebtorLock, debtorGate, lockDebtorOfCase } from './debtor-gate.js';
