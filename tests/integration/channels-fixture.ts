@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDatabase, type Database, sql } from '../../platform/db/index.js';
 import type { BundleStore } from '../../runtime/bundles/index.js';
+import { freePort } from '../support/free-port.js';
 import { startSftpServer, type TestSftpServer } from '../support/sftp-server.js';
 import { eventually, startStreet, type TestStreet } from '../support/street.js';
 import { startTwilioServer, type TestTwilioServer } from '../support/twilio-server.js';
@@ -191,15 +192,6 @@ async function startHookReceiver(hooks: Hook[]) {
     url: `http://127.0.0.1:${port}/outputstraat/messages`,
     stop: () => new Promise((r) => server.close(r)),
   };
-}
-
-async function freePort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  const s = createServer();
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
-  const port = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return port;
 }
 
 /**

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import twilio from 'twilio';
 import { expect } from 'vitest';
 import { sql } from '../../platform/db/index.js';
+import { freePort } from '../support/free-port.js';
 import { eventually } from '../support/street.js';
 import { type ChannelStreet, MESSAGING_SERVICE, startChannelStreet } from './channels-fixture.js';
 
@@ -50,15 +51,6 @@ const env: Record<string, string> = {
   OST_SECRET_REPLY_ZUID__TWILIO_CREDENTIALS__accountSid: `AC${'1'.repeat(32)}`,
   OST_SECRET_REPLY_ZUID__TWILIO_CREDENTIALS__authToken: ZUID_TOKEN,
 };
-
-async function freePort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  const s = createServer();
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
-  const port = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 export interface ReplyStreet {
   cs: ChannelStreet;

@@ -3,10 +3,10 @@
 // SIGTERM and watch it drain. Its JSON log goes to a file that a failing test can show.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, mkdtempSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from './free-port.js';
 import { TEST_LINK_SECRET } from './street.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -41,18 +41,6 @@ export interface RuntimeProcess {
   stop(timeoutMs?: number): Promise<number | null>;
   exited: Promise<number | null>;
   log(): string;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((ok, fail) => {
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', ok);
-  });
-  const address = server.address();
-  await new Promise<void>((ok) => server.close(() => ok()));
-  if (!address || typeof address === 'string') throw new Error('could not reserve a loopback port');
-  return address.port;
 }
 
 /** Spawns `runtime/main.ts` with the environment of a pod; its output goes to a log file. */
