@@ -5,7 +5,7 @@
 // made again before each round "with" and dropped before each round "without". WAL bytes are the same on
 // every machine; the time beside them is only a hint.
 import { sql } from '../platform/db/index.js';
-import { createMigratedDatabase } from '../tests/support/postgres.js';
+import { createMigratedDatabase, insertBareCases } from '../tests/support/postgres.js';
 
 const MESSAGES = 9_600;
 const GROUP = 32;
@@ -13,12 +13,7 @@ const GROUP = 32;
 const t = await createMigratedDatabase();
 const db = t.db;
 try {
-  const receivable = await db.oneFirst(sql.unsafe`
-    INSERT INTO receivables (corporation, external_id, kind, amount_minor, balance_minor, due_date, debtor, payload)
-    VALUES ('woonstad', 'R-1', 'rent', 100, 100, '2026-12-01', '{}', '{}') RETURNING id`);
-  const cases = await db.anyFirst(sql.unsafe`
-    INSERT INTO cases (receivable_id, corporation, flow, flow_revision, bundle_revision)
-    SELECT ${receivable}, 'woonstad', 'rent', 'r1', 'b1' FROM generate_series(1, 200) RETURNING id`);
+  const { receivable, cases } = await insertBareCases(db, 200);
 
   const round = async (label: string) => {
     const lsn = await db.oneFirst(sql.unsafe`SELECT pg_current_wal_lsn()::text`);
@@ -26,7 +21,7 @@ try {
     for (let b = 0; b < MESSAGES / GROUP; b++) {
       const ids = await db.anyFirst(sql.unsafe`
         INSERT INTO messages (case_id, receivable_id, corporation, channel, channel_type, status, engine_message_id, content)
-        SELECT (${sql.array(cases as string[], 'uuid')})[1 + (g % 200)], ${receivable}, 'woonstad', 'mail', 'email',
+        SELECT (${sql.array(cases, 'uuid')})[1 + (g % 200)], ${receivable}, 'woonstad', 'mail', 'email',
           'sending', 'm' || g, '{"template": "reminder"}'
         FROM generate_series(1, ${GROUP}) g RETURNING id`);
       await db.query(sql.unsafe`

@@ -9,7 +9,7 @@ import { connectBus, ensureStreams, intakeSubject } from '../../platform/bus/ind
 import { type Database, sql } from '../../platform/db/index.js';
 import { dispatchLag, intakeLag } from '../../runtime/gauges/corporation-lag.js';
 import { type NatsServer, startNatsServer } from '../support/nats-server.js';
-import { createMigratedDatabase, type TestDatabase } from '../support/postgres.js';
+import { createMigratedDatabase, insertBareCases, type TestDatabase } from '../support/postgres.js';
 
 const log = pino({ level: 'silent' });
 let server: NatsServer;
@@ -38,12 +38,7 @@ async function step(
   status: string,
   kind = 'send',
 ): Promise<void> {
-  const receivable = await db.oneFirst(sql.unsafe`
-    INSERT INTO receivables (corporation, external_id, kind, amount_minor, balance_minor, due_date, debtor, payload)
-    VALUES (${corporation}, ${`R-${n}`}, 'rent', 100, 100, '2026-11-01', '{}', '{}') RETURNING id`);
-  const caseId = await db.oneFirst(sql.unsafe`
-    INSERT INTO cases (receivable_id, corporation, flow, flow_revision, bundle_revision)
-    VALUES (${receivable}, ${corporation}, 'rent', 'r1', 'b1') RETURNING id`);
+  const [caseId] = (await insertBareCases(db, 1, corporation, `R-${n}`)).cases as [string];
   await db.query(sql.unsafe`
     INSERT INTO steps (case_id, corporation, step_id, kind, due_at, dedupe_key, status)
     VALUES (${caseId}, ${corporation}, 'first', ${kind}, ${dueAt.toISOString()}, ${`c-${n}/first/0`}, ${status})`);

@@ -2,21 +2,15 @@
 // messages, and deleting a case still removes its messages. Real PostgreSQL.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Database, sql } from '../../platform/db/index.js';
-import { createMigratedDatabase, type TestDatabase } from '../support/postgres.js';
+import { createMigratedDatabase, insertBareCases, type TestDatabase } from '../support/postgres.js';
 
 let testDb: TestDatabase & { db: Database };
 let caseId: string;
 
 beforeAll(async () => {
   testDb = await createMigratedDatabase();
-  const receivable = await testDb.db.oneFirst(sql.unsafe`
-    INSERT INTO receivables (corporation, external_id, kind, amount_minor, balance_minor, due_date, debtor, payload)
-    VALUES ('woonstad', 'R-1', 'rent', 100, 100, '2026-12-01', '{}', '{}') RETURNING id`);
-  caseId = String(
-    await testDb.db.oneFirst(sql.unsafe`
-      INSERT INTO cases (receivable_id, corporation, flow, flow_revision, bundle_revision)
-      VALUES (${receivable}, 'woonstad', 'rent', 'r1', 'b1') RETURNING id`),
-  );
+  const { receivable, cases } = await insertBareCases(testDb.db, 1);
+  caseId = cases[0] as string;
   for (const n of [1, 2])
     await testDb.db.query(sql.unsafe`
       INSERT INTO messages (case_id, receivable_id, corporation, channel, channel_type, status, engine_message_id)

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Database, sql } from '../../platform/db/index.js';
 import { insertSteps, type StepInsert } from '../../runtime/dossiers/index.js';
-import { createMigratedDatabase, type TestDatabase } from '../support/postgres.js';
+import { createMigratedDatabase, insertBareCases, type TestDatabase } from '../support/postgres.js';
 
 let testDb: TestDatabase & { db: Database };
 let caseA: string;
@@ -13,15 +13,7 @@ let caseB: string;
 
 beforeAll(async () => {
   testDb = await createMigratedDatabase();
-  const receivable = await testDb.db.oneFirst(sql.unsafe`
-    INSERT INTO receivables (corporation, external_id, kind, amount_minor, balance_minor, due_date, debtor, payload)
-    VALUES ('woonstad', 'R-1', 'rent', 100, 100, '2026-12-01', '{}', '{}') RETURNING id`);
-  const newCase = () =>
-    testDb.db.oneFirst(sql.unsafe`
-      INSERT INTO cases (receivable_id, corporation, flow, flow_revision, bundle_revision)
-      VALUES (${receivable}, 'woonstad', 'rent', 'r1', 'b1') RETURNING id`);
-  caseA = String(await newCase());
-  caseB = String(await newCase());
+  [caseA, caseB] = (await insertBareCases(testDb.db, 2)).cases as [string, string];
 });
 afterAll(async () => {
   await testDb?.drop();

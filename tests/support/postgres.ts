@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { pino } from 'pino';
-import { createDatabase, type Database, runMigrations } from '../../platform/db/index.js';
+import { createDatabase, type Database, runMigrations, sql } from '../../platform/db/index.js';
 
 export interface TestDatabase {
   /** postgres:// URL of a fresh, empty database. */
@@ -70,4 +70,25 @@ export async function createMigratedDatabase(): Promise<TestDatabase & { db: Dat
       await test.drop();
     },
   };
+}
+
+/**
+ * The fewest rows a test of cases, steps or messages needs: one rent receivable of `corporation` (external id
+ * `externalId`) and `count` cases on it, with no debtor, flow or bundle behind them.
+ */
+export async function insertBareCases(
+  db: Database,
+  count: number,
+  corporation = 'woonstad',
+  externalId = 'R-1',
+): Promise<{ receivable: string; cases: string[] }> {
+  const receivable = String(
+    await db.oneFirst(sql.unsafe`
+      INSERT INTO receivables (corporation, external_id, kind, amount_minor, balance_minor, due_date, debtor, payload)
+      VALUES (${corporation}, ${externalId}, 'rent', 100, 100, '2026-11-01', '{}', '{}') RETURNING id`),
+  );
+  const cases = await db.anyFirst(sql.unsafe`
+    INSERT INTO cases (receivable_id, corporation, flow, flow_revision, bundle_revision)
+    SELECT ${receivable}, ${corporation}, 'rent', 'r1', 'b1' FROM generate_series(1, ${count}) RETURNING id`);
+  return { receivable, cases: cases.map(String) };
 }
