@@ -12,9 +12,12 @@ import type { FiguresLine } from '../../bench/figures-json.js';
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const BENCH_TIMEOUT_MS = 240_000;
 
-function runBench(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runBench(
+  args: string[],
+  script = 'bench/run.ts',
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/run.ts', ...args], {
+    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
       cwd: repoRoot,
       stdio: ['ignore', 'pipe', 'pipe'],
       // Only what a user's shell would pass: no OST_* of the test run reaches the bench's runtimes.
@@ -61,6 +64,22 @@ describe('npm run bench, end to end with a few items', () => {
       expect(positive(timers!.claimWithPending.perSecond)).toBe(true);
       expect(positive(ratios.dispatchToFastestPeer)).toBe(true);
       expect(run.stdout).toContain('CPU ms a mail:');
+    },
+    BENCH_TIMEOUT_MS,
+  );
+
+  it(
+    'bench/intake-wal.ts counts the WAL a receivable writes, by record type and by table and index',
+    async () => {
+      const run = await runBench(['--receivables', '500'], 'bench/intake-wal.ts');
+      expect(run.code, run.stderr).toBe(0);
+      const bytes = Number(/500 receivables: (\d+) WAL bytes a receivable/.exec(run.stdout)?.[1]);
+      expect(bytes).toBeGreaterThan(1_000);
+      // Every receivable writes its row and its primary key's entry, and a case with its own.
+      for (const relation of ['receivables', 'receivables_pkey', 'cases', 'cases_pkey', 'events_pkey']) {
+        const records = Number(new RegExp(`\\n  ${relation} +([\\d.]+) `).exec(run.stdout)?.[1]);
+        expect(records, `${relation} in:\n${run.stdout}`).toBeGreaterThan(0);
+      }
     },
     BENCH_TIMEOUT_MS,
   );
