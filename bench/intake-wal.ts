@@ -17,6 +17,10 @@ import {
 
 const { values } = parseArgs({ options: { receivables: { type: 'string', default: '20000' } } });
 const N = Number(values.receivables);
+if (!Number.isInteger(N) || N < 1) {
+  console.error(`--receivables ${values.receivables}: give a whole number of receivables, at least 1`);
+  process.exit(2);
+}
 const WARM = 5_000;
 const CHUNK = 5_000;
 

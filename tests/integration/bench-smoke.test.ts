@@ -71,6 +71,9 @@ describe('npm run bench, end to end with a few items', () => {
   it(
     'bench/intake-wal.ts counts the WAL a receivable writes, by record type and by table and index',
     async () => {
+      const refused = await runBench(['--receivables', 'many'], 'bench/intake-wal.ts');
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toContain('--receivables many: give a whole number');
       const run = await runBench(['--receivables', '500'], 'bench/intake-wal.ts');
       expect(run.code, run.stderr).toBe(0);
       const bytes = Number(/500 receivables: (\d+) WAL bytes a receivable/.exec(run.stdout)?.[1]);
