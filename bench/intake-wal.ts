@@ -7,13 +7,8 @@
 // Heap2/MULTI_INSERT a page of a COPY; Heap/HEAP_CONFIRM the end of an ON CONFLICT insert), then the same
 // records by the table or index they write to.
 import { parseArgs } from 'node:util';
-import {
-  fixtureReceivable,
-  ndjson,
-  postNdjson,
-  startDurabilityStreet,
-  until,
-} from '../tests/support/durability-street.js';
+import { startDurabilityStreet, until } from '../tests/support/durability-street.js';
+import { postAll } from './ours.js';
 
 const { values } = parseArgs({ options: { receivables: { type: 'string', default: '20000' } } });
 const N = Number(values.receivables);
@@ -22,31 +17,21 @@ if (!Number.isInteger(N) || N < 1) {
   process.exit(2);
 }
 const WARM = 5_000;
-const CHUNK = 5_000;
 
 const street = await startDurabilityStreet({ overlays: ['bench/fixtures/street'] });
 try {
   const runtime = await street.startRuntime('wal-intake', { OST_WORKERS: 'intake' });
-  const one = async (text: string) => (await street.sql.query(text)).rows[0] as Record<string, string>;
-  const post = async (from: number, count: number) => {
-    for (let f = from; f < from + count; f += CHUNK) {
-      const n = Math.min(CHUNK, from + count - f);
-      const res = await postNdjson(
-        runtime.url,
-        ndjson(Array.from({ length: n }, (_, i) => fixtureReceivable(f + i))),
-      );
-      if (res.status !== 202) throw new Error(`post answered ${res.status}: ${JSON.stringify(res.body)}`);
-    }
-  };
+  const one = async (text: string, values: unknown[] = []) =>
+    (await street.sql.query(text, values)).rows[0] as Record<string, string>;
   const cases = async () => Number((await one('SELECT count(*) AS n FROM cases')).n);
-  await post(0, WARM);
+  await postAll(runtime.url, 0, WARM);
   await until(async () => (await cases()) >= WARM, 120_000, 'the warm-up receivables');
   await street.sql.query('CREATE EXTENSION IF NOT EXISTS pg_walinspect');
   const from = (await one('SELECT pg_current_wal_lsn()::text AS lsn')).lsn;
-  await post(WARM, N);
+  await postAll(runtime.url, WARM, WARM + N);
   await until(async () => (await cases()) >= WARM + N, 600_000, 'the receivables');
   const to = (await one('SELECT pg_current_wal_lsn()::text AS lsn')).lsn;
-  const bytes = Number((await one(`SELECT pg_wal_lsn_diff('${to}', '${from}') AS b`)).b);
+  const bytes = Number((await one('SELECT pg_wal_lsn_diff($1::pg_lsn, $2::pg_lsn) AS b', [to, from])).b);
   console.log(`${N} receivables: ${(bytes / N).toFixed(0)} WAL bytes a receivable`);
   const { rows } = await street.sql.query(
     `SELECT "resource_manager/record_type" AS record, count, combined_size
