@@ -10,7 +10,10 @@ export interface Ratios {
   ingestOfJetStreamPerMessage: number;
   intakeOfPostgres: number;
   dispatchOfSmtp: number;
+  /** To the Postgres floor measured right before the pipeline. */
   pipelineOfPostgres: number;
+  /** To the Postgres floor at the start of the run, as runs before 2026-12-07 measured it. */
+  pipelineOfPostgresAtStart: number;
   /** Each peer's drain to the SMTP floor, by the `peers` key. */
   peersOfSmtp: Record<string, number>;
   /** Our dispatch to each peer, by the `peers` key. */
@@ -34,7 +37,8 @@ export function ratiosOf(f: Figures): Ratios {
     ingestOfJetStreamPerMessage: ours.ingest.perSecond / floors.js.perSecond,
     intakeOfPostgres: ours.intake.perSecond / floors.pg.perSecond,
     dispatchOfSmtp: ours.dispatch.perSecond / floors.smtp.perSecond,
-    pipelineOfPostgres: ours.pipeline.perSecond / floors.pg.perSecond,
+    pipelineOfPostgres: ours.pipeline.perSecond / floors.pgBeforePipeline.perSecond,
+    pipelineOfPostgresAtStart: ours.pipeline.perSecond / floors.pg.perSecond,
     peersOfSmtp: mapValues(peers, (p) => p.perSecond / floors.smtp.perSecond),
     dispatchToPeers: mapValues(peers, (p) => ours.dispatch.perSecond / p.perSecond),
     ...(Object.keys(peers).length > 0 ? { dispatchToFastestPeer: ours.dispatch.perSecond / fastest } : {}),

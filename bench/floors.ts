@@ -1,4 +1,7 @@
 // Raw floors: how fast the parts underneath go on their own, with rows and messages like ours.
+
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import {
   type JetStreamManager,
   jetstream,
@@ -113,6 +116,25 @@ async function publishFloor(nc: NatsConnection, count: number): Promise<Rate> {
   const ms = performance.now() - started;
   await jsm.streams.delete('BENCH_FLOOR');
   return rate(count, ms);
+}
+
+/**
+ * Waits until the machine is done with what a phase before left behind, so that a floor is timed on the
+ * quiet machine the run's first floor had: no autovacuum worker running (at most `maxMs`), and no dirty
+ * pages waiting in the kernel to be written (`sync`; otherwise the floor's commits would wait for the
+ * write-back of gigabytes a pipeline wrote). Returns the milliseconds waited.
+ */
+export async function quietDatabase(street: StreetUnderTest, maxMs = 120_000): Promise<number> {
+  const started = performance.now();
+  for (;;) {
+    const { rows } = await street.sql.query(
+      `SELECT count(*)::int AS n FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'`,
+    );
+    if ((rows[0] as { n: number }).n === 0 || performance.now() - started >= maxMs) break;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  await promisify(execFile)('sync');
+  return performance.now() - started;
 }
 
 /** Multi-row INSERT (unnest, 500 rows a statement) into a copy of `receivables` with its indexes. */

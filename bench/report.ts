@@ -8,7 +8,16 @@ import type { TimerFigures } from './timers.js';
 export interface Figures {
   meta: RunMetadata;
   options: { receivables: number; pipeline: number; mails: number; dispatchPods: number; timers: number };
-  floors: { js: Rate; jsChunked: Rate; jsLazy: Rate; pg: Rate; smtp: Rate };
+  floors: {
+    js: Rate;
+    jsChunked: Rate;
+    jsLazy: Rate;
+    /** At the start of the run: the floor of the intake phase. */
+    pg: Rate;
+    smtp: Rate;
+    /** The same floor right before the pipeline (up to 100,000 rows): the pipeline's floor. */
+    pgBeforePipeline: Rate;
+  };
   /** The same email job drained by what a Node team would use instead, keyed graphileWorker, pgBoss, skipLocked. */
   peers: Record<string, PeerFigure>;
   ours: {
@@ -23,7 +32,8 @@ export interface Figures {
 }
 
 const AIM_RECEIVABLES = 2_400_000;
-const AIM_SECONDS = 600;
+// Issue #16: the 2.4 million of a national rent day in five minutes.
+const AIM_SECONDS = 300;
 
 const n = (x: number) => Math.round(x).toLocaleString('en-US');
 const pct = (x: number) => `${(x * 100).toFixed(0)}%`;
@@ -122,15 +132,17 @@ export function formatReport(f: Figures): string {
     ),
     ...dispatchLines(f),
     'ours, ingest and intake at once (an ingress pod and an intake pod on this machine):',
+    line('Postgres floor right before the pipeline', f.floors.pgBeforePipeline, undefined, 'receivable'),
     line(
       'pipeline: posted -> stored, classified, scheduled',
       pipeline,
-      { name: 'Postgres floor', rate: pg },
+      { name: 'the Postgres floor right before it', rate: f.floors.pgBeforePipeline },
       'receivable',
     ),
+    `    = ${pct(pipeline.perSecond / pg.perSecond)} of the Postgres floor at the start of the run`,
     `2.4 million receivables accepted, classified and scheduled (${measuredAim ? 'measured' : `estimated from the pipeline of ${n(pipeline.count)}`}):`,
     `  ${minutes(aimSeconds)} against the ${minutes(AIM_SECONDS)} aim` +
-      ` (${aimSeconds <= AIM_SECONDS ? 'within' : `${(aimSeconds / AIM_SECONDS).toFixed(1)}× over`}; needs ${n(AIM_RECEIVABLES / AIM_SECONDS)}/s).`,
+      ` (${aimSeconds <= AIM_SECONDS ? 'within' : `${(aimSeconds / AIM_SECONDS).toFixed(2)}× over`}; needs ${n(AIM_RECEIVABLES / AIM_SECONDS)}/s).`,
     `  ingest ${n(ingest.perSecond)}/s vs half the raw JetStream rate: ${pct(ingest.perSecond / (js.perSecond / 2))} of half the` +
       ` one-per-message rate (${n(js.perSecond / 2)}/s), ${pct(ingest.perSecond / halfJs)} of half the chunked rate (${n(halfJs)}/s).`,
     ...timerLines(f.timers),

@@ -1,8 +1,9 @@
 // `npm run bench`: throughput of the street on this machine, next to the raw floors of what it is built
 // on, measured in one run on the same servers:
 //   floors  JetStream publish+ack (a stream like OST_INTAKE, fsync always) of one message per receivable
-//           and of the NDJSON ingress's chunks, Postgres multi-row INSERT of receivable rows, SMTP
-//           (nodemailer pooled to the local sink);
+//           and of the NDJSON ingress's chunks, Postgres multi-row INSERT of receivable rows (at the start,
+//           and again right before the pipeline, which is measured against that one), SMTP (nodemailer
+//           pooled to the local sink);
 //   peers   the same email job (render, nodemailer pool to the sink, one archive row) drained by
 //           graphile-worker, pg-boss and a plain SKIP LOCKED loop: what a Node team would use instead;
 //   ours    bulk NDJSON ingest to 202, intake (stored + classified + first steps scheduled), dispatch of
@@ -29,6 +30,7 @@ import {
   floorJetStreamLazyFsync,
   floorPostgres,
   floorSmtp,
+  quietDatabase,
 } from './floors.js';
 import {
   measureDispatch,
@@ -131,13 +133,21 @@ try {
     say(`ours: dispatch of ${mails} due sends by ${dispatchPods} pod(s)`);
     const dispatch = await underStatements('dispatch', () => measureDispatch(s, mails, dispatchPods));
     const peers = await measurePeers(street, PEERS, mails, say);
+    // The pipeline's floor is measured again right before it, on a quiet database: the machine's speed
+    // drifts by a quarter within minutes, and the run's first floor is minutes away. (Not after it too: the
+    // autovacuum of the rows it wrote starts within a minute, whenever it likes.)
+    const waited = await quietDatabase(s);
+    say(
+      `floor: Postgres multi-row INSERT right before the pipeline (after ${(waited / 1000).toFixed(0)} s for autovacuum and sync)`,
+    );
+    const pgBeforePipeline = await floorPostgres(s, Math.min(pipelined, 100_000));
     say(`ours: pipeline of ${pipelined} receivables (ingest and intake at once)`);
     const pipeline = await underStatements('pipeline', () => measurePipeline(s, pipelined));
     const timerFigures = timers > 0 ? await measureTimers(street, timers, say) : undefined;
     const figures: Figures = {
       meta,
       options: { receivables, pipeline: pipelined, mails, dispatchPods, timers },
-      floors: { js, jsChunked, jsLazy, pg, smtp },
+      floors: { js, jsChunked, jsLazy, pg, smtp, pgBeforePipeline },
       peers,
       ours: { ingest, intake, dispatch, pipeline },
       ...(timerFigures ? { timers: timerFigures } : {}),

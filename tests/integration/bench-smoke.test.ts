@@ -63,6 +63,10 @@ describe('npm run bench, end to end with a few items', () => {
       expect(timers).toMatchObject({ pending: 2000, slice: 200 });
       expect(positive(timers!.claimWithPending.perSecond)).toBe(true);
       expect(positive(ratios.dispatchToFastestPeer)).toBe(true);
+      // The pipeline against the Postgres floor measured right before it, and against the run's first.
+      expect(positive(floors.pgBeforePipeline.perSecond)).toBe(true);
+      expect(positive(ratios.pipelineOfPostgres) && positive(ratios.pipelineOfPostgresAtStart)).toBe(true);
+      expect(run.stdout).toContain('Postgres floor right before the pipeline');
       expect(run.stdout).toContain('CPU ms a mail:');
     },
     BENCH_TIMEOUT_MS,
