@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { createDatabase, runMigrations, sql } from '../platform/db/index.js';
 import { campaignByComplex, flowOverview, sqlFlowOverview } from '../runtime/console/overviews.js';
 import { createTestDatabase } from '../tests/support/postgres.js';
+import { wholeNumber } from './options.js';
 import { quantile } from './rate.js';
 
 const { values } = parseArgs({
@@ -19,8 +20,8 @@ const { values } = parseArgs({
     explain: { type: 'boolean', default: false },
   },
 });
-const DOSSIERS = Number(values.dossiers);
-const ROUNDS = Number(values.rounds);
+const DOSSIERS = wholeNumber('dossiers', values.dossiers, 1);
+const ROUNDS = wholeNumber('rounds', values.rounds, 1);
 const CORP = 'bench-noord';
 const NOW = new Date();
 

@@ -10,13 +10,14 @@ import { parseArgs } from 'node:util';
 import { createDatabase, runMigrations, sql } from '../platform/db/index.js';
 import { searchDebtors } from '../runtime/console/index.js';
 import { createTestDatabase } from '../tests/support/postgres.js';
+import { wholeNumber } from './options.js';
 import { quantile } from './rate.js';
 
 const { values } = parseArgs({
   options: { debtors: { type: 'string', default: '100000' }, rounds: { type: 'string', default: '50' } },
 });
-const DEBTORS = Number(values.debtors);
-const ROUNDS = Number(values.rounds);
+const DEBTORS = wholeNumber('debtors', values.debtors, 1);
+const ROUNDS = wholeNumber('rounds', values.rounds, 1);
 const CORP = 'bench-noord';
 
 const SURNAMES = [

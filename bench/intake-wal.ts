@@ -8,14 +8,11 @@
 // records by the table or index they write to.
 import { parseArgs } from 'node:util';
 import { startDurabilityStreet, until } from '../tests/support/durability-street.js';
+import { wholeNumber } from './options.js';
 import { postAll } from './ours.js';
 
 const { values } = parseArgs({ options: { receivables: { type: 'string', default: '20000' } } });
-const N = Number(values.receivables);
-if (!Number.isInteger(N) || N < 1) {
-  console.error(`--receivables ${values.receivables}: give a whole number of receivables, at least 1`);
-  process.exit(2);
-}
+const N = wholeNumber('receivables', values.receivables, 1);
 const WARM = 5_000;
 
 const street = await startDurabilityStreet({ overlays: ['bench/fixtures/street'] });

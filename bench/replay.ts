@@ -16,6 +16,7 @@ import { parseArgs } from 'node:util';
 import { seededRandom } from '../core/experiments/index.js';
 import type { ReplayRecord } from '../core/replay/index.js';
 import { cli } from '../operator/cli/test-kit.js';
+import { wholeNumber } from './options.js';
 import { machineMetadata } from './run-metadata.js';
 
 const { values } = parseArgs({
@@ -25,8 +26,10 @@ const { values } = parseArgs({
     workers: { type: 'string' },
   },
 });
-const N = Number(values.receivables);
-const random = seededRandom(Number(values.seed));
+const N = wholeNumber('receivables', values.receivables, 1);
+const SEED = wholeNumber('seed', values.seed);
+const WORKERS = values.workers !== undefined ? wholeNumber('workers', values.workers, 1) : undefined;
+const random = seededRandom(SEED);
 const DAY = 86_400_000;
 const T0 = Date.parse('2026-10-01T07:00:00Z');
 const CHANNELS = ['email', 'email', 'email', 'sms', 'letter'] as const;
@@ -98,7 +101,7 @@ await once(out, 'close');
 
 const started = performance.now();
 const cpu = process.cpuUsage();
-const workers = values.workers ? ['--workers', values.workers] : [];
+const workers = WORKERS !== undefined ? ['--workers', String(WORKERS)] : [];
 const run = await cli(
   '.',
   'replay',
@@ -128,8 +131,8 @@ console.log(
     meta,
     options: {
       receivables: N,
-      seed: Number(values.seed),
-      workers: values.workers ? Number(values.workers) : availableParallelism(),
+      seed: SEED,
+      workers: WORKERS ?? availableParallelism(),
     },
     loadAverage: { before: loadBefore, after: load() },
     replay: {

@@ -32,6 +32,7 @@ import {
   floorSmtp,
   quietDatabase,
 } from './floors.js';
+import { wholeNumber } from './options.js';
 import {
   measureDispatch,
   measureIngest,
@@ -67,10 +68,20 @@ const { values } = parseArgs({
     json: { type: 'boolean', default: false },
   },
 });
-const receivables = Number(values.receivables);
-const pipelined = values.full ? 2_400_000 : Number(values.pipeline ?? values.receivables);
-const mails = Number(values.mails);
-const timers = Number(values.timers ?? (values.full ? 1_000_000 : 100_000));
+const receivables = wholeNumber('receivables', values.receivables, 1);
+const pipelined = values.full ? 2_400_000 : wholeNumber('pipeline', values.pipeline ?? values.receivables, 1);
+const mails = wholeNumber('mails', values.mails, 1);
+const timers =
+  values.timers !== undefined ? wholeNumber('timers', values.timers) : values.full ? 1_000_000 : 100_000;
+const dispatchPods = wholeNumber('dispatch-pods', values['dispatch-pods'], 1);
+const bulk = wholeNumber('bulk', values.bulk, 1);
+const intervalMs = wholeNumber('interval-ms', values['interval-ms'], 1);
+const windowS = wholeNumber('window-s', values['window-s'], 1);
+const bulkAs = values['bulk-as'];
+if (bulkAs !== 'ndjson' && bulkAs !== 'json') {
+  process.stderr.write(`bench: --bulk-as ${bulkAs}: use ndjson (the default) or json\n`);
+  process.exit(2);
+}
 const floorCount = Math.min(receivables, 50_000);
 // The dispatch phase mails the receivables the intake phase stored: it would wait for mails never due.
 if (!values.fairness && mails > receivables) {
@@ -100,14 +111,6 @@ try {
   };
   const meta = await runMetadata(street);
   if (values.fairness) {
-    const bulk = Number(values.bulk);
-    const intervalMs = Number(values['interval-ms']);
-    const windowS = Number(values['window-s']);
-    const bulkAs = values['bulk-as'];
-    if (bulkAs !== 'ndjson' && bulkAs !== 'json') {
-      process.stderr.write(`bench: --bulk-as ${bulkAs}: use ndjson (the default) or json\n`);
-      process.exit(2);
-    }
     say(`fairness: ${bulk} receivables of one corporation (${bulkAs}) beside single receivables of another`);
     const fairness = await measureFairness(s, bulk, intervalMs, windowS, say, bulkAs);
     process.stdout.write(formatFairness(fairness));
@@ -129,7 +132,6 @@ try {
     const ingest = await underStatements('ingest', () => measureIngest(s, receivables));
     say('ours: intake (stored, classified, scheduled)');
     const intake = await underStatements('intake', () => measureIntake(s, receivables));
-    const dispatchPods = Number(values['dispatch-pods']);
     say(`ours: dispatch of ${mails} due sends by ${dispatchPods} pod(s)`);
     const dispatch = await underStatements('dispatch', () => measureDispatch(s, mails, dispatchPods));
     const peers = await measurePeers(street, PEERS, mails, say);

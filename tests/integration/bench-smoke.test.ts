@@ -96,4 +96,11 @@ describe('npm run bench, end to end with a few items', () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('raise --receivables or lower --mails');
   });
+
+  it('refuses a count that is not a whole number before it starts anything, naming the option', async () => {
+    const run = await runBench(['--receivables', '5k']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('--receivables 5k: give a whole number, at least 1');
+    expect(run.stderr).not.toContain('starting nats-server');
+  });
 });
