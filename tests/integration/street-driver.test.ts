@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { StatementTimeoutError } from 'slonik';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyOf, copyText } from '../../platform/db/copy-rows.js';
+import { copyData, copyOf } from '../../platform/db/copy-rows.js';
 import {
   copyRows,
   createDatabase,
@@ -55,6 +55,23 @@ describe('copyRows', () => {
       SELECT count(*) FILTER (WHERE doc IS NULL)::int AS sql_null,
         count(*) FILTER (WHERE doc = 'null'::jsonb)::int AS json_null FROM copied`);
     expect(kinds).toEqual({ sql_null: 1, json_null: 0 });
+  });
+
+  it('stores rows far larger than the bytes it first sets aside, multi-byte characters whole', async () => {
+    await db.query(sql.unsafe`TRUNCATE copied`);
+    // 512 bytes a row are set aside at first; these rows are up to 60 KB of three-byte characters.
+    const rows = [1, 2, 3].map((n) => ({
+      n,
+      id: null,
+      label: '€'.repeat(n * 10_000),
+      amount: null,
+      due: null,
+      at: null,
+      ok: null,
+      doc: { text: '€\t'.repeat(n * 3_000) },
+    }));
+    expect(await db.transaction((tx) => copyRows(tx, 'copied', VALUE_COLUMNS, rows))).toBe(3);
+    expect(await stored()).toEqual(rows);
   });
 
   it('round-trips any string and any JSON value (fast-check)', async () => {
@@ -115,11 +132,11 @@ describe('copyRows', () => {
   });
 
   it('only a statement of copyRows is run as COPY', () => {
-    const text = copyText(VALUE_COLUMNS.slice(0, 3), [{ n: 1, id: null, label: 'a\tb' }]);
-    expect(text).toBe('1\t\\N\ta\\tb\n');
-    expect(copyOf('COPY "copied" ("n", "label") FROM STDIN $1', [text])).toEqual({
+    const data = copyData(VALUE_COLUMNS.slice(0, 3), [{ n: 1, id: null, label: 'a\tb' }]);
+    expect(data.toString()).toBe('1\t\\N\ta\\tb\n');
+    expect(copyOf('COPY "copied" ("n", "label") FROM STDIN $1', [data])).toEqual({
       statement: 'COPY "copied" ("n", "label") FROM STDIN',
-      data: text,
+      data,
     });
     for (const [q, values] of [
       ['COPY "copied" ("n") FROM STDIN $1', [1]],
