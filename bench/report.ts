@@ -1,4 +1,5 @@
 import { formatCpu } from './cpu.js';
+import { higherPostgresFloor } from './figures-json.js';
 import type { PeerFigure } from './peers/measure-peers.js';
 import type { Rate } from './rate.js';
 import type { RunMetadata } from './run-metadata.js';
@@ -108,6 +109,7 @@ export function formatReport(f: Figures): string {
   const measuredAim = pipeline.count >= AIM_RECEIVABLES;
   const aimSeconds = measuredAim ? pipeline.seconds : AIM_RECEIVABLES / pipeline.perSecond;
   const halfJs = jsChunked.perSecond / 2;
+  const higher = higherPostgresFloor(f);
   return [
     ...header(f),
     'raw floors (same servers, same run):',
@@ -136,10 +138,14 @@ export function formatReport(f: Figures): string {
     line(
       'pipeline: posted -> stored, classified, scheduled',
       pipeline,
-      { name: 'the Postgres floor right before it', rate: f.floors.pgBeforePipeline },
+      {
+        name: `the higher Postgres floor of the run (${higher === pg ? 'at its start' : 'right before the pipeline'})`,
+        rate: higher,
+      },
       'receivable',
     ),
-    `    = ${pct(pipeline.perSecond / pg.perSecond)} of the Postgres floor at the start of the run`,
+    `    = ${pct(pipeline.perSecond / f.floors.pgBeforePipeline.perSecond)} of the floor right before it,` +
+      ` ${pct(pipeline.perSecond / pg.perSecond)} of the floor at the start of the run`,
     `2.4 million receivables accepted, classified and scheduled (${measuredAim ? 'measured' : `estimated from the pipeline of ${n(pipeline.count)}`}):`,
     `  ${minutes(aimSeconds)} against the ${minutes(AIM_SECONDS)} aim` +
       ` (${aimSeconds <= AIM_SECONDS ? 'within' : `${(aimSeconds / AIM_SECONDS).toFixed(2)}× over`}; needs ${n(AIM_RECEIVABLES / AIM_SECONDS)}/s).`,

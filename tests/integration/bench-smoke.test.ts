@@ -63,10 +63,15 @@ describe('npm run bench, end to end with a few items', () => {
       expect(timers).toMatchObject({ pending: 2000, slice: 200 });
       expect(positive(timers!.claimWithPending.perSecond)).toBe(true);
       expect(positive(ratios.dispatchToFastestPeer)).toBe(true);
-      // The pipeline against the Postgres floor measured right before it, and against the run's first.
+      // The pipeline against the higher of the run's two Postgres floors, and against each of them.
       expect(positive(floors.pgBeforePipeline.perSecond)).toBe(true);
-      expect(positive(ratios.pipelineOfPostgres) && positive(ratios.pipelineOfPostgresAtStart)).toBe(true);
+      const higher = Math.max(floors.pg.perSecond, floors.pgBeforePipeline.perSecond);
+      expect(ratios.pipelineOfPostgres).toBeCloseTo(ours.pipeline.perSecond / higher, 9);
+      expect(ratios.pipelineOfPostgres).toBe(
+        Math.min(ratios.pipelineOfPostgresAtStart, ratios.pipelineOfPostgresBeforePipeline),
+      );
       expect(run.stdout).toContain('Postgres floor right before the pipeline');
+      expect(run.stdout).toContain('of the higher Postgres floor of the run');
       expect(run.stdout).toContain('CPU ms a mail:');
     },
     BENCH_TIMEOUT_MS,
