@@ -2,7 +2,7 @@
 // the report prints, and the run's metadata, so a later run can be compared with it mechanically
 // (`npm run bench | tail -1 | jq .ratios`). Ratios are plain fractions (0.6 = 60 %).
 import type { BulkAs, FairnessFigures } from './fairness.js';
-import type { Rate } from './rate.js';
+import { higherRate } from './rate.js';
 import type { Figures } from './report.js';
 
 export interface Ratios {
@@ -36,10 +36,6 @@ export interface FiguresLine extends Figures {
 const mapValues = <T>(o: Record<string, T>, f: (v: T) => number) =>
   Object.fromEntries(Object.entries(o).map(([k, v]) => [k, f(v)]));
 
-/** The higher of the run's two Postgres floors (the one the pipeline's verdict is measured against). */
-export const higherPostgresFloor = ({ floors }: Pick<Figures, 'floors'>): Rate =>
-  floors.pgBeforePipeline.perSecond > floors.pg.perSecond ? floors.pgBeforePipeline : floors.pg;
-
 export function ratiosOf(f: Figures): Ratios {
   const { floors, ours, peers } = f;
   const fastest = Math.max(...Object.values(peers).map((p) => p.perSecond));
@@ -48,7 +44,7 @@ export function ratiosOf(f: Figures): Ratios {
     ingestOfJetStreamPerMessage: ours.ingest.perSecond / floors.js.perSecond,
     intakeOfPostgres: ours.intake.perSecond / floors.pg.perSecond,
     dispatchOfSmtp: ours.dispatch.perSecond / floors.smtp.perSecond,
-    pipelineOfPostgres: ours.pipeline.perSecond / higherPostgresFloor(f).perSecond,
+    pipelineOfPostgres: ours.pipeline.perSecond / higherRate(floors.pg, floors.pgBeforePipeline).perSecond,
     pipelineOfPostgresBeforePipeline: ours.pipeline.perSecond / floors.pgBeforePipeline.perSecond,
     pipelineOfPostgresAtStart: ours.pipeline.perSecond / floors.pg.perSecond,
     peersOfSmtp: mapValues(peers, (p) => p.perSecond / floors.smtp.perSecond),

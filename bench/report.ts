@@ -1,7 +1,6 @@
 import { formatCpu } from './cpu.js';
-import { higherPostgresFloor } from './figures-json.js';
 import type { PeerFigure } from './peers/measure-peers.js';
-import type { Rate } from './rate.js';
+import { higherRate, type Rate } from './rate.js';
 import type { RunMetadata } from './run-metadata.js';
 import type { TimerFigures } from './timers.js';
 
@@ -109,7 +108,7 @@ export function formatReport(f: Figures): string {
   const measuredAim = pipeline.count >= AIM_RECEIVABLES;
   const aimSeconds = measuredAim ? pipeline.seconds : AIM_RECEIVABLES / pipeline.perSecond;
   const halfJs = jsChunked.perSecond / 2;
-  const higher = higherPostgresFloor(f);
+  const higher = higherRate(pg, f.floors.pgBeforePipeline);
   return [
     ...header(f),
     'raw floors (same servers, same run):',
