@@ -98,9 +98,8 @@ const COPY_STATEMENT = /^COPY "[^"]+" \((?:"[^"]+"(?:, )?)+\) FROM STDIN \$1$/;
 export function copyOf(
   text: string,
   values: readonly unknown[],
-): { statement: string; data: Buffer | string } | undefined {
+): { statement: string; data: Buffer } | undefined {
   const data = values[0];
-  if (values.length !== 1 || !(typeof data === 'string' || Buffer.isBuffer(data))) return undefined;
-  if (!COPY_STATEMENT.test(text)) return undefined;
+  if (values.length !== 1 || !Buffer.isBuffer(data) || !COPY_STATEMENT.test(text)) return undefined;
   return { statement: text.slice(0, -' $1'.length), data };
 }

@@ -103,7 +103,7 @@ export function slonikErrorOf(error: Error, query?: QueryText): Error {
 }
 
 /** Runs one COPY … FROM STDIN with `data` as the whole input; resolves with the rows it stored. */
-function copy(client: pg.Client, statement: string, data: Buffer | string): Promise<number> {
+function copy(client: pg.Client, statement: string, data: Buffer): Promise<number> {
   return new Promise((resolve, reject) => {
     const stream = client.query(copyFrom(statement));
     stream.on('error', reject);

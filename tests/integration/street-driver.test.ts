@@ -138,12 +138,15 @@ describe('copyRows', () => {
       statement: 'COPY "copied" ("n", "label") FROM STDIN',
       data,
     });
+    // Only bytes made by copyData, with exactly that statement: a string value (what any other statement
+    // passes) is not data, and a statement of another shape is not run as COPY whatever its value.
     for (const [q, values] of [
       ['COPY "copied" ("n") FROM STDIN $1', [1]],
-      ['COPY "copied" ("n") FROM STDIN $1', ['a', 'b']],
-      ['SELECT $1', ['x']],
-      ['COPY "copied" ("n") FROM PROGRAM \'id\' $1', ['x']],
-      ['COPY "copied" ("n") FROM STDIN; DROP TABLE copied; $1', ['x']],
+      ['COPY "copied" ("n") FROM STDIN $1', ['1\n']],
+      ['COPY "copied" ("n") FROM STDIN $1', [data, data]],
+      ['SELECT $1', [data]],
+      ['COPY "copied" ("n") FROM PROGRAM \'id\' $1', [data]],
+      ['COPY "copied" ("n") FROM STDIN; DROP TABLE copied; $1', [data]],
     ] as const) {
       expect(copyOf(q, values), q).toBeUndefined();
     }
