@@ -119,8 +119,8 @@ async function publishFloor(nc: NatsConnection, count: number): Promise<Rate> {
 }
 
 /**
- * Waits until the machine is done with what a phase before left behind, so that a floor is timed on the
- * quiet machine the run's first floor had: no autovacuum worker running (at most `maxMs`), and no dirty
+ * Waits until the machine is done with what a phase before left behind, so that a floor is timed on as
+ * quiet a machine as the run's first floor had: no autovacuum worker running (at most `maxMs`), and no dirty
  * pages waiting in the kernel to be written (`sync`; otherwise the floor's commits would wait for the
  * write-back of gigabytes a pipeline wrote). Returns the milliseconds waited.
  */

@@ -15,7 +15,7 @@ export interface Figures {
     /** At the start of the run: the floor of the intake phase. */
     pg: Rate;
     smtp: Rate;
-    /** The same floor right before the pipeline (up to 100,000 rows): the pipeline's floor. */
+    /** The same floor right before the pipeline (up to 100,000 rows); the pipeline is judged against the higher. */
     pgBeforePipeline: Rate;
   };
   /** The same email job drained by what a Node team would use instead, keyed graphileWorker, pgBoss, skipLocked. */

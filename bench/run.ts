@@ -2,7 +2,7 @@
 // on, measured in one run on the same servers:
 //   floors  JetStream publish+ack (a stream like OST_INTAKE, fsync always) of one message per receivable
 //           and of the NDJSON ingress's chunks, Postgres multi-row INSERT of receivable rows (at the start,
-//           and again right before the pipeline, which is measured against that one), SMTP (nodemailer
+//           and again right before the pipeline, which is judged against the higher of the two), SMTP (nodemailer
 //           pooled to the local sink);
 //   peers   the same email job (render, nodemailer pool to the sink, one archive row) drained by
 //           graphile-worker, pg-boss and a plain SKIP LOCKED loop: what a Node team would use instead;
@@ -135,9 +135,10 @@ try {
     say(`ours: dispatch of ${mails} due sends by ${dispatchPods} pod(s)`);
     const dispatch = await underStatements('dispatch', () => measureDispatch(s, mails, dispatchPods));
     const peers = await measurePeers(street, PEERS, mails, say);
-    // The pipeline's floor is measured again right before it, on a quiet database: the machine's speed
-    // drifts by a quarter within minutes, and the run's first floor is minutes away. (Not after it too: the
-    // autovacuum of the rows it wrote starts within a minute, whenever it likes.)
+    // The Postgres floor is measured again right before the pipeline, on a quiet database: the machine's speed
+    // drifts by a quarter within minutes either way, so the pipeline is judged against the higher of the
+    // two floors. (Not after it too: the autovacuum of the rows it wrote starts within a minute, whenever
+    // it likes.)
     const waited = await quietDatabase(s);
     say(
       `floor: Postgres multi-row INSERT right before the pipeline (after ${(waited / 1000).toFixed(0)} s for autovacuum and sync)`,
