@@ -3,7 +3,7 @@
 import type { CommonQueryMethods } from 'slonik';
 import { sql } from '../../platform/db/index.js';
 import type { LinkTokens } from '../dossiers/index.js';
-import { type PartName, PRIMARY_PART, readPart, type StoredPart } from './archive-store.js';
+import { type PartName, PRIMARY_PART, partsListOf, readPart, type StoredPart } from './archive-store.js';
 
 export interface ArchivedMessage {
   id: string;
@@ -48,8 +48,8 @@ export async function listArchivedMessages(
       coalesce((SELECT jsonb_agg(jsonb_build_object('status', h.status, 'source', h.source, 'detail', h.detail,
           'at', h.at) ORDER BY h.id) FROM message_status_history h WHERE h.message_id = m.id), '[]') AS history,
       coalesce((SELECT jsonb_agg(jsonb_build_object('part', p.part, 'contentType', p.content_type,
-          'bytes', octet_length(p.body), 'sha256', p.sha256) ORDER BY p.part)
-        FROM message_parts p WHERE p.message_id = m.id), '[]') AS parts
+          'bytes', p.bytes, 'sha256', p.sha256) ORDER BY p.part)
+        FROM ${partsListOf} p), '[]') AS parts
     FROM messages m LEFT JOIN receivables r ON r.id = m.receivable_id
     WHERE m.corporation = ${corporation} AND ${where}
     ORDER BY m.created_at, m.id`);

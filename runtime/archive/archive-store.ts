@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import type { CommonQueryMethods } from 'slonik';
 import { sql } from '../../platform/db/index.js';
 import { type LinkSeal, type LinkTokens, linkSealFor } from '../dossiers/index.js';
+import { emailBodies, type PartView } from './email-views.js';
 
 export type PartName = 'eml' | 'html' | 'text' | 'sms' | 'voice' | 'twiml' | 'pdf' | 'json';
 
@@ -15,6 +16,8 @@ export interface ArchivedPart {
   part: PartName;
   contentType: string;
   body: Buffer;
+  /** The parts this one holds, read out of it (an email's HTML and text): none of them is stored again. */
+  views?: readonly PartView[];
 }
 
 export interface StoredPart extends ArchivedPart {
@@ -58,12 +61,13 @@ export async function archiveMessages(
     m.parts.map(
       (p) =>
         sql.fragment`(${m.messageId}, ${m.corporation}, ${p.part}, ${p.contentType},
-        ${sql.binary(UNSEALED.has(p.part) ? p.body : m.seal.sealBytes(p.body))}, ${sha256Hex(p.body)})`,
+        ${sql.binary(UNSEALED.has(p.part) ? p.body : m.seal.sealBytes(p.body))}, ${sha256Hex(p.body)},
+        ${p.views ? sql.jsonb(p.views as never) : null})`,
     ),
   );
   if (rows.length === 0) return new Set();
   const stored = await db.any(sql.unsafe`
-    INSERT INTO message_parts (message_id, corporation, part, content_type, body, sha256)
+    INSERT INTO message_parts (message_id, corporation, part, content_type, body, sha256, views)
     VALUES ${sql.join(rows, sql.fragment`, `)}
     ON CONFLICT (message_id, part) DO NOTHING
     RETURNING message_id, part`);
@@ -98,19 +102,37 @@ function storedPart(r: Record<string, unknown>, seal: LinkSeal): StoredPart {
   };
 }
 
+/** The parts a stored part holds (its `views`), read out of it; one that cannot be read is left out. */
+async function viewsOf(stored: StoredPart, views: readonly PartView[]): Promise<StoredPart[]> {
+  const bodies = stored.part === 'eml' && views.length > 0 ? await emailBodies(stored.body) : {};
+  return views.flatMap((v) => {
+    const body = bodies[v.part];
+    return body
+      ? [{ part: v.part, contentType: v.contentType, body, sha256: v.sha256, createdAt: stored.createdAt }]
+      : [];
+  });
+}
+
+const PART_COLUMNS = sql.fragment`part, content_type, body, sha256, created_at, views`;
+
 export async function readParts(
   db: CommonQueryMethods,
   links: LinkTokens,
   messageId: string,
 ): Promise<StoredPart[]> {
   const rows = await db.any(sql.unsafe`
-    SELECT part, content_type, body, sha256, created_at FROM message_parts
-    WHERE message_id = ${messageId} ORDER BY created_at, part`);
+    SELECT ${PART_COLUMNS} FROM message_parts WHERE message_id = ${messageId} ORDER BY created_at, part`);
   if (rows.length === 0) return [];
   const seal = await linkSealFor(db, links, { messageId });
-  return rows.map((r) => storedPart(r, seal));
+  const parts: StoredPart[] = [];
+  for (const r of rows) {
+    const stored = storedPart(r, seal);
+    parts.push(stored, ...(await viewsOf(stored, (r.views as PartView[] | null) ?? [])));
+  }
+  return parts;
 }
 
+/** One part of a message: stored as itself, or read out of the part that holds it. */
 export async function readPart(
   db: CommonQueryMethods,
   links: LinkTokens,
@@ -118,8 +140,25 @@ export async function readPart(
   part: PartName,
 ): Promise<StoredPart | undefined> {
   const r = await db.maybeOne(sql.unsafe`
-    SELECT part, content_type, body, sha256, created_at FROM message_parts
-    WHERE message_id = ${messageId} AND part = ${part}`);
+    SELECT ${PART_COLUMNS} FROM message_parts
+    WHERE message_id = ${messageId}
+      AND (part = ${part} OR views @> jsonb_build_array(jsonb_build_object('part', ${part}::text)))
+    ORDER BY part = ${part} DESC LIMIT 1`);
   if (!r) return undefined;
-  return storedPart(r, await linkSealFor(db, links, { messageId }));
+  const stored = storedPart(r, await linkSealFor(db, links, { messageId }));
+  if (stored.part === part) return stored;
+  const views = ((r.views as PartView[] | null) ?? []).filter((v) => v.part === part);
+  return (await viewsOf(stored, views))[0];
 }
+
+/**
+ * The parts of the message row aliased `m`, as a list reads them: each stored part with its size and hash,
+ * and the parts it holds with theirs as recorded (columns part, content_type, bytes, sha256).
+ */
+export const partsListOf = sql.fragment`(
+  SELECT p.part, p.content_type, octet_length(p.body) AS bytes, p.sha256 FROM message_parts p
+  WHERE p.message_id = m.id
+  UNION ALL
+  SELECT v ->> 'part', v ->> 'contentType', (v ->> 'bytes')::int, v ->> 'sha256'
+  FROM message_parts p CROSS JOIN LATERAL jsonb_array_elements(p.views) v
+  WHERE p.message_id = m.id AND p.views IS NOT NULL)`;

@@ -13,8 +13,11 @@ export {
   archiveParts,
   type MessageParts,
   type PartName,
+  partsListOf,
   readPart,
+  sha256Hex,
 } from './archive-store.js';
+export { emailBodies, type PartView, readingForm } from './email-views.js';
 export { dossierEvidenceZip, type EvidenceManifest } from './evidence-zip.js';
 export {
   RetentionSweeper,

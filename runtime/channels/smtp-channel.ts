@@ -14,7 +14,10 @@ import {
   archiveMessages,
   archiveParts,
   type MessageParts,
+  type PartView,
+  readingForm,
   readPart,
+  sha256Hex,
 } from '../archive/index.js';
 import { requireChannelSecret, type SecretLookup } from '../bundles/index.js';
 import { type LinkTokens, linkUrl, sealOfLinks } from '../dossiers/index.js';
@@ -34,6 +37,9 @@ import { smtpFailure } from './smtp-failure.js';
 import type { SmtpRelayOptions } from './smtp-relay-pool.js';
 import { SmtpRelayThread } from './smtp-relay-thread.js';
 import { type SmtpSecurity, smtpSecurity } from './smtp-security.js';
+
+const HTML_TYPE = 'text/html; charset=utf-8';
+const TEXT_TYPE = 'text/plain; charset=utf-8';
 
 export interface SmtpChannelOptions {
   /** Development and tests: send to this relay instead of the channel's. */
@@ -136,16 +142,34 @@ export class SmtpChannel implements ChannelAdapter {
     return replyAddressOf(this.options.links, message.id, replyDomain);
   }
 
-  /** The parts archived for an email: the exact bytes, and the HTML and text as rendered for reading. */
+  /**
+   * The parts archived for an email: the exact bytes, and the HTML and text as rendered for reading — held
+   * in those bytes and read out of them when both are there (archive/email-views.ts), else stored as well.
+   */
   private partsOf(message: OutgoingMessage, raw: Buffer, html: string | undefined): ArchivedPart[] {
     const text = message.content.text;
+    const eml = { part: 'eml' as const, contentType: 'message/rfc822', body: raw };
+    // Both there, so the message is multipart/alternative: a lone body part gets a line break added at its
+    // end, so it is stored as itself.
+    if (html && text) {
+      const view = (part: 'html' | 'text', contentType: string, body: string): PartView => {
+        const bytes = readingForm(body);
+        return { part, contentType, bytes: bytes.length, sha256: sha256Hex(bytes) };
+      };
+      return [
+        {
+          ...eml,
+          views: [view('html', HTML_TYPE, html), view('text', TEXT_TYPE, text)],
+        },
+      ];
+    }
     return [
-      { part: 'eml', contentType: 'message/rfc822', body: raw },
+      eml,
       ...(html !== undefined
-        ? [{ part: 'html' as const, contentType: 'text/html; charset=utf-8', body: Buffer.from(html) }]
+        ? [{ part: 'html' as const, contentType: HTML_TYPE, body: Buffer.from(html) }]
         : []),
       ...(text !== undefined
-        ? [{ part: 'text' as const, contentType: 'text/plain; charset=utf-8', body: Buffer.from(text) }]
+        ? [{ part: 'text' as const, contentType: TEXT_TYPE, body: Buffer.from(text) }]
         : []),
     ];
   }

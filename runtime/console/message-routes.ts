@@ -2,7 +2,7 @@
 // letter, SMS and voice text. Every view is audited.
 import type { FastifyInstance } from 'fastify';
 import { sql } from '../../platform/db/index.js';
-import { archivedContent } from '../archive/index.js';
+import { archivedContent, partsListOf } from '../archive/index.js';
 import { audit } from './audit.js';
 import { type ConsoleDeps, type ConsoleKit, contextOf, UUID } from './console-kit.js';
 import { CONSOLE_TEXTS } from './texts.js';
@@ -84,7 +84,7 @@ export function registerMessageRoutes(site: FastifyInstance, deps: ConsoleDeps, 
 function sqlMessage(corporation: string, id: string) {
   return sql.unsafe`
     SELECT m.channel_type, m.subject, m.debtor_ref, d.debtor_id,
-      coalesce((SELECT array_agg(p.part ORDER BY p.part) FROM message_parts p WHERE p.message_id = m.id), '{}') AS parts
+      coalesce((SELECT array_agg(p.part ORDER BY p.part) FROM ${partsListOf} p), '{}') AS parts
     FROM messages m LEFT JOIN debtors d ON d.id = m.debtor_ref
     WHERE m.id = ${id} AND m.corporation = ${corporation}`;
 }

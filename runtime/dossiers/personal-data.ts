@@ -262,6 +262,11 @@ export const PERSONAL_DATA: readonly (RootTable | ChildTable)[] = [
         erased: 'row deleted',
       },
       { column: 'sha256', holds: 'the hash of those bytes', erased: 'row deleted' },
+      {
+        column: 'views',
+        holds: "the size and hash of an email's HTML and text, read out of its bytes",
+        erased: 'row deleted',
+      },
     ],
   },
   {

@@ -1,4 +1,5 @@
 import { createHash, createVerify } from 'node:crypto';
+import { simpleParser } from 'mailparser';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from '../../platform/db/index.js';
@@ -16,6 +17,8 @@ import {
   startChannelStreet,
   TRACKING_SECRET,
 } from './channels-fixture.js';
+
+const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 /** DKIM relaxed/relaxed verification (RFC 6376 §3.4.2, §3.4.4, §3.7) against the public key we hold. */
 function verifyDkim(raw: string, publicKey: string): { ok: boolean; tags: Record<string, string> } {
@@ -113,6 +116,38 @@ describe('email channel: DKIM, tracking, bounces and alerts', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('message/rfc822');
     expect(Buffer.from(await res.arrayBuffer()).equals(Buffer.from(mail.raw, 'utf8'))).toBe(true);
+
+    // The HTML and text are stored once, inside the eml; the archive reads them out of it, each with the
+    // size and hash recorded at sending and what a mail reader gets from the bytes the relay received.
+    expect(
+      await cs.db.anyFirst(sql.unsafe`SELECT part FROM message_parts WHERE message_id = ${id} ORDER BY part`),
+    ).toEqual(['eml']);
+    const list = (await (await cs.street.get(`/v1/receivables/${r.externalId}/messages`)).json()) as {
+      messages: {
+        id: string;
+        parts: { part: string; contentType: string; bytes: number; sha256: string; url: string }[];
+      }[];
+    };
+    const listed = list.messages.find((m) => m.id === id)!;
+    expect(listed.parts.map((p) => p.part)).toEqual(['eml', 'html', 'text']);
+    const reader = await simpleParser(Buffer.from(mail.raw, 'utf8'));
+    const read: Record<string, Buffer> = {};
+    for (const p of listed.parts) {
+      const part = await cs.street.get(p.url);
+      expect(part.status).toBe(200);
+      const body = Buffer.from(await part.arrayBuffer());
+      expect({ part: p.part, bytes: body.length, sha256: sha256(body) }).toEqual({
+        part: p.part,
+        bytes: p.bytes,
+        sha256: p.sha256,
+      });
+      expect(part.headers.get('x-content-sha256')).toBe(p.sha256);
+      expect(part.headers.get('content-type')).toBe(p.contentType);
+      read[p.part] = body;
+    }
+    expect(read.html!.toString('utf8')).toBe(reader.html);
+    expect(read.html!.toString('utf8')).toContain('/t/o/');
+    expect(read.text!.toString('utf8')).toBe(reader.text);
   });
 
   it('a DKIM key that cannot sign fails the send naming the Secret, instead of mailing unsigned', async () => {

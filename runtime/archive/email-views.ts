@@ -1,0 +1,34 @@
+// An email's HTML and text are archived once, inside its `eml` (the exact bytes the relay received), not
+// again as parts of their own: writing them twice was a fifth of the dispatch pod's thread and of
+// Postgres's work a mail (docs/operations.md, "Capacity"). The `eml` row carries what they would have been
+// — name, type, size and SHA-256 of each, as `views` — so lists and the evidence file describe them as
+// before, and reading one parses it out of the `eml` (mailparser). What the parser gives back is the text
+// with LF line ends, so the recorded bytes are of that form (`readingForm`); that a part read back is
+// byte for byte what was recorded is tested over arbitrary text (runtime/channels/email-views.test.ts); the
+// evidence file checks each part it packs against its recorded hash, these too.
+import { simpleParser } from 'mailparser';
+
+/** A part kept inside another part: what it is, and the size and hash of its bytes when it was archived. */
+export interface PartView {
+  part: 'html' | 'text';
+  contentType: string;
+  bytes: number;
+  sha256: string;
+}
+
+/** A body as a mail reader gets it back from the email: every CRLF an LF (the wire form is CRLF anyway). */
+export const readingForm = (body: string): Buffer => Buffer.from(body.replace(/\r\n/g, '\n'), 'utf8');
+
+/** The HTML and text of an email read out of its bytes, as `readingForm` recorded them. */
+export async function emailBodies(eml: Buffer): Promise<{ html?: Buffer; text?: Buffer }> {
+  const mail = await simpleParser(eml, {
+    skipHtmlToText: true,
+    skipTextToHtml: true,
+    skipImageLinks: true,
+    keepCidLinks: true,
+  });
+  return {
+    ...(typeof mail.html === 'string' ? { html: Buffer.from(mail.html, 'utf8') } : {}),
+    ...(mail.text !== undefined ? { text: Buffer.from(mail.text, 'utf8') } : {}),
+  };
+}
