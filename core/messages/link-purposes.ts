@@ -16,7 +16,24 @@ function sourcesOf(t: BundleTemplate): string[] {
   ]);
 }
 
-export function linkPurposesOf(bundle: ConfigBundle, templateName: string): LinkPurpose[] {
+/** Per bundle (bundles are immutable once compiled), per template: the sources are scanned once. */
+const known = new WeakMap<ConfigBundle, Map<string, readonly LinkPurpose[]>>();
+
+export function linkPurposesOf(bundle: ConfigBundle, templateName: string): readonly LinkPurpose[] {
+  let ofBundle = known.get(bundle);
+  if (!ofBundle) {
+    ofBundle = new Map();
+    known.set(bundle, ofBundle);
+  }
+  let purposes = ofBundle.get(templateName);
+  if (!purposes) {
+    purposes = Object.freeze(scan(bundle, templateName));
+    ofBundle.set(templateName, purposes);
+  }
+  return purposes;
+}
+
+function scan(bundle: ConfigBundle, templateName: string): LinkPurpose[] {
   const template = bundle.templates[templateName];
   if (!template) return [];
   const layout = template.spec.layout ? bundle.templates[template.spec.layout] : undefined;

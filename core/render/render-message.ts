@@ -104,7 +104,12 @@ export function createRenderer(options: RendererOptions = {}): Renderer {
   const helperNames = new Set(HELPER_NAMES);
 
   const analyses = new BoundedCache<string, Analysed>(CACHE_LIMIT);
-  const compiled = new BoundedCache<string, Compiled>(CACHE_LIMIT);
+  // One cache per format, keyed by the source itself: a key made by joining format and source was a new
+  // string each call, hashed over all its kilobytes every time (a sixtieth of the dispatch pod's thread).
+  const compiled: Record<OutputFormat, BoundedCache<string, Compiled>> = {
+    html: new BoundedCache(CACHE_LIMIT),
+    text: new BoundedCache(CACHE_LIMIT),
+  };
 
   const partialSources = new Map<string, string>(Object.entries(options.partials ?? {}));
   const layoutSources = new Map<string, string>(Object.entries(options.layouts ?? {}));
@@ -128,7 +133,7 @@ export function createRenderer(options: RendererOptions = {}): Renderer {
   }
 
   function compile(source: string, format: OutputFormat): Compiled {
-    return compiled.getOrCreate(`${format}\u0000${source}`, () =>
+    return compiled[format].getOrCreate(source, () =>
       env.compile(source, { strict: true, noEscape: format === 'text' }),
     );
   }

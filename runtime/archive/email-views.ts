@@ -6,6 +6,7 @@
 // with LF line ends, so the recorded bytes are of that form (`readingForm`); that a part read back is
 // byte for byte what was recorded is tested over arbitrary text (runtime/channels/email-views.test.ts); the
 // evidence file checks each part it packs against its recorded hash, these too.
+import { createHash } from 'node:crypto';
 import { simpleParser } from 'mailparser';
 
 /** A part kept inside another part: what it is, and the size and hash of its bytes when it was archived. */
@@ -17,7 +18,18 @@ export interface PartView {
 }
 
 /** A body as a mail reader gets it back from the email: every CRLF an LF (the wire form is CRLF anyway). */
-export const readingForm = (body: string): Buffer => Buffer.from(body.replace(/\r\n/g, '\n'), 'utf8');
+export const readingForm = (body: string): string => body.replace(/\r\n/g, '\n');
+
+/** What an email's HTML or text part will read back as, named, sized and hashed (as UTF-8). */
+export function emailView(part: PartView['part'], contentType: string, body: string): PartView {
+  const read = readingForm(body);
+  return {
+    part,
+    contentType,
+    bytes: Buffer.byteLength(read, 'utf8'),
+    sha256: createHash('sha256').update(read, 'utf8').digest('hex'),
+  };
+}
 
 /** The HTML and text of an email read out of its bytes, as `readingForm` recorded them. */
 export async function emailBodies(eml: Buffer): Promise<{ html?: Buffer; text?: Buffer }> {

@@ -17,7 +17,7 @@ export {
   readPart,
   sha256Hex,
 } from './archive-store.js';
-export { emailBodies, type PartView, readingForm } from './email-views.js';
+export { emailBodies, emailView, type PartView, readingForm } from './email-views.js';
 export { dossierEvidenceZip, type EvidenceManifest } from './evidence-zip.js';
 export {
   RetentionSweeper,

@@ -1,11 +1,11 @@
 // An email's HTML and text are archived only inside its `eml` (runtime/archive/email-views.ts): what is
 // read back out of the bytes mimeBytes made must be, byte for byte, what was recorded for it at sending
-// (`readingForm`), or the evidence file would refuse a dossier whose archive nobody touched.
-import { generateKeyPairSync } from 'node:crypto';
+// (`emailView`), or the evidence file would refuse a dossier whose archive nobody touched.
+import { createHash, generateKeyPairSync } from 'node:crypto';
 import fc from 'fast-check';
 import type Mail from 'nodemailer/lib/mailer';
 import { describe, expect, it } from 'vitest';
-import { emailBodies, readingForm } from '../archive/index.js';
+import { emailBodies, emailView } from '../archive/index.js';
 import { mimeBytes } from './mime-bytes.js';
 
 const base: Mail.Options = {
@@ -16,15 +16,23 @@ const base: Mail.Options = {
   textEncoding: 'quoted-printable',
 };
 
+const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+/** The size and hash of each body as read out of the email mimeBytes makes of them. */
 async function readBack(html: string, text: string, dkim?: Parameters<typeof mimeBytes>[1]) {
   const bodies = await emailBodies(await mimeBytes({ ...base, html, text }, dkim));
-  return { html: bodies.html?.toString('utf8'), text: bodies.text?.toString('utf8') };
+  const of = (b: Buffer | undefined) => b && { bytes: b.length, sha256: sha256(b) };
+  return { html: of(bodies.html), text: of(bodies.text) };
 }
 
-const recorded = (html: string, text: string) => ({
-  html: readingForm(html).toString('utf8'),
-  text: readingForm(text).toString('utf8'),
-});
+/** The size and hash recorded for each at sending. */
+function recorded(html: string, text: string) {
+  const of = (part: 'html' | 'text', body: string) => {
+    const { bytes, sha256 } = emailView(part, 'text/plain', body);
+    return { bytes, sha256 };
+  };
+  return { html: of('html', html), text: of('text', text) };
+}
 
 describe("an email's HTML and text read out of its bytes", () => {
   const cases: [string, string, string][] = [
@@ -36,6 +44,7 @@ describe("an email's HTML and text read out of its bytes", () => {
     ['lone CRs, a CR before CRLF, trailing blanks', '<p>a\rb</p>\r\r\n  ', 'x\ry\r\r\n\t \n\n'],
     ['quoted-printable lookalikes and dots', '=3D=\n=\r\n.\n..\n', '=0D=0A\n.\n'],
     ['no line end at all, emoji and combining marks', '<p>😀 é ü ÿ ﬁ</p>', 'ǅ ẞ 👩‍👩‍👧'],
+    ['lone surrogates and NUL', '<p>\uD800 x \uDFFF\u0000</p>', 'a\uDBFF\u0000b'],
     ['lines far over 76 characters', `<p>${'é'.repeat(1500)}</p>`, 'a'.repeat(2000)],
   ];
   for (const [name, html, text] of cases)
