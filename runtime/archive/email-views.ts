@@ -1,6 +1,6 @@
 // An email's HTML and text are archived once, inside its `eml` (the exact bytes the relay received), not
-// again as parts of their own: writing them twice was a fifth of the dispatch pod's thread and of
-// Postgres's work a mail (docs/operations.md, "Capacity"). The `eml` row carries what they would have been
+// again as parts of their own: writing them twice was about a tenth of Postgres's work a mail and cost 6 %
+// of the dispatch rate (docs/operations.md, "Capacity"). The `eml` row carries what they would have been
 // — name, type, size and SHA-256 of each, as `views` — so lists and the evidence file describe them as
 // before, and reading one parses it out of the `eml` (mailparser). What the parser gives back is the text
 // with LF line ends, so the recorded bytes are of that form (`readingForm`); that a part read back is
@@ -18,7 +18,7 @@ export interface PartView {
 }
 
 /** A body as a mail reader gets it back from the email: every CRLF an LF (the wire form is CRLF anyway). */
-export const readingForm = (body: string): string => body.replace(/\r\n/g, '\n');
+const readingForm = (body: string): string => body.replace(/\r\n/g, '\n');
 
 /** What an email's HTML or text part will read back as, named, sized and hashed (as UTF-8). */
 export function emailView(part: PartView['part'], contentType: string, body: string): PartView {

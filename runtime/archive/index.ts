@@ -15,9 +15,8 @@ export {
   type PartName,
   partsListOf,
   readPart,
-  sha256Hex,
 } from './archive-store.js';
-export { emailBodies, emailView, type PartView, readingForm } from './email-views.js';
+export { emailBodies, emailView, type PartView } from './email-views.js';
 export { dossierEvidenceZip, type EvidenceManifest } from './evidence-zip.js';
 export {
   RetentionSweeper,
