@@ -104,7 +104,10 @@ function storedPart(r: Record<string, unknown>, seal: LinkSeal): StoredPart {
 
 /** The parts a stored part holds (its `views`), read out of it; one that cannot be read is left out. */
 async function viewsOf(stored: StoredPart, views: readonly PartView[]): Promise<StoredPart[]> {
-  const bodies = stored.part === 'eml' && views.length > 0 ? await emailBodies(stored.body) : {};
+  // An eml the parser cannot read (altered in the database) holds nothing to show: its own bytes are still
+  // served, and the evidence file refuses it by its hash.
+  const bodies: { html?: Buffer; text?: Buffer } =
+    stored.part === 'eml' && views.length > 0 ? await emailBodies(stored.body).catch(() => ({})) : {};
   return views.flatMap((v) => {
     const body = bodies[v.part];
     return body

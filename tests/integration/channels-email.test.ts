@@ -150,6 +150,42 @@ describe('email channel: DKIM, tracking, bounces and alerts', () => {
     expect(read.text!.toString('utf8')).toBe(reader.text);
   });
 
+  it('an email archived before its HTML and text moved into the eml (rows of their own) lists and reads as before', async () => {
+    const r = receivable({}, { email: 'legacy@example.org' });
+    expect((await cs.street.post('/v1/receivables', r)).status).toBe(202);
+    await mailTo('legacy@example.org');
+    await messageEventually(cs, r.externalId, (m) => m.status === 'sent', 'sent');
+    const receivableId = await cs.db.oneFirst(sql.unsafe`
+      SELECT id FROM receivables WHERE external_id = ${r.externalId}`);
+    const bodies = {
+      eml: 'Subject: oud\r\n\r\noud\r\n',
+      html: '<p>oud\r\nbericht</p>',
+      text: 'oud\r\nbericht',
+    };
+    const id = await cs.db.oneFirst(sql.unsafe`
+      INSERT INTO messages (receivable_id, corporation, channel, channel_type, template, status, recipient, content)
+      VALUES (${receivableId}, 'woonstad-noord', 'email', 'email', 'legacy', 'sent', 'legacy@example.org', '{}')
+      RETURNING id`);
+    for (const [part, body] of Object.entries(bodies)) {
+      await cs.db.query(sql.unsafe`
+        INSERT INTO message_parts (message_id, corporation, part, content_type, body, sha256)
+        VALUES (${id}, 'woonstad-noord', ${part}, ${`text/${part}`}, ${sql.binary(Buffer.from(body))},
+          ${sha256(Buffer.from(body))})`);
+    }
+    const list = (await (await cs.street.get(`/v1/receivables/${r.externalId}/messages`)).json()) as {
+      messages: { id: string; parts: { part: string; bytes: number; sha256: string; url: string }[] }[];
+    };
+    const listed = list.messages.find((m) => m.id === id)!;
+    expect(listed.parts.map((p) => [p.part, p.bytes])).toEqual(
+      Object.entries(bodies).map(([part, body]) => [part, Buffer.byteLength(body)]),
+    );
+    for (const p of listed.parts) {
+      const res = await cs.street.get(p.url);
+      expect(await res.text()).toBe(bodies[p.part as keyof typeof bodies]);
+      expect(res.headers.get('x-content-sha256')).toBe(p.sha256);
+    }
+  });
+
   it('a DKIM key that cannot sign fails the send naming the Secret, instead of mailing unsigned', async () => {
     const name = 'OST_SECRET_WOONSTAD_NOORD__SMTP_CREDENTIALS__dkimPrivateKey';
     const key = process.env[name];
