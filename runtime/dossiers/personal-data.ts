@@ -46,7 +46,11 @@ interface TableEntry {
 }
 
 export interface RootTable extends TableEntry {
-  /** A column that identifies a row within the corporation. */
+  /**
+   * A column that identifies a row within the corporation, found through a unique index on it (alone or
+   * after `corporation`): erase-rows.ts updates the rows it picked by `key = picked.k`. `ctid` where no
+   * such column exists.
+   */
   key: string;
   /** The rows of one debtor. */
   ofDebtor(rows: DebtorRows): FragmentSqlToken;
@@ -285,7 +289,10 @@ export const PERSONAL_DATA: readonly (RootTable | ChildTable)[] = [
   },
   {
     table: 'events',
-    key: 'seq',
+    // By the row's place: no index has seq alone (migration 037 made the feed's order the key), and a
+    // match by seq read the whole table for every batch. The rows picked are locked by retention's FOR
+    // UPDATE; a row another statement changed meanwhile has moved and is left to that statement.
+    key: 'ctid',
     pending: sql.fragment`personal`,
     marks: [sql.fragment`personal = false`],
     // A debtor's own events (debtor.updated, debtor.status-changed) name it by its id, not a receivable.

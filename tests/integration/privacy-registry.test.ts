@@ -76,6 +76,30 @@ describe('the personal-data registry', () => {
     }
   });
 
+  it('finds the rows it erases by a unique index or by their place, never by reading the whole table', async () => {
+    // erase-rows.ts matches each picked row by `key = picked.k AND corporation = …`: without a unique index
+    // on the key (alone or after corporation) every batch of retention reads the whole table (events by
+    // seq did, after migration 037 moved its key to the feed's order).
+    const rows = await db.any(sql.unsafe`
+      SELECT t.relname::text AS table, string_agg(a.attname::text, ',' ORDER BY k.n) AS columns
+      FROM pg_index i
+      JOIN pg_class t ON t.oid = i.indrelid
+      JOIN pg_namespace ns ON ns.oid = t.relnamespace AND ns.nspname = 'public'
+      CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k (attnum, n)
+      JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum
+      WHERE i.indisunique AND i.indpred IS NULL
+      GROUP BY i.indexrelid, t.relname`);
+    const unique = rows.map((r) => ({ table: r.table as string, columns: r.columns as string }));
+    const unfound = PERSONAL_DATA.flatMap((t) => {
+      if ('parent' in t || t.key === 'ctid') return [];
+      const found = unique.some(
+        (u) => u.table === t.table && (u.columns === t.key || u.columns === `corporation,${t.key}`),
+      );
+      return found ? [] : [`${t.table}.${t.key}`];
+    });
+    expect(unfound, 'give these a unique index on the key, or key them by ctid').toEqual([]);
+  });
+
   it('docs/privacy.md names every personal column, every retention setting and how erasure works', () => {
     const doc = readFileSync('docs/privacy.md', 'utf8');
     const missing = personal().filter((column) => !doc.includes(`\`${column}\``));
