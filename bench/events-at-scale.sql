@@ -126,21 +126,21 @@ ORDER BY r, o \gexec
 ANALYZE events;
 SELECT FROM pg_temp.reads(format('events of %s rows', :fill), :fill) \g /dev/null
 -- Retention's batch, by seq and by ctid (the statement erase-rows.ts builds for events, as run by
--- runtime/archive/retention-sweep.ts), timed as a whole.
-SELECT clock_timestamp() AS t0 \gset
-WITH picked AS (SELECT events.seq AS k FROM events WHERE events.corporation = 'corp-1' AND personal
-    AND at < now() - interval '90 days' ORDER BY at LIMIT 500 FOR UPDATE SKIP LOCKED),
-  erased AS (UPDATE events SET data = '{}', personal = false FROM picked
-    WHERE events.seq = picked.k AND events.corporation = 'corp-1' RETURNING events.seq AS k)
-INSERT INTO timings SELECT format('events of %s rows: retention, 500 events matched by seq (%s erased)', :fill,
-  (SELECT count(*) FROM erased)), round(extract(epoch FROM clock_timestamp() - :'t0'::timestamptz) * 1000);
-SELECT clock_timestamp() AS t0 \gset
-WITH picked AS (SELECT events.ctid AS k FROM events WHERE events.corporation = 'corp-2' AND personal
-    AND at < now() - interval '90 days' ORDER BY at LIMIT 500 FOR UPDATE SKIP LOCKED),
-  erased AS (UPDATE events SET data = '{}', personal = false FROM picked
-    WHERE events.ctid = picked.k AND events.corporation = 'corp-2' RETURNING events.ctid AS k)
-INSERT INTO timings SELECT format('events of %s rows: retention, 500 events matched by ctid (%s erased)', :fill,
-  (SELECT count(*) FROM erased)), round(extract(epoch FROM clock_timestamp() - :'t0'::timestamptz) * 1000);
+-- runtime/archive/retention-sweep.ts), timed as a whole, each on a corporation of its own.
+CREATE FUNCTION pg_temp.retention(key text, corporation text, label text) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE t0 timestamptz := clock_timestamp(); n bigint;
+BEGIN
+  EXECUTE format($q$
+    WITH picked AS (SELECT events.%1$I AS k FROM events WHERE events.corporation = %2$L AND personal
+        AND at < now() - interval '90 days' ORDER BY at LIMIT 500 FOR UPDATE SKIP LOCKED),
+      erased AS (UPDATE events SET data = '{}', personal = false FROM picked
+        WHERE events.%1$I = picked.k AND events.corporation = %2$L RETURNING 1)
+    SELECT count(*) FROM erased$q$, key, corporation) INTO n;
+  INSERT INTO timings VALUES (format('%s: retention, 500 events matched by %s (%s erased)', label, key, n),
+    round(extract(epoch FROM clock_timestamp() - t0) * 1000));
+END $$;
+SELECT FROM pg_temp.retention('seq', 'corp-1', format('events of %s rows', :fill)) \g /dev/null
+SELECT FROM pg_temp.retention('ctid', 'corp-2', format('events of %s rows', :fill)) \g /dev/null
 SELECT pg_size_pretty(pg_total_relation_size('events')) AS events_size \gset
 INSERT INTO timings SELECT format('events of %s rows: size with indexes %s', :fill, :'events_size'), NULL;
 TRUNCATE events;
