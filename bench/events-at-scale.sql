@@ -28,6 +28,13 @@ CREATE FUNCTION pg_temp.id(n bigint, kind int) RETURNS uuid LANGUAGE sql IMMUTAB
   SELECT (substr(lpad(to_hex(n), 12, '0'), 1, 8) || '-' || substr(lpad(to_hex(n), 12, '0'), 9, 4)
     || '-7000-8000-00000000000' || kind)::uuid $$;
 
+-- Event g of a run of receivables: receivable.accepted, case.started, case.completed, as intake writes them.
+CREATE FUNCTION pg_temp.type_of(g bigint) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+  SELECT (ARRAY['receivable.accepted', 'case.started', 'case.completed'])[g % 3 + 1] $$;
+CREATE FUNCTION pg_temp.data_of(g bigint) RETURNS jsonb LANGUAGE sql IMMUTABLE AS $$
+  SELECT (ARRAY['{"kind": "rent"}', '{"flow": "reminder", "decidedBy": "default", "classification": "rent"}',
+    '{"reason": "all steps done"}'])[g % 3 + 1]::jsonb $$;
+
 -- Three slices (rounds 1 to 3), each 300,000 events of 100,000 receivables (accepted, started, completed),
 -- 3,000 a batch, with receivable and case ids after every id of the fill and of the slices before it, like
 -- each day's new rows.
@@ -37,9 +44,7 @@ SELECT format($q$
       pg_temp.id(200000000 + %1$s * 100000 + %2$s * 1000 + g / 3, 1) AS receivable_id,
       pg_temp.id(200000000 + %1$s * 100000 + %2$s * 1000 + g / 3, 2) AS case_id,
       CASE g %% 3 WHEN 0 THEN 'RENT-' || (%1$s * 100000 + %2$s * 1000 + g / 3) END AS external_id,
-      (ARRAY['receivable.accepted', 'case.started', 'case.completed'])[g %% 3 + 1] AS type,
-      (ARRAY['{"kind": "rent"}', '{"flow": "reminder", "decidedBy": "default", "classification": "rent"}',
-        '{"reason": "all steps done"}'])[g %% 3 + 1]::jsonb AS data,
+      pg_temp.type_of(g) AS type, pg_temp.data_of(g) AS data,
       now() AS at, false AS personal
     FROM generate_series(0, 2999) g)
   TO '/tmp/scale-events-%1$s-%2$s.copy'$q$, r, b)
@@ -112,9 +117,7 @@ SELECT 'corp-' || (g / 3) % 40,
   pg_temp.id(g / 3, 1),
   pg_temp.id(g / 3, 2),
   CASE g % 3 WHEN 0 THEN 'RENT-' || g / 3 END,
-  (ARRAY['receivable.accepted', 'case.started', 'case.completed'])[g % 3 + 1],
-  (ARRAY['{"kind": "rent"}', '{"flow": "reminder", "decidedBy": "default", "classification": "rent"}',
-    '{"reason": "all steps done"}'])[g % 3 + 1]::jsonb,
+  pg_temp.type_of(g), pg_temp.data_of(g),
   now() - interval '365 days' + (g::float8 / :fill) * interval '365 days',
   ((g / 3000) + 1000)::text::xid8, g % 3 = 0 AND (g / 3) % 301 = 0
 FROM generate_series(0, :fill - 1) g;
