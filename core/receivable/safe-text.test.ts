@@ -38,6 +38,31 @@ describe('text the street can store', () => {
     expect(printable('a\u0000b\ud800')).toBe('a\\u0000b\\ud800');
   });
 
+  it('finds one bad character wherever it is, in a value or a key, however deep', () => {
+    const body = () => ({
+      externalId: 'R-1',
+      debtor: { name: 'Huurder', address: { street: 'Straat', lines: ['a', 'b'] } },
+      paymentHistory: [{ note: 'ok', amount: 5, paid: true, at: null }],
+      vars: { city: 'Utrecht' },
+    });
+    // Suspicious is not refused: a whole surrogate pair anywhere, a line break in a free-text field.
+    expect(unsafeTextErrors({ ...body(), vars: { emoji: '🏠', multi: 'a\nb' } }, ['vars.*'])).toEqual([]);
+    expect(unsafeTextErrors(body(), ['vars.*'])).toEqual([]);
+    const places: [string, (b: ReturnType<typeof body>) => void][] = [
+      ['externalId', (b) => Object.assign(b, { externalId: 'R\u0001' })],
+      ['debtor.address.lines[1]', (b) => b.debtor.address.lines.splice(1, 1, '\ud800')],
+      ['paymentHistory[0].note', (b) => Object.assign(b.paymentHistory[0]!, { note: '\u001f' })],
+      ['debtor.address.\\u0007', (b) => Object.assign(b.debtor.address, { '\u0007': 'x' })],
+      ['vars.city', (b) => Object.assign(b.vars, { city: '\udfe0' })],
+      ['debtor.name', (b) => Object.assign(b.debtor, { name: 'a\nb' })],
+    ];
+    for (const [field, spoil] of places) {
+      const b = body();
+      spoil(b);
+      expect(unsafeTextErrors(b, ['vars.*']).map((e) => e.field)).toEqual([field]);
+    }
+  });
+
   it('every change contract refuses it too: a PATCH reason, an arrangement note, a payment method', () => {
     const patch = validateReceivablePatch({ status: 'paused', reason: 'x\u0000' });
     expect(patch.ok).toBe(false);

@@ -73,6 +73,31 @@ export function textProblem(text: string, multiline = false): string | undefined
   return `must not contain the control character U+${hex(found.code)} (${where})${allowed}`;
 }
 
+/** Whether a code unit below U+0020 or of a surrogate occurs in the string: what textProblem can refuse. */
+function suspicious(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x20 || (code >= 0xd800 && code <= 0xdfff)) return true;
+  }
+  return false;
+}
+
+/**
+ * Whether any string or key in a JSON value is suspicious: when none is, no field can have a problem and the
+ * walk is skipped (the ingress checks every receivable of a rent day; issue #16).
+ */
+function mayHoldUnsafe(v: unknown): boolean {
+  if (typeof v === 'string') return suspicious(v);
+  if (Array.isArray(v)) {
+    for (const item of v) if (mayHoldUnsafe(item)) return true;
+    return false;
+  }
+  if (v === null || typeof v !== 'object') return false;
+  const object = v as Readonly<Record<string, unknown>>;
+  for (const key of Object.keys(object)) if (suspicious(key) || mayHoldUnsafe(object[key])) return true;
+  return false;
+}
+
 function matches(field: string, multiline: MultilineFields): boolean {
   return multiline.some((name) =>
     name.endsWith('.*')
@@ -87,6 +112,8 @@ function matches(field: string, multiline: MultilineFields): boolean {
  * hold tabs and line breaks (`description`, `vars.*` for every key of vars).
  */
 export function unsafeTextErrors(value: unknown, multiline: MultilineFields = []): FieldProblem[] {
+  // The walk below names a field for every string it meets; almost every body has nothing it could refuse.
+  if (!mayHoldUnsafe(value)) return [];
   const errors: FieldProblem[] = [];
   const visit = (v: unknown, field: string) => {
     if (typeof v === 'string') {
