@@ -77,7 +77,7 @@ export function textProblem(text: string, multiline = false): string | undefined
 function suspicious(text: string): boolean {
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
-    if (code < 0x20 || (code >= 0xd800 && code <= 0xdfff)) return true;
+    if (code < 0x20 || isHigh(code) || isLow(code)) return true;
   }
   return false;
 }
