@@ -73,14 +73,8 @@ export function textProblem(text: string, multiline = false): string | undefined
   return `must not contain the control character U+${hex(found.code)} (${where})${allowed}`;
 }
 
-/** Whether a code unit below U+0020 or of a surrogate occurs in the string: what textProblem can refuse. */
-function suspicious(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code < 0x20 || isHigh(code) || isLow(code)) return true;
-  }
-  return false;
-}
+/** Whether the string holds a control character (tabs and line breaks too) or half a surrogate pair. */
+const suspicious = (text: string) => firstUnsafe(text, false) !== undefined;
 
 /**
  * Whether any string or key in a JSON value is suspicious: when none is, no field can have a problem and the
