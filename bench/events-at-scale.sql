@@ -14,6 +14,7 @@
 -- 2026-12-07 and as it matches them by their place (ctid) since, each on a corporation of its own.
 -- The batches are written to the database server's /tmp/scale-events-*.copy first, untimed, so it must run
 -- as a superuser like `postgres`. Run it on a scratch database, never on a street's: it empties `events`.
+-- Since migration 040 the events' table is `event_rows` (`events` is a view of it); the script writes the table.
 --   createdb -h 127.0.0.1 -U postgres scale
 --   for f in platform/db/migrations/*.sql; do psql -q -h 127.0.0.1 -U postgres -d scale -f "$f"; done
 --   psql -h 127.0.0.1 -U postgres -d scale -v fill=30000000 -f bench/events-at-scale.sql
@@ -38,7 +39,7 @@ CREATE FUNCTION pg_temp.data_of(g bigint) RETURNS jsonb LANGUAGE sql IMMUTABLE A
 -- Three slices (rounds 1 to 3), each 300,000 events of 100,000 receivables (accepted, started, completed),
 -- 3,000 a batch, with receivable and case ids after every id of the fill and of the slices before it, like
 -- each day's new rows.
-TRUNCATE events;
+TRUNCATE event_rows;
 SELECT format($q$
   COPY (SELECT 'corp-7' AS corporation,
       pg_temp.id(200000000 + %1$s * 100000 + %2$s * 1000 + g / 3, 1) AS receivable_id,
@@ -71,17 +72,17 @@ DECLARE t0 timestamptz; c record; n int;
 BEGIN
   t0 := clock_timestamp();
   FOR i IN 1..2000 LOOP
-    SELECT count(*) INTO n FROM (SELECT type, data FROM events
+    SELECT count(*) INTO n FROM (SELECT type, data FROM event_rows
       WHERE receivable_id = pg_temp.id(CASE WHEN fill = 0 THEN 200300000 + (i * 7919) % 100000
         ELSE (i * 7919) % (fill / 3) END, 1)
       ORDER BY seq) x;
   END LOOP;
   INSERT INTO timings VALUES (label || ': 2,000 timelines', round(extract(epoch FROM clock_timestamp() - t0) * 1000));
-  SELECT xact, seq INTO c FROM events WHERE corporation = 'corp-7'
-    ORDER BY xact, seq OFFSET (SELECT count(*) / 3 FROM events WHERE corporation = 'corp-7') LIMIT 1;
+  SELECT xact, seq INTO c FROM event_rows WHERE corporation = 'corp-7'
+    ORDER BY xact, seq OFFSET (SELECT count(*) / 3 FROM event_rows WHERE corporation = 'corp-7') LIMIT 1;
   t0 := clock_timestamp();
   FOR i IN 1..200 LOOP
-    SELECT count(*) INTO n FROM (SELECT e.xact, e.seq, e.type, e.data FROM events e
+    SELECT count(*) INTO n FROM (SELECT e.xact, e.seq, e.type, e.data FROM event_rows e
       WHERE e.corporation = 'corp-7' AND (e.xact, e.seq) > (coalesce(c.xact, '0'::xid8), coalesce(c.seq, 0) + i)
         AND e.xact < pg_snapshot_xmin(pg_current_snapshot())
       ORDER BY e.xact, e.seq LIMIT 500) x;
@@ -91,7 +92,7 @@ END $$;
 
 -- 1. and 2. Empty, and partitioned by month on `at` (a partitioned table's keys must hold the partition
 -- key; thirteen partitions, the past year's and the next month), alternating, each emptied before a round.
-CREATE TABLE events_by_month (LIKE events INCLUDING DEFAULTS) PARTITION BY RANGE (at);
+CREATE TABLE events_by_month (LIKE event_rows INCLUDING DEFAULTS) PARTITION BY RANGE (at);
 ALTER TABLE events_by_month ADD PRIMARY KEY (corporation, xact, seq, at);
 CREATE INDEX ON events_by_month (receivable_id) WHERE receivable_id IS NOT NULL;
 CREATE INDEX ON events_by_month (corporation, at) WHERE personal;
@@ -99,20 +100,20 @@ SELECT format('CREATE TABLE events_by_month_%s PARTITION OF events_by_month FOR 
   m, date_trunc('month', now()) + (m - 11) * interval '1 month', date_trunc('month', now()) + (m - 10) * interval '1 month')
 FROM generate_series(0, 12) m \gexec
 SELECT s FROM generate_series(1, 3) r, LATERAL (VALUES
-  (1, 'TRUNCATE events'), (2, 'CHECKPOINT'), (3, format($q$CALL pg_temp.slice('events', %s, 'empty events')$q$, r)),
+  (1, 'TRUNCATE event_rows'), (2, 'CHECKPOINT'), (3, format($q$CALL pg_temp.slice('event_rows', %s, 'empty events')$q$, r)),
   (4, 'TRUNCATE events_by_month'), (5, 'CHECKPOINT'),
   (6, format($q$CALL pg_temp.slice('events_by_month', %s, 'empty events partitioned by month')$q$, r))) v (o, s)
 ORDER BY r, o \gexec
 DROP TABLE events_by_month;
-ANALYZE events;
+ANALYZE event_rows;
 SELECT FROM pg_temp.reads('empty events', 0) \g /dev/null
 
 -- 3. Filled: :fill rows of 40 corporations dated over the past year, in receivable order (ids as uuid v7 are,
 -- by time), one transaction id per 3,000 rows like intake's batches; one receivable in 301 with a personal
 -- event.
-TRUNCATE events;
-ALTER TABLE events SET (autovacuum_enabled = false);
-INSERT INTO events (corporation, receivable_id, case_id, external_id, type, data, at, xact, personal)
+TRUNCATE event_rows;
+ALTER TABLE event_rows SET (autovacuum_enabled = false);
+INSERT INTO event_rows (corporation, receivable_id, case_id, external_id, type, data, at, xact, personal)
 SELECT 'corp-' || (g / 3) % 40,
   pg_temp.id(g / 3, 1),
   pg_temp.id(g / 3, 2),
@@ -121,12 +122,12 @@ SELECT 'corp-' || (g / 3) % 40,
   now() - interval '365 days' + (g::float8 / :fill) * interval '365 days',
   ((g / 3000) + 1000)::text::xid8, g % 3 = 0 AND (g / 3) % 301 = 0
 FROM generate_series(0, :fill - 1) g;
-ALTER TABLE events RESET (autovacuum_enabled);
+ALTER TABLE event_rows RESET (autovacuum_enabled);
 VACUUM (ANALYZE) events;
 SELECT s FROM generate_series(1, 3) r, LATERAL (VALUES (1, 'CHECKPOINT'),
-  (2, format($q$CALL pg_temp.slice('events', %s, 'events of %s rows')$q$, r, :fill))) v (o, s)
+  (2, format($q$CALL pg_temp.slice('event_rows', %s, 'events of %s rows')$q$, r, :fill))) v (o, s)
 ORDER BY r, o \gexec
-ANALYZE events;
+ANALYZE event_rows;
 SELECT FROM pg_temp.reads(format('events of %s rows', :fill), :fill) \g /dev/null
 -- Retention's batch, by seq and by ctid (the statement erase-rows.ts builds for events, as run by
 -- runtime/archive/retention-sweep.ts), timed as a whole, each on a corporation of its own.
@@ -134,19 +135,19 @@ CREATE FUNCTION pg_temp.retention(key text, corporation text, label text) RETURN
 DECLARE t0 timestamptz := clock_timestamp(); n bigint;
 BEGIN
   EXECUTE format($q$
-    WITH picked AS (SELECT events.%1$I AS k FROM events WHERE events.corporation = %2$L AND personal
+    WITH picked AS (SELECT event_rows.%1$I AS k FROM event_rows WHERE event_rows.corporation = %2$L AND personal
         AND at < now() - interval '90 days' ORDER BY at LIMIT 500 FOR UPDATE SKIP LOCKED),
-      erased AS (UPDATE events SET data = '{}', personal = false FROM picked
-        WHERE events.%1$I = picked.k AND events.corporation = %2$L RETURNING 1)
+      erased AS (UPDATE event_rows SET data = '{}', personal = false FROM picked
+        WHERE event_rows.%1$I = picked.k AND event_rows.corporation = %2$L RETURNING 1)
     SELECT count(*) FROM erased$q$, key, corporation) INTO n;
   INSERT INTO timings VALUES (format('%s: retention, 500 events matched by %s (%s erased)', label, key, n),
     round(extract(epoch FROM clock_timestamp() - t0) * 1000));
 END $$;
 SELECT FROM pg_temp.retention('seq', 'corp-1', format('events of %s rows', :fill)) \g /dev/null
 SELECT FROM pg_temp.retention('ctid', 'corp-2', format('events of %s rows', :fill)) \g /dev/null
-SELECT pg_size_pretty(pg_total_relation_size('events')) AS events_size \gset
+SELECT pg_size_pretty(pg_total_relation_size('event_rows')) AS events_size \gset
 INSERT INTO timings SELECT format('events of %s rows: size with indexes %s', :fill, :'events_size'), NULL;
-TRUNCATE events;
+TRUNCATE event_rows;
 COPY (SELECT) TO PROGRAM 'rm -f /tmp/scale-events-*.copy';
 
 \set QUIET off

@@ -6,6 +6,7 @@
 -- Then 300,000 events as 100 multi-row INSERTs against as 100 COPYs (the batches are written to the database
 -- server's /tmp/shapes-events-*.copy first, untimed, so it must run as a superuser like `postgres`).
 -- Run it on a scratch database, never on a street's: it empties debtors, steps and events.
+-- Since migration 040 the events' table is `event_rows` (`events` is a view of it); the script writes the table.
 --   createdb -h 127.0.0.1 -U postgres shapes
 --   for f in platform/db/migrations/*.sql; do psql -q -h 127.0.0.1 -U postgres -d shapes -f "$f"; done
 --   psql -h 127.0.0.1 -U postgres -d shapes -f bench/insert-shapes.sql
@@ -159,7 +160,7 @@ END $$;
 -- Events, the rows intake writes three of a receivable: the runtime's INSERT of unnest arrays against COPY
 -- of the same rows (not built: slonik has no COPY), and the INSERT with the events' sequence cached per
 -- session.
-TRUNCATE events;
+TRUNCATE event_rows;
 -- 100 batches of 3,000 events as the runtime sends them: one array literal a column, jsonb as lines.
 DROP TABLE IF EXISTS pg_temp.ev_batches;
 CREATE TEMP TABLE ev_batches AS
@@ -180,7 +181,7 @@ CREATE OR REPLACE FUNCTION pg_temp.events_insert() RETURNS void LANGUAGE plpgsql
 DECLARE row record;
 BEGIN
   FOR row IN SELECT * FROM ev_batches ORDER BY b LOOP
-    INSERT INTO events (corporation, receivable_id, case_id, external_id, type, data, at, personal)
+    INSERT INTO event_rows (corporation, receivable_id, case_id, external_id, type, data, at, personal)
     SELECT * FROM unnest(row.corporation::text[], row.receivable_id::uuid[], row.case_id::uuid[], row.external_id::text[],
       row.type::text[], string_to_array(row.data, E'\n')::jsonb[], row.at::timestamptz[], row.personal::bool[]);
   END LOOP;
@@ -196,17 +197,17 @@ BEGIN
       TO '/tmp/shapes-events-%s.copy'$q$, b, b);
   END LOOP;
   FOR r IN 1..3 LOOP
-    TRUNCATE events; t0 := clock_timestamp();
+    TRUNCATE event_rows; t0 := clock_timestamp();
     PERFORM pg_temp.events_insert();
     RAISE WARNING 'round %: 300,000 events, INSERT of unnest: % ms', r, round(extract(epoch FROM clock_timestamp() - t0) * 1000);
-    TRUNCATE events; t0 := clock_timestamp();
+    TRUNCATE event_rows; t0 := clock_timestamp();
     FOR b IN 0..99 LOOP
-      EXECUTE format('COPY events (corporation, receivable_id, case_id, external_id, type, data, at, personal) FROM %L',
+      EXECUTE format('COPY event_rows (corporation, receivable_id, case_id, external_id, type, data, at, personal) FROM %L',
         '/tmp/shapes-events-' || b || '.copy');
     END LOOP;
     RAISE WARNING 'round %: 300,000 events, COPY: % ms', r, round(extract(epoch FROM clock_timestamp() - t0) * 1000);
     ALTER SEQUENCE events_seq_seq CACHE 1000;
-    TRUNCATE events; t0 := clock_timestamp();
+    TRUNCATE event_rows; t0 := clock_timestamp();
     PERFORM pg_temp.events_insert();
     RAISE WARNING 'round %: 300,000 events, INSERT of unnest, seq CACHE 1000: % ms', r, round(extract(epoch FROM clock_timestamp() - t0) * 1000);
     ALTER SEQUENCE events_seq_seq CACHE 1;

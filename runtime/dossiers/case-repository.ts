@@ -5,7 +5,7 @@ import type { DatabaseTransactionConnection } from 'slonik';
 import type { CaseState, TimelineEntry } from '../../core/engine/index.js';
 import type { ReceivableInput } from '../../core/receivable/index.js';
 import { type Column, type CopyBatch, copyBatch, sendCopy, sql } from '../../platform/db/index.js';
-import { holdsPersonalData } from './event-facts.js';
+import { type EventInput, eventRows } from './event-rows.js';
 
 export type Tx = DatabaseTransactionConnection;
 
@@ -124,19 +124,12 @@ export async function appendTimeline(tx: Tx, id: string, entries: readonly Timel
     UPDATE cases SET timeline = timeline || ${sql.jsonb(caseTimeline(entries) as never)} WHERE id = ${id}`);
 }
 
-export interface EventInput {
-  corporation: string;
-  receivableId?: string;
-  caseId?: string;
-  externalId?: string;
-  type: string;
-  data?: Record<string, unknown>;
-  at?: Date;
-}
+export type { EventInput } from './event-rows.js';
 
 /**
  * Events in one statement, in the order given (seq follows the order of the rows). An event whose data
- * holds more than facts is marked `personal`, so the retention sweep finds it (personal-data.ts).
+ * holds more than facts is marked `personal`, so the retention sweep finds it (personal-data.ts); the others
+ * of one receivable share a row (event-rows.ts).
  */
 export async function insertEvents(tx: Tx, events: readonly EventInput[]): Promise<void> {
   await sendCopy(tx, eventsCopy(events));
@@ -144,18 +137,7 @@ export async function insertEvents(tx: Tx, events: readonly EventInput[]): Promi
 
 /** Events as one COPY, ready to send (intake makes it before its first wait on the database). */
 export function eventsCopy(events: readonly EventInput[]): CopyBatch {
-  const fallback = new Date().toISOString();
-  const rows = events.map((e) => ({
-    corporation: e.corporation,
-    receivable_id: e.receivableId ?? null,
-    case_id: e.caseId ?? null,
-    external_id: e.externalId ?? null,
-    type: e.type,
-    data: e.data ?? {},
-    at: e.at ? e.at.toISOString() : fallback,
-    personal: holdsPersonalData(e.type, e.data ?? {}),
-  }));
-  return copyBatch('events', EVENT_COLUMNS, rows);
+  return copyBatch('event_rows', EVENT_COLUMNS, eventRows(events, new Date()));
 }
 
 const EVENT_COLUMNS: readonly Column[] = [
@@ -167,4 +149,5 @@ const EVENT_COLUMNS: readonly Column[] = [
   ['data', 'jsonb'],
   ['at', 'timestamptz'],
   ['personal', 'bool'],
+  ['more', 'jsonb'],
 ];

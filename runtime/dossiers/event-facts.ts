@@ -121,8 +121,8 @@ export function holdsPersonalData(type: string, data: Record<string, unknown>): 
   return Object.keys(data).some((key) => !ANY_TYPE.has(key) && !EVENT_FACTS[type]?.includes(key));
 }
 
-/** The SET value that keeps only the facts of events.data (for the registry's eraser). */
+/** The SET value that keeps only the facts of events.data (for the registry's eraser; the rows of `event_rows`). */
 export const eventFactsOnly = sql.fragment`(
-  SELECT coalesce(jsonb_object_agg(d.key, d.value), '{}'::jsonb) FROM jsonb_each(events.data) d
+  SELECT coalesce(jsonb_object_agg(d.key, d.value), '{}'::jsonb) FROM jsonb_each(event_rows.data) d
   WHERE (${sql.jsonb(EVENT_FACTS as never)}::jsonb -> '*') ? d.key
-     OR coalesce((${sql.jsonb(EVENT_FACTS as never)}::jsonb -> events.type) ? d.key, false))`;
+     OR coalesce((${sql.jsonb(EVENT_FACTS as never)}::jsonb -> event_rows.type) ? d.key, false))`;

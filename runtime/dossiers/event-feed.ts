@@ -16,6 +16,7 @@
 
 import { validationError } from '../../core/receivable/validation-error.js';
 import { type Database, sql } from '../../platform/db/index.js';
+import { EVENTS_PER_ROW, type FoldedEvent, unfoldRow } from './event-rows.js';
 
 export interface FeedCursor {
   xact: string;
@@ -52,6 +53,11 @@ export function parseCursor(text: string | undefined): FeedCursor {
   return { xact: m[1]!, seq: Number(m[2]) };
 }
 
+/**
+ * Up to `limit` events after `after`, oldest first (`types`: only these). The rows are read from the table and
+ * unfolded here (event-rows.ts): a row owns seq .. seq + 3, so a row whose seq is up to 3 below the cursor's
+ * may still hold events after it, and up to 3 rows read may hold none — hence the margin on both.
+ */
 export async function readEvents(
   db: Pick<Database, 'any'>,
   corporation: string,
@@ -59,25 +65,49 @@ export async function readEvents(
   limit: number,
   types?: string[],
 ): Promise<FeedEvent[]> {
-  const typeFilter =
-    types && types.length > 0 ? sql.fragment`AND e.type = ANY(${sql.array(types, 'text')})` : sql.fragment``;
+  const wanted = types && types.length > 0 ? new Set(types) : undefined;
+  const typeFilter = wanted
+    ? sql.fragment`AND (e.type = ANY(${sql.array([...wanted], 'text')}) OR (e.more IS NOT NULL AND EXISTS (
+        SELECT 1 FROM jsonb_array_elements(e.more) m WHERE m->>'type' = ANY(${sql.array([...wanted], 'text')}))))`
+    : sql.fragment``;
+  const margin = EVENTS_PER_ROW - 1;
   const rows = await db.any(sql.unsafe`
-    SELECT e.xact::text AS xact, e.seq, e.type, e.at, e.case_id, e.data,
+    SELECT e.xact::text AS xact, e.seq, e.type, e.at, e.case_id, e.data, e.more,
       coalesce(e.external_id, r.external_id) AS external_id
-    FROM events e LEFT JOIN receivables r ON r.id = e.receivable_id
+    FROM event_rows e LEFT JOIN receivables r ON r.id = e.receivable_id
     WHERE e.corporation = ${corporation}
-      AND (e.xact, e.seq) > (${after.xact}::xid8, ${after.seq}::bigint)
+      AND (e.xact, e.seq) > (${after.xact}::xid8, ${after.seq - margin}::bigint)
       AND e.xact < pg_snapshot_xmin(pg_current_snapshot())
       ${typeFilter}
     ORDER BY e.xact, e.seq
-    LIMIT ${limit}`);
-  return rows.map((e) => ({
-    cursor: formatCursor({ xact: e.xact as string, seq: Number(e.seq) }),
-    seq: Number(e.seq),
-    type: e.type as string,
-    at: new Date(e.at as string).toISOString(),
-    externalId: (e.external_id as string) ?? null,
-    caseId: (e.case_id as string) ?? null,
-    data: e.data,
-  }));
+    LIMIT ${limit + margin}`);
+  const events: FeedEvent[] = [];
+  const cursorXact = BigInt(after.xact);
+  for (const row of rows) {
+    const xact = row.xact as string;
+    const at = new Date(row.at as string).toISOString();
+    const externalId = (row.external_id as string) ?? null;
+    const stored = {
+      seq: Number(row.seq),
+      type: row.type as string,
+      data: row.data,
+      case_id: (row.case_id as string | null) ?? null,
+      more: row.more as FoldedEvent[] | null,
+    };
+    for (const e of unfoldRow(stored)) {
+      if (e.seq <= after.seq && BigInt(xact) === cursorXact) continue;
+      if (wanted && !wanted.has(e.type)) continue;
+      events.push({
+        cursor: formatCursor({ xact, seq: e.seq }),
+        seq: e.seq,
+        type: e.type,
+        at,
+        externalId,
+        caseId: e.caseId,
+        data: e.data,
+      });
+      if (events.length === limit) return events;
+    }
+  }
+  return events;
 }

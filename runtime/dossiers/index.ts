@@ -65,7 +65,8 @@ export {
 export { debtorHash, type ErasureResult, eraseDebtor } from './erase-debtor.js';
 export { eraseRows } from './erase-rows.js';
 export { EVENT_FACTS } from './event-facts.js';
-export { type FeedEvent, formatCursor, parseCursor, readEvents } from './event-feed.js';
+export { FEED_START, type FeedEvent, formatCursor, parseCursor, readEvents } from './event-feed.js';
+export { byReceivable } from './event-rows.js';
 export {
   experimentCounts,
   findAllocation,

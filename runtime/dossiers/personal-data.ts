@@ -288,7 +288,7 @@ export const PERSONAL_DATA: readonly (RootTable | ChildTable)[] = [
     ],
   },
   {
-    table: 'events',
+    table: 'event_rows',
     // By the row's place: no index has seq alone (migration 037 made the feed's order the key), and a
     // match by seq read the whole table for every batch. The rows picked are locked by retention's FOR
     // UPDATE; a row another statement changed meanwhile has moved and is left to that statement.

@@ -85,8 +85,12 @@ export function startCaseRows(rows: StartRows, s: CaseStart, now: Date): EngineR
       type: 'case.started',
       data: { flow: flow.name, classification: s.classification, decidedBy: s.rule },
     },
-    // No payment link exists yet when a case starts (the first message that shows one makes it).
-    ...withoutLinkClosed(plan.events),
+    // No payment link exists yet when a case starts (the first message that shows one makes it). Each
+    // names the receivable's externalId, as case.started does, so that they share its row (event-rows.ts).
+    ...withoutLinkClosed(plan.events).map((e) => ({
+      ...e,
+      externalId: e.externalId ?? s.state.input.externalId,
+    })),
   );
   rows.steps.push(...plan.steps);
   return result;

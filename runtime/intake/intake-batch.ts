@@ -23,6 +23,7 @@ import type { ReceivableInput } from '../../core/receivable/index.js';
 import { type Column, newIds, sendCopy, sql, typedRows } from '../../platform/db/index.js';
 import type { BundleStore } from '../bundles/index.js';
 import {
+  byReceivable,
   type CaseRow,
   correctReceivables,
   debtorRefOf,
@@ -186,7 +187,7 @@ export async function storeBatch(
   // again (garbage collection was a sixth of the intake pod's CPU, issue #16).
   const cases = newCasesCopy(rows.cases);
   const steps = newCaseStepsCopy(rows.steps);
-  const events = eventsCopy(rows.events);
+  const events = eventsCopy(byReceivable(rows.events));
   const caseItems = rows.items;
   Object.assign(rows, emptyStartRows());
   await sendCopy(tx, cases);

@@ -197,6 +197,24 @@ describe('ERP API: payments and changes reach every pending step at once', () =>
     expect(types).not.toContain('link.closed');
   });
 
+  it('stores what intake says about a receivable in one row, and the feed shows each event (migration 040)', async () => {
+    await postReceivables(erp, ['FOLD-1']);
+    const rows = await erp.db.any(sql.unsafe`
+      SELECT e.type, e.more FROM event_rows e JOIN receivables r ON r.id = e.receivable_id
+      WHERE r.external_id = 'FOLD-1'`);
+    expect(rows.map((r) => [r.type, (r.more as { type: string }[] | null)?.map((m) => m.type)])).toEqual([
+      ['receivable.accepted', ['case.started']],
+    ]);
+    const res = await send(erp, 'GET', '/v1/events?type=receivable.accepted,case.started&limit=1000');
+    const fed = (
+      (await res.json()) as { events: { type: string; externalId: string; caseId: string | null }[] }
+    ).events.filter((e) => e.externalId === 'FOLD-1');
+    expect(fed.map((e) => [e.type, e.caseId !== null])).toEqual([
+      ['receivable.accepted', false],
+      ['case.started', true],
+    ]);
+  });
+
   it('cancel stops the case and every step, and a cancelled receivable takes no new status', async () => {
     await postReceivables(erp, ['CANCEL-1']);
     await showPaymentLink('CANCEL-1');

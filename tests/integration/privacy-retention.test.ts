@@ -134,8 +134,8 @@ describe('retention per kind of data', () => {
 
   it('after eventsDays the feed keeps the facts and loses contact data, notes and methods', async () => {
     const report = await sweepAt(2.5);
-    expect(report.events).toBeGreaterThanOrEqual(3);
-    expect(Object.keys(report)).toEqual(['events']);
+    expect(report.event_rows).toBeGreaterThanOrEqual(3);
+    expect(Object.keys(report)).toEqual(['event_rows']);
     const data = async (type: string) =>
       (await cs.db.anyFirst(sql.unsafe`
         SELECT data FROM events WHERE corporation = ${KORT.id} AND type = ${type} ORDER BY seq`)) as Record<

@@ -1,5 +1,5 @@
 // Migration 037: steps are unique by (case_id, dedupe_key), which also finds a case's steps (steps_case_idx
-// is gone); events' primary key is the feed's order (corporation, xact, seq). This checks that a repeated
+// is gone); events' primary key is the feed's order (corporation, xact, seq) — the table is event_rows since 040. This checks that a repeated
 // step is still one row, that a cancelled step still comes back when the engine schedules it again, that
 // two cases may use the same step id, and that the case and feed questions reach the keys. Real PostgreSQL.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -94,10 +94,10 @@ describe('steps unique by (case_id, dedupe_key)', () => {
 describe('events keyed by the feed order', () => {
   it('has (corporation, xact, seq) as its primary key, and the feed reads it', async () => {
     const key = await testDb.db.oneFirst(sql.unsafe`
-      SELECT pg_get_indexdef(indexrelid) FROM pg_index WHERE indrelid = 'events'::regclass AND indisprimary`);
+      SELECT pg_get_indexdef(indexrelid) FROM pg_index WHERE indrelid = 'event_rows'::regclass AND indisprimary`);
     expect(String(key)).toContain('(corporation, xact, seq)');
     const plan = await planOf(sql.unsafe`
-      SELECT seq FROM events WHERE corporation = 'woonstad' AND (xact, seq) > ('0'::xid8, 0::bigint)
+      SELECT seq FROM event_rows WHERE corporation = 'woonstad' AND (xact, seq) > ('0'::xid8, 0::bigint)
       ORDER BY xact, seq LIMIT 10`);
     expect(plan).toContain('events_pkey');
   });
