@@ -140,7 +140,8 @@ export function eventsCopy(events: readonly EventInput[]): CopyBatch {
   return copyBatch('event_rows', EVENT_COLUMNS, eventRows(events, new Date()));
 }
 
-const EVENT_COLUMNS: readonly Column[] = [
+/** The columns intake and every other writer COPY into event_rows (`more` since migration 040). */
+export const EVENT_COLUMNS: readonly Column[] = [
   ['corporation', 'text'],
   ['receivable_id', 'uuid'],
   ['case_id', 'uuid'],

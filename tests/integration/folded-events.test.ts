@@ -5,6 +5,7 @@
 // (COPY and INSERT … RETURNING into `events`) still writes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyBatch, type Database, sendCopy, sql } from '../../platform/db/index.js';
+import { EVENT_COLUMNS } from '../../runtime/dossiers/case-repository.js';
 import {
   type EventInput,
   FEED_START,
@@ -141,16 +142,8 @@ describe('events folded into rows', () => {
 
   it("still takes a previous release's rows: its COPY and its INSERT … RETURNING into events", async () => {
     const before = Number(await testDb.db.oneFirst(sql.unsafe`SELECT count(*) FROM events`));
-    const columns = [
-      ['corporation', 'text'],
-      ['receivable_id', 'uuid'],
-      ['case_id', 'uuid'],
-      ['external_id', 'text'],
-      ['type', 'text'],
-      ['data', 'jsonb'],
-      ['at', 'timestamptz'],
-      ['personal', 'bool'],
-    ] as const;
+    // The previous release wrote today's columns but `more`, into the table's old name.
+    const columns = EVENT_COLUMNS.filter(([name]) => name !== 'more');
     const old = (type: string) => ({
       corporation: CORP,
       receivable_id: R2,
