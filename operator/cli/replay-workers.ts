@@ -5,6 +5,7 @@
 import { Worker } from 'node:worker_threads';
 import type { ConfigBundle } from '../../core/bundle/types.js';
 import { mergeReports, type ReplayReport } from '../../core/replay/index.js';
+import { workerModule } from '../../platform/worker-module.js';
 import { ndjsonChunks } from './ndjson-chunks.js';
 import { type BadLine, badLineError } from './replay-records.js';
 
@@ -23,11 +24,9 @@ export type ChunkReply =
   | { id: number; report: ReplayReport; bad?: undefined }
   | { id: number; bad: { line: number; what: BadLine }; report?: undefined };
 
-/** The worker thread's module: the .ts source under tsx or vitest, the compiled .js from dist/. */
 function startWorker(bundle: ConfigBundle): Worker {
-  const source = import.meta.url.endsWith('.ts');
-  const url = new URL(source ? './replay-worker.ts' : './replay-worker.js', import.meta.url);
-  return new Worker(url, { workerData: { bundle }, execArgv: source ? ['--import', 'tsx'] : [] });
+  const { url, execArgv } = workerModule('replay-worker', import.meta.url);
+  return new Worker(url, { workerData: { bundle }, execArgv });
 }
 
 export async function replayInWorkers(options: {

@@ -6,6 +6,7 @@
 // gets back "sent" or the relay's error; a stop (deadline, lost claim) is passed on and answered only once
 // the worker has destroyed that connection, as SmtpRelayPool does on one thread.
 import { Worker } from 'node:worker_threads';
+import { workerModule } from '../../platform/worker-module.js';
 import { abortError, type SmtpRelayOptions } from './smtp-relay-pool.js';
 
 export type RelayRequest =
@@ -48,11 +49,9 @@ interface Pending {
   reject(err: Error): void;
 }
 
-/** The worker's module: the .ts source under tsx or vitest, the compiled .js from dist/. */
 function startWorker(): Worker {
-  const source = import.meta.url.endsWith('.ts');
-  const url = new URL(source ? './smtp-relay-worker.ts' : './smtp-relay-worker.js', import.meta.url);
-  return new Worker(url, { execArgv: source ? ['--import', 'tsx'] : [] });
+  const { url, execArgv } = workerModule('smtp-relay-worker', import.meta.url);
+  return new Worker(url, { execArgv });
 }
 
 /** The relay's error as the connection reported it, rebuilt on this thread. */
