@@ -6,8 +6,7 @@ import fc from 'fast-check';
 import nodemailer from 'nodemailer';
 import type Mail from 'nodemailer/lib/mailer';
 import { describe, expect, it } from 'vitest';
-import type { Email } from './mime-bytes.js';
-import { mimeBytes } from './mime-bytes.js';
+import { type Email, mimeBytes } from './mime-bytes.js';
 
 const fixed = { date: new Date('2026-12-06T01:02:03Z'), baseBoundary: 'b0b0b0b0b0b0b0b0' };
 const reference = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' });

@@ -5,7 +5,7 @@
 // dispatch pod's thread a mail that building cost in the bench (docs/operations.md, "Capacity"), and, for
 // the shapes the street sends (text, HTML or both), MailComposer's building of the tree: it drew 8 random
 // bytes from the system for each part, which the boundary never uses. Quoted-printable is our own
-// (quoted-printable.ts, a fifth of the build with nodemailer's). The bytes equal what nodemailer's stream
+// (quoted-printable.ts; nodemailer's was about a quarter of the build). The bytes equal what nodemailer's stream
 // transport makes with `newline: 'windows'` for the same mail: mime-bytes.test.ts compares them byte for byte.
 import type { Readable } from 'node:stream';
 import * as base64 from 'nodemailer/lib/base64';
@@ -39,6 +39,9 @@ export async function mimeBytes(mail: Email, dkim?: DKIM.Options): Promise<Buffe
   return Buffer.from(crlf(text), 'latin1');
 }
 
+const normalize = (MimeNode.prototype as unknown as { _normalizeHeaderKey(key: unknown): string })
+  ._normalizeHeaderKey;
+
 /**
  * A MimeNode whose header names are normalised once per name: nodemailer runs three regular expressions over a
  * name each time a header is set or read (a tenth of the build), and the street's names are a handful.
@@ -46,8 +49,6 @@ export async function mimeBytes(mail: Email, dkim?: DKIM.Options): Promise<Buffe
 class Node extends MimeNode {
   private static readonly names = new Map<string, string>();
   _normalizeHeaderKey(key: unknown): string {
-    const normalize = (MimeNode.prototype as unknown as { _normalizeHeaderKey(key: unknown): string })
-      ._normalizeHeaderKey;
     if (typeof key !== 'string') return normalize.call(this, key);
     let name = Node.names.get(key);
     if (name === undefined) {

@@ -107,6 +107,8 @@ describe('quoted-printable', () => {
       // a LF in the last third with a lone CR after it; a last line of exactly 51 with a space in its last third
       `${'x'.repeat(55)}\n${'x'.repeat(10)}\r${'x'.repeat(20)}`,
       `${'x'.repeat(75)}${'y'.repeat(40)} ${'z'.repeat(10)}`,
+      // longer than the shared buffer holds escaped: a buffer of its own
+      `${'€'.repeat(8000)} x`,
     ]) {
       expect(qpWrap(qpEncode(text))).toBe(qp.wrap(qp.encode(text), 76));
     }

@@ -1,9 +1,9 @@
 // Quoted-printable for an email's text parts, the same characters nodemailer's `qp.wrap(qp.encode(text), 76)`
-// makes (quoted-printable.test.ts compares them for any text), in a fraction of its time: nodemailer converts
-// the whole text to UTF-8 bytes and tests every byte, then wraps with a few regular expressions and substrings
-// a line — together a fifth of the dispatch pod's MIME build in the bench (docs/operations.md, "Capacity").
-// Here runs of characters that stay as they are are sliced out of the text as it is, and lines are found by
-// index. Only a string is taken: a Buffer's content goes through nodemailer's encoder.
+// makes (quoted-printable.test.ts compares them for any text), in half its time or less: nodemailer converts the
+// whole text to UTF-8 bytes before it tests each, then wraps with a few regular expressions and substrings a
+// line — together about a quarter of the dispatch pod's MIME build in the bench (docs/operations.md,
+// "Capacity"). Here each character is read once from the text as it is and its bytes written to one buffer, and
+// lines are found by index. Only a string is taken: a Buffer's content goes through nodemailer's encoder.
 
 const LINE = 76;
 /** nodemailer's margin: a soft break looks for a space or a line break within the last third of a line. */
@@ -16,14 +16,14 @@ const LITERAL = new Uint8Array(128).map((_, c) =>
   c === 9 || c === 10 || c === 13 || (c >= 32 && c <= 126 && c !== 61) ? 1 : 0,
 );
 
-/** Where the encoded bytes are written before they become a string; grown when a text needs more. */
-let scratch = Buffer.allocUnsafe(64 * 1024);
+/** Where the encoded bytes of a text of up to 7,281 characters are written before they become a string. */
+const scratch = Buffer.allocUnsafe(64 * 1024);
 
 /** The text's UTF-8 bytes, quoted-printable, not yet wrapped (nodemailer's `qp.encode`). */
 export function qpEncode(text: string): string {
   const n = text.length;
-  if (scratch.length < n * 9) scratch = Buffer.allocUnsafe(n * 9); // a UTF-16 unit is at most 3 bytes, 9 escaped
-  const out = scratch;
+  // a UTF-16 unit is at most 3 bytes of UTF-8, 9 characters escaped; a longer text gets a buffer of its own
+  const out = n * 9 <= scratch.length ? scratch : Buffer.allocUnsafe(n * 9);
   let o = 0;
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
@@ -139,7 +139,7 @@ export function qpWrap(encoded: string): string {
       // nor a character's UTF-8 bytes: its continuation bytes (0x80–0xBF) and its lead byte (0xC0 and up) go too
       while (
         lineEnd - pos > 3 &&
-        lineEnd - pos < len - pos &&
+        lineEnd < len &&
         !onlyEscapes(encoded, pos, lineEnd) &&
         endsWithEscape(encoded, pos, lineEnd)
       ) {
@@ -168,5 +168,5 @@ function endsInEscapeStart(s: string, start: number, end: number): boolean {
   const c1 = s.charCodeAt(end - 1);
   if (c1 === 61) return true;
   if (n >= 2 && s.charCodeAt(end - 2) === 61 && isHex(c1)) return true;
-  return n >= 3 && s.charCodeAt(end - 3) === 61 && isHex(s.charCodeAt(end - 2)) && isHex(c1);
+  return endsWithEscape(s, start, end);
 }
