@@ -1,7 +1,7 @@
 // Three nats-servers on loopback forming one JetStream cluster, as docs/operations.md ("A NATS cluster")
 // recommends for production: each with its own name and store, every write fsynced (`sync_interval:
 // always`), routes to the other two. A test can SIGKILL one of them and restart it.
-import { jetstreamManager } from '@nats-io/jetstream';
+import { jetstreamManager, StorageType } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { freePort, type NatsServer, startNatsServer } from './nats-server.js';
 
@@ -37,7 +37,7 @@ export async function startNatsCluster(size = 3): Promise<NatsCluster> {
   }
   const url = servers.map((s) => s.url).join(',');
   try {
-    await waitForJetStream(url);
+    await waitForJetStream(url, size);
   } catch (err) {
     await Promise.all(servers.map((s) => s.stop()));
     throw err;
@@ -63,18 +63,32 @@ export async function startNatsCluster(size = 3): Promise<NatsCluster> {
   };
 }
 
-/** Until the servers have found each other and elected a JetStream meta leader (account info answers). */
-async function waitForJetStream(url: string, timeoutMs = 30_000): Promise<void> {
+/**
+ * Until the servers have found each other, elected a JetStream meta leader and know every peer: a stream of
+ * `size` replicas can be placed (a probe stream, created and deleted). A meta leader alone is not enough: until
+ * every server has joined its group, an R3 stream is refused with "no suitable peers for placement".
+ */
+async function waitForJetStream(url: string, size: number, timeoutMs = 30_000): Promise<void> {
   const nc = await connect({ servers: url.split(','), maxReconnectAttempts: -1 });
   const deadline = Date.now() + timeoutMs;
+  const probe = 'OST_TEST_CLUSTER_PROBE';
   try {
     for (;;) {
       try {
-        await (await jetstreamManager(nc, { timeout: 2_000 })).getAccountInfo();
+        const jsm = await jetstreamManager(nc, { timeout: 2_000 });
+        await jsm.streams.add({
+          name: probe,
+          subjects: [`${probe}.>`],
+          num_replicas: size,
+          storage: StorageType.Memory,
+        });
+        await jsm.streams.delete(probe);
         return;
       } catch (err) {
         if (Date.now() > deadline)
-          throw new Error(`the NATS cluster had no JetStream leader within ${timeoutMs} ms: ${String(err)}`);
+          throw new Error(
+            `the NATS cluster could not place a stream of ${size} replicas within ${timeoutMs} ms: ${String(err)}`,
+          );
         await new Promise((resolve) => setTimeout(resolve, 200));
       }
     }
