@@ -1,6 +1,6 @@
 // An email's exact bytes in one synchronous pass. nodemailer's MimeNode still writes every header (addresses,
-// encoded words, folding, the boundary, Date, Message-ID) and its base64 encoder and DKIM signer are used as
-// they are; what this replaces is nodemailer's streaming of the tree (a Transform per part, a turn of the event
+// encoded words, folding, the boundary, Date, Message-ID) and its DKIM signer is used as it
+// is; what this replaces is nodemailer's streaming of the tree (a Transform per part, a turn of the event
 // loop between parts, two more Transforms for the line ends), which took most of the 0.34–0.42 ms of the
 // dispatch pod's thread a mail that building cost in the bench (docs/operations.md, "Capacity"), and, for
 // the shapes the street sends (text, HTML or both), MailComposer's building of the tree: it drew 8 random
@@ -8,11 +8,9 @@
 // (quoted-printable.ts; nodemailer's was about a quarter of the build). The bytes equal what nodemailer's stream
 // transport makes with `newline: 'windows'` for the same mail: mime-bytes.test.ts compares them byte for byte.
 import type { Readable } from 'node:stream';
-import * as base64 from 'nodemailer/lib/base64';
 import DKIM from 'nodemailer/lib/dkim';
 import type Mail from 'nodemailer/lib/mailer';
 import MimeNode from 'nodemailer/lib/mime-node';
-import * as qp from 'nodemailer/lib/qp';
 import { qpEncode, qpWrap } from './quoted-printable.js';
 
 /** What the street puts in an email. */
@@ -96,13 +94,10 @@ function nodeText(node: MimeNode): string {
   let out = `${utf8AsLatin1(node.buildHeaders())}\r\n\r\n`;
   const content = node.content;
   if (content !== undefined && content !== '') {
-    if (typeof content !== 'string' && !Buffer.isBuffer(content))
-      throw new TypeError('mimeBytes takes text and Buffer content only, not streams');
-    const encoding = node.getTransferEncoding();
-    if (encoding === 'quoted-printable')
-      out += typeof content === 'string' ? qpWrap(qpEncode(content)) : qp.wrap(qp.encode(content), 76);
-    else if (encoding === 'base64') out += base64.wrap(base64.encode(content), 76);
-    else out += Buffer.isBuffer(content) ? content.toString('latin1') : utf8AsLatin1(content);
+    if (typeof content !== 'string') throw new TypeError('mimeBytes takes text content only, not streams');
+    // A text part is quoted-printable (the tree's textEncoding) or, plain ASCII in short lines, 7bit as it is.
+    out +=
+      node.getTransferEncoding() === 'quoted-printable' ? qpWrap(qpEncode(content)) : utf8AsLatin1(content);
   }
   if (node.multipart) {
     node.childNodes.forEach((child, i) => {

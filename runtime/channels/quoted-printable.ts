@@ -3,7 +3,7 @@
 // whole text to UTF-8 bytes before it tests each, then wraps with a few regular expressions and substrings a
 // line — together about a quarter of the dispatch pod's MIME build in the bench (docs/operations.md,
 // "Capacity"). Here each character is read once from the text as it is and its bytes written to one buffer, and
-// lines are found by index. Only a string is taken: a Buffer's content goes through nodemailer's encoder.
+// lines are found by index. An email's parts are text, so only a string is taken.
 
 const LINE = 76;
 /** nodemailer's margin: a soft break looks for a space or a line break within the last third of a line. */
